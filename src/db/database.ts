@@ -1,0 +1,29 @@
+// The Postgres connection pool and the typed kysely instance over every read-model table.
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Database } from './schema.ts';
+
+// Dates stay 'YYYY-MM-DD' strings: a lot's expiry date is a calendar day, not an instant.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+// Money, quantities and counts are int8 columns that fit a JS number; event-store positions
+// are read as text instead (see the event store adapter), so they never pass through here.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export type Db = Kysely<Database>;
+
+export function createPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 20,
+    application_name: options.applicationName ?? 'dealerline',
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client's error (e.g. the server restarting) must not crash the process; the
+  // next query on the pool reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export function createDb(pool: pg.Pool): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,146 @@
+// The event store port: the one interface both adapters (PostgreSQL, EventStoreDB) implement.
+
+/** Who did what, and why; stored with every event. */
+export type EventMetadata = {
+  actor: string;
+  role: string;
+  correlationId: string;
+  causationId: string | null;
+  occurredAt: string;
+  schemaVersion: number;
+  [key: string]: unknown;
+};
+
+export type JsonObject = { [key: string]: unknown };
+
+/** An event about to be appended. `id` is the idempotency key everywhere downstream. */
+export type NewEvent = {
+  id: string;
+  type: string;
+  data: JsonObject;
+  metadata: EventMetadata;
+};
+
+/** An event as stored. `position` is a global, opaque, sortable position (a decimal string). */
+export type RecordedEvent = {
+  id: string;
+  type: string;
+  streamId: string;
+  revision: number;
+  position: string;
+  data: JsonObject;
+  metadata: EventMetadata;
+  createdAt: string;
+};
+
+/**
+ * `any`: no check; `no_stream`: the stream must not exist; `stream_exists`: it must exist;
+ * a number: the stream's last revision must be exactly that (revisions start at 0).
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export type AppendResult = {
+  /** The revision of the stream's last event after the append. */
+  nextExpectedRevision: number;
+  /** The global position of the append's last event. */
+  position: string;
+};
+
+export type ReadStreamOptions = {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive; defaults to the start (forwards) or the end (backwards). */
+  fromRevision?: number;
+  maxCount?: number;
+};
+
+/** Events match when they satisfy every given criterion. System events are never delivered. */
+export type EventFilter = {
+  eventTypes?: readonly string[];
+  streamPrefixes?: readonly string[];
+};
+
+export type ReadAllOptions = {
+  /** Exclusive; START_POSITION reads from the beginning. */
+  after?: string;
+  maxCount?: number;
+  filter?: EventFilter;
+};
+
+/**
+ * A page of `$all`. `checkpoint` is how far the read scanned: resuming after it never skips
+ * an event, and it advances even when the filter matched nothing.
+ */
+export type AllPage = {
+  events: RecordedEvent[];
+  checkpoint: string;
+};
+
+export type SubscribeOptions = ReadAllOptions & {
+  signal?: AbortSignal;
+};
+
+export interface EventStore {
+  readonly kind: 'postgres' | 'esdb';
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options?: { expectedRevision?: ExpectedRevision },
+  ): Promise<AppendResult>;
+  /** Reads a stream; an unknown stream reads as empty. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<AllPage>;
+  /**
+   * Catches up from `after`, then follows live. Each page is yielded once; the iteration
+   * ends when the signal aborts.
+   */
+  subscribeToAll(options?: SubscribeOptions): AsyncIterable<AllPage>;
+  /** The position of the last event in `$all` (START_POSITION when empty). */
+  headPosition(): Promise<string>;
+  /** True when the store answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const START_POSITION = '0';
+
+/** Thrown by both adapters when the expected revision does not hold. */
+export class ConcurrencyError extends Error {
+  override name = 'ConcurrencyError';
+  readonly streamId: string;
+  readonly expected: ExpectedRevision;
+  readonly actual: number | 'no_stream';
+
+  constructor(streamId: string, expected: ExpectedRevision, actual: number | 'no_stream') {
+    super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.streamId = streamId;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** Thrown when an event id is re-used for different content or in another stream. */
+export class DuplicateEventIdError extends Error {
+  override name = 'DuplicateEventIdError';
+}
+
+export function comparePositions(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export function maxPosition(a: string, b: string): string {
+  return comparePositions(a, b) >= 0 ? a : b;
+}
+
+export function isSystemEvent(streamId: string, type: string): boolean {
+  return streamId.startsWith('$') || type.startsWith('$');
+}
+
+export function matchesFilter(filter: EventFilter | undefined, streamId: string, type: string): boolean {
+  if (isSystemEvent(streamId, type)) return false;
+  if (!filter) return true;
+  if (filter.eventTypes && !filter.eventTypes.includes(type)) return false;
+  if (filter.streamPrefixes && !filter.streamPrefixes.some((prefix) => streamId.startsWith(prefix))) return false;
+  return true;
+}

@@ -1,0 +1,339 @@
+// The PostgreSQL event store: group-committed appends through es_append, commit-ordered reads.
+import { EventEmitter, once } from 'node:events';
+import type pg from 'pg';
+import {
+  ConcurrencyError,
+  DuplicateEventIdError,
+  START_POSITION,
+  comparePositions,
+  type AllPage,
+  type AppendResult,
+  type EventFilter,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type JsonObject,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from './port.ts';
+
+type PendingAppend = {
+  streamId: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+};
+
+type OutcomeRow = { outcome: string; next_revision: number | string; last_position: string | null };
+
+type EventRow = {
+  position: string;
+  stream_id: string;
+  revision: number | string;
+  event_id: string;
+  type: string;
+  data: JsonObject;
+  metadata: EventMetadata;
+  created_at: Date;
+};
+
+export type PostgresEventStoreOptions = {
+  /** Appends gathered into one database call; bounds the size of a group commit. */
+  maxBatch?: number;
+  /** Batches in flight at once: one committing while the next is locking its streams. */
+  maxInFlight?: number;
+  /** How often a live subscription polls when no notification arrives. */
+  pollIntervalMs?: number;
+};
+
+const EXPECTED_CODES = { any: -1, no_stream: -2, stream_exists: -3 } as const;
+const RETRYABLE_BATCH_ERRORS = new Set(['40P01', '40001']);
+const EVENT_COLUMNS = 'position::text AS position, stream_id, revision, event_id, type, data, metadata, created_at';
+
+function expectedCode(expected: ExpectedRevision): number {
+  if (typeof expected === 'number') {
+    if (!Number.isSafeInteger(expected) || expected < 0) throw new RangeError(`Invalid expected revision ${expected}`);
+    return expected;
+  }
+  return EXPECTED_CODES[expected];
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: row.position,
+    data: row.data,
+    metadata: row.metadata,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+function filterClause(filter: EventFilter | undefined, params: unknown[]): string {
+  const clauses = ["left(stream_id, 1) <> '$'"];
+  if (filter?.eventTypes) {
+    params.push(filter.eventTypes);
+    clauses.push(`type = ANY ($${params.length}::text[])`);
+  }
+  if (filter?.streamPrefixes) {
+    params.push(filter.streamPrefixes.map((prefix) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`));
+    clauses.push(`stream_id LIKE ANY ($${params.length}::text[])`);
+  }
+  return clauses.join(' AND ');
+}
+
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #maxBatch: number;
+  readonly #maxInFlight: number;
+  readonly #pollIntervalMs: number;
+  readonly #appended = new EventEmitter();
+  #queue: PendingAppend[] = [];
+  #inFlight = 0;
+  #listener: pg.PoolClient | undefined;
+  #listening: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(pool: pg.Pool, options: PostgresEventStoreOptions = {}) {
+    this.#pool = pool;
+    this.#maxBatch = options.maxBatch ?? 256;
+    this.#maxInFlight = options.maxInFlight ?? 2;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.#appended.setMaxListeners(0);
+  }
+
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    const expectedRevision = options.expectedRevision ?? 'any';
+    expectedCode(expectedRevision);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ streamId, events, expectedRevision, resolve, reject });
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#maxBatch);
+      this.#inFlight += 1;
+      void this.#commitBatch(batch).finally(() => {
+        this.#inFlight -= 1;
+        this.#flush();
+        if (this.#inFlight === 0) this.#appended.emit('idle');
+      });
+    }
+  }
+
+  async #commitBatch(batch: PendingAppend[], attempt = 1): Promise<void> {
+    let rows: OutcomeRow[];
+    try {
+      rows = await this.#callAppend(batch);
+    } catch (error) {
+      // A whole-batch failure (a deadlock, a unique violation from two appends racing with
+      // the same event ids) is retried append by append so that one bad append fails alone.
+      if (batch.length === 1) {
+        const code = (error as { code?: string }).code;
+        if (code && RETRYABLE_BATCH_ERRORS.has(code) && attempt < 5) return this.#commitBatch(batch, attempt + 1);
+        if (code === '23505') return this.#retryDuplicate(batch[0]!);
+        batch[0]!.reject(error);
+        return;
+      }
+      for (const append of batch) await this.#commitBatch([append]);
+      return;
+    }
+    let highest: string | undefined;
+    rows.forEach((row, index) => {
+      const append = batch[index]!;
+      const revision = Number(row.next_revision);
+      switch (row.outcome) {
+        case 'ok':
+        case 'duplicate':
+          highest = row.last_position ?? highest;
+          append.resolve({ nextExpectedRevision: revision, position: row.last_position ?? START_POSITION });
+          break;
+        case 'wrong_revision':
+          append.reject(new ConcurrencyError(append.streamId, append.expectedRevision, revision < 0 ? 'no_stream' : revision));
+          break;
+        default:
+          append.reject(new DuplicateEventIdError(`Event ids of this append are already used elsewhere (stream ${append.streamId})`));
+      }
+    });
+    if (highest !== undefined) this.#appended.emit('appended');
+  }
+
+  /** A unique violation on a lone append means its ids were stored meanwhile: ask again. */
+  async #retryDuplicate(append: PendingAppend): Promise<void> {
+    try {
+      const [row] = await this.#callAppend([append]);
+      if (row?.outcome === 'duplicate' || row?.outcome === 'ok') {
+        append.resolve({ nextExpectedRevision: Number(row.next_revision), position: row.last_position ?? START_POSITION });
+      } else {
+        append.reject(new DuplicateEventIdError(`Event ids of this append are already used elsewhere (stream ${append.streamId})`));
+      }
+    } catch (error) {
+      append.reject(error);
+    }
+  }
+
+  async #callAppend(batch: PendingAppend[]): Promise<OutcomeRow[]> {
+    const streams: string[] = [];
+    const expected: number[] = [];
+    const counts: number[] = [];
+    const ids: string[] = [];
+    const types: string[] = [];
+    const data: string[] = [];
+    const metadata: string[] = [];
+    for (const append of batch) {
+      streams.push(append.streamId);
+      expected.push(expectedCode(append.expectedRevision));
+      counts.push(append.events.length);
+      for (const event of append.events) {
+        ids.push(event.id);
+        types.push(event.type);
+        data.push(JSON.stringify(event.data));
+        metadata.push(JSON.stringify(event.metadata));
+      }
+    }
+    const result = await this.#pool.query<OutcomeRow>(
+      'SELECT outcome, next_revision, last_position::text AS last_position FROM es_append($1::text[], $2::bigint[], $3::int[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])',
+      [streams, expected, counts, ids, types, data, metadata],
+    );
+    return result.rows;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const params: unknown[] = [streamId];
+    let where = 'stream_id = $1';
+    if (options.fromRevision !== undefined) {
+      params.push(options.fromRevision);
+      where += backwards ? ` AND revision <= $2` : ` AND revision >= $2`;
+    }
+    let limit = '';
+    if (options.maxCount !== undefined) {
+      params.push(options.maxCount);
+      limit = ` LIMIT $${params.length}`;
+    }
+    const result = await this.#pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE ${where} ORDER BY revision ${backwards ? 'DESC' : 'ASC'}${limit}`,
+      params,
+    );
+    return result.rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<AllPage> {
+    const after = options.after ?? START_POSITION;
+    const maxCount = options.maxCount ?? 1_000;
+    const params: unknown[] = [after, maxCount];
+    const filter = filterClause(options.filter, params);
+    // One statement, one snapshot: every event at or below the head seen here is visible
+    // here, because positions are handed out in commit order.
+    const result = await this.#pool.query<EventRow & { head: string }>(
+      `SELECT h.position::text AS head, e.*
+         FROM es_head h
+         LEFT JOIN LATERAL (
+           SELECT ${EVENT_COLUMNS} FROM es_events ev
+            WHERE ev.position > $1::bigint AND ev.position <= h.position AND ${filter}
+            ORDER BY ev.position LIMIT $2
+         ) e ON true
+        WHERE h.id = 1
+        ORDER BY e.position::bigint`,
+      params,
+    );
+    const head = result.rows[0]?.head ?? START_POSITION;
+    const events = result.rows.filter((row) => row.position !== null).map(toRecorded);
+    const full = events.length === maxCount;
+    const scannedTo = full ? events[events.length - 1]!.position : head;
+    return { events, checkpoint: comparePositions(scannedTo, after) > 0 ? scannedTo : after };
+  }
+
+  async *subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<AllPage> {
+    const { signal } = options;
+    let checkpoint = options.after ?? START_POSITION;
+    await this.#listen();
+    while (!signal?.aborted && !this.#closed) {
+      // Arm the wake-up before reading so that an append between the read and the wait is
+      // not missed.
+      const woken = this.#nextAppend(signal);
+      const page = await this.readAll({ ...options, after: checkpoint });
+      const advanced = comparePositions(page.checkpoint, checkpoint) > 0;
+      if (advanced) {
+        checkpoint = page.checkpoint;
+        yield page;
+      }
+      if (page.events.length < (options.maxCount ?? 1_000)) await woken;
+    }
+  }
+
+  #nextAppend(signal: AbortSignal | undefined): Promise<void> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(onAbort, this.#pollIntervalMs);
+    timer.unref();
+    return once(this.#appended, 'appended', { signal: controller.signal })
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      });
+  }
+
+  /** Appends by other processes arrive as NOTIFY es_appended; one listener serves all subscriptions. */
+  #listen(): Promise<void> {
+    this.#listening ??= (async () => {
+      try {
+        const client = await this.#pool.connect();
+        client.on('notification', () => this.#appended.emit('appended'));
+        client.on('error', () => this.#dropListener(client));
+        await client.query('LISTEN es_appended');
+        this.#listener = client;
+      } catch {
+        // Polling still delivers; the next subscription tries to listen again.
+        this.#listening = undefined;
+      }
+    })();
+    return this.#listening;
+  }
+
+  #dropListener(client: pg.PoolClient): void {
+    if (this.#listener !== client) return;
+    this.#listener = undefined;
+    this.#listening = undefined;
+    client.release(true);
+  }
+
+  async headPosition(): Promise<string> {
+    const result = await this.#pool.query<{ position: string }>('SELECT position::text AS position FROM es_head WHERE id = 1');
+    return result.rows[0]?.position ?? START_POSITION;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.#pool.query('SELECT 1 FROM es_head WHERE id = 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#appended.emit('appended');
+    if (this.#listener) this.#dropListener(this.#listener);
+    while (this.#inFlight > 0 || this.#queue.length > 0) await once(this.#appended, 'idle');
+  }
+}

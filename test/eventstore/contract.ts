@@ -1,0 +1,232 @@
+// The event store contract: one suite that both adapters (PostgreSQL, EventStoreDB) must pass.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ConcurrencyError,
+  START_POSITION,
+  comparePositions,
+  type AllPage,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '../../src/eventstore/port.ts';
+
+export type StoreFactory = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
+
+export function newEvent(type: string, data: Record<string, unknown> = {}, id: string = randomUUID()): NewEvent {
+  return {
+    id,
+    type,
+    data,
+    metadata: {
+      actor: 'tester',
+      role: 'admin',
+      correlationId: 'corr-1',
+      causationId: null,
+      occurredAt: new Date().toISOString(),
+      schemaVersion: 1,
+    },
+  };
+}
+
+/** Reads $all after `from` until the store's head, following checkpoints. */
+export async function readAllAfter(store: EventStore, from: string, filter?: { eventTypes?: string[]; streamPrefixes?: string[] }) {
+  const events: RecordedEvent[] = [];
+  let after = from;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: 3, ...(filter && { filter }) });
+    events.push(...page.events);
+    if (comparePositions(page.checkpoint, after) <= 0) return { events, checkpoint: after };
+    after = page.checkpoint;
+  }
+}
+
+async function collect(pages: AsyncIterable<AllPage>, until: (seen: RecordedEvent[], checkpoint: string) => boolean, timeoutMs = 15_000) {
+  const seen: RecordedEvent[] = [];
+  let checkpoint = START_POSITION;
+  const deadline = Date.now() + timeoutMs;
+  for await (const page of pages) {
+    seen.push(...page.events);
+    checkpoint = page.checkpoint;
+    if (until(seen, checkpoint)) break;
+    if (Date.now() > deadline) throw new Error('subscription did not deliver in time');
+  }
+  return { seen, checkpoint };
+}
+
+export function describeEventStoreContract(name: string, factory: StoreFactory): void {
+  describe(`event store contract: ${name}`, () => {
+    let store: EventStore;
+    let cleanup: () => Promise<void>;
+    const stream = (label: string) => `contract_${label}-${randomUUID()}`;
+
+    beforeAll(async () => {
+      ({ store, cleanup } = await factory());
+    });
+    afterAll(async () => {
+      await cleanup();
+    });
+
+    it('appends to a new stream with no_stream and reads it back in order', async () => {
+      const id = stream('new');
+      const events = [newEvent('Opened', { n: 1 }), newEvent('Changed', { n: 2 }), newEvent('Changed', { n: 3 })];
+      const result = await store.appendToStream(id, events, { expectedRevision: 'no_stream' });
+      expect(result.nextExpectedRevision).toBe(2);
+      const read = await store.readStream(id);
+      expect(read.map((event) => [event.id, event.type, event.revision, event.data])).toEqual(
+        events.map((event, index) => [event.id, event.type, index, event.data]),
+      );
+      expect(read[2]!.position).toBe(result.position);
+      expect(comparePositions(read[0]!.position, read[1]!.position)).toBe(-1);
+      expect(read[0]!.metadata).toMatchObject({ actor: 'tester', role: 'admin', correlationId: 'corr-1', schemaVersion: 1 });
+      expect(read[0]!.streamId).toBe(id);
+      expect(Number.isNaN(Date.parse(read[0]!.createdAt))).toBe(false);
+    });
+
+    it('enforces no_stream, stream_exists and exact revisions with ConcurrencyError', async () => {
+      const id = stream('expect');
+      await expect(store.appendToStream(id, [newEvent('A')], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(store.appendToStream(id, [newEvent('A')], { expectedRevision: 0 })).rejects.toBeInstanceOf(ConcurrencyError);
+      await store.appendToStream(id, [newEvent('A')], { expectedRevision: 'no_stream' });
+      await expect(store.appendToStream(id, [newEvent('B')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(ConcurrencyError);
+      const exists = await store.appendToStream(id, [newEvent('B')], { expectedRevision: 'stream_exists' });
+      expect(exists.nextExpectedRevision).toBe(1);
+      await expect(store.appendToStream(id, [newEvent('C')], { expectedRevision: 0 })).rejects.toBeInstanceOf(ConcurrencyError);
+      const exact = await store.appendToStream(id, [newEvent('C')], { expectedRevision: 1 });
+      expect(exact.nextExpectedRevision).toBe(2);
+      const any = await store.appendToStream(id, [newEvent('D')], { expectedRevision: 'any' });
+      expect(any.nextExpectedRevision).toBe(3);
+      expect((await store.readStream(id)).map((event) => event.type)).toEqual(['A', 'B', 'C', 'D']);
+    });
+
+    it('reports the actual revision in the ConcurrencyError', async () => {
+      const id = stream('actual');
+      await store.appendToStream(id, [newEvent('A'), newEvent('B')]);
+      const error = await store.appendToStream(id, [newEvent('C')], { expectedRevision: 0 }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConcurrencyError);
+      expect((error as ConcurrencyError).streamId).toBe(id);
+      expect((error as ConcurrencyError).actual).toBe(1);
+    });
+
+    it('treats a re-append of the same event ids as the same append (idempotent retry)', async () => {
+      const id = stream('idem');
+      const events = [newEvent('A'), newEvent('B')];
+      const first = await store.appendToStream(id, events, { expectedRevision: 'no_stream' });
+      const retried = await store.appendToStream(id, events, { expectedRevision: 'no_stream' });
+      expect(retried.nextExpectedRevision).toBe(first.nextExpectedRevision);
+      const again = await store.appendToStream(id, events, { expectedRevision: 'any' });
+      expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
+      expect(await store.readStream(id)).toHaveLength(2);
+    });
+
+    it('reads forwards and backwards from a revision, with a maximum count', async () => {
+      const id = stream('read');
+      await store.appendToStream(id, [0, 1, 2, 3, 4].map((n) => newEvent('N', { n })));
+      const forwards = await store.readStream(id, { fromRevision: 1, maxCount: 3 });
+      expect(forwards.map((event) => event.data.n)).toEqual([1, 2, 3]);
+      const backwards = await store.readStream(id, { direction: 'backwards', maxCount: 2 });
+      expect(backwards.map((event) => event.data.n)).toEqual([4, 3]);
+      const backwardsFrom = await store.readStream(id, { direction: 'backwards', fromRevision: 2 });
+      expect(backwardsFrom.map((event) => event.data.n)).toEqual([2, 1, 0]);
+      expect(await store.readStream(stream('missing'))).toEqual([]);
+    });
+
+    it('reads $all after a position, in order, with type and stream-prefix filters', async () => {
+      const prefix = `contract_all${randomUUID().slice(0, 8)}-`;
+      const before = await store.headPosition();
+      await store.appendToStream(`${prefix}a`, [newEvent('Kept', { n: 1 }), newEvent('Skipped', { n: 2 })]);
+      await store.appendToStream(`other_${prefix}b`, [newEvent('Kept', { n: 3 })]);
+      await store.appendToStream(`${prefix}c`, [newEvent('Kept', { n: 4 })]);
+
+      const all = await readAllAfter(store, before, { streamPrefixes: [prefix, `other_${prefix}`] });
+      expect(all.events.map((event) => event.data.n)).toEqual([1, 2, 3, 4]);
+      const positions = all.events.map((event) => event.position);
+      expect([...positions].sort(comparePositions)).toEqual(positions);
+      expect(new Set(positions).size).toBe(4);
+
+      const kept = await readAllAfter(store, before, { streamPrefixes: [prefix], eventTypes: ['Kept'] });
+      expect(kept.events.map((event) => event.data.n)).toEqual([1, 4]);
+
+      const afterSecond = await readAllAfter(store, all.events[1]!.position, { streamPrefixes: [prefix, `other_${prefix}`] });
+      expect(afterSecond.events.map((event) => event.data.n)).toEqual([3, 4]);
+    });
+
+    it('pages through $all in strict position order, however positions compare as text', async () => {
+      const prefix = `contract_page${randomUUID().slice(0, 8)}-`;
+      const before = await store.headPosition();
+      for (let batch = 0; batch < 5; batch++) {
+        await store.appendToStream(`${prefix}${batch % 2}`, Array.from({ length: 5 }, (_, n) => newEvent('Paged', { n: batch * 5 + n })));
+      }
+      const seen: RecordedEvent[] = [];
+      let after = before;
+      for (;;) {
+        const page = await store.readAll({ after, maxCount: 7, filter: { streamPrefixes: [prefix] } });
+        seen.push(...page.events);
+        if (comparePositions(page.checkpoint, after) <= 0) break;
+        after = page.checkpoint;
+      }
+      expect(seen.map((event) => event.data.n)).toEqual(Array.from({ length: 25 }, (_, n) => n));
+    });
+
+    it('advances the checkpoint of a filtered read even when nothing matches', async () => {
+      const before = await store.headPosition();
+      await store.appendToStream(stream('nomatch'), [newEvent('Irrelevant')]);
+      const head = await store.headPosition();
+      const read = await readAllAfter(store, before, { eventTypes: [`NeverWritten${randomUUID()}`] });
+      expect(read.events).toEqual([]);
+      expect(comparePositions(read.checkpoint, head)).toBeGreaterThanOrEqual(0);
+    });
+
+    it('reports the head position', async () => {
+      const result = await store.appendToStream(stream('head'), [newEvent('A')]);
+      expect(comparePositions(await store.headPosition(), result.position)).toBeGreaterThanOrEqual(0);
+      expect(await store.ping()).toBe(true);
+    });
+
+    it('subscribes to $all: catches up, then follows live appends, filtered', async () => {
+      const prefix = `contract_sub${randomUUID().slice(0, 8)}-`;
+      const before = await store.headPosition();
+      await store.appendToStream(`${prefix}1`, [newEvent('Sub', { n: 1 }), newEvent('Noise', { n: 0 })]);
+      const controller = new AbortController();
+      const pages = store.subscribeToAll({ after: before, filter: { streamPrefixes: [prefix], eventTypes: ['Sub'] }, signal: controller.signal });
+      const collecting = collect(pages, (seen) => seen.length >= 3);
+      await store.appendToStream(`${prefix}2`, [newEvent('Sub', { n: 2 })]);
+      await store.appendToStream(`${prefix}1`, [newEvent('Sub', { n: 3 })]);
+      const { seen } = await collecting;
+      controller.abort();
+      expect(seen.map((event) => event.data.n)).toEqual([1, 2, 3]);
+    });
+
+    it('advances a filtered subscription checkpoint past events that do not match', async () => {
+      const controller = new AbortController();
+      const before = await store.headPosition();
+      const pages = store.subscribeToAll({ after: before, filter: { eventTypes: [`Nothing${randomUUID()}`] }, signal: controller.signal });
+      const appended = await store.appendToStream(stream('skip'), [newEvent('Other')]);
+      const { seen, checkpoint } = await collect(pages, (_seen, position) => comparePositions(position, appended.position) >= 0);
+      controller.abort();
+      expect(seen).toEqual([]);
+      expect(comparePositions(checkpoint, appended.position)).toBeGreaterThanOrEqual(0);
+    });
+
+    it('lets exactly one of many racing writers take each revision', async () => {
+      const id = stream('race');
+      await store.appendToStream(id, [newEvent('Start')], { expectedRevision: 'no_stream' });
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, n) => store.appendToStream(id, [newEvent('Race', { n })], { expectedRevision: 0 })),
+      );
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      for (const result of results) {
+        if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConcurrencyError);
+      }
+      expect(await store.readStream(id)).toHaveLength(2);
+    });
+
+    it('keeps concurrent appends with "any" to one stream all, with dense revisions', async () => {
+      const id = stream('dense');
+      await Promise.all(Array.from({ length: 20 }, (_, n) => store.appendToStream(id, [newEvent('Any', { n })])));
+      const read = await store.readStream(id);
+      expect(read.map((event) => event.revision)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+      expect(new Set(read.map((event) => event.data.n)).size).toBe(20);
+    });
+  });
+}

@@ -1,0 +1,93 @@
+// The real application for a test file: its own database, the HTTP server on a free port,
+// projections running in-process; plus a small HTTP client and token maker.
+import type { Role } from '../../src/api/auth.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { openInfrastructure, start, type Running } from '../../src/main.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+export type ApiResponse<Body = any> = { status: number; headers: Headers; body: Body; text: string };
+
+export type RequestOptions = {
+  token?: string | undefined;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Sent as is (e.g. CSV), instead of JSON. */
+  raw?: string;
+};
+
+export type TestApp = {
+  url: string;
+  running: Running;
+  database: TestDatabase;
+  token: (role: Role, dealerId?: string, sub?: string) => string;
+  request: <Body = any>(method: string, path: string, options?: RequestOptions) => Promise<ApiResponse<Body>>;
+  stop: () => Promise<void>;
+};
+
+export async function request<Body = any>(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<Body>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body: parsed as Body, text };
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DEMO_DATA: 'false',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...env,
+  });
+  const infrastructure = await openInfrastructure(config, createLogger(config), { migrate: false });
+  const running = await start(infrastructure, { api: true, workers: true, seed: false });
+  const url = running.url!;
+  return {
+    url,
+    running,
+    database,
+    token: (role, dealerId, sub) => infrastructure.tokens.sign({ sub: sub ?? `${role}-${dealerId ?? 'user'}`, role, dealerId }),
+    request: (method, path, options) => request(url, method, path, options),
+    async stop() {
+      await running.stop();
+      await infrastructure.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`, { cause: lastError });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
