@@ -1,0 +1,68 @@
+// The fastify application: plugins in order (ids, auth, limits, docs), then one routes plugin per resource.
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { registerAuth } from './auth.ts';
+import type { ApiDeps } from './deps.ts';
+import { healthRoutes } from './health.ts';
+import { registerHttpMetrics } from './metrics.ts';
+import { registerOpenApi } from './openapi.ts';
+import { registerProblemHandlers } from './problem.ts';
+import { productRoutes } from './products.ts';
+import { projectionRoutes } from './projections.ts';
+import { registerReadYourWrites } from './read-your-writes.ts';
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+function rateLimitKey(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (!principal) return `ip:${request.ip}`;
+  return principal.role === 'dealer' ? `dealer:${principal.dealerId}` : `user:${principal.sub}`;
+}
+
+export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0'): Promise<FastifyInstance> {
+  const loggerInstance: FastifyBaseLogger = logger;
+  const app = Fastify({
+    loggerInstance,
+    bodyLimit: deps.config.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Keys like `__proto__` in a body are refused instead of silently dropped.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: deps.config.bodyLimitBytes }, (_request, body, done) => done(null, body));
+
+  registerProblemHandlers(app);
+  registerHttpMetrics(app, deps.metrics);
+  registerAuth(app, deps.tokens);
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: deps.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: rateLimitKey,
+    allowList: (request) => request.routeOptions.config.access === 'public' && request.url.startsWith('/health'),
+  });
+  registerReadYourWrites(app, deps.clock);
+  await registerOpenApi(app, version);
+
+  await app.register(healthRoutes(deps));
+  await app.register(productRoutes(deps));
+  await app.register(projectionRoutes(deps));
+
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

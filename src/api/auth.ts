@@ -1,0 +1,130 @@
+// Authentication (HS256 JWT bearer tokens) and the per-route role rule every route declares.
+import { createSigner, createVerifier } from 'fast-jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { dealerIdSchema } from '../domain/shared/values.ts';
+import { HttpProblem } from './problem.ts';
+
+export const ROLES = ['dealer', 'ops', 'finance', 'analyst', 'integration', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** `public`: no token needed; otherwise the roles allowed besides `admin`, who may do everything. */
+export type RouteAccess = 'public' | readonly Role[];
+
+export type Principal = { sub: string; role: Role; dealerId: string | undefined };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    principal: Principal | undefined;
+  }
+}
+
+const claimsSchema = z
+  .object({
+    sub: z.string().min(1).max(200),
+    role: z.enum(ROLES),
+    dealerId: dealerIdSchema.optional(),
+  })
+  .refine((claims) => claims.role !== 'dealer' || claims.dealerId !== undefined, 'a dealer token needs dealerId');
+
+export type TokenService = {
+  sign: (claims: { sub: string; role: Role; dealerId?: string | undefined }, expiresIn?: string) => string;
+  verify: (token: string) => Principal;
+};
+
+export function createTokenService(secret: string): TokenService {
+  const verifier = createVerifier({
+    key: secret,
+    algorithms: ['HS256'],
+    requiredClaims: ['sub', 'role', 'exp'],
+    clockTolerance: 5_000,
+    cache: 10_000,
+  });
+  return {
+    sign(claims, expiresIn = '12h') {
+      return createSigner({ key: secret, algorithm: 'HS256', expiresIn })({ ...claims });
+    },
+    verify(token) {
+      const claims = claimsSchema.safeParse(verifier(token));
+      if (!claims.success) throw new HttpProblem(401, 'invalid_token', 'The token lacks valid sub, role or dealerId claims');
+      return { sub: claims.data.sub, role: claims.data.role, dealerId: claims.data.dealerId };
+    },
+  };
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+  if (!match) throw new HttpProblem(401, 'invalid_token', 'Authorization must be "Bearer <token>"', { headers: { 'www-authenticate': 'Bearer' } });
+  return match[1];
+}
+
+export function describeAccess(access: RouteAccess): string {
+  return access === 'public' ? 'Public.' : `Roles: ${[...access, 'admin'].join(', ')}.`;
+}
+
+/**
+ * Verifies the bearer token before anything else runs, and refuses to start if a route does
+ * not say who may call it.
+ */
+export function registerAuth(app: FastifyInstance, tokens: TokenService): void {
+  app.decorateRequest('principal', undefined);
+
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (access === undefined && !route.url.startsWith('/docs')) {
+      throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
+    }
+    if (access !== undefined && route.schema && !route.schema.hide) {
+      route.schema.description = [route.schema.description, describeAccess(access)].filter(Boolean).join('\n\n');
+      if (access !== 'public') route.schema.security = [{ bearerAuth: [] }];
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined || access === 'public') return;
+    const token = bearerToken(request);
+    if (!token) throw new HttpProblem(401, 'missing_token', 'This route needs a bearer token', { headers: { 'www-authenticate': 'Bearer' } });
+    try {
+      request.principal = tokens.verify(token);
+    } catch (error) {
+      if (error instanceof HttpProblem) throw error;
+      throw new HttpProblem(401, 'invalid_token', 'The token is invalid or expired', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+    }
+    const { role } = request.principal;
+    if (role !== 'admin' && !access.includes(role)) {
+      throw new HttpProblem(403, 'forbidden', `Role ${role} may not call this route`);
+    }
+  });
+}
+
+/** The authenticated caller; routes that are not public always have one. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('principalOf called on a public route');
+  return request.principal;
+}
+
+/**
+ * The dealer a request acts for: a dealer token's own dealer (a different `dealerId` given
+ * explicitly reads as not found, so dealers cannot probe each other), or the `dealerId` that
+ * staff name.
+ */
+export function actingDealerId(request: FastifyRequest, requested: string | undefined): string | undefined {
+  const principal = principalOf(request);
+  if (principal.role === 'dealer') {
+    if (requested !== undefined && requested !== principal.dealerId) throw new HttpProblem(404, 'not_found', `Dealer ${requested} was not found`);
+    return principal.dealerId;
+  }
+  return requested;
+}
+
+/** A dealer may touch only its own dealer's resources; anything else reads as not found. */
+export function assertOwnDealer(request: FastifyRequest, dealerId: string, what: string): void {
+  const principal = principalOf(request);
+  if (principal.role === 'dealer' && principal.dealerId !== dealerId) throw new HttpProblem(404, 'not_found', `${what} was not found`);
+}

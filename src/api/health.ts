@@ -1,0 +1,65 @@
+// Liveness, readiness (database, event store, enabled adapters) and Prometheus metrics.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ApiDeps } from './deps.ts';
+
+const readinessSchema = z.object({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), z.boolean()) });
+
+async function withTimeout(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([check().catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/health/live',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['operations'], summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } },
+        logLevel: 'warn',
+      },
+      async () => ({ status: 'ok' as const }),
+    );
+
+    app.get(
+      '/health/ready',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['operations'],
+          summary: 'Readiness: 200 only when the database, the event store and every enabled adapter answer',
+          response: { 200: readinessSchema, 503: readinessSchema },
+        },
+        logLevel: 'warn',
+      },
+      async (_request, reply) => {
+        const results = await Promise.all(deps.readiness.map(async ({ name, check }) => [name, await withTimeout(check, 2_000)] as const));
+        const checks = Object.fromEntries(results);
+        const ready = results.every(([, ok]) => ok);
+        if (!ready) reply.code(503).header('retry-after', '5');
+        return { status: ready ? ('ready' as const) : ('unavailable' as const), checks };
+      },
+    );
+
+    app.get(
+      '/metrics',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', hide: false },
+        logLevel: 'warn',
+      },
+      async (_request, reply) => {
+        reply.type(deps.metrics.registry.contentType);
+        return deps.metrics.registry.metrics();
+      },
+    );
+  };
+}

@@ -1,0 +1,47 @@
+// A stream's full history as an API page: every event with its metadata (actor, role, time).
+import { z } from 'zod';
+import type { EventStore } from '../eventstore/port.ts';
+import type { Upcasting } from '../eventstore/upcasting.ts';
+import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
+
+export const historyQuery = z.object({ ...pageQuery });
+
+export const historyEntrySchema = z
+  .object({
+    position: z.string(),
+    revision: z.number().int(),
+    type: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    metadata: z.record(z.string(), z.unknown()),
+    occurredAt: z.iso.datetime(),
+  })
+  .meta({ id: 'HistoryEntry' });
+
+export const historyPageSchema = pageOf(historyEntrySchema);
+
+export type HistoryPage = z.infer<typeof historyPageSchema>;
+
+/** A page of a stream's events, oldest first; undefined when the stream does not exist. */
+export async function streamHistory(
+  store: EventStore,
+  upcasting: Upcasting,
+  streamId: string,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<HistoryPage | undefined> {
+  const after = decodeCursor(query.cursor, z.number().int().min(-1)) ?? -1;
+  const events = await store.readStream(streamId, { fromRevision: after + 1, maxCount: query.limit + 1 });
+  if (events.length === 0 && after === -1) return undefined;
+  return paginate(
+    events.map((event) => upcasting.upcast(event)),
+    query.limit,
+    (event) => ({
+      position: event.position,
+      revision: event.revision,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      occurredAt: event.metadata.occurredAt ?? event.createdAt,
+    }),
+    (event) => event.revision,
+  );
+}

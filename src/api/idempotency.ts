@@ -1,0 +1,136 @@
+// Idempotency-Key: the same key and body replays the first response; another body is refused.
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import { principalOf } from './auth.ts';
+import { HttpProblem, problem } from './problem.ts';
+
+export type CommandResponse<Body> = { status: number; body: Body; headers?: Record<string, string> };
+
+export const idempotencyKeyHeader = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters')
+  .optional()
+  .describe('Makes a retried POST safe: the same key and body return the first response.');
+
+const LEASE_SECONDS = 30;
+const WAIT_FOR_FIRST_MS = 10_000;
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function requestHash(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(canonicalJson({ query: request.query, body: request.body }))
+    .digest('base64url');
+}
+
+function scopeOf(request: FastifyRequest): string {
+  const principal = principalOf(request);
+  return [principal.sub, principal.dealerId ?? '', request.method, request.url.split('?')[0]].join(' ');
+}
+
+type Stored = { request_hash: string; status_code: number | null; response: unknown; owned: boolean };
+
+async function claim(db: Db, scope: string, key: string, hash: string): Promise<Stored> {
+  const inserted = await db
+    .insertInto('idempotency_keys')
+    .values({ scope, key, request_hash: hash, locked_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})` })
+    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+    .returning(['request_hash'])
+    .executeTakeFirst();
+  if (inserted) return { request_hash: hash, status_code: null, response: null, owned: true };
+  // A first attempt that died mid-way leaves its lease to expire; then a retry takes over.
+  const takenOver = await db
+    .updateTable('idempotency_keys')
+    .set({ locked_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})` })
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .where('request_hash', '=', hash)
+    .where('status_code', 'is', null)
+    .where('locked_until', '<', sql<Date>`now()`)
+    .returning(['request_hash'])
+    .executeTakeFirst();
+  if (takenOver) return { request_hash: hash, status_code: null, response: null, owned: true };
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'status_code', 'response'])
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row ? { ...row, owned: false } : claim(db, scope, key, hash);
+}
+
+async function complete(db: Db, scope: string, key: string, response: CommandResponse<unknown>): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({ status_code: response.status, response: JSON.stringify(response.body) })
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .execute();
+}
+
+async function release(db: Db, scope: string, key: string): Promise<void> {
+  await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a creating command at most once per Idempotency-Key. Without the header it just runs.
+ * Client errors (4xx) are remembered like successes; server errors free the key for a retry.
+ */
+export async function withIdempotency<Body>(
+  db: Db,
+  request: FastifyRequest,
+  run: () => Promise<CommandResponse<Body>>,
+): Promise<CommandResponse<Body>> {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string') return run();
+  const scope = scopeOf(request);
+  const hash = requestHash(request);
+  const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+  for (;;) {
+    const stored = await claim(db, scope, key, hash);
+    if (stored.request_hash !== hash) {
+      throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request body');
+    }
+    if (stored.status_code !== null) {
+      return { status: stored.status_code, body: stored.response as Body, headers: { 'idempotent-replayed': 'true' } };
+    }
+    if (stored.owned) return runOwned(db, scope, key, run);
+    if (Date.now() > deadline) {
+      throw new HttpProblem(409, 'idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry later', {
+        headers: { 'retry-after': '1' },
+      });
+    }
+    await pause(25);
+  }
+}
+
+async function runOwned<Body>(db: Db, scope: string, key: string, run: () => Promise<CommandResponse<Body>>): Promise<CommandResponse<Body>> {
+  let response: CommandResponse<Body>;
+  try {
+    response = await run();
+  } catch (error) {
+    if (error instanceof HttpProblem && error.status < 500) {
+      await complete(db, scope, key, { status: error.status, body: problem(error.status, error.code, error.message, error.errors) });
+    } else {
+      await release(db, scope, key).catch(() => undefined);
+    }
+    throw error;
+  }
+  if (response.status < 500) await complete(db, scope, key, response);
+  else await release(db, scope, key);
+  return response;
+}

@@ -1,0 +1,140 @@
+// RFC 9457 problem details: the one shape every error response takes, and the error handler.
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Refusal } from '../domain/shared/decider.ts';
+import { ConcurrencyError } from '../eventstore/port.ts';
+import { isTransientDatabaseError } from '../db/errors.ts';
+
+export const PROBLEM_BASE = 'https://dealerline.dev/problems/';
+
+export const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().optional(),
+    errors: z.array(fieldErrorSchema).optional(),
+    reasons: z.array(z.object({ code: z.string(), detail: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+export type Problem = z.infer<typeof problemSchema>;
+export type FieldError = z.infer<typeof fieldErrorSchema>;
+
+const TITLES: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable request',
+  428: 'Precondition required',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+/** An error that is already a problem response; throw it from a handler. */
+export class HttpProblem extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, code: string, detail: string, options: { errors?: FieldError[]; headers?: Record<string, string> } = {}) {
+    super(detail);
+    this.status = status;
+    this.code = code;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
+  return {
+    type: `${PROBLEM_BASE}${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(errors && { errors }),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem, headers: Record<string, string> = {}): FastifyReply {
+  return reply.code(body.status).headers(headers).type('application/problem+json').send(body);
+}
+
+const REFUSAL_STATUS: Record<Refusal['kind'], number> = { rule: 422, conflict: 409, not_found: 404 };
+
+export function refusalProblem(refusal: Refusal): HttpProblem {
+  return new HttpProblem(REFUSAL_STATUS[refusal.kind], refusal.code, refusal.detail);
+}
+
+export const notFound = (what: string) => new HttpProblem(404, 'not_found', `${what} was not found`);
+
+/** A path like `body.lines.0.qty` from a validation context and a JSON pointer. */
+function fieldPath(context: string | undefined, pointer: string): string {
+  const segments = pointer.split('/').filter((segment) => segment !== '');
+  return [context === 'querystring' ? 'query' : (context ?? 'body'), ...segments].join('.');
+}
+
+function validationErrors(error: FastifyError): FieldError[] {
+  const context = error.validationContext;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return error.validation.map((issue) => ({ path: fieldPath(context, issue.instancePath), message: issue.message ?? 'is invalid' }));
+  }
+  return (error.validation ?? []).map((issue) => ({ path: fieldPath(context, issue.instancePath), message: issue.message ?? 'is invalid' }));
+}
+
+const FASTIFY_CLIENT_ERRORS: Record<string, [number, string]> = {
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_body'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_body'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_body'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large'],
+  FST_ERR_CTP_INVALID_TYPE: [400, 'invalid_body'],
+  FST_ERR_INVALID_URL: [400, 'invalid_url'],
+};
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpProblem) {
+      return sendProblem(reply, problem(error.status, error.code, error.message, error.errors), error.headers);
+    }
+    if (error.validation) {
+      const errors = validationErrors(error);
+      return sendProblem(reply, problem(400, 'validation_failed', `${errors.length} invalid field(s): ${errors.map((e) => e.path).join(', ')}`, errors));
+    }
+    if (error instanceof ConcurrencyError) {
+      return sendProblem(reply, problem(409, 'version_conflict', 'The resource was changed by someone else; reload it and retry'));
+    }
+    const known = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined;
+    if (known) return sendProblem(reply, problem(known[0], known[1], error.message));
+    if (error.statusCode === 429) {
+      return sendProblem(reply, problem(429, 'rate_limited', error.message));
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(reply, problem(error.statusCode, 'bad_request', error.message));
+    }
+    if (isTransientDatabaseError(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return sendProblem(reply, problem(503, 'unavailable', 'The database is unavailable; retry shortly'), { 'retry-after': '2' });
+    }
+    if (isResponseSerializationError(error)) request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
+    else request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, problem(500, 'internal_error', 'An unexpected error occurred; it has been logged'));
+  });
+}

@@ -1,0 +1,324 @@
+// Catalog routes: ops register and change products and prices; everyone browses and scans.
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { gtinDecider, gtinStream } from '../domain/catalog/gtin-registry.ts';
+import { resolvePrice } from '../domain/catalog/pricing.ts';
+import {
+  productDecider,
+  productStream,
+  registerProductSchema,
+  setPricesSchema,
+  updateProductSchema,
+  type ProductState,
+} from '../domain/catalog/product.ts';
+import { dealerIdSchema, gtinSchema, skuSchema } from '../domain/shared/values.ts';
+import type { CommandContext } from '../eventstore/command-handler.ts';
+import { findProduct, searchProducts, type ProductRow } from '../projections/catalog/queries.ts';
+import { actingDealerId, principalOf, type Role } from './auth.ts';
+import { accepted, commandContext, positionOf, send } from './commands.ts';
+import type { ApiDeps } from './deps.ts';
+import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
+import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
+import { HttpProblem, notFound, refusalProblem } from './problem.ts';
+import { problemResponses } from './openapi.ts';
+import { streamHistory, historyQuery, historyPageSchema } from './history.ts';
+
+const EVERYONE: Role[] = ['dealer', 'ops', 'finance', 'analyst', 'integration'];
+
+const priceListSchema = z.object({ tiers: z.record(z.string(), z.number().int()), dealers: z.record(z.string(), z.number().int()) });
+
+const productDetailsSchema = z.object({
+  sku: z.string(),
+  name: z.string(),
+  brand: z.string(),
+  category: z.string(),
+  gtin: z.string().nullable(),
+  unit: z.string(),
+  caseSize: z.number().int().nullable(),
+  shelfLifeDays: z.number().int().nullable(),
+  basePriceMinor: z.number().int(),
+  currency: z.string(),
+  active: z.boolean(),
+  version: z.number().int().describe('The product stream revision; send it as If-Match to update safely.'),
+});
+
+const productSchema = productDetailsSchema
+  .extend({
+    priceMinor: z.number().int().describe("The caller's price: contract > tier > base."),
+    priceBasis: z.enum(['contract', 'tier', 'base']),
+    available: z.number().int().describe('Available quantity summed over warehouses.'),
+    promotions: z.array(z.object({ id: z.string(), title: z.string() })),
+    prices: priceListSchema.optional().describe('All tier and contract prices; staff only.'),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Product' });
+
+const productWrittenSchema = productDetailsSchema
+  .extend({ prices: priceListSchema, position: z.string().describe('Global position of the last event of this command.') })
+  .meta({ id: 'ProductWritten' });
+
+const buyerQuery = {
+  dealerId: dealerIdSchema.optional().describe('Staff: show prices as this dealer sees them.'),
+};
+
+type Buyer = { dealerId: string | undefined; tier: string | undefined; staff: boolean };
+
+function buyerOf(request: FastifyRequest, requestedDealer: string | undefined): Buyer {
+  const principal = principalOf(request);
+  const dealerId = actingDealerId(request, requestedDealer);
+  return { dealerId, tier: undefined, staff: principal.role !== 'dealer' };
+}
+
+function toProduct(row: ProductRow, buyer: Buyer) {
+  const price = resolvePrice({ basePriceMinor: row.basePriceMinor, tierPrices: row.tierPrices, dealerPrices: row.dealerPrices }, buyer);
+  return {
+    sku: row.sku,
+    name: row.name,
+    brand: row.brand,
+    category: row.category,
+    gtin: row.gtin,
+    unit: row.unit,
+    caseSize: row.caseSize,
+    shelfLifeDays: row.shelfLifeDays,
+    basePriceMinor: row.basePriceMinor,
+    currency: row.currency,
+    active: row.active,
+    version: row.version,
+    priceMinor: price.priceMinor,
+    priceBasis: price.basis,
+    available: 0,
+    promotions: [],
+    ...(buyer.staff && { prices: { tiers: row.tierPrices, dealers: row.dealerPrices } }),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function written(state: ProductState, revision: number, position: string) {
+  if (!state.exists) throw new Error('written() needs an existing product');
+  return { ...state.product, version: revision, prices: state.prices, position };
+}
+
+/** `If-Match: "3"` (or W/"3", or 3) → 3. */
+function ifMatchRevision(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  if (!match) {
+    throw new HttpProblem(400, 'validation_failed', 'If-Match must be a product version', {
+      errors: [{ path: 'headers.if-match', message: 'must be a version number such as "3"' }],
+    });
+  }
+  return Number(match[1]);
+}
+
+export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const { commands, store, db } = deps;
+
+  /** Claims the GTIN for the SKU first, so that two products can never scan the same. */
+  async function assignGtin(gtin: string, sku: string, context: CommandContext) {
+    return accepted(await commands.handle(gtinDecider, gtinStream(gtin), { type: 'AssignGtin', data: { gtin, sku } }, context));
+  }
+
+  async function releaseGtin(gtin: string, sku: string, context: CommandContext) {
+    return commands.handle(gtinDecider, gtinStream(gtin), { type: 'ReleaseGtin', data: { gtin, sku } }, context);
+  }
+
+  return async (app) => {
+    app.post(
+      '/v1/products',
+      {
+        config: { access: ['ops'] },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Register a product',
+          headers: z.object({ 'idempotency-key': idempotencyKeyHeader }),
+          body: registerProductSchema,
+          response: { 201: productWrittenSchema, ...problemResponses(400, 401, 403, 409, 422) },
+        },
+      },
+      async (request, reply) =>
+        send(
+          reply,
+          await withIdempotency(db, request, async () => {
+            const context = commandContext(request);
+            const { sku, gtin } = request.body;
+            const claimed = gtin ? await assignGtin(gtin, sku, context) : undefined;
+            const handled = await commands.handle(productDecider, productStream(sku), { type: 'RegisterProduct', data: request.body }, context);
+            if (!handled.ok) {
+              if (gtin && claimed?.events.length) await releaseGtin(gtin, sku, context);
+              throw refusalProblem(handled.refusal);
+            }
+            return { status: 201, body: written(handled.state, handled.revision, await positionOf(store, handled.position)) };
+          }),
+        ),
+    );
+
+    app.patch(
+      '/v1/products/:sku',
+      {
+        config: { access: ['ops'] },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Change a product',
+          description: 'Partial update. Send `If-Match: <version>` to refuse the change (409) if someone else changed the product first.',
+          params: z.object({ sku: skuSchema }),
+          headers: z.object({ 'if-match': z.string().max(20).optional() }),
+          body: updateProductSchema,
+          response: { 200: productWrittenSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      async (request, reply) => {
+        const { sku } = request.params;
+        const context = commandContext(request);
+        const expectedRevision = ifMatchRevision(request.headers['if-match']);
+        const before = await commands.load(productDecider, productStream(sku));
+        if (!before.state.exists) throw notFound(`Product ${sku}`);
+        const oldGtin = before.state.product.gtin;
+        const newGtin = request.body.gtin;
+        const gtinChanges = newGtin !== undefined && newGtin !== oldGtin;
+        const claimed = gtinChanges && newGtin ? await assignGtin(newGtin, sku, context) : undefined;
+        const handled = await commands
+          .handle(productDecider, productStream(sku), { type: 'UpdateProduct', data: { sku, changes: request.body } }, context, {
+            ...(expectedRevision !== undefined && { expectedRevision }),
+          })
+          .catch(async (error: unknown) => {
+            if (newGtin && claimed?.events.length) await releaseGtin(newGtin, sku, context);
+            throw error;
+          });
+        const done = accepted(handled);
+        const released = gtinChanges && oldGtin ? await releaseGtin(oldGtin, sku, context) : undefined;
+        const position = await positionOf(store, done.position, released?.ok ? released.position : undefined);
+        reply.header('etag', `"${done.revision}"`);
+        return written(done.state, done.revision, position);
+      },
+    );
+
+    app.put(
+      '/v1/products/:sku/prices',
+      {
+        config: { access: ['ops'] },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Set tier and contract prices',
+          description: 'Replaces the tier prices and the per-dealer contract prices of a product.',
+          params: z.object({ sku: skuSchema }),
+          body: setPricesSchema,
+          response: { 200: productWrittenSchema, ...problemResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        const { sku } = request.params;
+        const handled = accepted(
+          await commands.handle(productDecider, productStream(sku), { type: 'SetProductPrices', data: { sku, ...request.body } }, commandContext(request)),
+        );
+        return written(handled.state, handled.revision, await positionOf(store, handled.position));
+      },
+    );
+
+    app.get(
+      '/v1/products',
+      {
+        config: { access: EVERYONE },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Browse and search the catalog',
+          description: 'Full-text and fuzzy search over name, brand, category and SKU; prices are the caller\'s own.',
+          querystring: z.object({
+            q: z.string().trim().max(200).optional(),
+            category: z.string().max(100).optional(),
+            brand: z.string().max(100).optional(),
+            inStock: z.enum(['true', 'false']).optional().describe('true: only products with stock available.'),
+            ...buyerQuery,
+            ...pageQuery,
+          }),
+          response: { 200: pageOf(productSchema), ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        const { q, category, brand, limit, cursor, dealerId } = request.query;
+        const buyer = buyerOf(request, dealerId);
+        const after = decodeCursor(cursor, z.object({ score: z.number(), sku: z.string() }));
+        const rows = await searchProducts(db, { q, category, brand, limit, after, dealerId: buyer.dealerId, includeInactive: buyer.staff });
+        return paginate(rows, limit, (row) => toProduct(row, buyer), (row) => ({ score: row.score, sku: row.sku }));
+      },
+    );
+
+    app.get(
+      '/v1/products/by-gtin/:gtin',
+      {
+        config: { access: EVERYONE },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Look a product up by its barcode (GTIN)',
+          params: z.object({ gtin: gtinSchema }),
+          querystring: z.object(buyerQuery),
+          response: { 200: productSchema, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const buyer = buyerOf(request, request.query.dealerId);
+        const row = await findProduct(db, { gtin: request.params.gtin }, buyer.dealerId);
+        if (!row || (!row.active && !buyer.staff)) throw notFound(`Product with GTIN ${request.params.gtin}`);
+        return toProduct(row, buyer);
+      },
+    );
+
+    app.get(
+      '/v1/products/:sku',
+      {
+        config: { access: EVERYONE },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Get a product',
+          params: z.object({ sku: skuSchema }),
+          querystring: z.object(buyerQuery),
+          response: { 200: productSchema, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const buyer = buyerOf(request, request.query.dealerId);
+        const row = await findProduct(db, { sku: request.params.sku }, buyer.dealerId);
+        if (!row || (!row.active && !buyer.staff)) throw notFound(`Product ${request.params.sku}`);
+        reply.header('etag', `"${row.version}"`);
+        return toProduct(row, buyer);
+      },
+    );
+
+    app.get(
+      '/v1/products/:sku/history',
+      {
+        config: { access: EVERYONE },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Every change of a product, with actor and time',
+          description: 'Read from the event stream itself. Dealers see only their own contract price in price changes.',
+          params: z.object({ sku: skuSchema }),
+          querystring: historyQuery,
+          response: { 200: historyPageSchema, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const page = await streamHistory(store, deps.upcasting, productStream(request.params.sku), request.query);
+        if (!page) throw notFound(`Product ${request.params.sku}`);
+        if (principal.role !== 'dealer') return page;
+        return {
+          ...page,
+          items: page.items.map((item) =>
+            item.type === 'ProductPricesSet'
+              ? { ...item, data: { ...item.data, dealers: onlyDealer(item.data.dealers, principal.dealerId) } }
+              : item,
+          ),
+        };
+      },
+    );
+  };
+}
+
+function onlyDealer(dealers: unknown, dealerId: string | undefined): Record<string, number> {
+  const all = (dealers ?? {}) as Record<string, number>;
+  return dealerId !== undefined && all[dealerId] !== undefined ? { [dealerId]: all[dealerId] } : {};
+}
+

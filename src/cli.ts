@@ -1,0 +1,175 @@
+// The dealerline command line: start, serve, worker, migrate, rebuild, token, seed.
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { ROLES, createTokenService, type Role } from './api/auth.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { seedDemoData } from './demo-data.ts';
+import { createLogger } from './logger.ts';
+import { openInfrastructure, start, type Running } from './main.ts';
+import { rebuildProjection } from './projections/rebuild.ts';
+import { projectionStates } from './projections/status.ts';
+
+const HELP = `dealerline <command> [options]
+
+Commands:
+  start                 API + projections + adapters in one process; migrates, seeds demo
+                        data into an empty database (DEMO_DATA), prints the URLs and tokens
+  serve                 the API only (stateless; run as many as needed)
+  worker                projections and integration adapters only
+  migrate               apply database migrations and exit
+  seed                  seed the demo data if the event store is empty
+  rebuild <name|all>    rebuild projections from position 0 into fresh tables, then swap
+  projections           list projections with position, lag and status
+  token --role <role> [--sub <id>] [--dealer <dealerId>] [--expires <12h>]
+                        print a signed JWT for the configured JWT_SECRET
+  help                  this text
+
+Configuration is read from the environment; see README.md.`;
+
+function printBanner(running: Running, config: Config): void {
+  const { tokens } = running.infrastructure;
+  const url = running.url!.replace('127.0.0.1', 'localhost');
+  const dealer = tokens.sign({ sub: 'demo-dealer-user', role: 'dealer', dealerId: 'D-1001' }, '30d');
+  const ops = tokens.sign({ sub: 'demo-ops-user', role: 'ops' }, '30d');
+  const admin = tokens.sign({ sub: 'demo-admin', role: 'admin' }, '30d');
+  const lines = [
+    '',
+    `Dealerline is running at ${url}`,
+    `  API docs (Swagger UI): ${url}/docs`,
+    `  OpenAPI document:      ${url}/openapi.json`,
+    '',
+    'Demo tokens (valid 30 days; send as "Authorization: Bearer <token>"):',
+    `  dealer D-1001: ${dealer}`,
+    `  ops:           ${ops}`,
+    `  admin:         ${admin}`,
+    '',
+    `Try: curl -H "Authorization: Bearer ${dealer.slice(0, 12)}..." ${url}/v1/products`,
+    ...(config.defaultSecrets.length > 0 ? ['', `Warning: development defaults in use for ${config.defaultSecrets.join(', ')}.`] : []),
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function runUntilSignal(running: Running): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  running.infrastructure.logger.info('shutting down');
+  await running.stop();
+  await running.infrastructure.close();
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  if (['help', '--help', '-h'].includes(command) || rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config);
+  if (config.defaultSecrets.length > 0 && command !== 'token') {
+    logger.warn({ settings: config.defaultSecrets }, 'using development default secrets; set them before production');
+  }
+
+  switch (command) {
+    case 'start':
+    case 'serve':
+    case 'worker': {
+      const infrastructure = await openInfrastructure(config, logger);
+      const running = await start(infrastructure, {
+        api: command !== 'worker',
+        workers: command !== 'serve',
+        seed: command === 'start' ? config.demoData : false,
+      });
+      if (command === 'start') printBanner(running, config);
+      else if (running.url) logger.info({ url: running.url }, 'API listening');
+      await runUntilSignal(running);
+      return 0;
+    }
+    case 'migrate': {
+      const infrastructure = await openInfrastructure(config, logger);
+      await infrastructure.close();
+      process.stdout.write('Migrations applied.\n');
+      return 0;
+    }
+    case 'seed': {
+      const infrastructure = await openInfrastructure(config, logger);
+      const seeded = await seedDemoData(infrastructure);
+      await infrastructure.close();
+      process.stdout.write(seeded ? `Seeded ${JSON.stringify(seeded)}\n` : 'The event store is not empty; nothing seeded.\n');
+      return 0;
+    }
+    case 'projections': {
+      const infrastructure = await openInfrastructure(config, logger);
+      const states = await projectionStates(infrastructure.db, infrastructure.store, infrastructure.projections);
+      await infrastructure.close();
+      console.table(states);
+      return 0;
+    }
+    case 'rebuild': {
+      const name = rest[0];
+      const infrastructure = await openInfrastructure(config, logger);
+      const chosen = infrastructure.projections.filter((projection) => name === 'all' || projection.name === name);
+      if (!name || chosen.length === 0) {
+        await infrastructure.close();
+        process.stderr.write(`Name a projection (${infrastructure.projections.map((p) => p.name).join(', ')}) or "all".\n`);
+        return 2;
+      }
+      for (const projection of chosen) {
+        const bar = new cliProgress.SingleBar(
+          { format: `${projection.name.padEnd(16)} [{bar}] {percentage}% | position {value}/{total} | {events} events` },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(1, 0, { events: 0 });
+        const result = await rebuildProjection(projection, {
+          db: infrastructure.db,
+          store: infrastructure.store,
+          locks: infrastructure.locks,
+          upcasting: infrastructure.upcasting,
+          onProgress: (progress) => {
+            bar.setTotal(Math.max(1, Number(progress.head)));
+            bar.update(Math.min(Number(progress.position), Number(progress.head)), { events: progress.events });
+          },
+        });
+        bar.update(Math.max(1, Number(result.head)), { events: result.events });
+        bar.stop();
+      }
+      await infrastructure.close();
+      return 0;
+    }
+    case 'token': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { role: { type: 'string' }, sub: { type: 'string' }, dealer: { type: 'string' }, expires: { type: 'string', default: '12h' } },
+      });
+      const role = values.role as Role | undefined;
+      if (!role || !ROLES.includes(role) || (role === 'dealer' && !values.dealer)) {
+        process.stderr.write(`--role must be one of ${ROLES.join(', ')}; a dealer token needs --dealer <dealerId>\n`);
+        return 2;
+      }
+      const token = createTokenService(config.jwtSecret).sign(
+        { sub: values.sub ?? `${role}-user`, role, dealerId: values.dealer },
+        values.expires,
+      );
+      process.stdout.write(token + '\n');
+      return 0;
+    }
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${HELP}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,126 @@
+// The composition root: opens the database and event store, then runs the API and/or workers.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import { buildApp } from './api/app.ts';
+import { createTokenService, type TokenService } from './api/auth.ts';
+import type { ApiDeps, ReadinessCheck } from './api/deps.ts';
+import { createMetrics, type Metrics } from './api/metrics.ts';
+import type { Config } from './config.ts';
+import { AdvisoryLocks } from './db/advisory-lock.ts';
+import { createDb, createPool, type Db } from './db/database.ts';
+import { embeddedDatabaseName, startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { seedDemoData } from './demo-data.ts';
+import { allUpcasters } from './domain/upcasters.ts';
+import { createCommandHandler, type CommandHandler } from './eventstore/command-handler.ts';
+import { createEsdbEventStore } from './eventstore/esdb.ts';
+import type { EventStore } from './eventstore/port.ts';
+import { PostgresEventStore } from './eventstore/postgres.ts';
+import { createUpcasting, type Upcasting } from './eventstore/upcasting.ts';
+import { allProjections } from './projections/index.ts';
+import type { Projection } from './projections/projection.ts';
+import { ReadModelClock } from './projections/read-model-clock.ts';
+import { ProjectionRunner } from './projections/runner.ts';
+
+/** Everything the API, the workers and the CLI share. */
+export type Infrastructure = {
+  config: Config;
+  logger: Logger;
+  pool: pg.Pool;
+  db: Db;
+  store: EventStore;
+  upcasting: Upcasting;
+  commands: CommandHandler;
+  locks: AdvisoryLocks;
+  tokens: TokenService;
+  metrics: Metrics;
+  projections: readonly Projection[];
+  close: () => Promise<void>;
+};
+
+export async function openInfrastructure(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<Infrastructure> {
+  let embedded: EmbeddedServer | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    logger.info({ dataDir: config.dataDir }, 'starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+    databaseUrl = embedded.url(embeddedDatabaseName);
+  }
+  const pool = createPool(databaseUrl, { max: 40 });
+  const db = createDb(pool);
+  if (options.migrate ?? true) await migrateToLatest(db);
+  const store: EventStore =
+    config.eventStore === 'esdb' ? createEsdbEventStore(config.eventStoreConnectionString!) : new PostgresEventStore(pool);
+  const upcasting = createUpcasting(allUpcasters);
+  const locks = new AdvisoryLocks(pool);
+  return {
+    config,
+    logger,
+    pool,
+    db,
+    store,
+    upcasting,
+    commands: createCommandHandler(store, { upcasting }),
+    locks,
+    tokens: createTokenService(config.jwtSecret),
+    metrics: createMetrics(),
+    projections: allProjections,
+    async close() {
+      await store.close();
+      await locks.close();
+      await db.destroy();
+      await embedded?.stop();
+    },
+  };
+}
+
+export type Running = {
+  infrastructure: Infrastructure;
+  app: FastifyInstance | undefined;
+  url: string | undefined;
+  runner: ProjectionRunner | undefined;
+  stop: () => Promise<void>;
+};
+
+export type StartOptions = { api: boolean; workers: boolean; seed?: boolean };
+
+/** Starts the API and/or the workers (projections, adapters) on an open infrastructure. */
+export async function start(infrastructure: Infrastructure, options: StartOptions): Promise<Running> {
+  const { config, logger, db, store, projections } = infrastructure;
+  if (options.seed ?? config.demoData) {
+    const seeded = await seedDemoData(infrastructure);
+    if (seeded) logger.info(seeded, 'demo data seeded');
+  }
+  const runner = options.workers
+    ? new ProjectionRunner({ db, store, locks: infrastructure.locks, upcasting: infrastructure.upcasting, projections, logger })
+    : undefined;
+  runner?.start();
+
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (options.api) {
+    const readiness: ReadinessCheck[] = [
+      { name: 'database', check: async () => (await infrastructure.pool.query('SELECT 1')).rowCount === 1 },
+      { name: 'eventStore', check: () => store.ping() },
+    ];
+    const deps: ApiDeps = {
+      ...infrastructure,
+      clock: new ReadModelClock(db, projections.map((projection) => projection.name), runner?.progress),
+      readiness,
+    };
+    app = await buildApp(deps, logger);
+    url = await app.listen({ port: config.port, host: config.host });
+  }
+
+  return {
+    infrastructure,
+    app,
+    url,
+    runner,
+    async stop() {
+      await app?.close();
+      await runner?.stop();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// The catalog read model's tables (schema `catalog`).
+import type { ColumnType, Generated } from 'kysely';
+
+type Bigint = ColumnType<number, number, number>;
+
+export type CatalogTables = {
+  'catalog.products': {
+    sku: string;
+    name: string;
+    brand: string;
+    category: string;
+    gtin: string | null;
+    unit: string;
+    case_size: number | null;
+    shelf_life_days: number | null;
+    base_price_minor: Bigint;
+    currency: string;
+    active: Generated<boolean>;
+    version: number;
+    created_at: Date;
+    updated_at: Date;
+    search: ColumnType<string, never, never>;
+  };
+  'catalog.tier_prices': { sku: string; tier: string; price_minor: Bigint };
+  'catalog.dealer_prices': { sku: string; dealer_id: string; price_minor: Bigint };
+};
