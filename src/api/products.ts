@@ -65,6 +65,9 @@ const buyerQuery = {
 
 type Buyer = { dealerId: string | undefined; tier: string | undefined; staff: boolean };
 
+/** Staff load every contract price; a dealer's query loads its own only. */
+const pricesFor = (buyer: Buyer) => (buyer.staff ? undefined : buyer.dealerId);
+
 function buyerOf(request: FastifyRequest, requestedDealer: string | undefined): Buyer {
   const principal = principalOf(request);
   const dealerId = actingDealerId(request, requestedDealer);
@@ -240,7 +243,7 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { q, category, brand, limit, cursor, dealerId } = request.query;
         const buyer = buyerOf(request, dealerId);
         const after = decodeCursor(cursor, z.object({ score: z.number(), sku: z.string() }));
-        const rows = await searchProducts(db, { q, category, brand, limit, after, dealerId: buyer.dealerId, includeInactive: buyer.staff });
+        const rows = await searchProducts(db, { q, category, brand, limit, after, dealerId: pricesFor(buyer), includeInactive: buyer.staff });
         return paginate(rows, limit, (row) => toProduct(row, buyer), (row) => ({ score: row.score, sku: row.sku }));
       },
     );
@@ -259,7 +262,7 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const buyer = buyerOf(request, request.query.dealerId);
-        const row = await findProduct(db, { gtin: request.params.gtin }, buyer.dealerId);
+        const row = await findProduct(db, { gtin: request.params.gtin }, pricesFor(buyer));
         if (!row || (!row.active && !buyer.staff)) throw notFound(`Product with GTIN ${request.params.gtin}`);
         return toProduct(row, buyer);
       },
@@ -279,7 +282,7 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const buyer = buyerOf(request, request.query.dealerId);
-        const row = await findProduct(db, { sku: request.params.sku }, buyer.dealerId);
+        const row = await findProduct(db, { sku: request.params.sku }, pricesFor(buyer));
         if (!row || (!row.active && !buyer.staff)) throw notFound(`Product ${request.params.sku}`);
         reply.header('etag', `"${row.version}"`);
         return toProduct(row, buyer);

@@ -4,19 +4,30 @@ import type pg from 'pg';
 export class AdvisoryLocks {
   readonly #pool: pg.Pool;
   #client: pg.PoolClient | undefined;
+  #connecting: Promise<pg.PoolClient> | undefined;
   #held = new Set<string>();
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
 
-  async #connection(): Promise<pg.PoolClient> {
-    if (this.#client) return this.#client;
-    const client = await this.#pool.connect();
-    // Losing the session loses every lock; holders notice through isHeld() and re-acquire.
-    client.on('error', () => this.#drop(client));
-    this.#client = client;
-    return client;
+  /** One session for all locks; concurrent callers share the connecting promise. */
+  #connection(): Promise<pg.PoolClient> {
+    if (this.#client) return Promise.resolve(this.#client);
+    this.#connecting ??= this.#pool.connect().then(
+      (client) => {
+        // Losing the session loses every lock; holders notice through isHeld() and re-acquire.
+        client.on('error', () => this.#drop(client));
+        this.#client = client;
+        this.#connecting = undefined;
+        return client;
+      },
+      (error: unknown) => {
+        this.#connecting = undefined;
+        throw error;
+      },
+    );
+    return this.#connecting;
   }
 
   #drop(client: pg.PoolClient): void {

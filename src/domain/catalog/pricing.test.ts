@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { resolvePrice } from './pricing.ts';
+
+const sources = { basePriceMinor: 1000, tierPrices: { gold: 900 }, dealerPrices: { 'D-1': 800 } };
+
+describe('price resolution', () => {
+  it('prefers the contract price, then the tier price, then the base price', () => {
+    expect(resolvePrice(sources, { dealerId: 'D-1', tier: 'gold' })).toEqual({ priceMinor: 800, basis: 'contract' });
+    expect(resolvePrice(sources, { dealerId: 'D-2', tier: 'gold' })).toEqual({ priceMinor: 900, basis: 'tier' });
+    expect(resolvePrice(sources, { dealerId: 'D-2', tier: 'silver' })).toEqual({ priceMinor: 1000, basis: 'base' });
+    expect(resolvePrice(sources, {})).toEqual({ priceMinor: 1000, basis: 'base' });
+  });
+});

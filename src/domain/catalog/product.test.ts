@@ -1,0 +1,52 @@
+import { describe, it } from 'vitest';
+import { specification } from '../../../test/support/decider.ts';
+import { productDecider, type ProductDetails } from './product.ts';
+
+const product: ProductDetails = {
+  sku: 'TEA-1',
+  name: 'Green Tea',
+  brand: 'Jade',
+  category: 'beverages',
+  gtin: null,
+  unit: 'case',
+  caseSize: 12,
+  shelfLifeDays: 365,
+  basePriceMinor: 1000,
+  currency: 'CNY',
+};
+const registered = { type: 'ProductRegistered' as const, data: product };
+const spec = specification(productDecider);
+
+describe('product decider', () => {
+  it('registers a new product', () => {
+    spec
+      .given()
+      .when({ type: 'RegisterProduct', data: { ...product, gtin: undefined, currency: 'CNY' } })
+      .then([registered]);
+  });
+
+  it('refuses to register a SKU twice', () => {
+    spec.given([registered]).when({ type: 'RegisterProduct', data: { ...product, gtin: undefined } }).thenRefused('product_exists', 'conflict');
+  });
+
+  it('records only the fields that really change', () => {
+    spec
+      .given([registered])
+      .when({ type: 'UpdateProduct', data: { sku: 'TEA-1', changes: { name: 'Green Tea', basePriceMinor: 1100 } } })
+      .then([{ type: 'ProductUpdated', data: { sku: 'TEA-1', changes: { basePriceMinor: 1100 } } }]);
+  });
+
+  it('writes nothing for a change that changes nothing', () => {
+    spec.given([registered]).when({ type: 'UpdateProduct', data: { sku: 'TEA-1', changes: { name: 'Green Tea' } } }).thenNothing();
+  });
+
+  it('refuses to change an unknown product', () => {
+    spec.given().when({ type: 'UpdateProduct', data: { sku: 'TEA-1', changes: { name: 'x' } } }).thenRefused('product_not_found', 'not_found');
+  });
+
+  it('sets prices, and ignores the same prices again', () => {
+    const prices = { sku: 'TEA-1', tiers: { gold: 900 }, dealers: { 'D-1': 850 } };
+    spec.given([registered]).when({ type: 'SetProductPrices', data: prices }).then([{ type: 'ProductPricesSet', data: prices }]);
+    spec.given([registered, { type: 'ProductPricesSet', data: prices }]).when({ type: 'SetProductPrices', data: prices }).thenNothing();
+  });
+});
