@@ -15,18 +15,19 @@ const product: ProductDetails = {
   currency: 'CNY',
 };
 const registered = { type: 'ProductRegistered' as const, data: product };
+const registration = { sku: 'TEA-1', name: 'Green Tea', brand: 'Jade', category: 'beverages', unit: 'case', caseSize: 12, shelfLifeDays: 365, basePriceMinor: 1000, currency: 'CNY' };
 const spec = specification(productDecider);
 
 describe('product decider', () => {
   it('registers a new product', () => {
     spec
       .given()
-      .when({ type: 'RegisterProduct', data: { ...product, gtin: undefined, currency: 'CNY' } })
+      .when({ type: 'RegisterProduct', data: registration })
       .then([registered]);
   });
 
   it('refuses to register a SKU twice', () => {
-    spec.given([registered]).when({ type: 'RegisterProduct', data: { ...product, gtin: undefined } }).thenRefused('product_exists', 'conflict');
+    spec.given([registered]).when({ type: 'RegisterProduct', data: registration }).thenRefused('product_exists', 'conflict');
   });
 
   it('records only the fields that really change', () => {
