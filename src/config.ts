@@ -31,10 +31,10 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((value) => (value ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker !== '')),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   DEMO_DATA: booleanFlag.default(true),
-  PAYMENT_WEBHOOK_SECRET: z.string().min(16).optional(),
-  LOGISTICS_WEBHOOK_SECRET: z.string().min(16).optional(),
+  PAYMENT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  LOGISTICS_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   ERP_BASE_URL: optionalUrl,
   LOGISTICS_BASE_URL: optionalUrl,
   PAYMENT_BASE_URL: optionalUrl,
