@@ -20,7 +20,7 @@ export type Handled<State, Event = DomainEvent> =
 export type HandleOptions<Event> = {
   /** Deterministic ids make a repeated step idempotent (the store skips known ids). */
   eventId?: (event: Event, index: number) => string;
-  /** Appends only if the stream is still at this revision (If-Match); no retry on conflict. */
+  /** Decides only if the stream is at this revision (If-Match); otherwise a ConcurrencyError. */
   expectedRevision?: number;
 };
 
@@ -72,6 +72,8 @@ export type CommandHandler = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const MAX_BATCH = 200;
+
 export function createCommandHandler(store: EventStore, options: CommandHandlerOptions): CommandHandler {
   const { upcasting } = options;
   const maxAttempts = options.maxAttempts ?? 12;
@@ -110,37 +112,112 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
     };
   }
 
-  async function handle<Command, Event extends DomainEvent, State>(
+  type Job = {
+    decider: Decider<unknown, DomainEvent, unknown>;
+    command: unknown;
+    context: CommandContext;
+    options: HandleOptions<DomainEvent>;
+    resolve: (handled: Handled<unknown, DomainEvent>) => void;
+    reject: (error: unknown) => void;
+  };
+
+  // Commands on one stream queue here and are decided one after the other against the
+  // evolving state, then appended together: a hot stream (one SKU's stock, one dealer's credit)
+  // costs one append per batch instead of a storm of conflicting appends.
+  const queues = new Map<string, Job[]>();
+
+  function handle<Command, Event extends DomainEvent, State>(
     decider: Decider<Command, Event, State>,
     streamId: string,
     command: Command,
     context: CommandContext,
     handleOptions: HandleOptions<Event> = {},
   ): Promise<Handled<State, Event>> {
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await load(decider, streamId);
-      if (handleOptions.expectedRevision !== undefined && handleOptions.expectedRevision !== revision) {
-        throw new ConcurrencyError(streamId, handleOptions.expectedRevision, revision < 0 ? 'no_stream' : revision);
+    return new Promise((resolve, reject) => {
+      const job = { decider, command, context, options: handleOptions, resolve, reject } as unknown as Job;
+      const queue = queues.get(streamId);
+      if (queue) {
+        queue.push(job);
+        return;
       }
-      const decision = decider.decide(command, state);
-      if (isRefusal(decision)) return { ok: false, state, refusal: decision, revision };
-      if (decision.length === 0) return { ok: true, state, events: [], position: undefined, revision };
-      const newEvents = decision.map((event, index) =>
-        toNewEvent(event, handleOptions.eventId?.(event, index) ?? randomUUID(), context),
-      );
+      queues.set(streamId, [job]);
+      void drain(streamId);
+    });
+  }
+
+  async function drain(streamId: string): Promise<void> {
+    for (;;) {
+      const queue = queues.get(streamId)!;
+      if (queue.length === 0) {
+        queues.delete(streamId);
+        return;
+      }
+      // One batch shares one decider; a different decider on the same stream waits its turn.
+      const first = queue[0]!;
+      let size = 1;
+      while (size < queue.length && size < MAX_BATCH && queue[size]!.decider === first.decider) size++;
+      const batch = queue.slice(0, size);
       try {
-        const appended = await store.appendToStream(streamId, newEvents, {
-          expectedRevision: revision < 0 ? 'no_stream' : revision,
-        });
-        const nextState = decision.reduce(decider.evolve, state);
-        cache.set(streamId, { decider, state: nextState, revision: appended.nextExpectedRevision });
-        return { ok: true, state: nextState, events: decision, position: appended.position, revision: appended.nextExpectedRevision };
+        await decideAndAppend(streamId, batch);
       } catch (error) {
-        const retry = error instanceof ConcurrencyError && handleOptions.expectedRevision === undefined && attempt < maxAttempts;
-        if (!retry) throw error;
-        // Jittered, growing pause so that racing writers spread out instead of colliding again.
-        await sleep(Math.random() * Math.min(50, 2 ** attempt));
+        for (const job of batch) job.reject(error);
       }
+      queue.splice(0, size);
+    }
+  }
+
+  type Outcome = { job: Job; handled: Handled<unknown, DomainEvent> } | { job: Job; error: unknown };
+
+  async function decideAndAppend(streamId: string, batch: Job[]): Promise<void> {
+    const decider = batch[0]!.decider;
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await load(decider, streamId);
+      let state = loaded.state;
+      let revision = loaded.revision;
+      const outcomes: Outcome[] = [];
+      const newEvents: NewEvent[] = [];
+      for (const job of batch) {
+        const { expectedRevision, eventId } = job.options;
+        if (expectedRevision !== undefined && expectedRevision !== revision) {
+          outcomes.push({ job, error: new ConcurrencyError(streamId, expectedRevision, revision < 0 ? 'no_stream' : revision) });
+          continue;
+        }
+        let decision: ReturnType<typeof decider.decide>;
+        try {
+          decision = decider.decide(job.command, state);
+        } catch (error) {
+          outcomes.push({ job, error });
+          continue;
+        }
+        if (isRefusal(decision)) {
+          outcomes.push({ job, handled: { ok: false, state, refusal: decision, revision } });
+          continue;
+        }
+        decision.forEach((event, index) => newEvents.push(toNewEvent(event, eventId?.(event, index) ?? randomUUID(), job.context)));
+        state = decision.reduce(decider.evolve, state);
+        revision += decision.length;
+        outcomes.push({ job, handled: { ok: true, state, events: decision, position: undefined, revision } });
+      }
+      let position: string | undefined;
+      if (newEvents.length > 0) {
+        try {
+          const appended = await store.appendToStream(streamId, newEvents, {
+            expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
+          });
+          position = appended.position;
+          cache.set(streamId, { decider, state, revision: appended.nextExpectedRevision });
+        } catch (error) {
+          // Another process wrote this stream meanwhile: read again and decide again.
+          if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+          await sleep(Math.random() * Math.min(50, 2 ** attempt));
+          continue;
+        }
+      }
+      for (const outcome of outcomes) {
+        if ('error' in outcome) outcome.job.reject(outcome.error);
+        else outcome.job.resolve(outcome.handled.ok && outcome.handled.events.length > 0 ? { ...outcome.handled, position } : outcome.handled);
+      }
+      return;
     }
   }
 
