@@ -1,0 +1,185 @@
+// Promotion queries: lists for ops and dealers, the promotions a catalog page shows per SKU, and
+// the full terms and usage that pricing an order needs.
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { isCapped, type Promotion, type Usage } from '../../domain/promotions/promotion.ts';
+
+/**
+ * Who is looking. No dealerId: staff, who see every promotion. A dealer sees those it may have:
+ * its id in dealerIds, its tier in tiers, one of its territories in territories (an unknown tier
+ * or territory list matches no restricted list).
+ */
+export type PromotionViewer = {
+  dealerId: string | undefined;
+  tier?: string | undefined;
+  territories?: readonly string[] | undefined;
+};
+
+export type PromotionRow = Promotion & { redemptions: number; version: number; createdAt: Date; updatedAt: Date };
+
+/** A line of a catalog page or an order, as far as eligibility is concerned. */
+export type ProductFacts = { sku: string; brand: string; category: string };
+
+const promotionsTable = sql.table('promotions.promotions');
+
+function selectPromotions(db: Db) {
+  return db
+    .selectFrom('promotions.promotions as p')
+    .select([
+      'p.id',
+      'p.title',
+      'p.kind',
+      'p.rule',
+      'p.priority',
+      'p.stackable',
+      'p.tiers',
+      'p.territories',
+      'p.dealer_ids',
+      'p.skus',
+      'p.brands',
+      'p.categories',
+      'p.cap_per_dealer',
+      'p.cap_total',
+      'p.starts_at',
+      'p.ends_at',
+      'p.ended_at',
+      'p.redemptions',
+      'p.version',
+      'p.created_at',
+      'p.updated_at',
+    ]);
+}
+
+type SelectedRow = Awaited<ReturnType<ReturnType<typeof selectPromotions>['executeTakeFirstOrThrow']>>;
+
+function toPromotionRow(row: SelectedRow): PromotionRow {
+  return {
+    id: row.id,
+    title: row.title,
+    kind: row.kind,
+    rule: row.rule,
+    priority: row.priority,
+    stackable: row.stackable,
+    eligibility: {
+      tiers: row.tiers,
+      territories: row.territories,
+      dealerIds: row.dealer_ids,
+      skus: row.skus,
+      brands: row.brands,
+      categories: row.categories,
+    },
+    caps: { perDealer: row.cap_per_dealer, total: row.cap_total },
+    startsAt: row.starts_at.toISOString(),
+    endsAt: row.ends_at.toISOString(),
+    endedAt: row.ended_at?.toISOString() ?? null,
+    redemptions: row.redemptions,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  } as PromotionRow;
+}
+
+const activeAt = (now: Date) => sql<SqlBool>`(p.starts_at <= ${now} AND p.active_until > ${now})`;
+
+/** The dealer-, tier- and territory conditions for a viewer (none for staff). */
+function viewerMay(viewer: PromotionViewer): Expression<SqlBool> {
+  if (viewer.dealerId === undefined) return sql<SqlBool>`true`;
+  const territories = [...(viewer.territories ?? [])];
+  return sql<SqlBool>`((cardinality(p.dealer_ids) = 0 OR ${viewer.dealerId} = ANY(p.dealer_ids))
+    AND (cardinality(p.tiers) = 0 OR ${viewer.tier ?? null}::text = ANY(p.tiers))
+    AND (cardinality(p.territories) = 0 OR p.territories && ${territories}::text[]))`;
+}
+
+/** A line l(sku, brand, category) the promotion p may touch. */
+const lineMatches = sql<SqlBool>`((cardinality(p.skus) = 0 OR l.sku = ANY(p.skus))
+  AND (cardinality(p.brands) = 0 OR l.brand = ANY(p.brands))
+  AND (cardinality(p.categories) = 0 OR l.category = ANY(p.categories))
+  AND (cardinality(p.rule_skus) = 0 OR l.sku = ANY(p.rule_skus)))`;
+
+const linesOf = (products: readonly ProductFacts[]) =>
+  sql`unnest(${products.map((p) => p.sku)}::text[], ${products.map((p) => p.brand)}::text[], ${products.map((p) => p.category)}::text[]) AS l(sku, brand, category)`;
+
+export type PromotionSearch = {
+  viewer: PromotionViewer;
+  now: Date;
+  /** true: only those active at `now`; false: only those that are not (scheduled or over). */
+  active?: boolean | undefined;
+  limit: number;
+  afterId?: string | undefined;
+};
+
+/** A page of promotions by id (limit + 1 rows, for the caller's cursor). */
+export async function listPromotions(db: Db, search: PromotionSearch): Promise<PromotionRow[]> {
+  let query = selectPromotions(db).where(viewerMay(search.viewer));
+  if (search.active === true) query = query.where(activeAt(search.now));
+  if (search.active === false) query = query.where(sql<SqlBool>`NOT ${activeAt(search.now)}`);
+  if (search.afterId !== undefined) query = query.where('p.id', '>', search.afterId);
+  const rows = await query.orderBy('p.id').limit(search.limit + 1).execute();
+  return rows.map(toPromotionRow);
+}
+
+/** One promotion, if the viewer may see it. */
+export async function findPromotion(db: Db, id: string, viewer: PromotionViewer): Promise<PromotionRow | undefined> {
+  const row = await selectPromotions(db).where('p.id', '=', id).where(viewerMay(viewer)).executeTakeFirst();
+  return row && toPromotionRow(row);
+}
+
+/**
+ * The promotions active at `now` that the viewer may have, for each product of a catalog page,
+ * in one query (`{ id, title }`, highest priority first). Products without any are absent.
+ */
+export async function promotionsForProducts(
+  db: Db,
+  products: readonly ProductFacts[],
+  viewer: PromotionViewer,
+  now: Date,
+): Promise<Map<string, { id: string; title: string }[]>> {
+  const bySku = new Map<string, { id: string; title: string }[]>();
+  if (products.length === 0) return bySku;
+  const { rows } = await sql<{ sku: string; id: string; title: string }>`
+    SELECT l.sku, p.id, p.title
+      FROM ${linesOf(products)}
+      JOIN ${promotionsTable} p ON ${activeAt(now)} AND ${lineMatches} AND ${viewerMay(viewer)}
+     ORDER BY l.sku, p.priority DESC, p.id`.execute(db);
+  for (const row of rows) {
+    const list = bySku.get(row.sku) ?? [];
+    list.push({ id: row.id, title: row.title });
+    bySku.set(row.sku, list);
+  }
+  return bySku;
+}
+
+export type OrderBuyer = { dealerId: string; tier: string | undefined; regionCode: string | undefined };
+
+/**
+ * What pricing an order needs: the promotions active at `now` that the buyer may have (its
+ * dealer, tier and the order's region) and that may touch at least one of the lines, with their
+ * full terms; and the usage of the capped ones (`byDealer`: this buyer's redemptions). The
+ * counts come from the read model: the promotion stream has the last word (RedeemPromotion).
+ */
+export async function promotionsForOrder(
+  db: Db,
+  order: { lines: readonly ProductFacts[]; buyer: OrderBuyer; now: Date },
+): Promise<{ promotions: Promotion[]; usage: Record<string, Usage> }> {
+  const { lines, buyer, now } = order;
+  if (lines.length === 0) return { promotions: [], usage: {} };
+  const rows = await selectPromotions(db)
+    .where(activeAt(now))
+    .where(viewerMay({ dealerId: buyer.dealerId, tier: buyer.tier, territories: buyer.regionCode === undefined ? [] : [buyer.regionCode] }))
+    .where(sql<SqlBool>`EXISTS (SELECT 1 FROM ${linesOf(lines)} WHERE ${lineMatches})`)
+    .orderBy('p.id')
+    .execute();
+  const promotions = rows.map(toPromotionRow);
+  const capped = promotions.filter(isCapped);
+  const usage: Record<string, Usage> = Object.fromEntries(capped.map((promotion) => [promotion.id, { byDealer: 0, total: promotion.redemptions }]));
+  if (capped.length > 0) {
+    const mine = await db
+      .selectFrom('promotions.dealer_redemptions')
+      .select(['promotion_id', 'redemptions'])
+      .where('dealer_id', '=', buyer.dealerId)
+      .where('promotion_id', 'in', capped.map((promotion) => promotion.id))
+      .execute();
+    for (const row of mine) usage[row.promotion_id]!.byDealer = row.redemptions;
+  }
+  return { promotions: promotions.map(({ redemptions: _r, version: _v, createdAt: _c, updatedAt: _u, ...promotion }) => promotion), usage };
+}
