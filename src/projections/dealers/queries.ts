@@ -1,0 +1,34 @@
+// Dealer queries: one dealer (also its tier for pricing), and the staff list with filters.
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { DealerStatus } from '../../domain/dealers/dealer.ts';
+
+export async function findDealer(db: Db, dealerId: string) {
+  return db.selectFrom('dealers.dealers').selectAll().where('id', '=', dealerId).executeTakeFirst();
+}
+
+export type DealerRow = NonNullable<Awaited<ReturnType<typeof findDealer>>>;
+
+/** The dealer's price tier, or undefined for an unknown dealer. */
+export async function dealerTier(db: Db, dealerId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('dealers.dealers').select('tier').where('id', '=', dealerId).executeTakeFirst();
+  return row?.tier;
+}
+
+export type DealerListFilter = {
+  tier?: string | undefined;
+  status?: DealerStatus | undefined;
+  territory?: string | undefined;
+  limit: number;
+  afterId?: string | undefined;
+};
+
+/** By id; `limit + 1` rows so the caller can tell whether there is a next page. */
+export async function listDealers(db: Db, filter: DealerListFilter): Promise<DealerRow[]> {
+  let query = db.selectFrom('dealers.dealers').selectAll();
+  if (filter.tier !== undefined) query = query.where('tier', '=', filter.tier);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.territory !== undefined) query = query.where('territories', '@>', sql<string[]>`ARRAY[${filter.territory}]::text[]`);
+  if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
+  return query.orderBy('id').limit(filter.limit + 1).execute();
+}

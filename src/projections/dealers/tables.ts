@@ -1,0 +1,18 @@
+// The dealers read model's tables (schema `dealers`).
+import type { DealerStatus } from '../../domain/dealers/dealer.ts';
+
+export type DealersTables = {
+  'dealers.dealers': {
+    id: string;
+    name: string;
+    tier: string;
+    territories: string[];
+    payment_terms_days: number;
+    prepay: boolean;
+    status: DealerStatus;
+    suspension_reason: string | null;
+    version: number;
+    registered_at: Date;
+    updated_at: Date;
+  };
+};
