@@ -1,0 +1,388 @@
+// Stock of one SKU in one warehouse (`stock-<sku>@<warehouseId>`): lots received, reserved for
+// orders, picked first-expiry-first-out, adjusted, transferred and written off when expired.
+//
+// Why a stream per SKU *and warehouse*, not per SKU: the invariant (never reserve or pick more
+// than is available) only ever spans one warehouse's stock of one SKU, because an order line
+// ships from one warehouse. Making that the stream makes it the unit of optimistic concurrency:
+// a best-seller ordered in the east, north and south at once gives three streams that never
+// conflict, instead of one stream whose appends all collide and retry; each stream also stays a
+// third as long to fold. The cost is paid where it is rare: a transfer touches two streams (an
+// idempotent out/in pair), a line split across warehouses reserves on each, and per-SKU totals
+// over warehouses come from the read model.
+//
+// Available = on hand in lots that have not expired (as of the command's `today`; a lot is
+// sellable while today < expiryDate) − reserved. The domain has no clock: callers pass `today`.
+import { z } from 'zod';
+import { refuse, type Decider, type Decision, type DomainEvent } from '../shared/decider.ts';
+import { entityIdSchema, isoDateSchema, quantitySchema, skuSchema } from '../shared/values.ts';
+import { emptyIdSet, hasId, withId, type IdSet } from './id-set.ts';
+import { warehouseIdSchema } from './warehouse.ts';
+
+/** SKUs and warehouse ids never contain '@', so the stream name is unambiguous. */
+export const stockStream = (sku: string, warehouseId: string) => `stock-${sku}@${warehouseId}`;
+
+export const lotCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, 'must be 1-64 letters, digits, dots, slashes, dashes or underscores');
+
+/** Ids of receipts, adjustments, transfers and write-offs: a repeated id is the same operation. */
+export const operationIdSchema = entityIdSchema;
+
+export const stockReceiptSchema = z
+  .object({
+    receiptId: operationIdSchema.optional().describe('The goods receipt number (e.g. the ERP\'s); a receipt id is received once.'),
+    sku: skuSchema,
+    warehouseId: warehouseIdSchema,
+    lot: lotCodeSchema,
+    productionDate: isoDateSchema,
+    expiryDate: isoDateSchema,
+    qty: quantitySchema,
+  })
+  .refine((receipt) => receipt.expiryDate > receipt.productionDate, { path: ['expiryDate'], message: 'must be after productionDate' });
+
+export const stockAdjustmentSchema = z.object({
+  adjustmentId: operationIdSchema.optional().describe('An id makes a retried adjustment count once.'),
+  sku: skuSchema,
+  warehouseId: warehouseIdSchema,
+  lot: lotCodeSchema,
+  delta: z.number().int().min(-1_000_000).max(1_000_000).refine((delta) => delta !== 0, 'must not be zero'),
+  reason: z.string().trim().min(1).max(500),
+});
+
+export const stockTransferSchema = z
+  .object({
+    transferId: operationIdSchema.optional().describe('An id makes a retried transfer move the stock once, and completes a half-done one.'),
+    sku: skuSchema,
+    fromWarehouseId: warehouseIdSchema,
+    toWarehouseId: warehouseIdSchema,
+    lot: lotCodeSchema,
+    qty: quantitySchema,
+  })
+  .refine((transfer) => transfer.fromWarehouseId !== transfer.toWarehouseId, { path: ['toWarehouseId'], message: 'must differ from fromWarehouseId' });
+
+export const stockWriteOffSchema = z.object({
+  writeOffId: operationIdSchema.optional().describe('An id makes a retried write-off count once.'),
+  sku: skuSchema.optional().describe('Only this SKU; all SKUs when omitted.'),
+  warehouseId: warehouseIdSchema.optional().describe('Only this warehouse; all warehouses when omitted.'),
+});
+
+export type StockReceipt = z.infer<typeof stockReceiptSchema>;
+export type StockAdjustment = z.infer<typeof stockAdjustmentSchema>;
+export type StockTransfer = z.infer<typeof stockTransferSchema>;
+
+/** Which stream a command or event belongs to; every stock event names it, for its consumers. */
+export type StockAddress = { sku: string; warehouseId: string };
+
+export type LotDates = { lot: string; productionDate: string; expiryDate: string };
+
+export type ReceiveStock = StockAddress & LotDates & { receiptId: string; qty: number };
+export type ReserveStock = StockAddress & { orderId: string; qty: number; today: string };
+export type ReleaseStock = StockAddress & { orderId: string };
+export type PickStock = StockAddress & { orderId: string; shipmentId: string; qty: number; today: string };
+export type AdjustStock = StockAddress & { adjustmentId: string; lot: string; delta: number; reason: string; today: string };
+export type TransferOut = StockAddress & { transferId: string; toWarehouseId: string; lot: string; qty: number; today: string };
+export type TransferIn = StockAddress & LotDates & { transferId: string; fromWarehouseId: string; qty: number };
+export type WriteOffExpired = StockAddress & { writeOffId: string; today: string };
+
+export type StockCommand =
+  | { type: 'ReceiveStock'; data: ReceiveStock }
+  | { type: 'ReserveStock'; data: ReserveStock }
+  | { type: 'ReleaseStock'; data: ReleaseStock }
+  | { type: 'PickStock'; data: PickStock }
+  | { type: 'AdjustStock'; data: AdjustStock }
+  | { type: 'TransferOut'; data: TransferOut }
+  | { type: 'TransferIn'; data: TransferIn }
+  | { type: 'WriteOffExpired'; data: WriteOffExpired };
+
+/** A quantity taken out of one lot. */
+export type LotQuantity = { lot: string; qty: number; expiryDate: string };
+
+export type StockReceivedData = StockAddress & LotDates & { receiptId: string; qty: number };
+export type StockReservedData = StockAddress & { orderId: string; qty: number };
+export type StockReleasedData = StockAddress & { orderId: string; qty: number };
+/** `fromReservation`: how much of `qty` the order had reserved (the rest came from free stock). */
+export type StockPickedData = StockAddress & { orderId: string; shipmentId: string; qty: number; fromReservation: number; lots: LotQuantity[] };
+export type StockAdjustedData = StockAddress & { adjustmentId: string; lot: string; delta: number; reason: string };
+export type StockTransferredOutData = StockAddress & LotDates & { transferId: string; toWarehouseId: string; qty: number };
+export type StockTransferredInData = StockAddress & LotDates & { transferId: string; fromWarehouseId: string; qty: number };
+export type StockWrittenOffData = StockAddress & { writeOffId: string; qty: number; lots: LotQuantity[] };
+
+export type StockEvent =
+  | DomainEvent<'StockReceived', StockReceivedData>
+  | DomainEvent<'StockReserved', StockReservedData>
+  | DomainEvent<'StockReleased', StockReleasedData>
+  | DomainEvent<'StockPicked', StockPickedData>
+  | DomainEvent<'StockAdjusted', StockAdjustedData>
+  | DomainEvent<'StockTransferredOut', StockTransferredOutData>
+  | DomainEvent<'StockTransferredIn', StockTransferredInData>
+  | DomainEvent<'StockWrittenOff', StockWrittenOffData>;
+
+export const stockEventTypes = [
+  'StockReceived',
+  'StockReserved',
+  'StockReleased',
+  'StockPicked',
+  'StockAdjusted',
+  'StockTransferredOut',
+  'StockTransferredIn',
+  'StockWrittenOff',
+] as const;
+
+export type StockLot = LotDates & { qty: number };
+
+export type StockState = {
+  /** Every lot ever held here, by code; emptied lots stay (a count may find stock again). */
+  lots: ReadonlyMap<string, StockLot>;
+  /** Open reservations: order id → quantity still reserved (> 0). */
+  reservations: ReadonlyMap<string, number>;
+  reserved: number;
+  /** Receipts are few, and a receipt id reused for other goods must be caught, so they are kept whole. */
+  receipts: ReadonlyMap<string, StockReceivedData>;
+  shipments: IdSet;
+  /** Orders that picked here: a late retry of their reservation must not reserve again. */
+  pickedOrders: IdSet;
+  adjustments: IdSet;
+  transfersOut: ReadonlyMap<string, StockTransferredOutData>;
+  transfersIn: IdSet;
+  writeOffs: IdSet;
+};
+
+export const initialStockState: StockState = {
+  lots: new Map(),
+  reservations: new Map(),
+  reserved: 0,
+  receipts: new Map(),
+  shipments: emptyIdSet,
+  pickedOrders: emptyIdSet,
+  adjustments: emptyIdSet,
+  transfersOut: new Map(),
+  transfersIn: emptyIdSet,
+  writeOffs: emptyIdSet,
+};
+
+/** A lot can be reserved, picked and transferred while today is before its expiry date. */
+export const isSellable = (lot: { expiryDate: string }, today: string) => lot.expiryDate > today;
+
+export type StockLevel = { onHand: number; sellable: number; reserved: number; available: number };
+
+export function stockLevel(state: StockState, today: string): StockLevel {
+  let onHand = 0;
+  let sellable = 0;
+  for (const lot of state.lots.values()) {
+    onHand += lot.qty;
+    if (isSellable(lot, today)) sellable += lot.qty;
+  }
+  return { onHand, sellable, reserved: state.reserved, available: Math.max(0, sellable - state.reserved) };
+}
+
+/** What `orderId` holds reserved on this stream. */
+export const reservedFor = (state: StockState, orderId: string) => state.reservations.get(orderId) ?? 0;
+
+const byExpiryThenLot = (a: StockLot, b: StockLot) =>
+  a.expiryDate !== b.expiryDate ? (a.expiryDate < b.expiryDate ? -1 : 1) : a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0;
+
+/** First expiry, first out: `qty` from the sellable lots that expire soonest; undefined if they hold too little. */
+export function pickFirstExpiry(state: StockState, qty: number, today: string): LotQuantity[] | undefined {
+  const picked: LotQuantity[] = [];
+  let remaining = qty;
+  for (const lot of [...state.lots.values()].filter((l) => l.qty > 0 && isSellable(l, today)).sort(byExpiryThenLot)) {
+    if (remaining === 0) break;
+    const take = Math.min(lot.qty, remaining);
+    picked.push({ lot: lot.lot, qty: take, expiryDate: lot.expiryDate });
+    remaining -= take;
+  }
+  return remaining === 0 ? picked : undefined;
+}
+
+/** Quantities reach the domain validated; anything else is a caller's bug, not a refusal. */
+function assertQuantity(qty: number): void {
+  if (!Number.isSafeInteger(qty) || qty <= 0) throw new Error(`A stock quantity must be a positive integer, got ${qty}`);
+}
+
+const where = (at: StockAddress) => `${at.sku} at ${at.warehouseId}`;
+
+const insufficient = (at: StockAddress, requested: number, available: number) =>
+  refuse('insufficient_stock', `${requested} of ${where(at)} requested, ${available} available`);
+
+const sameDates = (a: LotDates, b: LotDates) => a.productionDate === b.productionDate && a.expiryDate === b.expiryDate;
+
+const lotMismatch = (at: StockAddress, known: LotDates) =>
+  refuse('lot_mismatch', `Lot ${known.lot} of ${where(at)} was produced ${known.productionDate} and expires ${known.expiryDate}`);
+
+function decideReceipt(data: ReceiveStock, state: StockState): Decision<StockEvent> {
+  const earlier = state.receipts.get(data.receiptId);
+  if (earlier) {
+    if (earlier.lot === data.lot && sameDates(earlier, data) && earlier.qty === data.qty) return [];
+    return refuse('receipt_conflict', `Receipt ${data.receiptId} already received ${earlier.qty} of lot ${earlier.lot} at ${data.warehouseId}`, 'conflict');
+  }
+  const known = state.lots.get(data.lot);
+  if (known && !sameDates(known, data)) return lotMismatch(data, known);
+  return [{ type: 'StockReceived', data }];
+}
+
+function decideReservation(data: ReserveStock, state: StockState): Decision<StockEvent> {
+  const { sku, warehouseId, orderId, qty, today } = data;
+  if (state.reservations.has(orderId) || hasId(state.pickedOrders, orderId)) return [];
+  const { available } = stockLevel(state, today);
+  if (qty > available) return insufficient(data, qty, available);
+  return [{ type: 'StockReserved', data: { sku, warehouseId, orderId, qty } }];
+}
+
+function decidePick(data: PickStock, state: StockState): Decision<StockEvent> {
+  const { sku, warehouseId, orderId, shipmentId, qty, today } = data;
+  if (hasId(state.shipments, shipmentId)) return [];
+  const fromReservation = Math.min(qty, reservedFor(state, orderId));
+  const { available } = stockLevel(state, today);
+  // Beyond its own reservation an order may only take free stock, never another order's.
+  if (qty - fromReservation > available) return insufficient(data, qty, fromReservation + available);
+  const lots = pickFirstExpiry(state, qty, today);
+  if (!lots) return insufficient(data, qty, stockLevel(state, today).sellable);
+  return [{ type: 'StockPicked', data: { sku, warehouseId, orderId, shipmentId, qty, fromReservation, lots } }];
+}
+
+function decideAdjustment(data: AdjustStock, state: StockState): Decision<StockEvent> {
+  const { sku, warehouseId, adjustmentId, lot, delta, reason, today } = data;
+  if (hasId(state.adjustments, adjustmentId)) return [];
+  const known = state.lots.get(lot);
+  if (!known) return refuse('lot_not_found', `Lot ${lot} of ${where(data)} was never received`, 'not_found');
+  if (known.qty + delta < 0) return refuse('insufficient_stock', `Lot ${lot} of ${where(data)} holds ${known.qty}; it cannot change by ${delta}`);
+  if (delta < 0 && isSellable(known, today)) {
+    const level = stockLevel(state, today);
+    if (level.sellable + delta < level.reserved) {
+      return refuse('stock_reserved', `${level.reserved} of ${where(data)} is reserved and ${level.available} available; ${-delta} cannot be removed`);
+    }
+  }
+  return [{ type: 'StockAdjusted', data: { sku, warehouseId, adjustmentId, lot, delta, reason } }];
+}
+
+function decideTransferOut(data: TransferOut, state: StockState): Decision<StockEvent> {
+  const { sku, warehouseId, transferId, toWarehouseId, lot, qty, today } = data;
+  if (state.transfersOut.has(transferId)) return [];
+  const known = state.lots.get(lot);
+  if (!known) return refuse('lot_not_found', `Lot ${lot} of ${where(data)} was never received`, 'not_found');
+  if (!isSellable(known, today)) return refuse('lot_expired', `Lot ${lot} of ${where(data)} expired on ${known.expiryDate}`);
+  if (qty > known.qty) return refuse('insufficient_stock', `Lot ${lot} of ${where(data)} holds ${known.qty}; ${qty} requested`);
+  const { available, reserved } = stockLevel(state, today);
+  if (qty > available) return refuse('stock_reserved', `${reserved} of ${where(data)} is reserved and ${available} available; ${qty} requested`);
+  const { productionDate, expiryDate } = known;
+  return [{ type: 'StockTransferredOut', data: { sku, warehouseId, transferId, toWarehouseId, lot, productionDate, expiryDate, qty } }];
+}
+
+function decideTransferIn(data: TransferIn, state: StockState): Decision<StockEvent> {
+  if (hasId(state.transfersIn, data.transferId)) return [];
+  const known = state.lots.get(data.lot);
+  if (known && !sameDates(known, data)) return lotMismatch(data, known);
+  return [{ type: 'StockTransferredIn', data }];
+}
+
+function decideWriteOff(data: WriteOffExpired, state: StockState): Decision<StockEvent> {
+  const { sku, warehouseId, writeOffId, today } = data;
+  if (hasId(state.writeOffs, writeOffId)) return [];
+  const lots = [...state.lots.values()]
+    .filter((lot) => lot.qty > 0 && !isSellable(lot, today))
+    .sort(byExpiryThenLot)
+    .map(({ lot, qty, expiryDate }) => ({ lot, qty, expiryDate }));
+  if (lots.length === 0) return [];
+  const qty = lots.reduce((total, lot) => total + lot.qty, 0);
+  return [{ type: 'StockWrittenOff', data: { sku, warehouseId, writeOffId, qty, lots } }];
+}
+
+function changeLot(lots: ReadonlyMap<string, StockLot>, lot: string, delta: number, dates?: LotDates): Map<string, StockLot> {
+  const next = new Map(lots);
+  const known = lots.get(lot);
+  if (known) next.set(lot, { ...known, qty: known.qty + delta });
+  else if (dates) next.set(lot, { lot, productionDate: dates.productionDate, expiryDate: dates.expiryDate, qty: delta });
+  else throw new Error(`Lot ${lot} is unknown and has no dates`);
+  return next;
+}
+
+function takeLots(lots: ReadonlyMap<string, StockLot>, taken: readonly LotQuantity[]): Map<string, StockLot> {
+  const next = new Map(lots);
+  for (const { lot, qty } of taken) {
+    const known = next.get(lot);
+    if (!known) throw new Error(`Lot ${lot} is unknown`);
+    next.set(lot, { ...known, qty: known.qty - qty });
+  }
+  return next;
+}
+
+function withReservation(reservations: ReadonlyMap<string, number>, orderId: string, qty: number): Map<string, number> {
+  const next = new Map(reservations);
+  if (qty > 0) next.set(orderId, qty);
+  else next.delete(orderId);
+  return next;
+}
+
+export const stockDecider: Decider<StockCommand, StockEvent, StockState> = {
+  initialState: initialStockState,
+
+  decide(command, state) {
+    if ('qty' in command.data) assertQuantity(command.data.qty);
+    switch (command.type) {
+      case 'ReceiveStock':
+        return decideReceipt(command.data, state);
+      case 'ReserveStock':
+        return decideReservation(command.data, state);
+      case 'ReleaseStock': {
+        const { sku, warehouseId, orderId } = command.data;
+        const qty = reservedFor(state, orderId);
+        return qty > 0 ? [{ type: 'StockReleased', data: { sku, warehouseId, orderId, qty } }] : [];
+      }
+      case 'PickStock':
+        return decidePick(command.data, state);
+      case 'AdjustStock':
+        return decideAdjustment(command.data, state);
+      case 'TransferOut':
+        return decideTransferOut(command.data, state);
+      case 'TransferIn':
+        return decideTransferIn(command.data, state);
+      case 'WriteOffExpired':
+        return decideWriteOff(command.data, state);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'StockReceived': {
+        const { receiptId, lot, qty } = event.data;
+        return { ...state, lots: changeLot(state.lots, lot, qty, event.data), receipts: new Map(state.receipts).set(receiptId, event.data) };
+      }
+      case 'StockReserved': {
+        const { orderId, qty } = event.data;
+        return { ...state, reservations: withReservation(state.reservations, orderId, reservedFor(state, orderId) + qty), reserved: state.reserved + qty };
+      }
+      case 'StockReleased': {
+        const { orderId, qty } = event.data;
+        return { ...state, reservations: withReservation(state.reservations, orderId, reservedFor(state, orderId) - qty), reserved: state.reserved - qty };
+      }
+      case 'StockPicked': {
+        const { orderId, shipmentId, fromReservation, lots } = event.data;
+        return {
+          ...state,
+          lots: takeLots(state.lots, lots),
+          reservations: withReservation(state.reservations, orderId, reservedFor(state, orderId) - fromReservation),
+          reserved: state.reserved - fromReservation,
+          shipments: withId(state.shipments, shipmentId),
+          pickedOrders: withId(state.pickedOrders, orderId),
+        };
+      }
+      case 'StockAdjusted': {
+        const { adjustmentId, lot, delta } = event.data;
+        return { ...state, lots: changeLot(state.lots, lot, delta), adjustments: withId(state.adjustments, adjustmentId) };
+      }
+      case 'StockTransferredOut': {
+        const { transferId, lot, qty } = event.data;
+        return { ...state, lots: changeLot(state.lots, lot, -qty), transfersOut: new Map(state.transfersOut).set(transferId, event.data) };
+      }
+      case 'StockTransferredIn': {
+        const { transferId, lot, qty } = event.data;
+        return { ...state, lots: changeLot(state.lots, lot, qty, event.data), transfersIn: withId(state.transfersIn, transferId) };
+      }
+      case 'StockWrittenOff': {
+        const { writeOffId, lots } = event.data;
+        return { ...state, lots: takeLots(state.lots, lots), writeOffs: withId(state.writeOffs, writeOffId) };
+      }
+    }
+  },
+};
