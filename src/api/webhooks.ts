@@ -1,0 +1,83 @@
+// Inbound partner webhooks (payments, logistics): HMAC-signed raw bodies, each message taking
+// effect once through the inbox.
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { webhookEffects } from '../integrations/webhooks/effects.ts';
+import { WEBHOOK_SOURCES, WebhookInProgressError, receiveWebhook, type WebhookSource } from '../integrations/webhooks/inbox.ts';
+import { verifyWebhookSignature } from '../integrations/webhooks/signature.ts';
+import type { ApiDeps } from './deps.ts';
+import { problemResponses } from './openapi.ts';
+import { HttpProblem } from './problem.ts';
+
+const webhookMessageSchema = z
+  .object({
+    id: z.string().min(1).max(200).describe('The partner\'s message id: a repeated delivery with the same id has no second effect.'),
+    type: z.string().min(1).max(200),
+    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    data: z.record(z.string(), z.unknown()).default({}),
+  })
+  .meta({ id: 'WebhookMessage' });
+
+const receivedSchema = z
+  .object({ id: z.string(), status: z.enum(['accepted', 'duplicate']).describe('`duplicate`: seen before; nothing was done again.') })
+  .meta({ id: 'WebhookReceived' });
+
+export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const secrets: Record<WebhookSource, string> = {
+    payments: deps.config.paymentWebhookSecret,
+    logistics: deps.config.logisticsWebhookSecret,
+  };
+
+  return async (app) => {
+    for (const source of WEBHOOK_SOURCES) {
+      // Its own scope: the signature covers the raw bytes, so only here is JSON parsed by hand.
+      await app.register(async (scope) => {
+        scope.removeAllContentTypeParsers();
+        scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.config.bodyLimitBytes }, (request, raw, done) => {
+          const header = request.headers['x-signature'];
+          const check = verifyWebhookSignature(secrets[source], typeof header === 'string' ? header : undefined, raw as Buffer, Math.floor(Date.now() / 1_000));
+          if (!check.valid) {
+            done(new HttpProblem(401, 'invalid_signature', check.reason), undefined);
+            return;
+          }
+          try {
+            done(null, JSON.parse((raw as Buffer).toString('utf8')));
+          } catch {
+            done(new HttpProblem(400, 'invalid_body', 'The body is not valid JSON'), undefined);
+          }
+        });
+
+        scope.withTypeProvider<ZodTypeProvider>().post(
+          `/v1/webhooks/${source}`,
+          {
+            config: { access: 'public' },
+            schema: {
+              tags: ['integration'],
+              summary: `Receive a ${source} partner message`,
+              description:
+                'Authenticated by `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` under the partner\'s secret; ' +
+                'a signature older than 5 minutes, or a wrong one, is refused with 401.',
+              headers: z.object({ 'x-signature': z.string().max(1_000) }),
+              body: webhookMessageSchema,
+              response: { 202: receivedSchema, ...problemResponses(400, 401, 409, 413, 415) },
+            },
+          },
+          async (request, reply) => {
+            const message = request.body;
+            const status = await receiveWebhook(deps.db, message, webhookEffects[source], {
+              source,
+              store: deps.store,
+              commands: deps.commands,
+              now: new Date(),
+            }).catch((error: unknown) => {
+              if (error instanceof WebhookInProgressError) throw new HttpProblem(409, 'in_progress', error.message, { headers: { 'retry-after': '5' } });
+              throw error;
+            });
+            if (status === 'duplicate') request.log.info({ source, messageId: message.id }, 'repeated webhook ignored');
+            return reply.code(202).send({ id: message.id, status });
+          },
+        );
+      });
+    }
+  };
+}

@@ -1,0 +1,139 @@
+// Adapter checkpoints: created on first run, advanced compare-and-set, reported with lag and errors.
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { START_POSITION, comparePositions, type EventStore } from '../eventstore/port.ts';
+import { lockName, type Adapter } from './adapter.ts';
+import { openDeadLetterCounts } from './dead-letters.ts';
+
+/** The checkpoint is not where this runner left it: another instance moved it. */
+export class CheckpointMoved extends Error {
+  override name = 'CheckpointMoved';
+}
+
+/** The adapter's checkpoint; the first time, the start or the head (`startFrom: 'now'`). */
+export async function ensureAdapterCheckpoint(db: Db, store: EventStore, adapter: Adapter): Promise<string> {
+  const existing = await db.selectFrom('integration.checkpoints').select('position').where('adapter', '=', adapter.name).executeTakeFirst();
+  if (existing) return existing.position;
+  const start = adapter.startFrom === 'now' ? await store.headPosition() : START_POSITION;
+  await db
+    .insertInto('integration.checkpoints')
+    .values({ adapter: adapter.name, position: start, last_error: null, last_error_at: null })
+    .onConflict((oc) => oc.column('adapter').doNothing())
+    .execute();
+  const row = await db.selectFrom('integration.checkpoints').select('position').where('adapter', '=', adapter.name).executeTakeFirstOrThrow();
+  return row.position;
+}
+
+/** Moves the checkpoint from `expected` to `next`; CheckpointMoved when it was not at `expected`. */
+export async function advanceCheckpoint(db: Db, adapter: string, expected: string, next: string): Promise<void> {
+  const result = await db
+    .updateTable('integration.checkpoints')
+    .set({ position: next, updated_at: sql<Date>`now()` })
+    .where('adapter', '=', adapter)
+    .where('position', '=', expected)
+    .executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) throw new CheckpointMoved(`The checkpoint of ${adapter} is no longer at ${expected}`);
+}
+
+export async function recordAdapterError(db: Db, adapter: string, error: string): Promise<void> {
+  await db
+    .updateTable('integration.checkpoints')
+    .set({ last_error: error.slice(0, 2_000), last_error_at: sql<Date>`now()` })
+    .where('adapter', '=', adapter)
+    .execute();
+}
+
+/**
+ * Writes a runner's progress: one write at a time, always the furthest position reached, so a
+ * burst of finished events costs one update.
+ */
+export class CheckpointWriter {
+  readonly #db: Db;
+  readonly #adapter: string;
+  readonly #onWritten: (position: string) => void;
+  readonly #onError: (error: unknown) => void;
+  #written: string;
+  #target: string;
+  #writing: Promise<void> | undefined;
+
+  constructor(db: Db, adapter: string, from: string, handlers: { onWritten: (position: string) => void; onError: (error: unknown) => void }) {
+    this.#db = db;
+    this.#adapter = adapter;
+    this.#written = from;
+    this.#target = from;
+    this.#onWritten = handlers.onWritten;
+    this.#onError = handlers.onError;
+  }
+
+  advance(position: string): void {
+    if (comparePositions(position, this.#target) > 0) this.#target = position;
+    this.#writing ??= this.#write();
+  }
+
+  /** Resolves once everything advanced so far is written (or failed). */
+  async flush(): Promise<void> {
+    while (this.#writing) await this.#writing;
+  }
+
+  async #write(): Promise<void> {
+    try {
+      while (comparePositions(this.#target, this.#written) > 0) {
+        const next = this.#target;
+        await advanceCheckpoint(this.#db, this.#adapter, this.#written, next);
+        this.#written = next;
+        this.#onWritten(next);
+      }
+    } catch (error) {
+      this.#onError(error);
+    } finally {
+      this.#writing = undefined;
+    }
+  }
+}
+
+export type AdapterState = {
+  name: string;
+  position: string;
+  lag: string;
+  /** Some runner holds the adapter's lock right now. */
+  active: boolean;
+  openDeadLetters: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+};
+
+export async function adapterStates(db: Db, store: EventStore, names: readonly string[]): Promise<AdapterState[]> {
+  if (names.length === 0) return [];
+  const [rows, head, deadLetters, locked] = await Promise.all([
+    db.selectFrom('integration.checkpoints').selectAll().where('adapter', 'in', names).execute(),
+    store.headPosition(),
+    openDeadLetterCounts(db),
+    heldLocks(db, names.map(lockName)),
+  ]);
+  const byName = new Map(rows.map((row) => [row.adapter, row]));
+  return names.map((name) => {
+    const row = byName.get(name);
+    const position = row?.position ?? START_POSITION;
+    const lag = BigInt(head) - BigInt(position);
+    return {
+      name,
+      position,
+      lag: (lag > 0n ? lag : 0n).toString(),
+      active: locked.has(lockName(name)),
+      openDeadLetters: deadLetters.get(name) ?? 0,
+      lastError: row?.last_error ?? null,
+      lastErrorAt: row?.last_error_at?.toISOString() ?? null,
+    };
+  });
+}
+
+/** Which of these advisory locks (src/db/advisory-lock.ts keys them by hashtextextended) some session holds. */
+async function heldLocks(db: Db, names: readonly string[]): Promise<Set<string>> {
+  const { rows } = await sql<{ name: string }>`
+    SELECT n.name FROM unnest(${names}::text[]) AS n(name)
+     WHERE EXISTS (
+       SELECT 1 FROM pg_locks l
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(n.name, 0))`.execute(db);
+  return new Set(rows.map((row) => row.name));
+}
