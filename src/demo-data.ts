@@ -1,8 +1,12 @@
 // Demo data for an empty store: a food & beverage catalog with tier prices, written as events.
 import { productDecider, productStream } from './domain/catalog/product.ts';
 import { gtinDecider, gtinStream } from './domain/catalog/gtin-registry.ts';
+import { creditLedgerDecider, creditStream } from './domain/credit/credit-ledger.ts';
+import { dealerDecider, dealerStream, type DealerRegistration } from './domain/dealers/dealer.ts';
+import { createPromotionSchema, promotionDecider, promotionStream } from './domain/promotions/promotion.ts';
 import type { CommandContext, CommandHandler } from './eventstore/command-handler.ts';
 import type { EventStore } from './eventstore/port.ts';
+import { seedDemoStock } from './demo-stock.ts';
 
 type DemoProduct = { sku: string; name: string; brand: string; category: string; unit: string; caseSize: number; shelfLifeDays: number; basePriceMinor: number };
 
@@ -74,9 +78,84 @@ async function seedCatalog(commands: CommandHandler): Promise<number> {
   return PRODUCTS.length;
 }
 
+const DAY_MS = 86_400_000;
+
+/** One promotion of each common kind on the demo catalog, running from yesterday for a year. */
+function demoPromotions(now: Date) {
+  const window = { startsAt: new Date(now.getTime() - DAY_MS).toISOString(), endsAt: new Date(now.getTime() + 365 * DAY_MS).toISOString() };
+  return [
+    {
+      id: 'TEA-SPRING-10',
+      title: 'Jade Spring tea 10% off',
+      kind: 'percent_off',
+      rule: { percent: 10 },
+      eligibility: { skus: ['BEV-TEA-GRN-500', 'BEV-TEA-OOL-500'] },
+      ...window,
+    },
+    {
+      id: 'SNACKS-1000-80',
+      title: 'Snacks: spend ¥1,000, get ¥80 off',
+      kind: 'spend_threshold',
+      rule: { minSpendMinor: 100_000, amountOffMinor: 8_000 },
+      eligibility: { categories: ['snacks'] },
+      stackable: true,
+      ...window,
+    },
+    {
+      id: 'WATER-10-PLUS-1',
+      title: 'Mineral water 550ml: buy 10 cases, get 1 free',
+      kind: 'buy_x_get_y',
+      rule: { buyQty: 10, getQty: 1, maxGiftQty: 5 },
+      eligibility: { skus: ['BEV-WTR-550'] },
+      stackable: true,
+      ...window,
+    },
+    {
+      id: 'NOODLES-VOLUME',
+      title: 'Noodles volume breaks, gold and platinum dealers',
+      kind: 'tiered_quantity',
+      rule: { breaks: [{ minQty: 20, unitOffMinor: 200 }, { minQty: 50, unitOffMinor: 500 }] },
+      eligibility: { categories: ['noodles'], tiers: ['gold', 'platinum'] },
+      caps: { perDealer: 3 },
+      ...window,
+    },
+  ].map((promotion) => createPromotionSchema.parse(promotion));
+}
+
+async function seedPromotions(commands: CommandHandler): Promise<number> {
+  const context = demoContext();
+  const promotions = demoPromotions(context.now);
+  for (const promotion of promotions) {
+    const id = promotion.id!;
+    await commands.handle(promotionDecider, promotionStream(id), { type: 'CreatePromotion', data: { ...promotion, id } }, context);
+  }
+  return promotions.length;
+}
+
+/** D-1001 is the demo dealer token's dealer. */
+const DEALERS: (DealerRegistration & { creditLimitMinor: number })[] = [
+  { dealerId: 'D-1001', name: 'Huangpu Fresh Distribution', tier: 'gold', territories: ['CN-31', 'CN-32'], paymentTermsDays: 30, prepay: false, creditLimitMinor: 5_000_000 },
+  { dealerId: 'D-1002', name: 'West Lake Wholesale', tier: 'silver', territories: ['CN-33'], paymentTermsDays: 30, prepay: false, creditLimitMinor: 2_000_000 },
+  { dealerId: 'D-1003', name: 'Pearl River Retail Chain', tier: 'platinum', territories: ['CN-44', 'CN-45'], paymentTermsDays: 45, prepay: false, creditLimitMinor: 20_000_000 },
+  { dealerId: 'D-1004', name: 'Jinling Corner Stores', tier: 'silver', territories: ['CN-32'], paymentTermsDays: 0, prepay: true, creditLimitMinor: 500_000 },
+];
+
+async function seedDealers(commands: CommandHandler): Promise<number> {
+  for (const { creditLimitMinor, ...dealer } of DEALERS) {
+    await commands.handle(dealerDecider, dealerStream(dealer.dealerId), { type: 'RegisterDealer', data: dealer }, demoContext());
+    await commands.handle(
+      creditLedgerDecider,
+      creditStream(dealer.dealerId),
+      { type: 'OpenCreditAccount', data: { dealerId: dealer.dealerId, limitMinor: creditLimitMinor } },
+      demoContext(),
+    );
+  }
+  return DEALERS.length;
+}
+
 /** Seeds the demo data when the store is empty; returns what it wrote, or undefined. */
-export async function seedDemoData(deps: { store: EventStore; commands: CommandHandler }): Promise<{ products: number } | undefined> {
+export async function seedDemoData(deps: { store: EventStore; commands: CommandHandler }): Promise<{ products: number; warehouses: number; receipts: number; promotions: number; dealers: number } | undefined> {
   const { events } = await deps.store.readAll({ maxCount: 1 });
   if (events.length > 0) return undefined;
-  return { products: await seedCatalog(deps.commands) };
+  return { products: await seedCatalog(deps.commands), ...(await seedDemoStock(deps.commands, PRODUCTS, demoContext)), dealers: await seedDealers(deps.commands), promotions: await seedPromotions(deps.commands) };
 }

@@ -18,6 +18,9 @@ import { createEsdbEventStore } from './eventstore/esdb.ts';
 import type { EventStore } from './eventstore/port.ts';
 import { PostgresEventStore } from './eventstore/postgres.ts';
 import { createUpcasting, type Upcasting } from './eventstore/upcasting.ts';
+import type { Adapter } from './integrations/adapter.ts';
+import { DeliveryRunner } from './integrations/delivery-runner.ts';
+import { enabledAdapters } from './integrations/index.ts';
 import { allProjections } from './projections/index.ts';
 import type { Projection } from './projections/projection.ts';
 import { ReadModelClock } from './projections/read-model-clock.ts';
@@ -36,6 +39,8 @@ export type Infrastructure = {
   tokens: TokenService;
   metrics: Metrics;
   projections: readonly Projection[];
+  /** Enabled integration adapters; connected only where workers run them. */
+  adapters: readonly Adapter[];
   close: () => Promise<void>;
 };
 
@@ -54,6 +59,7 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     config.eventStore === 'esdb' ? createEsdbEventStore(config.eventStoreConnectionString!) : new PostgresEventStore(pool);
   const upcasting = createUpcasting(allUpcasters);
   const locks = new AdvisoryLocks(pool);
+  const adapters = enabledAdapters(config, logger);
   return {
     config,
     logger,
@@ -66,7 +72,9 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     tokens: createTokenService(config.jwtSecret),
     metrics: createMetrics(),
     projections: allProjections,
+    adapters,
     async close() {
+      await Promise.all(adapters.map(async (adapter) => adapter.close?.()));
       await store.close();
       await locks.close();
       await db.destroy();
@@ -80,6 +88,7 @@ export type Running = {
   app: FastifyInstance | undefined;
   url: string | undefined;
   runner: ProjectionRunner | undefined;
+  deliveries: DeliveryRunner | undefined;
   stop: () => Promise<void>;
 };
 
@@ -96,6 +105,22 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     ? new ProjectionRunner({ db, store, locks: infrastructure.locks, upcasting: infrastructure.upcasting, projections, logger })
     : undefined;
   runner?.start();
+  const deliveries =
+    options.workers && infrastructure.adapters.length > 0
+      ? new DeliveryRunner({
+          db,
+          store,
+          locks: infrastructure.locks,
+          upcasting: infrastructure.upcasting,
+          adapters: infrastructure.adapters,
+          metrics: infrastructure.metrics.integrations,
+          logger,
+        })
+      : undefined;
+  if (deliveries) {
+    for (const adapter of infrastructure.adapters) adapter.open?.();
+    deliveries.start();
+  }
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -103,6 +128,8 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     const readiness: ReadinessCheck[] = [
       { name: 'database', check: async () => (await infrastructure.pool.query('SELECT 1')).rowCount === 1 },
       { name: 'eventStore', check: () => store.ping() },
+      // Adapters count where this process runs them; an API-only replica does not depend on partners.
+      ...(deliveries ? infrastructure.adapters : []).flatMap((adapter) => (adapter.ready ? [{ name: adapter.name, check: () => adapter.ready!() }] : [])),
     ];
     const deps: ApiDeps = {
       ...infrastructure,
@@ -118,9 +145,11 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     app,
     url,
     runner,
+    deliveries,
     async stop() {
       await app?.close();
       await runner?.stop();
+      await deliveries?.stop();
     },
   };
 }

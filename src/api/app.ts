@@ -5,14 +5,23 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { registerAuth } from './auth.ts';
+import { creditRoutes } from './credit.ts';
+import { dealerRoutes } from './dealers.ts';
 import type { ApiDeps } from './deps.ts';
+import { feedRoutes } from './feed.ts';
 import { healthRoutes } from './health.ts';
+import { integrationRoutes } from './integrations.ts';
 import { registerHttpMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerProblemHandlers } from './problem.ts';
 import { productRoutes } from './products.ts';
+import { promotionRoutes } from './promotions.ts';
 import { projectionRoutes } from './projections.ts';
 import { registerReadYourWrites } from './read-your-writes.ts';
+import { stockRoutes } from './stock.ts';
+import { stockReportRoutes } from './stock-reports.ts';
+import { warehouseRoutes } from './warehouses.ts';
+import { webhookRoutes } from './webhooks.ts';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
@@ -61,7 +70,16 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
 
   await app.register(healthRoutes(deps));
   await app.register(productRoutes(deps));
+  await app.register(dealerRoutes(deps));
+  await app.register(creditRoutes(deps));
+  await app.register(warehouseRoutes(deps));
+  await app.register(stockRoutes(deps));
+  await app.register(stockReportRoutes(deps));
+  await app.register(promotionRoutes(deps));
   await app.register(projectionRoutes(deps));
+  await app.register(feedRoutes(deps));
+  await app.register(integrationRoutes(deps));
+  await app.register(webhookRoutes(deps));
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;

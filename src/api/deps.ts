@@ -5,6 +5,7 @@ import type { Db } from '../db/database.ts';
 import type { CommandHandler } from '../eventstore/command-handler.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
+import type { Adapter } from '../integrations/adapter.ts';
 import type { Projection } from '../projections/projection.ts';
 import type { ReadModelClock } from '../projections/read-model-clock.ts';
 import type { TokenService } from './auth.ts';
@@ -24,4 +25,6 @@ export type ApiDeps = {
   locks: AdvisoryLocks;
   metrics: Metrics;
   readiness: readonly ReadinessCheck[];
+  /** The integration adapters this configuration enables. */
+  adapters: readonly Adapter[];
 };

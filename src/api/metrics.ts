@@ -1,12 +1,14 @@
-// Prometheus metrics: process defaults, HTTP requests, event-store appends, projection lag.
+// Prometheus metrics: process defaults, HTTP requests, event-store appends, projection lag, adapters.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createIntegrationMetrics, type IntegrationMetrics } from '../integrations/metrics.ts';
 
 export type Metrics = {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   commandsRefused: Counter<'code'>;
   projectionLag: Gauge<'projection'>;
+  integrations: IntegrationMetrics;
 };
 
 export function createMetrics(): Metrics {
@@ -33,6 +35,7 @@ export function createMetrics(): Metrics {
       labelNames: ['projection'],
       registers: [registry],
     }),
+    integrations: createIntegrationMetrics(registry),
   };
 }
 

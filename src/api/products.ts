@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Db } from '../db/database.ts';
 import { gtinDecider, gtinStream } from '../domain/catalog/gtin-registry.ts';
 import { resolvePrice } from '../domain/catalog/pricing.ts';
 import {
@@ -15,6 +16,8 @@ import {
 import { dealerIdSchema, gtinSchema, skuSchema } from '../domain/shared/values.ts';
 import type { CommandContext } from '../eventstore/command-handler.ts';
 import { findProduct, searchProducts, type ProductRow } from '../projections/catalog/queries.ts';
+import { dealerTier } from '../projections/dealers/queries.ts';
+import { promotionsForProducts, type PromotionViewer } from '../projections/promotions/queries.ts';
 import { actingDealerId, principalOf, type Role } from './auth.ts';
 import { accepted, commandContext, positionOf, send } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
@@ -39,6 +42,7 @@ const productDetailsSchema = z.object({
   shelfLifeDays: z.number().int().nullable(),
   basePriceMinor: z.number().int(),
   currency: z.string(),
+  lowStockThreshold: z.number().int().nullable().describe('Below this many available (all warehouses) the SKU is listed as low on stock.'),
   active: z.boolean(),
   version: z.number().int().describe('The product stream revision; send it as If-Match to update safely.'),
 });
@@ -48,7 +52,7 @@ const productSchema = productDetailsSchema
     priceMinor: z.number().int().describe("The caller's price: contract > tier > base."),
     priceBasis: z.enum(['contract', 'tier', 'base']),
     available: z.number().int().describe('Available quantity summed over warehouses.'),
-    promotions: z.array(z.object({ id: z.string(), title: z.string() })),
+    promotions: z.array(z.object({ id: z.string(), title: z.string() })).describe('Active promotions the caller may have on this product.'),
     prices: priceListSchema.optional().describe('All tier and contract prices; staff only.'),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
@@ -68,13 +72,20 @@ type Buyer = { dealerId: string | undefined; tier: string | undefined; staff: bo
 /** Staff load every contract price; a dealer's query loads its own only. */
 const pricesFor = (buyer: Buyer) => (buyer.staff ? undefined : buyer.dealerId);
 
-function buyerOf(request: FastifyRequest, requestedDealer: string | undefined): Buyer {
+/** The caller as a buyer: its dealer (a dealer's own, or the one staff name) and that dealer's tier. */
+async function buyerOf(db: Db, request: FastifyRequest, requestedDealer: string | undefined): Promise<Buyer> {
   const principal = principalOf(request);
   const dealerId = actingDealerId(request, requestedDealer);
-  return { dealerId, tier: undefined, staff: principal.role !== 'dealer' };
+  const tier = dealerId === undefined ? undefined : await dealerTier(db, dealerId);
+  return { dealerId, tier, staff: principal.role !== 'dealer' };
 }
 
-function toProduct(row: ProductRow, buyer: Buyer) {
+/** Staff without a dealer see every active promotion of a product; a dealer those it may have. */
+const promotionViewer = (buyer: Buyer): PromotionViewer => ({ dealerId: buyer.dealerId, tier: buyer.tier });
+
+type PromotionsBySku = ReadonlyMap<string, { id: string; title: string }[]>;
+
+function toProduct(row: ProductRow, buyer: Buyer, promotions: PromotionsBySku) {
   const price = resolvePrice({ basePriceMinor: row.basePriceMinor, tierPrices: row.tierPrices, dealerPrices: row.dealerPrices }, buyer);
   return {
     sku: row.sku,
@@ -87,12 +98,13 @@ function toProduct(row: ProductRow, buyer: Buyer) {
     shelfLifeDays: row.shelfLifeDays,
     basePriceMinor: row.basePriceMinor,
     currency: row.currency,
+    lowStockThreshold: row.lowStockThreshold,
     active: row.active,
     version: row.version,
     priceMinor: price.priceMinor,
     priceBasis: price.basis,
-    available: 0,
-    promotions: [],
+    available: row.available,
+    promotions: promotions.get(row.sku) ?? [],
     ...(buyer.staff && { prices: { tiers: row.tierPrices, dealers: row.dealerPrices } }),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -101,7 +113,7 @@ function toProduct(row: ProductRow, buyer: Buyer) {
 
 function written(state: ProductState, revision: number, position: string) {
   if (!state.exists) throw new Error('written() needs an existing product');
-  return { ...state.product, version: revision, prices: state.prices, position };
+  return { ...state.product, lowStockThreshold: state.product.lowStockThreshold ?? null, version: revision, prices: state.prices, position };
 }
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3. */
@@ -240,11 +252,12 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { q, category, brand, limit, cursor, dealerId } = request.query;
-        const buyer = buyerOf(request, dealerId);
+        const { q, category, brand, inStock, limit, cursor, dealerId } = request.query;
+        const buyer = await buyerOf(db, request, dealerId);
         const after = decodeCursor(cursor, z.object({ score: z.number(), sku: z.string() }));
-        const rows = await searchProducts(db, { q, category, brand, limit, after, dealerId: pricesFor(buyer), includeInactive: buyer.staff });
-        return paginate(rows, limit, (row) => toProduct(row, buyer), (row) => ({ score: row.score, sku: row.sku }));
+        const rows = await searchProducts(db, { q, category, brand, inStock: inStock === 'true', limit, after, dealerId: pricesFor(buyer), includeInactive: buyer.staff });
+        const promotions = await promotionsForProducts(db, rows.slice(0, limit), promotionViewer(buyer), new Date());
+        return paginate(rows, limit, (row) => toProduct(row, buyer, promotions), (row) => ({ score: row.score, sku: row.sku }));
       },
     );
 
@@ -261,10 +274,10 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const buyer = buyerOf(request, request.query.dealerId);
+        const buyer = await buyerOf(db, request, request.query.dealerId);
         const row = await findProduct(db, { gtin: request.params.gtin }, pricesFor(buyer));
         if (!row || (!row.active && !buyer.staff)) throw notFound(`Product with GTIN ${request.params.gtin}`);
-        return toProduct(row, buyer);
+        return toProduct(row, buyer, await promotionsForProducts(db, [row], promotionViewer(buyer), new Date()));
       },
     );
 
@@ -281,11 +294,11 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const buyer = buyerOf(request, request.query.dealerId);
+        const buyer = await buyerOf(db, request, request.query.dealerId);
         const row = await findProduct(db, { sku: request.params.sku }, pricesFor(buyer));
         if (!row || (!row.active && !buyer.staff)) throw notFound(`Product ${request.params.sku}`);
         reply.header('etag', `"${row.version}"`);
-        return toProduct(row, buyer);
+        return toProduct(row, buyer, await promotionsForProducts(db, [row], promotionViewer(buyer), new Date()));
       },
     );
 

@@ -1,6 +1,13 @@
 // The typed database: platform tables plus every projection's read-model tables.
 import type { ColumnType } from 'kysely';
+import type { IntegrationTables } from '../integrations/tables.ts';
 import type { CatalogTables } from '../projections/catalog/tables.ts';
+import type { CreditTables } from '../projections/credit/tables.ts';
+import type { DealersTables } from '../projections/dealers/tables.ts';
+import type { InventoryTables } from '../projections/inventory/tables.ts';
+import type { OrdersTables } from '../projections/orders/tables.ts';
+import type { HoldingsTables } from '../projections/holdings/tables.ts';
+import type { PromotionsTables } from '../projections/promotions/tables.ts';
 
 export type PlatformTables = {
   projection_checkpoints: {
@@ -22,4 +29,4 @@ export type PlatformTables = {
   };
 };
 
-export type Database = PlatformTables & CatalogTables;
+export type Database = PlatformTables & CatalogTables & OrdersTables & HoldingsTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables;

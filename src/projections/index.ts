@@ -1,5 +1,9 @@
 // Every projection the workers run, in one list.
 import { catalogProjection } from './catalog/projection.ts';
+import { creditProjection } from './credit/projection.ts';
+import { dealersProjection } from './dealers/projection.ts';
+import { inventoryProjection } from './inventory/projection.ts';
+import { promotionsProjection } from './promotions/projection.ts';
 import type { Projection } from './projection.ts';
 
-export const allProjections: readonly Projection[] = [catalogProjection];
+export const allProjections: readonly Projection[] = [catalogProjection, promotionsProjection, inventoryProjection, dealersProjection, creditProjection];

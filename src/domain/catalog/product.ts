@@ -13,6 +13,7 @@ const productDetails = {
   caseSize: z.number().int().positive().max(10_000),
   shelfLifeDays: z.number().int().positive().max(3_650),
   basePriceMinor: amountMinorSchema,
+  lowStockThreshold: z.number().int().min(0).max(1_000_000).describe('Below this many available (all warehouses) the SKU is low on stock.'),
 };
 
 export const registerProductSchema = z.object({
@@ -26,6 +27,7 @@ export const registerProductSchema = z.object({
   shelfLifeDays: productDetails.shelfLifeDays.optional(),
   basePriceMinor: productDetails.basePriceMinor,
   currency: currencySchema,
+  lowStockThreshold: productDetails.lowStockThreshold.nullable().optional(),
 });
 
 export const updateProductSchema = z
@@ -38,6 +40,7 @@ export const updateProductSchema = z
     caseSize: productDetails.caseSize.nullable(),
     shelfLifeDays: productDetails.shelfLifeDays.nullable(),
     basePriceMinor: productDetails.basePriceMinor,
+    lowStockThreshold: productDetails.lowStockThreshold.nullable(),
     active: z.boolean(),
   })
   .partial()
@@ -71,6 +74,8 @@ export type ProductDetails = {
   shelfLifeDays: number | null;
   basePriceMinor: number;
   currency: string;
+  /** Only in events of products registered with a threshold; absent reads as null (no threshold). */
+  lowStockThreshold?: number | null;
 };
 
 export type ProductEvent =
@@ -129,7 +134,7 @@ export const productDecider: Decider<ProductCommand, ProductEvent, ProductState>
   evolve(state, event) {
     switch (event.type) {
       case 'ProductRegistered':
-        return { exists: true, product: { ...event.data, active: true }, prices: { tiers: {}, dealers: {} } };
+        return { exists: true, product: { lowStockThreshold: null, ...event.data, active: true }, prices: { tiers: {}, dealers: {} } };
       case 'ProductUpdated':
         return state.exists ? { ...state, product: { ...state.product, ...event.data.changes } } : state;
       case 'ProductPricesSet':

@@ -12,6 +12,7 @@ const columnsOf = (changes: ProductChanges) => ({
   ...(changes.caseSize !== undefined && { case_size: changes.caseSize }),
   ...(changes.shelfLifeDays !== undefined && { shelf_life_days: changes.shelfLifeDays }),
   ...(changes.basePriceMinor !== undefined && { base_price_minor: changes.basePriceMinor }),
+  ...(changes.lowStockThreshold !== undefined && { low_stock_threshold: changes.lowStockThreshold }),
   ...(changes.active !== undefined && { active: changes.active }),
 });
 
@@ -37,6 +38,7 @@ export const catalogProjection: Projection = {
             shelf_life_days: p.shelfLifeDays,
             base_price_minor: p.basePriceMinor,
             currency: p.currency,
+            low_stock_threshold: p.lowStockThreshold ?? null,
             version: event.revision,
             created_at: at,
             updated_at: at,

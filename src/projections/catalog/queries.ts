@@ -1,6 +1,7 @@
 // Catalog queries: search (full text + trigram), filters, lookups by SKU and GTIN.
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { availableOfSku, skuInStock } from '../inventory/queries.ts';
 
 export type ProductRow = {
   sku: string;
@@ -13,6 +14,9 @@ export type ProductRow = {
   shelfLifeDays: number | null;
   basePriceMinor: number;
   currency: string;
+  lowStockThreshold: number | null;
+  /** Available quantity summed over warehouses. */
+  available: number;
   active: boolean;
   version: number;
   createdAt: Date;
@@ -26,6 +30,8 @@ export type ProductSearch = {
   category?: string | undefined;
   brand?: string | undefined;
   skus?: readonly string[] | undefined;
+  /** Only products with stock available in some warehouse. */
+  inStock?: boolean | undefined;
   includeInactive?: boolean;
   /** Only the contract price of this dealer is loaded; other dealers' prices stay private. */
   dealerId?: string | undefined;
@@ -47,6 +53,8 @@ function productColumns(db: Db, dealerId: string | undefined) {
       'p.shelf_life_days as shelfLifeDays',
       'p.base_price_minor as basePriceMinor',
       'p.currency',
+      'p.low_stock_threshold as lowStockThreshold',
+      availableOfSku(sql.ref('p.sku')).as('available'),
       'p.active',
       'p.version',
       'p.created_at as createdAt',
@@ -82,6 +90,7 @@ export async function searchProducts(db: Db, search: ProductSearch): Promise<(Pr
   if (search.category) query = query.where('p.category', '=', search.category);
   if (search.brand) query = query.where('p.brand', '=', search.brand);
   if (search.skus) query = query.where('p.sku', 'in', search.skus.length > 0 ? [...search.skus] : ['']);
+  if (search.inStock) query = query.where(skuInStock(sql.ref('p.sku')));
   if (q) query = query.where(matches(q));
   if (search.after) {
     const { score: lastScore, sku } = search.after;
@@ -98,4 +107,11 @@ export async function searchProducts(db: Db, search: ProductSearch): Promise<(Pr
 export async function findProduct(db: Db, by: { sku: string } | { gtin: string }, dealerId?: string): Promise<ProductRow | undefined> {
   const query = productColumns(db, dealerId);
   return 'sku' in by ? query.where('p.sku', '=', by.sku).executeTakeFirst() : query.where('p.gtin', '=', by.gtin).executeTakeFirst();
+}
+
+/** Products by SKU (active or not), with the tier prices and the given dealer's contract price only. */
+export async function findProducts(db: Db, skus: readonly string[], dealerId: string): Promise<Map<string, ProductRow>> {
+  if (skus.length === 0) return new Map();
+  const rows = await productColumns(db, dealerId).where('p.sku', 'in', [...skus]).execute();
+  return new Map(rows.map((row) => [row.sku, row]));
 }

@@ -15,6 +15,7 @@ export type CatalogTables = {
     shelf_life_days: number | null;
     base_price_minor: Bigint;
     currency: string;
+    low_stock_threshold: number | null;
     active: Generated<boolean>;
     version: number;
     created_at: Date;
