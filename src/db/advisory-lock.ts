@@ -6,6 +6,8 @@ export class AdvisoryLocks {
   #client: pg.PoolClient | undefined;
   #connecting: Promise<pg.PoolClient> | undefined;
   #held = new Set<string>();
+  /** Queries on the one session run one at a time (pg refuses to interleave them). */
+  #tail: Promise<unknown> = Promise.resolve();
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -37,30 +39,44 @@ export class AdvisoryLocks {
     client.release(true);
   }
 
+  #serially<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(run, run);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+
   /** True when this process now holds (or already held) the lock named `name`. */
-  async tryLock(name: string): Promise<boolean> {
-    if (this.#held.has(name)) return true;
-    const client = await this.#connection();
-    try {
-      const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [name]);
-      if (result.rows[0]?.locked) this.#held.add(name);
-      return result.rows[0]?.locked ?? false;
-    } catch (error) {
-      this.#drop(client);
-      throw error;
-    }
+  tryLock(name: string): Promise<boolean> {
+    return this.#serially(async () => {
+      if (this.#held.has(name)) return true;
+      const client = await this.#connection();
+      try {
+        const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [name]);
+        const locked = result.rows[0]?.locked ?? false;
+        if (locked) this.#held.add(name);
+        return locked;
+      } catch (error) {
+        this.#drop(client);
+        throw error;
+      }
+    });
   }
 
   isHeld(name: string): boolean {
     return this.#held.has(name);
   }
 
-  async unlock(name: string): Promise<void> {
-    if (!this.#held.delete(name) || !this.#client) return;
-    await this.#client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch(() => undefined);
+  unlock(name: string): Promise<void> {
+    return this.#serially(async () => {
+      const client = this.#client;
+      if (!this.#held.delete(name) || !client) return;
+      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch(() => undefined);
+    });
   }
 
-  async close(): Promise<void> {
-    if (this.#client) this.#drop(this.#client);
+  close(): Promise<void> {
+    return this.#serially(async () => {
+      if (this.#client) this.#drop(this.#client);
+    });
   }
 }
