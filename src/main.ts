@@ -25,6 +25,7 @@ import { allProjections } from './projections/index.ts';
 import type { Projection } from './projections/projection.ts';
 import { ReadModelClock } from './projections/read-model-clock.ts';
 import { ProjectionRunner } from './projections/runner.ts';
+import { startHoldingsSweeper } from './processes/holdings-sweeper.ts';
 
 /** Everything the API, the workers and the CLI share. */
 export type Infrastructure = {
@@ -121,6 +122,9 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     for (const adapter of infrastructure.adapters) adapter.open?.();
     deliveries.start();
   }
+  const stopSweeper = options.workers
+    ? startHoldingsSweeper({ db, commands: infrastructure.commands, locks: infrastructure.locks, logger })
+    : undefined;
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -150,6 +154,7 @@ export async function start(infrastructure: Infrastructure, options: StartOption
       await app?.close();
       await runner?.stop();
       await deliveries?.stop();
+      await stopSweeper?.();
     },
   };
 }

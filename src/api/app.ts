@@ -14,6 +14,7 @@ import { integrationRoutes } from './integrations.ts';
 import { registerHttpMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerProblemHandlers } from './problem.ts';
+import { orderRoutes } from './orders.ts';
 import { productRoutes } from './products.ts';
 import { promotionRoutes } from './promotions.ts';
 import { projectionRoutes } from './projections.ts';
@@ -76,6 +77,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   await app.register(stockRoutes(deps));
   await app.register(stockReportRoutes(deps));
   await app.register(promotionRoutes(deps));
+  await app.register(orderRoutes(deps));
   await app.register(projectionRoutes(deps));
   await app.register(feedRoutes(deps));
   await app.register(integrationRoutes(deps));

@@ -15,7 +15,8 @@ export const idempotencyKeyHeader = z
   .optional()
   .describe('Makes a retried POST safe: the same key and body return the first response.');
 
-const LEASE_SECONDS = 30;
+/** How long a first attempt may run before a retry takes its key over (longer than any placement may take). */
+const LEASE_SECONDS = 15;
 const WAIT_FOR_FIRST_MS = 10_000;
 
 function canonicalJson(value: unknown): string {

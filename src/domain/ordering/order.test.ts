@@ -5,6 +5,7 @@ import { NO_RESERVATIONS, orderDecider, type OrderEvent, type OrderPlacedData, t
 const placed: OrderPlacedData = {
   orderId: 'O-1',
   dealerId: 'D-1',
+  placedAt: '2026-03-02T04:00:00.000Z',
   channel: 'manual',
   regionCode: 'CN-31',
   deliveryAddress: null,

@@ -56,11 +56,14 @@ export type Reservations = { stock: StockReservation[]; creditMinor: number; pro
 
 export const NO_RESERVATIONS: Reservations = { stock: [], creditMinor: 0, promotions: [] };
 
+const NO_RISK: RiskAssessment = { score: 0, threshold: 0, factors: [] };
+
 export type Channel = 'manual' | 'csv' | 'reorder' | 'on_behalf';
 
 export type OrderPlacedData = {
   orderId: string;
   dealerId: string;
+  placedAt: string;
   channel: Channel;
   regionCode: string;
   deliveryAddress: string | null;
@@ -97,7 +100,9 @@ export type OrderState =
       exists: true;
       order: OrderPlacedData;
       status: OrderStatus | 'placed';
+      decision: Decision | null;
       reasons: Reason[];
+      risk: RiskAssessment;
       reservations: Reservations;
     };
 
@@ -140,10 +145,17 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   evolve(state, event) {
     switch (event.type) {
       case 'OrderPlaced':
-        return { exists: true, order: event.data, status: 'placed', reasons: [], reservations: NO_RESERVATIONS };
+        return { exists: true, order: event.data, status: 'placed', decision: null, reasons: [], risk: NO_RISK, reservations: NO_RESERVATIONS };
       case 'OrderReviewed':
         return state.exists
-          ? { ...state, status: event.data.decision, reasons: event.data.reasons, reservations: event.data.reservations }
+          ? {
+              ...state,
+              status: event.data.decision,
+              decision: event.data.decision,
+              reasons: event.data.reasons,
+              risk: event.data.risk,
+              reservations: event.data.reservations,
+            }
           : state;
       case 'HeldOrderApproved':
         return state.exists ? { ...state, status: 'approved', reservations: event.data.reservations } : state;

@@ -178,3 +178,10 @@ export async function stockWithExpiredLots(db: Db, filter: StockFilter): Promise
   if (filter.warehouseId) query = query.where('warehouse_id', '=', filter.warehouseId);
   return query.orderBy('sku').orderBy('warehouse_id').execute();
 }
+
+/** Available quantity per SKU over all warehouses (0 for SKUs without stock). */
+export async function availableBySku(db: Db, skus: readonly string[]): Promise<Map<string, number>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db.selectFrom('inventory.sku_totals').select(['sku', 'available']).where('sku', 'in', [...skus]).execute();
+  return new Map(rows.map((row) => [row.sku, row.available]));
+}

@@ -13,6 +13,7 @@ export type OrdersTables = {
     id: string;
     dealer_id: string;
     status: string;
+    decision: string;
     channel: string;
     region_code: string;
     delivery_address: string | null;

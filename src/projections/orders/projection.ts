@@ -1,0 +1,150 @@
+// Projects order events into order documents, their status timeline and dealer history.
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { orderEventTypes, type OrderPlacedData, type OrderReviewedData, type Reservations } from '../../domain/ordering/order.ts';
+import type { RecordedEvent } from '../../eventstore/port.ts';
+import type { Projection } from '../projection.ts';
+
+const json = (value: unknown) => JSON.stringify(value);
+
+async function recordTimeline(db: Db, event: RecordedEvent, orderId: string, status: string, detail: Record<string, unknown>): Promise<void> {
+  await db
+    .insertInto('orders.timeline')
+    .values({
+      order_id: orderId,
+      revision: event.revision,
+      position: event.position,
+      event_type: event.type,
+      status,
+      at: new Date(event.metadata.occurredAt),
+      actor: event.metadata.actor,
+      role: event.metadata.role,
+      detail: json(detail),
+    })
+    .execute();
+}
+
+async function setStatus(db: Db, event: RecordedEvent, orderId: string, status: string, changes: { reservations?: Reservations } = {}) {
+  await db
+    .updateTable('orders.orders')
+    .set({
+      status,
+      updated_at: new Date(event.metadata.occurredAt),
+      version: event.revision,
+      ...(changes.reservations && { reservations: json(changes.reservations) }),
+    })
+    .where('id', '=', orderId)
+    .execute();
+}
+
+/** The dealer's order history that the risk rules read: counts, totals, regions, usual quantities. */
+async function recordHistory(db: Db, order: { dealer_id: string; total_minor: number; region_code: string; lines: { sku: string; qty: number }[] }) {
+  await db
+    .insertInto('orders.dealer_history')
+    .values({ dealer_id: order.dealer_id, order_count: 1, total_sum_minor: order.total_minor, regions: [order.region_code] })
+    .onConflict((oc) =>
+      oc.column('dealer_id').doUpdateSet({
+        order_count: sql`orders.dealer_history.order_count + 1`,
+        total_sum_minor: sql`orders.dealer_history.total_sum_minor + excluded.total_sum_minor`,
+        regions: sql`CASE WHEN ${order.region_code} = ANY (orders.dealer_history.regions) THEN orders.dealer_history.regions
+                     ELSE array_append(orders.dealer_history.regions, ${order.region_code}) END`,
+      }),
+    )
+    .execute();
+  for (const line of order.lines) {
+    await db
+      .insertInto('orders.dealer_sku_history')
+      .values({ dealer_id: order.dealer_id, sku: line.sku, order_count: 1, qty_sum: line.qty })
+      .onConflict((oc) =>
+        oc.columns(['dealer_id', 'sku']).doUpdateSet({
+          order_count: sql`orders.dealer_sku_history.order_count + 1`,
+          qty_sum: sql`orders.dealer_sku_history.qty_sum + excluded.qty_sum`,
+        }),
+      )
+      .execute();
+  }
+}
+
+export const ordersProjection: Projection = {
+  name: 'orders',
+  schema: 'orders',
+  filter: { eventTypes: orderEventTypes },
+  async handle(db, event) {
+    const at = new Date(event.metadata.occurredAt);
+    switch (event.type) {
+      case 'OrderPlaced': {
+        const placed = event.data as OrderPlacedData;
+        const placedAt = new Date(placed.placedAt);
+        await db
+          .insertInto('orders.orders')
+          .values({
+            id: placed.orderId,
+            dealer_id: placed.dealerId,
+            status: 'placed',
+            decision: 'placed',
+            channel: placed.channel,
+            region_code: placed.regionCode,
+            delivery_address: placed.deliveryAddress,
+            note: placed.note,
+            subtotal_minor: placed.totals.subtotalMinor,
+            discount_minor: placed.totals.discountMinor,
+            total_minor: placed.totals.totalMinor,
+            currency: placed.totals.currency,
+            prepay: placed.prepay,
+            reorder_of: placed.reorderOf,
+            lines: json(placed.lines),
+            gifts: json(placed.gifts),
+            reasons: json([]),
+            risk: json({ score: 0, threshold: 0, factors: [] }),
+            reservations: json({ stock: [], creditMinor: 0, promotions: [] }),
+            placed_at: placedAt,
+            decided_at: placedAt,
+            updated_at: placedAt,
+            version: event.revision,
+          })
+          .execute();
+        await recordTimeline(db, event, placed.orderId, 'placed', { channel: placed.channel, totalMinor: placed.totals.totalMinor });
+        return;
+      }
+      case 'OrderReviewed': {
+        const review = event.data as OrderReviewedData;
+        const order = await db
+          .updateTable('orders.orders')
+          .set({
+            status: review.decision,
+            decision: review.decision,
+            reasons: json(review.reasons),
+            risk: json(review.risk),
+            reservations: json(review.reservations),
+            decided_at: at,
+            updated_at: at,
+            version: event.revision,
+          })
+          .where('id', '=', review.orderId)
+          .returning(['dealer_id', 'total_minor', 'region_code', 'lines'])
+          .executeTakeFirstOrThrow();
+        await recordTimeline(db, event, review.orderId, review.decision, { reasons: review.reasons, riskScore: review.risk.score });
+        if (review.decision !== 'rejected') await recordHistory(db, order);
+        return;
+      }
+      case 'HeldOrderApproved': {
+        const data = event.data as { orderId: string; note: string | null; reservations: Reservations };
+        await setStatus(db, event, data.orderId, 'approved', { reservations: data.reservations });
+        await recordTimeline(db, event, data.orderId, 'approved', { note: data.note });
+        return;
+      }
+      case 'HeldOrderRejected': {
+        const data = event.data as { orderId: string; reason: string };
+        await setStatus(db, event, data.orderId, 'rejected', { reservations: { stock: [], creditMinor: 0, promotions: [] } });
+        await recordTimeline(db, event, data.orderId, 'rejected', { reason: data.reason });
+        return;
+      }
+      case 'OrderCancelled': {
+        const data = event.data as { orderId: string; reason: string | null };
+        await setStatus(db, event, data.orderId, 'cancelled', { reservations: { stock: [], creditMinor: 0, promotions: [] } });
+        await recordTimeline(db, event, data.orderId, 'cancelled', { reason: data.reason });
+        return;
+      }
+    }
+  },
+};

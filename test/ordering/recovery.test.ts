@@ -1,0 +1,152 @@
+// Recovery of the order process: what a crashed placement or cancellation left held is released;
+// a server killed with SIGKILL in the middle of an order load converges after restart.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenService } from '../../src/api/auth.ts';
+import { freePort } from '../../src/db/embedded.ts';
+import { creditLedgerDecider, creditStream } from '../../src/domain/credit/credit-ledger.ts';
+import { stockDecider, stockStream } from '../../src/domain/inventory/stock.ts';
+import { orderDecider, orderStream } from '../../src/domain/ordering/order.ts';
+import type { CommandContext } from '../../src/eventstore/command-handler.ts';
+import { sweepHoldings } from '../../src/processes/holdings-sweeper.ts';
+import { eventually, request, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/app.ts';
+import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
+
+const context = (): CommandContext => ({ actor: 'test', role: 'admin', correlationId: randomUUID(), now: new Date() });
+
+describe('order process recovery', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await createWarehouse(app, 'WH-C', 'CN-31');
+    await createProduct(app, { sku: 'CRASH-1' });
+    const last = await receiveStock(app, { sku: 'CRASH-1', warehouseId: 'WH-C', qty: 1_000 });
+    await createDealer(app, { id: 'D-CRASH', creditLimitMinor: 100_000_000 });
+    await app.request('GET', `/v1/stock?minPosition=${last}`, { token: app.token('ops') });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  const deps = () => ({ db: app.running.infrastructure.db, commands: app.running.infrastructure.commands });
+  const holdingsOf = (orderId: string) =>
+    app.running.infrastructure.db.selectFrom('holdings.open').selectAll().where('order_id', '=', orderId).execute();
+
+  it('releases stock and credit that a crashed placement reserved for an order never recorded', async () => {
+    const { commands } = deps();
+    const orderId = `O-CRASHED-${randomUUID().slice(0, 8)}`;
+    await commands.handle(stockDecider, stockStream('CRASH-1', 'WH-C'), { type: 'ReserveStock', data: { sku: 'CRASH-1', warehouseId: 'WH-C', orderId, qty: 7, today: '2026-06-01' } }, context());
+    await commands.handle(creditLedgerDecider, creditStream('D-CRASH'), { type: 'ReserveCredit', data: { dealerId: 'D-CRASH', orderId, amountMinor: 7_000 } }, context());
+    await eventually(async () => ((await holdingsOf(orderId)).length === 2 ? true : undefined));
+
+    expect(await sweepHoldings(deps(), 60_000)).toBe(0);
+    expect(await sweepHoldings(deps(), 0)).toBeGreaterThanOrEqual(2);
+    const stock = await commands.load(stockDecider, stockStream('CRASH-1', 'WH-C'));
+    expect(stock.state.reservations.has(orderId)).toBe(false);
+    const credit = await commands.load(creditLedgerDecider, creditStream('D-CRASH'));
+    expect(credit.state.reservations.has(orderId)).toBe(false);
+  });
+
+  it('keeps what a live order claims, and releases what a cancelled one still held', async () => {
+    const placed = await app.request('POST', '/v1/orders', { token: app.token('dealer', 'D-CRASH'), body: { lines: [{ sku: 'CRASH-1', qty: 2 }], regionCode: 'CN-31' } });
+    expect(placed.body.status).toBe('approved');
+    const orderId = placed.body.id as string;
+    await eventually(async () => ((await holdingsOf(orderId)).length === 2 ? true : undefined));
+    await sweepHoldings(deps(), 0);
+    expect(await holdingsOf(orderId)).toHaveLength(2);
+
+    // A cancellation that crashed after recording its decision, before giving anything back.
+    const { commands } = deps();
+    await commands.handle(orderDecider, orderStream(orderId), { type: 'CancelOrder', data: { reason: 'crash test' } }, context());
+    await sweepHoldings(deps(), 0);
+    const stock = await commands.load(stockDecider, stockStream('CRASH-1', 'WH-C'));
+    expect(stock.state.reservations.has(orderId)).toBe(false);
+    const credit = await commands.load(creditLedgerDecider, creditStream('D-CRASH'));
+    expect(credit.state.reservations.has(orderId)).toBe(false);
+  });
+
+  describe('a server killed mid-load', () => {
+    let child: ChildProcess | undefined;
+    let url = '';
+
+    async function startServer(port: number): Promise<ChildProcess> {
+      const server = spawn(process.execPath, ['src/cli.ts', 'start'], {
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          DATABASE_URL: app.database.url,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DEMO_DATA: 'false',
+          LOG_LEVEL: 'silent',
+          JWT_SECRET: TEST_JWT_SECRET,
+        },
+        stdio: 'ignore',
+      });
+      await eventually(async () => ((await request(url, 'GET', '/health/ready')).status === 200 ? true : undefined), 30_000, 'the server to be ready');
+      return server;
+    }
+
+    afterAll(() => {
+      child?.kill('SIGKILL');
+    });
+
+    it('keeps every acknowledged order, decides every order, and releases what the crash left', { timeout: 120_000 }, async () => {
+      const port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+      child = await startServer(port);
+      const token = createTokenService(TEST_JWT_SECRET).sign({ sub: 'crash-dealer', role: 'dealer', dealerId: 'D-CRASH' });
+      const attempt = (key: string) =>
+        request(url, 'POST', '/v1/orders', { token, headers: { 'idempotency-key': key }, body: { lines: [{ sku: 'CRASH-1', qty: 3 }], regionCode: 'CN-31' } }).catch(
+          () => ({ status: 0, body: undefined }) as const,
+        );
+      // A client's retry loop: a key whose first attempt died stays leased for a while (409).
+      const place = async (key: string) => {
+        for (;;) {
+          const response = await attempt(key);
+          if (response.status !== 409) return response;
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+      };
+
+      const keys = Array.from({ length: 60 }, (_, i) => `crash-key-${i}`);
+      const acknowledged = new Map<string, string>();
+      const firstWave = keys.map(async (key) => {
+        const response = await attempt(key);
+        if (response.status === 201) acknowledged.set(key, response.body.id);
+      });
+      await eventually(() => (acknowledged.size >= 5 ? true : undefined), 30_000, 'some orders to be acknowledged');
+      child.kill('SIGKILL');
+      await Promise.all(firstWave);
+
+      child = await startServer(port);
+      // Clients retry what was not acknowledged (and some of what was) with the same keys.
+      const retried = await Promise.all(keys.map(async (key) => [key, await place(key)] as const));
+      for (const [key, response] of retried) {
+        expect(response.status, key).toBe(201);
+        if (acknowledged.has(key)) expect(response.body.id, key).toBe(acknowledged.get(key));
+      }
+      const orderIds = new Set(retried.map(([, response]) => response.body.id as string));
+      expect(orderIds.size).toBe(keys.length);
+
+      const { commands } = deps();
+      let approvedQty = 0;
+      for (const orderId of orderIds) {
+        const { state } = await commands.load(orderDecider, orderStream(orderId));
+        expect(state.exists && state.decision, orderId).toBeTruthy();
+        if (state.exists && state.status === 'approved') approvedQty += state.reservations.stock.reduce((sum, held) => sum + held.qty, 0);
+      }
+      const head = await app.running.infrastructure.store.headPosition();
+      await app.request('GET', `/v1/stock?minPosition=${head}`, { token: app.token('ops') });
+      await sweepHoldings(deps(), 0);
+      const stock = await commands.load(stockDecider, stockStream('CRASH-1', 'WH-C'));
+      const reservedForCrashOrders = [...stock.state.reservations].filter(([orderId]) => orderIds.has(orderId)).reduce((sum, [, qty]) => sum + qty, 0);
+      expect(reservedForCrashOrders).toBe(approvedQty);
+      const orphans = [...stock.state.reservations.keys()].filter((orderId) => !orderId.startsWith('O-') || orderId.startsWith('O-CRASHED'));
+      expect(orphans).toEqual([]);
+      child.kill('SIGKILL');
+    });
+  });
+});
