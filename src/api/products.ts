@@ -16,7 +16,7 @@ import {
 import { dealerIdSchema, gtinSchema, skuSchema } from '../domain/shared/values.ts';
 import type { CommandContext } from '../eventstore/command-handler.ts';
 import { findProduct, searchProducts, type ProductRow } from '../projections/catalog/queries.ts';
-import { dealerTier } from '../projections/dealers/queries.ts';
+import { dealerProfile } from '../projections/dealers/queries.ts';
 import { promotionsForProducts, type PromotionViewer } from '../projections/promotions/queries.ts';
 import { actingDealerId, principalOf, type Role } from './auth.ts';
 import { accepted, commandContext, positionOf, send } from './commands.ts';
@@ -67,21 +67,21 @@ const buyerQuery = {
   dealerId: dealerIdSchema.optional().describe('Staff: show prices as this dealer sees them.'),
 };
 
-type Buyer = { dealerId: string | undefined; tier: string | undefined; staff: boolean };
+type Buyer = { dealerId: string | undefined; tier: string | undefined; territories: string[] | undefined; staff: boolean };
 
 /** Staff load every contract price; a dealer's query loads its own only. */
 const pricesFor = (buyer: Buyer) => (buyer.staff ? undefined : buyer.dealerId);
 
-/** The caller as a buyer: its dealer (a dealer's own, or the one staff name) and that dealer's tier. */
+/** The caller as a buyer: its dealer (a dealer's own, or the one staff name), with tier and territories. */
 async function buyerOf(db: Db, request: FastifyRequest, requestedDealer: string | undefined): Promise<Buyer> {
   const principal = principalOf(request);
   const dealerId = actingDealerId(request, requestedDealer);
-  const tier = dealerId === undefined ? undefined : await dealerTier(db, dealerId);
-  return { dealerId, tier, staff: principal.role !== 'dealer' };
+  const profile = dealerId === undefined ? undefined : await dealerProfile(db, dealerId);
+  return { dealerId, tier: profile?.tier, territories: profile?.territories, staff: principal.role !== 'dealer' };
 }
 
 /** Staff without a dealer see every active promotion of a product; a dealer those it may have. */
-const promotionViewer = (buyer: Buyer): PromotionViewer => ({ dealerId: buyer.dealerId, tier: buyer.tier });
+const promotionViewer = (buyer: Buyer): PromotionViewer => ({ dealerId: buyer.dealerId, tier: buyer.tier, territories: buyer.territories });
 
 type PromotionsBySku = ReadonlyMap<string, { id: string; title: string }[]>;
 

@@ -1,6 +1,8 @@
 // Promotion routes: ops create and end promotions; everyone lists them, a dealer only those it may have.
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { dealerProfile } from '../projections/dealers/queries.ts';
+import type { Db } from '../db/database.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -62,9 +64,11 @@ type Viewer = PromotionViewer & { staff: boolean };
  * have; a dealer what it may have. Tier and territories are not known to this context yet, so a
  * dealer matches no tier- or territory-restricted promotion.
  */
-function viewerOf(request: FastifyRequest, requestedDealer: string | undefined): Viewer {
+async function viewerOf(db: Db, request: FastifyRequest, requestedDealer: string | undefined): Promise<Viewer> {
   const staff = principalOf(request).role !== 'dealer';
-  return { dealerId: actingDealerId(request, requestedDealer), tier: undefined, territories: undefined, staff };
+  const dealerId = actingDealerId(request, requestedDealer);
+  const profile = dealerId === undefined ? undefined : await dealerProfile(db, dealerId);
+  return { dealerId, tier: profile?.tier, territories: profile?.territories, staff };
 }
 
 function toView(promotion: Promotion, extra: { redemptions: number; version: number }, viewer: Viewer, now: Date) {
@@ -174,7 +178,7 @@ export function promotionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { active, dealerId, limit, cursor } = request.query;
-        const viewer = viewerOf(request, dealerId);
+        const viewer = await viewerOf(db, request, dealerId);
         const now = new Date();
         const afterId = decodeCursor(cursor, z.string());
         const rows = await listPromotions(db, { viewer, now, active: active === undefined ? undefined : active === 'true', limit, afterId });
@@ -195,7 +199,7 @@ export function promotionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const viewer = viewerOf(request, request.query.dealerId);
+        const viewer = await viewerOf(db, request, request.query.dealerId);
         const row = await findPromotion(db, request.params.id, viewer);
         if (!row) throw notFound(`Promotion ${request.params.id}`);
         return toView(row, row, viewer, new Date());

@@ -2,8 +2,8 @@
 // shipment, payments and credit notes, in one stream so that reserved + outstanding ≤ limit is
 // decided against one consistent state.
 import { z } from 'zod';
-import { emptyIdSet, hasId, withId, type IdSet } from '../inventory/id-set.ts';
-import { formatMoney } from '../promotions/money.ts';
+import { emptyIdSet, hasId, withId, type IdSet } from '../shared/id-set.ts';
+import { formatMoney } from '../shared/money.ts';
 import { refuse, type Decider, type DomainEvent } from '../shared/decider.ts';
 import { amountMinorSchema, entityIdSchema, isoDateSchema } from '../shared/values.ts';
 

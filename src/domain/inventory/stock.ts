@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { refuse, type Decider, type Decision, type DomainEvent } from '../shared/decider.ts';
 import { entityIdSchema, isoDateSchema, quantitySchema, skuSchema } from '../shared/values.ts';
-import { emptyIdSet, hasId, withId, type IdSet } from './id-set.ts';
+import { emptyIdSet, hasId, withId, type IdSet } from '../shared/id-set.ts';
 import { warehouseIdSchema } from './warehouse.ts';
 
 /** SKUs and warehouse ids never contain '@', so the stream name is unambiguous. */

@@ -1,6 +1,6 @@
 // What each kind of promotion does to the lines it may touch: the discounts and gifts it would
 // give, computed on the lines' remaining prices, without changing anything.
-import { allocateProportionally, divideRounded, formatMoney } from './money.ts';
+import { allocateProportionally, divideRounded, formatMoney } from '../shared/money.ts';
 import type { BundlePriceRule, BuyXGetYRule, Promotion, SpendThresholdRule, TieredQuantityRule } from './promotion.ts';
 
 /** A line as the engine works on it: `net` is what is left of its price after earlier promotions. */

@@ -9,10 +9,9 @@ export async function findDealer(db: Db, dealerId: string) {
 
 export type DealerRow = NonNullable<Awaited<ReturnType<typeof findDealer>>>;
 
-/** The dealer's price tier, or undefined for an unknown dealer. */
-export async function dealerTier(db: Db, dealerId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('dealers.dealers').select('tier').where('id', '=', dealerId).executeTakeFirst();
-  return row?.tier;
+/** What pricing and promotion eligibility need of a dealer: its tier and territories (undefined if unknown). */
+export async function dealerProfile(db: Db, dealerId: string): Promise<{ tier: string; territories: string[] } | undefined> {
+  return db.selectFrom('dealers.dealers').select(['tier', 'territories']).where('id', '=', dealerId).executeTakeFirst();
 }
 
 export type DealerListFilter = {
