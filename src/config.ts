@@ -88,10 +88,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(e.EXPIRY_RED_DAYS < e.EXPIRY_YELLOW_DAYS && e.EXPIRY_YELLOW_DAYS < e.EXPIRY_BLUE_DAYS)) {
     throw new ConfigError('Invalid configuration:\n  EXPIRY_*_DAYS: must satisfy RED < YELLOW < BLUE');
   }
+  // The development values are in the source code: set explicitly, they are still the defaults.
+  const isDefault = (value: string | undefined, development: string) => value === undefined || value === development;
   const defaultSecrets = [
-    e.JWT_SECRET ? undefined : 'JWT_SECRET',
-    e.PAYMENT_WEBHOOK_SECRET ? undefined : 'PAYMENT_WEBHOOK_SECRET',
-    e.LOGISTICS_WEBHOOK_SECRET ? undefined : 'LOGISTICS_WEBHOOK_SECRET',
+    isDefault(e.JWT_SECRET, DEV_JWT_SECRET) ? 'JWT_SECRET' : undefined,
+    isDefault(e.PAYMENT_WEBHOOK_SECRET, DEV_PAYMENT_WEBHOOK_SECRET) ? 'PAYMENT_WEBHOOK_SECRET' : undefined,
+    isDefault(e.LOGISTICS_WEBHOOK_SECRET, DEV_LOGISTICS_WEBHOOK_SECRET) ? 'LOGISTICS_WEBHOOK_SECRET' : undefined,
   ].filter((name) => name !== undefined);
   if (e.NODE_ENV === 'production' && defaultSecrets.length > 0) {
     throw new ConfigError(

@@ -13,7 +13,7 @@ import { healthRoutes } from './health.ts';
 import { integrationRoutes } from './integrations.ts';
 import { registerHttpMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
-import { registerProblemHandlers } from './problem.ts';
+import { frameworkErrorProblem, registerProblemHandlers } from './problem.ts';
 import { orderRoutes } from './orders.ts';
 import { productRoutes } from './products.ts';
 import { promotionRoutes } from './promotions.ts';
@@ -21,6 +21,7 @@ import { projectionRoutes } from './projections.ts';
 import { registerReadYourWrites } from './read-your-writes.ts';
 import { stockRoutes } from './stock.ts';
 import { stockReportRoutes } from './stock-reports.ts';
+import { registerTextInputLimits } from './text-input.ts';
 import { warehouseRoutes } from './warehouses.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -46,6 +47,8 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     ajv: { customOptions: { removeAdditional: false } },
+    // Bad URL encoding and over-long path parameters are answered before routing: as problems too.
+    frameworkErrors: frameworkErrorProblem,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -58,6 +61,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   registerProblemHandlers(app);
   registerHttpMetrics(app, deps.metrics);
   registerAuth(app, deps.tokens);
+  registerTextInputLimits(app);
   await app.register(rateLimit, {
     global: true,
     hook: 'preHandler',

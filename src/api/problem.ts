@@ -1,5 +1,5 @@
 // RFC 9457 problem details: the one shape every error response takes, and the error handler.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Refusal } from '../domain/shared/decider.ts';
@@ -34,6 +34,7 @@ const TITLES: Record<number, string> = {
   406: 'Not acceptable',
   409: 'Conflict',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Unprocessable request',
   428: 'Precondition required',
@@ -122,12 +123,18 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       return sendProblem(reply, problem(409, 'version_conflict', 'The resource was changed by someone else; reload it and retry'));
     }
     const known = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined;
-    if (known) return sendProblem(reply, problem(known[0], known[1], error.message));
+    if (known) {
+      const [status, code] = known;
+      // A 400 names what is invalid: here the body (or the URL) as a whole.
+      const errors = status === 400 ? [{ path: code === 'invalid_url' ? 'url' : 'body', message: error.message }] : undefined;
+      return sendProblem(reply, problem(status, code, error.message, errors));
+    }
     if (error.statusCode === 429) {
       return sendProblem(reply, problem(429, 'rate_limited', error.message));
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendProblem(reply, problem(error.statusCode, 'bad_request', error.message));
+      const errors = error.statusCode === 400 ? [{ path: 'request', message: error.message }] : undefined;
+      return sendProblem(reply, problem(error.statusCode, 'bad_request', error.message, errors));
     }
     if (isTransientDatabaseError(error)) {
       request.log.warn({ err: error }, 'database unavailable');
@@ -137,4 +144,16 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     else request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, problem(500, 'internal_error', 'An unexpected error occurred; it has been logged'));
   });
+}
+
+/** fastify's `frameworkErrors`: what it refuses before routing (bad URL encoding, an over-long parameter). */
+export function frameworkErrorProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    sendProblem(reply, problem(414, 'uri_too_long', 'A path parameter is too long'));
+  } else if (error.code === 'FST_ERR_BAD_URL') {
+    sendProblem(reply, problem(400, 'invalid_url', error.message, [{ path: 'url', message: 'is not validly percent-encoded' }]));
+  } else {
+    reply.log.error({ err: error }, 'unhandled framework error');
+    sendProblem(reply, problem(500, 'internal_error', 'An unexpected error occurred; it has been logged'));
+  }
 }

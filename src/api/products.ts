@@ -159,6 +159,9 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           await withIdempotency(db, request, async () => {
             const context = commandContext(request);
             const { sku, gtin } = request.body;
+            // A duplicate SKU is refused before the GTIN is claimed, so that it writes nothing.
+            const existing = await commands.load(productDecider, productStream(sku));
+            if (existing.state.exists) throw new HttpProblem(409, 'product_exists', `Product ${sku} already exists`);
             const claimed = gtin ? await assignGtin(gtin, sku, context) : undefined;
             const handled = await commands.handle(productDecider, productStream(sku), { type: 'RegisterProduct', data: request.body }, context);
             if (!handled.ok) {

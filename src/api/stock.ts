@@ -121,6 +121,14 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const { transferId, sku, fromWarehouseId, toWarehouseId, lot, qty } = input;
     const source = stockStream(sku, fromWarehouseId);
     const today = todayOf(context.now);
+    // Refuse up front what the destination would refuse, so that a refused transfer writes nothing;
+    // the send-back below remains for a destination changed in between.
+    const [from, to] = await Promise.all([commands.load(stockDecider, source), commands.load(stockDecider, stockStream(sku, toWarehouseId))]);
+    const sent = from.state.lots.get(lot);
+    const known = to.state.lots.get(lot);
+    if (sent && known && (sent.productionDate !== known.productionDate || sent.expiryDate !== known.expiryDate)) {
+      throw new HttpProblem(422, 'lot_mismatch', `Lot ${lot} of ${sku} at ${toWarehouseId} was produced ${known.productionDate} and expires ${known.expiryDate}`);
+    }
     const out = accepted(
       await commands.handle(stockDecider, source, { type: 'TransferOut', data: { sku, warehouseId: fromWarehouseId, transferId, toWarehouseId, lot, qty, today } }, context),
     );

@@ -43,7 +43,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           try {
             done(null, JSON.parse((raw as Buffer).toString('utf8')));
           } catch {
-            done(new HttpProblem(400, 'invalid_body', 'The body is not valid JSON'), undefined);
+            done(new HttpProblem(400, 'invalid_body', 'The body is not valid JSON', { errors: [{ path: 'body', message: 'is not valid JSON' }] }), undefined);
           }
         });
 

@@ -1,5 +1,6 @@
 // The real application for a test file: its own database, the HTTP server on a free port,
 // projections running in-process; plus a small HTTP client and token maker.
+import type { DestinationStream } from 'pino';
 import type { Role } from '../../src/api/auth.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -47,7 +48,12 @@ export async function request<Body = any>(baseUrl: string, method: string, path:
   return { status: response.status, headers: response.headers, body: parsed as Body, text };
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export type TestAppOptions = {
+  /** Where the app's log lines go (with LOG_LEVEL set in env); default: pino's stdout. */
+  logDestination?: DestinationStream;
+};
+
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -59,7 +65,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     JWT_SECRET: TEST_JWT_SECRET,
     ...env,
   });
-  const infrastructure = await openInfrastructure(config, createLogger(config), { migrate: false });
+  const infrastructure = await openInfrastructure(config, createLogger(config, options.logDestination), { migrate: false });
   const running = await start(infrastructure, { api: true, workers: true, seed: false });
   const url = running.url!;
   return {

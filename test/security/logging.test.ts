@@ -1,0 +1,131 @@
+// Secrets stay out of the logs: the app's own log lines, captured at LOG_LEVEL=trace over normal,
+// refused, invalid and failing requests, never hold a bearer token, a webhook signature or a
+// configured secret; and the logger's redaction covers the shapes it promises to.
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger, REDACTED_PATHS } from '../../src/logger.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+
+const SECRETS = {
+  JWT_SECRET: 'logging-jwt-secret-that-is-long-enough-42',
+  PAYMENT_WEBHOOK_SECRET: 'logging-payment-secret-7f3a',
+  LOGISTICS_WEBHOOK_SECRET: 'logging-logistics-secret-9c1e',
+};
+
+/** A pino destination that keeps every line. */
+function captured() {
+  const lines: string[] = [];
+  return { lines, stream: { write: (line: string) => void lines.push(line) } };
+}
+
+function sign(secret: string, raw: string): string {
+  const t = Math.floor(Date.now() / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex')}`;
+}
+
+function hs256(payload: object, secret: string): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+describe('logs at LOG_LEVEL=trace', () => {
+  const log = captured();
+  let app: TestApp;
+  /** Everything that must never be logged: grows with every token and signature sent. */
+  const secrets = new Set<string>(Object.values(SECRETS));
+
+  beforeAll(async () => {
+    app = await startTestApp({ LOG_LEVEL: 'trace', ...SECRETS }, { logDestination: log.stream });
+    const password = decodeURIComponent(new URL(app.database.url).password);
+    if (password) secrets.add(password);
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  const remembered = (token: string) => {
+    secrets.add(token);
+    // Its signature alone would do as well as the whole token.
+    secrets.add(token.split('.')[2]!);
+    return token;
+  };
+
+  it('hold no token, signature or secret, over accepted, refused, invalid and failing requests', async () => {
+    const ops = remembered(app.token('ops', undefined, 'logging-ops'));
+    const dealer = remembered(app.token('dealer', 'D-LOG'));
+    const forged = remembered(hs256({ sub: 'x', role: 'admin', exp: Math.floor(Date.now() / 1000) + 600 }, 'a-forged-secret-that-is-long-enough-0000'));
+    const product = { sku: 'LOG-1', name: 'Logged Tea', brand: 'L', category: 'tea', unit: 'case', basePriceMinor: 100 };
+
+    const created = await app.request('POST', '/v1/products', { token: ops, body: product });
+    const statuses = [
+      created.status,
+      (await app.request('GET', `/v1/products/LOG-1?minPosition=${created.body.position}`, { token: dealer })).status,
+      (await app.request('GET', '/v1/products', { token: forged })).status,
+      (await app.request('GET', '/v1/products', { headers: { authorization: `Bearer ${remembered('not.a.jwt')}` } })).status,
+      (await app.request('GET', '/v1/products', { headers: { authorization: `Basic ${remembered(Buffer.from('user:hunter2-password').toString('base64'))}` } })).status,
+      (await app.request('POST', '/v1/products', { token: dealer, body: product })).status,
+      (await app.request('POST', '/v1/products', { token: ops, body: { ...product, sku: 'bad sku!', basePriceMinor: -1 } })).status,
+      (await app.request('POST', '/v1/products', { token: ops, raw: '{"sku":', headers: { 'content-type': 'application/json' } })).status,
+    ];
+    for (const [path, secret] of [
+      ['/v1/webhooks/payments', SECRETS.PAYMENT_WEBHOOK_SECRET],
+      ['/v1/webhooks/logistics', SECRETS.LOGISTICS_WEBHOOK_SECRET],
+    ] as const) {
+      const raw = JSON.stringify({ id: `LOG-${path.length}`, type: 'noted', data: { n: 1 } });
+      const good = sign(secret, raw);
+      const bad = sign('the-wrong-secret-0000000000', raw);
+      for (const signature of [good, bad]) secrets.add(signature.split('v1=')[1]!);
+      statuses.push((await app.request('POST', path, { raw, headers: { 'content-type': 'application/json', 'x-signature': good } })).status);
+      statuses.push((await app.request('POST', path, { raw, headers: { 'content-type': 'application/json', 'x-signature': bad } })).status);
+    }
+    // An unexpected failure deep inside a command: the 500 path logs the error.
+    const store = app.running.infrastructure.store;
+    const failing = vi.spyOn(store, 'appendToStream').mockRejectedValueOnce(new Error('the disk caught fire'));
+    statuses.push((await app.request('POST', '/v1/products', { token: ops, body: { ...product, sku: 'LOG-2' } })).status);
+    failing.mockRestore();
+
+    expect(statuses).toEqual([201, 200, 401, 401, 401, 403, 400, 400, 202, 401, 202, 401, 500]);
+    const text = log.lines.join('');
+    expect(log.lines.length).toBeGreaterThan(20);
+    expect(text).toContain('incoming request');
+    expect(text).toMatch(/"level":50.*the disk caught fire/);
+    const leaked = [...secrets].filter((secret) => text.includes(secret));
+    expect(leaked.map((secret) => `${secret.slice(0, 12)}… appears in ${log.lines.filter((line) => line.includes(secret)).length} line(s)`)).toEqual([]);
+  });
+});
+
+describe('the logger redaction', () => {
+  const token = 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+  const secret = 'a-configured-secret-value';
+
+  /** `req.headers["x-signature"]` → ['req', 'headers', 'x-signature']; a `*` stands for any key. */
+  const segments = (path: string) => [...path.matchAll(/([^.[\]"]+)|\["([^"]+)"\]/g)].map((match) => (match[1] ?? match[2]!).replace('*', 'anything'));
+
+  it('censors every path it lists', () => {
+    for (const path of REDACTED_PATHS) {
+      const log = captured();
+      const value = segments(path).reduceRight<unknown>((inner, key) => ({ [key]: inner }), `${token} ${secret}`);
+      createLogger({ logLevel: 'info' }, log.stream).info(value as object, 'redaction');
+      expect(log.lines[0], path).not.toContain(secret);
+      expect(log.lines[0], path).toContain('[redacted]');
+    }
+  });
+
+  it('censors the shapes the app logs: request headers, configuration, connection strings', () => {
+    const log = captured();
+    const logger = createLogger({ logLevel: 'info' }, log.stream);
+    logger.info({ req: { headers: { authorization: token, cookie: `session=${secret}`, 'x-signature': `t=1,v1=${secret}` } } }, 'request');
+    logger.info({ config: { jwtSecret: secret, paymentWebhookSecret: secret, logisticsWebhookSecret: secret, databaseUrl: `postgres://u:${secret}@h/db` } }, 'config');
+    logger.info({ esdb: { connectionString: `esdb://admin:${secret}@h:2113` } }, 'connection');
+    const text = log.lines.join('');
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(token);
+  });
+
+  it('keeps what is not secret', () => {
+    const log = captured();
+    createLogger({ logLevel: 'info' }, log.stream).info({ req: { method: 'GET', url: '/v1/products' }, sku: 'A-1' }, 'kept');
+    expect(JSON.parse(log.lines[0]!)).toMatchObject({ req: { method: 'GET', url: '/v1/products' }, sku: 'A-1', msg: 'kept' });
+  });
+});
