@@ -72,6 +72,8 @@ export type EmbeddedOptions = {
   /** Extra `postgres -c` settings, e.g. fsync=off for throwaway test servers. */
   settings?: Record<string, string>;
   persistent?: boolean;
+  /** A fixed port (a restart keeping its address); a free one by default. */
+  port?: number;
   onLog?: (message: string) => void;
 };
 
@@ -93,7 +95,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     return { url: urlFor(stalePort), stop: async () => undefined };
   }
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const settings = { max_connections: '300', shared_buffers: '256MB', ...options.settings };
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
