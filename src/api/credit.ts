@@ -105,10 +105,10 @@ const ledgerEntrySchema = z
   })
   .meta({ id: 'LedgerEntry' });
 
-const periodBound = z.union([isoDateTimeSchema, isoDateSchema]);
+export const periodBound = z.union([isoDateTimeSchema, isoDateSchema]);
 
 /** A date means the whole day (UTC): `from` its start, `to` its end. A timestamp is exact; `to` is exclusive. */
-function boundary(value: string | undefined, edge: 'from' | 'to'): Date | undefined {
+export function boundary(value: string | undefined, edge: 'from' | 'to'): Date | undefined {
   if (value === undefined) return undefined;
   if (value.includes('T')) return new Date(value);
   const day = new Date(`${value}T00:00:00Z`);

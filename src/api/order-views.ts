@@ -40,7 +40,9 @@ const reviewSchema = z.object({
     .describe('Staff only: the risk rules that fired.'),
 });
 
-export const orderStatusSchema = z.enum(['approved', 'on_hold', 'rejected', 'cancelled', 'partially_shipped', 'shipped', 'delivered', 'completed']);
+export const orderStatusSchema = z
+  .enum(['approved', 'awaiting_payment', 'on_hold', 'rejected', 'cancelled', 'partially_shipped', 'shipped', 'delivered', 'completed'])
+  .describe('approved (released to the warehouse) or awaiting_payment (prepay) → partially_shipped → shipped → delivered → completed.');
 
 export const orderSchema = z
   .object({

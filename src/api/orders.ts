@@ -1,5 +1,5 @@
 // Order routes: quotes, placement (manual, CSV, reorder), the dealer's orders, ops' review queue,
-// approve / reject / cancel, and the order's full history for finance.
+// approve / reject / cancel, the order in full (now or as of an instant) and its full history.
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import { creditLedgerDecider, creditStream, availableOf } from '../domain/credit
 import { dealerDecider, dealerStream } from '../domain/dealers/dealer.ts';
 import { orderDecider, orderStream, placeOrderSchema, type Channel } from '../domain/ordering/order.ts';
 import { dealerIdSchema, isoDateTimeSchema, isoDateSchema, regionCodeSchema } from '../domain/shared/values.ts';
-import { findOrder, listOrders, orderTimeline, type OrderRow } from '../projections/orders/queries.ts';
+import { findOrder, listOrders, type OrderRow } from '../projections/orders/queries.ts';
 import { availableBySku } from '../projections/inventory/queries.ts';
 import { approveHeldOrder, cancelOrder, rejectHeldOrder, type ActionResult } from '../processes/order-actions.ts';
 import { DealerNotFoundError, newOrderId, placeOrder, type PlacementRequest } from '../processes/order-placement.ts';
@@ -18,6 +18,7 @@ import type { ApiDeps } from './deps.ts';
 import { historyPageSchema, historyQuery, streamHistory } from './history.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
+import { detailAsOf, detailFromReadModel, orderDetailSchema } from './order-detail.ts';
 import { orderFromRow, orderFromState, orderSchema, orderStatusSchema, orderWrittenSchema, pricedCartFields } from './order-views.ts';
 import { parseOrderCsv } from './order-csv.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
@@ -46,12 +47,6 @@ const quoteResponseSchema = z
     warnings: z.array(warningSchema).describe('What would hold or reject this cart if it were ordered now.'),
   })
   .meta({ id: 'Quote' });
-
-const timelineSchema = z.array(z.object({ status: z.string(), event: z.string(), at: z.iso.datetime(), actor: z.string(), role: z.string(), detail: z.record(z.string(), z.unknown()) }));
-
-const orderDetailSchema = orderSchema
-  .extend({ timeline: timelineSchema, shipments: z.array(z.record(z.string(), z.unknown())) })
-  .meta({ id: 'OrderDetail' });
 
 const listQuery = z.object({
   status: z
@@ -192,6 +187,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['orders'],
           summary: 'Place an order from a CSV file with the header `sku,qty`',
           description: 'Send `Content-Type: text/csv`. Bad rows are answered with 400 naming their line numbers (the header is line 1).',
+          consumes: ['text/csv'],
           headers: z.object({ 'idempotency-key': idempotencyKeyHeader }),
           querystring: z.object({ regionCode: regionCodeSchema.optional().describe("Delivery region; defaults to the dealer's first territory.") }),
           body: z.string().max(1_000_000).describe('CSV text: a `sku,qty` header, then one line per SKU.'),
@@ -297,26 +293,22 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: ['dealer', ...STAFF] },
         schema: {
           tags: ['orders'],
-          summary: 'An order with its status timeline and shipments',
+          summary: 'An order with its status timeline, shipments, returns and payment; or as it was at an instant',
+          description:
+            'With `asOf`, the order is folded from its event stream up to that instant (by the time each event occurred): ' +
+            'the state, timeline, shipments and returns as they were then; 404 if the order did not exist yet.',
           params: orderParams,
+          querystring: z.object({ asOf: isoDateTimeSchema.optional().describe('An instant (ISO 8601 with offset): show the order as it was then.') }),
           response: { 200: orderDetailSchema, ...problemResponses(400, 401, 403, 404) },
         },
       },
       async (request) => {
-        const row = await readOrder(request, request.params.id);
-        const timeline = await orderTimeline(db, row.id);
-        return {
-          ...orderFromRow(row, isStaff(request)),
-          timeline: timeline.map((entry) => ({
-            status: entry.status,
-            event: entry.event_type,
-            at: entry.at.toISOString(),
-            actor: entry.actor,
-            role: entry.role,
-            detail: entry.detail,
-          })),
-          shipments: [],
-        };
+        const staff = isStaff(request);
+        if (request.query.asOf === undefined) return detailFromReadModel(db, await readOrder(request, request.params.id), staff);
+        const detail = await detailAsOf(deps, request.params.id, new Date(request.query.asOf), staff);
+        if (!detail) throw notFound(`Order ${request.params.id}`);
+        assertOwnDealer(request, detail.dealerId, `Order ${request.params.id}`);
+        return detail;
       },
     );
 

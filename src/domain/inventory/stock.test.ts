@@ -174,4 +174,39 @@ describe('stock decider', () => {
       spec.given([...stocked, writtenOff]).when({ type: 'WriteOffExpired', data: { ...at, writeOffId: 'W-2', today: '2025-10-01' } }).thenNothing();
     });
   });
+
+  describe('returns', () => {
+    const lotA = { lot: 'A', productionDate: '2025-01-01', expiryDate: '2025-09-30' };
+    const returning = (lots: { lot: string; productionDate: string; expiryDate: string; qty: number; disposition: 'restock' | 'quarantine' }[]) => ({
+      type: 'ReturnStock' as const,
+      data: { ...at, orderId: 'O-1', returnId: 'RET-1', lots },
+    });
+    const returned = (lots: Parameters<typeof returning>[0]): StockEvent => ({
+      type: 'StockReturned',
+      data: { ...at, orderId: 'O-1', returnId: 'RET-1', qty: lots.reduce((total, lot) => total + lot.qty, 0), lots },
+    });
+    const both = [
+      { ...lotA, qty: 2, disposition: 'restock' as const },
+      { ...lotA, qty: 1, disposition: 'quarantine' as const },
+    ];
+
+    it('puts restocked goods back into their lot, sellable, and quarantined ones apart, not on hand', () => {
+      spec.given(stocked).when(returning(both)).then([returned(both)]);
+      const state = fold(stockDecider, [...stocked, returned(both)]);
+      expect(state.lots.get('A')?.qty).toBe(5 + 2);
+      expect(state.quarantine.get('A')?.qty).toBe(1);
+      expect(stockLevel(state, today)).toMatchObject({ onHand: 22 + 2, sellable: 15 + 2 });
+    });
+
+    it('returns once per return id, and into a lot this warehouse never held', () => {
+      spec.given([...stocked, returned(both)]).when(returning(both)).thenNothing();
+      const lotD = [{ lot: 'D', productionDate: '2025-02-01', expiryDate: '2026-02-01', qty: 3, disposition: 'restock' as const }];
+      spec.given(stocked).when(returning(lotD)).then([returned(lotD)]);
+      expect(fold(stockDecider, [returned(lotD)]).lots.get('D')).toEqual({ lot: 'D', productionDate: '2025-02-01', expiryDate: '2026-02-01', qty: 3 });
+    });
+
+    it('refuses a lot known here with other dates', () => {
+      spec.given(stocked).when(returning([{ ...lotA, expiryDate: '2026-01-01', qty: 1, disposition: 'quarantine' }])).thenRefused('lot_mismatch', 'rule');
+    });
+  });
 });

@@ -1,5 +1,6 @@
 // Stock of one SKU in one warehouse (`stock-<sku>@<warehouseId>`): lots received, reserved for
-// orders, picked first-expiry-first-out, adjusted, transferred and written off when expired.
+// orders, picked first-expiry-first-out, adjusted, transferred, written off when expired, and
+// returned by dealers (back into a lot, or into quarantine).
 //
 // Why a stream per SKU *and warehouse*, not per SKU: the invariant (never reserve or pick more
 // than is available) only ever spans one warehouse's stock of one SKU, because an order line
@@ -84,6 +85,12 @@ export type AdjustStock = StockAddress & { adjustmentId: string; lot: string; de
 export type TransferOut = StockAddress & { transferId: string; toWarehouseId: string; lot: string; qty: number; today: string };
 export type TransferIn = StockAddress & LotDates & { transferId: string; fromWarehouseId: string; qty: number };
 export type WriteOffExpired = StockAddress & { writeOffId: string; today: string };
+/**
+ * Goods a dealer returned, put back here: `restock` into the lot (sellable until it expires),
+ * `quarantine` apart from it — quarantined goods are not on hand and can never be reserved or picked.
+ */
+export type ReturnedLot = LotDates & { qty: number; disposition: 'restock' | 'quarantine' };
+export type ReturnStock = StockAddress & { orderId: string; returnId: string; lots: ReturnedLot[] };
 
 export type StockCommand =
   | { type: 'ReceiveStock'; data: ReceiveStock }
@@ -93,7 +100,8 @@ export type StockCommand =
   | { type: 'AdjustStock'; data: AdjustStock }
   | { type: 'TransferOut'; data: TransferOut }
   | { type: 'TransferIn'; data: TransferIn }
-  | { type: 'WriteOffExpired'; data: WriteOffExpired };
+  | { type: 'WriteOffExpired'; data: WriteOffExpired }
+  | { type: 'ReturnStock'; data: ReturnStock };
 
 /** A quantity taken out of one lot. */
 export type LotQuantity = { lot: string; qty: number; expiryDate: string };
@@ -107,6 +115,8 @@ export type StockAdjustedData = StockAddress & { adjustmentId: string; lot: stri
 export type StockTransferredOutData = StockAddress & LotDates & { transferId: string; toWarehouseId: string; qty: number };
 export type StockTransferredInData = StockAddress & LotDates & { transferId: string; fromWarehouseId: string; qty: number };
 export type StockWrittenOffData = StockAddress & { writeOffId: string; qty: number; lots: LotQuantity[] };
+/** `qty`: all units returned; `lots`: each lot with its disposition. */
+export type StockReturnedData = StockAddress & { orderId: string; returnId: string; qty: number; lots: ReturnedLot[] };
 
 export type StockEvent =
   | DomainEvent<'StockReceived', StockReceivedData>
@@ -116,7 +126,8 @@ export type StockEvent =
   | DomainEvent<'StockAdjusted', StockAdjustedData>
   | DomainEvent<'StockTransferredOut', StockTransferredOutData>
   | DomainEvent<'StockTransferredIn', StockTransferredInData>
-  | DomainEvent<'StockWrittenOff', StockWrittenOffData>;
+  | DomainEvent<'StockWrittenOff', StockWrittenOffData>
+  | DomainEvent<'StockReturned', StockReturnedData>;
 
 export const stockEventTypes = [
   'StockReceived',
@@ -127,6 +138,7 @@ export const stockEventTypes = [
   'StockTransferredOut',
   'StockTransferredIn',
   'StockWrittenOff',
+  'StockReturned',
 ] as const;
 
 export type StockLot = LotDates & { qty: number };
@@ -146,6 +158,9 @@ export type StockState = {
   transfersOut: ReadonlyMap<string, StockTransferredOutData>;
   transfersIn: IdSet;
   writeOffs: IdSet;
+  /** Returned goods held apart, by lot: not on hand, never sellable. */
+  quarantine: ReadonlyMap<string, StockLot>;
+  returns: IdSet;
 };
 
 export const initialStockState: StockState = {
@@ -159,6 +174,8 @@ export const initialStockState: StockState = {
   transfersOut: new Map(),
   transfersIn: emptyIdSet,
   writeOffs: emptyIdSet,
+  quarantine: new Map(),
+  returns: emptyIdSet,
 };
 
 /** A lot can be reserved, picked and transferred while today is before its expiry date. */
@@ -288,6 +305,18 @@ function decideWriteOff(data: WriteOffExpired, state: StockState): Decision<Stoc
   return [{ type: 'StockWrittenOff', data: { sku, warehouseId, writeOffId, qty, lots } }];
 }
 
+function decideReturn(data: ReturnStock, state: StockState): Decision<StockEvent> {
+  const { sku, warehouseId, orderId, returnId, lots } = data;
+  if (hasId(state.returns, returnId)) return [];
+  for (const lot of lots) {
+    assertQuantity(lot.qty);
+    const known = state.lots.get(lot.lot) ?? state.quarantine.get(lot.lot);
+    if (known && !sameDates(known, lot)) return lotMismatch(data, known);
+  }
+  const qty = lots.reduce((total, lot) => total + lot.qty, 0);
+  return [{ type: 'StockReturned', data: { sku, warehouseId, orderId, returnId, qty, lots } }];
+}
+
 function changeLot(lots: ReadonlyMap<string, StockLot>, lot: string, delta: number, dates?: LotDates): Map<string, StockLot> {
   const next = new Map(lots);
   const known = lots.get(lot);
@@ -339,6 +368,8 @@ export const stockDecider: Decider<StockCommand, StockEvent, StockState> = {
         return decideTransferIn(command.data, state);
       case 'WriteOffExpired':
         return decideWriteOff(command.data, state);
+      case 'ReturnStock':
+        return decideReturn(command.data, state);
     }
   },
 
@@ -382,6 +413,15 @@ export const stockDecider: Decider<StockCommand, StockEvent, StockState> = {
       case 'StockWrittenOff': {
         const { writeOffId, lots } = event.data;
         return { ...state, lots: takeLots(state.lots, lots), writeOffs: withId(state.writeOffs, writeOffId) };
+      }
+      case 'StockReturned': {
+        let lots: ReadonlyMap<string, StockLot> = state.lots;
+        let quarantine = state.quarantine;
+        for (const returned of event.data.lots) {
+          if (returned.disposition === 'restock') lots = changeLot(lots, returned.lot, returned.qty, returned);
+          else quarantine = changeLot(quarantine, returned.lot, returned.qty, returned);
+        }
+        return { ...state, lots, quarantine, returns: withId(state.returns, event.data.returnId) };
       }
     }
   },

@@ -1,9 +1,36 @@
 // The order aggregate (`order-<id>`): placement with its review decision, the ops decisions on
-// held orders, cancellation; what it holds reserved at every step.
+// held orders, cancellation, then fulfilment (fulfillment.ts) and returns (returns.ts); what it
+// holds reserved at every step.
 import { z } from 'zod';
 import { refuse, type Decider, type DomainEvent } from '../shared/decider.ts';
 import { dealerIdSchema, quantitySchema, regionCodeSchema, skuSchema } from '../shared/values.ts';
+import {
+  decideConfirmDelivery,
+  decideCompleteOrder,
+  decideDispatchShipment,
+  decideOrderPayment,
+  decidePlanShipment,
+  evolveFulfillment,
+  fulfillmentEventTypes,
+  type FulfillmentCommand,
+  type FulfillmentEvent,
+  type OrderPayment,
+  type Shipment,
+} from './fulfillment.ts';
+import {
+  decideApproveReturn,
+  decideReceiveReturn,
+  decideRefundReturn,
+  decideRejectReturn,
+  decideRequestReturn,
+  evolveReturns,
+  returnEventTypes,
+  type OrderReturn,
+  type ReturnCommand,
+  type ReturnEvent,
+} from './returns.ts';
 import type { RiskAssessment } from './risk.ts';
+import { illegal } from './transitions.ts';
 
 export const orderStream = (orderId: string) => `order-${orderId}`;
 
@@ -90,30 +117,65 @@ export type OrderEvent =
   | DomainEvent<'OrderReviewed', OrderReviewedData>
   | DomainEvent<'HeldOrderApproved', { orderId: string; note: string | null; reservations: Reservations }>
   | DomainEvent<'HeldOrderRejected', { orderId: string; reason: string }>
-  | DomainEvent<'OrderCancelled', { orderId: string; reason: string | null; releasing: Reservations }>;
+  | DomainEvent<'OrderCancelled', { orderId: string; reason: string | null; releasing: Reservations }>
+  | FulfillmentEvent
+  | ReturnEvent;
 
-export type OrderStatus = 'approved' | 'on_hold' | 'rejected' | 'cancelled';
+/**
+ * approved (released to the warehouse) or awaiting_payment (a prepay order, until paid) →
+ * partially_shipped → shipped → delivered → completed; on_hold → approved | rejected; cancelled
+ * from approved, awaiting_payment or on_hold, before any shipment.
+ */
+export type OrderStatus =
+  | 'approved'
+  | 'awaiting_payment'
+  | 'on_hold'
+  | 'rejected'
+  | 'cancelled'
+  | 'partially_shipped'
+  | 'shipped'
+  | 'delivered'
+  | 'completed';
 
-export type OrderState =
-  | { exists: false }
-  | {
-      exists: true;
-      order: OrderPlacedData;
-      status: OrderStatus | 'placed';
-      decision: Decision | null;
-      reasons: Reason[];
-      risk: RiskAssessment;
-      reservations: Reservations;
-    };
+export type PlacedOrder = {
+  exists: true;
+  order: OrderPlacedData;
+  status: OrderStatus | 'placed';
+  decision: Decision | null;
+  reasons: Reason[];
+  risk: RiskAssessment;
+  reservations: Reservations;
+  /** May ship: approved, and paid in full if the dealer prepays. */
+  released: boolean;
+  payments: OrderPayment[];
+  paidMinor: number;
+  /** In the order they were planned. */
+  shipments: Shipment[];
+  /** In the order they were requested. */
+  returns: OrderReturn[];
+  completedAt: string | null;
+};
+
+export type OrderState = { exists: false } | PlacedOrder;
 
 export type OrderCommand =
   | { type: 'PlaceOrder'; data: { placed: OrderPlacedData; review: Omit<OrderReviewedData, 'orderId'> } }
   | { type: 'ApproveHeldOrder'; data: { note: string | null; reservations: Reservations } }
   | { type: 'RejectHeldOrder'; data: { reason: string } }
-  | { type: 'CancelOrder'; data: { reason: string | null } };
+  | { type: 'CancelOrder'; data: { reason: string | null } }
+  | FulfillmentCommand
+  | ReturnCommand;
 
-const illegal = (status: string, action: string) =>
-  refuse('illegal_transition', `An order that is ${status.replace('_', ' ')} cannot be ${action}`, 'conflict');
+/** A prepay order with something to pay waits for the payment before it is released to the warehouse. */
+export const awaitsPayment = (order: { prepay: boolean; totals: { totalMinor: number } }) => order.prepay && order.totals.totalMinor > 0;
+
+/** Where an order approved (at once or by ops) stands. */
+function approvedState(state: PlacedOrder, reservations: Reservations): PlacedOrder {
+  const waiting = awaitsPayment(state.order);
+  return { ...state, status: waiting ? 'awaiting_payment' : 'approved', released: !waiting, reservations };
+}
+
+const CANCELLABLE: readonly string[] = ['approved', 'awaiting_payment', 'on_hold'];
 
 export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   initialState: { exists: false },
@@ -137,34 +199,83 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         if (state.status !== 'on_hold') return illegal(state.status, 'rejected');
         return [{ type: 'HeldOrderRejected', data: { orderId, reason: command.data.reason } }];
       case 'CancelOrder':
-        if (state.status !== 'approved' && state.status !== 'on_hold') return illegal(state.status, 'cancelled');
+        if (!CANCELLABLE.includes(state.status)) return illegal(state.status, 'cancelled');
+        if (state.shipments.length > 0) return refuse('illegal_transition', 'An order with a shipment under way cannot be cancelled', 'conflict');
         return [{ type: 'OrderCancelled', data: { orderId, reason: command.data.reason, releasing: state.reservations } }];
+      case 'PlanShipment':
+        return decidePlanShipment(state, command.data);
+      case 'DispatchShipment':
+        return decideDispatchShipment(state, command.data);
+      case 'ConfirmDelivery':
+        return decideConfirmDelivery(state, command.data);
+      case 'CompleteOrder':
+        return decideCompleteOrder(state, command.data);
+      case 'RecordOrderPayment':
+        return decideOrderPayment(state, command.data);
+      case 'RequestReturn':
+        return decideRequestReturn(state, command.data);
+      case 'ApproveReturn':
+        return decideApproveReturn(state, command.data);
+      case 'RejectReturn':
+        return decideRejectReturn(state, command.data);
+      case 'ReceiveReturn':
+        return decideReceiveReturn(state, command.data);
+      case 'RefundReturn':
+        return decideRefundReturn(state, command.data);
     }
   },
 
   evolve(state, event) {
     switch (event.type) {
       case 'OrderPlaced':
-        return { exists: true, order: event.data, status: 'placed', decision: null, reasons: [], risk: NO_RISK, reservations: NO_RESERVATIONS };
-      case 'OrderReviewed':
-        return state.exists
-          ? {
-              ...state,
-              status: event.data.decision,
-              decision: event.data.decision,
-              reasons: event.data.reasons,
-              risk: event.data.risk,
-              reservations: event.data.reservations,
-            }
-          : state;
+        return {
+          exists: true,
+          order: event.data,
+          status: 'placed',
+          decision: null,
+          reasons: [],
+          risk: NO_RISK,
+          reservations: NO_RESERVATIONS,
+          released: false,
+          payments: [],
+          paidMinor: 0,
+          shipments: [],
+          returns: [],
+          completedAt: null,
+        };
+    }
+    if (!state.exists) return state;
+    switch (event.type) {
+      case 'OrderReviewed': {
+        const { decision, reasons, risk, reservations } = event.data;
+        const reviewed = { ...state, decision, reasons, risk };
+        return decision === 'approved' ? approvedState(reviewed, reservations) : { ...reviewed, status: decision, reservations };
+      }
       case 'HeldOrderApproved':
-        return state.exists ? { ...state, status: 'approved', reservations: event.data.reservations } : state;
+        return approvedState(state, event.data.reservations);
       case 'HeldOrderRejected':
-        return state.exists ? { ...state, status: 'rejected', reservations: NO_RESERVATIONS } : state;
+        return { ...state, status: 'rejected', reservations: NO_RESERVATIONS };
       case 'OrderCancelled':
-        return state.exists ? { ...state, status: 'cancelled', reservations: NO_RESERVATIONS } : state;
+        return { ...state, status: 'cancelled', released: false, reservations: NO_RESERVATIONS };
+      case 'ShipmentPlanned':
+      case 'ShipmentDispatched':
+      case 'ShipmentDelivered':
+      case 'OrderCompleted':
+      case 'OrderPaymentRecorded':
+      case 'OrderReleased':
+        return evolveFulfillment(state, event);
+      default:
+        return evolveReturns(state, event);
     }
   },
 };
 
-export const orderEventTypes = ['OrderPlaced', 'OrderReviewed', 'HeldOrderApproved', 'HeldOrderRejected', 'OrderCancelled'] as const;
+export const orderEventTypes = [
+  'OrderPlaced',
+  'OrderReviewed',
+  'HeldOrderApproved',
+  'HeldOrderRejected',
+  'OrderCancelled',
+  ...fulfillmentEventTypes,
+  ...returnEventTypes,
+] as const;

@@ -178,6 +178,17 @@ async function handleStock(db: Db, recorded: RecordedEvent, event: StockEvent): 
       await recordMovements(db, recorded, at, lotMovements(lots, 0, { kind: 'write_off', reference: writeOffId, reason: 'expired' }));
       return;
     }
+    case 'StockReturned': {
+      // Quarantined goods are not on hand, so only restocked lots move here; the orders read
+      // model (orders.returns) keeps every returned line with its disposition.
+      const { orderId, returnId } = event.data;
+      const restocked = event.data.lots.filter((lot) => lot.disposition === 'restock');
+      if (restocked.length === 0) return;
+      for (const lot of restocked) await addToLot(db, at, lot, lot.qty);
+      await refreshLevels(db, recorded, at);
+      await recordMovements(db, recorded, at, restocked.map((lot) => ({ kind: 'return' as const, lot: lot.lot, qty: lot.qty, reference: returnId, orderId })));
+      return;
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-// Order queries: one order with its timeline, dealer and review-queue lists, the dealer's history.
+// Order queries: one order with its timeline, shipments and returns, dealer and review-queue lists,
+// the dealer's history.
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { OrderHistory } from '../../domain/ordering/risk.ts';
@@ -12,6 +13,18 @@ export type OrderRow = NonNullable<Awaited<ReturnType<typeof findOrder>>>;
 export async function orderTimeline(db: Db, orderId: string) {
   return db.selectFrom('orders.timeline').selectAll().where('order_id', '=', orderId).orderBy('revision').execute();
 }
+
+export async function orderShipments(db: Db, orderId: string) {
+  return db.selectFrom('orders.shipments').selectAll().where('order_id', '=', orderId).orderBy('seq').execute();
+}
+
+export type ShipmentRow = Awaited<ReturnType<typeof orderShipments>>[number];
+
+export async function orderReturns(db: Db, orderId: string) {
+  return db.selectFrom('orders.returns').selectAll().where('order_id', '=', orderId).orderBy('seq').execute();
+}
+
+export type ReturnRow = Awaited<ReturnType<typeof orderReturns>>[number];
 
 export type OrderListFilter = {
   dealerId?: string | undefined;

@@ -1,6 +1,8 @@
 // The orders read model's tables (schema `orders`).
 import type { ColumnType, JSONColumnType } from 'kysely';
+import type { ShipmentLine } from '../../domain/ordering/fulfillment.ts';
 import type { Gift, PricedLine, Reason, Reservations } from '../../domain/ordering/order.ts';
+import type { ReceivedLine, ReturnLine } from '../../domain/ordering/returns.ts';
 import type { RiskAssessment } from '../../domain/ordering/risk.ts';
 
 /** jsonb columns are written as JSON text (node-postgres would turn a JS array into a Postgres array). */
@@ -33,6 +35,44 @@ export type OrdersTables = {
     decided_at: Date;
     updated_at: Date;
     version: number;
+    released: ColumnType<boolean, boolean | undefined, boolean>;
+    paid_minor: ColumnType<number, number | undefined, number>;
+    completed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  };
+  'orders.shipments': {
+    order_id: string;
+    shipment_id: string;
+    seq: number;
+    dealer_id: string;
+    status: 'planned' | 'dispatched' | 'delivered';
+    lines: Json<ShipmentLine[]>;
+    amount_minor: number;
+    carrier: string | null;
+    tracking_number: string | null;
+    /** 'YYYY-MM-DD'. */
+    due_date: string | null;
+    planned_at: Date;
+    shipped_at: Date | null;
+    delivered_at: Date | null;
+    received_by: string | null;
+  };
+  'orders.returns': {
+    order_id: string;
+    return_id: string;
+    seq: number;
+    dealer_id: string;
+    status: 'requested' | 'approved' | 'rejected' | 'received' | 'refunded';
+    lines: Json<ReturnLine[]>;
+    received: Json<ReceivedLine[]>;
+    requested_at: Date;
+    approved_at: Date | null;
+    rejected_at: Date | null;
+    rejection_reason: string | null;
+    received_at: Date | null;
+    refund_minor: number | null;
+    refund_method: 'credit_note' | 'payment_refund' | null;
+    credit_note_id: string | null;
+    refunded_at: Date | null;
   };
   'orders.timeline': {
     order_id: string;

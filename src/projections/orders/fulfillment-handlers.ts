@@ -1,0 +1,115 @@
+// The orders read model's part for fulfilment: shipments, deliveries, completion, prepay payments
+// and returns. Each handler answers the order's status after the event, for its timeline.
+import { sql, type UpdateObject } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { afterDispatch, type FulfillmentEvent } from '../../domain/ordering/fulfillment.ts';
+import type { ReturnEvent } from '../../domain/ordering/returns.ts';
+import type { RecordedEvent } from '../../eventstore/port.ts';
+
+const json = (value: unknown) => JSON.stringify(value);
+
+type OrderChanges = UpdateObject<Database, 'orders.orders'>;
+
+/** Moves the order to this event's revision (with any other changes) and answers its status. */
+async function touchOrder(db: Db, event: RecordedEvent, orderId: string, changes: OrderChanges = {}): Promise<string> {
+  const row = await db
+    .updateTable('orders.orders')
+    .set({ ...changes, updated_at: new Date(event.metadata.occurredAt), version: event.revision })
+    .where('id', '=', orderId)
+    .returning('status')
+    .executeTakeFirstOrThrow();
+  return row.status;
+}
+
+async function updateShipment(db: Db, orderId: string, shipmentId: string, changes: UpdateObject<Database, 'orders.shipments'>): Promise<void> {
+  await db.updateTable('orders.shipments').set(changes).where('order_id', '=', orderId).where('shipment_id', '=', shipmentId).execute();
+}
+
+async function updateReturn(db: Db, orderId: string, returnId: string, changes: UpdateObject<Database, 'orders.returns'>): Promise<void> {
+  await db.updateTable('orders.returns').set(changes).where('order_id', '=', orderId).where('return_id', '=', returnId).execute();
+}
+
+export async function applyFulfillment(db: Db, event: RecordedEvent, orderEvent: FulfillmentEvent | ReturnEvent): Promise<string> {
+  const { orderId } = orderEvent.data;
+  switch (orderEvent.type) {
+    case 'ShipmentPlanned': {
+      const d = orderEvent.data;
+      await db
+        .insertInto('orders.shipments')
+        .values({
+          order_id: orderId,
+          shipment_id: d.shipmentId,
+          seq: event.revision,
+          dealer_id: d.dealerId,
+          status: 'planned',
+          lines: json(d.lines.map((line) => ({ ...line, lots: [] }))),
+          amount_minor: d.amountMinor,
+          carrier: d.carrier,
+          tracking_number: d.trackingNumber,
+          due_date: d.dueDate,
+          planned_at: new Date(d.plannedAt),
+        })
+        .execute();
+      return touchOrder(db, event, orderId);
+    }
+    case 'ShipmentDispatched': {
+      const d = orderEvent.data;
+      await updateShipment(db, orderId, d.shipmentId, { status: 'dispatched', lines: json(d.lines), shipped_at: new Date(d.shippedAt) });
+      const order = await db.selectFrom('orders.orders').select('reservations').where('id', '=', orderId).executeTakeFirstOrThrow();
+      return touchOrder(db, event, orderId, { status: d.orderStatus, reservations: json(afterDispatch(order.reservations, d)) });
+    }
+    case 'ShipmentDelivered': {
+      const d = orderEvent.data;
+      await updateShipment(db, orderId, d.shipmentId, { status: 'delivered', delivered_at: new Date(d.deliveredAt), received_by: d.receivedBy });
+      return touchOrder(db, event, orderId, { status: d.orderStatus });
+    }
+    case 'OrderCompleted':
+      return touchOrder(db, event, orderId, { status: 'completed', completed_at: new Date(orderEvent.data.completedAt) });
+    case 'OrderPaymentRecorded':
+      return touchOrder(db, event, orderId, { paid_minor: sql<number>`paid_minor + ${orderEvent.data.amountMinor}` });
+    case 'OrderReleased':
+      return touchOrder(db, event, orderId, { status: 'approved', released: true });
+    case 'ReturnRequested': {
+      const d = orderEvent.data;
+      await db
+        .insertInto('orders.returns')
+        .values({
+          order_id: orderId,
+          return_id: d.returnId,
+          seq: event.revision,
+          dealer_id: d.dealerId,
+          status: 'requested',
+          lines: json(d.lines),
+          received: json([]),
+          requested_at: new Date(d.requestedAt),
+        })
+        .execute();
+      return touchOrder(db, event, orderId);
+    }
+    case 'ReturnApproved':
+      await updateReturn(db, orderId, orderEvent.data.returnId, { status: 'approved', approved_at: new Date(orderEvent.data.approvedAt) });
+      return touchOrder(db, event, orderId);
+    case 'ReturnRejected': {
+      const { returnId, reason, rejectedAt } = orderEvent.data;
+      await updateReturn(db, orderId, returnId, { status: 'rejected', rejected_at: new Date(rejectedAt), rejection_reason: reason });
+      return touchOrder(db, event, orderId);
+    }
+    case 'ReturnReceived': {
+      const { returnId, lines, receivedAt } = orderEvent.data;
+      await updateReturn(db, orderId, returnId, { status: 'received', received: json(lines), received_at: new Date(receivedAt) });
+      return touchOrder(db, event, orderId);
+    }
+    case 'ReturnRefunded': {
+      const { returnId, amountMinor, method, creditNoteId, refundedAt } = orderEvent.data;
+      await updateReturn(db, orderId, returnId, {
+        status: 'refunded',
+        refund_minor: amountMinor,
+        refund_method: method,
+        credit_note_id: creditNoteId,
+        refunded_at: new Date(refundedAt),
+      });
+      return touchOrder(db, event, orderId);
+    }
+  }
+}
