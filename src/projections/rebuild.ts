@@ -28,21 +28,41 @@ export class RebuildInProgressError extends Error {
   override name = 'RebuildInProgressError';
 }
 
-type DependentView = { name: string; definition: string; grants: { grantee: string; privilege: string }[]; comment: string | null };
+type DependentView = {
+  name: string;
+  definition: string;
+  grants: { grantee: string; privilege: string }[];
+  comment: string | null;
+  columnComments: { column: string; comment: string }[];
+};
 
-/** Views elsewhere (the analytics schema) that would vanish with the old schema; recreated after the swap. */
+/**
+ * Views elsewhere (the analytics schema) that would vanish with the old schema, also views on
+ * those views, dependencies first; recreated after the swap with their grants and comments.
+ */
 async function dependentViews(db: Db, schema: string): Promise<DependentView[]> {
-  const { rows } = await sql<{ name: string; definition: string; acl: string[] | null; comment: string | null; oid: number }>`
-    SELECT DISTINCT v.oid, format('%I.%I', vn.nspname, v.relname) AS name, pg_get_viewdef(v.oid) AS definition,
-           v.relacl::text[] AS acl, obj_description(v.oid, 'pg_class') AS comment
-      FROM pg_depend d
-      JOIN pg_rewrite r ON r.oid = d.objid
-      JOIN pg_class v ON v.oid = r.ev_class
+  const { rows } = await sql<{ name: string; definition: string; comment: string | null; oid: number }>`
+    WITH RECURSIVE dependent(oid, depth) AS (
+      SELECT r.ev_class, 1
+        FROM pg_depend d
+        JOIN pg_rewrite r ON r.oid = d.objid
+        JOIN pg_class t ON t.oid = d.refobjid
+        JOIN pg_namespace tn ON tn.oid = t.relnamespace
+       WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass AND tn.nspname = ${schema}
+      UNION
+      SELECT r.ev_class, dependent.depth + 1
+        FROM dependent
+        JOIN pg_depend d ON d.refobjid = dependent.oid AND d.refclassid = 'pg_class'::regclass AND d.classid = 'pg_rewrite'::regclass
+        JOIN pg_rewrite r ON r.oid = d.objid
+       WHERE r.ev_class <> dependent.oid AND dependent.depth < 32
+    )
+    SELECT v.oid, format('%I.%I', vn.nspname, v.relname) AS name, pg_get_viewdef(v.oid) AS definition,
+           obj_description(v.oid, 'pg_class') AS comment
+      FROM (SELECT oid, max(depth) AS depth FROM dependent GROUP BY oid) dep
+      JOIN pg_class v ON v.oid = dep.oid
       JOIN pg_namespace vn ON vn.oid = v.relnamespace
-      JOIN pg_class t ON t.oid = d.refobjid
-      JOIN pg_namespace tn ON tn.oid = t.relnamespace
-     WHERE tn.nspname = ${schema} AND vn.nspname <> ${schema} AND v.relkind IN ('v', 'm')
-     ORDER BY v.oid`.execute(db);
+     WHERE vn.nspname <> ${schema} AND v.relkind IN ('v', 'm')
+     ORDER BY dep.depth, v.oid`.execute(db);
   const views: DependentView[] = [];
   for (const row of rows) {
     const grants = await sql<{ grantee: string; privilege: string }>`
@@ -50,7 +70,13 @@ async function dependentViews(db: Db, schema: string): Promise<DependentView[]> 
              a.privilege_type AS privilege
         FROM pg_class c, aclexplode(c.relacl) a
        WHERE c.oid = ${row.oid} AND a.grantee <> c.relowner`.execute(db);
-    views.push({ name: row.name, definition: row.definition, grants: grants.rows, comment: row.comment });
+    const columnComments = await sql<{ column: string; comment: string }>`
+      SELECT quote_ident(a.attname) AS column, d.description AS comment
+        FROM pg_description d
+        JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid
+       WHERE d.objoid = ${row.oid} AND d.classoid = 'pg_class'::regclass AND d.objsubid > 0
+       ORDER BY a.attnum`.execute(db);
+    views.push({ name: row.name, definition: row.definition, grants: grants.rows, comment: row.comment, columnComments: columnComments.rows });
   }
   return views;
 }
@@ -60,6 +86,9 @@ async function recreateViews(db: Db, views: DependentView[]): Promise<void> {
     await sql.raw(`CREATE OR REPLACE VIEW ${view.name} AS ${view.definition}`).execute(db);
     for (const grant of view.grants) await sql.raw(`GRANT ${grant.privilege} ON ${view.name} TO ${grant.grantee}`).execute(db);
     if (view.comment !== null) await sql`COMMENT ON VIEW ${sql.raw(view.name)} IS ${sql.lit(view.comment)}`.execute(db);
+    for (const { column, comment } of view.columnComments) {
+      await sql`COMMENT ON COLUMN ${sql.raw(`${view.name}.${column}`)} IS ${sql.lit(comment)}`.execute(db);
+    }
   }
 }
 

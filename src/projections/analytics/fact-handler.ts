@@ -1,0 +1,8 @@
+// What each analytics fact module provides: a handler per event type it projects.
+import type { Db } from '../../db/database.ts';
+import type { RecordedEvent } from '../../eventstore/port.ts';
+
+export type FactHandler = (db: Db, event: RecordedEvent) => Promise<void>;
+
+/** The UTC day of an instant: every day column of the analytics facts is a UTC day. */
+export const utcDay = (at: Date) => at.toISOString().slice(0, 10);
