@@ -1,6 +1,7 @@
 // The typed database: platform tables plus every projection's read-model tables.
 import type { ColumnType } from 'kysely';
 import type { IntegrationTables } from '../integrations/tables.ts';
+import type { AnalyticsTables } from '../projections/analytics/tables.ts';
 import type { CatalogTables } from '../projections/catalog/tables.ts';
 import type { CreditTables } from '../projections/credit/tables.ts';
 import type { DealersTables } from '../projections/dealers/tables.ts';
@@ -29,4 +30,4 @@ export type PlatformTables = {
   };
 };
 
-export type Database = PlatformTables & CatalogTables & OrdersTables & HoldingsTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables;
+export type Database = PlatformTables & CatalogTables & OrdersTables & HoldingsTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables & AnalyticsTables;

@@ -1,4 +1,5 @@
 // Every projection the workers run, in one list.
+import { analyticsProjection } from './analytics/projection.ts';
 import { catalogProjection } from './catalog/projection.ts';
 import { creditProjection } from './credit/projection.ts';
 import { dealersProjection } from './dealers/projection.ts';
@@ -8,4 +9,4 @@ import { ordersProjection } from './orders/projection.ts';
 import { promotionsProjection } from './promotions/projection.ts';
 import type { Projection } from './projection.ts';
 
-export const allProjections: readonly Projection[] = [catalogProjection, promotionsProjection, inventoryProjection, dealersProjection, creditProjection, ordersProjection, holdingsProjection];
+export const allProjections: readonly Projection[] = [catalogProjection, promotionsProjection, inventoryProjection, dealersProjection, creditProjection, ordersProjection, holdingsProjection, analyticsProjection];

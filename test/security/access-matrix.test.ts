@@ -75,12 +75,22 @@ const SPEC: Record<string, Access> = {
   'POST /v1/orders/{id}/cancel': ['dealer', 'ops'],
   'POST /v1/orders/{id}/shipments': ['ops', 'integration'],
   'POST /v1/orders/{id}/deliveries': ['ops', 'integration'],
+  'POST /v1/orders/{id}/complete': ['ops', 'finance'], // design: closes a delivered order
+  'POST /v1/orders/{id}/payments': ['finance', 'integration'], // design: releases a prepay order
+  'POST /v1/orders/{id}/returns': ['dealer', 'ops'],
+  'POST /v1/orders/{id}/returns/{returnId}/approve': ['ops'],
+  'POST /v1/orders/{id}/returns/{returnId}/reject': ['ops'], // design
+  'POST /v1/orders/{id}/returns/{returnId}/receive': ['ops'],
+  'POST /v1/orders/{id}/returns/{returnId}/refund': ['ops', 'finance'],
+  'GET /v1/exports/events': ['finance'], // design
+  'GET /v1/exports/ledger': ['finance'], // design
 
   'GET /v1/analytics/sales': ANALYSTS,
   'GET /v1/analytics/bestsellers': ANALYSTS,
   'GET /v1/analytics/promotions': ANALYSTS,
   'GET /v1/analytics/inventory': ANALYSTS,
   'GET /v1/analytics/replenishment': ANALYSTS,
+  'GET /v1/analytics/orders': ANALYSTS, // design: order counts, approval rate, time to decision
 
   'GET /v1/feed': ['integration'],
   'POST /v1/webhooks/payments': 'public',
@@ -192,6 +202,7 @@ describe('dealer isolation', () => {
     'GET /v1/orders/{id}/history': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/history` }),
     'POST /v1/orders/{id}/cancel': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/cancel`, body: { reason: 'not mine' } }),
     'POST /v1/orders/{id}/reorder': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/reorder`, body: {} }),
+    'POST /v1/orders/{id}/returns': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/returns`, body: { lines: [{ sku: SKU, qty: 1, reason: 'not mine' }] } }),
   };
 
   /**

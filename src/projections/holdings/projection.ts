@@ -20,7 +20,7 @@ async function hold(db: Db, streamId: string, orderId: string, kind: HoldingKind
       amount,
       since,
     })
-    .onConflict((oc) => oc.columns(['stream_id', 'order_id']).doUpdateSet({ amount: sql`holdings.open.amount + excluded.amount` }))
+    .onConflict((oc) => oc.columns(['stream_id', 'order_id']).doUpdateSet({ amount: sql`${sql.ref('holdings.open.amount')} + excluded.amount` }))
     .execute();
 }
 

@@ -1,9 +1,12 @@
-// Projects order events into order documents, their status timeline and dealer history.
+// Projects order events into order documents, their status timeline, shipments, returns and
+// dealer history.
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { orderEventTypes, type OrderPlacedData, type OrderReviewedData, type Reservations } from '../../domain/ordering/order.ts';
+import { awaitsPayment, NO_RESERVATIONS, orderEventTypes, type OrderEvent, type Reservations } from '../../domain/ordering/order.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import type { Projection } from '../projection.ts';
+import { applyFulfillment } from './fulfillment-handlers.ts';
+import { timelineDetail } from './timeline.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
 
@@ -24,7 +27,7 @@ async function recordTimeline(db: Db, event: RecordedEvent, orderId: string, sta
     .execute();
 }
 
-async function setStatus(db: Db, event: RecordedEvent, orderId: string, status: string, changes: { reservations?: Reservations } = {}) {
+async function setStatus(db: Db, event: RecordedEvent, orderId: string, status: string, changes: { reservations?: Reservations; released?: boolean } = {}) {
   await db
     .updateTable('orders.orders')
     .set({
@@ -32,9 +35,16 @@ async function setStatus(db: Db, event: RecordedEvent, orderId: string, status: 
       updated_at: new Date(event.metadata.occurredAt),
       version: event.revision,
       ...(changes.reservations && { reservations: json(changes.reservations) }),
+      ...(changes.released !== undefined && { released: changes.released }),
     })
     .where('id', '=', orderId)
     .execute();
+}
+
+/** Where an approved order stands: released, or waiting for a prepay dealer's payment. */
+function approval(order: { prepay: boolean; total_minor: number }) {
+  const waiting = awaitsPayment({ prepay: order.prepay, totals: { totalMinor: order.total_minor } });
+  return { status: waiting ? 'awaiting_payment' : 'approved', released: !waiting };
 }
 
 /** The dealer's order history that the risk rules read: counts, totals, regions, usual quantities. */
@@ -44,10 +54,10 @@ async function recordHistory(db: Db, order: { dealer_id: string; total_minor: nu
     .values({ dealer_id: order.dealer_id, order_count: 1, total_sum_minor: order.total_minor, regions: [order.region_code] })
     .onConflict((oc) =>
       oc.column('dealer_id').doUpdateSet({
-        order_count: sql`orders.dealer_history.order_count + 1`,
-        total_sum_minor: sql`orders.dealer_history.total_sum_minor + excluded.total_sum_minor`,
-        regions: sql`CASE WHEN ${order.region_code} = ANY (orders.dealer_history.regions) THEN orders.dealer_history.regions
-                     ELSE array_append(orders.dealer_history.regions, ${order.region_code}) END`,
+        order_count: sql`${sql.ref('orders.dealer_history.order_count')} + 1`,
+        total_sum_minor: sql`${sql.ref('orders.dealer_history.total_sum_minor')} + excluded.total_sum_minor`,
+        regions: sql`CASE WHEN ${order.region_code} = ANY (${sql.ref('orders.dealer_history.regions')}) THEN ${sql.ref('orders.dealer_history.regions')}
+                     ELSE array_append(${sql.ref('orders.dealer_history.regions')}, ${order.region_code}) END`,
       }),
     )
     .execute();
@@ -57,8 +67,8 @@ async function recordHistory(db: Db, order: { dealer_id: string; total_minor: nu
       .values({ dealer_id: order.dealer_id, sku: line.sku, order_count: 1, qty_sum: line.qty })
       .onConflict((oc) =>
         oc.columns(['dealer_id', 'sku']).doUpdateSet({
-          order_count: sql`orders.dealer_sku_history.order_count + 1`,
-          qty_sum: sql`orders.dealer_sku_history.qty_sum + excluded.qty_sum`,
+          order_count: sql`${sql.ref('orders.dealer_sku_history.order_count')} + 1`,
+          qty_sum: sql`${sql.ref('orders.dealer_sku_history.qty_sum')} + excluded.qty_sum`,
         }),
       )
       .execute();
@@ -71,9 +81,11 @@ export const ordersProjection: Projection = {
   filter: { eventTypes: orderEventTypes },
   async handle(db, event) {
     const at = new Date(event.metadata.occurredAt);
-    switch (event.type) {
+    const orderEvent = { type: event.type, data: event.data } as OrderEvent;
+    const detail = timelineDetail(orderEvent);
+    switch (orderEvent.type) {
       case 'OrderPlaced': {
-        const placed = event.data as OrderPlacedData;
+        const placed = orderEvent.data;
         const placedAt = new Date(placed.placedAt);
         await db
           .insertInto('orders.orders')
@@ -96,22 +108,25 @@ export const ordersProjection: Projection = {
             gifts: json(placed.gifts),
             reasons: json([]),
             risk: json({ score: 0, threshold: 0, factors: [] }),
-            reservations: json({ stock: [], creditMinor: 0, promotions: [] }),
+            reservations: json(NO_RESERVATIONS),
             placed_at: placedAt,
             decided_at: placedAt,
             updated_at: placedAt,
             version: event.revision,
           })
           .execute();
-        await recordTimeline(db, event, placed.orderId, 'placed', { channel: placed.channel, totalMinor: placed.totals.totalMinor });
+        await recordTimeline(db, event, placed.orderId, 'placed', detail);
         return;
       }
       case 'OrderReviewed': {
-        const review = event.data as OrderReviewedData;
+        const review = orderEvent.data;
+        const row = await db.selectFrom('orders.orders').select(['prepay', 'total_minor']).where('id', '=', review.orderId).executeTakeFirstOrThrow();
+        const { status, released } = review.decision === 'approved' ? approval(row) : { status: review.decision, released: false };
         const order = await db
           .updateTable('orders.orders')
           .set({
-            status: review.decision,
+            status,
+            released,
             decision: review.decision,
             reasons: json(review.reasons),
             risk: json(review.risk),
@@ -123,27 +138,29 @@ export const ordersProjection: Projection = {
           .where('id', '=', review.orderId)
           .returning(['dealer_id', 'total_minor', 'region_code', 'lines'])
           .executeTakeFirstOrThrow();
-        await recordTimeline(db, event, review.orderId, review.decision, { reasons: review.reasons, riskScore: review.risk.score });
+        await recordTimeline(db, event, review.orderId, status, detail);
         if (review.decision !== 'rejected') await recordHistory(db, order);
         return;
       }
       case 'HeldOrderApproved': {
-        const data = event.data as { orderId: string; note: string | null; reservations: Reservations };
-        await setStatus(db, event, data.orderId, 'approved', { reservations: data.reservations });
-        await recordTimeline(db, event, data.orderId, 'approved', { note: data.note });
+        const data = orderEvent.data;
+        const row = await db.selectFrom('orders.orders').select(['prepay', 'total_minor']).where('id', '=', data.orderId).executeTakeFirstOrThrow();
+        const { status, released } = approval(row);
+        await setStatus(db, event, data.orderId, status, { reservations: data.reservations, released });
+        await recordTimeline(db, event, data.orderId, status, detail);
         return;
       }
-      case 'HeldOrderRejected': {
-        const data = event.data as { orderId: string; reason: string };
-        await setStatus(db, event, data.orderId, 'rejected', { reservations: { stock: [], creditMinor: 0, promotions: [] } });
-        await recordTimeline(db, event, data.orderId, 'rejected', { reason: data.reason });
-        return;
-      }
+      case 'HeldOrderRejected':
       case 'OrderCancelled': {
-        const data = event.data as { orderId: string; reason: string | null };
-        await setStatus(db, event, data.orderId, 'cancelled', { reservations: { stock: [], creditMinor: 0, promotions: [] } });
-        await recordTimeline(db, event, data.orderId, 'cancelled', { reason: data.reason });
+        const { orderId } = orderEvent.data;
+        const status = orderEvent.type === 'HeldOrderRejected' ? 'rejected' : 'cancelled';
+        await setStatus(db, event, orderId, status, { reservations: NO_RESERVATIONS, released: false });
+        await recordTimeline(db, event, orderId, status, detail);
         return;
+      }
+      default: {
+        const status = await applyFulfillment(db, event, orderEvent);
+        await recordTimeline(db, event, orderEvent.data.orderId, status, detail);
       }
     }
   },
