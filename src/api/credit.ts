@@ -128,7 +128,8 @@ function creditOf(dealerId: string, state: Pick<CreditLedgerState, 'limitMinor' 
   };
 }
 
-function toEntry(row: LedgerRow) {
+/** A statement entry as the API shows it (the ledger export adds the entry and dealer ids). */
+export function ledgerEntry(row: LedgerRow) {
   return {
     position: row.position,
     at: row.at.toISOString(),
@@ -233,7 +234,7 @@ export function creditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const afterId = decodeCursor(cursor, z.number().int().positive());
         if (!(await hasCreditAccount(db, dealerId))) throw notFound(`Dealer ${dealerId}`);
         const rows = await ledgerEntries(db, dealerId, { from: boundary(from, 'from'), to: boundary(to, 'to'), limit, afterId });
-        return paginate(rows, limit, toEntry, (row) => row.id);
+        return paginate(rows, limit, ledgerEntry, (row) => row.id);
       },
     );
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { dealerIdSchema } from '../domain/shared/values.ts';
 import { comparePositions, START_POSITION, type RecordedEvent } from '../eventstore/port.ts';
 import { lastLedgerId, ledgerExportPage, type LedgerRow } from '../projections/credit/queries.ts';
-import { boundary, periodBound } from './credit.ts';
+import { boundary, ledgerEntry, periodBound } from './credit.ts';
 import { csvRow } from './csv.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
@@ -95,24 +95,7 @@ function eventRow(event: RecordedEvent) {
 }
 
 function ledgerRecord(row: LedgerRow) {
-  return {
-    entryId: row.id,
-    dealerId: row.dealer_id,
-    position: row.position,
-    at: row.at.toISOString(),
-    kind: row.kind,
-    amountMinor: row.amount_minor,
-    balanceAfterMinor: row.balance_after_minor,
-    reservedAfterMinor: row.reserved_after_minor,
-    limitAfterMinor: row.limit_after_minor,
-    orderId: row.order_id,
-    shipmentId: row.shipment_id,
-    dueDate: row.due_date,
-    paymentId: row.payment_id,
-    reference: row.reference,
-    creditNoteId: row.credit_note_id,
-    reason: row.reason,
-  };
+  return { entryId: row.id, dealerId: row.dealer_id, ...ledgerEntry(row) };
 }
 
 /** One record as a line of the format; CSV fields in the order of `columns`. */
