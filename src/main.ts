@@ -60,7 +60,7 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     config.eventStore === 'esdb' ? createEsdbEventStore(config.eventStoreConnectionString!) : new PostgresEventStore(pool);
   const upcasting = createUpcasting(allUpcasters);
   const locks = new AdvisoryLocks(pool);
-  const adapters = enabledAdapters(config, logger);
+  const adapters = enabledAdapters(config, logger, { store, upcasting });
   return {
     config,
     logger,

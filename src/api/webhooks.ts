@@ -2,7 +2,7 @@
 // effect once through the inbox.
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { webhookEffects } from '../integrations/webhooks/effects.ts';
+import { webhookEffects, webhookMessageErrors, webhookMessageTypes } from '../integrations/webhooks/effects.ts';
 import { WEBHOOK_SOURCES, WebhookInProgressError, receiveWebhook, type WebhookSource } from '../integrations/webhooks/inbox.ts';
 import { verifyWebhookSignature } from '../integrations/webhooks/signature.ts';
 import type { ApiDeps } from './deps.ts';
@@ -19,8 +19,25 @@ const webhookMessageSchema = z
   .meta({ id: 'WebhookMessage' });
 
 const receivedSchema = z
-  .object({ id: z.string(), status: z.enum(['accepted', 'duplicate']).describe('`duplicate`: seen before; nothing was done again.') })
+  .object({
+    id: z.string(),
+    status: z
+      .enum(['accepted', 'rejected', 'duplicate'])
+      .describe('`rejected`: recorded, but refused by the business for good (see `reason`); `duplicate`: seen before; nothing was done again.'),
+    reason: z.object({ code: z.string(), detail: z.string() }).optional(),
+  })
   .meta({ id: 'WebhookReceived' });
+
+/** What each partner's messages carry in `data`; the README's integrations section has the full contract. */
+const MESSAGE_DATA: Record<WebhookSource, string> = {
+  payments:
+    '`payment.succeeded`: `{ orderId?, dealerId, amountMinor, currency?, reference }` — a prepay order\'s payment (released once paid in full), ' +
+    "otherwise a payment on the dealer's credit ledger; `reference` is the payment id. " +
+    '`payment.failed`: `{ orderId?, dealerId, amountMinor?, currency?, reference?, reason? }` — recorded; no money moves.',
+  logistics:
+    '`shipment.dispatched`: `{ orderId, shipmentId, carrier?, trackingNumber?, lines?: [{ sku, qty }] }` — ships the lines, or all not yet shipped. ' +
+    '`shipment.delivered`: `{ orderId, shipmentId, deliveredAt?, receivedBy? }` — confirms the delivery.',
+};
 
 export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const secrets: Record<WebhookSource, string> = {
@@ -56,7 +73,10 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               summary: `Receive a ${source} partner message`,
               description:
                 'Authenticated by `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` under the partner\'s secret; ' +
-                'a signature older than 5 minutes, or a wrong one, is refused with 401.',
+                'a signature older than 5 minutes, or a wrong one, is refused with 401. ' +
+                `Message types (${webhookMessageTypes(source).join(', ')}) and their data: ${MESSAGE_DATA[source]} ` +
+                'Data a known type cannot carry is a 400 and writes nothing. A message the business refuses (unknown order, ' +
+                'illegal transition, unknown type) is recorded and answered 202 `rejected`: sending it again changes nothing.',
               headers: z.object({ 'x-signature': z.string().max(1_000) }),
               body: webhookMessageSchema,
               response: { 202: receivedSchema, ...problemResponses(400, 401, 409, 413, 415) },
@@ -64,7 +84,11 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           },
           async (request, reply) => {
             const message = request.body;
-            const status = await receiveWebhook(deps.db, message, webhookEffects[source], {
+            const errors = webhookMessageErrors(source, message).map((error) => ({ ...error, path: `body.${error.path}` }));
+            if (errors.length > 0) {
+              throw new HttpProblem(400, 'validation_failed', `${errors.length} invalid field(s): ${errors.map((error) => error.path).join(', ')}`, { errors });
+            }
+            const outcome = await receiveWebhook(deps.db, message, webhookEffects[source], {
               source,
               store: deps.store,
               commands: deps.commands,
@@ -73,8 +97,9 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               if (error instanceof WebhookInProgressError) throw new HttpProblem(409, 'in_progress', error.message, { headers: { 'retry-after': '5' } });
               throw error;
             });
-            if (status === 'duplicate') request.log.info({ source, messageId: message.id }, 'repeated webhook ignored');
-            return reply.code(202).send({ id: message.id, status });
+            if (outcome.status === 'duplicate') request.log.info({ source, messageId: message.id }, 'repeated webhook ignored');
+            if (outcome.status === 'rejected') request.log.warn({ source, messageId: message.id, type: message.type, reason: outcome.reason }, 'webhook rejected');
+            return reply.code(202).send({ id: message.id, ...outcome });
           },
         );
       });

@@ -12,6 +12,8 @@ export type PartnerClientOptions = {
 export type PartnerClient = {
   /** Resolves on a 2xx; otherwise throws a DeliveryError. */
   post(path: string, body: unknown, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<void>;
+  /** Readiness: the partner answers a HEAD of the base URL with anything but a 5xx (a 404 or 405 still means it is up). */
+  reachable(timeoutMs?: number): Promise<boolean>;
 };
 
 const RETRYABLE_CLIENT_STATUSES = new Set([408, 425, 429]);
@@ -54,6 +56,14 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
         retryable,
         retryAfterMs: retryable ? retryAfterMs(response.headers.get('retry-after')) : undefined,
       });
+    },
+    async reachable(probeTimeoutMs = 2_000) {
+      try {
+        const response = await fetch(base, { method: 'HEAD', signal: AbortSignal.timeout(probeTimeoutMs) });
+        return response.status < 500;
+      } catch {
+        return false;
+      }
     },
   };
 }

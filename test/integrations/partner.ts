@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import type { Adapter, RetryPolicy } from '../../src/integrations/adapter.ts';
 import { createPartnerClient } from '../../src/integrations/http-partner.ts';
 
-export type PartnerCall = { key: string; body: string; payload: any; call: number; callsForKey: number };
+export type PartnerCall = { key: string; path: string; body: string; payload: any; call: number; callsForKey: number };
 export type PartnerAnswer = { status: number; delayMs?: number; headers?: Record<string, string> };
 export type Behavior = (call: PartnerCall) => PartnerAnswer;
 
@@ -28,6 +28,11 @@ export async function startPartner(behavior: Behavior = ok): Promise<Partner> {
   const accepted: PartnerCall[] = [];
   const perKey = new Map<string, number>();
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    // Readiness probes say only that the partner is up; they are not calls.
+    if (request.method === 'HEAD') {
+      response.writeHead(200).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -35,7 +40,7 @@ export async function startPartner(behavior: Behavior = ok): Promise<Partner> {
       const key = String(request.headers['idempotency-key'] ?? '');
       const callsForKey = (perKey.get(key) ?? 0) + 1;
       perKey.set(key, callsForKey);
-      const call: PartnerCall = { key, body, payload: body ? JSON.parse(body) : undefined, call: calls.length + 1, callsForKey };
+      const call: PartnerCall = { key, path: request.url ?? '', body, payload: body ? JSON.parse(body) : undefined, call: calls.length + 1, callsForKey };
       calls.push(call);
       const answer = current(call);
       const respond = () => {

@@ -27,7 +27,7 @@ describe('partner webhooks', () => {
     });
   }
 
-  const message = (id: string, extra: object = {}) => JSON.stringify({ id, type: 'payment.settled', data: { dealerId: 'D-1', amountMinor: 1200 }, ...extra });
+  const message = (id: string, extra: object = {}) => JSON.stringify({ id, type: 'payment.failed', data: { dealerId: 'D-1', amountMinor: 1200 }, ...extra });
   const streamOf = (source: string, id: string) => app.running.infrastructure.store.readStream(`webhook-${source}-${id}`);
 
   it('accepts a validly signed message once and records it as an event', async () => {
@@ -42,11 +42,11 @@ describe('partner webhooks', () => {
     expect(again.body).toEqual({ id, status: 'duplicate' });
 
     const events = await streamOf('payments', id);
-    expect(events).toHaveLength(1);
+    expect(events.map((event) => event.type)).toEqual(['PaymentWebhookReceived', 'PaymentFailureReported']);
     expect(events[0]).toMatchObject({
       id: webhookEventId('payments', id, 0),
       type: 'PaymentWebhookReceived',
-      data: { messageId: id, messageType: 'payment.settled', occurredAt: '2025-06-01T10:00:00Z', data: { dealerId: 'D-1', amountMinor: 1200 } },
+      data: { messageId: id, messageType: 'payment.failed', occurredAt: '2025-06-01T10:00:00Z', data: { dealerId: 'D-1', amountMinor: 1200 } },
       metadata: { actor: 'partner:payments', role: 'integration', correlationId: id },
     });
   });
@@ -57,7 +57,7 @@ describe('partner webhooks', () => {
     const responses = await Promise.all(Array.from({ length: 8 }, () => post('payments', body, signWebhook(PAYMENT_SECRET, body, now()))));
     expect(responses.map((response) => response.status)).toEqual(Array(8).fill(202));
     expect(responses.filter((response) => response.body.status === 'accepted')).toHaveLength(1);
-    expect(await streamOf('payments', id)).toHaveLength(1);
+    expect(await streamOf('payments', id)).toHaveLength(2);
   });
 
   it('refuses forged, tampered, stale, future, missing and cross-partner signatures with 401', async () => {
@@ -83,10 +83,11 @@ describe('partner webhooks', () => {
 
   it('verifies logistics messages under the logistics secret', async () => {
     const id = `ship-${randomUUID()}`;
-    const body = JSON.stringify({ id, type: 'shipment.delivered', data: { trackingNumber: 'T-1' } });
+    const body = JSON.stringify({ id, type: 'shipment.delivered', data: { orderId: 'NO-SUCH-ORDER', shipmentId: 'S-1' } });
     expect((await post('logistics', body, signWebhook(PAYMENT_SECRET, body, now()))).status).toBe(401);
     const response = await post('logistics', body, signWebhook(LOGISTICS_SECRET, body, now()));
     expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ id, status: 'rejected', reason: { code: 'order_not_found' } });
     const [event] = await streamOf('logistics', id);
     expect(event).toMatchObject({ type: 'LogisticsWebhookReceived', data: { messageType: 'shipment.delivered' } });
   });
@@ -111,10 +112,11 @@ describe('partner webhooks', () => {
     const flaky = async () => {
       calls += 1;
       if (calls === 1) throw new Error('the ledger is unavailable');
+      return { status: 'accepted' as const };
     };
     await expect(receiveWebhook(db, message, flaky, context)).rejects.toThrow('the ledger is unavailable');
-    expect(await receiveWebhook(db, message, flaky, context)).toBe('accepted');
-    expect(await receiveWebhook(db, message, flaky, context)).toBe('duplicate');
+    expect(await receiveWebhook(db, message, flaky, context)).toEqual({ status: 'accepted' });
+    expect(await receiveWebhook(db, message, flaky, context)).toEqual({ status: 'duplicate' });
     expect(calls).toBe(2);
   });
 

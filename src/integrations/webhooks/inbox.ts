@@ -14,6 +14,7 @@ export type WebhookMessage = { id: string; type: string; occurredAt?: string | u
 
 export type WebhookContext = {
   source: WebhookSource;
+  db: Db;
   store: EventStore;
   commands: CommandHandler;
   now: Date;
@@ -24,8 +25,11 @@ export type WebhookContext = {
   eventId: (index: number) => string;
 };
 
-/** What a verified, first-seen message does. */
-export type WebhookEffect = (message: WebhookMessage, context: WebhookContext) => Promise<void>;
+/** How a message was taken: applied, or refused for good by the business (and recorded as such). */
+export type WebhookOutcome = { status: 'accepted' } | { status: 'rejected'; reason: { code: string; detail: string } };
+
+/** What a verified, first-seen message does. A throw leaves the message to the partner's next delivery. */
+export type WebhookEffect = (message: WebhookMessage, context: WebhookContext) => Promise<WebhookOutcome>;
 
 const EVENT_ID_NAMESPACE = Buffer.from('6f1c7a52e0b94d1f9a3c2b8e4d5f6a70', 'hex');
 
@@ -94,23 +98,24 @@ export async function receiveWebhook(
   db: Db,
   message: WebhookMessage,
   effect: WebhookEffect,
-  context: Omit<WebhookContext, 'eventId'>,
-): Promise<'accepted' | 'duplicate'> {
+  context: Omit<WebhookContext, 'eventId' | 'db'>,
+): Promise<WebhookOutcome | { status: 'duplicate' }> {
   const { source } = context;
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   while (!(await claim(db, source, message))) {
-    if (await isProcessed(db, source, message.id)) return 'duplicate';
+    if (await isProcessed(db, source, message.id)) return { status: 'duplicate' };
     if (Date.now() > deadline) throw new WebhookInProgressError(`Message ${message.id} is still being processed; retry later`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const inbox = db.updateTable('integration.webhook_inbox').where('source', '=', source).where('message_id', '=', message.id);
+  let outcome: WebhookOutcome;
   try {
-    await effect(message, { ...context, eventId: (index) => webhookEventId(source, message.id, index) });
+    outcome = await effect(message, { ...context, db, eventId: (index) => webhookEventId(source, message.id, index) });
   } catch (error) {
     // Let the partner's retry take over at once.
     await inbox.set({ locked_until: sql<Date>`now()` }).execute();
     throw error;
   }
   await inbox.set({ status: 'processed', processed_at: sql<Date>`now()` }).execute();
-  return 'accepted';
+  return outcome;
 }

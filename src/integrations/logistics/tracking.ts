@@ -1,0 +1,76 @@
+// The logistics provider's tracking webhooks (`POST /v1/webhooks/logistics`), turned into the
+// shipment and delivery processes the API runs for ops:
+//
+//   shipment.dispatched  data { orderId, shipmentId, carrier?, trackingNumber?, lines?: [{ sku, qty }] }
+//                        ships the lines given, or everything of the order not yet shipped when
+//                        `lines` is absent (POST /v1/orders/{id}/shipments)
+//   shipment.delivered   data { orderId, shipmentId, deliveredAt?, receivedBy? }
+//                        confirms the delivery, at `deliveredAt`, else the message's `occurredAt`,
+//                        else now (POST /v1/orders/{id}/deliveries)
+//
+// Both are keyed by the provider's `shipmentId`, so even the same fact told twice under two message
+// ids takes effect once.
+import { deliveryRequestSchema, shippedUnits, shipmentRequestSchema, type Shipment } from '../../domain/ordering/fulfillment.ts';
+import { orderDecider, orderStream, type PlacedOrder } from '../../domain/ordering/order.ts';
+import { termsBySku, unitsOf } from '../../domain/ordering/valuation.ts';
+import { refuse } from '../../domain/shared/decider.ts';
+import { entityIdSchema } from '../../domain/shared/values.ts';
+import { dispatchShipment } from '../../processes/shipments.ts';
+import { messageHandler, type MessageHandler } from '../webhooks/messages.ts';
+
+export const shipmentDispatchedSchema = shipmentRequestSchema
+  .pick({ carrier: true, trackingNumber: true })
+  .extend({
+    orderId: entityIdSchema,
+    shipmentId: entityIdSchema.describe("The provider's shipment id: it keys the shipment, so a repeat ships nothing twice."),
+    lines: shipmentRequestSchema.shape.lines.optional().describe('Absent: everything of the order not yet shipped.'),
+  });
+
+export const shipmentDeliveredSchema = deliveryRequestSchema.extend({ orderId: entityIdSchema });
+
+type Lines = { sku: string; qty: number }[];
+
+/** Per SKU, what the order still has to ship: ordered and gift units less every shipment, planned or gone. */
+function unshipped(state: PlacedOrder): Lines {
+  const committed = shippedUnits(state, () => true);
+  return [...termsBySku(state.order)]
+    .map(([sku, terms]) => ({ sku, qty: unitsOf(terms) - (committed.get(sku) ?? 0) }))
+    .filter((line) => line.qty > 0);
+}
+
+const linesOf = (shipment: Shipment): Lines => shipment.lines.map(({ sku, qty }) => ({ sku, qty }));
+
+const shipmentDispatched = messageHandler(shipmentDispatchedSchema, async (data, _message, context) => {
+  const { db, commands, store } = context;
+  const { orderId, shipmentId } = data;
+  const { state } = await commands.load(orderDecider, orderStream(orderId));
+  if (!state.exists) return refuse('order_not_found', `Order ${orderId} does not exist`, 'not_found');
+  // Told again after a crash, "the rest" is what the first telling planned, not what is left now.
+  const earlier = state.shipments.find((shipment) => shipment.shipmentId === shipmentId);
+  const lines = data.lines ?? (earlier ? linesOf(earlier) : unshipped(state));
+  if (lines.length === 0) return refuse('nothing_to_ship', `Everything of order ${orderId} has shipped or is being shipped`, 'conflict');
+  const outcome = await dispatchShipment(
+    { db, commands, store },
+    { orderId, shipmentId, lines, carrier: data.carrier ?? null, trackingNumber: data.trackingNumber ?? null },
+    context.command,
+  );
+  return outcome.ok ? undefined : outcome.refusal;
+});
+
+const shipmentDelivered = messageHandler(shipmentDeliveredSchema, async (data, message, context) => {
+  const { orderId, shipmentId } = data;
+  const now = context.now.toISOString();
+  const deliveredAt = data.deliveredAt ?? message.occurredAt ?? now;
+  const handled = await context.commands.handle(
+    orderDecider,
+    orderStream(orderId),
+    { type: 'ConfirmDelivery', data: { shipmentId, deliveredAt, receivedBy: data.receivedBy ?? null, now } },
+    context.command,
+  );
+  return handled.ok ? undefined : handled.refusal;
+});
+
+export const trackingMessages: Readonly<Record<string, MessageHandler>> = {
+  'shipment.dispatched': shipmentDispatched,
+  'shipment.delivered': shipmentDelivered,
+};
