@@ -1,0 +1,65 @@
+// The benchmarks' own embedded PostgreSQL, durable like production, with one database per contender.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { createDb, createPool } from '../../src/db/database.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/db/embedded.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+
+/** Production durability: every commit is flushed before it is acknowledged (the test server turns this off). */
+export const DURABLE_SETTINGS = {
+  fsync: 'on',
+  synchronous_commit: 'on',
+  full_page_writes: 'on',
+  max_connections: '300',
+  shared_buffers: '256MB',
+} as const;
+
+export type BenchPostgres = {
+  dataDir: string;
+  url: (database: string) => string;
+  /** A fresh, empty database (dropped first if it exists). */
+  createDatabase: (name: string, options?: { migrate?: boolean }) => Promise<string>;
+  admin: <T>(run: (client: pg.Client) => Promise<T>) => Promise<T>;
+  stop: () => Promise<void>;
+};
+
+export async function startBenchPostgres(dataDir: string, log: (line: string) => void): Promise<BenchPostgres> {
+  const root = path.resolve(dataDir);
+  // Always a fresh cluster, so a run never measures the leftovers of the last one.
+  await rm(root, { recursive: true, force: true });
+  const server: EmbeddedServer = await startEmbeddedPostgres({ dataDir: root, persistent: false, settings: DURABLE_SETTINGS });
+  log(`embedded PostgreSQL started in ${root}`);
+
+  async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: server.url('postgres') });
+    await client.connect();
+    try {
+      return await run(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  return {
+    dataDir: root,
+    url: server.url,
+    admin,
+    async createDatabase(name, options = {}) {
+      await admin(async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await client.query(`CREATE DATABASE ${name}`);
+      });
+      if (options.migrate) {
+        const db = createDb(createPool(server.url(name), { max: 2, applicationName: 'dealerline-bench' }));
+        await migrateToLatest(db);
+        await db.destroy();
+      }
+      return server.url(name);
+    },
+    async stop() {
+      await server.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}

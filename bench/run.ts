@@ -1,0 +1,165 @@
+// `npm run bench`: starts a durable embedded PostgreSQL, runs each scenario several times and
+// reports medians (bench/results/<date>.json, bench/results/latest.md, the README's table).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from './harness/child.ts';
+import { describeMachine } from './harness/machine.ts';
+import { startBenchPostgres } from './harness/postgres.ts';
+import { markdownReport, type BenchResult, type ScenarioResult } from './harness/report.ts';
+import { mediansOf } from './harness/stats.ts';
+import type { BenchContext, Sample } from './harness/types.ts';
+import { scenarios } from './scenarios/index.ts';
+
+const HELP = `npm run bench -- [options]
+
+  --scenario <name>   run only this scenario (repeatable): ${scenarios.map((scenario) => scenario.name).join(', ')}
+  --runs <n>          runs per scenario; the report shows medians (default 3)
+  --duration <s>      seconds per measured load, after its warm-up (default 3)
+  --quick             small data and 1 s loads, to try the harness out (figures not comparable)
+  --data-dir <dir>    where the embedded PostgreSQL lives (default bench/.data/postgres; use a real disk)
+  --profile           write CPU profiles of the measured children (rebuild) to bench/results/profiles
+  --max-batch <n>     our event store's maxBatch (default: the product's)
+  --max-in-flight <n> our event store's maxInFlight (default: the product's)
+
+A full run (every scenario, not --quick) also rewrites bench/results/latest.md and the README's table.`;
+
+const README_BEGIN = '<!-- bench:begin -->';
+const README_END = '<!-- bench:end -->';
+
+function positive(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number`);
+  return number;
+}
+
+async function updateReadme(result: BenchResult): Promise<boolean> {
+  const file = path.join(repoRoot, 'README.md');
+  const readme = await readFile(file, 'utf8');
+  const begin = readme.indexOf(README_BEGIN);
+  const end = readme.indexOf(README_END);
+  if (begin < 0 || end < begin) return false;
+  await writeFile(file, `${readme.slice(0, begin + README_BEGIN.length)}\n${markdownReport(result, 3)}${readme.slice(end)}`);
+  return true;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: 'string', multiple: true },
+      runs: { type: 'string', default: '3' },
+      duration: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: path.join(repoRoot, 'bench/.data/postgres') },
+      profile: { type: 'boolean', default: false },
+      'max-batch': { type: 'string' },
+      'max-in-flight': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const unknown = (values.scenario ?? []).filter((name) => !scenarios.some((scenario) => scenario.name === name));
+  if (unknown.length > 0) throw new Error(`Unknown scenario ${unknown.join(', ')}; choose from ${scenarios.map((s) => s.name).join(', ')}`);
+  const chosen = values.scenario ? scenarios.filter((scenario) => values.scenario!.includes(scenario.name)) : scenarios;
+  const runs = Math.round(positive('runs', values.runs) ?? 3);
+  const durationSeconds = positive('duration', values.duration) ?? (values.quick ? 1 : 3);
+  const maxBatch = positive('max-batch', values['max-batch']);
+  const maxInFlight = positive('max-in-flight', values['max-in-flight']);
+  const resultsDir = path.join(repoRoot, 'bench/results');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  const startedAt = new Date();
+  const postgres = await startBenchPostgres(values['data-dir'], log);
+  const stopOnSignal = () => {
+    void postgres.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+
+  const context: BenchContext = {
+    postgres,
+    durationSeconds,
+    quick: values.quick,
+    profileDir: values.profile ? path.join(resultsDir, 'profiles') : undefined,
+    eventStoreOptions:
+      maxBatch || maxInFlight ? { ...(maxBatch && { maxBatch }), ...(maxInFlight && { maxInFlight }) } : undefined,
+    log,
+  };
+  const results: ScenarioResult[] = [];
+  try {
+    const machine = await describeMachine(postgres);
+    for (const scenario of chosen) {
+      const scenarioStart = performance.now();
+      const samples: Sample[][] = [];
+      let facts: Record<string, number | string> = {};
+      let failure: string | undefined;
+      try {
+        log(`\n${scenario.title}: preparing`);
+        const session = await scenario.prepare(context);
+        facts = session.facts;
+        try {
+          for (let index = 0; index < runs; index += 1) {
+            log(`${scenario.title}: run ${index + 1} of ${runs}`);
+            samples.push(await session.run(index));
+          }
+        } finally {
+          await session.close();
+        }
+      } catch (error) {
+        // One broken scenario must not cost the figures of the others.
+        failure = error instanceof Error ? error.message : String(error);
+        log(`${scenario.title} failed: ${error instanceof Error ? (error.stack ?? failure) : failure}`);
+      }
+      const medians = mediansOf(samples);
+      const table = scenario.table(medians, facts);
+      if (failure) table.notes.unshift(`**Failed** after ${samples.length} of ${runs} runs: ${failure.split('\n')[0]}`);
+      results.push({
+        name: scenario.name,
+        title: scenario.title,
+        method: scenario.method,
+        facts,
+        runs: samples,
+        medians: Object.fromEntries(medians),
+        table,
+        seconds: (performance.now() - scenarioStart) / 1_000,
+      });
+    }
+
+    const date = startedAt.toISOString().slice(0, 10);
+    const full = chosen.length === scenarios.length && !values.quick && results.every((result) => result.runs.length === runs);
+    const result: BenchResult = {
+      date,
+      startedAt: startedAt.toISOString(),
+      seconds: (Date.now() - startedAt.getTime()) / 1_000,
+      runs,
+      durationSeconds,
+      quick: values.quick,
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      machine,
+      scenarios: results,
+    };
+    const report = markdownReport(result);
+    process.stdout.write(`\n${report}`);
+    await mkdir(resultsDir, { recursive: true });
+    const suffix = full ? '' : `-${values.quick ? 'quick-' : ''}${chosen.map((scenario) => scenario.name).join('-')}`;
+    const jsonFile = path.join(resultsDir, `${date}${suffix}.json`);
+    await writeFile(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+    log(`\nwrote ${path.relative(repoRoot, jsonFile)}`);
+    if (full) {
+      await writeFile(path.join(resultsDir, 'latest.md'), report);
+      const readme = await updateReadme(result);
+      log(`wrote bench/results/latest.md${readme ? ' and the README table' : ` (README.md has no ${README_BEGIN} marker)`}`);
+    }
+  } finally {
+    await postgres.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

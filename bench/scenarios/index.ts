@@ -1,0 +1,7 @@
+// Every benchmark scenario, in the order `npm run bench` runs them. A new scenario is one module here.
+import type { Scenario } from '../harness/types.ts';
+import { appendsScenario } from './appends/scenario.ts';
+import { catalogSearchScenario } from './catalog-search.ts';
+import { rebuildScenario } from './rebuild/scenario.ts';
+
+export const scenarios: readonly Scenario[] = [appendsScenario, catalogSearchScenario, rebuildScenario];
