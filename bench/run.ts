@@ -17,7 +17,7 @@ const HELP = `npm run bench -- [options]
   --runs <n>          runs per scenario; the report shows medians (default 3)
   --duration <s>      seconds per measured load, after its warm-up (default 3)
   --quick             small data and 1 s loads, to try the harness out (figures not comparable)
-  --data-dir <dir>    where the embedded PostgreSQL lives (default bench/.data/postgres; use a real disk)
+  --data-dir <dir>    where the embedded PostgreSQL lives (default bench/.data/postgres-<pid>, removed afterwards; use a real disk)
   --profile           write CPU profiles of the measured children (rebuild) to bench/results/profiles
   --max-batch <n>     our event store's maxBatch (default: the product's)
   --max-in-flight <n> our event store's maxInFlight (default: the product's)
@@ -51,7 +51,8 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       duration: { type: 'string' },
       quick: { type: 'boolean', default: false },
-      'data-dir': { type: 'string', default: path.join(repoRoot, 'bench/.data/postgres') },
+      // Per process, so that two runs at once never wipe each other's cluster.
+      'data-dir': { type: 'string', default: path.join(repoRoot, `bench/.data/postgres-${process.pid}`) },
       profile: { type: 'boolean', default: false },
       'max-batch': { type: 'string' },
       'max-in-flight': { type: 'string' },
