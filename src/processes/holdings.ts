@@ -6,68 +6,92 @@ import { reservedFor, stockDecider, stockLevel, stockStream } from '../domain/in
 import type { Reservations, StockReservation } from '../domain/ordering/order.ts';
 import { promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
+import { maxPosition } from '../eventstore/port.ts';
 
 export type HoldingsDeps = { db: Db; commands: CommandHandler };
 
 export const todayOf = (now: Date) => now.toISOString().slice(0, 10);
 
-/** Warehouses holding the SKU: those in the delivery region first, then the fullest. */
-async function warehousesFor(db: Db, sku: string, regionCode: string): Promise<string[]> {
+/** Per SKU, the warehouses holding it: those in the delivery region first, then the fullest. One query for all the SKUs. */
+async function warehousesFor(db: Db, skus: readonly string[], regionCode: string): Promise<Map<string, string[]>> {
+  const bySku = new Map<string, string[]>(skus.map((sku) => [sku, []]));
+  if (skus.length === 0) return bySku;
   const rows = await db
     .selectFrom('inventory.stock_levels as s')
     .innerJoin('inventory.warehouses as w', 'w.id', 's.warehouse_id')
-    .select(['s.warehouse_id as warehouseId', 'w.region_code as regionCode', 's.on_hand as onHand', 's.reserved as reserved'])
-    .where('s.sku', '=', sku)
+    .select(['s.sku as sku', 's.warehouse_id as warehouseId', 'w.region_code as regionCode', 's.on_hand as onHand', 's.reserved as reserved'])
+    .where('s.sku', 'in', [...skus])
     .execute();
-  return rows
-    .sort(
-      (a, b) =>
-        Number(b.regionCode === regionCode) - Number(a.regionCode === regionCode) ||
-        b.onHand - b.reserved - (a.onHand - a.reserved) ||
-        (a.warehouseId < b.warehouseId ? -1 : 1),
-    )
-    .map((row) => row.warehouseId);
+  rows.sort(
+    (a, b) =>
+      Number(b.regionCode === regionCode) - Number(a.regionCode === regionCode) ||
+      b.onHand - b.reserved - (a.onHand - a.reserved) ||
+      (a.warehouseId < b.warehouseId ? -1 : 1),
+  );
+  for (const row of rows) bySku.get(row.sku)?.push(row.warehouseId);
+  return bySku;
 }
 
 export type StockOutcome = { reserved: StockReservation[]; short: { sku: string; requested: number; available: number }[] };
 
 /**
- * Reserves each SKU's quantity, splitting it over warehouses when one has too little. The stock
- * stream decides with its own, current state, so the read model only chooses where to look.
+ * Reserves one SKU's quantity, splitting it over warehouses when one has too little. The stock
+ * stream decides with its own, current state, so the read model only chooses where to look. Each
+ * warehouse is first asked for all that is still missing (one round trip when it has enough); a
+ * refusal carries the stream's state, so the retry asks for what it has.
  */
+async function reserveSku(
+  deps: HoldingsDeps,
+  order: { orderId: string; sku: string; requested: number; warehouses: readonly string[]; today: string },
+  context: CommandContext,
+): Promise<{ reserved: StockReservation[]; remaining: number }> {
+  const { orderId, sku, requested, today } = order;
+  const reserved: StockReservation[] = [];
+  let remaining = requested;
+  for (const warehouseId of order.warehouses) {
+    if (remaining === 0) break;
+    const stream = stockStream(sku, warehouseId);
+    let qty = remaining;
+    for (let attempt = 0; attempt < 5 && remaining > 0; attempt++) {
+      const handled = await deps.commands.handle(stockDecider, stream, { type: 'ReserveStock', data: { sku, warehouseId, orderId, qty, today } }, context);
+      const held = reservedFor(handled.state, orderId);
+      if (held > 0) {
+        reserved.push({ sku, warehouseId, qty: held });
+        remaining = Math.max(0, remaining - held);
+        break;
+      }
+      // Accepted without a reservation (the order was picked here already): nothing to take here.
+      if (handled.ok) break;
+      // Refused: the warehouse has less than asked (others may have taken it meanwhile); ask for what it has.
+      const available = stockLevel(handled.state, today).available;
+      if (available === 0) break;
+      qty = Math.min(remaining, available);
+    }
+  }
+  return { reserved, remaining };
+}
+
+/** Reserves each SKU's quantity, the SKUs side by side (they are separate streams). */
 export async function reserveStock(
   deps: HoldingsDeps,
   order: { orderId: string; regionCode: string; quantities: ReadonlyMap<string, number> },
   context: CommandContext,
 ): Promise<StockOutcome> {
   const today = todayOf(context.now);
+  const skus = [...order.quantities.keys()];
+  const warehouses = await warehousesFor(deps.db, skus, order.regionCode);
+  const results = await Promise.all(
+    skus.map((sku) =>
+      reserveSku(deps, { orderId: order.orderId, sku, requested: order.quantities.get(sku)!, warehouses: warehouses.get(sku) ?? [], today }, context),
+    ),
+  );
   const outcome: StockOutcome = { reserved: [], short: [] };
-  for (const [sku, requested] of order.quantities) {
-    let remaining = requested;
-    for (const warehouseId of await warehousesFor(deps.db, sku, order.regionCode)) {
-      if (remaining === 0) break;
-      const stream = stockStream(sku, warehouseId);
-      for (let attempt = 0; attempt < 5 && remaining > 0; attempt++) {
-        const { state } = await deps.commands.load(stockDecider, stream);
-        const take = Math.min(remaining, stockLevel(state, today).available);
-        if (take === 0 && reservedFor(state, order.orderId) === 0) break;
-        const handled = await deps.commands.handle(
-          stockDecider,
-          stream,
-          { type: 'ReserveStock', data: { sku, warehouseId, orderId: order.orderId, qty: Math.max(take, 1), today } },
-          context,
-        );
-        const held = reservedFor(handled.state, order.orderId);
-        if (held > 0) {
-          outcome.reserved.push({ sku, warehouseId, qty: held });
-          remaining = Math.max(0, remaining - held);
-          break;
-        }
-        // Refused: others took the stock between our look and our reservation; look again.
-      }
-    }
+  results.forEach(({ reserved, remaining }, index) => {
+    const sku = skus[index]!;
+    const requested = order.quantities.get(sku)!;
+    outcome.reserved.push(...reserved);
     if (remaining > 0) outcome.short.push({ sku, requested, available: requested - remaining });
-  }
+  });
   return outcome;
 }
 
@@ -109,14 +133,17 @@ export async function redeemPromotions(
   return { redeemed, refused };
 }
 
-/** Gives back everything listed; each release is a no-op where nothing is held any more. */
+/**
+ * Gives back everything listed; each release is a no-op where nothing is held any more. Resolves
+ * to the highest position it appended (undefined when nothing was released), for read-your-writes.
+ */
 export async function releaseHoldings(
   deps: HoldingsDeps,
   order: { orderId: string; dealerId: string },
   holdings: Reservations,
   context: CommandContext,
-): Promise<void> {
-  const releases: Promise<unknown>[] = [
+): Promise<string | undefined> {
+  const releases: Promise<{ ok: boolean; position?: string | undefined }>[] = [
     ...holdings.stock.map(({ sku, warehouseId }) =>
       deps.commands.handle(stockDecider, stockStream(sku, warehouseId), { type: 'ReleaseStock', data: { sku, warehouseId, orderId: order.orderId } }, context),
     ),
@@ -129,5 +156,6 @@ export async function releaseHoldings(
       deps.commands.handle(creditLedgerDecider, creditStream(order.dealerId), { type: 'ReleaseCredit', data: { dealerId: order.dealerId, orderId: order.orderId } }, context),
     );
   }
-  await Promise.all(releases);
+  const positions = (await Promise.all(releases)).flatMap((released) => (released.ok && released.position ? [released.position] : []));
+  return positions.length > 0 ? positions.reduce(maxPosition) : undefined;
 }

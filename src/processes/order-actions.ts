@@ -3,6 +3,7 @@
 import { NO_RESERVATIONS, orderDecider, orderStream, type OrderState, type Reservations } from '../domain/ordering/order.ts';
 import { refuse, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext } from '../eventstore/command-handler.ts';
+import { maxPosition } from '../eventstore/port.ts';
 import { redeemPromotions, releaseHoldings, reserveCredit, reserveStock, type HoldingsDeps } from './holdings.ts';
 
 type Existing = Extract<OrderState, { exists: true }>;
@@ -71,8 +72,10 @@ async function endOrder(
   if (!handled.ok) return { ok: false, refusal: handled.refusal };
   // The decision is recorded; giving back what the order held can follow (the sweeper finishes it after a crash).
   const cancelled = handled.events.find((event) => event.type === 'OrderCancelled');
-  await releaseHoldings(deps, order.order, cancelled?.type === 'OrderCancelled' ? cancelled.data.releasing : order.reservations, context);
-  return { ok: true, state: handled.state as Existing, revision: handled.revision, position: handled.position };
+  const released = await releaseHoldings(deps, order.order, cancelled?.type === 'OrderCancelled' ? cancelled.data.releasing : order.reservations, context);
+  // The answer's position covers the releases too, so a read at it shows the stock and credit given back.
+  const position = released && handled.position ? maxPosition(handled.position, released) : (handled.position ?? released);
+  return { ok: true, state: handled.state as Existing, revision: handled.revision, position };
 }
 
 export const rejectHeldOrder = (deps: HoldingsDeps, orderId: string, reason: string, context: CommandContext) =>
