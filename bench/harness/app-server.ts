@@ -10,6 +10,8 @@ const JWT_SECRET = 'dealerline-bench-secret-0123456789abcdef';
 
 export type AppServer = {
   url: string;
+  /** The server process, e.g. to read its CPU time. */
+  pid: number | undefined;
   token: (role: Role, dealerId?: string) => string;
   stop: () => Promise<void>;
 };
@@ -55,6 +57,7 @@ export async function startAppServer(databaseUrl: string, options: { profileDir?
   const tokens = createTokenService(JWT_SECRET);
   return {
     url,
+    pid: child.pid,
     token: (role, dealerId) => tokens.sign({ sub: `bench-${role}`, role, dealerId }, '2h'),
     stop: () => stopChild(child, 30_000),
   };

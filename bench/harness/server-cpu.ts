@@ -35,3 +35,9 @@ export function serverCpuMicros(dataDir: string): number | undefined {
   }
   return ticks * MICROS_PER_TICK;
 }
+
+/** Microseconds of CPU used so far by one process (e.g. the app server child); undefined where /proc is missing. */
+export function processCpuMicros(pid: number | undefined): number | undefined {
+  const fields = pid === undefined ? undefined : statFields(String(pid));
+  return fields ? (Number(fields[11]) + Number(fields[12])) * MICROS_PER_TICK : undefined;
+}

@@ -2,6 +2,8 @@
 import type { Scenario } from '../harness/types.ts';
 import { appendsScenario } from './appends/scenario.ts';
 import { catalogSearchScenario } from './catalog-search.ts';
+import { hotSkuScenario } from './orders/hot-sku.ts';
+import { ordersScenario } from './orders/orders.ts';
 import { rebuildScenario } from './rebuild/scenario.ts';
 
-export const scenarios: readonly Scenario[] = [appendsScenario, catalogSearchScenario, rebuildScenario];
+export const scenarios: readonly Scenario[] = [appendsScenario, catalogSearchScenario, ordersScenario, hotSkuScenario, rebuildScenario];
