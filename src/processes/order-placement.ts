@@ -74,18 +74,23 @@ async function priceAndRedeem(
 export async function placeOrder(deps: PlacementDeps, request: PlacementRequest, context: CommandContext): Promise<Placed> {
   const { commands } = deps;
   const started = Date.now();
-  const existing = await commands.load(orderDecider, orderStream(request.orderId));
+  // Independent reads side by side: each is a round trip to the database.
+  const [existing, { state: dealerState }] = await Promise.all([
+    commands.load(orderDecider, orderStream(request.orderId)),
+    commands.load(dealerDecider, dealerStream(request.dealerId)),
+  ]);
   if (existing.state.exists) return { state: existing.state, revision: existing.revision, position: undefined, created: false };
-
-  const { state: dealerState } = await commands.load(dealerDecider, dealerStream(request.dealerId));
   if (!dealerState.exists) throw new DealerNotFoundError(`Dealer ${request.dealerId} does not exist`);
   const dealer = dealerState.dealer;
   const buyer = { dealerId: dealer.dealerId, tier: dealer.tier, regionCode: request.regionCode };
   const lines = mergeLines(request.lines);
 
-  const priced = await priceAndRedeem(deps, { ...request, lines }, buyer, context);
+  // The history of every ordered SKU: the risk rules only look up the priced (known) ones.
+  const [priced, history] = await Promise.all([
+    priceAndRedeem(deps, { ...request, lines }, buyer, context),
+    dealerOrderHistory(deps.db, dealer.dealerId, lines.map((line) => line.sku)),
+  ]);
   const { cart } = priced;
-  const history = await dealerOrderHistory(deps.db, dealer.dealerId, cart.lines.map((line) => line.sku));
   const risk = assessRisk({ totalMinor: cart.totals.totalMinor, lines: cart.lines, regionCode: request.regionCode, placedAt: context.now, history });
   const territory = { authorized: dealer.territories.includes(request.regionCode), regionCode: request.regionCode, territories: dealer.territories };
   const rejected = dealer.status === 'suspended' || cart.unknownSkus.length > 0;
