@@ -1,27 +1,9 @@
 // Every read model equals a rebuild of itself from position 0, row by row, after a business
 // scenario that touches every projection (and while the API keeps serving).
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/database.ts';
-import { rebuildProjection } from '../../src/projections/rebuild.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
-
-/** Every row of every table of a schema, identity columns left out (a rebuild numbers them afresh, without gaps). */
-async function snapshot(db: Db, schema: string): Promise<Record<string, unknown[]>> {
-  const tables = await sql<{ table: string; columns: string[] }>`
-    SELECT c.table_name AS table, array_agg(quote_ident(c.column_name) ORDER BY c.ordinal_position) AS columns
-      FROM information_schema.columns c
-     WHERE c.table_schema = ${schema} AND c.is_identity = 'NO'
-     GROUP BY c.table_name ORDER BY c.table_name`.execute(db);
-  const result: Record<string, unknown[]> = {};
-  for (const { table, columns } of tables.rows) {
-    const list = columns.join(', ');
-    const rows = await sql.raw(`SELECT ${list} FROM ${JSON.stringify(schema)}.${JSON.stringify(table)} ORDER BY ${list}`).execute(db);
-    result[table] = rows.rows;
-  }
-  return result;
-}
+import { expectReadModelsToEqualRebuilds } from '../support/read-models.ts';
 
 describe('rebuilding every projection', () => {
   let app: TestApp;
@@ -65,15 +47,6 @@ describe('rebuilding every projection', () => {
   });
 
   it('gives the same rows as the live read models, for every projection', { timeout: 120_000 }, async () => {
-    const { db, store, locks, upcasting, projections } = app.running.infrastructure;
-    const head = await store.headPosition();
-    expect((await app.request('GET', `/v1/orders?minPosition=${head}`, { token: app.token('ops') })).status).toBe(200);
-    for (const projection of projections) {
-      const live = await snapshot(db, projection.schema);
-      expect(Object.keys(live).length, projection.name).toBeGreaterThan(0);
-      await rebuildProjection(projection, { db, store, locks, upcasting });
-      const rebuilt = await snapshot(db, projection.schema);
-      expect(rebuilt, `projection ${projection.name}`).toEqual(live);
-    }
+    await expectReadModelsToEqualRebuilds(app);
   });
 });
