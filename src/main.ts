@@ -12,6 +12,7 @@ import { createDb, createPool, type Db } from './db/database.ts';
 import { embeddedDatabaseName, startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { seedDemoData } from './demo-data.ts';
+import { seedDemoOrders } from './demo-orders.ts';
 import { allUpcasters } from './domain/upcasters.ts';
 import { createCommandHandler, type CommandHandler } from './eventstore/command-handler.ts';
 import { createEsdbEventStore } from './eventstore/esdb.ts';
@@ -98,14 +99,18 @@ export type StartOptions = { api: boolean; workers: boolean; seed?: boolean };
 /** Starts the API and/or the workers (projections, adapters) on an open infrastructure. */
 export async function start(infrastructure: Infrastructure, options: StartOptions): Promise<Running> {
   const { config, logger, db, store, projections } = infrastructure;
-  if (options.seed ?? config.demoData) {
-    const seeded = await seedDemoData(infrastructure);
-    if (seeded) logger.info(seeded, 'demo data seeded');
-  }
+  const seeded = options.seed ?? config.demoData ? await seedDemoData(infrastructure) : undefined;
+  if (seeded) logger.info(seeded, 'demo data seeded');
   const runner = options.workers
     ? new ProjectionRunner({ db, store, locks: infrastructure.locks, upcasting: infrastructure.upcasting, projections, logger })
     : undefined;
   runner?.start();
+  const clock = new ReadModelClock(db, projections.map((projection) => projection.name), runner?.progress);
+  // Orders are priced from the read models, so the demo orders follow once the projections run.
+  if (seeded && runner) {
+    const orders = await seedDemoOrders({ db, store, commands: infrastructure.commands, clock, logger });
+    logger.info({ orders }, 'demo orders placed');
+  }
   const deliveries =
     options.workers && infrastructure.adapters.length > 0
       ? new DeliveryRunner({
@@ -137,7 +142,7 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     ];
     const deps: ApiDeps = {
       ...infrastructure,
-      clock: new ReadModelClock(db, projections.map((projection) => projection.name), runner?.progress),
+      clock,
       readiness,
     };
     app = await buildApp(deps, logger);

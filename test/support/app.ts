@@ -51,6 +51,8 @@ export async function request<Body = any>(baseUrl: string, method: string, path:
 export type TestAppOptions = {
   /** Where the app's log lines go (with LOG_LEVEL set in env); default: pino's stdout. */
   logDestination?: DestinationStream;
+  /** Seed the demo data (and demo orders) as `npm start` does on an empty database. */
+  seed?: boolean;
 };
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -66,7 +68,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     ...env,
   });
   const infrastructure = await openInfrastructure(config, createLogger(config, options.logDestination), { migrate: false });
-  const running = await start(infrastructure, { api: true, workers: true, seed: false });
+  const running = await start(infrastructure, { api: true, workers: true, seed: options.seed ?? false });
   const url = running.url!;
   return {
     url,

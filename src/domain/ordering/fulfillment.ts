@@ -136,6 +136,14 @@ export function shippedUnits(state: PlacedOrder, which: (shipment: Shipment) => 
   return units;
 }
 
+/** Per SKU, what the order still has to ship: ordered and gift units less every shipment, planned or gone. */
+export function unshippedLines(state: PlacedOrder): { sku: string; qty: number }[] {
+  const committed = shippedUnits(state, () => true);
+  return [...termsBySku(state.order)]
+    .map(([sku, terms]) => ({ sku, qty: unitsOf(terms) - (committed.get(sku) ?? 0) }))
+    .filter((line) => line.qty > 0);
+}
+
 const isDispatched = (shipment: Shipment) => shipment.status !== 'planned';
 
 /** Units per SKU of a request, repeated SKUs summed. */

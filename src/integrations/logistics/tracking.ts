@@ -10,9 +10,8 @@
 //
 // Both are keyed by the provider's `shipmentId`, so even the same fact told twice under two message
 // ids takes effect once.
-import { deliveryRequestSchema, shippedUnits, shipmentRequestSchema, type Shipment } from '../../domain/ordering/fulfillment.ts';
-import { orderDecider, orderStream, type PlacedOrder } from '../../domain/ordering/order.ts';
-import { termsBySku, unitsOf } from '../../domain/ordering/valuation.ts';
+import { deliveryRequestSchema, shipmentRequestSchema, unshippedLines, type Shipment } from '../../domain/ordering/fulfillment.ts';
+import { orderDecider, orderStream } from '../../domain/ordering/order.ts';
 import { refuse } from '../../domain/shared/decider.ts';
 import { entityIdSchema } from '../../domain/shared/values.ts';
 import { dispatchShipment } from '../../processes/shipments.ts';
@@ -30,14 +29,6 @@ export const shipmentDeliveredSchema = deliveryRequestSchema.extend({ orderId: e
 
 type Lines = { sku: string; qty: number }[];
 
-/** Per SKU, what the order still has to ship: ordered and gift units less every shipment, planned or gone. */
-function unshipped(state: PlacedOrder): Lines {
-  const committed = shippedUnits(state, () => true);
-  return [...termsBySku(state.order)]
-    .map(([sku, terms]) => ({ sku, qty: unitsOf(terms) - (committed.get(sku) ?? 0) }))
-    .filter((line) => line.qty > 0);
-}
-
 const linesOf = (shipment: Shipment): Lines => shipment.lines.map(({ sku, qty }) => ({ sku, qty }));
 
 const shipmentDispatched = messageHandler(shipmentDispatchedSchema, async (data, _message, context) => {
@@ -47,7 +38,7 @@ const shipmentDispatched = messageHandler(shipmentDispatchedSchema, async (data,
   if (!state.exists) return refuse('order_not_found', `Order ${orderId} does not exist`, 'not_found');
   // Told again after a crash, "the rest" is what the first telling planned, not what is left now.
   const earlier = state.shipments.find((shipment) => shipment.shipmentId === shipmentId);
-  const lines = data.lines ?? (earlier ? linesOf(earlier) : unshipped(state));
+  const lines = data.lines ?? (earlier ? linesOf(earlier) : unshippedLines(state));
   if (lines.length === 0) return refuse('nothing_to_ship', `Everything of order ${orderId} has shipped or is being shipped`, 'conflict');
   const outcome = await dispatchShipment(
     { db, commands, store },

@@ -1,0 +1,100 @@
+// Demo orders for a freshly seeded store, placed through the real review process once the
+// projections have the demo catalog: an order list, a review queue, shipments and deliveries and
+// sales figures to look at from the first `npm start`. Ids are fixed, so a second run adds nothing.
+import type { Logger } from 'pino';
+import type { Db } from './db/database.ts';
+import { unshippedLines } from './domain/ordering/fulfillment.ts';
+import { orderDecider, orderStream } from './domain/ordering/order.ts';
+import type { CommandHandler } from './eventstore/command-handler.ts';
+import type { EventStore } from './eventstore/port.ts';
+import { demoContext } from './demo-data.ts';
+import { placeOrder } from './processes/order-placement.ts';
+import { dispatchShipment } from './processes/shipments.ts';
+import type { ReadModelClock } from './projections/read-model-clock.ts';
+
+type DemoOrder = {
+  orderId: string;
+  dealerId: string;
+  regionCode: string;
+  lines: { sku: string; qty: number }[];
+  /** Shipped in full, gifts included (and delivered, when `delivered`), after it is approved. */
+  ship?: { carrier: string; trackingNumber: string; delivered: boolean };
+  note?: string;
+};
+
+const ORDERS: DemoOrder[] = [
+  {
+    orderId: 'O-DEMO-0001',
+    dealerId: 'D-1001',
+    regionCode: 'CN-31',
+    lines: [{ sku: 'BEV-WTR-550', qty: 20 }, { sku: 'BEV-TEA-GRN-500', qty: 10 }, { sku: 'SNK-CHP-ORG-70', qty: 6 }],
+    ship: { carrier: 'SF Express', trackingNumber: 'SF1000000001', delivered: true },
+  },
+  {
+    orderId: 'O-DEMO-0002',
+    dealerId: 'D-1001',
+    regionCode: 'CN-32',
+    lines: [{ sku: 'DRY-MLK-FUL-1L', qty: 8 }, { sku: 'NDL-INS-BEF-100', qty: 12 }],
+    ship: { carrier: 'ZTO Express', trackingNumber: 'ZTO2000000002', delivered: false },
+  },
+  { orderId: 'O-DEMO-0003', dealerId: 'D-1001', regionCode: 'CN-31', lines: [{ sku: 'CND-SOY-LGT-500', qty: 5 }, { sku: 'BEV-SOD-COL-330', qty: 10 }] },
+  {
+    orderId: 'O-DEMO-0004',
+    dealerId: 'D-1003',
+    regionCode: 'CN-44',
+    lines: [{ sku: 'BEV-JCE-ORG-1L', qty: 15 }, { sku: 'SNK-BSC-CHO-150', qty: 10 }, { sku: 'CND-OYS-SCE-510', qty: 4 }],
+    ship: { carrier: 'SF Express', trackingNumber: 'SF1000000004', delivered: true },
+  },
+  // Outside the dealer's territories: held for ops to review.
+  { orderId: 'O-DEMO-0005', dealerId: 'D-1002', regionCode: 'CN-11', lines: [{ sku: 'SNK-NUT-MIX-200', qty: 3 }], note: 'Please deliver to our Beijing branch' },
+  // A prepay dealer's order waits for its payment.
+  { orderId: 'O-DEMO-0006', dealerId: 'D-1004', regionCode: 'CN-32', lines: [{ sku: 'BEV-WTR-1500', qty: 4 }] },
+];
+
+export type DemoOrderDeps = { db: Db; store: EventStore; commands: CommandHandler; clock: ReadModelClock; logger: Logger };
+
+/** Places the demo orders once the read models have everything seeded so far; returns how many it placed. */
+export async function seedDemoOrders(deps: DemoOrderDeps): Promise<number> {
+  const { db, store, commands, logger } = deps;
+  // Pricing reads the catalog and promotions read models.
+  const caughtUp = await deps.clock.waitFor(await store.headPosition(), 60_000);
+  if (!caughtUp.reached) {
+    logger.warn({ behind: caughtUp.behind }, 'demo orders skipped: the read models did not catch up with the demo data');
+    return 0;
+  }
+  let placed = 0;
+  for (const order of ORDERS) {
+    const context = demoContext();
+    const result = await placeOrder(
+      { db, commands },
+      {
+        orderId: order.orderId,
+        dealerId: order.dealerId,
+        channel: 'manual',
+        lines: order.lines,
+        regionCode: order.regionCode,
+        deliveryAddress: null,
+        note: order.note ?? null,
+        reorderOf: null,
+      },
+      { ...context, actor: `demo-dealer:${order.dealerId}`, role: 'dealer', correlationId: order.orderId },
+    );
+    if (result.created) placed += 1;
+    if (!order.ship || result.state.status !== 'approved') continue;
+    const shipmentId = `${order.orderId}-S1`;
+    const shipped = await dispatchShipment(
+      { db, commands, store },
+      { orderId: order.orderId, shipmentId, lines: unshippedLines(result.state), carrier: order.ship.carrier, trackingNumber: order.ship.trackingNumber },
+      context,
+    );
+    if (!shipped.ok) {
+      logger.warn({ orderId: order.orderId, refusal: shipped.refusal }, 'demo shipment refused');
+      continue;
+    }
+    if (order.ship.delivered) {
+      const now = new Date().toISOString();
+      await commands.handle(orderDecider, orderStream(order.orderId), { type: 'ConfirmDelivery', data: { shipmentId, deliveredAt: now, receivedBy: 'Warehouse desk', now } }, context);
+    }
+  }
+  return placed;
+}
