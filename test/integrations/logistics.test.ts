@@ -4,17 +4,12 @@
 // order's messages in order. Signed tracking webhooks ship and deliver orders through the real
 // shipment process, each fact once; forged, stale and refused ones change nothing.
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditStream } from '../../src/domain/credit/credit-ledger.ts';
-import { comparePositions } from '../../src/eventstore/port.ts';
 import type { RetryPolicy } from '../../src/integrations/adapter.ts';
 import { findDeadLetter, listDeadLetters, requestRetry } from '../../src/integrations/dead-letters.ts';
 import { createLogisticsAdapter } from '../../src/integrations/logistics/adapter.ts';
 import { SHIPMENT_CANCELLATION_V1, SHIPMENT_REQUEST_V1 } from '../../src/integrations/logistics/contract.ts';
-import { createIntegrationMetrics } from '../../src/integrations/metrics.ts';
-import { replayAdapter } from '../../src/integrations/replay.ts';
 import { signWebhook } from '../../src/integrations/webhooks/signature.ts';
 import { eventually, startTestApp, type TestApp } from '../support/app.ts';
 import {
@@ -34,6 +29,8 @@ import {
   runAdapter,
   setUpCatalog,
   type Message,
+  expectReplayFromPosition,
+  partnerTestAdapter,
 } from './order-partners.ts';
 import { acceptedKeys, expectSameContentPerKey, ok, startPartner, type Behavior, type Partner } from './partner.ts';
 
@@ -60,17 +57,8 @@ describe('logistics provider', () => {
   }
 
   /** The logistics adapter under a test's name, timeout and retry budget, beside the application's own. */
-  function testAdapter(name: string, target: { url: string }, options: { timeoutMs?: number; retry?: Partial<RetryPolicy> } = {}) {
-    const { store, upcasting } = app.running.infrastructure;
-    const adapter = createLogisticsAdapter({
-      baseUrl: target.url,
-      store,
-      upcasting,
-      timeoutMs: options.timeoutMs ?? 2_000,
-      retry: { maxAttempts: 12, baseDelayMs: 5, maxDelayMs: 40, ...options.retry },
-    });
-    return { ...adapter, name };
-  }
+  const testAdapter = (name: string, target: { url: string }, options: { timeoutMs?: number; retry?: Partial<RetryPolicy> } = {}) =>
+    partnerTestAdapter(app, createLogisticsAdapter, name, target, options);
 
   const ops = () => app.token('ops');
   const cancel = (orderId: string) => app.request('POST', `/v1/orders/${orderId}/cancel`, { token: ops(), body: { reason: 'ordered twice' } });
@@ -334,26 +322,8 @@ describe('logistics provider', () => {
   });
 
   it('replays from a position: every release from there again, the same content under the same key', async () => {
-    const { db, store, locks, upcasting } = app.running.infrastructure;
     const target = await partner();
-    const adapter = testAdapter('logistics-replayed', target);
-    const run = await runAdapter(app, adapter);
-    let reviewed: { id: string; position: string }[];
-    try {
-      const orders = await Promise.all(Array.from({ length: 6 }, (_, n) => placeOrder(app, CREDIT_DEALER, [{ sku: 'CUP', qty: n + 1 }])));
-      reviewed = await Promise.all(orders.map(async (order) => (await orderEvents(app, order.id)).find((event) => event.type === 'OrderReviewed')!));
-      reviewed.sort((a, b) => comparePositions(a.position, b.position));
-      await eventually(() => (reviewed.every((event) => acceptedKeys(target).has(event.id)) ? true : undefined), 15_000, 'the first deliveries');
-    } finally {
-      await run.stop();
-    }
-    const before = target.calls.length;
-    const from = reviewed[2]!.position;
-    const result = await replayAdapter(adapter, { from, db, store, locks, upcasting, metrics: createIntegrationMetrics(new Registry()), logger: pino({ level: 'silent' }) });
-    const replayed = target.calls.slice(before);
-    expect(replayed.map((call) => call.key).sort()).toEqual(reviewed.slice(2).map((event) => event.id).sort());
-    expect(result).toMatchObject({ events: 4, delivered: 4, deadLettered: 0 });
-    expect(replayed.every((call) => call.callsForKey === 2)).toBe(true);
-    expectSameContentPerKey(target);
+    const replayed = await expectReplayFromPosition(app, testAdapter('logistics-replayed', target), target, CREDIT_DEALER);
+    expect(replayed.every((call) => call.path === '/shipment-requests')).toBe(true);
   });
 });

@@ -6,13 +6,17 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { expect } from 'vitest';
 import { orderDecider, orderStream, type PlacedOrder } from '../../src/domain/ordering/order.ts';
-import type { Adapter } from '../../src/integrations/adapter.ts';
+import { comparePositions } from '../../src/eventstore/port.ts';
+import type { Adapter, RetryPolicy } from '../../src/integrations/adapter.ts';
+import type { OrderEventRef } from '../../src/integrations/order-as-of.ts';
+import type { OrderPartnerOptions } from '../../src/integrations/order-partner.ts';
+import { replayAdapter } from '../../src/integrations/replay.ts';
 import { DeliveryRunner } from '../../src/integrations/delivery-runner.ts';
 import { createIntegrationMetrics } from '../../src/integrations/metrics.ts';
 import { signWebhook } from '../../src/integrations/webhooks/signature.ts';
 import { eventually, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
-import type { Partner, PartnerCall } from './partner.ts';
+import { acceptedKeys, expectSameContentPerKey, type Partner, type PartnerCall } from './partner.ts';
 
 export const PAYMENT_SECRET = 'test-payment-secret-0123456789';
 export const LOGISTICS_SECRET = 'test-logistics-secret-0123456789';
@@ -138,4 +142,51 @@ export function acceptedPerOrder(partner: Partner): Map<string, string[]> {
     perOrder.set(orderId, [...(perOrder.get(orderId) ?? []), contract]);
   }
   return perOrder;
+}
+
+/** A partner adapter (logistics, payments) on the application's store under a test's name, timeout and retry budget. */
+export function partnerTestAdapter(
+  app: TestApp,
+  create: (options: OrderPartnerOptions) => Adapter<OrderEventRef>,
+  name: string,
+  target: { url: string },
+  options: { timeoutMs?: number; retry?: Partial<RetryPolicy> } = {},
+): Adapter<OrderEventRef> {
+  const { store, upcasting } = app.running.infrastructure;
+  const adapter = create({
+    baseUrl: target.url,
+    store,
+    upcasting,
+    timeoutMs: options.timeoutMs ?? 2_000,
+    retry: { maxAttempts: 12, baseDelayMs: 5, maxDelayMs: 40, ...options.retry },
+  });
+  return { ...adapter, name };
+}
+
+/**
+ * Runs `adapter` while six orders of `dealerId` are placed, then replays it from the third
+ * order's review: exactly the last four are sent again, each the same content under the same key.
+ * Returns the replayed calls.
+ */
+export async function expectReplayFromPosition(app: TestApp, adapter: Adapter, target: Partner, dealerId: string): Promise<PartnerCall[]> {
+  const { db, store, locks, upcasting } = app.running.infrastructure;
+  const run = await runAdapter(app, adapter);
+  let reviewed: { id: string; position: string }[];
+  try {
+    const orders = await Promise.all(Array.from({ length: 6 }, (_, n) => placeOrder(app, dealerId, [{ sku: 'CUP', qty: n + 1 }])));
+    reviewed = await Promise.all(orders.map(async (order) => (await orderEvents(app, order.id)).find((event) => event.type === 'OrderReviewed')!));
+    reviewed.sort((a, b) => comparePositions(a.position, b.position));
+    await eventually(() => (reviewed.every((event) => acceptedKeys(target).has(event.id)) ? true : undefined), 15_000, 'the first deliveries');
+  } finally {
+    await run.stop();
+  }
+  const before = target.calls.length;
+  const from = reviewed[2]!.position;
+  const result = await replayAdapter(adapter, { from, db, store, locks, upcasting, metrics: createIntegrationMetrics(new Registry()), logger: pino({ level: 'silent' }) });
+  const replayed = target.calls.slice(before);
+  expect(replayed.map((call) => call.key).sort()).toEqual(reviewed.slice(2).map((event) => event.id).sort());
+  expect(result).toMatchObject({ events: 4, delivered: 4, deadLettered: 0 });
+  expect(replayed.every((call) => call.callsForKey === 2)).toBe(true);
+  expectSameContentPerKey(target);
+  return replayed;
 }

@@ -5,18 +5,13 @@
 // messages in order. Signed `payment.succeeded` webhooks pay and release prepay orders (or pay a
 // dealer's credit ledger), each payment once; forged, stale, invalid and refused ones change nothing.
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditStream } from '../../src/domain/credit/credit-ledger.ts';
-import { comparePositions } from '../../src/eventstore/port.ts';
 import type { RetryPolicy } from '../../src/integrations/adapter.ts';
 import { findDeadLetter, listDeadLetters, requestRetry } from '../../src/integrations/dead-letters.ts';
 import { SHIPMENT_REQUEST_V1 } from '../../src/integrations/logistics/contract.ts';
-import { createIntegrationMetrics } from '../../src/integrations/metrics.ts';
 import { createPaymentsAdapter } from '../../src/integrations/payments/adapter.ts';
 import { PAYMENT_CANCELLATION_V1, PAYMENT_REQUEST_V1 } from '../../src/integrations/payments/contract.ts';
-import { replayAdapter } from '../../src/integrations/replay.ts';
 import { signWebhook } from '../../src/integrations/webhooks/signature.ts';
 import { eventually, startTestApp, type TestApp } from '../support/app.ts';
 import {
@@ -37,6 +32,8 @@ import {
   setUpCatalog,
   type Message,
   type PlacedOrderBody,
+  expectReplayFromPosition,
+  partnerTestAdapter,
 } from './order-partners.ts';
 import { acceptedKeys, expectSameContentPerKey, ok, startPartner, type Behavior, type Partner } from './partner.ts';
 
@@ -71,17 +68,8 @@ describe('payment provider', () => {
   }
 
   /** The payments adapter under a test's name, timeout and retry budget, beside the application's own. */
-  function testAdapter(name: string, target: { url: string }, options: { timeoutMs?: number; retry?: Partial<RetryPolicy> } = {}) {
-    const { store, upcasting } = app.running.infrastructure;
-    const adapter = createPaymentsAdapter({
-      baseUrl: target.url,
-      store,
-      upcasting,
-      timeoutMs: options.timeoutMs ?? 2_000,
-      retry: { maxAttempts: 12, baseDelayMs: 5, maxDelayMs: 40, ...options.retry },
-    });
-    return { ...adapter, name };
-  }
+  const testAdapter = (name: string, target: { url: string }, options: { timeoutMs?: number; retry?: Partial<RetryPolicy> } = {}) =>
+    partnerTestAdapter(app, createPaymentsAdapter, name, target, options);
 
   const ops = () => app.token('ops');
   const cancel = (orderId: string) => app.request('POST', `/v1/orders/${orderId}/cancel`, { token: ops(), body: { reason: 'ordered twice' } });
@@ -431,26 +419,8 @@ describe('payment provider', () => {
   });
 
   it('replays from a position: every request from there again, the same content under the same key', async () => {
-    const { db, store, locks, upcasting } = app.running.infrastructure;
     const target = await partner();
-    const adapter = testAdapter('payments-replayed', target);
-    const run = await runAdapter(app, adapter);
-    let reviewed: { id: string; position: string }[];
-    try {
-      const orders = await Promise.all(Array.from({ length: 6 }, (_, n) => placeOrder(app, PREPAY_DEALER, [{ sku: 'CUP', qty: n + 1 }])));
-      reviewed = await Promise.all(orders.map(async (order) => (await orderEvents(app, order.id)).find((event) => event.type === 'OrderReviewed')!));
-      reviewed.sort((a, b) => comparePositions(a.position, b.position));
-      await eventually(() => (reviewed.every((event) => acceptedKeys(target).has(event.id)) ? true : undefined), 15_000, 'the first deliveries');
-    } finally {
-      await run.stop();
-    }
-    const before = target.calls.length;
-    const from = reviewed[2]!.position;
-    const result = await replayAdapter(adapter, { from, db, store, locks, upcasting, metrics: createIntegrationMetrics(new Registry()), logger: pino({ level: 'silent' }) });
-    const replayed = target.calls.slice(before);
-    expect(replayed.map((call) => call.key).sort()).toEqual(reviewed.slice(2).map((event) => event.id).sort());
-    expect(result).toMatchObject({ events: 4, delivered: 4, deadLettered: 0 });
-    expect(replayed.every((call) => call.callsForKey === 2 && call.path === '/payment-requests')).toBe(true);
-    expectSameContentPerKey(target);
+    const replayed = await expectReplayFromPosition(app, testAdapter('payments-replayed', target), target, PREPAY_DEALER);
+    expect(replayed.every((call) => call.path === '/payment-requests')).toBe(true);
   });
 });
