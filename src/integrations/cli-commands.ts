@@ -33,7 +33,7 @@ function row(deadLetter: DeadLetter) {
 export async function integrationsCommand(infrastructure: Infrastructure): Promise<number> {
   const names = infrastructure.adapters.map((adapter) => adapter.name);
   if (names.length === 0) {
-    process.stdout.write('No integration adapter is enabled (set KAFKA_BROKERS or ERP_BASE_URL).\n');
+    process.stdout.write('No integration adapter is enabled (set KAFKA_BROKERS, ERP_BASE_URL, LOGISTICS_BASE_URL or PAYMENT_BASE_URL).\n');
     return 0;
   }
   console.table(await adapterStates(infrastructure.db, infrastructure.store, names));
