@@ -1,6 +1,6 @@
 // Catalog routes: ops register and change products and prices; everyone browses and scans.
 import type { FastifyRequest } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { serializerCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { gtinDecider, gtinStream } from '../domain/catalog/gtin-registry.ts';
@@ -15,10 +15,11 @@ import {
 } from '../domain/catalog/product.ts';
 import { dealerIdSchema, gtinSchema, skuSchema } from '../domain/shared/values.ts';
 import type { CommandContext } from '../eventstore/command-handler.ts';
-import { findProduct, searchProducts, type ProductRow } from '../projections/catalog/queries.ts';
+import { findProduct, type ProductRow } from '../projections/catalog/queries.ts';
 import { dealerProfile } from '../projections/dealers/queries.ts';
 import { promotionsForProducts, type PromotionViewer } from '../projections/promotions/queries.ts';
 import { actingDealerId, principalOf, type Role } from './auth.ts';
+import { CatalogVocabulary, searchCatalog } from './catalog-search.ts';
 import { accepted, commandContext, positionOf, send } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
@@ -83,9 +84,26 @@ async function buyerOf(db: Db, request: FastifyRequest, requestedDealer: string 
 /** Staff without a dealer see every active promotion of a product; a dealer those it may have. */
 const promotionViewer = (buyer: Buyer): PromotionViewer => ({ dealerId: buyer.dealerId, tier: buyer.tier, territories: buyer.territories });
 
+/**
+ * The catalog page is the hottest response: its 200 is written as it is (the handler's return
+ * type is checked against the schema when compiling) instead of parsed by zod first; every
+ * other status goes through the zod serializer as everywhere.
+ */
+function catalogPageSerializer(route: { schema: unknown; method: string; url: string; httpStatus?: string }): (data: unknown) => string {
+  return route.httpStatus === '200' ? (data) => JSON.stringify(data) : serializerCompiler(route as Parameters<typeof serializerCompiler>[0]);
+}
+
+/** Where a catalog page ends: the last item's relevance and SKU. */
+const searchCursorSchema = z.object({ score: z.number(), sku: z.string() });
+
 type PromotionsBySku = ReadonlyMap<string, { id: string; title: string }[]>;
 
-function toProduct(row: ProductRow, buyer: Buyer, promotions: PromotionsBySku) {
+/** A product row; times as Dates (from kysely) or already as ISO strings (from the catalog search). */
+type ProductSource = Omit<ProductRow, 'createdAt' | 'updatedAt'> & { createdAt: Date | string; updatedAt: Date | string };
+
+const isoTime = (time: Date | string) => (typeof time === 'string' ? time : time.toISOString());
+
+function toProduct(row: ProductSource, buyer: Buyer, promotions: PromotionsBySku) {
   const price = resolvePrice({ basePriceMinor: row.basePriceMinor, tierPrices: row.tierPrices, dealerPrices: row.dealerPrices }, buyer);
   return {
     sku: row.sku,
@@ -106,8 +124,8 @@ function toProduct(row: ProductRow, buyer: Buyer, promotions: PromotionsBySku) {
     available: row.available,
     promotions: promotions.get(row.sku) ?? [],
     ...(buyer.staff && { prices: { tiers: row.tierPrices, dealers: row.dealerPrices } }),
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    createdAt: isoTime(row.createdAt),
+    updatedAt: isoTime(row.updatedAt),
   };
 }
 
@@ -130,6 +148,7 @@ function ifMatchRevision(header: string | undefined): number | undefined {
 
 export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { commands, store, db } = deps;
+  const vocabulary = new CatalogVocabulary(db);
 
   /** Claims the GTIN for the SKU first, so that two products can never scan the same. */
   async function assignGtin(gtin: string, sku: string, context: CommandContext) {
@@ -253,13 +272,29 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           }),
           response: { 200: pageOf(productSchema), ...problemResponses(400, 401, 403) },
         },
+        serializerCompiler: catalogPageSerializer,
       },
       async (request) => {
         const { q, category, brand, inStock, limit, cursor, dealerId } = request.query;
-        const buyer = await buyerOf(db, request, dealerId);
-        const after = decodeCursor(cursor, z.object({ score: z.number(), sku: z.string() }));
-        const rows = await searchProducts(db, { q, category, brand, inStock: inStock === 'true', limit, after, dealerId: pricesFor(buyer), includeInactive: buyer.staff });
-        const promotions = await promotionsForProducts(db, rows.slice(0, limit), promotionViewer(buyer), new Date());
+        const staff = principalOf(request).role !== 'dealer';
+        const buyerDealerId = actingDealerId(request, dealerId);
+        const after = decodeCursor(cursor, searchCursorSchema);
+        // One statement: the page, its prices and stock, and the buyer's tier and territories.
+        const rows = await searchCatalog(db, vocabulary, {
+          q,
+          category,
+          brand,
+          inStock: inStock === 'true',
+          includeInactive: staff,
+          buyerDealerId,
+          allTierPrices: staff,
+          contractPricesOf: staff ? undefined : buyerDealerId,
+          limit,
+          after,
+        });
+        const buyer: Buyer = { dealerId: buyerDealerId, tier: rows[0]?.buyerTier ?? undefined, territories: rows[0]?.buyerTerritories ?? undefined, staff };
+        const page = rows.slice(0, limit);
+        const promotions: PromotionsBySku = page.length === 0 ? new Map() : await promotionsForProducts(db, page, promotionViewer(buyer), new Date());
         return paginate(rows, limit, (row) => toProduct(row, buyer, promotions), (row) => ({ score: row.score, sku: row.sku }));
       },
     );
