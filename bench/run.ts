@@ -1,14 +1,14 @@
 // `npm run bench`: starts a durable embedded PostgreSQL, runs each scenario several times and
 // reports medians (bench/results/<date>.json, bench/results/latest.md, the README's table).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from './harness/child.ts';
-import { describeMachine } from './harness/machine.ts';
+import { describeMachine, type Machine } from './harness/machine.ts';
 import { startBenchPostgres } from './harness/postgres.ts';
 import { markdownReport, type BenchResult, type ScenarioResult } from './harness/report.ts';
 import { mediansOf } from './harness/stats.ts';
-import type { BenchContext, Sample } from './harness/types.ts';
+import type { BenchContext, Sample, Table } from './harness/types.ts';
 import { scenarios } from './scenarios/index.ts';
 
 const HELP = `npm run bench -- [options]
@@ -91,6 +91,19 @@ async function main(): Promise<void> {
     log,
   };
   const results: ScenarioResult[] = [];
+  const resultOf = (machine: Machine): BenchResult => ({
+    date: startedAt.toISOString().slice(0, 10),
+    startedAt: startedAt.toISOString(),
+    seconds: (Date.now() - startedAt.getTime()) / 1_000,
+    runs,
+    durationSeconds,
+    quick: values.quick,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine,
+    scenarios: results,
+  });
+  await mkdir(resultsDir, { recursive: true });
+  const partialFile = path.join(resultsDir, `partial-${process.pid}.json`);
   try {
     const machine = await describeMachine(postgres);
     for (const scenario of chosen) {
@@ -116,7 +129,14 @@ async function main(): Promise<void> {
         log(`${scenario.title} failed: ${error instanceof Error ? (error.stack ?? failure) : failure}`);
       }
       const medians = mediansOf(samples);
-      const table = scenario.table(medians, facts);
+      let table: Table;
+      try {
+        table = scenario.table(medians, facts);
+      } catch (error) {
+        // A table that cannot be drawn (e.g. from a run that failed half-way) keeps the samples in the JSON.
+        log(`${scenario.title}: its table failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        table = { columns: ['table'], rows: [], notes: [`The table could not be drawn: ${error instanceof Error ? error.message : String(error)}`] };
+      }
       if (failure) table.notes.unshift(`**Failed** after ${samples.length} of ${runs} runs: ${failure.split('\n')[0]}`);
       results.push({
         name: scenario.name,
@@ -128,28 +148,20 @@ async function main(): Promise<void> {
         table,
         seconds: (performance.now() - scenarioStart) / 1_000,
       });
+      // So far, in case a later scenario takes the whole run down (or it is stopped): nothing measured is lost.
+      await writeFile(partialFile, `${JSON.stringify(resultOf(machine), null, 2)}\n`);
     }
 
     const date = startedAt.toISOString().slice(0, 10);
     const full = chosen.length === scenarios.length && !values.quick && results.every((result) => result.runs.length === runs);
-    const result: BenchResult = {
-      date,
-      startedAt: startedAt.toISOString(),
-      seconds: (Date.now() - startedAt.getTime()) / 1_000,
-      runs,
-      durationSeconds,
-      quick: values.quick,
-      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      machine,
-      scenarios: results,
-    };
+    const result = resultOf(machine);
     const report = markdownReport(result);
     process.stdout.write(`\n${report}`);
-    await mkdir(resultsDir, { recursive: true });
     const suffix = full ? '' : `-${values.quick ? 'quick-' : ''}${chosen.map((scenario) => scenario.name).join('-')}`;
     const jsonFile = path.join(resultsDir, `${date}${suffix}.json`);
     await writeFile(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
     log(`\nwrote ${path.relative(repoRoot, jsonFile)}`);
+    await rm(partialFile, { force: true });
     if (full) {
       await writeFile(path.join(resultsDir, 'latest.md'), report);
       const readme = await updateReadme(result);
