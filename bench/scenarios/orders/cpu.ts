@@ -24,3 +24,32 @@ export function cpuWindow(serverPid: number | undefined, postgresDataDir: string
     },
   };
 }
+
+/** CPU readings every `intervalMs` while a load runs, so that any stretch of it can be costed afterwards. */
+export class CpuTimeline {
+  readonly #readings: (Reading & { at: number })[] = [];
+  readonly #timer: NodeJS.Timeout;
+  readonly #read: () => Reading & { at: number };
+
+  constructor(serverPid: number | undefined, postgresDataDir: string, intervalMs = 100) {
+    this.#read = () => {
+      const harness = process.cpuUsage();
+      return { at: performance.now(), server: processCpuMicros(serverPid), postgres: serverCpuMicros(postgresDataDir), harness: harness.user + harness.system };
+    };
+    this.#readings.push(this.#read());
+    this.#timer = setInterval(() => this.#readings.push(this.#read()), intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#readings.push(this.#read());
+  }
+
+  /** CPU ms used between two performance.now() instants (to the nearest reading). */
+  between(from: number, to: number): CpuSplit {
+    const nearest = (at: number) => this.#readings.reduce((best, reading) => (Math.abs(reading.at - at) < Math.abs(best.at - at) ? reading : best));
+    const [a, b] = [nearest(from), nearest(to)];
+    const ms = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? Number.NaN : (y - x) / 1_000);
+    return { serverMs: ms(a.server, b.server), postgresMs: ms(a.postgres, b.postgres), harnessMs: ms(a.harness, b.harness) };
+  }
+}

@@ -7,18 +7,23 @@ import { runHttpLoad } from '../../harness/http-load.ts';
 import { formatNumber } from '../../harness/report.ts';
 import { percentile } from '../../harness/stats.ts';
 import type { BenchContext, Medians, Sample, Scenario, Table } from '../../harness/types.ts';
-import { activeWindow, apiOf, caughtUp, Decisions, orderRequest, placedOf, random, seedWorld, stockedProduct, WAREHOUSES, type Dealer } from './world.ts';
+import { CpuTimeline, type CpuSplit } from './cpu.ts';
+import { activeWindow, apiOf, caughtUp, Decisions, orderRequest, placedOf, primeDealers, random, seedWorld, stockedProduct, WAREHOUSES, type Dealer } from './world.ts';
 
 const PRODUCTS = 400;
 const DEALERS = 200;
-const WARMUP_MS = 1_000;
+/** 200 closed-loop clients need a while to fall out of step (and the hot SKU's first answers take a whole round). */
+const WARMUP_MS = 2_000;
 /** The hot SKU's stock lasts about this share of the measured window at the spread rate. */
-const STOCK_SHARE_OF_WINDOW = 0.5;
-/** The hot load runs this many windows, so that the SKU sells out even at a fraction of the spread rate. */
-const HOT_WINDOWS = 2;
+const STOCK_SHARE_OF_WINDOW = 1;
+/** The hot load runs this many windows, so that the SKU sells out even at a third of the spread rate. */
+const HOT_WINDOWS = 3;
 const TARGET_FRACTION = 0.5;
 
 type Timed = { sentAt: number; answeredAt: number; decision: string; qty: number };
+
+/** Server + PostgreSQL CPU ms per order. */
+const perOrder = (cpu: CpuSplit, orders: number) => (cpu.serverMs + cpu.postgresMs) / orders;
 
 function latencyOf(answers: readonly Timed[]): { p50: number; p99: number } {
   const sorted = Float64Array.from(answers.map((answer) => answer.answeredAt - answer.sentAt)).sort();
@@ -35,12 +40,13 @@ export const hotSkuScenario: Scenario = {
   name: 'hot-sku',
   title: 'Hot SKU: 200 dealers ordering one promoted SKU until it sells out',
   method:
-    'The server and world of the `orders` scenario (400 products with plenty of stock, two warehouses in two regions), with 200 gold dealers. ' +
+    'The server and world of the `orders` scenario (400 products with plenty of stock, two warehouses in two regions), with 200 gold dealers, ' +
+    'each of which places one order first to warm the server up. ' +
     'Each run first measures the spread rate: 200 closed-loop clients, one per dealer with its own JWT, each POST /v1/orders of one SKU drawn ' +
-    'across the catalog (1-2 units; 1 s warm-up, then the window). Then a fresh hot SKU is created through the API with a 10 % off promotion on ' +
-    'it and limited stock split 60/40 over the two warehouses, sized to last half a window at the spread rate, and the same 200 clients each ' +
-    'order 1 unit of it, for two windows. The hot rate counts every answer up to the last approved one (the sell-out), against the spread rate ' +
-    'of the same run. Afterwards the hot SKU is checked for oversell three ways: the units of approved orders, the net reservations in its ' +
+    'across the catalog (1-2 units; 2 s warm-up, then the window). Then a fresh hot SKU is created through the API with a 10 % off promotion on ' +
+    'it and limited stock split 60/40 over the two warehouses, sized to last one window at the spread rate, and the same 200 clients each ' +
+    'order 1 unit of it, for three windows. The hot rate counts the answers from the first one to the last approved one (the sell-out), against ' +
+    'the spread rate of the same run. Afterwards the hot SKU is checked for oversell three ways: the units of approved orders, the net reservations in its ' +
     'stock streams (events) and the inventory read model (GET /v1/stock), each against the units received; and that it did sell out.',
 
   async prepare(context: BenchContext) {
@@ -53,6 +59,7 @@ export const hotSkuScenario: Scenario = {
       const world = await seedWorld(server, sizes);
       const seedSeconds = (performance.now() - seedStarted) / 1_000;
       context.log(`  seeded ${world.skus.length} products and ${world.dealers.length} dealers through the API in ${seedSeconds.toFixed(1)} s`);
+      await primeDealers(server, world, 1);
       const api = apiOf(server);
       const durationMs = context.durationSeconds * 1_000;
       const checks: string[] = [];
@@ -68,6 +75,8 @@ export const hotSkuScenario: Scenario = {
           // The spread rate: the same dealers, one-line orders across the catalog.
           const draws = world.dealers.map((_, client) => random(7_000 * (index + 1) + client));
           const spreadDecisions = new Decisions();
+          const spreadCpu = new CpuTimeline(server.pid, context.postgres.dataDir);
+          const spreadFrom = performance.now() + WARMUP_MS;
           const spread = await runHttpLoad({
             baseUrl: server.url,
             request: (client) => orderRequest(world.dealers[client]!, world.skus, draws[client]!, 1),
@@ -79,6 +88,8 @@ export const hotSkuScenario: Scenario = {
               if (placed) spreadDecisions.add(placed);
             },
           });
+          spreadCpu.stop();
+          const spreadCpuPerOrder = perOrder(spreadCpu.between(spreadFrom, spreadFrom + durationMs), spread.requests);
           if (spread.errors > 0) context.log(`  spread: ${spread.errors} errors, first: ${spread.firstError}`);
           context.log(`  spread: ${formatNumber(spread.requestsPerSecond)} orders/s, p50 ${formatNumber(spread.p50)} ms, p99 ${formatNumber(spread.p99)} ms; ${spreadDecisions.describe()}`);
 
@@ -94,6 +105,7 @@ export const hotSkuScenario: Scenario = {
           const hotDecisions = new Decisions();
           let highest = 0n;
           let approvedUnits = 0;
+          const hotCpu = new CpuTimeline(server.pid, context.postgres.dataDir);
           const started = performance.now();
           const hot = await runHttpLoad({
             baseUrl: server.url,
@@ -111,17 +123,20 @@ export const hotSkuScenario: Scenario = {
               answers.push({ sentAt: answer.sentAt, answeredAt: answer.answeredAt, decision: placed.decision, qty });
             },
           });
+          hotCpu.stop();
           if (hot.errors > 0) context.log(`  hot: ${hot.errors} errors, first: ${hot.firstError}`);
 
-          // Selling phase: up to the last approved answer.
+          // Selling phase: from the first answer (the clients' first requests are the warm-up) to the last approved one.
           const approved = answers.filter((answer) => answer.decision === 'approved');
+          const firstAt = Math.min(...answers.map((answer) => answer.answeredAt));
           const soldOutAt = approved.length > 0 ? Math.max(...approved.map((answer) => answer.answeredAt)) : Number.NaN;
           const selling = answers.filter((answer) => answer.answeredAt <= soldOutAt);
-          const sellingSeconds = (soldOutAt - started) / 1_000;
-          const hotRate = selling.length / sellingSeconds;
+          const sellingSeconds = (soldOutAt - firstAt) / 1_000;
+          const hotRate = (selling.length - 1) / sellingSeconds;
           const after = answers.filter((answer) => answer.answeredAt > soldOutAt);
           const afterRate = after.length / ((started + HOT_WINDOWS * durationMs - soldOutAt) / 1_000);
           const sellingLatency = latencyOf(selling);
+          const hotCpuPerOrder = perOrder(hotCpu.between(firstAt, soldOutAt), selling.length - 1);
 
           // Oversell, three ways: approved orders, the stock streams' events, the inventory read model.
           const { rows } = await pool.query<{ received: string; reserved: string; released: string; stream_id: string }>(
@@ -153,7 +168,8 @@ export const hotSkuScenario: Scenario = {
           facts['oversell checks'] = checks.join('; ');
           context.log(
             `  hot: ${formatNumber(hotRate)} orders/s until sold out after ${sellingSeconds.toFixed(2)} s (${formatNumber((100 * hotRate) / spread.requestsPerSecond)} % of spread), ` +
-              `p50 ${formatNumber(sellingLatency.p50)} ms, p99 ${formatNumber(sellingLatency.p99)} ms; then ${formatNumber(afterRate)} orders/s; ${hotDecisions.describe()}`,
+              `p50 ${formatNumber(sellingLatency.p50)} ms, p99 ${formatNumber(sellingLatency.p99)} ms; then ${formatNumber(afterRate)} orders/s; ${hotDecisions.describe()}; ` +
+              `server + PostgreSQL CPU per order: spread ${formatNumber(spreadCpuPerOrder)} ms, hot ${formatNumber(hotCpuPerOrder)} ms`,
           );
           context.log(`  ${check}`);
           return [
@@ -171,6 +187,9 @@ export const hotSkuScenario: Scenario = {
                 sellingSeconds,
                 afterSoldOutOrdersPerSecond: afterRate,
                 hotErrors: hot.errors,
+                spreadCpuMsPerOrder: spreadCpuPerOrder,
+                hotCpuMsPerOrder: hotCpuPerOrder,
+                cpuFraction: spreadCpuPerOrder / hotCpuPerOrder,
                 unitsReceived: received,
                 unitsApproved: approvedUnits,
                 oversoldUnits: oversold,
@@ -196,21 +215,33 @@ export const hotSkuScenario: Scenario = {
     if (!sample) return { columns: ['load', 'orders/s', 'p50 ms', 'p99 ms', 'share of spread'], rows: [], notes: [] };
     const fraction = sample.fraction!;
     return {
-      columns: ['load', 'orders/s', 'p50 ms', 'p99 ms', 'share of spread'],
+      columns: ['load', 'orders/s', 'p50 ms', 'p99 ms', 'share of spread', 'CPU ms per order', 'share of spread by CPU'],
       rows: [
-        ['spread: one SKU each, across the catalog', formatNumber(sample.spreadOrdersPerSecond!), formatNumber(sample.spreadP50Ms!), formatNumber(sample.spreadP99Ms!), '100 %'],
+        [
+          'spread: one SKU each, across the catalog',
+          formatNumber(sample.spreadOrdersPerSecond!),
+          formatNumber(sample.spreadP50Ms!),
+          formatNumber(sample.spreadP99Ms!),
+          '100 %',
+          formatNumber(sample.spreadCpuMsPerOrder!),
+          '100 %',
+        ],
         [
           `hot SKU, until sold out (${formatNumber(sample.sellingSeconds!)} s)`,
           formatNumber(sample.hotOrdersPerSecond!),
           formatNumber(sample.hotP50Ms!),
           formatNumber(sample.hotP99Ms!),
           `${formatNumber(100 * fraction)} % (${fraction >= TARGET_FRACTION ? 'meets' : 'misses'} ≥ ${100 * TARGET_FRACTION} %)`,
+          formatNumber(sample.hotCpuMsPerOrder!),
+          `${formatNumber(100 * sample.cpuFraction!)} %`,
         ],
-        ['hot SKU, sold out (orders held for stock)', formatNumber(sample.afterSoldOutOrdersPerSecond!), '', '', ''],
+        ['hot SKU, sold out (orders held for stock)', formatNumber(sample.afterSoldOutOrdersPerSecond!), '', '', '', '', ''],
       ],
       notes: [
         `Target: the hot SKU at ≥ ${100 * TARGET_FRACTION} % of the spread rate. Median ${formatNumber(sample.unitsReceived!)} hot units received, ` +
-          `${formatNumber(sample.unitsApproved!)} in approved orders, ${formatNumber(sample.oversoldUnits!)} oversold; every run's check is in the facts above.`,
+          `${formatNumber(sample.unitsApproved!)} in approved orders, ${formatNumber(sample.oversoldUnits!)} oversold; every run's check is in the facts above. ` +
+          'CPU per order is the server process and every PostgreSQL process over the stretch measured, divided by the orders answered in it; on a ' +
+          'shared machine its ratio (spread ÷ hot) is the steadier measure of what a hot SKU costs when the CPU is the limit.',
       ],
     };
   },

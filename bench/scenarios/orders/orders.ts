@@ -8,7 +8,7 @@ import { formatNumber } from '../../harness/report.ts';
 import type { BenchContext, Medians, Sample, Scenario, Table } from '../../harness/types.ts';
 import { cpuWindow } from './cpu.ts';
 import { CheckpointWatcher } from './projection-lag.ts';
-import { Decisions, orderRequest, placedOf, random, seedWorld } from './world.ts';
+import { Decisions, orderRequest, placedOf, primeDealers, random, seedWorld } from './world.ts';
 
 const PRODUCTS = 400;
 const DEALERS = 50;
@@ -27,7 +27,7 @@ export const ordersScenario: Scenario = {
   method:
     'The real server (`node src/cli.ts start`, a child process, projections running in it) on a fresh database, seeded through its API: two ' +
     'warehouses in two regions, 400 products (prices 10.00-14.99) with 1 000 000 units in each warehouse, 50 gold dealers (territory = their ' +
-    'region, credit limit 10 000 000 000.00), an uncapped 5 % off beverages. The harness process then runs 50 closed-loop keep-alive clients, ' +
+    'region, credit limit 10 000 000 000.00), an uncapped 5 % off beverages; each dealer places one order to warm the server up. The harness process then runs 50 closed-loop keep-alive clients, ' +
     'one per dealer with its own JWT, each sending POST /v1/orders: 3 distinct SKUs drawn at random, 1-2 each, delivered to its own region, a ' +
     'fresh Idempotency-Key per request; 1 s warm-up, then the measured window. Meanwhile a separate PostgreSQL connection polls ' +
     '`projection_checkpoints` every ~2 ms: an order\'s read-model lag is the time from its answer (carrying its event `position`) to the first ' +
@@ -44,6 +44,7 @@ export const ordersScenario: Scenario = {
       const world = await seedWorld(server, sizes);
       const seedSeconds = (performance.now() - seedStarted) / 1_000;
       context.log(`  seeded ${world.skus.length} products and ${world.dealers.length} dealers through the API in ${seedSeconds.toFixed(1)} s`);
+      await primeDealers(server, world, LINES);
       watcher = await CheckpointWatcher.open(url, names);
       const lagWatcher = watcher;
 

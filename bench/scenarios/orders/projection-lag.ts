@@ -19,6 +19,7 @@ export class CheckpointWatcher {
   readonly #polls: Poll[] = [];
   #running: Promise<void> | undefined;
   #stopped = false;
+  #error: unknown;
 
   private constructor(client: pg.Client, names: readonly string[]) {
     this.#client = client;
@@ -28,22 +29,31 @@ export class CheckpointWatcher {
   /** Watches the checkpoints of `names` (projection names) in the database at `url`. */
   static async open(url: string, names: readonly string[]): Promise<CheckpointWatcher> {
     const client = new pg.Client({ connectionString: url, application_name: 'dealerline-bench-lag' });
+    // A dropped connection fails the next poll (reported by stop()), never the whole bench process.
+    client.on('error', () => undefined);
     await client.connect();
     return new CheckpointWatcher(client, names);
   }
 
   start(): void {
     this.#stopped = false;
+    this.#error = undefined;
     this.#polls.length = 0;
     this.#running = this.#loop();
   }
 
   async #loop(): Promise<void> {
     while (!this.#stopped) {
-      const { rows } = await this.#client.query<{ name: string; position: string }>(
-        'SELECT name, position::text AS position FROM projection_checkpoints WHERE name = ANY ($1)',
-        [this.#names],
-      );
+      let rows: { name: string; position: string }[];
+      try {
+        ({ rows } = await this.#client.query<{ name: string; position: string }>(
+          'SELECT name, position::text AS position FROM projection_checkpoints WHERE name = ANY ($1)',
+          [this.#names],
+        ));
+      } catch (error) {
+        this.#error = error;
+        return;
+      }
       const at = performance.now();
       const positions = new Float64Array(this.#names.length);
       for (const row of rows) positions[this.#names.indexOf(row.name)] = Number(row.position);
@@ -55,7 +65,7 @@ export class CheckpointWatcher {
   /** Keeps polling until every watched checkpoint is at `position` or later (or `timeoutMs` passed). */
   async waitFor(position: number, timeoutMs: number): Promise<boolean> {
     const deadline = performance.now() + timeoutMs;
-    while (performance.now() < deadline) {
+    while (performance.now() < deadline && this.#error === undefined) {
       const last = this.#polls[this.#polls.length - 1];
       if (last && Math.min(...last.positions) >= position) return true;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -63,10 +73,11 @@ export class CheckpointWatcher {
     return false;
   }
 
-  /** Stops polling; call lag() afterwards. */
+  /** Stops polling (throws if a poll failed); call lag() afterwards. */
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#running;
+    if (this.#error !== undefined) throw new Error('polling the projection checkpoints failed', { cause: this.#error });
   }
 
   /**
@@ -103,7 +114,8 @@ export class CheckpointWatcher {
   }
 
   async close(): Promise<void> {
-    await this.stop();
+    this.#stopped = true;
+    await this.#running;
     await this.#client.end();
   }
 }

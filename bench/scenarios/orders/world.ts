@@ -205,3 +205,21 @@ export class Decisions {
     return `${Object.entries(this.decisions).map(([decision, count]) => `${decision} ${count}`).join(', ')}${reasons.length > 0 ? `; reasons: ${reasons.join(', ')}` : ''}`;
   }
 }
+
+/**
+ * One order per dealer, all at once, before anything is measured: the server's caches (dealers,
+ * credit ledgers, stock streams) and JIT are warm, every dealer has a history, and the closed-loop
+ * clients of the first load do not all start from the same instant.
+ */
+export async function primeDealers(server: AppServer, world: World, lineCount: number): Promise<void> {
+  const draw = random(42);
+  await inParallel(world.dealers, 50, async (dealer) => {
+    const request = orderRequest(dealer, world.skus, draw, lineCount);
+    const response = await fetch(`${server.url}${request.path}`, {
+      method: 'POST',
+      headers: { ...request.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(request.body),
+    });
+    if (response.status !== 201) throw new Error(`priming order of ${dealer.id}: ${response.status} ${(await response.text()).slice(0, 300)}`);
+  });
+}
