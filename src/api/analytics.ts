@@ -117,7 +117,7 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             basis: z.enum(['booked', 'shipped']).default('booked').describe('booked: approved, uncancelled orders by day placed; shipped: by day shipped.'),
             ...dayRangeQuery,
             ...salesFilters,
-            ...reportPageQuery(10),
+            ...reportPageQuery(50),
           }),
           response: { 200: bestsellersSchema, ...problemResponses(400, 401, 403) },
         },
