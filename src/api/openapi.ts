@@ -21,6 +21,106 @@ export function problemResponses(...statuses: number[]) {
   return Object.fromEntries([...statuses, 429, 503].map((status) => [status, problemSchema.describe(DESCRIPTIONS[status] ?? 'Error')]));
 }
 
+type Schema = Record<string, unknown>;
+type Response = { description?: string; headers?: Record<string, Schema>; content?: Record<string, { schema?: Schema }> };
+type Operation = { operationId?: string; tags?: string[]; responses?: Record<string, Response> };
+type Document = {
+  servers?: { url: string; description?: string }[];
+  tags?: { name: string; description?: string }[];
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, Schema> };
+};
+
+const SUCCESS_DESCRIPTIONS: Record<string, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content' };
+
+const PROBLEM_REF = '#/components/schemas/Problem';
+
+const RETRY_AFTER = { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } };
+
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  operations: 'Health and metrics',
+  catalog: 'Products and price lists (ops write, everyone reads)',
+  dealers: 'Dealers, their tier, territories, terms and status',
+  credit: 'Credit limits, statements, payments and credit notes',
+  inventory: 'Warehouses, stock, lots and expiry',
+  promotions: 'Promotions and their eligibility',
+  orders: 'Quotes, orders and their automated review',
+  fulfilment: 'Shipments, deliveries and prepay payments',
+  returns: 'Returns and refunds',
+  finance: 'Exports for auditors',
+  analytics: 'Sales, bestsellers, promotions, inventory and replenishment reports',
+  projections: 'Read models: state and rebuilds',
+  integration: 'Event feed, partner webhooks and delivery state',
+};
+
+const pascal = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/** `post /v1/orders/{id}/returns/{returnId}/approve` → `postOrdersByIdReturnsByReturnIdApprove`. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== 'v1')
+    .map((segment) => {
+      const param = /^\{(.+)\}$/.exec(segment)?.[1];
+      return param ? `By${pascal(param)}` : segment.split(/[^A-Za-z0-9]+/).map(pascal).join('');
+    });
+  return `${method.toLowerCase()}${words.join('')}`;
+}
+
+/** Every `#/components/schemas/<name>` the value refers to. */
+function refsIn(value: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(value)) for (const item of value) refsIn(item, into);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '$ref' && typeof item === 'string' && item.startsWith('#/components/schemas/')) into.add(item.slice('#/components/schemas/'.length));
+      else refsIn(item, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * What fastify-swagger leaves for strict OpenAPI checkers: an operationId per operation, problem
+ * responses as `application/problem+json` (what the API sends) with Retry-After where it applies,
+ * a description per response, the tags and servers declared, and no unused components.
+ */
+export function finishDocument<D extends object>(input: D): D {
+  const document = input as Document;
+  const tags = new Set<string>();
+  for (const [path, operations] of Object.entries(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(operations)) {
+      operation.operationId ??= operationIdOf(method, path);
+      for (const tag of operation.tags ?? []) tags.add(tag);
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (response.description === undefined || response.description === 'Default Response') {
+          response.description = SUCCESS_DESCRIPTIONS[status] ?? 'Response';
+        }
+        const json = response.content?.['application/json'];
+        if (Number(status) >= 400 && response.content && json?.schema?.$ref === PROBLEM_REF) {
+          const { 'application/json': _json, ...others } = response.content;
+          response.content = { 'application/problem+json': json, ...others };
+        }
+        if (status === '429' || status === '503') response.headers = { 'Retry-After': RETRY_AFTER, ...response.headers };
+      }
+    }
+  }
+  document.tags = [
+    ...(document.tags ?? []),
+    ...[...tags]
+      .filter((name) => !document.tags?.some((tag) => tag.name === name))
+      .map((name) => ({ name, ...(TAG_DESCRIPTIONS[name] && { description: TAG_DESCRIPTIONS[name] }) })),
+  ];
+  document.servers ??= [{ url: '/', description: 'This server' }];
+
+  const schemas = document.components?.schemas;
+  if (schemas) {
+    const used = refsIn({ ...document, components: { ...document.components, schemas: {} } }, new Set());
+    for (const name of used) refsIn(schemas[name], used); // the set grows while it is iterated: transitive
+    for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
+  }
+  return input;
+}
+
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -38,7 +138,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => finishDocument(jsonSchemaTransformObject(input)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 }
