@@ -119,7 +119,13 @@ const exportDescription =
   'CSV: RFC 4180 quoting; text starting with =, +, -, @ is prefixed with \' so spreadsheets do not run it as a formula (NDJSON is exact).';
 
 const exportResponse = {
-  200: z.string().describe('NDJSON (`application/x-ndjson`) or CSV (`text/csv`), by `format`.'),
+  200: {
+    description: 'NDJSON (`application/x-ndjson`) or CSV (`text/csv`), by `format`.',
+    content: {
+      'application/x-ndjson': { schema: z.string().describe('One JSON object per line.') },
+      'text/csv': { schema: z.string().describe('A header row, then one row per item (RFC 4180).') },
+    },
+  },
   ...problemResponses(400, 401, 403),
 };
 

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiDeps } from './deps.ts';
+import { problemSchema } from './problem.ts';
 
 const readinessSchema = z.object({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), z.boolean()) });
 
@@ -53,7 +54,15 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       '/metrics',
       {
         config: { access: 'public' },
-        schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', hide: false },
+        schema: {
+          tags: ['operations'],
+          summary: 'Prometheus metrics (text exposition format)',
+          response: {
+            200: { description: 'The metrics', content: { 'text/plain': { schema: z.string().describe('Prometheus text exposition format 0.0.4.') } } },
+            // Unlike /health, /metrics counts against the rate limit.
+            429: problemSchema.describe('Rate limited'),
+          },
+        },
         logLevel: 'warn',
       },
       async (_request, reply) => {

@@ -357,6 +357,19 @@ describe('every route API.md names', () => {
 });
 
 describe('the statuses served match the document', () => {
+  it('declares the media types the exports and /metrics really send', async () => {
+    for (const key of ['GET /v1/exports/events', 'GET /v1/exports/ledger']) {
+      expect(Object.keys(operation(key).responses[200].content).sort(), key).toEqual(['application/x-ndjson', 'text/csv']);
+    }
+    const finance = app.token('finance');
+    expect((await app.request('GET', '/v1/exports/events?format=csv', { token: finance })).headers.get('content-type')).toMatch(/^text\/csv/);
+    expect((await app.request('GET', '/v1/exports/ledger', { token: finance })).headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    expect(Object.keys(operation('GET /metrics').responses[200].content)).toEqual(['text/plain']);
+    const metrics = await app.request('GET', '/metrics');
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(metrics.text).toMatch(/^# HELP /m);
+  });
+
   it('answers problems as application/problem+json, as documented', async () => {
     const anonymous = await app.request('GET', '/v1/products');
     expect(anonymous.status).toBe(401);
