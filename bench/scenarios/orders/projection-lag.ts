@@ -7,7 +7,7 @@ import pg from 'pg';
 import { percentile } from '../../harness/stats.ts';
 
 /** Between polls; with the query's round trip this is the measurement's resolution. */
-const POLL_INTERVAL_MS = 2;
+const POLL_INTERVAL_MS = 5;
 
 type Poll = { at: number; positions: Float64Array };
 
