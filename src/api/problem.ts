@@ -88,12 +88,44 @@ function fieldPath(context: string | undefined, pointer: string): string {
   return [context === 'querystring' ? 'query' : (context ?? 'body'), ...segments].join('.');
 }
 
-function validationErrors(error: FastifyError): FieldError[] {
-  const context = error.validationContext;
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    return error.validation.map((issue) => ({ path: fieldPath(context, issue.instancePath), message: issue.message ?? 'is invalid' }));
+/** The parts of a request in the order fastify validates them, with where each is found. */
+const REQUEST_PARTS = [
+  ['params', (request: FastifyRequest) => request.params],
+  ['body', (request: FastifyRequest) => request.body],
+  ['querystring', (request: FastifyRequest) => request.query],
+  ['headers', (request: FastifyRequest) => request.headers],
+] as const;
+
+/**
+ * fastify stops at the first invalid part of a request (params, body, query, headers, in that
+ * order); API.md wants every invalid field listed. So the parts after the failing one, not yet
+ * validated (still as sent), are checked against their zod schemas here.
+ */
+function laterPartErrors(context: string | undefined, request: FastifyRequest): FieldError[] {
+  const failed = REQUEST_PARTS.findIndex(([part]) => part === context);
+  if (failed < 0) return [];
+  const schemas = request.routeOptions.schema as Record<string, unknown> | undefined;
+  const errors: FieldError[] = [];
+  for (const [part, valueOf] of REQUEST_PARTS.slice(failed + 1)) {
+    const schema = schemas?.[part];
+    if (!(schema instanceof z.ZodType)) continue;
+    try {
+      const result = schema.safeParse(valueOf(request));
+      if (!result.success) {
+        for (const issue of result.error.issues) errors.push({ path: fieldPath(part, issue.path.map(String).join('/')), message: issue.message });
+      }
+    } catch {
+      // A schema that cannot be checked synchronously: its part is validated on the next attempt.
+    }
   }
-  return (error.validation ?? []).map((issue) => ({ path: fieldPath(context, issue.instancePath), message: issue.message ?? 'is invalid' }));
+  return errors;
+}
+
+function validationErrors(error: FastifyError, request: FastifyRequest): FieldError[] {
+  const context = error.validationContext;
+  const issues = hasZodFastifySchemaValidationErrors(error) ? error.validation : (error.validation ?? []);
+  const errors = issues.map((issue) => ({ path: fieldPath(context, issue.instancePath), message: issue.message ?? 'is invalid' }));
+  return [...errors, ...laterPartErrors(context, request)];
 }
 
 const FASTIFY_CLIENT_ERRORS: Record<string, [number, string]> = {
@@ -116,7 +148,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       return sendProblem(reply, problem(error.status, error.code, error.message, error.errors), error.headers);
     }
     if (error.validation) {
-      const errors = validationErrors(error);
+      const errors = validationErrors(error, request);
       return sendProblem(reply, problem(400, 'validation_failed', `${errors.length} invalid field(s): ${errors.map((e) => e.path).join(', ')}`, errors));
     }
     if (error instanceof ConcurrencyError) {
