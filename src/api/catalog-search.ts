@@ -1,5 +1,5 @@
 // The catalog page of GET /v1/products in one statement: match, rank and page first, then the
-// page's prices, stock and the buyer's tier, for those rows only.
+// page's prices, stock and the buyer's tier, for those rows only (returned as one JSON value).
 //
 // Matching, best first:
 //   4    the SKU (case-insensitive) or the GTIN is exactly `q`;
@@ -8,8 +8,8 @@
 //        by ts_rank normalised by document length (shorter, closer names first). Words the
 //        catalog does not know are widened to the known words one or two edits away (typos) and
 //        to the words they begin (prefixes), from an in-memory vocabulary of the catalog;
-//   0-0.5 only when those find nothing at all: trigram similarity of the name (GIN on
-//        lower(name)), the fuzzy last resort.
+//   0-0.5 only when those find nothing at all (a second statement): trigram similarity of the
+//        name (GIN on lower(name)) or the name holding `q`, the fuzzy last resort.
 // Ties go by SKU. The cursor is (score, sku); the bands never overlap, so paging runs through
 // them in order.
 import { sql, type RawBuilder } from 'kysely';
@@ -171,12 +171,12 @@ const WEBSEARCH_SYNTAX = /["]|(^|\s)-\S|\sor\s/i;
 const quote = (token: string) => `'${token}'`;
 
 /**
- * The tsquery of `q` (an expression), or undefined when it has no words. Every word must match;
- * a word the vocabulary does not know may also match as the beginning of a word or as one of
- * its corrections.
+ * The text search query for `q`: web search syntax as it is, else a to_tsquery text in which
+ * every word must match, and a word the vocabulary does not know may also match as the
+ * beginning of a word or as one of its corrections. Undefined when `q` has no words.
  */
-export function fullTextQuery(q: string, vocabulary: Pick<CatalogVocabulary, 'has' | 'corrections'>): RawBuilder<unknown> | undefined {
-  if (WEBSEARCH_SYNTAX.test(q)) return sql`websearch_to_tsquery('simple', ${q})`;
+export function fullTextQuery(q: string, vocabulary: Pick<CatalogVocabulary, 'has' | 'corrections'>): { websearch: string } | { tsquery: string } | undefined {
+  if (WEBSEARCH_SYNTAX.test(q)) return { websearch: q };
   const terms: string[] = [];
   for (const raw of q.toLowerCase().split(/\s+/)) {
     // Quotes and backslashes are the only characters a quoted tsquery term cannot hold.
@@ -189,8 +189,7 @@ export function fullTextQuery(q: string, vocabulary: Pick<CatalogVocabulary, 'ha
     const alternatives = [quote(token), `${quote(token)}:*`, ...vocabulary.corrections(token).map(quote)];
     terms.push(`( ${alternatives.join(' | ')} )`);
   }
-  if (terms.length === 0) return undefined;
-  return sql`to_tsquery('simple', ${terms.join(' & ')})`;
+  return terms.length === 0 ? undefined : { tsquery: terms.join(' & ') };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,49 +214,55 @@ function pastCursor(search: CatalogSearch, score: RawBuilder<unknown>): RawBuild
   return sql`(${score} < ${last}::float8 OR (${score} = ${last}::float8 AND p.sku > ${sku}))`;
 }
 
-/** (sku, score) of the page, best first: the browse order (by SKU) without `q`. */
-function pageOf(search: CatalogSearch, q: string | undefined, vocabulary: CatalogVocabulary): RawBuilder<unknown> {
-  const limit = search.limit + 1;
+/** Characters a SKU may hold (skuSchema): a `q` with any other cannot be a SKU prefix. */
+const SKU_TEXT = /^[A-Za-z0-9._-]+$/;
+const GTIN_TEXT = /^\d{8,14}$/;
+
+/** (sku, score) of a browse page: by SKU. */
+function browsePage(search: CatalogSearch): RawBuilder<unknown> {
+  const after = search.after ? sql`p.sku > ${search.after.sku}` : sql`true`;
+  return sql`SELECT p.sku, 0::float8 AS score FROM ${products} p WHERE ${filters(search)} AND ${after} ORDER BY p.sku LIMIT ${search.limit + 1}`;
+}
+
+/**
+ * (sku, score) of a page of the exact bands (code, then full text), best first; undefined when
+ * `q` can match nothing there.
+ */
+function exactPage(search: CatalogSearch, q: string, vocabulary: CatalogVocabulary): RawBuilder<unknown> | undefined {
   const where = filters(search);
-  if (!q) {
-    const after = search.after ? sql`p.sku > ${search.after.sku}` : sql`true`;
-    return sql`SELECT p.sku, 0::float8 AS score FROM ${products} p WHERE ${where} AND ${after} ORDER BY p.sku LIMIT ${limit}`;
+  const branches: RawBuilder<unknown>[] = [];
+  let code: RawBuilder<unknown> | undefined;
+  if (SKU_TEXT.test(q)) {
+    const gtin = GTIN_TEXT.test(q);
+    code = sql`(lower(p.sku) LIKE ${`${q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`}${gtin ? sql` OR p.gtin = ${q}` : sql``})`;
+    const score = sql`(CASE WHEN lower(p.sku) = ${q.toLowerCase()}${gtin ? sql` OR p.gtin = ${q}` : sql``} THEN 4 ELSE 3 END)::float8`;
+    branches.push(sql`SELECT p.sku, ${score} AS score FROM ${products} p WHERE ${code} AND ${where} AND ${pastCursor(search, score)}`);
   }
+  const text = fullTextQuery(q, vocabulary);
+  if (text) {
+    const tsquery = 'websearch' in text ? sql`websearch_to_tsquery('simple', ${text.websearch})` : sql`to_tsquery('simple', ${text.tsquery})`;
+    // ts_rank flags: 1 divides by 1 + log(length), 32 maps the rank into [0, 1).
+    const score = sql`(1 + ts_rank(p.search, ${tsquery}, 33)::float8)`;
+    // A product the code band has is not listed twice; the check runs only if that band has any.
+    const notCode = code ? sql` AND ((SELECT NOT EXISTS (SELECT 1 FROM ${products} p WHERE ${code})) OR NOT ${code})` : sql``;
+    branches.push(sql`SELECT p.sku, ${score} AS score FROM ${products} p WHERE p.search @@ ${tsquery} AND ${where} AND ${pastCursor(search, score)}${notCode}`);
+  }
+  if (branches.length === 0) return undefined;
+  return sql`SELECT sku, score FROM (${sql.join(branches, sql` UNION ALL `)}) matched ORDER BY score DESC, sku LIMIT ${search.limit + 1}`;
+}
+
+/**
+ * (sku, score) of a page of the fuzzy band: names similar to `q` (trigrams) or holding it.
+ * Asked only when the exact bands have nothing at all, so none of these is in them.
+ */
+function fuzzyPage(search: CatalogSearch, q: string): RawBuilder<unknown> {
   const lowered = sql`lower(${q})`;
-  const prefix = sql`lower(${q.replace(/[\\%_]/g, '\\$&')}) || '%'`;
-  const code = sql`(lower(p.sku) LIKE ${prefix} OR p.gtin = ${q})`;
-  const codeScore = sql`(CASE WHEN lower(p.sku) = ${lowered} OR p.gtin = ${q} THEN 4 ELSE 3 END)::float8`;
-  const tsquery = fullTextQuery(q, vocabulary);
-  // ts_rank flags: 1 divides by 1 + log(length), 32 maps the rank into [0, 1).
-  const textScore = tsquery ? sql`(1 + ts_rank(p.search, ${tsquery}, 33)::float8)` : sql`1::float8`;
-  const text = tsquery
-    ? sql`
-      UNION ALL
-      SELECT p.sku, ${textScore} FROM ${products} p
-       WHERE p.search @@ ${tsquery} AND ${where} AND ${pastCursor(search, textScore)}
-         AND ((SELECT NOT EXISTS (SELECT 1 FROM ${products} p WHERE ${code})) OR NOT ${code})`
-    : sql``;
-  const fuzzyScore = sql`(similarity(lower(p.name), ${lowered})::float8 / 2)`;
-  const substring = q.length >= 3 ? sql` OR lower(p.name) LIKE '%' || ${prefix}` : sql``;
-  const matchedBefore = tsquery ? sql`(p.search @@ ${tsquery} OR ${code})` : code;
-  const fuzzy = (gate: RawBuilder<unknown>) => sql`
-      SELECT p.sku, ${fuzzyScore} AS score FROM ${products} p
-       WHERE ${gate} AND (lower(p.name) % ${lowered}${substring})
-         AND NOT coalesce(${matchedBefore}, false) AND ${where} AND ${pastCursor(search, fuzzyScore)}
-       ORDER BY score DESC, p.sku LIMIT ${limit}`;
-  // A cursor in the fuzzy band: the exact matches are behind (there were none).
-  if (search.after && search.after.score < 1) return fuzzy(sql`true`);
-  const exact = sql`
-      SELECT sku, score FROM (
-        SELECT p.sku, ${codeScore} AS score FROM ${products} p WHERE ${code} AND ${where} AND ${pastCursor(search, codeScore)}
-        ${text}
-      ) matched
-      ORDER BY score DESC, sku LIMIT ${limit}`;
-  // A cursor in the exact bands: no fuzzy band (the first page had exact matches).
-  if (search.after) return exact;
+  const score = sql`(similarity(lower(p.name), ${lowered})::float8 / 2)`;
+  const substring = q.length >= 3 ? sql` OR lower(p.name) LIKE '%' || lower(${q.replace(/[\\%_]/g, '\\$&')}) || '%'` : sql``;
   return sql`
-    WITH exact AS MATERIALIZED (${exact}), fuzzy AS (${fuzzy(sql`NOT EXISTS (SELECT 1 FROM exact)`)})
-    SELECT sku, score FROM exact UNION ALL SELECT sku, score FROM fuzzy`;
+    SELECT p.sku, ${score} AS score FROM ${products} p
+     WHERE (lower(p.name) % ${lowered}${substring}) AND ${filters(search)} AND ${pastCursor(search, score)}
+     ORDER BY score DESC, p.sku LIMIT ${search.limit + 1}`;
 }
 
 const isoTime = (column: RawBuilder<unknown>) => sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -265,21 +270,37 @@ const isoTime = (column: RawBuilder<unknown>) => sql<string>`to_char(${column} A
 /** A page of the catalog (limit + 1 rows, for the caller's cursor), best match first when searching. */
 export async function searchCatalog(db: Db, vocabulary: CatalogVocabulary, search: CatalogSearch): Promise<CatalogRow[]> {
   const q = search.q?.trim() || undefined;
-  if (q) await vocabulary.words();
+  if (!q) return pageWithDetails(db, search, browsePage(search));
+  // A cursor in the fuzzy band (score < 1): the exact bands had nothing.
+  if (!search.after || search.after.score >= 1) {
+    await vocabulary.words();
+    const exact = exactPage(search, q, vocabulary);
+    const rows = exact ? await pageWithDetails(db, search, exact) : [];
+    // A cursor in the exact bands: the fuzzy band was not shown on the first page either.
+    if (rows.length > 0 || search.after) return rows;
+  }
+  return pageWithDetails(db, search, fuzzyPage(search, q));
+}
+
+/** The page's products with prices, stock and the buyer's tier and territories, in page order. */
+async function pageWithDetails(db: Db, search: CatalogSearch, page: RawBuilder<unknown>): Promise<CatalogRow[]> {
   const buyer = search.buyerDealerId === undefined ? sql`SELECT NULL::text AS tier, NULL::text[] AS territories` : sql`
     SELECT d.tier, d.territories FROM ${sql.table('dealers.dealers')} d WHERE d.id = ${search.buyerDealerId}`;
   const tierOnly = search.allTierPrices ? sql`` : sql` AND t.tier = (SELECT tier FROM buyer)`;
   const contractOnly = search.contractPricesOf === undefined ? sql`` : sql` AND d.dealer_id = ${search.contractPricesOf}`;
-  const { rows } = await sql<CatalogRow>`
-    WITH buyer AS MATERIALIZED (${buyer}), page AS MATERIALIZED (${pageOf(search, q, vocabulary)})
-    SELECT p.sku, p.name, p.brand, p.category, p.gtin, p.unit, p.case_size AS "caseSize", p.shelf_life_days AS "shelfLifeDays",
-           p.base_price_minor AS "basePriceMinor", p.currency, p.low_stock_threshold AS "lowStockThreshold",
-           ${availableOfSku(sql.ref('p.sku'))} AS available, p.active, p.version,
-           ${isoTime(sql.ref('p.created_at'))} AS "createdAt", ${isoTime(sql.ref('p.updated_at'))} AS "updatedAt",
-           coalesce((SELECT jsonb_object_agg(t.tier, t.price_minor) FROM ${sql.table('catalog.tier_prices')} t WHERE t.sku = p.sku${tierOnly}), '{}'::jsonb) AS "tierPrices",
-           coalesce((SELECT jsonb_object_agg(d.dealer_id, d.price_minor) FROM ${sql.table('catalog.dealer_prices')} d WHERE d.sku = p.sku${contractOnly}), '{}'::jsonb) AS "dealerPrices",
-           page.score, (SELECT tier FROM buyer) AS "buyerTier", (SELECT territories FROM buyer) AS "buyerTerritories"
-      FROM page JOIN ${products} p ON p.sku = page.sku
-     ORDER BY page.score DESC, page.sku`.execute(db);
-  return rows;
+  // The page comes back as one JSON array: JSON.parse of one value costs the server a fraction
+  // of node-postgres parsing some thousand fields one by one.
+  const { rows } = await sql<{ page: CatalogRow[] }>`
+    WITH buyer AS MATERIALIZED (${buyer}), page AS MATERIALIZED (${page})
+    SELECT coalesce(json_agg(r ORDER BY r.score DESC, r.sku), '[]') AS page FROM (
+      SELECT p.sku, p.name, p.brand, p.category, p.gtin, p.unit, p.case_size AS "caseSize", p.shelf_life_days AS "shelfLifeDays",
+             p.base_price_minor AS "basePriceMinor", p.currency, p.low_stock_threshold AS "lowStockThreshold",
+             ${availableOfSku(sql.ref('p.sku'))} AS available, p.active, p.version,
+             ${isoTime(sql.ref('p.created_at'))} AS "createdAt", ${isoTime(sql.ref('p.updated_at'))} AS "updatedAt",
+             coalesce((SELECT jsonb_object_agg(t.tier, t.price_minor) FROM ${sql.table('catalog.tier_prices')} t WHERE t.sku = p.sku${tierOnly}), '{}'::jsonb) AS "tierPrices",
+             coalesce((SELECT jsonb_object_agg(d.dealer_id, d.price_minor) FROM ${sql.table('catalog.dealer_prices')} d WHERE d.sku = p.sku${contractOnly}), '{}'::jsonb) AS "dealerPrices",
+             page.score, (SELECT tier FROM buyer) AS "buyerTier", (SELECT territories FROM buyer) AS "buyerTerritories"
+        FROM page JOIN ${products} p ON p.sku = page.sku
+    ) r`.execute(db);
+  return rows[0]?.page ?? [];
 }
