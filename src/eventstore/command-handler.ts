@@ -170,8 +170,12 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
 
   async function decideAndAppend(streamId: string, batch: Job[]): Promise<void> {
     const decider = batch[0]!.decider;
+    // First try from the cached state without reading the stream (this process appended last,
+    // most often): a stale cache shows up as a conflict on append. Only a refusal, an error or a
+    // no-op decided on unread state is decided again on the stream as it is.
+    let unread = cache.get(streamId, decider);
     for (let attempt = 1; ; attempt++) {
-      const loaded = await load(decider, streamId);
+      const loaded = unread ? { state: unread.state, revision: unread.revision } : await load(decider, streamId);
       let state = loaded.state;
       let revision = loaded.revision;
       const outcomes: Outcome[] = [];
@@ -198,6 +202,11 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
         revision += decision.length;
         outcomes.push({ job, handled: { ok: true, state, events: decision, position: undefined, revision } });
       }
+      if (unread && outcomes.some((outcome) => 'error' in outcome || !outcome.handled.ok || outcome.handled.events.length === 0)) {
+        unread = undefined;
+        attempt -= 1;
+        continue;
+      }
       let position: string | undefined;
       if (newEvents.length > 0) {
         try {
@@ -209,6 +218,10 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
         } catch (error) {
           // Another process wrote this stream meanwhile: read again and decide again.
           if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+          if (unread) {
+            unread = undefined;
+            continue;
+          }
           await sleep(Math.random() * Math.min(50, 2 ** attempt));
           continue;
         }

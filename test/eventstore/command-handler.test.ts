@@ -95,4 +95,36 @@ describe('command handler', () => {
     const [event] = await store.readStream(stream);
     expect(event!.metadata).toEqual({ actor: 'alice', role: 'ops', correlationId: 'c-1', causationId: 'e-0', occurredAt: '2026-01-02T03:04:05.000Z', schemaVersion: 1 });
   });
+
+  it('decides from its cached state without reading, and decides again on the stream when that state was stale', async () => {
+    const a = newHandler();
+    const b = newHandler();
+    const decider = capacity(3);
+    const stream = `stale-${randomUUID()}`;
+    // a caches the stream at 1 taken; b (another process) takes 2 more behind a's back.
+    expect((await a.commands.handle(decider, stream, { by: 'a1', n: 1 }, context())).ok).toBe(true);
+    expect((await b.commands.handle(decider, stream, { by: 'b1', n: 2 }, context())).ok).toBe(true);
+    // From its stale cache a would take 1 more (2 of 3): the append conflicts, a reads and refuses.
+    const late = await a.commands.handle(decider, stream, { by: 'a2', n: 1 }, context());
+    expect(late.ok === false && late.refusal.code).toBe('capacity_exceeded');
+    // b's repeat is a no-op on b's cache; a's repeat of b's command is a no-op only on the stream as it is.
+    const repeat = await a.commands.handle(decider, stream, { by: 'b1', n: 2 }, context());
+    expect(repeat.ok && repeat.events).toEqual([]);
+    expect((await a.store.readStream(stream)).map((event) => event.data.by)).toEqual(['a1', 'b1']);
+  });
+
+  it('re-checks a refusal decided on a stale cache against the stream as it is', async () => {
+    const a = newHandler();
+    const b = newHandler();
+    const stream = `recheck-${randomUUID()}`;
+    // A capacity another process raised: a's cache says full, the stream says there is room.
+    const limits = { value: 1 };
+    const raisable: Decider<Take, Taken, { taken: number; takers: string[] }> = { ...capacity(0), decide: (command, state) => capacity(limits.value).decide(command, state) };
+    expect((await a.commands.handle(raisable, stream, { by: 'a1', n: 1 }, context())).ok).toBe(true);
+    // b returns a unit by taking a negative amount (the stream's state changes behind a's cache).
+    expect((await b.commands.handle(raisable, stream, { by: 'b-return', n: -1 }, context())).ok).toBe(true);
+    const again = await a.commands.handle(raisable, stream, { by: 'a2', n: 1 }, context());
+    expect(again.ok).toBe(true);
+    expect((await a.store.readStream(stream)).map((event) => event.data.by)).toEqual(['a1', 'b-return', 'a2']);
+  });
 });
