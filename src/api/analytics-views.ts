@@ -2,7 +2,7 @@
 // (reports are computed whole, then paged).
 import { z } from 'zod';
 import { EXPIRY_TIERS } from '../domain/inventory/expiry.ts';
-import { isoDateSchema } from '../domain/shared/values.ts';
+import { isoDateSchema, isoDateTimeSchema } from '../domain/shared/values.ts';
 import type { DayRange } from '../projections/analytics/queries.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 import { HttpProblem, type FieldError } from './problem.ts';
@@ -14,15 +14,34 @@ export const reportDaySchema = isoDateSchema.refine(
   'must be between 2000-01-01 and 2999-12-31',
 );
 
-export const dayRangeQuery = {
-  from: reportDaySchema.optional().describe('First UTC day, inclusive (YYYY-MM-DD). Default: 30 days before `to`.'),
-  to: reportDaySchema.optional().describe('The UTC day after the last one, exclusive. Default: tomorrow, so the range ends with today.'),
-};
-
 const addDays = (day: string, days: number) => {
   const date = new Date(`${day}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
+};
+
+/**
+ * A range bound: a UTC day, or (like every other period in the API) an ISO 8601 timestamp, which
+ * widens to whole days: `from` starts its day; `to` ends with its day (a midnight ends the day before).
+ */
+const dayBound = (end: 'from' | 'to') =>
+  z
+    .union([isoDateSchema, isoDateTimeSchema])
+    .transform((value) => {
+      if (!value.includes('T')) return value;
+      const at = Date.parse(value);
+      const day = new Date(at).toISOString().slice(0, 10);
+      return end === 'to' && at > Date.parse(`${day}T00:00:00Z`) ? addDays(day, 1) : day;
+    })
+    .pipe(reportDaySchema);
+
+export const dayRangeQuery = {
+  from: dayBound('from')
+    .optional()
+    .describe('First UTC day, inclusive (YYYY-MM-DD; a timestamp counts from the start of its UTC day). Default: 30 days before `to`.'),
+  to: dayBound('to')
+    .optional()
+    .describe('The UTC day after the last one, exclusive (a timestamp includes its whole UTC day). Default: tomorrow, so the range ends with today.'),
 };
 
 export const todayUtc = () => new Date().toISOString().slice(0, 10);
