@@ -1,12 +1,15 @@
 // Rebuilds a projection from position 0 into a fresh copy of its schema, then swaps it in
-// while the live projection and the API keep running.
+// while the live projection and the API keep running. Built for speed: large pages, the next one
+// read while this one is handled; a projection's batch handler folds page after page in memory
+// and writes the result in a few statements; the fresh tables stay unlogged and without the
+// indexes only readers need until they are filled.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
-import { START_POSITION, comparePositions, type EventStore } from '../eventstore/port.ts';
+import { START_POSITION, comparePositions, type AllPage, type EventStore } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
-import type { Projection } from './projection.ts';
-import { applyPage, ensureCheckpoint } from './runner.ts';
+import type { Fold, Projection } from './projection.ts';
+import { advanceCheckpoint, applyPageInSavepoint, applyPageInTransaction, BatchFailed, batched, ensureCheckpoint } from './runner.ts';
 import { SchemaRedirectPlugin } from './schema-redirect.ts';
 
 export type RebuildProgress = { position: string; head: string; events: number };
@@ -17,9 +20,22 @@ export type RebuildOptions = {
   locks: AdvisoryLocks;
   upcasting: Upcasting;
   batchSize?: number;
+  /** Keys a fold may hold across pages before it writes them (REBUILD_FOLD_KEYS). */
+  foldKeys?: number;
   onProgress?: (progress: RebuildProgress) => void;
   signal?: AbortSignal;
 };
+
+/** Events per page of a rebuild's catch-up (the live runner reads 500). */
+export const DEFAULT_REBUILD_BATCH = 10_000;
+/** Keys (rows) a rebuild's fold may hold across pages before it writes them. */
+export const REBUILD_FOLD_KEYS = 100_000;
+
+/** The part of `page` up to `to`, and its checkpoint no further than `to`. */
+function clip(page: AllPage, to: string): AllPage {
+  if (comparePositions(page.checkpoint, to) <= 0) return page;
+  return { events: page.events.filter((event) => comparePositions(event.position, to) <= 0), checkpoint: to };
+}
 
 export const rebuildCheckpointName = (name: string) => `${name}:rebuild`;
 const rebuildLockName = (name: string) => `rebuild:${name}`;
@@ -92,15 +108,68 @@ async function recreateViews(db: Db, views: DependentView[]): Promise<void> {
   }
 }
 
-/** A fresh, empty copy of every table of `schema` (columns, defaults, constraints, indexes). */
-async function createFreshSchema(db: Db, schema: string, fresh: string): Promise<void> {
+const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+type IndexDefinition = { name: string; table: string; definition: string };
+
+/**
+ * A fresh, empty copy of every table of `schema` (columns, defaults, constraints, indexes, all
+ * under their own names). The indexes the projection defers (`rebuildDeferredIndexes`) are left
+ * out and returned, to be created once the copy is filled.
+ */
+async function createFreshSchema(db: Db, projection: Projection, fresh: string): Promise<{ tables: string[]; deferred: IndexDefinition[] }> {
+  const { schema } = projection;
   await sql`DROP SCHEMA IF EXISTS ${sql.id(fresh)} CASCADE`.execute(db);
   await sql`CREATE SCHEMA ${sql.id(fresh)}`.execute(db);
-  const { rows } = await sql<{ table: string }>`
+  const { rows: tables } = await sql<{ table: string }>`
     SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'p') ORDER BY c.relname`.execute(db);
-  for (const { table } of rows) {
-    await sql`CREATE TABLE ${sql.id(fresh, table)} (LIKE ${sql.id(schema, table)} INCLUDING ALL)`.execute(db);
+  // Unlogged while it fills: a crashed rebuild starts again from scratch anyway.
+  for (const { table } of tables) {
+    await sql`CREATE UNLOGGED TABLE ${sql.id(fresh, table)} (LIKE ${sql.id(schema, table)} INCLUDING ALL EXCLUDING INDEXES)`.execute(db);
+  }
+  // Primary keys, unique and exclusion constraints (the indexes behind them come along).
+  const { rows: constraints } = await sql<{ table: string; name: string; definition: string }>`
+    SELECT t.relname AS table, c.conname AS name, pg_get_constraintdef(c.oid) AS definition
+      FROM pg_constraint c
+      JOIN pg_class t ON t.oid = c.conrelid
+      JOIN pg_namespace n ON n.oid = t.relnamespace
+     WHERE n.nspname = ${schema} AND c.contype IN ('p', 'u', 'x') AND t.relkind IN ('r', 'p')
+     ORDER BY t.relname, c.contype, c.conname`.execute(db);
+  for (const constraint of constraints) {
+    await sql`ALTER TABLE ${sql.id(fresh, constraint.table)} ADD CONSTRAINT ${sql.id(constraint.name)} ${sql.raw(constraint.definition)}`.execute(db);
+  }
+  // Every other index, under its own name, on the fresh table.
+  const { rows: indexes } = await sql<{ table: string; name: string; unique: boolean; definition: string; prefix: string }>`
+    SELECT t.relname AS table, i.relname AS name, x.indisunique AS unique, pg_get_indexdef(i.oid) AS definition,
+           format(' ON %s.%s USING ', quote_ident(n.nspname), quote_ident(t.relname)) AS prefix
+      FROM pg_index x
+      JOIN pg_class i ON i.oid = x.indexrelid
+      JOIN pg_class t ON t.oid = x.indrelid
+      JOIN pg_namespace n ON n.oid = t.relnamespace
+     WHERE n.nspname = ${schema} AND t.relkind IN ('r', 'p')
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid AND c.conrelid = t.oid)
+     ORDER BY t.relname, i.relname`.execute(db);
+  const deferrable = projection.rebuildDeferredIndexes;
+  const deferred: IndexDefinition[] = [];
+  for (const index of indexes) {
+    const at = index.definition.indexOf(index.prefix);
+    if (at < 0) throw new Error(`Unexpected definition of index ${schema}.${index.name}: ${index.definition}`);
+    const definition = `${index.definition.slice(0, at)} ON ${quoted(fresh)}.${quoted(index.table)} USING ${index.definition.slice(at + index.prefix.length)}`;
+    const defer = !index.unique && (deferrable === 'secondary' || (deferrable?.includes(index.name) ?? false));
+    if (defer) deferred.push({ name: index.name, table: index.table, definition });
+    else await sql.raw(definition).execute(db);
+  }
+  return { tables: tables.map(({ table }) => table), deferred };
+}
+
+/** Creates the indexes a rebuild deferred, on the filled tables. */
+async function createIndexes(db: Db, indexes: readonly IndexDefinition[]): Promise<void> {
+  for (const index of indexes) {
+    await db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx);
+      await sql.raw(index.definition).execute(trx);
+    });
   }
 }
 
@@ -110,7 +179,8 @@ async function createFreshSchema(db: Db, schema: string, fresh: string): Promise
  */
 export async function rebuildProjection(projection: Projection, options: RebuildOptions): Promise<RebuildProgress> {
   const { db, store, locks, upcasting } = options;
-  const batchSize = options.batchSize ?? 2_000;
+  const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH;
+  const foldKeys = options.foldKeys ?? REBUILD_FOLD_KEYS;
   if (!(await locks.tryLock(rebuildLockName(projection.name)))) {
     throw new RebuildInProgressError(`A rebuild of ${projection.name} is already running`);
   }
@@ -118,26 +188,90 @@ export async function rebuildProjection(projection: Projection, options: Rebuild
     const fresh = `${projection.schema}__rebuild`;
     const freshDb = db.withPlugin(new SchemaRedirectPlugin(projection.schema, fresh));
     const checkpointName = rebuildCheckpointName(projection.name);
-    await createFreshSchema(db, projection.schema, fresh);
+    const { tables, deferred } = await createFreshSchema(db, projection, fresh);
     await db.deleteFrom('projection_checkpoints').where('name', '=', checkpointName).execute();
     await ensureCheckpoint(db, checkpointName);
 
-    let checkpoint = START_POSITION;
+    let checkpoint = START_POSITION; // how far the catch-up has read, folded or written
+    let written = START_POSITION; // the rebuild's checkpoint as stored
     let events = 0;
     const head = await store.headPosition();
     const report = () => options.onProgress?.({ position: checkpoint, head, events });
-    // Catch up outside of any lock: the live projection keeps serving meanwhile.
-    for (;;) {
-      if (options.signal?.aborted) throw new Error('Rebuild aborted');
-      const page = await store.readAll({ after: checkpoint, maxCount: batchSize, filter: projection.filter });
-      if (comparePositions(page.checkpoint, checkpoint) <= 0) break;
-      const expected = checkpoint;
-      await freshDb.transaction().execute((trx) => applyPage(trx, projection, checkpointName, expected, page, upcasting));
-      checkpoint = page.checkpoint;
-      events += page.events.length;
-      report();
-      if (page.events.length < batchSize) break;
+    const read = (after: string) => store.readAll({ after, maxCount: batchSize, filter: projection.filter });
+    const applyOptions = { asyncCommit: true };
+
+    /**
+     * Applies (written, to] again page by page, after a fold over them failed: a page whose own
+     * batch fails too is applied event by event, which finds the poison event if there is one.
+     */
+    const replayPages = async (to: string) => {
+      while (comparePositions(written, to) < 0) {
+        const page = clip(await read(written), to);
+        if (comparePositions(page.checkpoint, written) <= 0) throw new Error(`Rebuild of ${projection.name} could not read again up to ${to}`);
+        await applyPageInTransaction(freshDb, projection, checkpointName, written, page, upcasting, applyOptions);
+        written = page.checkpoint;
+      }
+    };
+    // A fold spans pages (up to REBUILD_FOLD_KEYS keys) as long as they hold only events it folds.
+    let fold: Fold | undefined;
+    const writeFold = async () => {
+      if (!fold) return;
+      const spent = fold;
+      fold = undefined;
+      const to = checkpoint;
+      try {
+        await freshDb
+          .transaction()
+          .execute((trx) => advanceCheckpoint(trx, checkpointName, written, to, () => batched(() => spent.write(trx)), applyOptions));
+        written = to;
+      } catch (error) {
+        if (!(error instanceof BatchFailed)) throw error;
+        await replayPages(to);
+      }
+    };
+
+    // Catch up outside of any lock: the live projection keeps serving meanwhile. The next page
+    // is read while this one is folded or written.
+    let next: Promise<AllPage> | undefined = read(checkpoint);
+    try {
+      while (next) {
+        if (options.signal?.aborted) throw new Error('Rebuild aborted');
+        const page: AllPage = await next;
+        next = undefined;
+        if (comparePositions(page.checkpoint, checkpoint) <= 0) break;
+        if (page.events.length >= batchSize) next = read(page.checkpoint);
+        const { batch } = projection;
+        const upcast = batch ? page.events.map((recorded) => upcasting.upcast(recorded)) : [];
+        if (batch && upcast.every((event) => batch.folds(event))) {
+          fold ??= batch.fold();
+          try {
+            await batched(() => fold!.add(freshDb, upcast));
+            checkpoint = page.checkpoint;
+            if (fold.size >= foldKeys) await writeFold();
+          } catch (error) {
+            if (!(error instanceof BatchFailed)) throw error;
+            fold = undefined;
+            checkpoint = page.checkpoint;
+            await replayPages(checkpoint);
+          }
+        } else {
+          await writeFold();
+          await applyPageInTransaction(freshDb, projection, checkpointName, written, page, upcasting, applyOptions);
+          checkpoint = written = page.checkpoint;
+        }
+        events += page.events.length;
+        report();
+      }
+      await writeFold();
+    } finally {
+      // A read still under way when the catch-up stopped (an abort, a failure) is dropped.
+      next?.catch(() => undefined);
     }
+    // Filled: logged from now on (written to the WAL whole, once), the deferred indexes built
+    // on the filled tables, statistics for the planner before the first query.
+    for (const table of tables) await sql`ALTER TABLE ${sql.id(fresh, table)} SET LOGGED`.execute(db);
+    await createIndexes(db, deferred);
+    for (const table of tables) await sql`ANALYZE ${sql.id(fresh, table)}`.execute(db);
 
     // The swap: hold the live checkpoint row so the live runner pauses, apply what arrived
     // since, exchange the schemas, hand the live checkpoint the rebuilt position.
@@ -148,7 +282,7 @@ export async function rebuildProjection(projection: Projection, options: Rebuild
       for (;;) {
         const page = await store.readAll({ after: checkpoint, maxCount: batchSize, filter: projection.filter });
         if (comparePositions(page.checkpoint, checkpoint) <= 0) break;
-        await applyPage(trxFresh, projection, checkpointName, checkpoint, page, upcasting);
+        await applyPageInSavepoint(trxFresh, projection, checkpointName, checkpoint, page, upcasting);
         checkpoint = page.checkpoint;
         events += page.events.length;
       }

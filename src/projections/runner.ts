@@ -1,5 +1,7 @@
 // Feeds each projection from its own checkpoint: a page of events, its read-model changes and
-// the new checkpoint in one transaction, so every event has exactly one effect.
+// the new checkpoint in one transaction, so every event has exactly one effect. A projection
+// with a batch handler gets the page folded and written set-based; should that fail, the page is
+// applied again event by event, which finds and reports the exact poison event.
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -8,7 +10,8 @@ import type { Db } from '../db/database.ts';
 import { isTransientDatabaseError } from '../db/errors.ts';
 import type { AllPage, EventStore, RecordedEvent } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
-import type { Projection } from './projection.ts';
+import { BatchDeclined } from './batch.ts';
+import type { BatchHandler, Projection } from './projection.ts';
 
 export type RunnerOptions = {
   db: Db;
@@ -23,7 +26,7 @@ export type RunnerOptions = {
 };
 
 /** The checkpoint moved under us (a rebuild was swapped in): reload and continue from there. */
-class CheckpointMoved extends Error {}
+export class CheckpointMoved extends Error {}
 
 /** A handler failed on this event; the projection stops until resumed. */
 class ProjectionFailed extends Error {
@@ -45,9 +48,87 @@ export async function ensureCheckpoint(db: Db, name: string): Promise<{ position
     .executeTakeFirstOrThrow();
 }
 
+/** The projection's batch handler failed on a page: the page is to be applied again, event by event. */
+export class BatchFailed extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+export type ApplyOptions = {
+  /** Use the projection's batch handler when it has one (default true). */
+  batch?: boolean;
+  /**
+   * Commit without waiting for the WAL flush (`synchronous_commit = off`). Only for work that is
+   * redone from scratch after a crash anyway (a rebuild): a crash may lose the last commits, never
+   * tear one.
+   */
+  asyncCommit?: boolean;
+};
+
+/** Runs of events the batch folds, folded and written; every other event handled on its own, in order. */
+async function applyBatched(trx: Db, projection: Projection, batch: BatchHandler, events: readonly RecordedEvent[]): Promise<void> {
+  let run: RecordedEvent[] = [];
+  const flush = async () => {
+    if (run.length === 0) return;
+    const fold = batch.fold();
+    await fold.add(trx, run);
+    await fold.write(trx);
+    run = [];
+  };
+  for (const event of events) {
+    if (batch.folds(event)) {
+      run.push(event);
+    } else {
+      await flush();
+      await projection.handle(trx, event);
+    }
+  }
+  await flush();
+}
+
 /**
- * Applies a page in the caller's transaction: locks the checkpoint row, checks that it still
- * is `expected` (compare-and-set), runs the handlers, stores the page's checkpoint.
+ * In the caller's transaction: locks the checkpoint row, checks that it still is `expected`
+ * (compare-and-set), does `work`, stores `position`.
+ */
+export async function advanceCheckpoint(
+  trx: Db,
+  checkpointName: string,
+  expected: string,
+  position: string,
+  work: () => Promise<void>,
+  options: Pick<ApplyOptions, 'asyncCommit'> = {},
+): Promise<void> {
+  if (options.asyncCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+  const row = await trx
+    .selectFrom('projection_checkpoints')
+    .select(['position'])
+    .where('name', '=', checkpointName)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || row.position !== expected) throw new CheckpointMoved();
+  await work();
+  await trx
+    .updateTable('projection_checkpoints')
+    .set({ position, updated_at: sql<Date>`now()` })
+    .where('name', '=', checkpointName)
+    .execute();
+}
+
+/** Runs `work` (a batch), turning its failure into a BatchFailed unless the database is only passing trouble. */
+export async function batched(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (isTransientDatabaseError(error)) throw error;
+    throw new BatchFailed(error);
+  }
+}
+
+/**
+ * Applies a page in the caller's transaction, with its checkpoint (advanceCheckpoint). With a
+ * batch handler, a failure of the batch is a BatchFailed: the caller rolls back and applies the
+ * page again without it, and the per-event path finds the exact poison event, if there is one.
  */
 export async function applyPage(
   trx: Db,
@@ -56,28 +137,81 @@ export async function applyPage(
   expected: string,
   page: AllPage,
   upcasting: Upcasting,
+  options: ApplyOptions = {},
 ): Promise<void> {
-  const row = await trx
-    .selectFrom('projection_checkpoints')
-    .select(['position'])
-    .where('name', '=', checkpointName)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!row || row.position !== expected) throw new CheckpointMoved();
-  for (const recorded of page.events) {
-    const event = upcasting.upcast(recorded);
-    try {
-      await projection.handle(trx, event);
-    } catch (error) {
-      if (isTransientDatabaseError(error)) throw error;
-      throw new ProjectionFailed(event, error);
-    }
+  await advanceCheckpoint(
+    trx,
+    checkpointName,
+    expected,
+    page.checkpoint,
+    async () => {
+      const { batch } = projection;
+      if ((options.batch ?? true) && batch && page.events.length > 1) {
+        await batched(() => applyBatched(trx, projection, batch, page.events.map((recorded) => upcasting.upcast(recorded))));
+        return;
+      }
+      for (const recorded of page.events) {
+        const event = upcasting.upcast(recorded);
+        try {
+          await projection.handle(trx, event);
+        } catch (error) {
+          if (isTransientDatabaseError(error)) throw error;
+          throw new ProjectionFailed(event, error);
+        }
+      }
+    },
+    options,
+  );
+}
+
+/**
+ * applyPage in a transaction of its own; when the batch handler fails, once more event by event
+ * in a new transaction. `onBatchRecovered` hears of a batch that failed on a page the per-event
+ * path then applied (a batch handler that is wrong, or too cautious).
+ */
+export async function applyPageInTransaction(
+  db: Db,
+  projection: Projection,
+  checkpointName: string,
+  expected: string,
+  page: AllPage,
+  upcasting: Upcasting,
+  options: ApplyOptions & { onBatchRecovered?: (failure: BatchFailed) => void } = {},
+): Promise<void> {
+  try {
+    await db.transaction().execute((trx) => applyPage(trx, projection, checkpointName, expected, page, upcasting, options));
+  } catch (error) {
+    if (!(error instanceof BatchFailed)) throw error;
+    await db.transaction().execute((trx) => applyPage(trx, projection, checkpointName, expected, page, upcasting, { ...options, batch: false }));
+    options.onBatchRecovered?.(error);
   }
-  await trx
-    .updateTable('projection_checkpoints')
-    .set({ position: page.checkpoint, updated_at: sql<Date>`now()` })
-    .where('name', '=', checkpointName)
-    .execute();
+}
+
+/**
+ * applyPage inside the caller's transaction, under a savepoint: when the batch handler fails,
+ * rolls back to it and applies the page event by event.
+ */
+export async function applyPageInSavepoint(
+  trx: Db,
+  projection: Projection,
+  checkpointName: string,
+  expected: string,
+  page: AllPage,
+  upcasting: Upcasting,
+): Promise<void> {
+  if (!projection.batch || page.events.length <= 1) {
+    await applyPage(trx, projection, checkpointName, expected, page, upcasting, { batch: false });
+    return;
+  }
+  await sql`SAVEPOINT apply_page`.execute(trx);
+  try {
+    await applyPage(trx, projection, checkpointName, expected, page, upcasting);
+  } catch (error) {
+    if (!(error instanceof BatchFailed)) throw error;
+    await sql`ROLLBACK TO SAVEPOINT apply_page`.execute(trx);
+    await applyPage(trx, projection, checkpointName, expected, page, upcasting, { batch: false });
+  }
+  await sql`RELEASE SAVEPOINT apply_page`.execute(trx);
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -131,7 +265,7 @@ export class ProjectionRunner {
           await sleep(this.#idleRetryMs, signal);
           continue;
         }
-        await this.#follow(projection, position, signal);
+        await this.#follow(projection, position, signal, log);
         backoff = 100;
       } catch (error) {
         if (error instanceof CheckpointMoved) continue;
@@ -149,14 +283,18 @@ export class ProjectionRunner {
     await locks.unlock(lockName(projection.name));
   }
 
-  async #follow(projection: Projection, from: string, signal: AbortSignal): Promise<void> {
+  async #follow(projection: Projection, from: string, signal: AbortSignal, log: Logger): Promise<void> {
     const { db, store, upcasting, locks } = this.#options;
     let checkpoint = from;
     const pages = store.subscribeToAll({ after: checkpoint, filter: projection.filter, maxCount: this.#batchSize, signal });
     for await (const page of pages) {
       if (!locks.isHeld(lockName(projection.name))) return;
-      const expected = checkpoint;
-      await db.transaction().execute((trx) => applyPage(trx, projection, projection.name, expected, page, upcasting));
+      await applyPageInTransaction(db, projection, projection.name, checkpoint, page, upcasting, {
+        onBatchRecovered: (failure) =>
+          failure.cause instanceof BatchDeclined
+            ? log.info({ reason: failure.message, checkpoint }, 'batch declined a page; applied it event by event')
+            : log.warn({ err: failure.cause, checkpoint }, 'batch failed on a page that applies event by event'),
+      });
       checkpoint = page.checkpoint;
       this.progress.emit('progress', projection.name, checkpoint);
     }

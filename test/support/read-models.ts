@@ -22,6 +22,20 @@ export async function snapshot(db: Db, schema: string): Promise<Record<string, u
   return result;
 }
 
+/** The schema's tables (and whether they are logged), indexes and constraints, under their names. */
+export async function structure(db: Db, schema: string) {
+  const tables = await sql<{ name: string; persistence: string }>`
+    SELECT c.relname AS name, c.relpersistence AS persistence FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'p', 'S') ORDER BY c.relname`.execute(db);
+  const indexes = await sql<{ name: string; definition: string }>`
+    SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = ${schema} ORDER BY indexname`.execute(db);
+  const constraints = await sql<{ table: string; name: string; definition: string }>`
+    SELECT t.relname AS table, c.conname AS name, pg_get_constraintdef(c.oid) AS definition
+      FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+     WHERE n.nspname = ${schema} ORDER BY t.relname, c.conname`.execute(db);
+  return { tables: tables.rows, indexes: indexes.rows, constraints: constraints.rows };
+}
+
 /** Waits until every projection has the whole store, then rebuilds each and compares it row by row. */
 export async function expectReadModelsToEqualRebuilds(app: TestApp): Promise<void> {
   const { db, store, locks, upcasting, projections } = app.running.infrastructure;
@@ -29,9 +43,12 @@ export async function expectReadModelsToEqualRebuilds(app: TestApp): Promise<voi
   expect((await app.request('GET', `/v1/orders?minPosition=${head}`, { token: app.token('ops') })).status).toBe(200);
   for (const projection of projections) {
     const live = await snapshot(db, projection.schema);
+    const tables = await structure(db, projection.schema);
     expect(Object.keys(live).length, projection.name).toBeGreaterThan(0);
     await rebuildProjection(projection, { db, store, locks, upcasting });
     const rebuilt = await snapshot(db, projection.schema);
     expect(rebuilt, `projection ${projection.name}`).toEqual(live);
+    // The same tables, indexes and constraints, under the same names (and logged again).
+    expect(await structure(db, projection.schema), `structure of ${projection.name}`).toEqual(tables);
   }
 }
