@@ -4,9 +4,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EXPIRY_TIERS, expiryTierOf, expiryTierRange, type ExpiryThresholds } from '../domain/inventory/expiry.ts';
 import { warehouseIdSchema } from '../domain/inventory/warehouse.ts';
-import { isoDateTimeSchema, skuSchema } from '../domain/shared/values.ts';
+import { skuSchema } from '../domain/shared/values.ts';
 import { expiringLots, listMovements, listStock, lowStock, type LotRow } from '../projections/inventory/queries.ts';
 import type { Role } from './auth.ts';
+import { boundary, periodBound } from './credit.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
@@ -148,7 +149,12 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['inventory'],
           summary: 'Stock movement history',
           description: 'Every receipt, reservation, release, pick, adjustment, transfer and write-off, oldest first; one entry per lot touched. `from` inclusive, `to` exclusive.',
-          querystring: z.object({ ...stockFilterQuery, from: isoDateTimeSchema.optional(), to: isoDateTimeSchema.optional(), ...pageQuery }),
+          querystring: z.object({
+            ...stockFilterQuery,
+            from: periodBound.optional().describe('From this instant, or the start of this day (UTC); inclusive.'),
+            to: periodBound.optional().describe('Until this instant, or the end of this day (UTC); exclusive.'),
+            ...pageQuery,
+          }),
           response: { 200: pageOf(movementSchema), ...problemResponses(400, 401, 403) },
         },
       },
@@ -157,8 +163,8 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const rows = await listMovements(db, {
           sku,
           warehouseId,
-          from: from === undefined ? undefined : new Date(from),
-          to: to === undefined ? undefined : new Date(to),
+          from: boundary(from, 'from'),
+          to: boundary(to, 'to'),
           limit,
           after: decodeCursor(cursor, z.number().int()),
         });

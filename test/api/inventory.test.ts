@@ -186,6 +186,13 @@ describe('inventory API', () => {
       ['reservation', null, 0, 6, null],
     ]);
     expect(history.body.items[1]).toMatchObject({ actor: 'ops-user', reference: down.body.adjustmentId });
+    // A period is days or instants, as everywhere: a day `to` includes the whole (UTC) day.
+    const today = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${day(0)}&to=${day(0)}`, { token: ops });
+    expect(today.body.items).toHaveLength(3);
+    const tomorrow = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${day(1)}`, { token: ops });
+    expect(tomorrow.body.items).toEqual([]);
+    const instants = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${day(0)}T00:00:00Z&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: ops });
+    expect(instants.body.items).toHaveLength(3);
   });
 
   it('transfers a lot with its dates, once per transfer id, and completes a half-done transfer', async () => {
