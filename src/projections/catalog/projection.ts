@@ -2,6 +2,7 @@
 import type { ProductChanges, ProductDetails } from '../../domain/catalog/product.ts';
 import { productEventTypes } from '../../domain/catalog/product.ts';
 import type { Projection } from '../projection.ts';
+import { catalogBatch } from './batch.ts';
 
 const columnsOf = (changes: ProductChanges) => ({
   ...(changes.name !== undefined && { name: changes.name }),
@@ -68,4 +69,7 @@ export const catalogProjection: Projection = {
       }
     }
   },
+  batch: catalogBatch,
+  // The handlers find products by SKU only; search, name, category and brand indexes serve readers.
+  rebuildDeferredIndexes: 'secondary',
 };
