@@ -8,6 +8,7 @@ import type { PromotionCreatedData } from '../../domain/promotions/promotion.ts'
 import type { Projection } from '../projection.ts';
 import type { FactHandler } from './fact-handler.ts';
 import { orderFactHandlers } from './order-facts.ts';
+import { analyticsProductBatch } from './product-batch.ts';
 import { stockFactHandlers } from './stock-facts.ts';
 
 const masterDataHandlers: Record<string, FactHandler> = {
@@ -101,4 +102,8 @@ export const analyticsProjection: Projection = {
   async handle(db, event) {
     await handlers[event.type]?.(db, event);
   },
+  batch: analyticsProductBatch,
+  // Indexes for analysts' queries by day or promotion; the handlers find rows by key, and
+  // order lines by SKU (order_lines_sku_idx stays).
+  rebuildDeferredIndexes: ['orders_placed_idx', 'order_lines_day_idx', 'promotion_usage_promotion_idx', 'shipment_lines_day_idx'],
 };
