@@ -35,6 +35,23 @@ const dealerParams = z.object({ id: dealerIdSchema });
 
 const positionField = z.string().describe('Global position of the last event of this command.');
 
+/**
+ * The new limit as `limitMinor` (the field `GET .../credit` answers with), or as `creditLimitMinor`
+ * (the field `POST /v1/dealers` takes, the one API.md names): whichever a client sends.
+ */
+const creditLimitBodySchema = z
+  .object({
+    limitMinor: setCreditLimitSchema.shape.limitMinor.optional(),
+    creditLimitMinor: setCreditLimitSchema.shape.limitMinor.optional().describe('The same as `limitMinor`, named as in `POST /v1/dealers`; send one of the two.'),
+  })
+  .superRefine((body, context) => {
+    if (body.limitMinor === undefined && body.creditLimitMinor === undefined) {
+      context.addIssue({ code: 'custom', path: ['limitMinor'], message: 'is required (or creditLimitMinor)' });
+    } else if (body.limitMinor !== undefined && body.creditLimitMinor !== undefined && body.limitMinor !== body.creditLimitMinor) {
+      context.addIssue({ code: 'custom', path: ['creditLimitMinor'], message: 'differs from limitMinor: send one of the two' });
+    }
+  });
+
 const creditFields = {
   dealerId: z.string(),
   currency: z.string(),
@@ -175,13 +192,14 @@ export function creditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: "Set a dealer's credit limit",
           description: 'Lowering the limit below what is reserved and outstanding is allowed: it stops new reservations until enough is paid.',
           params: dealerParams,
-          body: setCreditLimitSchema,
+          body: creditLimitBodySchema,
           response: { 200: creditWrittenSchema, ...problemResponses(400, 401, 403, 404) },
         },
       },
       async (request) => {
         const dealerId = request.params.id;
-        const done = await onLedger(dealerId, { type: 'SetCreditLimit', data: { dealerId, ...request.body } }, commandContext(request));
+        const limitMinor = request.body.limitMinor ?? request.body.creditLimitMinor!;
+        const done = await onLedger(dealerId, { type: 'SetCreditLimit', data: { dealerId, limitMinor } }, commandContext(request));
         return { ...done.credit, position: done.position };
       },
     );

@@ -297,6 +297,16 @@ describe('credit', () => {
       expect(refused.ok === false && refused.refusal.code).toBe('credit_limit_exceeded');
       const raised = await app.request('PUT', `/v1/dealers/${dealerId}/credit-limit`, { token: ops, body: { limitMinor: 200_000 } });
       expect(raised.body).toMatchObject({ limitMinor: 200_000, availableMinor: 120_000 });
+      // The limit may also be sent under the name POST /v1/dealers gives it.
+      const named = await app.request('PUT', `/v1/dealers/${dealerId}/credit-limit`, { token: ops, body: { creditLimitMinor: 150_000 } });
+      expect(named.status, named.text).toBe(200);
+      expect(named.body).toMatchObject({ limitMinor: 150_000, availableMinor: 70_000 });
+      const before = await app.running.infrastructure.store.headPosition();
+      const neither = await app.request('PUT', `/v1/dealers/${dealerId}/credit-limit`, { token: ops, body: {} });
+      expect(neither.body.errors).toEqual([{ path: 'body.limitMinor', message: expect.stringContaining('required') }]);
+      const both = await app.request('PUT', `/v1/dealers/${dealerId}/credit-limit`, { token: ops, body: { limitMinor: 1, creditLimitMinor: 2 } });
+      expect(both.body.errors.map((error: any) => error.path)).toEqual(['body.creditLimitMinor']);
+      expect(await app.running.infrastructure.store.headPosition()).toBe(before);
       const unknown = await app.request('PUT', '/v1/dealers/LIM-NOPE/credit-limit', { token: ops, body: { limitMinor: 1 } });
       expect(unknown.status).toBe(404);
       expect((await ledgerEvents('LIM-NOPE')).length).toBe(0);
