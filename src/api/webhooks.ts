@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { webhookEffects, webhookMessageErrors, webhookMessageTypes } from '../integrations/webhooks/effects.ts';
 import { WEBHOOK_SOURCES, WebhookInProgressError, receiveWebhook, type WebhookSource } from '../integrations/webhooks/inbox.ts';
 import { verifyWebhookSignature } from '../integrations/webhooks/signature.ts';
+import { positionOf } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
 import { HttpProblem } from './problem.ts';
@@ -25,6 +26,7 @@ const receivedSchema = z
       .enum(['accepted', 'rejected', 'duplicate'])
       .describe('`rejected`: recorded, but refused by the business for good (see `reason`); `duplicate`: seen before; nothing was done again.'),
     reason: z.object({ code: z.string(), detail: z.string() }).optional(),
+    position: z.string().describe('A global position at or after the events this message wrote (read your writes with `minPosition`).'),
   })
   .meta({ id: 'WebhookReceived' });
 
@@ -99,7 +101,8 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             });
             if (outcome.status === 'duplicate') request.log.info({ source, messageId: message.id }, 'repeated webhook ignored');
             if (outcome.status === 'rejected') request.log.warn({ source, messageId: message.id, type: message.type, reason: outcome.reason }, 'webhook rejected');
-            return reply.code(202).send({ id: message.id, ...outcome });
+            // Like every command response, a position: the store head, which its events (if any) are at or before.
+            return reply.code(202).send({ id: message.id, ...outcome, position: await positionOf(deps.store) });
           },
         );
       });

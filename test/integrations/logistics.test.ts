@@ -143,7 +143,7 @@ describe('logistics provider', () => {
     };
     const dispatched = await postWebhook(app, 'logistics', first);
     expect(dispatched.status).toBe(202);
-    expect(dispatched.body).toEqual({ id: first.id, status: 'accepted' });
+    expect(dispatched.body).toEqual({ id: first.id, status: 'accepted', position: expect.any(String) });
     let state = await orderState(app, order.id);
     expect(state.status).toBe('partially_shipped');
     expect(state.shipments).toEqual([expect.objectContaining({ shipmentId: 'LP-1', status: 'dispatched', carrier: 'SF Express', trackingNumber: 'SF100' })]);

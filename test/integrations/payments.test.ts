@@ -170,7 +170,7 @@ describe('payment provider', () => {
     const reference = message.data.reference as string;
     const paid = await postWebhook(app, 'payments', message);
     expect(paid.status).toBe(202);
-    expect(paid.body).toEqual({ id: message.id, status: 'accepted' });
+    expect(paid.body).toEqual({ id: message.id, status: 'accepted', position: expect.any(String) });
 
     const state = await orderState(app, order.id);
     expect(state).toMatchObject({ status: 'approved', released: true, paidMinor: order.totals.totalMinor });
@@ -187,7 +187,7 @@ describe('payment provider', () => {
     expect(shipment.payload).toMatchObject({ contract: SHIPMENT_REQUEST_V1, orderId: order.id, releasedBy: 'payment' });
 
     // The same message again, and the same payment under another message id: nothing more happens.
-    expect((await postWebhook(app, 'payments', message)).body).toEqual({ id: message.id, status: 'duplicate' });
+    expect((await postWebhook(app, 'payments', message)).body).toEqual({ id: message.id, status: 'duplicate', position: expect.any(String) });
     expect((await postWebhook(app, 'payments', { ...message, id: `pay-${randomUUID()}` })).body.status).toBe('accepted');
     expect(await orderEvents(app, order.id)).toHaveLength(history.length);
     await adapterPast(app, 'logistics', await headPosition());
@@ -240,7 +240,7 @@ describe('payment provider', () => {
     const onAccount: Message = { id: `pay-${randomUUID()}`, type: 'payment.succeeded', data: { dealerId: CREDIT_DEALER, amountMinor: 12_345, reference: `BANK-${randomUUID()}` } };
     const forOrder = succeeded(credit, { amountMinor: 5_000 });
     for (const message of [onAccount, forOrder]) {
-      expect((await postWebhook(app, 'payments', message)).body, message.id).toEqual({ id: message.id, status: 'accepted' });
+      expect((await postWebhook(app, 'payments', message)).body, message.id).toEqual({ id: message.id, status: 'accepted', position: expect.any(String) });
       // Told again under another message id: recorded once.
       expect((await postWebhook(app, 'payments', { ...message, id: `pay-${randomUUID()}` })).body.status).toBe('accepted');
       const received = await paymentsReceived(message.data.reference as string);

@@ -35,14 +35,16 @@ describe('partner webhooks', () => {
     const body = message(id, { occurredAt: '2025-06-01T10:00:00Z' });
     const first = await post('payments', body, signWebhook(PAYMENT_SECRET, body, now()));
     expect(first.status).toBe(202);
-    expect(first.body).toEqual({ id, status: 'accepted' });
+    expect(first.body).toEqual({ id, status: 'accepted', position: expect.stringMatching(/^\d+$/) });
 
     const again = await post('payments', body, signWebhook(PAYMENT_SECRET, body, now() - 10));
     expect(again.status).toBe(202);
-    expect(again.body).toEqual({ id, status: 'duplicate' });
+    expect(again.body).toEqual({ id, status: 'duplicate', position: expect.stringMatching(/^\d+$/) });
 
     const events = await streamOf('payments', id);
     expect(events.map((event) => event.type)).toEqual(['PaymentWebhookReceived', 'PaymentFailureReported']);
+    // Like every command response, the position covers the events the message wrote.
+    for (const event of events) expect(BigInt(event.position)).toBeLessThanOrEqual(BigInt(first.body.position));
     expect(events[0]).toMatchObject({
       id: webhookEventId('payments', id, 0),
       type: 'PaymentWebhookReceived',
