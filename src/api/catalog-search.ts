@@ -1,5 +1,6 @@
 // The catalog page of GET /v1/products in one statement: match, rank and page first, then the
-// page's prices, stock and the buyer's tier, for those rows only (returned as one JSON value).
+// page's prices, stock and the buyer's tier, for those rows only. Times come as ISO text
+// (cheaper than Dates parsed and printed again).
 //
 // Matching, best first:
 //   4    the SKU (case-insensitive) or the GTIN is exactly `q`;
@@ -288,19 +289,16 @@ async function pageWithDetails(db: Db, search: CatalogSearch, page: RawBuilder<u
     SELECT d.tier, d.territories FROM ${sql.table('dealers.dealers')} d WHERE d.id = ${search.buyerDealerId}`;
   const tierOnly = search.allTierPrices ? sql`` : sql` AND t.tier = (SELECT tier FROM buyer)`;
   const contractOnly = search.contractPricesOf === undefined ? sql`` : sql` AND d.dealer_id = ${search.contractPricesOf}`;
-  // The page comes back as one JSON array: JSON.parse of one value costs the server a fraction
-  // of node-postgres parsing some thousand fields one by one.
-  const { rows } = await sql<{ page: CatalogRow[] }>`
+  const { rows } = await sql<CatalogRow>`
     WITH buyer AS MATERIALIZED (${buyer}), page AS MATERIALIZED (${page})
-    SELECT coalesce(json_agg(r ORDER BY r.score DESC, r.sku), '[]') AS page FROM (
-      SELECT p.sku, p.name, p.brand, p.category, p.gtin, p.unit, p.case_size AS "caseSize", p.shelf_life_days AS "shelfLifeDays",
-             p.base_price_minor AS "basePriceMinor", p.currency, p.low_stock_threshold AS "lowStockThreshold",
-             ${availableOfSku(sql.ref('p.sku'))} AS available, p.active, p.version,
-             ${isoTime(sql.ref('p.created_at'))} AS "createdAt", ${isoTime(sql.ref('p.updated_at'))} AS "updatedAt",
-             coalesce((SELECT jsonb_object_agg(t.tier, t.price_minor) FROM ${sql.table('catalog.tier_prices')} t WHERE t.sku = p.sku${tierOnly}), '{}'::jsonb) AS "tierPrices",
-             coalesce((SELECT jsonb_object_agg(d.dealer_id, d.price_minor) FROM ${sql.table('catalog.dealer_prices')} d WHERE d.sku = p.sku${contractOnly}), '{}'::jsonb) AS "dealerPrices",
-             page.score, (SELECT tier FROM buyer) AS "buyerTier", (SELECT territories FROM buyer) AS "buyerTerritories"
-        FROM page JOIN ${products} p ON p.sku = page.sku
-    ) r`.execute(db);
-  return rows[0]?.page ?? [];
+    SELECT p.sku, p.name, p.brand, p.category, p.gtin, p.unit, p.case_size AS "caseSize", p.shelf_life_days AS "shelfLifeDays",
+           p.base_price_minor AS "basePriceMinor", p.currency, p.low_stock_threshold AS "lowStockThreshold",
+           ${availableOfSku(sql.ref('p.sku'))} AS available, p.active, p.version,
+           ${isoTime(sql.ref('p.created_at'))} AS "createdAt", ${isoTime(sql.ref('p.updated_at'))} AS "updatedAt",
+           coalesce((SELECT jsonb_object_agg(t.tier, t.price_minor) FROM ${sql.table('catalog.tier_prices')} t WHERE t.sku = p.sku${tierOnly}), '{}'::jsonb) AS "tierPrices",
+           coalesce((SELECT jsonb_object_agg(d.dealer_id, d.price_minor) FROM ${sql.table('catalog.dealer_prices')} d WHERE d.sku = p.sku${contractOnly}), '{}'::jsonb) AS "dealerPrices",
+           page.score, (SELECT tier FROM buyer) AS "buyerTier", (SELECT territories FROM buyer) AS "buyerTerritories"
+      FROM page JOIN ${products} p ON p.sku = page.sku
+     ORDER BY page.score DESC, page.sku`.execute(db);
+  return rows;
 }
