@@ -14,6 +14,7 @@ export const historyEntrySchema = z
     data: z.record(z.string(), z.unknown()),
     metadata: z.record(z.string(), z.unknown()),
     occurredAt: z.iso.datetime(),
+    actor: z.string().nullable().describe('Who made the change: `metadata.actor`, the `sub` of the caller (or the partner) whose command wrote it.'),
   })
   .meta({ id: 'HistoryEntry' });
 
@@ -41,6 +42,7 @@ export async function streamHistory(
       data: event.data,
       metadata: event.metadata,
       occurredAt: event.metadata.occurredAt ?? event.createdAt,
+      actor: typeof event.metadata.actor === 'string' ? event.metadata.actor : null,
     }),
     (event) => event.revision,
   );

@@ -393,6 +393,27 @@ describe('the statuses served match the document', () => {
     expect(bad.body.errors.map((error: any) => error.path).sort()).toEqual(['query.from', 'query.to']);
   });
 
+  it("shows a product's history as every change with its actor and time", async () => {
+    const ops = app.token('ops', undefined, 'ops-alice');
+    const created = await app.request('POST', '/v1/products', {
+      token: ops,
+      body: { sku: 'HIST-1', name: 'History Tea', brand: 'B', category: 'tea', unit: 'case', basePriceMinor: 500 },
+    });
+    expect(created.status).toBe(201);
+    const changed = await app.request('PATCH', '/v1/products/HIST-1', { token: app.token('ops', undefined, 'ops-bob'), body: { name: 'History Tea II' } });
+    expect(changed.status).toBe(200);
+    const history = await app.request('GET', '/v1/products/HIST-1/history', { token: app.token('dealer', 'D-ANY') });
+    expect(history.status).toBe(200);
+    expect(history.body.items.map((item: any) => [item.type, item.actor, item.metadata.actor])).toEqual([
+      ['ProductRegistered', 'ops-alice', 'ops-alice'],
+      ['ProductUpdated', 'ops-bob', 'ops-bob'],
+    ]);
+    for (const item of history.body.items) expect(Date.parse(item.occurredAt)).not.toBeNaN();
+    expect(fields(property(response('GET /v1/products/{sku}/history', 200), 'items').items)).toEqual(
+      expect.arrayContaining(['actor', 'occurredAt', 'position', 'revision', 'type', 'data', 'metadata']),
+    );
+  });
+
   it('declares the media types the exports and /metrics really send', async () => {
     for (const key of ['GET /v1/exports/events', 'GET /v1/exports/ledger']) {
       expect(Object.keys(operation(key).responses[200].content).sort(), key).toEqual(['application/x-ndjson', 'text/csv']);
