@@ -12,7 +12,8 @@ const ANALYSTS: Role[] = ['analyst', 'ops', 'finance'];
 
 /**
  * The spec: who may call each route besides admin, who may call everything. Rows come from
- * API.md; rows marked `design` are routes API.md does not name, with the access agreed for them.
+ * API.md; rows marked `design` are routes API.md does not name, or whose roles it does not name,
+ * with the access agreed for them.
  * Every route the app serves needs a row (the suite fails naming the ones without); rows for
  * routes not built yet are listed as todo.
  */
@@ -32,15 +33,15 @@ const SPEC: Record<string, Access> = {
 
   'POST /v1/dealers': ['ops'],
   'GET /v1/dealers': STAFF, // design
-  'GET /v1/dealers/{id}': ['dealer', ...STAFF],
-  'PUT /v1/dealers/{id}/territories': ['ops'],
-  'PUT /v1/dealers/{id}/tier': ['ops'],
-  'PUT /v1/dealers/{id}/credit-limit': ['ops', 'finance'],
+  'GET /v1/dealers/{id}': ['dealer', ...STAFF], // design: a dealer reads its own
+  'PUT /v1/dealers/{id}/territories': ['ops'], // design (API.md names roles only for POST /v1/dealers and payments)
+  'PUT /v1/dealers/{id}/tier': ['ops'], // design
+  'PUT /v1/dealers/{id}/credit-limit': ['ops', 'finance'], // design
   'PUT /v1/dealers/{id}/payment-terms': ['ops', 'finance'], // design
-  'POST /v1/dealers/{id}/suspend': ['ops'],
-  'POST /v1/dealers/{id}/reinstate': ['ops'],
-  'GET /v1/dealers/{id}/credit': ['dealer', 'ops', 'finance', 'integration'],
-  'GET /v1/dealers/{id}/ledger': ['dealer', 'ops', 'finance', 'integration'],
+  'POST /v1/dealers/{id}/suspend': ['ops'], // design
+  'POST /v1/dealers/{id}/reinstate': ['ops'], // design
+  'GET /v1/dealers/{id}/credit': ['dealer', 'ops', 'finance', 'integration'], // design: a dealer reads its own
+  'GET /v1/dealers/{id}/ledger': ['dealer', 'ops', 'finance', 'integration'], // design: a dealer reads its own
   'POST /v1/dealers/{id}/payments': ['finance', 'integration'],
   'POST /v1/dealers/{id}/credit-notes': ['finance'], // design
 
@@ -50,9 +51,9 @@ const SPEC: Record<string, Access> = {
   'POST /v1/stock/adjustments': ['ops'],
   'POST /v1/stock/transfers': ['ops'],
   'POST /v1/stock/write-offs': ['ops'], // design
-  'GET /v1/stock': STAFF,
-  'GET /v1/stock/expiring': STAFF,
-  'GET /v1/stock/low': STAFF,
+  'GET /v1/stock': STAFF, // design: dealers see stock through the catalog's `available`
+  'GET /v1/stock/expiring': STAFF, // design
+  'GET /v1/stock/low': STAFF, // design
   'GET /v1/stock/movements': STAFF, // design
 
   'POST /v1/promotions': ['ops'],
@@ -77,11 +78,11 @@ const SPEC: Record<string, Access> = {
   'POST /v1/orders/{id}/deliveries': ['ops', 'integration'],
   'POST /v1/orders/{id}/complete': ['ops', 'finance'], // design: closes a delivered order
   'POST /v1/orders/{id}/payments': ['finance', 'integration'], // design: releases a prepay order
-  'POST /v1/orders/{id}/returns': ['dealer', 'ops'],
-  'POST /v1/orders/{id}/returns/{returnId}/approve': ['ops'],
+  'POST /v1/orders/{id}/returns': ['dealer', 'ops'], // design (API.md names no roles for returns)
+  'POST /v1/orders/{id}/returns/{returnId}/approve': ['ops'], // design
   'POST /v1/orders/{id}/returns/{returnId}/reject': ['ops'], // design
-  'POST /v1/orders/{id}/returns/{returnId}/receive': ['ops'],
-  'POST /v1/orders/{id}/returns/{returnId}/refund': ['ops', 'finance'],
+  'POST /v1/orders/{id}/returns/{returnId}/receive': ['ops'], // design
+  'POST /v1/orders/{id}/returns/{returnId}/refund': ['ops', 'finance'], // design
   'GET /v1/exports/events': ['finance'], // design
   'GET /v1/exports/ledger': ['finance'], // design
 
@@ -93,6 +94,7 @@ const SPEC: Record<string, Access> = {
   'GET /v1/analytics/orders': ANALYSTS, // design: order counts, approval rate, time to decision
 
   'GET /v1/feed': ['integration'],
+  // API.md lists webhooks under integration: partners authenticate by HMAC signature, not a token (design).
   'POST /v1/webhooks/payments': 'public',
   'POST /v1/webhooks/logistics': 'public',
 
