@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { problemSchema } from './problem.ts';
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -23,7 +24,7 @@ export function problemResponses(...statuses: number[]) {
 
 type Schema = Record<string, unknown>;
 type Response = { description?: string; headers?: Record<string, Schema>; content?: Record<string, { schema?: Schema }> };
-type Operation = { operationId?: string; tags?: string[]; responses?: Record<string, Response> };
+type Operation = { operationId?: string; tags?: string[]; requestBody?: { required?: boolean }; responses?: Record<string, Response> };
 type Document = {
   servers?: { url: string; description?: string }[];
   tags?: { name: string; description?: string }[];
@@ -84,12 +85,14 @@ function refsIn(value: unknown, into: Set<string>): Set<string> {
  * responses as `application/problem+json` (what the API sends) with Retry-After where it applies,
  * a description per response, the tags and servers declared, and no unused components.
  */
-export function finishDocument<D extends object>(input: D): D {
+export function finishDocument<D extends object>(input: D, optionalBodies: ReadonlySet<string> = new Set()): D {
   const document = input as Document;
   const tags = new Set<string>();
   for (const [path, operations] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(operations)) {
       operation.operationId ??= operationIdOf(method, path);
+      // fastify-swagger marks every body required; some commands may be sent without one.
+      if (operation.requestBody && optionalBodies.has(`${method.toUpperCase()} ${path}`)) operation.requestBody.required = false;
       for (const tag of operation.tags ?? []) tags.add(tag);
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         if (response.description === undefined || response.description === 'Default Response') {
@@ -121,7 +124,12 @@ export function finishDocument<D extends object>(input: D): D {
   return input;
 }
 
+/** `/v1/orders/:id/cancel` → `/v1/orders/{id}/cancel`, as the document spells paths. */
+const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  /** `POST /v1/orders/{id}/cancel`: the operations whose body schema accepts no body at all. */
+  const optionalBodies = new Set<string>();
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -137,8 +145,14 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
-    transform: jsonSchemaTransform,
-    transformObject: (input) => finishDocument(jsonSchemaTransformObject(input)),
+    transform: (input) => {
+      const body: unknown = input.schema?.body;
+      if (body instanceof z.ZodType && body.safeParse(undefined).success) {
+        for (const method of [input.route.method].flat()) optionalBodies.add(`${method} ${openApiPath(input.url)}`);
+      }
+      return jsonSchemaTransform(input);
+    },
+    transformObject: (input) => finishDocument(jsonSchemaTransformObject(input), optionalBodies),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 }
