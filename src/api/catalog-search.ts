@@ -14,6 +14,7 @@
 // Ties go by SKU. The cursor is (score, sku); the bands never overlap, so paging runs through
 // them in order.
 import { sql, type RawBuilder } from 'kysely';
+import type pg from 'pg';
 import type { Db } from '../db/database.ts';
 import { availableOfSku, skuInStock } from '../projections/inventory/queries.ts';
 import type { ProductRow } from '../projections/catalog/queries.ts';
@@ -234,14 +235,20 @@ function exactPage(search: CatalogSearch, q: string, vocabulary: CatalogVocabula
   const branches: RawBuilder<unknown>[] = [];
   let code: RawBuilder<unknown> | undefined;
   if (SKU_TEXT.test(q)) {
-    const gtin = GTIN_TEXT.test(q);
-    code = sql`(lower(p.sku) LIKE ${`${q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`}${gtin ? sql` OR p.gtin = ${q}` : sql``})`;
-    const score = sql`(CASE WHEN lower(p.sku) = ${q.toLowerCase()}${gtin ? sql` OR p.gtin = ${q}` : sql``} THEN 4 ELSE 3 END)::float8`;
+    // lower(sku) in [q, q with its last character one up): a range on the pattern index that
+    // stays one in a generic plan too, unlike LIKE with a parameter. SKU text is ASCII.
+    const low = q.toLowerCase();
+    const high = low.slice(0, -1) + String.fromCharCode(low.charCodeAt(low.length - 1) + 1);
+    const gtin = GTIN_TEXT.test(q) ? sql` OR p.gtin = ${q}` : sql``;
+    code = sql`((lower(p.sku) ~>=~ ${low} AND lower(p.sku) ~<~ ${high})${gtin})`;
+    const score = sql`(CASE WHEN lower(p.sku) = ${low}${gtin} THEN 4 ELSE 3 END)::float8`;
     branches.push(sql`SELECT p.sku, ${score} AS score FROM ${products} p WHERE ${code} AND ${where} AND ${pastCursor(search, score)}`);
   }
   const text = fullTextQuery(q, vocabulary);
   if (text) {
-    const tsquery = 'websearch' in text ? sql`websearch_to_tsquery('simple', ${text.websearch})` : sql`to_tsquery('simple', ${text.tsquery})`;
+    // A scalar subquery: parsed once per execution, also in a generic plan (where a call on a
+    // parameter would be evaluated row by row).
+    const tsquery = 'websearch' in text ? sql`(SELECT websearch_to_tsquery('simple', ${text.websearch}))` : sql`(SELECT to_tsquery('simple', ${text.tsquery}))`;
     // ts_rank flags: 1 divides by 1 + log(length), 32 maps the rank into [0, 1).
     const score = sql`(1 + ts_rank(p.search, ${tsquery}, 33)::float8)`;
     // A product the code band has is not listed twice; the check runs only if that band has any.
@@ -268,28 +275,50 @@ function fuzzyPage(search: CatalogSearch, q: string): RawBuilder<unknown> {
 
 const isoTime = (column: RawBuilder<unknown>) => sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/**
+ * Statement names by SQL text. The exact bands and the unfiltered browse page run as named
+ * statements: parsed once per connection, and planned once when PostgreSQL finds the generic
+ * plan as good (their predicates keep their indexes with parameters). Filtered browse pages
+ * stay unnamed: a generic plan would not know how selective `category = $1` is. At most a
+ * bounded number of texts get a name; any others run unnamed.
+ */
+const statementNames = new Map<string, string>();
+const MAX_NAMED_STATEMENTS = 200;
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `catalog_search_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 /** A page of the catalog (limit + 1 rows, for the caller's cursor), best match first when searching. */
-export async function searchCatalog(db: Db, vocabulary: CatalogVocabulary, search: CatalogSearch): Promise<CatalogRow[]> {
+export async function searchCatalog(db: Db, pool: pg.Pool, vocabulary: CatalogVocabulary, search: CatalogSearch): Promise<CatalogRow[]> {
   const q = search.q?.trim() || undefined;
-  if (!q) return pageWithDetails(db, search, browsePage(search));
+  if (!q) {
+    const unfiltered = !search.category && !search.brand && !search.inStock;
+    return pageWithDetails(db, pool, search, browsePage(search), unfiltered);
+  }
   // A cursor in the fuzzy band (score < 1): the exact bands had nothing.
   if (!search.after || search.after.score >= 1) {
     await vocabulary.words();
     const exact = exactPage(search, q, vocabulary);
-    const rows = exact ? await pageWithDetails(db, search, exact) : [];
+    const rows = exact ? await pageWithDetails(db, pool, search, exact, true) : [];
     // A cursor in the exact bands: the fuzzy band was not shown on the first page either.
     if (rows.length > 0 || search.after) return rows;
   }
-  return pageWithDetails(db, search, fuzzyPage(search, q));
+  return pageWithDetails(db, pool, search, fuzzyPage(search, q), false);
 }
 
 /** The page's products with prices, stock and the buyer's tier and territories, in page order. */
-async function pageWithDetails(db: Db, search: CatalogSearch, page: RawBuilder<unknown>): Promise<CatalogRow[]> {
+async function pageWithDetails(db: Db, pool: pg.Pool, search: CatalogSearch, page: RawBuilder<unknown>, named: boolean): Promise<CatalogRow[]> {
   const buyer = search.buyerDealerId === undefined ? sql`SELECT NULL::text AS tier, NULL::text[] AS territories` : sql`
     SELECT d.tier, d.territories FROM ${sql.table('dealers.dealers')} d WHERE d.id = ${search.buyerDealerId}`;
   const tierOnly = search.allTierPrices ? sql`` : sql` AND t.tier = (SELECT tier FROM buyer)`;
   const contractOnly = search.contractPricesOf === undefined ? sql`` : sql` AND d.dealer_id = ${search.contractPricesOf}`;
-  const { rows } = await sql<CatalogRow>`
+  const statement = sql<CatalogRow>`
     WITH buyer AS MATERIALIZED (${buyer}), page AS MATERIALIZED (${page})
     SELECT p.sku, p.name, p.brand, p.category, p.gtin, p.unit, p.case_size AS "caseSize", p.shelf_life_days AS "shelfLifeDays",
            p.base_price_minor AS "basePriceMinor", p.currency, p.low_stock_threshold AS "lowStockThreshold",
@@ -299,6 +328,8 @@ async function pageWithDetails(db: Db, search: CatalogSearch, page: RawBuilder<u
            coalesce((SELECT jsonb_object_agg(d.dealer_id, d.price_minor) FROM ${sql.table('catalog.dealer_prices')} d WHERE d.sku = p.sku${contractOnly}), '{}'::jsonb) AS "dealerPrices",
            page.score, (SELECT tier FROM buyer) AS "buyerTier", (SELECT territories FROM buyer) AS "buyerTerritories"
       FROM page JOIN ${products} p ON p.sku = page.sku
-     ORDER BY page.score DESC, page.sku`.execute(db);
+     ORDER BY page.score DESC, page.sku`.compile(db);
+  const name = named ? statementName(statement.sql) : undefined;
+  const { rows } = await pool.query<CatalogRow>({ text: statement.sql, values: [...statement.parameters], ...(name && { name }) });
   return rows;
 }

@@ -1,4 +1,5 @@
 // What the API's routes are given by the composition root.
+import type pg from 'pg';
 import type { Config } from '../config.ts';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
 import type { Db } from '../db/database.ts';
@@ -16,6 +17,8 @@ export type ReadinessCheck = { name: string; check: () => Promise<boolean> };
 export type ApiDeps = {
   config: Config;
   db: Db;
+  /** The pool behind `db`: for the few statements run as named (prepared) ones, which kysely cannot name. */
+  pool: pg.Pool;
   store: EventStore;
   commands: CommandHandler;
   upcasting: Upcasting;

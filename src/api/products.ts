@@ -147,7 +147,7 @@ function ifMatchRevision(header: string | undefined): number | undefined {
 }
 
 export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  const { commands, store, db } = deps;
+  const { commands, store, db, pool } = deps;
   const vocabulary = new CatalogVocabulary(db);
 
   /** Claims the GTIN for the SKU first, so that two products can never scan the same. */
@@ -280,7 +280,7 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const buyerDealerId = actingDealerId(request, dealerId);
         const after = decodeCursor(cursor, searchCursorSchema);
         // One statement: the page, its prices and stock, and the buyer's tier and territories.
-        const rows = await searchCatalog(db, vocabulary, {
+        const rows = await searchCatalog(db, pool, vocabulary, {
           q,
           category,
           brand,
