@@ -12,6 +12,8 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'The caller\'s role may not do this',
   404: 'Not found (also for another dealer\'s resources)',
   409: 'Conflict: stale If-Match or an illegal state transition',
+  413: 'The body is too large',
+  415: 'Unsupported media type',
   422: 'A business rule refused the command',
   429: 'Rate limited',
   503: 'Not ready (read models behind `minPosition`, or a dependency down); see Retry-After',
@@ -24,7 +26,14 @@ export function problemResponses(...statuses: number[]) {
 
 type Schema = Record<string, unknown>;
 type Response = { description?: string; headers?: Record<string, Schema>; content?: Record<string, { schema?: Schema }> };
-type Operation = { operationId?: string; tags?: string[]; requestBody?: { required?: boolean }; responses?: Record<string, Response> };
+type Operation = {
+  operationId?: string;
+  description?: string;
+  tags?: string[];
+  parameters?: { name: string; in: string }[];
+  requestBody?: { required?: boolean };
+  responses?: Record<string, Response>;
+};
 type Document = {
   servers?: { url: string; description?: string }[];
   tags?: { name: string; description?: string }[];
@@ -68,6 +77,28 @@ export function operationIdOf(method: string, path: string): string {
   return `${method.toLowerCase()}${words.join('')}`;
 }
 
+/**
+ * Statuses the platform gives whatever the route: a body can be too large or of another media
+ * type; an Idempotency-Key can be in use (409) or reused with another body (422); a dealer naming
+ * another dealer in `?dealerId=` is told it does not exist (404).
+ */
+function platformStatuses(operation: Operation): number[] {
+  const parameter = (where: string, name: string) => operation.parameters?.some((candidate) => candidate.in === where && candidate.name === name);
+  return [
+    ...(operation.requestBody ? [413, 415] : []),
+    ...(parameter('header', 'idempotency-key') ? [409, 422] : []),
+    ...(parameter('query', 'dealerId') && /^Roles: (.*, )?dealer[,.]/m.test(operation.description ?? '') ? [404] : []),
+  ];
+}
+
+function addProblemResponses(operation: Operation, statuses: number[]): void {
+  const responses = (operation.responses ??= {});
+  for (const status of statuses) {
+    responses[status] ??= { description: DESCRIPTIONS[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: PROBLEM_REF } } } };
+  }
+  operation.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 /** Every `#/components/schemas/<name>` the value refers to. */
 function refsIn(value: unknown, into: Set<string>): Set<string> {
   if (Array.isArray(value)) for (const item of value) refsIn(item, into);
@@ -91,6 +122,7 @@ export function finishDocument<D extends object>(input: D, optionalBodies: Reado
   for (const [path, operations] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(operations)) {
       operation.operationId ??= operationIdOf(method, path);
+      addProblemResponses(operation, platformStatuses(operation));
       // fastify-swagger marks every body required; some commands may be sent without one.
       if (operation.requestBody && optionalBodies.has(`${method.toUpperCase()} ${path}`)) operation.requestBody.required = false;
       for (const tag of operation.tags ?? []) tags.add(tag);

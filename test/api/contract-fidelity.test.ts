@@ -220,6 +220,23 @@ describe('the document is valid for independent checkers', () => {
     }
   });
 
+  it('documents the statuses the platform gives any route: 413/415 for a body, 409/422 for an Idempotency-Key, 404 for another dealer named', async () => {
+    for (const { method, path, operation } of operations()) {
+      const statuses = Object.keys(operation.responses);
+      const names = (where: string) => (operation.parameters ?? []).filter((parameter: any) => parameter.in === where).map((parameter: any) => parameter.name);
+      if (operation.requestBody) expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['413', '415']));
+      if (names('header').includes('idempotency-key')) expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['409', '422']));
+      if (names('query').includes('dealerId') && /^Roles: (.*, )?dealer[,.]/m.test(operation.description)) expect(statuses, `${method} ${path}`).toContain('404');
+    }
+    const dealer = app.token('dealer', 'D-SELF');
+    for (const path of ['/v1/products?dealerId=D-OTHER', '/v1/promotions?dealerId=D-OTHER']) {
+      expect((await app.request('GET', path, { token: dealer })).status, path).toBe(404);
+    }
+    const form = await app.request('POST', '/v1/warehouses', { token: app.token('ops'), raw: 'id=W', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
+    expect(Object.keys(operation('POST /v1/warehouses').responses)).toContain('415');
+  });
+
   it('has no unused components', () => {
     const text = JSON.stringify({ ...document, components: { ...document.components, schemas: {} } }) + JSON.stringify(document.components.schemas);
     const unused = Object.keys(document.components.schemas).filter((name) => !text.includes(`"#/components/schemas/${name}"`));
