@@ -13,6 +13,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found (also for another dealer\'s resources)',
   409: 'Conflict: stale If-Match or an illegal state transition',
   413: 'The body is too large',
+  414: 'A path parameter is too long',
   415: 'Unsupported media type',
   422: 'A business rule refused the command',
   429: 'Rate limited',
@@ -78,14 +79,18 @@ export function operationIdOf(method: string, path: string): string {
 }
 
 /**
- * Statuses the platform gives whatever the route: a body can be too large or of another media
- * type; an Idempotency-Key can be in use (409) or reused with another body (422); a dealer naming
- * another dealer in `?dealerId=` is told it does not exist (404).
+ * Statuses the platform gives whatever the route: any request can be malformed (bad URL encoding,
+ * control characters or prototype keys in the query: 400); a path parameter can be too long (414);
+ * a body, even where none is expected, can be too large or of another media type; an
+ * Idempotency-Key can be in use (409) or reused with another body (422); a dealer naming another
+ * dealer in `?dealerId=` is told it does not exist (404).
  */
-function platformStatuses(operation: Operation): number[] {
+function platformStatuses(method: string, path: string, operation: Operation): number[] {
   const parameter = (where: string, name: string) => operation.parameters?.some((candidate) => candidate.in === where && candidate.name === name);
   return [
-    ...(operation.requestBody ? [413, 415] : []),
+    400,
+    ...(path.includes('{') ? [414] : []),
+    ...(operation.requestBody || ['post', 'put', 'patch'].includes(method) ? [413, 415] : []),
     ...(parameter('header', 'idempotency-key') ? [409, 422] : []),
     ...(parameter('query', 'dealerId') && /^Roles: (.*, )?dealer[,.]/m.test(operation.description ?? '') ? [404] : []),
   ];
@@ -122,7 +127,7 @@ export function finishDocument<D extends object>(input: D, optionalBodies: Reado
   for (const [path, operations] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(operations)) {
       operation.operationId ??= operationIdOf(method, path);
-      addProblemResponses(operation, platformStatuses(operation));
+      addProblemResponses(operation, platformStatuses(method, path, operation));
       // fastify-swagger marks every body required; some commands may be sent without one.
       if (operation.requestBody && optionalBodies.has(`${method.toUpperCase()} ${path}`)) operation.requestBody.required = false;
       for (const tag of operation.tags ?? []) tags.add(tag);

@@ -220,11 +220,13 @@ describe('the document is valid for independent checkers', () => {
     }
   });
 
-  it('documents the statuses the platform gives any route: 413/415 for a body, 409/422 for an Idempotency-Key, 404 for another dealer named', async () => {
+  it('documents the statuses the platform gives any route: 400, 414 for a path parameter, 413/415 for a body, 409/422 for an Idempotency-Key, 404 for another dealer named', async () => {
     for (const { method, path, operation } of operations()) {
       const statuses = Object.keys(operation.responses);
       const names = (where: string) => (operation.parameters ?? []).filter((parameter: any) => parameter.in === where).map((parameter: any) => parameter.name);
-      if (operation.requestBody) expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['413', '415']));
+      expect(statuses, `${method} ${path}`).toContain('400');
+      if (path.includes('{')) expect(statuses, `${method} ${path}`).toContain('414');
+      if (operation.requestBody || method !== 'get') expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['413', '415']));
       if (names('header').includes('idempotency-key')) expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['409', '422']));
       if (names('query').includes('dealerId') && /^Roles: (.*, )?dealer[,.]/m.test(operation.description)) expect(statuses, `${method} ${path}`).toContain('404');
     }
@@ -235,6 +237,13 @@ describe('the document is valid for independent checkers', () => {
     const form = await app.request('POST', '/v1/warehouses', { token: app.token('ops'), raw: 'id=W', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(form.status).toBe(415);
     expect(Object.keys(operation('POST /v1/warehouses').responses)).toContain('415');
+    // Even a route without a body or query schema refuses a malformed request with a documented 400.
+    const malformed = await app.request('GET', '/health/ready?q=a%00b');
+    expect(malformed.status).toBe(400);
+    expect(Object.keys(operation('GET /health/ready').responses)).toContain('400');
+    const long = await app.request('POST', `/v1/projections/${'x'.repeat(300)}/rebuild`, { token: app.token('admin') });
+    expect(long.status).toBe(414);
+    expect(Object.keys(operation('POST /v1/projections/{name}/rebuild').responses)).toContain('414');
   });
 
   it('has no unused components', () => {
