@@ -35,6 +35,11 @@ export type BatchHandler = {
   folds: (event: RecordedEvent) => boolean;
   /** A new, empty fold. */
   fold: () => Fold;
+  /**
+   * Whether folding these events reads the read model (true when left out). A rebuild writes a
+   * full fold while it folds the next pages, and lets a fold read only once that write is done.
+   */
+  reads?: (events: readonly RecordedEvent[]) => boolean;
 };
 
 /**

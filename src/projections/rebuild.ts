@@ -31,6 +31,28 @@ export const DEFAULT_REBUILD_BATCH = 10_000;
 /** Keys (rows) a rebuild's fold may hold across pages before it writes them. */
 export const REBUILD_FOLD_KEYS = 100_000;
 
+/**
+ * The pages of $all after `from`, in order, until one is not full (the store's head then); the
+ * next page is read while the caller handles this one.
+ */
+async function* pagesAfter(read: (after: string) => Promise<AllPage>, from: string, maxCount: number): AsyncGenerator<AllPage> {
+  let after = from;
+  let next: Promise<AllPage> | undefined = read(after);
+  try {
+    while (next) {
+      const page: AllPage = await next;
+      next = undefined;
+      if (comparePositions(page.checkpoint, after) <= 0) return;
+      if (page.events.length >= maxCount) next = read(page.checkpoint);
+      after = page.checkpoint;
+      yield page;
+    }
+  } finally {
+    // A read under way when the caller stopped is dropped.
+    next?.catch(() => undefined);
+  }
+}
+
 /** The part of `page` up to `to`, and its checkpoint no further than `to`. */
 function clip(page: AllPage, to: string): AllPage {
   if (comparePositions(page.checkpoint, to) <= 0) return page;
@@ -163,14 +185,35 @@ async function createFreshSchema(db: Db, projection: Projection, fresh: string):
   return { tables: tables.map(({ table }) => table), deferred };
 }
 
-/** Creates the indexes a rebuild deferred, on the filled tables. */
-async function createIndexes(db: Db, indexes: readonly IndexDefinition[]): Promise<void> {
-  for (const index of indexes) {
+/** Runs `work` on every item, `concurrency` at a time (each on a connection of its own). */
+async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/** Statements run side by side on a filled copy: SET LOGGED, CREATE INDEX, ANALYZE. */
+const FINISH_CONCURRENCY = 2;
+
+/**
+ * Makes the filled copy ready to serve: its tables logged from now on (written to the WAL whole,
+ * once), the deferred indexes built, statistics for the planner before the first query.
+ */
+async function finish(db: Db, fresh: string, tables: readonly string[], deferred: readonly IndexDefinition[]): Promise<void> {
+  await inParallel(tables, FINISH_CONCURRENCY, async (table) => {
+    await sql`ALTER TABLE ${sql.id(fresh, table)} SET LOGGED`.execute(db);
+  });
+  await inParallel(deferred, FINISH_CONCURRENCY, async (index) => {
     await db.transaction().execute(async (trx) => {
       await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx);
       await sql.raw(index.definition).execute(trx);
     });
-  }
+  });
+  await inParallel(tables, FINISH_CONCURRENCY, async (table) => {
+    await sql`ANALYZE ${sql.id(fresh, table)}`.execute(db);
+  });
 }
 
 /**
@@ -212,66 +255,71 @@ export async function rebuildProjection(projection: Projection, options: Rebuild
         written = page.checkpoint;
       }
     };
-    // A fold spans pages (up to REBUILD_FOLD_KEYS keys) as long as they hold only events it folds.
+    // A fold spans pages (up to `foldKeys` keys) as long as they hold only events it folds. A full
+    // fold is written in the background while the next pages are folded (after the writes before
+    // it: `writing` is the last of them), unless folding them reads the read model.
     let fold: Fold | undefined;
-    const writeFold = async () => {
+    let writing: Promise<void> = Promise.resolve();
+    const writeFold = () => {
       if (!fold) return;
       const spent = fold;
       fold = undefined;
       const to = checkpoint;
-      try {
-        await freshDb
-          .transaction()
-          .execute((trx) => advanceCheckpoint(trx, checkpointName, written, to, () => batched(() => spent.write(trx)), applyOptions));
-        written = to;
-      } catch (error) {
-        if (!(error instanceof BatchFailed)) throw error;
-        await replayPages(to);
-      }
+      const before = writing;
+      writing = (async () => {
+        await before;
+        try {
+          await freshDb
+            .transaction()
+            .execute((trx) => advanceCheckpoint(trx, checkpointName, written, to, () => batched(() => spent.write(trx)), applyOptions));
+          written = to;
+        } catch (error) {
+          if (!(error instanceof BatchFailed)) throw error;
+          await replayPages(to);
+        }
+      })();
+      // Awaited later; a failure must not count as unhandled meanwhile.
+      writing.catch(() => undefined);
     };
 
-    // Catch up outside of any lock: the live projection keeps serving meanwhile. The next page
-    // is read while this one is folded or written.
-    let next: Promise<AllPage> | undefined = read(checkpoint);
+    // Catch up outside of any lock: the live projection keeps serving meanwhile. The next pages
+    // are read while this one is folded or written.
     try {
-      while (next) {
+      for await (const page of pagesAfter(read, checkpoint, batchSize)) {
         if (options.signal?.aborted) throw new Error('Rebuild aborted');
-        const page: AllPage = await next;
-        next = undefined;
-        if (comparePositions(page.checkpoint, checkpoint) <= 0) break;
-        if (page.events.length >= batchSize) next = read(page.checkpoint);
         const { batch } = projection;
         const upcast = batch ? page.events.map((recorded) => upcasting.upcast(recorded)) : [];
         if (batch && upcast.every((event) => batch.folds(event))) {
+          if (batch.reads?.(upcast) ?? true) await writing;
           fold ??= batch.fold();
           try {
             await batched(() => fold!.add(freshDb, upcast));
             checkpoint = page.checkpoint;
-            if (fold.size >= foldKeys) await writeFold();
+            if (fold.size >= foldKeys) writeFold();
           } catch (error) {
             if (!(error instanceof BatchFailed)) throw error;
             fold = undefined;
             checkpoint = page.checkpoint;
+            await writing;
             await replayPages(checkpoint);
           }
         } else {
-          await writeFold();
+          writeFold();
+          await writing;
           await applyPageInTransaction(freshDb, projection, checkpointName, written, page, upcasting, applyOptions);
           checkpoint = written = page.checkpoint;
         }
         events += page.events.length;
         report();
       }
-      await writeFold();
+      writeFold();
+      await writing;
     } finally {
-      // A read still under way when the catch-up stopped (an abort, a failure) is dropped.
-      next?.catch(() => undefined);
+      // A write still under way when the catch-up stopped (an abort, a failure) is waited for,
+      // so that nothing of this rebuild runs on after it.
+      await writing.catch(() => undefined);
     }
-    // Filled: logged from now on (written to the WAL whole, once), the deferred indexes built
-    // on the filled tables, statistics for the planner before the first query.
-    for (const table of tables) await sql`ALTER TABLE ${sql.id(fresh, table)} SET LOGGED`.execute(db);
-    await createIndexes(db, deferred);
-    for (const table of tables) await sql`ANALYZE ${sql.id(fresh, table)}`.execute(db);
+    await finish(db, fresh, tables, deferred);
 
     // The swap: hold the live checkpoint row so the live runner pauses, apply what arrived
     // since, exchange the schemas, hand the live checkpoint the rebuilt position.
@@ -306,3 +354,4 @@ export async function rebuildProjection(projection: Projection, options: Rebuild
     await locks.unlock(rebuildLockName(projection.name));
   }
 }
+

@@ -164,4 +164,5 @@ const FOLDED = new Set(['ProductRegistered', 'ProductUpdated']);
 export const analyticsProductBatch: BatchHandler = {
   folds: (event) => FOLDED.has(event.type),
   fold: () => new AnalyticsProductFold(),
+  reads: () => false,
 };

@@ -119,9 +119,9 @@ class GtinOwners {
     const skus = new Set<string>();
     for (const event of events) {
       if (event.type === 'ProductRegistered') {
-        const { sku, gtin } = event.data as ProductDetails;
+        // Whether the product exists already needs no reading: its INSERT fails then.
+        const { gtin } = event.data as ProductDetails;
         if (typeof gtin === 'string' && !this.#knownGtins.has(gtin)) gtins.add(gtin);
-        if (!this.#knownSkus.has(sku)) skus.add(sku);
       } else if (event.type === 'ProductUpdated') {
         const { sku, changes } = event.data as { sku: string; changes: ProductChanges };
         if (changes.gtin === undefined) continue;
@@ -157,10 +157,11 @@ class GtinOwners {
     if (previous !== undefined && previous !== null && this.#owner.get(previous) === sku) this.#owner.delete(previous);
     if (gtin !== null) this.#owner.set(gtin, sku);
     this.#gtinOf.set(sku, gtin);
+    this.#knownSkus.add(sku);
   }
 
   registered(sku: string, gtin: string | null): void {
-    // Registering a product that exists fails on its key anyway.
+    // Registering a product known to exist fails on its key.
     if (this.#gtinOf.has(sku)) throw new BatchDeclined(`${sku} is registered already`);
     this.#take(sku, gtin);
   }
@@ -286,7 +287,14 @@ class CatalogFold implements Fold {
   }
 }
 
+/** Whether the event takes or lets go of a GTIN (which the fold checks against the stored owners). */
+const movesGtin = (event: RecordedEvent) =>
+  event.type === 'ProductRegistered'
+    ? typeof (event.data as ProductDetails).gtin === 'string'
+    : event.type === 'ProductUpdated' && (event.data as { changes?: ProductChanges }).changes?.gtin !== undefined;
+
 export const catalogBatch: BatchHandler = {
   folds: (event) => (productEventTypes as readonly string[]).includes(event.type),
   fold: () => new CatalogFold(),
+  reads: (events) => events.some(movesGtin),
 };
