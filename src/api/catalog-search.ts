@@ -142,6 +142,15 @@ export class CatalogVocabulary {
 
   async #reload(): Promise<void> {
     this.#checkedAt = Date.now();
+    try {
+      await this.#load();
+    } catch (error) {
+      this.#checkedAt = Number.NEGATIVE_INFINITY; // the next search tries again
+      throw error;
+    }
+  }
+
+  async #load(): Promise<void> {
     const checkpoint = await this.#db.selectFrom('projection_checkpoints').select('position').where('name', '=', 'catalog').executeTakeFirst();
     if (this.#loaded && checkpoint?.position === this.#position) return;
     const { rows } = await sql<{ word: string }>`

@@ -261,7 +261,11 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['catalog'],
           summary: 'Browse and search the catalog',
-          description: 'Full-text and fuzzy search over name, brand, category and SKU; prices are the caller\'s own.',
+          description:
+            'Search over name, brand, category, SKU and GTIN, best match first: an exact SKU or GTIN, then SKUs starting with `q`, ' +
+            'then products holding every word (a word the catalog does not know also matches as the start of a word and as a known word ' +
+            'one or two letters off, for typos), shorter names first; only when nothing matches so, names merely similar to `q`. ' +
+            'Without `q`: by SKU. Prices are the caller\'s own.',
           querystring: z.object({
             q: z.string().trim().max(200).optional(),
             category: z.string().max(100).optional(),
