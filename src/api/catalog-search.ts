@@ -178,6 +178,8 @@ export class CatalogVocabulary {
 /** websearch syntax (quotes, OR, a leading minus): passed to websearch_to_tsquery as it is. */
 const WEBSEARCH_SYNTAX = /["]|(^|\s)-\S|\sor\s/i;
 
+const MAX_WIDENED_WORDS = 6;
+
 /** A term of to_tsquery: quoted, so that the text search parser splits it the way it split the products. */
 const quote = (token: string) => `'${token}'`;
 
@@ -189,11 +191,13 @@ const quote = (token: string) => `'${token}'`;
 export function fullTextQuery(q: string, vocabulary: Pick<CatalogVocabulary, 'has' | 'corrections'>): { websearch: string } | { tsquery: string } | undefined {
   if (WEBSEARCH_SYNTAX.test(q)) return { websearch: q };
   const terms: string[] = [];
+  let widened = 0;
   for (const raw of q.toLowerCase().split(/\s+/)) {
     // Quotes and backslashes are the only characters a quoted tsquery term cannot hold.
     const token = raw.replace(/['\\]/g, ' ').trim();
     if (!/[\p{L}\p{N}]/u.test(token)) continue;
-    if (!WORD.test(token) || vocabulary.has(token)) {
+    // The few first unknown words only: a correction scans the vocabulary.
+    if (!WORD.test(token) || vocabulary.has(token) || widened++ >= MAX_WIDENED_WORDS) {
       terms.push(quote(token));
       continue;
     }

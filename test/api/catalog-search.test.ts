@@ -121,5 +121,7 @@ describe('catalog search helpers', () => {
     expect(fullTextQuery("it's \\ SKU-1", vocabulary)).toEqual({ tsquery: "'it s' & 'sku-1'" });
     expect(fullTextQuery('"green tea" -oolong', vocabulary)).toEqual({ websearch: '"green tea" -oolong' });
     expect(fullTextQuery(' - & ', vocabulary)).toBeUndefined();
+    const many = fullTextQuery('aaa bbb ccc ddd eee fff ggg', vocabulary);
+    expect(many && 'tsquery' in many && many.tsquery.endsWith("( 'fff' | 'fff':* ) & 'ggg'")).toBe(true);
   });
 });
