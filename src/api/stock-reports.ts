@@ -39,7 +39,7 @@ const lowStockSchema = z
 
 const movementSchema = z
   .object({
-    id: z.number().int(),
+    id: z.string().describe('The movement id (a decimal string: ids are strings throughout the API).'),
     position: z.string(),
     kind: z.enum(['receipt', 'reservation', 'release', 'pick', 'adjustment', 'transfer_out', 'transfer_in', 'write_off', 'return']),
     sku: z.string(),
@@ -168,7 +168,7 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           limit,
           after: decodeCursor(cursor, z.number().int()),
         });
-        return paginate(rows, limit, (row) => ({ ...row, occurredAt: row.occurredAt.toISOString() }), (row) => row.id);
+        return paginate(rows, limit, (row) => ({ ...row, id: String(row.id), occurredAt: row.occurredAt.toISOString() }), (row) => row.id);
       },
     );
   };

@@ -189,6 +189,8 @@ describe('inventory API', () => {
     // A period is days or instants, as everywhere: a day `to` includes the whole (UTC) day.
     const today = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${day(0)}&to=${day(0)}`, { token: ops });
     expect(today.body.items).toHaveLength(3);
+    // Ids are strings (API.md conventions).
+    for (const item of today.body.items) expect(item.id).toMatch(/^\d+$/);
     const tomorrow = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${day(1)}`, { token: ops });
     expect(tomorrow.body.items).toEqual([]);
     const instants = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${day(0)}T00:00:00Z&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: ops });
