@@ -60,6 +60,10 @@ export const registerDealerBodySchema = registerDealerSchema.extend({
 
 const dealerParams = z.object({ id: dealerIdSchema });
 
+/** API.md names no body for a suspension: the reason is asked for, not required. */
+const NO_REASON = 'No reason given';
+const suspendBodySchema = z.object({ reason: suspendDealerSchema.shape.reason.optional().describe(`Why; default "${NO_REASON}".`) }).nullish();
+
 const newDealerId = () => `D-${randomBytes(5).toString('hex').toUpperCase()}`;
 
 function fromState(dealer: Dealer, revision: number) {
@@ -240,11 +244,12 @@ export function dealerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: 'Suspend a dealer',
           description: "A suspended dealer's new orders are rejected. Suspending a suspended dealer changes nothing.",
           params: dealerParams,
-          body: suspendDealerSchema,
+          body: suspendBodySchema,
           response: { 200: dealerWrittenSchema, ...problemResponses(400, 401, 403, 404) },
         },
       },
-      async (request) => changeDealer(request, { type: 'SuspendDealer', data: { dealerId: request.params.id, ...request.body } }),
+      async (request) =>
+        changeDealer(request, { type: 'SuspendDealer', data: { dealerId: request.params.id, reason: request.body?.reason ?? NO_REASON } }),
     );
 
     app.post(

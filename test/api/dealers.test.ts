@@ -107,11 +107,22 @@ describe('dealers API', () => {
     expect(read.body).toMatchObject({ tier: 'platinum', territories: ['CN-31', 'CN-44'], paymentTermsDays: 60, prepay: true, status: 'suspended' });
     const reinstated = await app.request('POST', '/v1/dealers/DL-CHG/reinstate', { token: ops });
     expect(reinstated.body).toMatchObject({ status: 'active', suspensionReason: null, version: 5 });
+    // API.md names no body for a suspension: without one (or without a reason) it still suspends.
+    const bare = await app.request('POST', '/v1/dealers/DL-CHG/suspend', { token: ops });
+    expect(bare.body).toMatchObject({ status: 'suspended', suspensionReason: 'No reason given', version: 6 });
+    await app.request('POST', '/v1/dealers/DL-CHG/reinstate', { token: ops });
+    const empty = await app.request('POST', '/v1/dealers/DL-CHG/suspend', { token: ops, body: {} });
+    expect(empty.body).toMatchObject({ status: 'suspended', version: 8 });
+    await app.request('POST', '/v1/dealers/DL-CHG/reinstate', { token: ops });
     expect(await streamTypes('dealer-DL-CHG')).toEqual([
       'DealerRegistered',
       'DealerTerritoriesChanged',
       'DealerTierChanged',
       'PaymentTermsChanged',
+      'DealerSuspended',
+      'DealerReinstated',
+      'DealerSuspended',
+      'DealerReinstated',
       'DealerSuspended',
       'DealerReinstated',
     ]);
@@ -162,8 +173,8 @@ describe('dealers API', () => {
     const empty = await app.request('PUT', '/v1/dealers/DL-1/territories', { token: ops, body: { territories: [] } });
     expect(empty.status).toBe(400);
     expect(empty.body.errors.map((error: any) => error.path)).toEqual(['body.territories']);
-    const noReason = await app.request('POST', '/v1/dealers/DL-1/suspend', { token: ops, body: {} });
-    expect(noReason.status).toBe(400);
+    const blankReason = await app.request('POST', '/v1/dealers/DL-1/suspend', { token: ops, body: { reason: '  ' } });
+    expect(blankReason.body.errors.map((error: any) => error.path)).toEqual(['body.reason']);
     const badFilter = await app.request('GET', '/v1/dealers?status=closed&territory=x', { token: ops });
     expect(badFilter.body.errors.map((error: any) => error.path).sort()).toEqual(['query.status', 'query.territory']);
     expect(await app.running.infrastructure.store.headPosition()).toBe(before);
