@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { creditLedgerDecider, creditStream, availableOf } from '../domain/credit/credit-ledger.ts';
 import { dealerDecider, dealerStream } from '../domain/dealers/dealer.ts';
 import { orderDecider, orderStream, placeOrderSchema, type Channel } from '../domain/ordering/order.ts';
-import { dealerIdSchema, isoDateTimeSchema, isoDateSchema, regionCodeSchema } from '../domain/shared/values.ts';
+import { dealerIdSchema, isoDateTimeSchema, regionCodeSchema } from '../domain/shared/values.ts';
 import { findOrder, listOrders, type OrderRow } from '../projections/orders/queries.ts';
 import { availableBySku } from '../projections/inventory/queries.ts';
 import { approveHeldOrder, cancelOrder, rejectHeldOrder, type ActionResult } from '../processes/order-actions.ts';
@@ -14,6 +14,7 @@ import { DealerNotFoundError, newOrderId, placeOrder, type PlacementRequest } fr
 import { mergeLines, priceCart } from '../processes/pricing.ts';
 import { actingDealerId, assertOwnDealer, principalOf, type Role } from './auth.ts';
 import { commandContext, positionOf, send } from './commands.ts';
+import { boundary, periodBound } from './credit.ts';
 import type { ApiDeps } from './deps.ts';
 import { historyPageSchema, historyQuery, streamHistory } from './history.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
@@ -53,16 +54,18 @@ const listQuery = z.object({
     .string()
     .max(200)
     .optional()
-    .describe('One status or several, comma-separated.')
+    .describe(`One status or several, comma-separated: ${orderStatusSchema.options.join(', ')}.`)
     .transform((value) => value?.split(',').map((item) => item.trim()))
     .pipe(z.array(orderStatusSchema).optional()),
-  from: z.union([isoDateTimeSchema, isoDateSchema]).optional().describe('Placed at or after (a date means its start, UTC).'),
-  to: z.union([isoDateTimeSchema, isoDateSchema]).optional().describe('Placed before (a date means its start, UTC).'),
+  from: periodBound.optional().describe('Placed at or after (a date means its start, UTC).'),
+  to: periodBound.optional().describe('Placed before this instant, or on or before this date (a date means the whole day, UTC).'),
   dealerId: dealerIdSchema.optional().describe('Staff: one dealer\'s orders.'),
   ...pageQuery,
 });
 
-const reasonBody = z.object({ reason: z.string().trim().min(1).max(500) });
+/** API.md names no body for a rejection: the reason is asked for, not required. */
+const NO_REASON = 'No reason given';
+const rejectBody = z.object({ reason: z.string().trim().min(1).max(500).optional().describe(`Why; default "${NO_REASON}".`) }).nullish();
 
 function isStaff(request: FastifyRequest): boolean {
   return principalOf(request).role !== 'dealer';
@@ -193,11 +196,14 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           body: z.string().max(1_000_000).describe('CSV text: a `sku,qty` header, then one line per SKU.'),
           response: { 201: orderWrittenSchema, ...problemResponses(400, 401, 403, 415, 422) },
         },
+        // Before the body is validated: JSON sent here is the wrong media type, not a bad CSV.
+        preValidation: async (request) => {
+          if (!String(request.headers['content-type'] ?? '').startsWith('text/csv')) {
+            throw new HttpProblem(415, 'unsupported_media_type', 'Send the order as text/csv');
+          }
+        },
       },
       async (request, reply) => {
-        if (!String(request.headers['content-type'] ?? '').startsWith('text/csv')) {
-          throw new HttpProblem(415, 'unsupported_media_type', 'Send the order as text/csv');
-        }
         const lines = parseOrderCsv(request.body);
         const dealerId = orderingDealer(request, undefined);
         const { state } = await commands.load(dealerDecider, dealerStream(dealerId));
@@ -258,8 +264,8 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const rows = await listOrders(db, {
           dealerId,
           status,
-          from: from ? new Date(from) : undefined,
-          to: to ? new Date(to) : undefined,
+          from: boundary(from, 'from'),
+          to: boundary(to, 'to'),
           limit,
           after,
         });
@@ -357,11 +363,11 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['orders'],
           summary: 'Reject a held order, releasing whatever it holds',
           params: orderParams,
-          body: reasonBody,
+          body: rejectBody,
           response: { 200: orderWrittenSchema, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => respondWithState(await rejectHeldOrder({ db, commands }, request.params.id, request.body.reason, commandContext(request)), true),
+      async (request) => respondWithState(await rejectHeldOrder({ db, commands }, request.params.id, request.body?.reason ?? NO_REASON, commandContext(request)), true),
     );
 
     app.post(

@@ -118,6 +118,27 @@ describe('orders', () => {
     expect(dealerApproving.status).toBe(403);
   });
 
+  it('lets ops reject a held order without giving a reason (API.md names no body), releasing its holdings', async () => {
+    const placed = await app.request('POST', '/v1/orders', { token: dealer('D-OTHER'), body: { lines: [{ sku: 'ORD-CHIPS', qty: 2 }], regionCode: 'CN-44' } });
+    expect(placed.body.status).toBe('on_hold');
+    const rejected = await app.request('POST', `/v1/orders/${placed.body.id}/reject`, { token: app.token('ops') });
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+    expect(rejected.body.status).toBe('rejected');
+    const history = await app.request('GET', `/v1/orders/${placed.body.id}/history`, { token: app.token('finance') });
+    expect(history.body.items.find((event: any) => event.type === 'HeldOrderRejected').data.reason).toBe('No reason given');
+  });
+
+  it('lists orders placed on the days from and to name, both whole', async () => {
+    const placed = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' } });
+    const today = new Date().toISOString().slice(0, 10);
+    const listed = await app.request('GET', `/v1/orders?from=${today}&to=${today}&minPosition=${placed.body.position}`, { token: dealer() });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((order: any) => order.id)).toContain(placed.body.id);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const before = await app.request('GET', `/v1/orders?to=${yesterday}`, { token: dealer() });
+    expect(before.body.items.map((order: any) => order.id)).not.toContain(placed.body.id);
+  });
+
   it('rejects orders of a suspended dealer and orders with unknown SKUs', async () => {
     const unknown = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: 'NO-SUCH-SKU', qty: 1 }], regionCode: 'CN-31' } });
     expect(unknown.body.status).toBe('rejected');
@@ -167,6 +188,9 @@ describe('orders', () => {
     const header = await app.request('POST', '/v1/orders/import', { token: dealer(), raw: 'product,amount\nX,1\n', headers: { 'content-type': 'text/csv' } });
     expect(header.status).toBe(400);
     expect(header.body.errors[0].path).toBe('line 1');
+    const json = await app.request('POST', '/v1/orders/import', { token: dealer(), body: { lines: [{ sku: 'ORD-TEA', qty: 1 }] } });
+    expect(json.status).toBe(415);
+    expect(json.body).toMatchObject({ status: 415 });
     expect(await app.running.infrastructure.store.headPosition()).toBe(before);
   });
 
