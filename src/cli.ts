@@ -7,7 +7,7 @@ import { seedDemoData } from './demo-data.ts';
 import { deadLettersCommand, integrationsCommand, replayCommand, retryDeadLetterCommand } from './integrations/cli-commands.ts';
 import { createLogger } from './logger.ts';
 import { openInfrastructure, start, type Running } from './main.ts';
-import { rebuildProjection } from './projections/rebuild.ts';
+import { rebuildProjections } from './projections/rebuild.ts';
 import { projectionStates } from './projections/status.ts';
 
 const HELP = `dealerline <command> [options]
@@ -136,24 +136,26 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`Name a projection (${infrastructure.projections.map((p) => p.name).join(', ')}) or "all".\n`);
         return 2;
       }
-      for (const projection of chosen) {
-        const bar = new cliProgress.SingleBar(
-          { format: `${projection.name.padEnd(16)} [{bar}] {percentage}% | position {value}/{total} | {events} events` },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(1, 0, { events: 0 });
-        const result = await rebuildProjection(projection, {
+      // All of them in one pass over the store: each page of events is read once.
+      const bars = new cliProgress.MultiBar(
+        { format: '{name} [{bar}] {percentage}% | position {value}/{total} | {events} events', clearOnComplete: false },
+        cliProgress.Presets.shades_classic,
+      );
+      const bar = new Map(chosen.map((projection) => [projection.name, bars.create(1, 0, { name: projection.name.padEnd(16), events: 0 })]));
+      try {
+        await rebuildProjections(chosen, {
           db: infrastructure.db,
           store: infrastructure.store,
           locks: infrastructure.locks,
           upcasting: infrastructure.upcasting,
-          onProgress: (progress) => {
-            bar.setTotal(Math.max(1, Number(progress.head)));
-            bar.update(Math.min(Number(progress.position), Number(progress.head)), { events: progress.events });
+          onProgress: (name, progress) => {
+            const head = Math.max(1, Number(progress.head));
+            bar.get(name)?.setTotal(head);
+            bar.get(name)?.update(Math.min(Number(progress.position), head), { name: name.padEnd(16), events: progress.events });
           },
         });
-        bar.update(Math.max(1, Number(result.head)), { events: result.events });
-        bar.stop();
+      } finally {
+        bars.stop();
       }
       await infrastructure.close();
       return 0;

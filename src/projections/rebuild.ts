@@ -6,7 +6,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
-import { START_POSITION, comparePositions, type AllPage, type EventStore } from '../eventstore/port.ts';
+import { isTransientDatabaseError } from '../db/errors.ts';
+import { START_POSITION, comparePositions, matchesFilter, type AllPage, type EventFilter, type EventStore } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import type { Fold, Projection } from './projection.ts';
 import { advanceCheckpoint, applyPageInSavepoint, applyPageInTransaction, BatchFailed, batched, ensureCheckpoint } from './runner.ts';
@@ -194,7 +195,25 @@ async function inParallel<T>(items: readonly T[], concurrency: number, work: (it
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-/** Statements run side by side on a filled copy: SET LOGGED, CREATE INDEX, ANALYZE. */
+/** Runs the functions given to it, at most `concurrency` at a time. */
+function limiter(concurrency: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    // A finished one hands its place over to the next waiting, if any.
+    if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+
+/** Statements run side by side: a copy's SET LOGGED, CREATE INDEX, ANALYZE; copies created or finished. */
 const FINISH_CONCURRENCY = 2;
 
 /**
@@ -216,142 +235,291 @@ async function finish(db: Db, fresh: string, tables: readonly string[], deferred
   });
 }
 
-/**
- * Rebuilds `projection` from the start of the store. Only one rebuild of a projection runs at a
- * time (advisory lock); a second call gets RebuildInProgressError.
- */
-export async function rebuildProjection(projection: Projection, options: RebuildOptions): Promise<RebuildProgress> {
-  const { db, store, locks, upcasting } = options;
-  const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH;
-  const foldKeys = options.foldKeys ?? REBUILD_FOLD_KEYS;
-  if (!(await locks.tryLock(rebuildLockName(projection.name)))) {
-    throw new RebuildInProgressError(`A rebuild of ${projection.name} is already running`);
+/** Sub-page of `page` that `projection` handles. */
+function pageFor(page: AllPage, filter: EventFilter | undefined, all: boolean): AllPage {
+  if (all) return page;
+  return { events: page.events.filter((event) => matchesFilter(filter, event.streamId, event.type)), checkpoint: page.checkpoint };
+}
+
+/** One filter that lets through every event of these (none when they cannot be combined). */
+function unionOf(filters: readonly (EventFilter | undefined)[]): EventFilter | undefined {
+  if (filters.some((filter) => !filter?.eventTypes || filter.streamPrefixes)) return undefined;
+  return { eventTypes: [...new Set(filters.flatMap((filter) => filter!.eventTypes!))] };
+}
+
+type Settings = { batchSize: number; foldKeys: number };
+
+/** One projection's rebuild: its fresh schema, the catch-up's state, the finish and the swap. */
+class ProjectionRebuild {
+  readonly projection: Projection;
+  readonly #options: Omit<RebuildOptions, 'onProgress'>;
+  readonly #settings: Settings;
+  readonly #fresh: string;
+  readonly #freshDb: Db;
+  readonly #checkpointName: string;
+  #tables: string[] = [];
+  #deferred: IndexDefinition[] = [];
+  /** How far the catch-up has read (folded or written). */
+  checkpoint = START_POSITION;
+  /** The rebuild's checkpoint as stored: everything up to it is written. */
+  #written = START_POSITION;
+  events = 0;
+  /** Events folded and not written yet: a fold spans pages (up to `foldKeys` keys). */
+  #fold: Fold | undefined;
+  /** The last background write of a full fold; the next one starts after it. */
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(projection: Projection, options: Omit<RebuildOptions, 'onProgress'>, settings: Settings) {
+    this.projection = projection;
+    this.#options = options;
+    this.#settings = settings;
+    this.#fresh = `${projection.schema}__rebuild`;
+    this.#freshDb = options.db.withPlugin(new SchemaRedirectPlugin(projection.schema, this.#fresh));
+    this.#checkpointName = rebuildCheckpointName(projection.name);
   }
-  try {
-    const fresh = `${projection.schema}__rebuild`;
-    const freshDb = db.withPlugin(new SchemaRedirectPlugin(projection.schema, fresh));
-    const checkpointName = rebuildCheckpointName(projection.name);
-    const { tables, deferred } = await createFreshSchema(db, projection, fresh);
-    await db.deleteFrom('projection_checkpoints').where('name', '=', checkpointName).execute();
-    await ensureCheckpoint(db, checkpointName);
 
-    let checkpoint = START_POSITION; // how far the catch-up has read, folded or written
-    let written = START_POSITION; // the rebuild's checkpoint as stored
-    let events = 0;
-    const head = await store.headPosition();
-    const report = () => options.onProgress?.({ position: checkpoint, head, events });
-    const read = (after: string) => store.readAll({ after, maxCount: batchSize, filter: projection.filter });
-    const applyOptions = { asyncCommit: true };
+  async prepare(): Promise<void> {
+    const { db } = this.#options;
+    ({ tables: this.#tables, deferred: this.#deferred } = await createFreshSchema(db, this.projection, this.#fresh));
+    await db.deleteFrom('projection_checkpoints').where('name', '=', this.#checkpointName).execute();
+    await ensureCheckpoint(db, this.#checkpointName);
+  }
 
-    /**
-     * Applies (written, to] again page by page, after a fold over them failed: a page whose own
-     * batch fails too is applied event by event, which finds the poison event if there is one.
-     */
-    const replayPages = async (to: string) => {
-      while (comparePositions(written, to) < 0) {
-        const page = clip(await read(written), to);
-        if (comparePositions(page.checkpoint, written) <= 0) throw new Error(`Rebuild of ${projection.name} could not read again up to ${to}`);
-        await applyPageInTransaction(freshDb, projection, checkpointName, written, page, upcasting, applyOptions);
-        written = page.checkpoint;
-      }
-    };
-    // A fold spans pages (up to `foldKeys` keys) as long as they hold only events it folds. A full
-    // fold is written in the background while the next pages are folded (after the writes before
-    // it: `writing` is the last of them), unless folding them reads the read model.
-    let fold: Fold | undefined;
-    let writing: Promise<void> = Promise.resolve();
-    const writeFold = () => {
-      if (!fold) return;
-      const spent = fold;
-      fold = undefined;
-      const to = checkpoint;
-      const before = writing;
-      writing = (async () => {
-        await before;
-        try {
-          await freshDb
-            .transaction()
-            .execute((trx) => advanceCheckpoint(trx, checkpointName, written, to, () => batched(() => spent.write(trx)), applyOptions));
-          written = to;
-        } catch (error) {
-          if (!(error instanceof BatchFailed)) throw error;
-          await replayPages(to);
-        }
-      })();
-      // Awaited later; a failure must not count as unhandled meanwhile.
-      writing.catch(() => undefined);
-    };
+  #read(after: string): Promise<AllPage> {
+    return this.#options.store.readAll({ after, maxCount: this.#settings.batchSize, filter: this.projection.filter });
+  }
 
-    // Catch up outside of any lock: the live projection keeps serving meanwhile. The next pages
-    // are read while this one is folded or written.
-    try {
-      for await (const page of pagesAfter(read, checkpoint, batchSize)) {
-        if (options.signal?.aborted) throw new Error('Rebuild aborted');
-        const { batch } = projection;
-        const upcast = batch ? page.events.map((recorded) => upcasting.upcast(recorded)) : [];
-        if (batch && upcast.every((event) => batch.folds(event))) {
-          if (batch.reads?.(upcast) ?? true) await writing;
-          fold ??= batch.fold();
-          try {
-            await batched(() => fold!.add(freshDb, upcast));
-            checkpoint = page.checkpoint;
-            if (fold.size >= foldKeys) writeFold();
-          } catch (error) {
-            if (!(error instanceof BatchFailed)) throw error;
-            fold = undefined;
-            checkpoint = page.checkpoint;
-            await writing;
-            await replayPages(checkpoint);
-          }
-        } else {
-          writeFold();
-          await writing;
-          await applyPageInTransaction(freshDb, projection, checkpointName, written, page, upcasting, applyOptions);
-          checkpoint = written = page.checkpoint;
-        }
-        events += page.events.length;
-        report();
-      }
-      writeFold();
-      await writing;
-    } finally {
-      // A write still under way when the catch-up stopped (an abort, a failure) is waited for,
-      // so that nothing of this rebuild runs on after it.
-      await writing.catch(() => undefined);
+  #apply(page: AllPage): Promise<void> {
+    return applyPageInTransaction(this.#freshDb, this.projection, this.#checkpointName, this.#written, page, this.#options.upcasting, {
+      asyncCommit: true,
+    });
+  }
+
+  /**
+   * Applies (written, to] again page by page, after a fold over them failed: a page whose own
+   * batch fails too is applied event by event, which finds the poison event if there is one.
+   */
+  async #replay(to: string): Promise<void> {
+    while (comparePositions(this.#written, to) < 0) {
+      const page = clip(await this.#read(this.#written), to);
+      if (comparePositions(page.checkpoint, this.#written) <= 0) throw new Error(`Rebuild of ${this.projection.name} could not read again up to ${to}`);
+      await this.#apply(page);
+      this.#written = page.checkpoint;
     }
-    await finish(db, fresh, tables, deferred);
+  }
 
-    // The swap: hold the live checkpoint row so the live runner pauses, apply what arrived
-    // since, exchange the schemas, hand the live checkpoint the rebuilt position.
+  /** Writes the fold in the background, after the writes before it. */
+  #writeFold(): void {
+    const fold = this.#fold;
+    if (!fold) return;
+    this.#fold = undefined;
+    const to = this.checkpoint;
+    const before = this.#writing;
+    this.#writing = (async () => {
+      await before;
+      try {
+        await this.#freshDb
+          .transaction()
+          .execute((trx) =>
+            advanceCheckpoint(trx, this.#checkpointName, this.#written, to, () => batched(() => fold.write(trx)), { asyncCommit: true }),
+          );
+        this.#written = to;
+      } catch (error) {
+        if (!(error instanceof BatchFailed)) throw error;
+        await this.#replay(to);
+      }
+    })();
+    // Awaited later; a failure must not count as unhandled meanwhile.
+    this.#writing.catch(() => undefined);
+  }
+
+  /** The catch-up's step: the projection's events of a page (none, maybe) up to its checkpoint. */
+  async take(page: AllPage): Promise<void> {
+    const { batch } = this.projection;
+    const { upcasting } = this.#options;
+    const events = batch ? page.events.map((recorded) => upcasting.upcast(recorded)) : [];
+    if (page.events.length === 0) {
+      // Nothing to write: the stored checkpoint catches up with the next write.
+      this.checkpoint = page.checkpoint;
+    } else if (batch && events.every((event) => batch.folds(event))) {
+      // A fold that reads the read model reads it once the writes before are done.
+      if (batch.reads?.(events) ?? true) await this.#writing;
+      const fold = (this.#fold ??= batch.fold());
+      try {
+        await batched(() => fold.add(this.#freshDb, events));
+        this.checkpoint = page.checkpoint;
+        if (fold.size >= this.#settings.foldKeys) this.#writeFold();
+      } catch (error) {
+        if (!(error instanceof BatchFailed)) throw error;
+        this.#fold = undefined;
+        this.checkpoint = page.checkpoint;
+        await this.#writing;
+        await this.#replay(this.checkpoint);
+      }
+    } else {
+      this.#writeFold();
+      await this.#writing;
+      await this.#apply(page);
+      this.checkpoint = this.#written = page.checkpoint;
+    }
+    this.events += page.events.length;
+  }
+
+  /** Writes what is folded, and stores the checkpoint the catch-up reached. */
+  async flush(): Promise<void> {
+    this.#writeFold();
+    await this.#writing;
+    if (comparePositions(this.#written, this.checkpoint) < 0) {
+      const to = this.checkpoint;
+      await this.#freshDb.transaction().execute((trx) => advanceCheckpoint(trx, this.#checkpointName, this.#written, to, async () => undefined));
+      this.#written = to;
+    }
+  }
+
+  /** Waits for a write still under way (after a failure or an abort), so that none runs on. */
+  async settle(): Promise<void> {
+    await this.#writing.catch(() => undefined);
+  }
+
+  async finish(): Promise<void> {
+    await finish(this.#options.db, this.#fresh, this.#tables, this.#deferred);
+  }
+
+  /**
+   * The swap: holds the live checkpoint row so the live runner pauses, applies what arrived
+   * since, exchanges the schemas, hands the live checkpoint the rebuilt position.
+   */
+  async swap(): Promise<void> {
+    const { db, store, upcasting } = this.#options;
+    const { projection } = this;
     await db.transaction().execute(async (trx) => {
       await ensureCheckpoint(trx, projection.name);
       await trx.selectFrom('projection_checkpoints').select('name').where('name', '=', projection.name).forUpdate().execute();
-      const trxFresh = trx.withPlugin(new SchemaRedirectPlugin(projection.schema, fresh));
+      const trxFresh = trx.withPlugin(new SchemaRedirectPlugin(projection.schema, this.#fresh));
       for (;;) {
-        const page = await store.readAll({ after: checkpoint, maxCount: batchSize, filter: projection.filter });
-        if (comparePositions(page.checkpoint, checkpoint) <= 0) break;
-        await applyPageInSavepoint(trxFresh, projection, checkpointName, checkpoint, page, upcasting);
-        checkpoint = page.checkpoint;
-        events += page.events.length;
+        const page = await store.readAll({ after: this.checkpoint, maxCount: this.#settings.batchSize, filter: projection.filter });
+        if (comparePositions(page.checkpoint, this.checkpoint) <= 0) break;
+        await applyPageInSavepoint(trxFresh, projection, this.#checkpointName, this.checkpoint, page, upcasting);
+        this.checkpoint = page.checkpoint;
+        this.events += page.events.length;
       }
       const views = await dependentViews(trx, projection.schema);
       const old = `${projection.schema}__old`;
       await sql`DROP SCHEMA IF EXISTS ${sql.id(old)} CASCADE`.execute(trx);
       await sql`ALTER SCHEMA ${sql.id(projection.schema)} RENAME TO ${sql.id(old)}`.execute(trx);
-      await sql`ALTER SCHEMA ${sql.id(fresh)} RENAME TO ${sql.id(projection.schema)}`.execute(trx);
+      await sql`ALTER SCHEMA ${sql.id(this.#fresh)} RENAME TO ${sql.id(projection.schema)}`.execute(trx);
       await sql`DROP SCHEMA ${sql.id(old)} CASCADE`.execute(trx);
       await recreateViews(trx, views);
       await trx
         .updateTable('projection_checkpoints')
-        .set({ position: checkpoint, status: 'running', error: null, failed_position: null, updated_at: sql<Date>`now()` })
+        .set({ position: this.checkpoint, status: 'running', error: null, failed_position: null, updated_at: sql<Date>`now()` })
         .where('name', '=', projection.name)
         .execute();
-      await trx.deleteFrom('projection_checkpoints').where('name', '=', checkpointName).execute();
+      await trx.deleteFrom('projection_checkpoints').where('name', '=', this.#checkpointName).execute();
     });
-    report();
-    return { position: checkpoint, head, events };
-  } finally {
-    await locks.unlock(rebuildLockName(projection.name));
   }
 }
 
+export type RebuildAllOptions = Omit<RebuildOptions, 'onProgress'> & {
+  onProgress?: (projection: string, progress: RebuildProgress) => void;
+};
+
+/** The projections whose rebuild failed (each with its error); the others were swapped in. */
+export class RebuildFailedError extends AggregateError {
+  override name = 'RebuildFailedError';
+  readonly projections: string[];
+  constructor(failures: { projection: string; error: unknown }[]) {
+    super(
+      failures.map((failure) => failure.error),
+      `Rebuild of ${failures.map((failure) => `${failure.projection} (${failure.error instanceof Error ? failure.error.message : String(failure.error)})`).join(', ')} failed`,
+    );
+    this.projections = failures.map((failure) => failure.projection);
+  }
+}
+
+/**
+ * Rebuilds these projections from the start of the store in one pass: each page of $all is read
+ * once (the union of their filters) and handed to each projection; then each is finished and
+ * swapped in on its own. A projection that fails drops out of the pass; the others go on and are
+ * swapped in, then RebuildFailedError names the failed ones. Only one rebuild of a projection runs
+ * at a time (advisory lock); RebuildInProgressError when one of these is being rebuilt already.
+ */
+export async function rebuildProjections(projections: readonly Projection[], options: RebuildAllOptions): Promise<Record<string, RebuildProgress>> {
+  const { store, locks } = options;
+  const settings = { batchSize: options.batchSize ?? DEFAULT_REBUILD_BATCH, foldKeys: options.foldKeys ?? REBUILD_FOLD_KEYS };
+  const locked: string[] = [];
+  try {
+    for (const projection of projections) {
+      if (!(await locks.tryLock(rebuildLockName(projection.name)))) {
+        throw new RebuildInProgressError(`A rebuild of ${projection.name} is already running`);
+      }
+      locked.push(projection.name);
+    }
+    const rebuilds = projections.map((projection) => new ProjectionRebuild(projection, options, settings));
+    await inParallel(rebuilds, FINISH_CONCURRENCY, (rebuild) => rebuild.prepare());
+    const head = await store.headPosition();
+    const report = (rebuild: ProjectionRebuild) =>
+      options.onProgress?.(rebuild.projection.name, { position: rebuild.checkpoint, head, events: rebuild.events });
+    const failures: { projection: string; error: unknown }[] = [];
+    let active = rebuilds;
+    const drop = (rebuild: ProjectionRebuild, error: unknown) => {
+      if (isTransientDatabaseError(error)) throw error;
+      failures.push({ projection: rebuild.projection.name, error });
+      active = active.filter((other) => other !== rebuild);
+    };
+
+    // Catch up outside of any lock: the live projections keep serving meanwhile. The next page is
+    // read while this one is folded or written.
+    const filter = unionOf(projections.map((projection) => projection.filter));
+    const read = (after: string) => store.readAll({ after, maxCount: settings.batchSize, filter });
+    try {
+      for await (const page of pagesAfter(read, START_POSITION, settings.batchSize)) {
+        if (options.signal?.aborted) throw new Error('Rebuild aborted');
+        const alone = active.length === 1 && rebuilds.length === 1;
+        const outcomes = await Promise.allSettled(active.map((rebuild) => rebuild.take(pageFor(page, rebuild.projection.filter, alone))));
+        for (const [index, rebuild] of [...active].entries()) {
+          const outcome = outcomes[index]!;
+          if (outcome.status === 'rejected') drop(rebuild, outcome.reason);
+          else report(rebuild);
+        }
+        if (active.length === 0) break;
+      }
+      for (const rebuild of active) await rebuild.flush().catch((error: unknown) => drop(rebuild, error));
+    } finally {
+      for (const rebuild of rebuilds) await rebuild.settle();
+    }
+
+    // Each finished (two at a time), and swapped in once finished.
+    const slot = limiter(FINISH_CONCURRENCY);
+    const finishing = active.map((rebuild) => slot(() => rebuild.finish()));
+    for (const done of finishing) done.catch(() => undefined);
+    for (const [index, rebuild] of [...active].entries()) {
+      try {
+        await finishing[index];
+        await rebuild.swap();
+        report(rebuild);
+      } catch (error) {
+        drop(rebuild, error);
+      }
+    }
+    if (failures.length > 0) throw new RebuildFailedError(failures);
+    return Object.fromEntries(rebuilds.map((rebuild) => [rebuild.projection.name, { position: rebuild.checkpoint, head, events: rebuild.events }]));
+  } finally {
+    for (const name of locked) await locks.unlock(rebuildLockName(name));
+  }
+}
+
+/**
+ * Rebuilds `projection` from the start of the store (see rebuildProjections). Its own failure
+ * is thrown as it is: ProjectionFailed for a poison event.
+ */
+export async function rebuildProjection(projection: Projection, options: RebuildOptions): Promise<RebuildProgress> {
+  const { onProgress, ...rest } = options;
+  try {
+    const results = await rebuildProjections([projection], { ...rest, onProgress: (_name, progress) => onProgress?.(progress) });
+    return results[projection.name]!;
+  } catch (error) {
+    if (error instanceof RebuildFailedError) throw error.errors[0];
+    throw error;
+  }
+}
