@@ -134,13 +134,14 @@ async function recreateViews(db: Db, views: DependentView[]): Promise<void> {
 const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 type IndexDefinition = { name: string; table: string; definition: string };
+type FreshCopy = { tables: string[]; deferred: IndexDefinition[] };
 
 /**
  * A fresh, empty copy of every table of `schema` (columns, defaults, constraints, indexes, all
  * under their own names). The indexes the projection defers (`rebuildDeferredIndexes`) are left
  * out and returned, to be created once the copy is filled.
  */
-async function createFreshSchema(db: Db, projection: Projection, fresh: string): Promise<{ tables: string[]; deferred: IndexDefinition[] }> {
+async function createFreshSchema(db: Db, projection: Projection, fresh: string): Promise<FreshCopy> {
   const { schema } = projection;
   await sql`DROP SCHEMA IF EXISTS ${sql.id(fresh)} CASCADE`.execute(db);
   await sql`CREATE SCHEMA ${sql.id(fresh)}`.execute(db);
@@ -220,7 +221,7 @@ const FINISH_CONCURRENCY = 2;
  * Makes the filled copy ready to serve: its tables logged from now on (written to the WAL whole,
  * once), the deferred indexes built, statistics for the planner before the first query.
  */
-async function finish(db: Db, fresh: string, tables: readonly string[], deferred: readonly IndexDefinition[]): Promise<void> {
+async function finish(db: Db, fresh: string, { tables, deferred }: FreshCopy): Promise<void> {
   await inParallel(tables, FINISH_CONCURRENCY, async (table) => {
     await sql`ALTER TABLE ${sql.id(fresh, table)} SET LOGGED`.execute(db);
   });
@@ -257,8 +258,7 @@ class ProjectionRebuild {
   readonly #fresh: string;
   readonly #freshDb: Db;
   readonly #checkpointName: string;
-  #tables: string[] = [];
-  #deferred: IndexDefinition[] = [];
+  #copy: FreshCopy = { tables: [], deferred: [] };
   /** How far the catch-up has read (folded or written). */
   checkpoint = START_POSITION;
   /** The rebuild's checkpoint as stored: everything up to it is written. */
@@ -280,7 +280,7 @@ class ProjectionRebuild {
 
   async prepare(): Promise<void> {
     const { db } = this.#options;
-    ({ tables: this.#tables, deferred: this.#deferred } = await createFreshSchema(db, this.projection, this.#fresh));
+    this.#copy = await createFreshSchema(db, this.projection, this.#fresh);
     await db.deleteFrom('projection_checkpoints').where('name', '=', this.#checkpointName).execute();
     await ensureCheckpoint(db, this.#checkpointName);
   }
@@ -371,7 +371,9 @@ class ProjectionRebuild {
     await this.#writing;
     if (comparePositions(this.#written, this.checkpoint) < 0) {
       const to = this.checkpoint;
-      await this.#freshDb.transaction().execute((trx) => advanceCheckpoint(trx, this.#checkpointName, this.#written, to, async () => undefined));
+      await this.#freshDb
+        .transaction()
+        .execute((trx) => advanceCheckpoint(trx, this.#checkpointName, this.#written, to, async () => undefined, { asyncCommit: true }));
       this.#written = to;
     }
   }
@@ -382,7 +384,7 @@ class ProjectionRebuild {
   }
 
   async finish(): Promise<void> {
-    await finish(this.#options.db, this.#fresh, this.#tables, this.#deferred);
+    await finish(this.#options.db, this.#fresh, this.#copy);
   }
 
   /**
@@ -472,6 +474,7 @@ export async function rebuildProjections(projections: readonly Projection[], opt
     // read while this one is folded or written.
     const filter = unionOf(projections.map((projection) => projection.filter));
     const read = (after: string) => store.readAll({ after, maxCount: settings.batchSize, filter });
+    let caughtUp = false;
     try {
       for await (const page of pagesAfter(read, START_POSITION, settings.batchSize)) {
         if (options.signal?.aborted) throw new Error('Rebuild aborted');
@@ -484,18 +487,22 @@ export async function rebuildProjections(projections: readonly Projection[], opt
         }
         if (active.length === 0) break;
       }
-      for (const rebuild of active) await rebuild.flush().catch((error: unknown) => drop(rebuild, error));
+      caughtUp = true;
     } finally {
-      for (const rebuild of rebuilds) await rebuild.settle();
+      // After a failure or an abort, no write of this rebuild runs on.
+      if (!caughtUp) for (const rebuild of rebuilds) await rebuild.settle();
     }
 
-    // Each finished (two at a time), and swapped in once finished.
+    // Each writes what it has folded, is finished (two at a time) and swapped in, in turn.
     const slot = limiter(FINISH_CONCURRENCY);
-    const finishing = active.map((rebuild) => slot(() => rebuild.finish()));
-    for (const done of finishing) done.catch(() => undefined);
+    const ready = active.map(async (rebuild) => {
+      await rebuild.flush();
+      await slot(() => rebuild.finish());
+    });
+    for (const done of ready) done.catch(() => undefined);
     for (const [index, rebuild] of [...active].entries()) {
       try {
-        await finishing[index];
+        await ready[index];
         await rebuild.swap();
         report(rebuild);
       } catch (error) {
