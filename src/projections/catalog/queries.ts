@@ -1,7 +1,7 @@
-// Catalog queries: search (full text + trigram), filters, lookups by SKU and GTIN.
-import { sql, type Expression, type SqlBool } from 'kysely';
+// Catalog lookups by SKU and GTIN (the search itself is src/api/catalog-search.ts).
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { availableOfSku, skuInStock } from '../inventory/queries.ts';
+import { availableOfSku } from '../inventory/queries.ts';
 
 export type ProductRow = {
   sku: string;
@@ -23,20 +23,6 @@ export type ProductRow = {
   updatedAt: Date;
   tierPrices: Record<string, number>;
   dealerPrices: Record<string, number>;
-};
-
-export type ProductSearch = {
-  q?: string | undefined;
-  category?: string | undefined;
-  brand?: string | undefined;
-  skus?: readonly string[] | undefined;
-  /** Only products with stock available in some warehouse. */
-  inStock?: boolean | undefined;
-  includeInactive?: boolean;
-  /** Only the contract price of this dealer is loaded; other dealers' prices stay private. */
-  dealerId?: string | undefined;
-  limit: number;
-  after?: { score: number; sku: string } | undefined;
 };
 
 function productColumns(db: Db, dealerId: string | undefined) {
@@ -65,43 +51,6 @@ function productColumns(db: Db, dealerId: string | undefined) {
       sql<Record<string, number>>`coalesce((SELECT jsonb_object_agg(d.dealer_id, d.price_minor) FROM ${sql.table('catalog.dealer_prices')} d
         WHERE d.sku = p.sku ${dealerId === undefined ? sql`` : sql`AND d.dealer_id = ${dealerId}`}), '{}'::jsonb)`.as('dealerPrices'),
     ]);
-}
-
-/** The search relevance of a product for `q`, rounded so that it can be compared exactly in a cursor. */
-function relevance(q: string) {
-  return sql<number>`round((ts_rank(p.search, websearch_to_tsquery('simple', ${q})) + similarity(lower(p.name), lower(${q})))::numeric, 6)::float8`;
-}
-
-function matches(q: string): Expression<SqlBool> {
-  const literal = q.replace(/[\\%_]/g, '\\$&');
-  return sql<SqlBool>`(p.search @@ websearch_to_tsquery('simple', ${q})
-    OR lower(p.name) % lower(${q})
-    OR lower(p.name) LIKE '%' || lower(${literal}) || '%'
-    OR p.sku ILIKE ${literal} || '%'
-    OR p.gtin = ${q})`;
-}
-
-/** A page of products (limit + 1 rows, for the caller's cursor), best match first when searching. */
-export async function searchProducts(db: Db, search: ProductSearch): Promise<(ProductRow & { score: number })[]> {
-  const q = search.q?.trim() || undefined;
-  const score = q ? relevance(q) : sql<number>`0::float8`;
-  let query = productColumns(db, search.dealerId).select(score.as('score'));
-  if (!search.includeInactive) query = query.where('p.active', '=', true);
-  if (search.category) query = query.where('p.category', '=', search.category);
-  if (search.brand) query = query.where('p.brand', '=', search.brand);
-  if (search.skus) query = query.where('p.sku', 'in', search.skus.length > 0 ? [...search.skus] : ['']);
-  if (search.inStock) query = query.where(skuInStock(sql.ref('p.sku')));
-  if (q) query = query.where(matches(q));
-  if (search.after) {
-    const { score: lastScore, sku } = search.after;
-    query = query.where(sql<SqlBool>`(${score} < ${lastScore} OR (${score} = ${lastScore} AND p.sku > ${sku}))`);
-  }
-  const rows = await query
-    .orderBy(sql`${score}`, 'desc')
-    .orderBy('p.sku')
-    .limit(search.limit + 1)
-    .execute();
-  return rows;
 }
 
 export async function findProduct(db: Db, by: { sku: string } | { gtin: string }, dealerId?: string): Promise<ProductRow | undefined> {
