@@ -236,10 +236,19 @@ async function finish(db: Db, fresh: string, { tables, deferred }: FreshCopy): P
   });
 }
 
-/** Sub-page of `page` that `projection` handles. */
-function pageFor(page: AllPage, filter: EventFilter | undefined, all: boolean): AllPage {
-  if (all) return page;
-  return { events: page.events.filter((event) => matchesFilter(filter, event.streamId, event.type)), checkpoint: page.checkpoint };
+/** Picks a projection's events out of pages read for several projections. */
+function eventsFor(filter: EventFilter | undefined): (page: AllPage, types: ReadonlySet<string>) => AllPage {
+  if (!filter?.eventTypes || filter.streamPrefixes) {
+    return (page) => ({ events: page.events.filter((event) => matchesFilter(filter, event.streamId, event.type)), checkpoint: page.checkpoint });
+  }
+  const mine = new Set(filter.eventTypes);
+  return (page, types) => {
+    // Most pages hold none of a projection's types, or nothing else.
+    const none = ![...types].some((type) => mine.has(type));
+    const all = !none && [...types].every((type) => mine.has(type));
+    const events = none ? [] : all ? page.events : page.events.filter((event) => mine.has(event.type));
+    return { events, checkpoint: page.checkpoint };
+  };
 }
 
 /** One filter that lets through every event of these (none when they cannot be combined). */
@@ -473,13 +482,14 @@ export async function rebuildProjections(projections: readonly Projection[], opt
     // Catch up outside of any lock: the live projections keep serving meanwhile. The next page is
     // read while this one is folded or written.
     const filter = unionOf(projections.map((projection) => projection.filter));
+    const pickers = new Map(rebuilds.map((rebuild) => [rebuild, eventsFor(rebuild.projection.filter)]));
     const read = (after: string) => store.readAll({ after, maxCount: settings.batchSize, filter });
     let caughtUp = false;
     try {
       for await (const page of pagesAfter(read, START_POSITION, settings.batchSize)) {
         if (options.signal?.aborted) throw new Error('Rebuild aborted');
-        const alone = active.length === 1 && rebuilds.length === 1;
-        const outcomes = await Promise.allSettled(active.map((rebuild) => rebuild.take(pageFor(page, rebuild.projection.filter, alone))));
+        const types = rebuilds.length > 1 ? new Set(page.events.map((event) => event.type)) : undefined;
+        const outcomes = await Promise.allSettled(active.map((rebuild) => rebuild.take(types ? pickers.get(rebuild)!(page, types) : page)));
         for (const [index, rebuild] of [...active].entries()) {
           const outcome = outcomes[index]!;
           if (outcome.status === 'rejected') drop(rebuild, outcome.reason);

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Projection } from '../projection.ts';
+import { holdingsBatch } from './batch.ts';
 import type { HoldingKind } from './tables.ts';
 
 type Held = { sku?: string; warehouseId?: string; dealerId?: string; promotionId?: string };
@@ -72,4 +73,7 @@ export const holdingsProjection: Projection = {
         return reduce(db, event.streamId, data.orderId, 'all');
     }
   },
+  batch: holdingsBatch,
+  // The handlers find holdings by key; the sweeper's indexes (by age, by order) come after a rebuild's fill.
+  rebuildDeferredIndexes: 'secondary',
 };
