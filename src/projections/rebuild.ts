@@ -138,19 +138,27 @@ type FreshCopy = { tables: string[]; deferred: IndexDefinition[] };
 
 /**
  * A fresh, empty copy of every table of `schema` (columns, defaults, constraints, indexes, all
- * under their own names). The indexes the projection defers (`rebuildDeferredIndexes`) are left
+ * under their own names, storage parameters). The indexes the projection defers (`rebuildDeferredIndexes`) are left
  * out and returned, to be created once the copy is filled.
  */
 async function createFreshSchema(db: Db, projection: Projection, fresh: string): Promise<FreshCopy> {
   const { schema } = projection;
   await sql`DROP SCHEMA IF EXISTS ${sql.id(fresh)} CASCADE`.execute(db);
   await sql`CREATE SCHEMA ${sql.id(fresh)}`.execute(db);
-  const { rows: tables } = await sql<{ table: string }>`
-    SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const { rows: tables } = await sql<{ table: string; options: string[] | null }>`
+    SELECT c.relname AS table, c.reloptions AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'p') ORDER BY c.relname`.execute(db);
   // Unlogged while it fills: a crashed rebuild starts again from scratch anyway.
-  for (const { table } of tables) {
+  for (const { table, options } of tables) {
     await sql`CREATE UNLOGGED TABLE ${sql.id(fresh, table)} (LIKE ${sql.id(schema, table)} INCLUDING ALL EXCLUDING INDEXES)`.execute(db);
+    // Storage parameters (fillfactor, autovacuum settings), which LIKE leaves behind.
+    if (options && options.length > 0) {
+      const settings = options.map((option) => {
+        const at = option.indexOf('=');
+        return sql`${sql.raw(option.slice(0, at))} = ${sql.lit(option.slice(at + 1))}`;
+      });
+      await sql`ALTER TABLE ${sql.id(fresh, table)} SET (${sql.join(settings)})`.execute(db);
+    }
   }
   // Primary keys, unique and exclusion constraints (the indexes behind them come along).
   const { rows: constraints } = await sql<{ table: string; name: string; definition: string }>`

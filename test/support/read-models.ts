@@ -22,10 +22,10 @@ export async function snapshot(db: Db, schema: string): Promise<Record<string, u
   return result;
 }
 
-/** The schema's tables (and whether they are logged), indexes and constraints, under their names. */
+/** The schema's tables (whether they are logged, their storage parameters), indexes and constraints, under their names. */
 export async function structure(db: Db, schema: string) {
-  const tables = await sql<{ name: string; persistence: string }>`
-    SELECT c.relname AS name, c.relpersistence AS persistence FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const tables = await sql<{ name: string; persistence: string; options: string[] | null }>`
+    SELECT c.relname AS name, c.relpersistence AS persistence, c.reloptions AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'p', 'S') ORDER BY c.relname`.execute(db);
   const indexes = await sql<{ name: string; definition: string }>`
     SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = ${schema} ORDER BY indexname`.execute(db);
