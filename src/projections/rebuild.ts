@@ -29,8 +29,13 @@ export type RebuildOptions = {
 
 /** Events per page of a rebuild's catch-up (the live runner reads 500). */
 export const DEFAULT_REBUILD_BATCH = 10_000;
-/** Keys (rows) a rebuild's fold may hold across pages before it writes them. */
-export const REBUILD_FOLD_KEYS = 100_000;
+/**
+ * Keys (rows) a rebuild's fold may hold across pages before it writes them (in the background,
+ * while the next pages are folded). Larger folds write a key more rarely; smaller ones leave less
+ * to write once the store is read: with 1 000 000 catalog events (50 000 products), 25 000 keys
+ * ended a one-pass rebuild of all projections 1-2 s sooner than 100 000.
+ */
+export const REBUILD_FOLD_KEYS = 25_000;
 
 /**
  * The pages of $all after `from`, in order, until one is not full (the store's head then); the
