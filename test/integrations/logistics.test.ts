@@ -31,8 +31,9 @@ import {
   type Message,
   expectReplayFromPosition,
   partnerTestAdapter,
+  expectEveryMessageOnceInOrder,
 } from './order-partners.ts';
-import { acceptedKeys, expectSameContentPerKey, ok, startPartner, type Behavior, type Partner } from './partner.ts';
+import { expectSameContentPerKey, ok, startPartner, type Behavior, type Partner } from './partner.ts';
 
 describe('logistics provider', () => {
   let logistics: Partner;
@@ -248,27 +249,7 @@ describe('logistics provider', () => {
   it('gets every release and cancellation through a flaky, slow partner: each once, the same content, in order per order', async () => {
     // The first try of every message fails; every fourth call answers after the client gave up.
     const flaky = await partner(({ call, callsForKey }) => (callsForKey === 1 ? { status: 503 } : call % 4 === 0 ? { status: 200, delayMs: 400 } : { status: 200 }));
-    const run = await runAdapter(app, testAdapter('logistics-flaky', flaky, { timeoutMs: 200 }));
-    let orders: Awaited<ReturnType<typeof placeOrder>>[];
-    let expected: string[];
-    try {
-      orders = await Promise.all(Array.from({ length: 12 }, (_, n) => placeOrder(app, CREDIT_DEALER, [{ sku: 'CUP', qty: n + 1 }])));
-      for (const order of orders.slice(0, 4)) expect((await cancel(order.id)).status).toBe(200);
-      expected = [
-        ...(await Promise.all(orders.map((order) => eventIdOf(app, order.id, 'OrderReviewed')))),
-        ...(await Promise.all(orders.slice(0, 4).map((order) => eventIdOf(app, order.id, 'OrderCancelled')))),
-      ];
-      await eventually(() => (expected.every((key) => acceptedKeys(flaky).has(key)) ? true : undefined), 30_000, 'every message');
-    } finally {
-      await run.stop();
-    }
-    expect(acceptedKeys(flaky)).toEqual(new Set(expected));
-    expectSameContentPerKey(flaky);
-    const perOrder = acceptedPerOrder(flaky);
-    orders.forEach((order, n) => {
-      expect(perOrder.get(order.id), order.id).toEqual(n < 4 ? [SHIPMENT_REQUEST_V1, SHIPMENT_CANCELLATION_V1] : [SHIPMENT_REQUEST_V1]);
-    });
-    expect(flaky.calls.some((call) => call.callsForKey > 1)).toBe(true);
+    await expectEveryMessageOnceInOrder(app, testAdapter('logistics-flaky', flaky, { timeoutMs: 200 }), flaky, CREDIT_DEALER, [SHIPMENT_REQUEST_V1, SHIPMENT_CANCELLATION_V1]);
   });
 
   it('dead-letters a release after the retry budget while the partner keeps failing, and delivers it on an operator\'s retry', async () => {

@@ -190,3 +190,35 @@ export async function expectReplayFromPosition(app: TestApp, adapter: Adapter, t
   expectSameContentPerKey(target);
   return replayed;
 }
+
+/**
+ * Runs `adapter` against a flaky partner while twelve orders of `dealerId` are placed and four of
+ * them cancelled: every request and cancellation arrives, each the same content under its key, and
+ * per order in the order they happened (`contracts`: the request's, then the cancellation's).
+ */
+export async function expectEveryMessageOnceInOrder(app: TestApp, adapter: Adapter, flaky: Partner, dealerId: string, contracts: [string, string]): Promise<void> {
+  const run = await runAdapter(app, adapter);
+  let orders: PlacedOrderBody[];
+  let expected: string[];
+  try {
+    orders = await Promise.all(Array.from({ length: 12 }, (_, n) => placeOrder(app, dealerId, [{ sku: 'CUP', qty: n + 1 }])));
+    for (const order of orders.slice(0, 4)) {
+      const cancelled = await app.request('POST', `/v1/orders/${order.id}/cancel`, { token: app.token('ops'), body: { reason: 'ordered twice' } });
+      expect(cancelled.status).toBe(200);
+    }
+    expected = [
+      ...(await Promise.all(orders.map((order) => eventIdOf(app, order.id, 'OrderReviewed')))),
+      ...(await Promise.all(orders.slice(0, 4).map((order) => eventIdOf(app, order.id, 'OrderCancelled')))),
+    ];
+    await eventually(() => (expected.every((key) => acceptedKeys(flaky).has(key)) ? true : undefined), 30_000, 'every message');
+  } finally {
+    await run.stop();
+  }
+  expect(acceptedKeys(flaky)).toEqual(new Set(expected));
+  expectSameContentPerKey(flaky);
+  const perOrder = acceptedPerOrder(flaky);
+  orders.forEach((order, n) => {
+    expect(perOrder.get(order.id), order.id).toEqual(n < 4 ? contracts : [contracts[0]]);
+  });
+  expect(flaky.calls.some((call) => call.callsForKey > 1)).toBe(true);
+}
