@@ -19,9 +19,10 @@ describe('HTTP partner client', () => {
     await partner.close();
   });
 
-  const client = () => createPartnerClient({ baseUrl: `${partner.url}/partner/`, timeoutMs: 200 });
-  const failure = (body: object) =>
-    client()
+  // An answer the test expects gets all the time it needs on a loaded machine; the timeout case is short.
+  const client = (timeoutMs: number) => createPartnerClient({ baseUrl: `${partner.url}/partner/`, timeoutMs });
+  const failure = (body: object, timeoutMs = 10_000) =>
+    client(timeoutMs)
       .post('events', body, { idempotencyKey: 'key-1' })
       .then(
         () => undefined,
@@ -29,7 +30,7 @@ describe('HTTP partner client', () => {
       );
 
   it('posts JSON with the Idempotency-Key and resolves on 2xx', async () => {
-    await client().post('/events', { status: 201, n: 1 }, { idempotencyKey: 'event-123' });
+    await client(10_000).post('/events', { status: 201, n: 1 }, { idempotencyKey: 'event-123' });
     const call = partner.calls.at(-1)!;
     expect(call.key).toBe('event-123');
     expect(call.payload).toEqual({ status: 201, n: 1 });
@@ -48,7 +49,7 @@ describe('HTTP partner client', () => {
       expect(error!.retryable, String(status)).toBe(false);
       expect(error!.retryAfterMs).toBeUndefined();
     }
-    const slow = await failure({ status: 200, delayMs: 1_000 });
+    const slow = await failure({ status: 200, delayMs: 1_000 }, 200);
     expect(slow!.retryable).toBe(true);
     expect(slow!.message).toContain('timed out after 200 ms');
   });
