@@ -5,14 +5,25 @@
 // one finding ten products. At 256 kB the writer merges more often, at about the same cost per
 // entry, and a search reads at most a quarter of a megabyte. The setting is part of the index
 // definition, which a projection rebuild copies.
+//
+// Every GIN index of catalog.products, found by its access method rather than by name: a rebuild
+// made by code older than this migration recreated the indexes under generated names.
 import { sql, type Kysely } from 'kysely';
 
+async function setOnGinIndexes(db: Kysely<unknown>, setting: 'SET (gin_pending_list_limit = 256)' | 'RESET (gin_pending_list_limit)'): Promise<void> {
+  const indexes = await sql<{ name: string }>`
+    SELECT i.relname AS name
+      FROM pg_index x
+      JOIN pg_class i ON i.oid = x.indexrelid
+      JOIN pg_am am ON am.oid = i.relam
+     WHERE x.indrelid = 'catalog.products'::regclass AND am.amname = 'gin'`.execute(db);
+  for (const { name } of indexes.rows) await sql`ALTER INDEX ${sql.id('catalog', name)} ${sql.raw(setting)}`.execute(db);
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`ALTER INDEX catalog.products_search_idx SET (gin_pending_list_limit = 256)`.execute(db);
-  await sql`ALTER INDEX catalog.products_name_trgm_idx SET (gin_pending_list_limit = 256)`.execute(db);
+  await setOnGinIndexes(db, 'SET (gin_pending_list_limit = 256)');
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`ALTER INDEX catalog.products_search_idx RESET (gin_pending_list_limit)`.execute(db);
-  await sql`ALTER INDEX catalog.products_name_trgm_idx RESET (gin_pending_list_limit)`.execute(db);
+  await setOnGinIndexes(db, 'RESET (gin_pending_list_limit)');
 }
