@@ -29,6 +29,8 @@ import { problemResponses } from './openapi.ts';
 import { streamHistory, historyQuery, historyPageSchema } from './history.ts';
 
 const EVERYONE: Role[] = ['dealer', 'ops', 'finance', 'analyst', 'integration'];
+/** Ops, and the ERP sending product master data and price lists (the integration role). */
+const CATALOG_WRITERS: Role[] = ['ops', 'integration'];
 
 const priceListSchema = z.object({ tiers: z.record(z.string(), z.number().int()), dealers: z.record(z.string(), z.number().int()) });
 
@@ -163,7 +165,7 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       '/v1/products',
       {
-        config: { access: ['ops'] },
+        config: { access: CATALOG_WRITERS },
         schema: {
           tags: ['catalog'],
           summary: 'Register a product',
@@ -195,7 +197,7 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.patch(
       '/v1/products/:sku',
       {
-        config: { access: ['ops'] },
+        config: { access: CATALOG_WRITERS },
         schema: {
           tags: ['catalog'],
           summary: 'Change a product',
@@ -235,7 +237,7 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.put(
       '/v1/products/:sku/prices',
       {
-        config: { access: ['ops'] },
+        config: { access: CATALOG_WRITERS },
         schema: {
           tags: ['catalog'],
           summary: 'Set tier and contract prices',

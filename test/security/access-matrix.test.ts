@@ -23,9 +23,11 @@ const SPEC: Record<string, Access> = {
   'GET /metrics': 'public',
   'GET /openapi.json': 'public',
 
-  'POST /v1/products': ['ops'],
-  'PATCH /v1/products/{sku}': ['ops'],
-  'PUT /v1/products/{sku}/prices': ['ops'],
+  // API.md: ops write the catalog; the integrations issue adds the ERP (integration role) for
+  // product master data and price lists.
+  'POST /v1/products': ['ops', 'integration'],
+  'PATCH /v1/products/{sku}': ['ops', 'integration'],
+  'PUT /v1/products/{sku}/prices': ['ops', 'integration'],
   'GET /v1/products': EVERYONE,
   'GET /v1/products/{sku}': EVERYONE,
   'GET /v1/products/by-gtin/{gtin}': EVERYONE,
