@@ -13,6 +13,7 @@ import { embeddedDatabaseName, startEmbeddedPostgres, type EmbeddedServer } from
 import { migrateToLatest } from './db/migrate.ts';
 import { seedDemoData } from './demo-data.ts';
 import { seedDemoOrders } from './demo-orders.ts';
+import { startErpInboundConsumer } from './integrations/erp/inbound.ts';
 import { allUpcasters } from './domain/upcasters.ts';
 import { createCommandHandler, type CommandHandler } from './eventstore/command-handler.ts';
 import { createEsdbEventStore } from './eventstore/esdb.ts';
@@ -148,6 +149,16 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     app = await buildApp(deps, logger);
     url = await app.listen({ port: config.port, host: config.host });
   }
+  // The ERP's inbound topic, applied through the API's own routes as the integration role.
+  const erpInbound =
+    app && options.workers && config.kafkaBrokers.length > 0
+      ? startErpInboundConsumer({
+          brokers: config.kafkaBrokers,
+          app,
+          token: () => infrastructure.tokens.sign({ sub: 'erp-kafka-consumer', role: 'integration' }, '5m'),
+          logger,
+        })
+      : undefined;
 
   return {
     infrastructure,
@@ -156,6 +167,7 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     runner,
     deliveries,
     async stop() {
+      await erpInbound?.stop();
       await app?.close();
       await runner?.stop();
       await deliveries?.stop();
