@@ -71,3 +71,28 @@ export function recordset(alias: string, columns: readonly Column[], rows: reado
 /** The column names, for an INSERT's column list. */
 export const columnList = (columns: readonly Column[]) => sql.join(columns.map((column) => sql.id(column.name)));
 
+
+const SKU_COLUMN: Column = { name: 'sku', type: 'text' };
+
+/**
+ * A fold's state per product, created empty on first use. The SKU is checked as the column would
+ * (a value the table would refuse declines the batch); `size` is what the fold holds so far.
+ */
+export class ProductFolds<State extends object> implements Iterable<[string, State]> {
+  readonly #folds = new Map<string, State>();
+
+  get size(): number {
+    return this.#folds.size;
+  }
+
+  of(sku: unknown): State {
+    const key = checked(SKU_COLUMN, sku) as string;
+    let fold = this.#folds.get(key);
+    if (!fold) this.#folds.set(key, (fold = {} as State));
+    return fold;
+  }
+
+  [Symbol.iterator](): Iterator<[string, State]> {
+    return this.#folds[Symbol.iterator]();
+  }
+}

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { ProductChanges, ProductDetails } from '../../domain/catalog/product.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
-import { BatchDeclined, checked, checkedInstant, columnList, instant, recordset, type Column } from '../batch.ts';
+import { BatchDeclined, ProductFolds, checked, checkedInstant, columnList, instant, recordset, type Column } from '../batch.ts';
 import type { BatchHandler, Fold } from '../projection.ts';
 
 const SKU: Column = { name: 'sku', type: 'text' };
@@ -79,24 +79,17 @@ function changeRow(sku: string, values: Row): Row {
 }
 
 class AnalyticsProductFold implements Fold {
-  readonly #products = new Map<string, ProductFold>();
+  readonly #products = new ProductFolds<ProductFold>();
 
   get size(): number {
     return this.#products.size;
-  }
-
-  #product(sku: unknown): ProductFold {
-    const key = checked(SKU, sku) as string;
-    let fold = this.#products.get(key);
-    if (!fold) this.#products.set(key, (fold = {}));
-    return fold;
   }
 
   async add(_db: Db, events: readonly RecordedEvent[]): Promise<void> {
     for (const event of events) {
       if (event.type === 'ProductRegistered') {
         const p = event.data as ProductDetails;
-        const fold = this.#product(p.sku);
+        const fold = this.#products.of(p.sku);
         if (fold.registered) throw new BatchDeclined(`${p.sku} is registered twice`);
         fold.registered = {
           sku: p.sku,
@@ -116,7 +109,7 @@ class AnalyticsProductFold implements Fold {
       } else if (event.type === 'ProductUpdated') {
         const { sku, changes } = event.data as { sku: string; changes: ProductChanges };
         if (changes === null || changes === undefined) throw new BatchDeclined(`ProductUpdated of ${sku} without changes`);
-        const fold = this.#product(sku);
+        const fold = this.#products.of(sku);
         for (const key in changes) {
           const value = changes[key as keyof ProductChanges];
           if (value === undefined) continue;

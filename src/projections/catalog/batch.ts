@@ -6,7 +6,7 @@ import type { Db } from '../../db/database.ts';
 import type { ProductChanges, ProductDetails } from '../../domain/catalog/product.ts';
 import { productEventTypes } from '../../domain/catalog/product.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
-import { BatchDeclined, checked, checkedInstant, columnList, instant, recordset, type Column } from '../batch.ts';
+import { BatchDeclined, ProductFolds, checked, checkedInstant, columnList, instant, recordset, type Column } from '../batch.ts';
 import type { BatchHandler, Fold } from '../projection.ts';
 
 /** The columns an update may change, by the name of the change. */
@@ -173,18 +173,11 @@ class GtinOwners {
 }
 
 class CatalogFold implements Fold {
-  readonly #products = new Map<string, ProductFold>();
+  readonly #products = new ProductFolds<ProductFold>();
   readonly #gtins = new GtinOwners();
 
   get size(): number {
     return this.#products.size;
-  }
-
-  #product(sku: unknown): ProductFold {
-    const key = checked(SKU, sku) as string;
-    let fold = this.#products.get(key);
-    if (!fold) this.#products.set(key, (fold = {}));
-    return fold;
   }
 
   async add(db: Db, events: readonly RecordedEvent[]): Promise<void> {
@@ -195,7 +188,7 @@ class CatalogFold implements Fold {
       switch (event.type) {
         case 'ProductRegistered': {
           const p = event.data as ProductDetails;
-          const fold = this.#product(p.sku);
+          const fold = this.#products.of(p.sku);
           if (fold.registered) throw new BatchDeclined(`${p.sku} is registered twice`);
           const row = registrationRow(p, version, at);
           this.#gtins.registered(p.sku, row.gtin as string | null);
@@ -207,7 +200,7 @@ class CatalogFold implements Fold {
         case 'ProductUpdated': {
           const { sku, changes } = event.data as { sku: string; changes: ProductChanges };
           if (changes === null || changes === undefined) throw new BatchDeclined(`ProductUpdated of ${sku} without changes`);
-          const fold = this.#product(sku);
+          const fold = this.#products.of(sku);
           const row = (fold.registered ?? (fold.changes ??= {}));
           applyChanges(row, changes);
           row.version = version;
@@ -217,7 +210,7 @@ class CatalogFold implements Fold {
         }
         case 'ProductPricesSet': {
           const { sku, tiers, dealers } = event.data as { sku: string; tiers: Record<string, number>; dealers: Record<string, number> };
-          const fold = this.#product(sku);
+          const fold = this.#products.of(sku);
           fold.prices = { tiers: checkedPrices(tiers, TIER_PRICE_COLUMNS), dealers: checkedPrices(dealers, DEALER_PRICE_COLUMNS) };
           const row = (fold.registered ?? (fold.changes ??= {}));
           row.version = version;
