@@ -19,6 +19,7 @@ const HELP = `npm run bench -- [options]
   --quick             small data and 1 s loads, to try the harness out (figures not comparable)
   --data-dir <dir>    where the embedded PostgreSQL lives (default bench/.data/postgres-<pid>, removed afterwards; use a real disk)
   --profile           write CPU profiles of the measured children (rebuild) to bench/results/profiles
+  --statements        load pg_stat_statements and log the statements each order costs (orders)
   --max-batch <n>     our event store's maxBatch (default: the product's)
   --max-in-flight <n> our event store's maxInFlight (default: the product's)
 
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       // Per process, so that two runs at once never wipe each other's cluster.
       'data-dir': { type: 'string', default: path.join(repoRoot, `bench/.data/postgres-${process.pid}`) },
       profile: { type: 'boolean', default: false },
+      statements: { type: 'boolean', default: false },
       'max-batch': { type: 'string' },
       'max-in-flight': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const startedAt = new Date();
-  const postgres = await startBenchPostgres(values['data-dir'], log);
+  const postgres = await startBenchPostgres(values['data-dir'], log, { statements: values.statements });
   const stopOnSignal = () => {
     void postgres.stop().finally(() => process.exit(130));
   };
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     durationSeconds,
     quick: values.quick,
     profileDir: values.profile ? path.join(resultsDir, 'profiles') : undefined,
+    statements: values.statements,
     eventStoreOptions:
       maxBatch || maxInFlight ? { ...(maxBatch && { maxBatch }), ...(maxInFlight && { maxInFlight }) } : undefined,
     log,

@@ -24,11 +24,20 @@ export type BenchPostgres = {
   stop: () => Promise<void>;
 };
 
-export async function startBenchPostgres(dataDir: string, log: (line: string) => void): Promise<BenchPostgres> {
+export async function startBenchPostgres(
+  dataDir: string,
+  log: (line: string) => void,
+  options: { statements?: boolean } = {},
+): Promise<BenchPostgres> {
   const root = path.resolve(dataDir);
   // Always a fresh cluster, so a run never measures the leftovers of the last one.
   await rm(root, { recursive: true, force: true });
-  const server: EmbeddedServer = await startEmbeddedPostgres({ dataDir: root, persistent: false, settings: DURABLE_SETTINGS });
+  const server: EmbeddedServer = await startEmbeddedPostgres({ dataDir: root, persistent: false, settings: {
+      ...DURABLE_SETTINGS,
+      // --statements: what each request costs, statement by statement (a few % overhead, so off by default).
+      ...(options.statements && { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' }),
+    },
+  });
   log(`embedded PostgreSQL started in ${root}`);
 
   async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {

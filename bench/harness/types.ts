@@ -10,6 +10,8 @@ export type BenchContext = {
   quick: boolean;
   /** Where CPU profiles go when --profile is given; undefined otherwise. */
   profileDir: string | undefined;
+  /** --statements: pg_stat_statements is loaded; scenarios may log what each unit of work cost. */
+  statements: boolean;
   /** Overrides of our event store's group-commit settings (--max-batch, --max-in-flight), for tuning. */
   eventStoreOptions: PostgresEventStoreOptions | undefined;
   log: (line: string) => void;

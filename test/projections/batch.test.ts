@@ -1,39 +1,13 @@
 // The set-based (batch) path of the projections against their per-event path: on random event
 // sequences, live pages of any size and rebuilds whose folds span pages leave exactly the rows the
 // per-event path leaves, and fail on exactly the event the per-event path fails on.
-import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AdvisoryLocks } from '../../src/db/advisory-lock.ts';
-import { createDb, createPool, type Db } from '../../src/db/database.ts';
-import type { NewEvent } from '../../src/eventstore/port.ts';
-import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
-import { createUpcasting } from '../../src/eventstore/upcasting.ts';
+import { describe, expect, it } from 'vitest';
 import { analyticsProjection } from '../../src/projections/analytics/projection.ts';
 import { catalogProjection } from '../../src/projections/catalog/projection.ts';
 import { holdingsProjection } from '../../src/projections/holdings/projection.ts';
-import type { Projection } from '../../src/projections/projection.ts';
-import { RebuildFailedError, rebuildProjection, rebuildProjections } from '../../src/projections/rebuild.ts';
-import { applyPageInTransaction, ensureCheckpoint } from '../../src/projections/runner.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { RebuildFailedError, rebuildProjections } from '../../src/projections/rebuild.ts';
+import { batchHarness, failure, random, type Outcome, type Planned } from '../support/batch-harness.ts';
 import { snapshot } from '../support/read-models.ts';
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)]!;
-  const chance = (p: number) => next() < p;
-  return { next, pick, chance };
-}
-
-type Planned = { stream: string; type: string; data: Record<string, unknown> };
 
 /**
  * Product events (and a few orders, for analytics) over a dozen SKUs: updates and prices of
@@ -164,86 +138,9 @@ function planHoldings(seed: number, count: number, messy: boolean): Planned[] {
   return events;
 }
 
-type Outcome = { rows: Record<string, unknown[]> } | { failed: { position: unknown; message: string } };
-
 describe('batch handlers', () => {
-  let database: TestDatabase | undefined;
-  let pool: ReturnType<typeof createPool>;
-  let db: Db;
-  let store: PostgresEventStore;
-  let locks: AdvisoryLocks;
-  const upcasting = createUpcasting([]);
-
-  async function open(events: readonly Planned[]) {
-    database = await createTestDatabase();
-    pool = createPool(database.url, { max: 8 });
-    db = createDb(pool);
-    store = new PostgresEventStore(pool);
-    locks = new AdvisoryLocks(pool);
-    let at = Date.parse('2025-01-01T00:00:00Z');
-    for (const { stream, type, data } of events) {
-      at += 1_000;
-      const event: NewEvent = {
-        id: randomUUID(),
-        type,
-        data,
-        metadata: { actor: 'tester', role: 'admin', correlationId: 'c', causationId: null, occurredAt: new Date(at).toISOString(), schemaVersion: 1 },
-      };
-      await store.appendToStream(stream, [event]);
-    }
-  }
-
-  afterEach(async () => {
-    if (!database) return;
-    await store.close();
-    await locks.close();
-    await db.destroy();
-    await database.drop();
-    database = undefined;
-  });
-
-  const failure = (error: unknown) => {
-    const event = (error as { event?: { position?: unknown } }).event;
-    return { failed: { position: event?.position, message: error instanceof Error ? error.message : String(error) } };
-  };
-
-  async function rebuilt(projection: Projection, options: { batchSize?: number; foldKeys?: number } = {}): Promise<Outcome> {
-    try {
-      await rebuildProjection(projection, { db, store, locks, upcasting, ...options });
-      return { rows: await snapshot(db, projection.schema) };
-    } catch (error) {
-      return failure(error);
-    }
-  }
-
-  /** The live runner's way: from an empty read model, page after page, each in its transaction. */
-  async function live(projection: Projection, pageSize: number): Promise<Outcome> {
-    const tables = await sql<{ table: string }>`SELECT table_name AS table FROM information_schema.tables WHERE table_schema = ${projection.schema} AND table_type = 'BASE TABLE'`.execute(db);
-    for (const { table } of tables.rows) await sql`TRUNCATE ${sql.id(projection.schema, table)}`.execute(db);
-    await ensureCheckpoint(db, projection.name);
-    await db.updateTable('projection_checkpoints').set({ position: '0' }).where('name', '=', projection.name).execute();
-    let checkpoint = '0';
-    try {
-      for (;;) {
-        const page = await store.readAll({ after: checkpoint, maxCount: pageSize, filter: projection.filter });
-        if (BigInt(page.checkpoint) <= BigInt(checkpoint)) break;
-        await applyPageInTransaction(db, projection, projection.name, checkpoint, page, upcasting);
-        checkpoint = page.checkpoint;
-      }
-      return { rows: await snapshot(db, projection.schema) };
-    } catch (error) {
-      return failure(error);
-    }
-  }
-
-  async function expectSameAsPerEvent(projection: Projection): Promise<Outcome> {
-    const reference = await rebuilt({ ...projection, batch: undefined });
-    expect(await rebuilt(projection, { batchSize: 7, foldKeys: 4 }), `${projection.name}: rebuild, small folds`).toEqual(reference);
-    expect(await rebuilt(projection), `${projection.name}: rebuild, one fold`).toEqual(reference);
-    expect(await live(projection, 5), `${projection.name}: live pages of 5`).toEqual(reference);
-    expect(await live(projection, 500), `${projection.name}: live pages of 500`).toEqual(reference);
-    return reference;
-  }
+  const harness = batchHarness();
+  const { open, expectSameAsPerEvent } = harness;
 
   for (const [seed, messy] of [
     [1, false],
@@ -265,14 +162,14 @@ describe('batch handlers', () => {
       // Both in one pass over the store: one failing leaves the other rebuilt.
       let failures: Map<string, Outcome> = new Map();
       try {
-        await rebuildProjections(projections, { db, store, locks, upcasting, batchSize: 9, foldKeys: 5 });
+        await rebuildProjections(projections, { db: harness.db, store: harness.store, locks: harness.locks, upcasting: harness.upcasting, batchSize: 9, foldKeys: 5 });
       } catch (error) {
         expect(error).toBeInstanceOf(RebuildFailedError);
         const failed = error as RebuildFailedError;
         failures = new Map(failed.projections.map((name, index) => [name, failure(failed.errors[index])]));
       }
       for (const projection of projections) {
-        const outcome = failures.get(projection.name) ?? { rows: await snapshot(db, projection.schema) };
+        const outcome = failures.get(projection.name) ?? { rows: await snapshot(harness.db, projection.schema) };
         expect(outcome, `${projection.name}: one pass with the others`).toEqual(references.get(projection.name));
       }
     });

@@ -1,0 +1,41 @@
+// --statements: which SQL statements a unit of work (an order) costs, read from pg_stat_statements.
+import pg from 'pg';
+import { formatNumber } from './report.ts';
+
+async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts counting afresh (creates the extension in this database the first time). */
+export async function resetStatements(url: string): Promise<void> {
+  await withClient(url, async (client) => {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await client.query('SELECT pg_stat_statements_reset()');
+  });
+}
+
+/** The statements run since the reset, most expensive first, as calls and milliseconds per unit. */
+export async function statementsPerUnit(url: string, units: number, top = 30): Promise<string[]> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ calls: string; total_ms: number; query: string }>(
+      `SELECT calls::text, total_exec_time + total_plan_time AS total_ms, query
+         FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY total_exec_time + total_plan_time DESC`,
+    );
+    const calls = rows.reduce((sum, row) => sum + Number(row.calls), 0);
+    const ms = rows.reduce((sum, row) => sum + row.total_ms, 0);
+    const lines = [`  statements per unit: ${formatNumber(calls / units)} calls, ${formatNumber(ms / units)} ms executing (${rows.length} distinct)`];
+    for (const row of rows.slice(0, top)) {
+      const query = row.query.replace(/\s+/g, ' ').slice(0, 160);
+      lines.push(`  ${formatNumber(Number(row.calls) / units).padStart(7)} calls ${formatNumber(row.total_ms / units).padStart(7)} ms  ${query}`);
+    }
+    return lines;
+  });
+}
