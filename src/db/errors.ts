@@ -9,6 +9,8 @@ export function isTransientDatabaseError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code)) return true;
+    // A Unix-domain socket is gone while its server is down.
+    if (code === 'ENOENT' && (error as { syscall?: unknown }).syscall === 'connect') return true;
     if (code.length === 5 && TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2))) return true;
   }
   const message = error instanceof Error ? error.message : '';

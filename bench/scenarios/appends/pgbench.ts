@@ -67,7 +67,8 @@ export async function runPgbench(pgbench: string, url: string, pgDataDir: string
       '-n', '-M', 'prepared', '-f', script,
       '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds),
       '-l', '--log-prefix', path.join(dir, 'tx'),
-      '-h', target.hostname, '-p', target.port, '-U', decodeURIComponent(target.username), target.pathname.slice(1),
+      // The same transport as the other writers: the server's Unix socket when the URL names one.
+      '-h', target.searchParams.get('host') ?? target.hostname, '-p', target.port, '-U', decodeURIComponent(target.username), target.pathname.slice(1),
     ];
     const child = spawn(pgbench, args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(target.password) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
