@@ -92,7 +92,9 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
       state = decider.evolve(state, { type: event.type, data: event.data } as Event);
       revision = event.revision;
     }
-    if (events.length > 0) cache.set(streamId, { decider, state, revision });
+    // A stream found empty is cached too: a command that creates it next decides without reading
+    // it again (a stream created meanwhile elsewhere shows up as a conflict on append).
+    if (events.length > 0 || !cached) cache.set(streamId, { decider, state, revision });
     return { state, revision };
   }
 
