@@ -115,6 +115,17 @@ export async function advanceCheckpoint(
     .execute();
 }
 
+/** Moves a checkpoint from `expected` to `position` with nothing to apply (compare-and-set, one statement). */
+async function skipTo(db: Db, checkpointName: string, expected: string, position: string): Promise<void> {
+  const moved = await db
+    .updateTable('projection_checkpoints')
+    .set({ position, updated_at: sql<Date>`now()` })
+    .where('name', '=', checkpointName)
+    .where('position', '=', expected)
+    .executeTakeFirst();
+  if (moved.numUpdatedRows === 0n) throw new CheckpointMoved();
+}
+
 /** Runs `work` (a batch), turning its failure into a BatchFailed unless the database is only passing trouble. */
 export async function batched(work: () => Promise<void>): Promise<void> {
   try {
@@ -289,6 +300,14 @@ export class ProjectionRunner {
     const pages = store.subscribeToAll({ after: checkpoint, filter: projection.filter, maxCount: this.#batchSize, signal });
     for await (const page of pages) {
       if (!locks.isHeld(lockName(projection.name))) return;
+      if (page.events.length === 0) {
+        // Nothing of ours in the range (another projection's events): one statement moves the
+        // checkpoint on, so read-your-writes across processes sees this read model caught up.
+        await skipTo(db, projection.name, checkpoint, page.checkpoint);
+        checkpoint = page.checkpoint;
+        this.progress.emit('progress', projection.name, checkpoint);
+        continue;
+      }
       await applyPageInTransaction(db, projection, projection.name, checkpoint, page, upcasting, {
         onBatchRecovered: (failure) =>
           failure.cause instanceof BatchDeclined

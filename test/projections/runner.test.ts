@@ -106,6 +106,24 @@ describe('projection runner', () => {
     }
   });
 
+  it('moves a checkpoint past events of other projections, so a clock reading the table (another process) sees it caught up', async () => {
+    await createSchema('tally_skip');
+    const bystander: Projection = { ...tallyProjection('tally-skip', 'tally_skip', {}), filter: { eventTypes: ['NotAppendedHere'] } };
+    const runner = new ProjectionRunner({ db, store, locks, upcasting, projections: [bystander], logger, idleRetryMs: 50 });
+    runner.start();
+    try {
+      // No progress emitter: the clock polls the checkpoints table, as an API-only replica does.
+      const clock = new ReadModelClock(db, ['tally-skip']);
+      for (let i = 0; i < 3; i++) {
+        const appended = await count('w', 1);
+        expect((await clock.waitFor(appended.position, 5_000)).reached).toBe(true);
+      }
+      expect(await totals('tally_skip', ['w'])).toEqual({});
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it('rebuilds into fresh tables and swaps them in while the live projection keeps running', async () => {
     await createSchema('tally_c');
     const projection = tallyProjection('tally-c', 'tally_c', {});
