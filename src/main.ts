@@ -36,6 +36,12 @@ export type Infrastructure = {
   pool: pg.Pool;
   db: Db;
   store: EventStore;
+  /**
+   * The projections' own connections (and event store reads over them): under load they must not
+   * queue behind the API's queries for a connection, or the read models fall behind.
+   */
+  projectionDb: Db;
+  projectionStore: EventStore;
   upcasting: Upcasting;
   commands: CommandHandler;
   locks: AdvisoryLocks;
@@ -60,6 +66,9 @@ export async function openInfrastructure(config: Config, logger: Logger, options
   if (options.migrate ?? true) await migrateToLatest(db);
   const store: EventStore =
     config.eventStore === 'esdb' ? createEsdbEventStore(config.eventStoreConnectionString!) : new PostgresEventStore(pool);
+  // Opened lazily by the pool: an API-only process never connects it.
+  const projectionPool = createPool(databaseUrl, { max: allProjections.length + 2, applicationName: 'dealerline-projections' });
+  const projectionStore = config.eventStore === 'esdb' ? store : new PostgresEventStore(projectionPool);
   const upcasting = createUpcasting(allUpcasters);
   const locks = new AdvisoryLocks(pool);
   const adapters = enabledAdapters(config, logger, { store, upcasting });
@@ -69,6 +78,8 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     pool,
     db,
     store,
+    projectionDb: createDb(projectionPool),
+    projectionStore,
     upcasting,
     commands: createCommandHandler(store, { upcasting }),
     locks,
@@ -79,8 +90,10 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     async close() {
       await Promise.all(adapters.map(async (adapter) => adapter.close?.()));
       await store.close();
+      if (projectionStore !== store) await projectionStore.close();
       await locks.close();
       await db.destroy();
+      await projectionPool.end();
       await embedded?.stop();
     },
   };
@@ -103,7 +116,14 @@ export async function start(infrastructure: Infrastructure, options: StartOption
   const seeded = options.seed ?? config.demoData ? await seedDemoData(infrastructure) : undefined;
   if (seeded) logger.info(seeded, 'demo data seeded');
   const runner = options.workers
-    ? new ProjectionRunner({ db, store, locks: infrastructure.locks, upcasting: infrastructure.upcasting, projections, logger })
+    ? new ProjectionRunner({
+        db: infrastructure.projectionDb,
+        store: infrastructure.projectionStore,
+        locks: infrastructure.locks,
+        upcasting: infrastructure.upcasting,
+        projections,
+        logger,
+      })
     : undefined;
   runner?.start();
   const clock = new ReadModelClock(db, projections.map((projection) => projection.name), runner?.progress);
