@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { creditEventTypes, type CreditEvent } from '../../domain/credit/credit-ledger.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import type { Projection } from '../projection.ts';
+import { creditBatch } from './batch.ts';
 import type { CreditTables, LedgerKind } from './tables.ts';
 
 type Data<Type extends CreditEvent['type']> = Extract<CreditEvent, { type: Type }>['data'];
@@ -79,6 +80,7 @@ export const creditProjection: Projection = {
   name: 'credit',
   schema: 'credit',
   filter: { eventTypes: creditEventTypes },
+  batch: creditBatch,
   async handle(db, event) {
     switch (event.type) {
       case 'CreditLimitSet': {
