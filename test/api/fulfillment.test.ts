@@ -14,7 +14,7 @@ import { orderDecider, orderStream } from '../../src/domain/ordering/order.ts';
 import type { CommandContext } from '../../src/eventstore/command-handler.ts';
 import type { NewEvent } from '../../src/eventstore/port.ts';
 import { sweepHoldings } from '../../src/processes/holdings-sweeper.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { eventually, startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, creditOf, receiveStock, stockOf } from '../support/fixtures.ts';
 
 describe('fulfilment, returns and the finance trail', () => {
@@ -594,7 +594,13 @@ describe('fulfilment, returns and the finance trail', () => {
         })),
       ];
       const position = await appendInBatches(`credit-${dealerId}`, events);
-      expect((await app.request('GET', `/v1/dealers/${dealerId}/ledger?limit=1&minPosition=${position}`, { token: as('finance') })).status).toBe(200);
+      // 1 100 payments each settle charges on their own (per event): on a busy machine that may take
+      // longer than one read-your-writes wait (5 s, then 503), so wait on the condition itself.
+      await eventually(
+        async () => ((await app.request('GET', `/v1/dealers/${dealerId}/ledger?limit=1&minPosition=${position}`, { token: as('finance') })).status === 200 ? true : undefined),
+        45_000,
+        'the ledger to include every payment',
+      );
 
       const ndjson = await app.request('GET', `/v1/exports/ledger?from=${LEDGER_PERIOD.from}&to=${LEDGER_PERIOD.to}&dealerId=${dealerId}`, { token: as('finance') });
       expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
