@@ -1,6 +1,8 @@
 // Helpers for set-based batch handlers: typed column values checked before they reach SQL,
-// rows passed as one JSON parameter.
+// rows passed as one JSON parameter, bigint sums kept within int8; handlers combined into one.
 import { sql, type RawBuilder } from 'kysely';
+import type { RecordedEvent } from '../eventstore/port.ts';
+import type { BatchHandler, Fold } from './projection.ts';
 
 export type SqlType = 'text' | 'int4' | 'int8' | 'bool' | 'timestamptz';
 
@@ -95,4 +97,71 @@ export class ProductFolds<State extends object> implements Iterable<[string, Sta
   [Symbol.iterator](): Iterator<[string, State]> {
     return this.#folds[Symbol.iterator]();
   }
+}
+
+/** Sums written this far from zero leave room for the steps that make them (see SumSteps). */
+const SUM_LIMIT = 2 ** 61;
+
+/**
+ * The steps of a fold's bigint sums (a reserved quantity, say): the per-event path adds each step
+ * in the database and fails on an intermediate value beyond int8, where a fold writes the sum
+ * once. With the steps within MAX_SAFE_INTEGER in all (else BatchDeclined; the sums are exact in
+ * JS then) and every sum written within 2^61 of zero (`checkSum`), no intermediate value of a
+ * column, of a sum over rows or of a difference of two columns can leave int8.
+ */
+export class SumSteps {
+  #moved = 0;
+
+  /** `step`, counted. */
+  add(step: number): number {
+    this.#moved += Math.abs(step);
+    if (!(this.#moved <= Number.MAX_SAFE_INTEGER)) throw new BatchDeclined('steps too large to fold');
+    return step;
+  }
+}
+
+/** A bigint sum as written (RETURNING it): BatchDeclined when it is near enough int8's limits that a step might pass them. */
+export function checkSum(value: number): void {
+  if (!(Math.abs(value) <= SUM_LIMIT)) throw new BatchDeclined(`a sum near the limits of int8: ${value}`);
+}
+
+/**
+ * Batch handlers as one: an event goes to the first handler that folds it, and their folds are
+ * written one after the other. Only correct for handlers whose tables are disjoint and that do not
+ * read each other's tables: a handler's writes then are the same whatever the others write, and
+ * whenever they write it.
+ */
+export function combineBatches(...handlers: readonly BatchHandler[]): BatchHandler {
+  const handlerOf = (event: RecordedEvent) => handlers.findIndex((handler) => handler.folds(event));
+  return {
+    folds: (event) => handlerOf(event) >= 0,
+    fold: () => {
+      // Per handler, created when it gets its first event.
+      const folds: (Fold | undefined)[] = handlers.map(() => undefined);
+      return {
+        async add(db, events) {
+          const parts = handlers.map((): RecordedEvent[] => []);
+          for (const event of events) {
+            const index = handlerOf(event);
+            if (index < 0) throw new BatchDeclined(`${event.type} is not folded`);
+            parts[index]!.push(event);
+          }
+          for (const [index, part] of parts.entries()) {
+            if (part.length > 0) await (folds[index] ??= handlers[index]!.fold()).add(db, part);
+          }
+        },
+        get size() {
+          return folds.reduce((size, fold) => size + (fold?.size ?? 0), 0);
+        },
+        async write(db) {
+          for (const fold of folds) await fold?.write(db);
+        },
+      };
+    },
+    reads: (events) =>
+      handlers.some((handler, index) => {
+        const mine = events.filter((event) => handlerOf(event) === index);
+        return mine.length > 0 && (handler.reads?.(mine) ?? true);
+      }),
+  };
 }

@@ -5,10 +5,12 @@ import type { ProductChanges, ProductDetails } from '../../domain/catalog/produc
 import type { DealerRegistration } from '../../domain/dealers/dealer.ts';
 import type { Warehouse } from '../../domain/inventory/warehouse.ts';
 import type { PromotionCreatedData } from '../../domain/promotions/promotion.ts';
+import { combineBatches } from '../batch.ts';
 import type { Projection } from '../projection.ts';
 import type { FactHandler } from './fact-handler.ts';
 import { orderFactHandlers } from './order-facts.ts';
 import { analyticsProductBatch } from './product-batch.ts';
+import { analyticsStockBatch } from './stock-batch.ts';
 import { stockFactHandlers } from './stock-facts.ts';
 
 const masterDataHandlers: Record<string, FactHandler> = {
@@ -102,7 +104,8 @@ export const analyticsProjection: Projection = {
   async handle(db, event) {
     await handlers[event.type]?.(db, event);
   },
-  batch: analyticsProductBatch,
+  // Products (products, order_lines) and reservations (stock_positions): disjoint tables, no reads.
+  batch: combineBatches(analyticsProductBatch, analyticsStockBatch),
   // Indexes for analysts' queries by day or promotion; the handlers find rows by key, and
   // order lines by SKU (order_lines_sku_idx stays).
   rebuildDeferredIndexes: ['orders_placed_idx', 'order_lines_day_idx', 'promotion_usage_promotion_idx', 'shipment_lines_day_idx'],

@@ -11,6 +11,7 @@ import {
 import { warehouseEventTypes, type Warehouse } from '../../domain/inventory/warehouse.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import type { Projection } from '../projection.ts';
+import { inventoryBatch } from './batch.ts';
 import type { MovementKind } from './tables.ts';
 
 type Movement = {
@@ -207,4 +208,5 @@ export const inventoryProjection: Projection = {
     }
     await handleStock(db, event, { type: event.type, data: event.data } as StockEvent);
   },
+  batch: inventoryBatch,
 };
