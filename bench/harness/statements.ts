@@ -21,7 +21,7 @@ export async function resetStatements(url: string): Promise<void> {
 }
 
 /** The statements run since the reset, most expensive first, as calls and milliseconds per unit. */
-export async function statementsPerUnit(url: string, units: number, top = 30): Promise<string[]> {
+export async function statementsPerUnit(url: string, units: number, top = 45): Promise<string[]> {
   return withClient(url, async (client) => {
     const { rows } = await client.query<{ calls: string; total_ms: number; query: string }>(
       `SELECT calls::text, total_exec_time + total_plan_time AS total_ms, query

@@ -2,9 +2,10 @@
 // dealer history.
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { awaitsPayment, NO_RESERVATIONS, orderEventTypes, type OrderEvent, type Reservations } from '../../domain/ordering/order.ts';
+import { NO_RESERVATIONS, orderEventTypes, type OrderEvent, type Reservations } from '../../domain/ordering/order.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import type { Projection } from '../projection.ts';
+import { approval, ordersBatch } from './batch.ts';
 import { applyFulfillment } from './fulfillment-handlers.ts';
 import { timelineDetail } from './timeline.ts';
 
@@ -39,12 +40,6 @@ async function setStatus(db: Db, event: RecordedEvent, orderId: string, status: 
     })
     .where('id', '=', orderId)
     .execute();
-}
-
-/** Where an approved order stands: released, or waiting for a prepay dealer's payment. */
-function approval(order: { prepay: boolean; total_minor: number }) {
-  const waiting = awaitsPayment({ prepay: order.prepay, totals: { totalMinor: order.total_minor } });
-  return { status: waiting ? 'awaiting_payment' : 'approved', released: !waiting };
 }
 
 /** The dealer's order history that the risk rules read: counts, totals, regions, usual quantities. */
@@ -121,7 +116,7 @@ export const ordersProjection: Projection = {
       case 'OrderReviewed': {
         const review = orderEvent.data;
         const row = await db.selectFrom('orders.orders').select(['prepay', 'total_minor']).where('id', '=', review.orderId).executeTakeFirstOrThrow();
-        const { status, released } = review.decision === 'approved' ? approval(row) : { status: review.decision, released: false };
+        const { status, released } = review.decision === 'approved' ? approval({ prepay: row.prepay, totalMinor: row.total_minor }) : { status: review.decision, released: false };
         const order = await db
           .updateTable('orders.orders')
           .set({
@@ -145,7 +140,7 @@ export const ordersProjection: Projection = {
       case 'HeldOrderApproved': {
         const data = orderEvent.data;
         const row = await db.selectFrom('orders.orders').select(['prepay', 'total_minor']).where('id', '=', data.orderId).executeTakeFirstOrThrow();
-        const { status, released } = approval(row);
+        const { status, released } = approval({ prepay: row.prepay, totalMinor: row.total_minor });
         await setStatus(db, event, data.orderId, status, { reservations: data.reservations, released });
         await recordTimeline(db, event, data.orderId, status, detail);
         return;
@@ -164,4 +159,5 @@ export const ordersProjection: Projection = {
       }
     }
   },
+  batch: ordersBatch,
 };
