@@ -1,6 +1,7 @@
 // Order placement end to end: pricing, the automated review, holds with reasons, ops decisions,
 // cancellation, quotes, CSV import and reorders, over the real HTTP server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dealerOrderHistory } from '../../src/projections/orders/queries.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, creditOf, receiveStock, stockOf } from '../support/fixtures.ts';
 
@@ -242,5 +243,23 @@ describe('orders', () => {
       expect.arrayContaining(['body.lines.0.sku', 'body.lines.0.qty', 'body.lines.1.sku', 'body.lines.1.qty', 'body.regionCode']),
     );
     expect(await app.running.infrastructure.store.headPosition()).toBe(before);
+  });
+
+  it('keeps the order history the risk rules read: counts, totals, regions in order, per-SKU quantities', async () => {
+    await createDealer(app, { id: 'D-HIST', tier: 'gold', territories: ['CN-31', 'CN-11'], creditLimitMinor: 1_000_000 });
+    const place = (lines: { sku: string; qty: number }[], regionCode: string) =>
+      app.request('POST', '/v1/orders', { token: dealer('D-HIST'), body: { lines, regionCode } });
+    expect(await dealerOrderHistory(app.running.infrastructure.db, 'D-HIST', ['ORD-TEA'])).toEqual({ orderCount: 0, averageTotalMinor: 0, regionsUsed: [], skuQuantities: {} });
+    const first = await place([{ sku: 'ORD-TEA', qty: 2 }, { sku: 'ORD-CHIPS', qty: 1 }], 'CN-11');
+    const second = await place([{ sku: 'ORD-TEA', qty: 4 }], 'CN-31');
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect((await app.request('GET', `/v1/orders?minPosition=${second.body.position}`, { token: dealer('D-HIST') })).status).toBe(200);
+    const history = await dealerOrderHistory(app.running.infrastructure.db, 'D-HIST', ['ORD-TEA', 'ORD-CHIPS', 'ORD-RARE']);
+    expect(history).toEqual({
+      orderCount: 2,
+      averageTotalMinor: (first.body.totals.totalMinor + second.body.totals.totalMinor) / 2,
+      regionsUsed: ['CN-11', 'CN-31'],
+      skuQuantities: { 'ORD-TEA': { averageQty: 3, orders: 2 }, 'ORD-CHIPS': { averageQty: 1, orders: 1 } },
+    });
   });
 });

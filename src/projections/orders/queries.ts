@@ -57,16 +57,25 @@ export async function listOrders(db: Db, filter: OrderListFilter): Promise<Order
 }
 
 export async function dealerOrderHistory(db: Db, dealerId: string, skus: readonly string[]): Promise<OrderHistory> {
-  const [totals, perSku] = await Promise.all([
-    db.selectFrom('orders.dealer_history').selectAll().where('dealer_id', '=', dealerId).executeTakeFirst(),
-    skus.length === 0
-      ? Promise.resolve([])
-      : db.selectFrom('orders.dealer_sku_history').selectAll().where('dealer_id', '=', dealerId).where('sku', 'in', [...skus]).execute(),
-  ]);
+  // One statement (it is on every order's path): the dealer's totals with its SKUs' history.
+  const { rows } = await sql<{
+    order_count: number | null;
+    total_sum_minor: number | null;
+    regions: string[] | null;
+    skus: { sku: string; order_count: number; qty_sum: number }[];
+  }>`
+    SELECT h.order_count, h.total_sum_minor, h.regions,
+           (SELECT coalesce(json_agg(json_build_object('sku', s.sku, 'order_count', s.order_count, 'qty_sum', s.qty_sum)), '[]')
+              FROM ${sql.table('orders.dealer_sku_history')} s
+             WHERE s.dealer_id = ${dealerId} AND s.sku = ANY (${[...skus]}::text[])) AS skus
+      FROM (SELECT 1) AS one
+      LEFT JOIN ${sql.table('orders.dealer_history')} h ON h.dealer_id = ${dealerId}`.execute(db);
+  const totals = rows[0]!;
+  const orderCount = totals.order_count ?? 0;
   return {
-    orderCount: totals?.order_count ?? 0,
-    averageTotalMinor: totals && totals.order_count > 0 ? totals.total_sum_minor / totals.order_count : 0,
-    regionsUsed: totals?.regions ?? [],
-    skuQuantities: Object.fromEntries(perSku.map((row) => [row.sku, { averageQty: row.qty_sum / row.order_count, orders: row.order_count }])),
+    orderCount,
+    averageTotalMinor: orderCount > 0 ? totals.total_sum_minor! / orderCount : 0,
+    regionsUsed: totals.regions ?? [],
+    skuQuantities: Object.fromEntries(totals.skus.map((row) => [row.sku, { averageQty: row.qty_sum / row.order_count, orders: row.order_count }])),
   };
 }
