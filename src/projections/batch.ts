@@ -1,10 +1,11 @@
 // Helpers for set-based batch handlers: typed column values checked before they reach SQL,
-// rows passed as one JSON parameter, bigint sums kept within int8; handlers combined into one.
+// rows passed as one JSON parameter, bigint sums kept within int8; handlers combined into one
+// (in segments, for those that must not share a fold).
 import { sql, type RawBuilder } from 'kysely';
 import type { RecordedEvent } from '../eventstore/port.ts';
 import type { BatchHandler, Fold } from './projection.ts';
 
-export type SqlType = 'text' | 'int4' | 'int8' | 'bool' | 'timestamptz';
+export type SqlType = 'text' | 'text[]' | 'int4' | 'int8' | 'bool' | 'timestamptz' | 'date';
 
 export type Column = { name: string; type: SqlType; nullable?: boolean };
 
@@ -18,6 +19,8 @@ export class BatchDeclined extends Error {
 }
 
 const INT4_MAX = 2_147_483_647;
+const YEAR_1 = -62_135_596_800_000;
+const YEAR_10000 = 253_402_300_800_000;
 
 /**
  * True when the database surely accepts `value` in a column of this type. Conservative: a value
@@ -28,6 +31,8 @@ export function admits(column: Column, value: unknown): boolean {
   switch (column.type) {
     case 'text':
       return typeof value === 'string' && !value.includes('\u0000');
+    case 'text[]':
+      return Array.isArray(value) && value.every((item) => admits({ name: column.name, type: 'text' }, item));
     case 'int4':
       return Number.isInteger(value) && Math.abs(value as number) <= INT4_MAX;
     case 'int8':
@@ -36,11 +41,13 @@ export function admits(column: Column, value: unknown): boolean {
       return typeof value === 'boolean';
     case 'timestamptz':
       return value instanceof Date && !Number.isNaN(value.getTime());
+    case 'date': {
+      // A 'YYYY-MM-DD' string of a day that exists, from year 1 to 9999.
+      const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+      return time >= YEAR_1 && time < YEAR_10000 && new Date(time).toISOString().slice(0, 10) === value;
+    }
   }
 }
-
-const YEAR_1 = -62_135_596_800_000;
-const YEAR_10000 = 253_402_300_800_000;
 
 /**
  * An event's instant (`occurredAt`) as the per-event path writes it (`new Date(value)`, to the
@@ -63,7 +70,8 @@ export function checked<T>(column: Column, value: T): T {
 
 /**
  * `json_to_recordset($1::json) AS alias(col1 type1, …)`: the rows as a table, all in one JSON
- * parameter (instants as ISO strings, missing values as NULL), whatever the number of rows.
+ * parameter (instants as ISO strings or Dates, text[] as arrays, missing values as NULL),
+ * whatever the number of rows.
  */
 export function recordset(alias: string, columns: readonly Column[], rows: readonly Record<string, unknown>[]): RawBuilder<unknown> {
   const definitions = columns.map((column) => sql`${sql.id(column.name)} ${sql.raw(column.type)}`);
@@ -125,16 +133,30 @@ export function checkSum(value: number): void {
   if (!(Math.abs(value) <= SUM_LIMIT)) throw new BatchDeclined(`a sum near the limits of int8: ${value}`);
 }
 
+export type CombineOptions = {
+  /**
+   * The segment of each event the handlers fold (see BatchHandler.segment). A handler's own
+   * segments divide it further.
+   */
+  segment?: (event: RecordedEvent) => string;
+};
+
 /**
  * Batch handlers as one: an event goes to the first handler that folds it, and their folds are
- * written one after the other. Only correct for handlers whose tables are disjoint and that do not
- * read each other's tables: a handler's writes then are the same whatever the others write, and
- * whenever they write it.
+ * written one after the other. Within a segment, only correct for handlers whose tables are
+ * disjoint and that do not read each other's tables: a handler's writes then are the same whatever
+ * the others write, and whenever they write it. The events of a handler that reads or writes what
+ * another writes go to a segment of their own (`options.segment`): never folded with the other's.
  */
-export function combineBatches(...handlers: readonly BatchHandler[]): BatchHandler {
+export function combineBatches(handlers: readonly BatchHandler[], options: CombineOptions = {}): BatchHandler {
   const handlerOf = (event: RecordedEvent) => handlers.findIndex((handler) => handler.folds(event));
   return {
     folds: (event) => handlerOf(event) >= 0,
+    segment: (event) => {
+      const shared = options.segment?.(event) ?? '';
+      const own = handlers[handlerOf(event)]?.segment?.(event);
+      return own === undefined ? shared : JSON.stringify([shared, own]);
+    },
     fold: () => {
       // Per handler, created when it gets its first event.
       const folds: (Fold | undefined)[] = handlers.map(() => undefined);

@@ -36,6 +36,14 @@ export type BatchHandler = {
   /** A new, empty fold. */
   fold: () => Fold;
   /**
+   * Optional, asked only of events it folds: events of different segments are never folded
+   * together. A run of folded events ends where the segment changes (its fold is written, then a
+   * new one begins), as it ends before an event the batch does not fold; so does a rebuild's fold
+   * spanning pages. For events whose folds read or change what the folds of others write (see
+   * combineBatches). Left out, all events are of one segment.
+   */
+  segment?: (event: RecordedEvent) => string;
+  /**
    * Whether folding these events reads the read model (true when left out). A rebuild writes a
    * full fold while it folds the next pages, and lets a fold read only once that write is done.
    */

@@ -7,9 +7,9 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
 import { isTransientDatabaseError } from '../db/errors.ts';
-import { START_POSITION, comparePositions, matchesFilter, type AllPage, type EventFilter, type EventStore } from '../eventstore/port.ts';
+import { START_POSITION, comparePositions, matchesFilter, type AllPage, type EventFilter, type EventStore, type RecordedEvent } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
-import type { Fold, Projection } from './projection.ts';
+import type { BatchHandler, Fold, Projection } from './projection.ts';
 import { advanceCheckpoint, applyPageInSavepoint, applyPageInTransaction, BatchFailed, batched, ensureCheckpoint } from './runner.ts';
 import { SchemaRedirectPlugin } from './schema-redirect.ts';
 
@@ -272,6 +272,18 @@ function unionOf(filters: readonly (EventFilter | undefined)[]): EventFilter | u
 
 type Settings = { batchSize: number; foldKeys: number };
 
+/** The segment of a page the batch folds whole: every event folded, all of one segment (else undefined). */
+function foldedSegment(batch: BatchHandler, events: readonly RecordedEvent[]): string | undefined {
+  let segment: string | undefined;
+  for (const event of events) {
+    if (!batch.folds(event)) return undefined;
+    const own = batch.segment?.(event) ?? '';
+    if (segment !== undefined && own !== segment) return undefined;
+    segment = own;
+  }
+  return segment;
+}
+
 /** One projection's rebuild: its fresh schema, the catch-up's state, the finish and the swap. */
 class ProjectionRebuild {
   readonly projection: Projection;
@@ -286,8 +298,10 @@ class ProjectionRebuild {
   /** The rebuild's checkpoint as stored: everything up to it is written. */
   #written = START_POSITION;
   events = 0;
-  /** Events folded and not written yet: a fold spans pages (up to `foldKeys` keys). */
+  /** Events folded and not written yet: a fold spans pages (up to `foldKeys` keys) of its segment. */
   #fold: Fold | undefined;
+  /** The segment of `#fold`. */
+  #segment = '';
   /** The last background write of a full fold; the next one starts after it. */
   #writing: Promise<void> = Promise.resolve();
 
@@ -360,12 +374,16 @@ class ProjectionRebuild {
     const { batch } = this.projection;
     const { upcasting } = this.#options;
     const events = batch ? page.events.map((recorded) => upcasting.upcast(recorded)) : [];
+    const segment = batch && foldedSegment(batch, events);
     if (page.events.length === 0) {
       // Nothing to write: the stored checkpoint catches up with the next write.
       this.checkpoint = page.checkpoint;
-    } else if (batch && events.every((event) => batch.folds(event))) {
+    } else if (batch && segment !== undefined) {
+      // The open fold ends where the segment changes.
+      if (segment !== this.#segment) this.#writeFold();
       // A fold that reads the read model reads it once the writes before are done.
       if (batch.reads?.(events) ?? true) await this.#writing;
+      this.#segment = segment;
       const fold = (this.#fold ??= batch.fold());
       try {
         await batched(() => fold.add(this.#freshDb, events));
@@ -379,6 +397,8 @@ class ProjectionRebuild {
         await this.#replay(this.checkpoint);
       }
     } else {
+      // Events the batch does not fold, or of several segments: the page's runs of one segment
+      // are folded and written in its transaction, the other events handled one by one.
       this.#writeFold();
       await this.#writing;
       await this.#apply(page);

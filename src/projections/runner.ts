@@ -66,9 +66,13 @@ export type ApplyOptions = {
   asyncCommit?: boolean;
 };
 
-/** Runs of events the batch folds, folded and written; every other event handled on its own, in order. */
+/**
+ * Runs of events the batch folds, each of one segment, folded and written; every other event
+ * handled on its own, in order.
+ */
 async function applyBatched(trx: Db, projection: Projection, batch: BatchHandler, events: readonly RecordedEvent[]): Promise<void> {
   let run: RecordedEvent[] = [];
+  let runSegment = '';
   const flush = async () => {
     if (run.length === 0) return;
     const fold = batch.fold();
@@ -78,6 +82,9 @@ async function applyBatched(trx: Db, projection: Projection, batch: BatchHandler
   };
   for (const event of events) {
     if (batch.folds(event)) {
+      const segment = batch.segment?.(event) ?? '';
+      if (segment !== runSegment) await flush();
+      runSegment = segment;
       run.push(event);
     } else {
       await flush();

@@ -1,7 +1,10 @@
 // Order, shipment and refund facts: what was ordered (lines, gifts, promotions, the warehouses
-// serving it), how it was decided, and what was shipped and refunded.
-import { sql } from 'kysely';
+// serving it), how it was decided, and what was shipped and refunded. The rows of a placement,
+// a review and an allocation are built by pure functions that the set-based path (order-batch.ts)
+// shares.
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 import type { OrderPlacedData, OrderReviewedData, PricedLine, Reservations } from '../../domain/ordering/order.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import { utcDay, type FactHandler } from './fact-handler.ts';
@@ -68,44 +71,71 @@ function promotionUsage(placed: OrderPlacedData, kinds: ReadonlyMap<string, stri
   return [...usage.values()];
 }
 
-async function orderPlaced(db: Db, event: RecordedEvent): Promise<void> {
-  const placed = event.data as OrderPlacedData;
+/** The products (SKUs of lines and gifts) and promotions an order names: what its facts read. */
+export function namedBy(placed: OrderPlacedData): { skus: string[]; promotionIds: string[] } {
+  return {
+    skus: [...new Set([...placed.lines, ...placed.gifts].map((item) => item.sku))],
+    promotionIds: [...new Set([...placed.lines.flatMap((line) => line.promotions.map((p) => p.id)), ...placed.gifts.map((gift) => gift.promotionId)])],
+  };
+}
+
+/** What an order line tells of its product: sales are analysed by it. */
+export type ProductFacts = { name: string; brand: string; category: string };
+
+/** The name, brand and category of each of these products the facts hold, by SKU. */
+export async function productFacts(db: Db, skus: readonly string[]): Promise<Map<string, ProductFacts>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('analytics_facts.products')
+    .select(['sku', 'name', 'brand', 'category'])
+    .where('sku', '=', (eb) => eb.fn.any(eb.val([...skus])))
+    .execute();
+  return new Map(rows.map(({ sku, ...facts }) => [sku, facts]));
+}
+
+/** The kind of each of these promotions the facts hold, by id. */
+export async function promotionKinds(db: Db, promotionIds: readonly string[]): Promise<Map<string, string>> {
+  if (promotionIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('analytics_facts.promotions')
+    .select(['promotion_id', 'kind'])
+    .where('promotion_id', '=', (eb) => eb.fn.any(eb.val([...promotionIds])))
+    .execute();
+  return new Map(rows.map((row) => [row.promotion_id, row.kind]));
+}
+
+/** What placing an order adds: its row, its lines (gifts after the ordered lines), its promotion usage. */
+export type PlacedFacts = {
+  order: Insertable<Database['analytics_facts.orders']>;
+  lines: Insertable<Database['analytics_facts.order_lines']>[];
+  usage: Usage[];
+};
+
+/** The facts of a placed order, given what `namedBy` names of the products and promotions. */
+export function placedFacts(placed: OrderPlacedData, products: ReadonlyMap<string, ProductFacts>, kinds: ReadonlyMap<string, string>): PlacedFacts {
   const placedAt = new Date(placed.placedAt);
   const day = utcDay(placedAt);
-  const skus = [...new Set([...placed.lines, ...placed.gifts].map((item) => item.sku))];
-  const promotionIds = [...new Set([...placed.lines.flatMap((line) => line.promotions.map((p) => p.id)), ...placed.gifts.map((gift) => gift.promotionId)])];
-  const products =
-    skus.length === 0 ? [] : await db.selectFrom('analytics_facts.products').select(['sku', 'name', 'brand', 'category']).where('sku', 'in', skus).execute();
-  const kinds =
-    promotionIds.length === 0
-      ? []
-      : await db.selectFrom('analytics_facts.promotions').select(['promotion_id', 'kind']).where('promotion_id', 'in', promotionIds).execute();
-  const productOf = new Map(products.map((product) => [product.sku, product]));
   const sum = (items: readonly { qty: number }[]) => items.reduce((total, item) => total + item.qty, 0);
-
-  await db
-    .insertInto('analytics_facts.orders')
-    .values({
-      order_id: placed.orderId,
-      dealer_id: placed.dealerId,
-      region_code: placed.regionCode,
-      channel: placed.channel,
-      currency: placed.totals.currency,
-      placed_at: placedAt,
-      placed_on: day,
-      subtotal_minor: placed.totals.subtotalMinor,
-      discount_minor: placed.totals.discountMinor,
-      total_minor: placed.totals.totalMinor,
-      qty: sum(placed.lines),
-      gift_qty: sum(placed.gifts),
-      status: 'placed',
-      first_decision: null,
-    })
-    .execute();
+  const order = {
+    order_id: placed.orderId,
+    dealer_id: placed.dealerId,
+    region_code: placed.regionCode,
+    channel: placed.channel,
+    currency: placed.totals.currency,
+    placed_at: placedAt,
+    placed_on: day,
+    subtotal_minor: placed.totals.subtotalMinor,
+    discount_minor: placed.totals.discountMinor,
+    total_minor: placed.totals.totalMinor,
+    qty: sum(placed.lines),
+    gift_qty: sum(placed.gifts),
+    status: 'placed',
+    first_decision: null,
+  };
 
   const common = { order_id: placed.orderId, dealer_id: placed.dealerId, region_code: placed.regionCode, currency: placed.totals.currency, placed_at: placedAt, placed_on: day };
-  const productFacts = (sku: string) => ({ product_name: productOf.get(sku)?.name ?? null, brand: productOf.get(sku)?.brand ?? null, category: productOf.get(sku)?.category ?? null });
-  const rows = [
+  const productOf = (sku: string) => ({ product_name: products.get(sku)?.name ?? null, brand: products.get(sku)?.brand ?? null, category: products.get(sku)?.category ?? null });
+  const lines = [
     ...placed.lines.map((line) => ({
       sku: line.sku,
       is_gift: false,
@@ -126,38 +156,56 @@ async function orderPlaced(db: Db, event: RecordedEvent): Promise<void> {
       net_minor: 0,
       promotion_ids: [gift.promotionId],
     })),
-  ].map((row, index) => ({ ...common, ...productFacts(row.sku), ...row, line_no: index + 1 }));
-  if (rows.length > 0) await db.insertInto('analytics_facts.order_lines').values(rows).execute();
+  ].map((row, index) => ({ ...common, ...productOf(row.sku), ...row, line_no: index + 1 }));
 
-  const usage = promotionUsage(placed, new Map(kinds.map((row) => [row.promotion_id, row.kind])));
+  return { order, lines, usage: promotionUsage(placed, kinds) };
+}
+
+async function orderPlaced(db: Db, event: RecordedEvent): Promise<void> {
+  const placed = event.data as OrderPlacedData;
+  const { skus, promotionIds } = namedBy(placed);
+  const { order, lines, usage } = placedFacts(placed, await productFacts(db, skus), await promotionKinds(db, promotionIds));
+  await db.insertInto('analytics_facts.orders').values(order).execute();
+  if (lines.length > 0) await db.insertInto('analytics_facts.order_lines').values(lines).execute();
   if (usage.length > 0) await db.insertInto('analytics_facts.promotion_usage').values(usage).execute();
 }
 
-/** The warehouses serving the order: what it holds reserved, replaced whenever that changes. */
-async function allocate(db: Db, orderId: string, reservations: Reservations | undefined): Promise<void> {
+/** An order's warehouses: what it holds reserved, per SKU and warehouse (replacing what it held before, unless none). */
+export function allocations(orderId: string, reservations: Reservations | undefined): Insertable<Database['analytics_facts.order_allocations']>[] {
   const quantities = new Map<string, { order_id: string; sku: string; warehouse_id: string; qty: number }>();
   for (const held of reservations?.stock ?? []) {
     // SKUs and warehouse ids never contain '@' (see stockStream).
     const key = `${held.sku}@${held.warehouseId}`;
     quantities.set(key, { order_id: orderId, sku: held.sku, warehouse_id: held.warehouseId, qty: (quantities.get(key)?.qty ?? 0) + held.qty });
   }
-  if (quantities.size === 0) return;
+  return [...quantities.values()];
+}
+
+/** The warehouses serving the order: what it holds reserved, replaced whenever that changes. */
+async function allocate(db: Db, orderId: string, reservations: Reservations | undefined): Promise<void> {
+  const rows = allocations(orderId, reservations);
+  if (rows.length === 0) return;
   await db.deleteFrom('analytics_facts.order_allocations').where('order_id', '=', orderId).execute();
-  await db.insertInto('analytics_facts.order_allocations').values([...quantities.values()]).execute();
+  await db.insertInto('analytics_facts.order_allocations').values(rows).execute();
+}
+
+/** The order columns a review sets, `at` when it occurred. */
+export function reviewedColumns(review: OrderReviewedData, at: Date) {
+  return {
+    status: review.decision,
+    first_decision: review.decision,
+    first_reasons: review.reasons.map((reason) => reason.code),
+    approved_at: review.decision === 'approved' ? at : null,
+    rejected_at: review.decision === 'rejected' ? at : null,
+  };
 }
 
 async function orderReviewed(db: Db, event: RecordedEvent): Promise<void> {
   const review = event.data as OrderReviewedData;
-  const at = new Date(event.metadata.occurredAt);
+  // An order the facts do not hold changes nothing here (its allocations are written all the same).
   await db
     .updateTable('analytics_facts.orders')
-    .set({
-      status: review.decision,
-      first_decision: review.decision,
-      first_reasons: review.reasons.map((reason) => reason.code),
-      approved_at: review.decision === 'approved' ? at : null,
-      rejected_at: review.decision === 'rejected' ? at : null,
-    })
+    .set(reviewedColumns(review, new Date(event.metadata.occurredAt)))
     .where('order_id', '=', review.orderId)
     .execute();
   await allocate(db, review.orderId, review.reservations);

@@ -8,6 +8,7 @@ import type { PromotionCreatedData } from '../../domain/promotions/promotion.ts'
 import { combineBatches } from '../batch.ts';
 import type { Projection } from '../projection.ts';
 import type { FactHandler } from './fact-handler.ts';
+import { analyticsOrderBatch } from './order-batch.ts';
 import { orderFactHandlers } from './order-facts.ts';
 import { analyticsProductBatch } from './product-batch.ts';
 import { analyticsStockBatch } from './stock-batch.ts';
@@ -104,8 +105,13 @@ export const analyticsProjection: Projection = {
   async handle(db, event) {
     await handlers[event.type]?.(db, event);
   },
-  // Products (products, order_lines) and reservations (stock_positions): disjoint tables, no reads.
-  batch: combineBatches(analyticsProductBatch, analyticsStockBatch),
+  // Products (products, order_lines renamed), reservations (stock_positions) and placed orders
+  // (orders, order_lines, promotion_usage, order_allocations). Placing reads the products and
+  // adds order lines, so the product events are a segment of their own: never in one fold with
+  // orders. Reservations and orders share one: disjoint tables, neither reads the other's.
+  batch: combineBatches([analyticsProductBatch, analyticsStockBatch, analyticsOrderBatch], {
+    segment: (event) => (analyticsProductBatch.folds(event) ? 'catalog' : 'activity'),
+  }),
   // Indexes for analysts' queries by day or promotion; the handlers find rows by key, and
   // order lines by SKU (order_lines_sku_idx stays).
   rebuildDeferredIndexes: ['orders_placed_idx', 'order_lines_day_idx', 'promotion_usage_promotion_idx', 'shipment_lines_day_idx'],
