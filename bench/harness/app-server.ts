@@ -16,10 +16,17 @@ export type AppServer = {
   stop: () => Promise<void>;
 };
 
-export async function startAppServer(databaseUrl: string, options: { profileDir?: string | undefined } = {}): Promise<AppServer> {
+/**
+ * `start`: API, projections and adapters in one process (the quick start's way); `serve`: the API
+ * only, beside a process that runs the workers (a deployment's way).
+ */
+export async function startAppServer(
+  databaseUrl: string,
+  options: { profileDir?: string | undefined; command?: 'start' | 'serve' } = {},
+): Promise<AppServer> {
   const port = await freePort();
   const nodeFlags = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, '--cpu-prof-name=server-${pid}.cpuprofile'] : [];
-  const child = spawn(process.execPath, [...nodeFlags, path.join(repoRoot, 'src/cli.ts'), 'start'], {
+  const child = spawn(process.execPath, [...nodeFlags, path.join(repoRoot, 'src/cli.ts'), options.command ?? 'start'], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {

@@ -7,11 +7,22 @@ export type CpuSplit = { serverMs: number; postgresMs: number; harnessMs: number
 
 type Reading = { server: number | undefined; postgres: number | undefined; harness: number };
 
-/** Starts reading at `delayMs` (after the warm-up); `stop()` returns the CPU ms used since. */
-export function cpuWindow(serverPid: number | undefined, postgresDataDir: string, delayMs: number): { stop: () => CpuSplit } {
+/** The CPU of the server's processes together (undefined when one cannot be read). */
+function serversCpuMicros(pids: readonly (number | undefined)[]): number | undefined {
+  let total = 0;
+  for (const pid of pids) {
+    const micros = processCpuMicros(pid);
+    if (micros === undefined) return undefined;
+    total += micros;
+  }
+  return total;
+}
+
+/** Starts reading at `delayMs` (after the warm-up); `stop()` returns the CPU ms used since (the server: all of `serverPids`). */
+export function cpuWindow(serverPids: readonly (number | undefined)[], postgresDataDir: string, delayMs: number): { stop: () => CpuSplit } {
   const read = (): Reading => {
     const harness = process.cpuUsage();
-    return { server: processCpuMicros(serverPid), postgres: serverCpuMicros(postgresDataDir), harness: harness.user + harness.system };
+    return { server: serversCpuMicros(serverPids), postgres: serverCpuMicros(postgresDataDir), harness: harness.user + harness.system };
   };
   let start: Reading | undefined;
   const timer = setTimeout(() => (start = read()), delayMs);

@@ -2,7 +2,7 @@
 // the lag of the read models behind it in the same run.
 import { availableParallelism } from 'node:os';
 import { allProjections } from '../../../src/projections/index.ts';
-import { startAppServer } from '../../harness/app-server.ts';
+import { startAppServer, type AppServer } from '../../harness/app-server.ts';
 import { runHttpLoad } from '../../harness/http-load.ts';
 import { formatNumber } from '../../harness/report.ts';
 import type { BenchContext, Medians, Sample, Scenario, Table } from '../../harness/types.ts';
@@ -30,7 +30,7 @@ export const ordersScenario: Scenario = {
     'warehouses in two regions, 400 products (prices 10.00-14.99) with 1 000 000 units in each warehouse, 50 gold dealers (territory = their ' +
     'region, credit limit 10 000 000 000.00), an uncapped 5 % off beverages; each dealer places one order to warm the server up. The harness process then runs 50 closed-loop keep-alive clients, ' +
     'one per dealer with its own JWT, each sending POST /v1/orders: 3 distinct SKUs drawn at random, 1-2 each, delivered to its own region, a ' +
-    'fresh Idempotency-Key per request; 1 s warm-up, then the measured window. Meanwhile a separate PostgreSQL connection polls ' +
+    'fresh Idempotency-Key per request; 1 s warm-up, then the measured window; in every run once against each deployment (see below). Meanwhile a separate PostgreSQL connection polls ' +
     '`projection_checkpoints` every ~5 ms: an order\'s read-model lag is the time from its answer (carrying its event `position`) to the first ' +
     'poll that saw the `orders` checkpoint at or past that position (resolution a few ms); "all read models" waits for the slowest projection.',
 
@@ -38,6 +38,7 @@ export const ordersScenario: Scenario = {
     const sizes = context.quick ? { products: 100, dealers: DEALERS } : { products: PRODUCTS, dealers: DEALERS };
     const url = await context.postgres.createDatabase('bench_orders', { migrate: true });
     const server = await startAppServer(url, { profileDir: context.profileDir });
+    let api: AppServer | undefined;
     const names = allProjections.map((projection) => projection.name);
     let watcher: CheckpointWatcher | undefined;
     try {
@@ -46,115 +47,139 @@ export const ordersScenario: Scenario = {
       const seedSeconds = (performance.now() - seedStarted) / 1_000;
       context.log(`  seeded ${world.skus.length} products and ${world.dealers.length} dealers through the API in ${seedSeconds.toFixed(1)} s`);
       await primeDealers(server, world, LINES);
+      // The API alone, beside `server`: loaded through it, `server` is the worker process (its
+      // projections hold the locks, its API gets no requests). Same secret, so the same tokens.
+      api = await startAppServer(url, { profileDir: context.profileDir, command: 'serve' });
       watcher = await CheckpointWatcher.open(url, names);
       const lagWatcher = watcher;
+      const deployments = [
+        { key: 'orders', label: 'one process', url: server.url, pids: [server.pid] },
+        { key: 'orders-split', label: 'API + worker', url: api.url, pids: [api.pid, server.pid] },
+      ];
+
+      async function measure(deployment: (typeof deployments)[number], index: number): Promise<Sample> {
+        const draws = world.dealers.map((_, client) => random(1_000 * (index + 1) + client + (deployment.key === 'orders' ? 0 : 500)));
+        const decisions = new Decisions();
+        const answers: { answeredAt: number; position: number }[] = [];
+        let highest = 0;
+        if (context.statements) await resetStatements(url);
+        lagWatcher.start();
+        const cpu = cpuWindow(deployment.pids, context.postgres.dataDir, WARMUP_MS);
+        const result = await runHttpLoad({
+          baseUrl: deployment.url,
+          request: (client) => orderRequest(world.dealers[client]!, world.skus, draws[client]!, LINES),
+          concurrency: world.dealers.length,
+          warmupMs: WARMUP_MS,
+          durationMs: context.durationSeconds * 1_000,
+          onResponse(answer) {
+            const placed = placedOf(answer);
+            if (!placed) return;
+            const position = Number(placed.position);
+            highest = Math.max(highest, position);
+            if (!answer.measured) return;
+            decisions.add(placed);
+            answers.push({ answeredAt: answer.answeredAt, position });
+          },
+        });
+        const used = cpu.stop();
+        const perOrder = (ms: number) => ms / result.requests;
+        const caught = await lagWatcher.waitFor(highest, 30_000);
+        await lagWatcher.stop();
+        // After the catch-up, so the projections' work for these orders is counted too (and the lag watcher's polls).
+        if (context.statements) for (const line of await statementsPerUnit(url, result.requests)) context.log(line);
+        if (!caught) context.log('  the read models did not catch up within 30 s of the load');
+        const orders = lagWatcher.lag(answers, 'orders');
+        const all = lagWatcher.lag(answers);
+        if (result.errors > 0) context.log(`  ${result.errors} errors, first: ${result.firstError}`);
+        context.log(
+          `  ${deployment.label}: ${formatNumber(result.requestsPerSecond)} orders/s, p50 ${formatNumber(result.p50)} ms, p99 ${formatNumber(result.p99)} ms; ${decisions.describe()}; ` +
+            `statuses ${JSON.stringify(result.statuses)}; orders read model lag p50 ${formatNumber(orders.p50)} ms, p99 ${formatNumber(orders.p99)} ms ` +
+            `(max ${formatNumber(orders.max)}, ${orders.unseen} unseen); all read models p99 ${formatNumber(all.p99)} ms; ` +
+            `CPU per order: server ${formatNumber(perOrder(used.serverMs))} ms, PostgreSQL ${formatNumber(perOrder(used.postgresMs))} ms, load generator ${formatNumber(perOrder(used.harnessMs))} ms`,
+        );
+        return {
+          key: deployment.key,
+          values: {
+            ordersPerSecond: result.requestsPerSecond,
+            p50Ms: result.p50,
+            p99Ms: result.p99,
+            maxMs: result.max,
+            orders: decisions.total,
+            approved: decisions.decisions.approved ?? 0,
+            onHold: decisions.decisions.on_hold ?? 0,
+            rejected: decisions.decisions.rejected ?? 0,
+            errors: result.errors,
+            lagP50Ms: orders.p50,
+            lagP99Ms: orders.p99,
+            lagMaxMs: orders.max,
+            lagUnseen: orders.unseen,
+            allLagP50Ms: all.p50,
+            allLagP99Ms: all.p99,
+            serverCpuMsPerOrder: perOrder(used.serverMs),
+            postgresCpuMsPerOrder: perOrder(used.postgresMs),
+            harnessCpuMsPerOrder: perOrder(used.harnessMs),
+          },
+        };
+      }
 
       return {
         facts: { products: world.skus.length, warehouses: 2, dealers: world.dealers.length, 'lines per order': LINES, 'seeding through the API (s)': seedSeconds },
         async run(index: number): Promise<Sample[]> {
-          const draws = world.dealers.map((_, client) => random(1_000 * (index + 1) + client));
-          const decisions = new Decisions();
-          const answers: { answeredAt: number; position: number }[] = [];
-          let highest = 0;
-          if (context.statements) await resetStatements(url);
-          lagWatcher.start();
-          const cpu = cpuWindow(server.pid, context.postgres.dataDir, WARMUP_MS);
-          const result = await runHttpLoad({
-            baseUrl: server.url,
-            request: (client) => orderRequest(world.dealers[client]!, world.skus, draws[client]!, LINES),
-            concurrency: world.dealers.length,
-            warmupMs: WARMUP_MS,
-            durationMs: context.durationSeconds * 1_000,
-            onResponse(answer) {
-              const placed = placedOf(answer);
-              if (!placed) return;
-              const position = Number(placed.position);
-              highest = Math.max(highest, position);
-              if (!answer.measured) return;
-              decisions.add(placed);
-              answers.push({ answeredAt: answer.answeredAt, position });
-            },
-          });
-          const used = cpu.stop();
-          const perOrder = (ms: number) => ms / result.requests;
-          const caught = await lagWatcher.waitFor(highest, 30_000);
-          // After the catch-up, so the projections' work for these orders is counted too (and the lag watcher's polls).
-          if (context.statements) for (const line of await statementsPerUnit(url, result.requests)) context.log(line);
-          await lagWatcher.stop();
-          if (!caught) context.log('  the read models did not catch up within 30 s of the load');
-          const orders = lagWatcher.lag(answers, 'orders');
-          const all = lagWatcher.lag(answers);
-          if (result.errors > 0) context.log(`  ${result.errors} errors, first: ${result.firstError}`);
-          context.log(
-            `  ${formatNumber(result.requestsPerSecond)} orders/s, p50 ${formatNumber(result.p50)} ms, p99 ${formatNumber(result.p99)} ms; ${decisions.describe()}; ` +
-              `statuses ${JSON.stringify(result.statuses)}; orders read model lag p50 ${formatNumber(orders.p50)} ms, p99 ${formatNumber(orders.p99)} ms ` +
-              `(max ${formatNumber(orders.max)}, ${orders.unseen} unseen); all read models p99 ${formatNumber(all.p99)} ms; ` +
-              `CPU per order: server ${formatNumber(perOrder(used.serverMs))} ms, PostgreSQL ${formatNumber(perOrder(used.postgresMs))} ms, load generator ${formatNumber(perOrder(used.harnessMs))} ms`,
-          );
-          return [
-            {
-              key: 'orders',
-              values: {
-                ordersPerSecond: result.requestsPerSecond,
-                p50Ms: result.p50,
-                p99Ms: result.p99,
-                maxMs: result.max,
-                orders: decisions.total,
-                approved: decisions.decisions.approved ?? 0,
-                onHold: decisions.decisions.on_hold ?? 0,
-                rejected: decisions.decisions.rejected ?? 0,
-                errors: result.errors,
-                lagP50Ms: orders.p50,
-                lagP99Ms: orders.p99,
-                lagMaxMs: orders.max,
-                lagUnseen: orders.unseen,
-                allLagP50Ms: all.p50,
-                allLagP99Ms: all.p99,
-                serverCpuMsPerOrder: perOrder(used.serverMs),
-                postgresCpuMsPerOrder: perOrder(used.postgresMs),
-                harnessCpuMsPerOrder: perOrder(used.harnessMs),
-              },
-            },
-          ];
+          const samples: Sample[] = [];
+          for (const deployment of deployments) samples.push(await measure(deployment, index));
+          return samples;
         },
         async close() {
           await lagWatcher.close();
+          await api?.stop();
           await server.stop();
         },
       };
     } catch (error) {
       await watcher?.close().catch(() => undefined);
+      await api?.stop();
       await server.stop();
       throw error;
     }
   },
 
   table(medians: Medians): Table {
-    const sample = medians.get('orders');
-    if (!sample) return { columns: ['measure', 'median', 'target', 'met'], rows: [], notes: [] };
-    const total = sample.orders!;
-    const cpuSplit = [sample.serverCpuMsPerOrder!, sample.postgresCpuMsPerOrder!, sample.harnessCpuMsPerOrder!].map(formatNumber).join(' / ');
-    const ceiling = (CORES * 1_000) / (sample.serverCpuMsPerOrder! + sample.postgresCpuMsPerOrder!);
+    const columns = ['measure', 'one process', 'API + worker processes', 'target', 'met (one / two)'];
+    const one = medians.get('orders');
+    const split = medians.get('orders-split');
+    if (!one || !split) return { columns, rows: [], notes: [] };
+    const both = [one, split];
+    const ceiling = (sample: Record<string, number>) => (CORES * 1_000) / (sample.serverCpuMsPerOrder! + sample.postgresCpuMsPerOrder!);
+    const row = (measure: string, value: (sample: Record<string, number>) => string, target = '', met?: (sample: Record<string, number>) => boolean) => [
+      measure,
+      ...both.map(value),
+      target,
+      met ? both.map((sample) => yes(met(sample))).join(' / ') : '',
+    ];
     return {
-      columns: ['measure', 'median', 'target', 'met'],
+      columns,
       rows: [
-        ['orders/s', formatNumber(sample.ordersPerSecond!), `≥ ${formatNumber(TARGET.ordersPerSecond)}`, yes(sample.ordersPerSecond! >= TARGET.ordersPerSecond)],
-        ['POST /v1/orders p50 ms', formatNumber(sample.p50Ms!), '', ''],
-        ['POST /v1/orders p99 ms', formatNumber(sample.p99Ms!), `≤ ${TARGET.p99Ms}`, yes(sample.p99Ms! <= TARGET.p99Ms)],
-        ['approved', percent(sample.approved!, total), 'nearly all', yes(sample.approved! >= 0.99 * total)],
-        ['on hold', percent(sample.onHold!, total), '', ''],
-        ['rejected', percent(sample.rejected!, total), '', ''],
-        ['errors (non-201 answers)', formatNumber(sample.errors!), '0', yes(sample.errors === 0)],
-        ['`orders` read model lag p50 ms', formatNumber(sample.lagP50Ms!), '', ''],
-        ['`orders` read model lag p99 ms', formatNumber(sample.lagP99Ms!), `≤ ${TARGET.lagP99Ms}`, yes(sample.lagP99Ms! <= TARGET.lagP99Ms)],
-        ['all read models lag p50 / p99 ms', `${formatNumber(sample.allLagP50Ms!)} / ${formatNumber(sample.allLagP99Ms!)}`, '', ''],
-        ['CPU ms per order: server / PostgreSQL / load generator', cpuSplit, '', ''],
-        ['orders/s the cores allow (cores ÷ server + PostgreSQL CPU per order)', formatNumber(ceiling), `≥ ${formatNumber(TARGET.ordersPerSecond)}`, yes(ceiling >= TARGET.ordersPerSecond)],
+        row('orders/s', (x) => formatNumber(x.ordersPerSecond!), `≥ ${formatNumber(TARGET.ordersPerSecond)}`, (x) => x.ordersPerSecond! >= TARGET.ordersPerSecond),
+        row('POST /v1/orders p50 ms', (x) => formatNumber(x.p50Ms!)),
+        row('POST /v1/orders p99 ms', (x) => formatNumber(x.p99Ms!), `≤ ${TARGET.p99Ms}`, (x) => x.p99Ms! <= TARGET.p99Ms),
+        row('approved', (x) => percent(x.approved!, x.orders!), 'nearly all', (x) => x.approved! >= 0.99 * x.orders!),
+        row('on hold / rejected', (x) => `${percent(x.onHold!, x.orders!)} / ${percent(x.rejected!, x.orders!)}`),
+        row('errors (non-201 answers)', (x) => formatNumber(x.errors!), '0', (x) => x.errors === 0),
+        row('`orders` read model lag p50 ms', (x) => formatNumber(x.lagP50Ms!)),
+        row('`orders` read model lag p99 ms', (x) => formatNumber(x.lagP99Ms!), `≤ ${TARGET.lagP99Ms}`, (x) => x.lagP99Ms! <= TARGET.lagP99Ms),
+        row('all read models lag p50 / p99 ms', (x) => `${formatNumber(x.allLagP50Ms!)} / ${formatNumber(x.allLagP99Ms!)}`),
+        row('CPU ms per order: server / PostgreSQL / load generator', (x) =>
+          [x.serverCpuMsPerOrder!, x.postgresCpuMsPerOrder!, x.harnessCpuMsPerOrder!].map(formatNumber).join(' / '),
+        ),
+        row('orders/s the cores allow (cores ÷ server + PostgreSQL CPU per order)', (x) => formatNumber(ceiling(x)), `≥ ${formatNumber(TARGET.ordersPerSecond)}`, (x) => ceiling(x) >= TARGET.ordersPerSecond),
       ],
       notes: [
-        `Decisions are shares of the orders answered in the measured window (median ${formatNumber(total)} per run). CPU is read from /proc over the ` +
-          'measured window (the server process, every PostgreSQL process, the harness process) and divided by the orders answered in it; it includes ' +
-          'the projections the server runs meanwhile and the lag watcher\'s polls (~200 small queries/s), and it is far steadier than orders/s on a ' +
+        'Two deployments of the same code on the same database, each measured in every run: `one process` is `dealerline start` (API, projections ' +
+          'and adapters in one process, as the quick start runs it); `API + worker processes` sends the load to `dealerline serve` (the API only) ' +
+          'while the `start` process beside it runs the projections (a worker). Its server CPU is both processes together.',
+        `Decisions are shares of the orders answered in the measured window (median ${formatNumber(one.orders!)} per run). CPU is read from /proc over the ` +
+          'measured window (the server processes, every PostgreSQL process, the harness process) and divided by the orders answered in it; it includes ' +
+          'the projections run meanwhile and the lag watcher\'s polls (~200 small queries/s), and it is far steadier than orders/s on a ' +
           'shared machine.',
       ],
     };
