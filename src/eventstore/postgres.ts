@@ -196,8 +196,8 @@ export class PostgresEventStore implements EventStore {
     const counts: number[] = [];
     const ids: string[] = [];
     const types: string[] = [];
-    const data: string[] = [];
-    const metadata: string[] = [];
+    const data: JsonObject[] = [];
+    const metadata: EventMetadata[] = [];
     for (const append of batch) {
       streams.push(append.streamId);
       expected.push(expectedCode(append.expectedRevision));
@@ -205,13 +205,14 @@ export class PostgresEventStore implements EventStore {
       for (const event of append.events) {
         ids.push(event.id);
         types.push(event.type);
-        data.push(JSON.stringify(event.data));
-        metadata.push(JSON.stringify(event.metadata));
+        data.push(event.data);
+        metadata.push(event.metadata);
       }
     }
+    // Data and metadata as one JSON array each (migration 0016), not as arrays of JSON texts.
     const result = await this.#pool.query<OutcomeRow>(
-      'SELECT outcome, next_revision, last_position::text AS last_position FROM es_append($1::text[], $2::bigint[], $3::int[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])',
-      [streams, expected, counts, ids, types, data, metadata],
+      'SELECT outcome, next_revision, last_position::text AS last_position FROM es_append($1::text[], $2::bigint[], $3::int[], $4::uuid[], $5::text[], $6::jsonb, $7::jsonb)',
+      [streams, expected, counts, ids, types, JSON.stringify(data), JSON.stringify(metadata)],
     );
     return result.rows;
   }

@@ -83,6 +83,24 @@ export function describeEventStoreContract(name: string, factory: StoreFactory):
       expect(Number.isNaN(Date.parse(read[0]!.createdAt))).toBe(false);
     });
 
+    it('keeps data and metadata exactly, whatever they hold, also for appends sent together', async () => {
+      const tricky = {
+        quote: 'say "hi", {braces}, [brackets], back\\slash, comma, NULL, null',
+        unicode: '茶叶 ✓ 🍵 \u00e9\u2028',
+        nested: { list: [1, 'two', { three: [null, true, false] }], empty: {}, none: [] },
+        numbers: [0, -1, 1.5, 9_007_199_254_740_991],
+      };
+      const ids = [stream('tricky'), stream('tricky'), stream('tricky')];
+      const batches = ids.map((id, index) => [newEvent('Odd', { ...tricky, index }), newEvent('Odd', { index, more: tricky.quote })]);
+      // Sent at once: a group-committing store carries them in one call.
+      await Promise.all(ids.map((id, index) => store.appendToStream(id, batches[index]!, { expectedRevision: 'no_stream' })));
+      for (const [index, id] of ids.entries()) {
+        const read = await store.readStream(id);
+        expect(read.map((event) => event.data)).toEqual(batches[index]!.map((event) => event.data));
+        expect(read.map((event) => event.metadata)).toEqual(batches[index]!.map((event) => event.metadata));
+      }
+    });
+
     it('enforces no_stream, stream_exists and exact revisions with ConcurrencyError', async () => {
       const id = stream('expect');
       await expect(store.appendToStream(id, [newEvent('A')], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(ConcurrencyError);
