@@ -93,6 +93,8 @@ function filterClause(filter: EventFilter | undefined, params: unknown[]): strin
   return clauses.join(' AND ');
 }
 
+type PendingRead = { streamId: string; fromRevision: number; resolve: (events: RecordedEvent[]) => void; reject: (error: unknown) => void };
+
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
@@ -101,6 +103,8 @@ export class PostgresEventStore implements EventStore {
   readonly #pollIntervalMs: number;
   readonly #appended = new EventEmitter();
   #queue: PendingAppend[] = [];
+  /** Stream reads waiting for the end of this turn of the event loop, to be read together. */
+  #reads: PendingRead[] = [];
   #inFlight = 0;
   #listener: pg.PoolClient | undefined;
   #listening: Promise<void> | undefined;
@@ -217,7 +221,41 @@ export class PostgresEventStore implements EventStore {
     return result.rows;
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (options.direction === 'backwards' || options.maxCount !== undefined) return this.#readStreamNow(streamId, options);
+    // Whole-stream reads forwards (how commands load their streams) asked for in the same turn of
+    // the event loop share one statement: group reads, as appends share one commit.
+    return new Promise((resolve, reject) => {
+      this.#reads.push({ streamId, fromRevision: options.fromRevision ?? 0, resolve, reject });
+      if (this.#reads.length === 1) setImmediate(() => void this.#readTogether());
+    });
+  }
+
+  async #readTogether(): Promise<void> {
+    const reads = this.#reads;
+    this.#reads = [];
+    if (reads.length === 1) {
+      const [read] = reads as [PendingRead];
+      await this.#readStreamNow(read.streamId, { fromRevision: read.fromRevision }).then(read.resolve, read.reject);
+      return;
+    }
+    try {
+      const result = await this.#pool.query<EventRow & { i: string }>(
+        `SELECT r.i::text AS i, e.* FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS r(stream_id, from_revision, i)
+           JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM es_events ev
+                          WHERE ev.stream_id = r.stream_id AND ev.revision >= r.from_revision ORDER BY ev.revision) e ON true
+          ORDER BY r.i, e.revision`,
+        [reads.map((read) => read.streamId), reads.map((read) => read.fromRevision)],
+      );
+      const events = reads.map((): RecordedEvent[] => []);
+      for (const row of result.rows) events[Number(row.i) - 1]!.push(toRecorded(row));
+      reads.forEach((read, index) => read.resolve(events[index]!));
+    } catch (error) {
+      for (const read of reads) read.reject(error);
+    }
+  }
+
+  async #readStreamNow(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const params: unknown[] = [streamId];
     let where = 'stream_id = $1';

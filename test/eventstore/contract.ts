@@ -101,6 +101,32 @@ export function describeEventStoreContract(name: string, factory: StoreFactory):
       }
     });
 
+    it('answers stream reads asked for together each with its own stream, from its own revision', async () => {
+      const [a, b, empty] = [stream('together'), stream('together'), stream('together')];
+      await store.appendToStream(a, [newEvent('A', { n: 0 }), newEvent('A', { n: 1 }), newEvent('A', { n: 2 })]);
+      await store.appendToStream(b, [newEvent('B', { n: 0 })]);
+      const asked = [
+        [a, 0],
+        [b, 0],
+        [a, 2],
+        [empty, 0],
+        [a, 5],
+        [b, 0],
+      ] as const;
+      const together = await Promise.all(asked.map(([id, fromRevision]) => store.readStream(id, { fromRevision })));
+      const alone: RecordedEvent[][] = [];
+      for (const [id, fromRevision] of asked) alone.push(await store.readStream(id, { fromRevision }));
+      expect(together).toEqual(alone);
+      expect(together.map((events) => events.map((event) => `${event.type}${event.revision}`))).toEqual([
+        ['A0', 'A1', 'A2'],
+        ['B0'],
+        ['A2'],
+        [],
+        [],
+        ['B0'],
+      ]);
+    });
+
     it('enforces no_stream, stream_exists and exact revisions with ConcurrencyError', async () => {
       const id = stream('expect');
       await expect(store.appendToStream(id, [newEvent('A')], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(ConcurrencyError);

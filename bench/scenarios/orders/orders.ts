@@ -9,7 +9,7 @@ import type { BenchContext, Medians, Sample, Scenario, Table } from '../../harne
 import { resetStatements, statementsPerUnit } from '../../harness/statements.ts';
 import { cpuWindow } from './cpu.ts';
 import { CheckpointWatcher } from './projection-lag.ts';
-import { Decisions, orderRequest, placedOf, primeDealers, random, seedWorld } from './world.ts';
+import { Decisions, orderRequest, placedOf, primeDealers, primeEveryStream, random, seedWorld } from './world.ts';
 
 const PRODUCTS = 400;
 const DEALERS = 50;
@@ -50,6 +50,7 @@ export const ordersScenario: Scenario = {
       // The API alone, beside `server`: loaded through it, `server` is the worker process (its
       // projections hold the locks, its API gets no requests). Same secret, so the same tokens.
       api = await startAppServer(url, { profileDir: context.profileDir, command: 'serve' });
+      await primeEveryStream(api, world, LINES);
       watcher = await CheckpointWatcher.open(url, names);
       const lagWatcher = watcher;
       const deployments = [
@@ -176,7 +177,8 @@ export const ordersScenario: Scenario = {
       notes: [
         'Two deployments of the same code on the same database, each measured in every run: `one process` is `dealerline start` (API, projections ' +
           'and adapters in one process, as the quick start runs it); `API + worker processes` sends the load to `dealerline serve` (the API only) ' +
-          'while the `start` process beside it runs the projections (a worker). Its server CPU is both processes together.',
+          'while the `start` process beside it runs the projections (a worker); the `serve` process is first primed with orders touching every ' +
+          'stock stream from both regions, as a process running for a while would be. Its server CPU is both processes together.',
         `Decisions are shares of the orders answered in the measured window (median ${formatNumber(one.orders!)} per run). CPU is read from /proc over the ` +
           'measured window (the server processes, every PostgreSQL process, the harness process) and divided by the orders answered in it; it includes ' +
           'the projections run meanwhile and the lag watcher\'s polls (~200 small queries/s), and it is far steadier than orders/s on a ' +

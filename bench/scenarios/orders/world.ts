@@ -223,3 +223,28 @@ export async function primeDealers(server: AppServer, world: World, lineCount: n
     if (response.status !== 201) throw new Error(`priming order of ${dealer.id}: ${response.status} ${(await response.text()).slice(0, 300)}`);
   });
 }
+
+/**
+ * Orders through `server` that together touch every SKU from every region, so that a server
+ * process started after the seeding has every stream it will order from in its state cache, as a
+ * process running for a while has (one unit per line: the stock hardly moves).
+ */
+export async function primeEveryStream(server: AppServer, world: World, lineCount: number): Promise<void> {
+  const regions = [...new Set(world.dealers.map((dealer) => dealer.regionCode))];
+  const carts = regions.flatMap((regionCode) => {
+    const dealers = world.dealers.filter((dealer) => dealer.regionCode === regionCode);
+    return Array.from({ length: Math.ceil(world.skus.length / lineCount) }, (_, index) => ({
+      dealer: dealers[index % dealers.length]!,
+      skus: world.skus.slice(index * lineCount, (index + 1) * lineCount),
+    }));
+  });
+  await inParallel(carts, 50, async ({ dealer, skus }) => {
+    const response = await fetch(`${server.url}/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dealer.token}`, 'idempotency-key': randomUUID(), 'content-type': 'application/json' },
+      body: JSON.stringify({ lines: skus.map((sku) => ({ sku, qty: 1 })), regionCode: dealer.regionCode }),
+    });
+    if (response.status !== 201) throw new Error(`priming order of ${dealer.id}: ${response.status} ${(await response.text()).slice(0, 300)}`);
+  });
+}
+
