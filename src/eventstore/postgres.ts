@@ -1,6 +1,7 @@
 // The PostgreSQL event store: group-committed appends through es_append, commit-ordered reads.
 import { EventEmitter, once } from 'node:events';
 import type pg from 'pg';
+import { coalesced } from '../db/coalesce.ts';
 import {
   ConcurrencyError,
   DuplicateEventIdError,
@@ -93,7 +94,7 @@ function filterClause(filter: EventFilter | undefined, params: unknown[]): strin
   return clauses.join(' AND ');
 }
 
-type PendingRead = { streamId: string; fromRevision: number; resolve: (events: RecordedEvent[]) => void; reject: (error: unknown) => void };
+type StreamRead = { streamId: string; fromRevision: number };
 
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
@@ -103,8 +104,6 @@ export class PostgresEventStore implements EventStore {
   readonly #pollIntervalMs: number;
   readonly #appended = new EventEmitter();
   #queue: PendingAppend[] = [];
-  /** Stream reads waiting for the end of this turn of the event loop, to be read together. */
-  #reads: PendingRead[] = [];
   #inFlight = 0;
   #listener: pg.PoolClient | undefined;
   #listening: Promise<void> | undefined;
@@ -225,21 +224,11 @@ export class PostgresEventStore implements EventStore {
     if (options.direction === 'backwards' || options.maxCount !== undefined) return this.#readStreamNow(streamId, options);
     // Whole-stream reads forwards (how commands load their streams) asked for in the same turn of
     // the event loop share one statement: group reads, as appends share one commit.
-    return new Promise((resolve, reject) => {
-      this.#reads.push({ streamId, fromRevision: options.fromRevision ?? 0, resolve, reject });
-      if (this.#reads.length === 1) setImmediate(() => void this.#readTogether());
-    });
+    return this.#readTogether({ streamId, fromRevision: options.fromRevision ?? 0 });
   }
 
-  async #readTogether(): Promise<void> {
-    const reads = this.#reads;
-    this.#reads = [];
-    if (reads.length === 1) {
-      const [read] = reads as [PendingRead];
-      await this.#readStreamNow(read.streamId, { fromRevision: read.fromRevision }).then(read.resolve, read.reject);
-      return;
-    }
-    try {
+  readonly #readTogether = coalesced(
+    async (reads: StreamRead[]): Promise<RecordedEvent[][]> => {
       const result = await this.#pool.query<EventRow & { i: string }>(
         `SELECT r.i::text AS i, e.* FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS r(stream_id, from_revision, i)
            JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM es_events ev
@@ -249,11 +238,10 @@ export class PostgresEventStore implements EventStore {
       );
       const events = reads.map((): RecordedEvent[] => []);
       for (const row of result.rows) events[Number(row.i) - 1]!.push(toRecorded(row));
-      reads.forEach((read, index) => read.resolve(events[index]!));
-    } catch (error) {
-      for (const read of reads) read.reject(error);
-    }
-  }
+      return events;
+    },
+    (read) => this.#readStreamNow(read.streamId, { fromRevision: read.fromRevision }),
+  );
 
   async #readStreamNow(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
