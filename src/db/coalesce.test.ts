@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { coalesced } from './coalesce.ts';
+
+describe('coalesced', () => {
+  it('serves the items asked for in one turn with one call, each its own answer, in order', async () => {
+    const calls: number[][] = [];
+    const double = coalesced(async (items: number[]) => {
+      calls.push(items);
+      return items.map((item) => item * 2);
+    });
+    expect(await Promise.all([1, 2, 3].map(double))).toEqual([2, 4, 6]);
+    expect(await double(5)).toBe(10);
+    expect(calls).toEqual([[1, 2, 3], [5]]);
+  });
+
+  it('sends one item alone to the single path when there is one, and fails every item of a failed call', async () => {
+    const singles: string[] = [];
+    const echo = coalesced(
+      async (items: string[]) => {
+        if (items.includes('bad')) throw new Error('refused');
+        return items;
+      },
+      async (item: string) => {
+        singles.push(item);
+        return item;
+      },
+    );
+    expect(await echo('alone')).toBe('alone');
+    expect(singles).toEqual(['alone']);
+    const outcomes = await Promise.allSettled([echo('good'), echo('bad')]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(await Promise.all([echo('a'), echo('b')])).toEqual(['a', 'b']);
+  });
+});
