@@ -6,7 +6,7 @@ import type { Db } from '../../db/database.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import { BatchDeclined, checked, checkedInstant, columnList, instant, recordset, type Column } from '../batch.ts';
 import type { BatchHandler, Fold } from '../projection.ts';
-import type { HoldingKind } from './tables.ts';
+import type { HoldingKind, HoldingsTables } from './tables.ts';
 
 const TEXT: Column = { name: 'text', type: 'text' };
 const AMOUNT: Column = { name: 'amount', type: 'int8' };
@@ -23,18 +23,8 @@ const COLUMNS: Column[] = [
   { name: 'since', type: 'timestamptz' },
 ];
 
-type Row = {
-  stream_id: string;
-  order_id: string;
-  kind: HoldingKind;
-  sku: string | null;
-  warehouse_id: string | null;
-  dealer_id: string | null;
-  promotion_id: string | null;
-  amount: number;
-  /** An instant as the event has it (ISO when read from the table). */
-  since: string;
-};
+/** A row of holdings.open, its instant as the event has it (ISO when read from the table). */
+type Row = Omit<HoldingsTables['holdings.open'], 'since'> & { since: string };
 
 type Holding = { stored: Row | null; current: Row | null };
 
