@@ -15,6 +15,17 @@ export const DURABLE_SETTINGS = {
   shared_buffers: '256MB',
 } as const;
 
+/** One connection to `url` for `run`, closed afterwards. */
+export async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
 export type BenchPostgres = {
   dataDir: string;
   url: (database: string) => string;
@@ -40,15 +51,7 @@ export async function startBenchPostgres(
   });
   log(`embedded PostgreSQL started in ${root}`);
 
-  async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ connectionString: server.url('postgres') });
-    await client.connect();
-    try {
-      return await run(client);
-    } finally {
-      await client.end();
-    }
-  }
+  const admin = <T>(run: (client: pg.Client) => Promise<T>): Promise<T> => withClient(server.url('postgres'), run);
 
   return {
     dataDir: root,

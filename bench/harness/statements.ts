@@ -1,16 +1,6 @@
 // --statements: which SQL statements a unit of work (an order) costs, read from pg_stat_statements.
-import pg from 'pg';
+import { withClient } from './postgres.ts';
 import { formatNumber } from './report.ts';
-
-async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Starts counting afresh (creates the extension in this database the first time). */
 export async function resetStatements(url: string): Promise<void> {

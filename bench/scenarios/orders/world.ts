@@ -213,15 +213,7 @@ export class Decisions {
  */
 export async function primeDealers(server: AppServer, world: World, lineCount: number): Promise<void> {
   const draw = random(42);
-  await inParallel(world.dealers, 50, async (dealer) => {
-    const request = orderRequest(dealer, world.skus, draw, lineCount);
-    const response = await fetch(`${server.url}${request.path}`, {
-      method: 'POST',
-      headers: { ...request.headers, 'content-type': 'application/json' },
-      body: JSON.stringify(request.body),
-    });
-    if (response.status !== 201) throw new Error(`priming order of ${dealer.id}: ${response.status} ${(await response.text()).slice(0, 300)}`);
-  });
+  await inParallel(world.dealers, 50, (dealer) => placePriming(server, dealer, orderRequest(dealer, world.skus, draw, lineCount)));
 }
 
 /**
@@ -238,13 +230,22 @@ export async function primeEveryStream(server: AppServer, world: World, lineCoun
       skus: world.skus.slice(index * lineCount, (index + 1) * lineCount),
     }));
   });
-  await inParallel(carts, 50, async ({ dealer, skus }) => {
-    const response = await fetch(`${server.url}/v1/orders`, {
+  await inParallel(carts, 50, ({ dealer, skus }) =>
+    placePriming(server, dealer, {
       method: 'POST',
-      headers: { authorization: `Bearer ${dealer.token}`, 'idempotency-key': randomUUID(), 'content-type': 'application/json' },
-      body: JSON.stringify({ lines: skus.map((sku) => ({ sku, qty: 1 })), regionCode: dealer.regionCode }),
-    });
-    if (response.status !== 201) throw new Error(`priming order of ${dealer.id}: ${response.status} ${(await response.text()).slice(0, 300)}`);
-  });
+      path: '/v1/orders',
+      headers: { authorization: `Bearer ${dealer.token}`, 'idempotency-key': randomUUID() },
+      body: { lines: skus.map((sku) => ({ sku, qty: 1 })), regionCode: dealer.regionCode },
+    }),
+  );
 }
 
+/** Sends a priming order; anything but 201 stops the scenario. */
+async function placePriming(server: AppServer, dealer: Dealer, request: HttpRequestSpec): Promise<void> {
+  const response = await fetch(`${server.url}${request.path}`, {
+    method: request.method,
+    headers: { ...request.headers, 'content-type': 'application/json' },
+    body: JSON.stringify(request.body),
+  });
+  if (response.status !== 201) throw new Error(`priming order of ${dealer.id}: ${response.status} ${(await response.text()).slice(0, 300)}`);
+}
