@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { coalesced } from '../db/coalesce.ts';
+import { coalescedFor } from '../db/coalesce.ts';
 import type { Db } from '../db/database.ts';
 import { principalOf } from './auth.ts';
 import { HttpProblem, problem } from './problem.ts';
@@ -46,31 +46,22 @@ type Stored = { request_hash: string; status_code: number | null; response: unkn
 
 type Claim = { scope: string; key: string; hash: string };
 
-const claimsOf = new WeakMap<Db, (claim: Claim) => Promise<boolean>>();
-
 /**
  * Claims new keys: true for a key this request now owns, false for one already there. The claims
  * of concurrent requests share one INSERT (a key asked for twice at once: the first asks it).
  */
-function claimNew(db: Db, claim: Claim): Promise<boolean> {
-  let claimAll = claimsOf.get(db);
-  if (!claimAll) {
-    claimAll = coalesced(async (claims: Claim[]) => {
-      const ids = claims.map((item) => JSON.stringify([item.scope, item.key]));
-      const first = claims.filter((_, index) => ids.indexOf(ids[index]!) === index);
-      const { rows } = await sql<{ scope: string; key: string }>`
-        INSERT INTO idempotency_keys (scope, key, request_hash, locked_until)
-        SELECT scope, key, hash, now() + make_interval(secs => ${LEASE_SECONDS})
-          FROM unnest(${first.map((item) => item.scope)}::text[], ${first.map((item) => item.key)}::text[], ${first.map((item) => item.hash)}::text[]) AS c(scope, key, hash)
-        ON CONFLICT (scope, key) DO NOTHING
-        RETURNING scope, key`.execute(db);
-      const owned = new Set(rows.map((row) => JSON.stringify([row.scope, row.key])));
-      return claims.map((_, index) => ids.indexOf(ids[index]!) === index && owned.has(ids[index]!));
-    });
-    claimsOf.set(db, claimAll);
-  }
-  return claimAll(claim);
-}
+const claimNew = coalescedFor(async (db: Db, claims: Claim[]): Promise<boolean[]> => {
+  const ids = claims.map((item) => JSON.stringify([item.scope, item.key]));
+  const first = claims.filter((_, index) => ids.indexOf(ids[index]!) === index);
+  const { rows } = await sql<{ scope: string; key: string }>`
+    INSERT INTO idempotency_keys (scope, key, request_hash, locked_until)
+    SELECT scope, key, hash, now() + make_interval(secs => ${LEASE_SECONDS})
+      FROM unnest(${first.map((item) => item.scope)}::text[], ${first.map((item) => item.key)}::text[], ${first.map((item) => item.hash)}::text[]) AS c(scope, key, hash)
+    ON CONFLICT (scope, key) DO NOTHING
+    RETURNING scope, key`.execute(db);
+  const owned = new Set(rows.map((row) => JSON.stringify([row.scope, row.key])));
+  return claims.map((_, index) => ids.indexOf(ids[index]!) === index && owned.has(ids[index]!));
+});
 
 async function claim(db: Db, scope: string, key: string, hash: string): Promise<Stored> {
   if (await claimNew(db, { scope, key, hash })) return { request_hash: hash, status_code: null, response: null, owned: true };
@@ -97,23 +88,18 @@ async function claim(db: Db, scope: string, key: string, hash: string): Promise<
 
 type Completion = { scope: string; key: string; status: number; response: string };
 
-const completionsOf = new WeakMap<Db, (completion: Completion) => Promise<void>>();
+/** Stores the responses of owned keys; concurrent requests' completions share one UPDATE. */
+const completeAll = coalescedFor(async (db: Db, completions: Completion[]): Promise<undefined[]> => {
+  await sql`
+    UPDATE idempotency_keys AS k SET status_code = c.status, response = c.response::jsonb
+      FROM unnest(${completions.map((item) => item.scope)}::text[], ${completions.map((item) => item.key)}::text[],
+                  ${completions.map((item) => item.status)}::int[], ${completions.map((item) => item.response)}::text[]) AS c(scope, key, status, response)
+     WHERE k.scope = c.scope AND k.key = c.key`.execute(db);
+  return completions.map(() => undefined);
+});
 
-/** Stores the response of an owned key; concurrent requests' completions share one UPDATE. */
-function complete(db: Db, scope: string, key: string, response: CommandResponse<unknown>): Promise<void> {
-  let completeAll = completionsOf.get(db);
-  if (!completeAll) {
-    completeAll = coalesced(async (completions: Completion[]) => {
-      await sql`
-        UPDATE idempotency_keys AS k SET status_code = c.status, response = c.response::jsonb
-          FROM unnest(${completions.map((item) => item.scope)}::text[], ${completions.map((item) => item.key)}::text[],
-                      ${completions.map((item) => item.status)}::int[], ${completions.map((item) => item.response)}::text[]) AS c(scope, key, status, response)
-         WHERE k.scope = c.scope AND k.key = c.key`.execute(db);
-      return completions.map(() => undefined);
-    });
-    completionsOf.set(db, completeAll);
-  }
-  return completeAll({ scope, key, status: response.status, response: JSON.stringify(response.body) });
+function complete(db: Db, scope: string, key: string, response: CommandResponse<unknown>): Promise<undefined> {
+  return completeAll(db, { scope, key, status: response.status, response: JSON.stringify(response.body) });
 }
 
 async function release(db: Db, scope: string, key: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalesced } from './coalesce.ts';
+import { coalesced, coalescedFor } from './coalesce.ts';
 
 describe('coalesced', () => {
   it('serves the items asked for in one turn with one call, each its own answer, in order', async () => {
@@ -30,5 +30,16 @@ describe('coalesced', () => {
     const outcomes = await Promise.allSettled([echo('good'), echo('bad')]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
     expect(await Promise.all([echo('a'), echo('b')])).toEqual(['a', 'b']);
+  });
+
+  it('keeps the items of different handles apart (coalescedFor)', async () => {
+    const calls: string[] = [];
+    const tag = coalescedFor(async (handle: { name: string }, items: number[]) => {
+      calls.push(`${handle.name}:${items.join(',')}`);
+      return items.map((item) => `${handle.name}${item}`);
+    });
+    const [a, b] = [{ name: 'a' }, { name: 'b' }];
+    expect(await Promise.all([tag(a, 1), tag(b, 2), tag(a, 3)])).toEqual(['a1', 'b2', 'a3']);
+    expect(calls.sort()).toEqual(['a:1,3', 'b:2']);
   });
 });

@@ -26,3 +26,15 @@ export function coalesced<Item, Answer>(
       if (waiting.length === 1) setImmediate(() => void flush());
     });
 }
+
+/** `coalesced` for each handle (a database, a transaction) apart: items are only served together with their own handle's. */
+export function coalescedFor<Handle extends object, Item, Answer>(
+  run: (handle: Handle, items: Item[]) => Promise<Answer[]>,
+): (handle: Handle, item: Item) => Promise<Answer> {
+  const byHandle = new WeakMap<Handle, (item: Item) => Promise<Answer>>();
+  return (handle, item) => {
+    let serve = byHandle.get(handle);
+    if (!serve) byHandle.set(handle, (serve = coalesced((items: Item[]) => run(handle, items))));
+    return serve(item);
+  };
+}
