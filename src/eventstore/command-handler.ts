@@ -1,17 +1,12 @@
-// Loads a stream, folds it, decides, appends with the expected revision; retries conflicts.
+// Loads a stream, folds it, decides, appends with the expected revision; retries conflicts. Also
+// runs decisions over several streams (workspaces) appended atomically, on the same state cache.
 import { randomUUID } from 'node:crypto';
 import { isRefusal, type Decider, type DomainEvent, type Refusal } from '../domain/shared/decider.ts';
-import { ConcurrencyError, type EventStore, type JsonObject, type NewEvent } from './port.ts';
+import { ConcurrencyError, type EventStore, type NewEvent } from './port.ts';
 import type { Upcasting } from './upcasting.ts';
+import { toNewEvent, Workspace, type CommandContext, type StreamLoader, type StreamState } from './workspace.ts';
 
-/** Who issues a command, and in answer to what. */
-export type CommandContext = {
-  actor: string;
-  role: string;
-  correlationId: string;
-  causationId?: string | null;
-  now: Date;
-};
+export type { CommandContext } from './workspace.ts';
 
 export type Handled<State, Event = DomainEvent> =
   | { ok: true; state: State; events: readonly Event[]; position: string | undefined; revision: number }
@@ -24,7 +19,8 @@ export type HandleOptions<Event> = {
   expectedRevision?: number;
 };
 
-type Cached = { decider: unknown; state: unknown; revision: number };
+/** `stale`: another process is known to have written the stream since (a conflict said so). */
+type Cached = { decider: unknown; state: unknown; revision: number; stale?: boolean };
 
 /** Aggregate states by stream, so a hot stream is read from its last known revision only. */
 class StateCache {
@@ -35,18 +31,27 @@ class StateCache {
     this.#capacity = capacity;
   }
 
-  get(streamId: string, decider: unknown): Cached | undefined {
+  /** The cached state; a stale one only when asked for (to read on from its revision). */
+  get(streamId: string, decider: unknown, options: { stale?: boolean } = {}): Cached | undefined {
     const entry = this.#entries.get(streamId);
-    if (!entry || entry.decider !== decider) return undefined;
+    if (!entry || entry.decider !== decider || (entry.stale && !options.stale)) return undefined;
     this.#entries.delete(streamId);
     this.#entries.set(streamId, entry);
     return entry;
   }
 
+  /** Never goes back: an older revision (a slower writer finishing late) leaves a newer one in place. */
   set(streamId: string, entry: Cached): void {
+    const known = this.#entries.get(streamId);
+    if (known && known.decider === entry.decider && !known.stale && known.revision > entry.revision) return;
     this.#entries.delete(streamId);
     this.#entries.set(streamId, entry);
     if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+
+  markStale(streamId: string): void {
+    const entry = this.#entries.get(streamId);
+    if (entry) entry.stale = true;
   }
 }
 
@@ -55,6 +60,9 @@ export type CommandHandlerOptions = {
   maxAttempts?: number;
   cacheCapacity?: number;
 };
+
+/** What a multi-stream decision answers: its own result, and the position of its append (if it wrote). */
+export type Transacted<Result> = { result: Result; position: string | undefined };
 
 export type CommandHandler = {
   handle<Command, Event extends DomainEvent, State>(
@@ -68,6 +76,21 @@ export type CommandHandler = {
     decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
     streamId: string,
   ): Promise<{ state: State; revision: number }>;
+  /**
+   * Runs a decision over several streams and appends everything it decided atomically, each stream
+   * at the revision it was read at (streams only read are checked unchanged). On a conflict it runs
+   * again on the streams as they are now. A run that writes nothing was decided on cached states,
+   * so it runs once more on freshly read ones before its answer stands. `run` may run several times.
+   */
+  transact<Result>(run: (workspace: Workspace) => Promise<Result>): Promise<Transacted<Result>>;
+  /** A workspace on this handler's cache, for callers that append it themselves (batched placements). */
+  workspace(options?: { fresh?: boolean }): Workspace;
+  /** Whether the store checks streams only read (see EventStore.checksRevisions). */
+  checksRevisions(): Promise<boolean>;
+  /** After a workspace's append succeeded: its states become the cached ones. */
+  remember(workspace: Workspace): void;
+  /** After a conflict: these streams are read again before they are decided on. */
+  invalidate(streamIds: Iterable<string>): void;
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,7 +106,7 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
     decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
     streamId: string,
   ): Promise<{ state: State; revision: number }> {
-    const cached = cache.get(streamId, decider);
+    const cached = cache.get(streamId, decider, { stale: true });
     let state = (cached?.state as State | undefined) ?? decider.initialState;
     let revision = cached?.revision ?? -1;
     const events = await store.readStream(streamId, { fromRevision: revision + 1 });
@@ -94,24 +117,62 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
     }
     // A stream found empty is cached too: a command that creates it next decides without reading
     // it again (a stream created meanwhile elsewhere shows up as a conflict on append).
-    if (events.length > 0 || !cached) cache.set(streamId, { decider, state, revision });
+    if (events.length > 0 || !cached || cached.stale) cache.set(streamId, { decider, state, revision });
     return { state, revision };
   }
 
-  function toNewEvent<Event extends DomainEvent>(event: Event, id: string, context: CommandContext): NewEvent {
-    return {
-      id,
-      type: event.type,
-      data: event.data as JsonObject,
-      metadata: {
-        actor: context.actor,
-        role: context.role,
-        correlationId: context.correlationId,
-        causationId: context.causationId ?? null,
-        occurredAt: context.now.toISOString(),
-        schemaVersion: upcasting.schemaVersion(event.type),
-      },
+  function loader(fresh: boolean): StreamLoader {
+    return <Event extends DomainEvent, State>(
+      decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+      streamId: string,
+      options: { expectNew: boolean },
+    ): Promise<StreamState<State>> | StreamState<State> => {
+      if (fresh) return load(decider, streamId);
+      const cached = cache.get(streamId, decider);
+      if (cached) return { state: cached.state as State, revision: cached.revision };
+      if (options.expectNew && !cache.get(streamId, decider, { stale: true })) return { state: decider.initialState, revision: -1 };
+      return load(decider, streamId);
     };
+  }
+
+  function workspace(options: { fresh?: boolean } = {}): Workspace {
+    return new Workspace(loader(options.fresh ?? false), upcasting);
+  }
+
+  function remember(done: Workspace): void {
+    for (const { streamId, decider, state, revision } of done.outcome()) cache.set(streamId, { decider, state, revision });
+  }
+
+  function invalidate(streamIds: Iterable<string>): void {
+    for (const streamId of streamIds) cache.markStale(streamId);
+  }
+
+  // Without checks of streams only read, every decision reads its streams afresh first.
+  let checks: Promise<boolean> | undefined;
+  const checksRevisions = () => (checks ??= store.checksRevisions());
+
+  async function transact<Result>(run: (workspace: Workspace) => Promise<Result>): Promise<Transacted<Result>> {
+    const withChecks = await checksRevisions();
+    let fresh = !withChecks;
+    for (let attempt = 1; ; attempt++) {
+      const current = workspace({ fresh });
+      const result = await run(current);
+      if (!current.hasEvents) {
+        if (fresh) return { result, position: undefined };
+        fresh = true;
+        attempt -= 1;
+        continue;
+      }
+      try {
+        const appended = await store.appendToStreams(current.appends({ checks: withChecks }));
+        remember(current);
+        return { result, position: appended.position };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+        invalidate(error.conflicts.map((conflict) => conflict.streamId));
+        await sleep(Math.random() * Math.min(50, 2 ** attempt));
+      }
+    }
   }
 
   type Job = {
@@ -199,7 +260,7 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
           outcomes.push({ job, handled: { ok: false, state, refusal: decision, revision } });
           continue;
         }
-        decision.forEach((event, index) => newEvents.push(toNewEvent(event, eventId?.(event, index) ?? randomUUID(), job.context)));
+        decision.forEach((event, index) => newEvents.push(toNewEvent(event, eventId?.(event, index) ?? randomUUID(), job.context, upcasting)));
         state = decision.reduce(decider.evolve, state);
         revision += decision.length;
         outcomes.push({ job, handled: { ok: true, state, events: decision, position: undefined, revision } });
@@ -220,6 +281,7 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
         } catch (error) {
           // Another process wrote this stream meanwhile: read again and decide again.
           if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+          cache.markStale(streamId);
           if (unread) {
             unread = undefined;
             continue;
@@ -236,5 +298,5 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
     }
   }
 
-  return { handle, load };
+  return { handle, load, transact, workspace, remember, invalidate, checksRevisions };
 }

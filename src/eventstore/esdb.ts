@@ -38,6 +38,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type JsonObject,
+  type MultiStreamAppendResult,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -275,6 +276,14 @@ class EsdbEventStore implements EventStore {
       ? result.position.commit.toString()
       : await this.#positionOf(streamId, nextExpectedRevision);
     return { nextExpectedRevision, position };
+  }
+
+  appendToStreams(): Promise<MultiStreamAppendResult> {
+    return Promise.reject(new Error('Multi-stream appends on KurrentDB come with the @kurrent/kurrentdb-client port'));
+  }
+
+  async checksRevisions(): Promise<boolean> {
+    return false;
   }
 
   /**

@@ -46,6 +46,24 @@ export type AppendResult = {
   position: string;
 };
 
+/**
+ * One stream's part of a multi-stream append. With no events it only checks the stream's
+ * revision: a decision that read the stream without writing it is recorded only if the stream has
+ * not moved since.
+ */
+export type StreamAppend = {
+  streamId: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+};
+
+export type MultiStreamAppendResult = {
+  /** The global position of the append's last event (the head, when it appended none). */
+  position: string;
+  /** Each stream's revision after the append, in the order the streams were given. */
+  streams: { streamId: string; nextExpectedRevision: number }[];
+};
+
 export type ReadStreamOptions = {
   direction?: 'forwards' | 'backwards';
   /** Inclusive; defaults to the start (forwards) or the end (backwards). */
@@ -86,6 +104,18 @@ export interface EventStore {
     events: readonly NewEvent[],
     options?: { expectedRevision?: ExpectedRevision },
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams atomically: every stream's expected revision holds and all events
+   * are stored, or nothing is (a ConcurrencyError naming every stream that did not hold). Each
+   * stream appears once. Retrying with the same event ids is idempotent, as for one stream.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<MultiStreamAppendResult>;
+  /**
+   * Whether appendToStreams takes entries without events (checks of streams it does not write).
+   * When it does not (KurrentDB before 26.1), a decision reads such streams afresh just before it
+   * is made and appends only the streams it writes.
+   */
+  checksRevisions(): Promise<boolean>;
   /** Reads a stream; an unknown stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<AllPage>;
@@ -103,19 +133,41 @@ export interface EventStore {
 
 export const START_POSITION = '0';
 
-/** Thrown by both adapters when the expected revision does not hold. */
+export type RevisionConflict = { streamId: string; expected: ExpectedRevision; actual: number | 'no_stream' };
+
+/**
+ * Thrown by both adapters when an expected revision does not hold. `streamId`, `expected` and
+ * `actual` describe the first stream that did not; `conflicts` lists every one (a multi-stream
+ * append may find several).
+ */
 export class ConcurrencyError extends Error {
   override name = 'ConcurrencyError';
   readonly streamId: string;
   readonly expected: ExpectedRevision;
   readonly actual: number | 'no_stream';
+  readonly conflicts: readonly RevisionConflict[];
 
-  constructor(streamId: string, expected: ExpectedRevision, actual: number | 'no_stream') {
+  constructor(streamId: string, expected: ExpectedRevision, actual: number | 'no_stream', conflicts?: readonly RevisionConflict[]) {
     super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
     this.streamId = streamId;
     this.expected = expected;
     this.actual = actual;
+    this.conflicts = conflicts ?? [{ streamId, expected, actual }];
   }
+
+  static of(conflicts: readonly RevisionConflict[]): ConcurrencyError {
+    const [first] = conflicts;
+    if (!first) throw new Error('A concurrency error needs at least one conflict');
+    return new ConcurrencyError(first.streamId, first.expected, first.actual, conflicts);
+  }
+}
+
+/** Whether the stream's revision (`no_stream` when it has no events) satisfies the expectation. */
+export function revisionHolds(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === 'no_stream';
+  if (expected === 'stream_exists') return actual !== 'no_stream';
+  return expected === actual;
 }
 
 /** Thrown when an event id is re-used for different content or in another stream. */

@@ -14,18 +14,20 @@ import {
   type EventStore,
   type ExpectedRevision,
   type JsonObject,
+  type MultiStreamAppendResult,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type RevisionConflict,
+  type StreamAppend,
   type SubscribeOptions,
 } from './port.ts';
 
-type PendingAppend = {
-  streamId: string;
-  events: readonly NewEvent[];
-  expectedRevision: ExpectedRevision;
-  resolve: (result: AppendResult) => void;
+/** Appends that succeed or fail together: one stream for appendToStream, several for appendToStreams. */
+type PendingGroup = {
+  entries: readonly StreamAppend[];
+  resolve: (result: MultiStreamAppendResult) => void;
   reject: (error: unknown) => void;
 };
 
@@ -96,6 +98,34 @@ function filterClause(filter: EventFilter | undefined, params: unknown[]): strin
 
 type StreamRead = { streamId: string; fromRevision: number };
 
+/** A group's outcome rows (one per stream, in order) as its result, or the error it failed with. */
+function settle(group: PendingGroup, rows: readonly OutcomeRow[]): { ok: true; result: MultiStreamAppendResult } | { ok: false; error: Error } {
+  const conflicts: RevisionConflict[] = [];
+  // The group's last event; a group of checks only answers the head.
+  let position: string | undefined;
+  let head: string | undefined;
+  for (const [index, row] of rows.entries()) {
+    const append = group.entries[index]!;
+    const revision = Number(row.next_revision);
+    if (row.outcome === 'id_conflict') {
+      return { ok: false, error: new DuplicateEventIdError(`Event ids of this append are already used elsewhere (stream ${append.streamId})`) };
+    }
+    if (row.outcome === 'wrong_revision') conflicts.push({ streamId: append.streamId, expected: append.expectedRevision, actual: revision < 0 ? 'no_stream' : revision });
+    if (row.last_position === null) continue;
+    if (append.events.length === 0) head = row.last_position;
+    else if (position === undefined || comparePositions(row.last_position, position) > 0) position = row.last_position;
+  }
+  if (conflicts.length > 0) return { ok: false, error: ConcurrencyError.of(conflicts) };
+  position ??= head;
+  return {
+    ok: true,
+    result: {
+      position: position ?? START_POSITION,
+      streams: rows.map((row, index) => ({ streamId: group.entries[index]!.streamId, nextExpectedRevision: Number(row.next_revision) })),
+    },
+  };
+}
+
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
@@ -103,7 +133,7 @@ export class PostgresEventStore implements EventStore {
   readonly #maxInFlight: number;
   readonly #pollIntervalMs: number;
   readonly #appended = new EventEmitter();
-  #queue: PendingAppend[] = [];
+  #queue: PendingGroup[] = [];
   #inFlight = 0;
   #listener: pg.PoolClient | undefined;
   #listening: Promise<void> | undefined;
@@ -117,22 +147,36 @@ export class PostgresEventStore implements EventStore {
     this.#appended.setMaxListeners(0);
   }
 
-  appendToStream(
+  async appendToStream(
     streamId: string,
     events: readonly NewEvent[],
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
-    const expectedRevision = options.expectedRevision ?? 'any';
-    expectedCode(expectedRevision);
+    const result = await this.appendToStreams([{ streamId, events, expectedRevision: options.expectedRevision ?? 'any' }]);
+    return { nextExpectedRevision: result.streams[0]!.nextExpectedRevision, position: result.position };
+  }
+
+  appendToStreams(appends: readonly StreamAppend[]): Promise<MultiStreamAppendResult> {
+    if (appends.length === 0) return Promise.reject(new RangeError('A multi-stream append needs at least one stream'));
+    const streams = new Set<string>();
+    for (const append of appends) {
+      expectedCode(append.expectedRevision);
+      if (streams.has(append.streamId)) return Promise.reject(new RangeError(`Stream ${append.streamId} appears twice in one append`));
+      streams.add(append.streamId);
+    }
     return new Promise((resolve, reject) => {
-      this.#queue.push({ streamId, events, expectedRevision, resolve, reject });
+      this.#queue.push({ entries: appends, resolve, reject });
       this.#flush();
     });
   }
 
+  async checksRevisions(): Promise<boolean> {
+    return true;
+  }
+
   #flush(): void {
     while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#maxBatch);
+      const batch = this.#takeBatch();
       this.#inFlight += 1;
       void this.#commitBatch(batch).finally(() => {
         this.#inFlight -= 1;
@@ -142,13 +186,24 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async #commitBatch(batch: PendingAppend[], attempt = 1): Promise<void> {
+  /** Whole groups, up to `maxBatch` stream entries (a bigger group goes alone). */
+  #takeBatch(): PendingGroup[] {
+    let entries = 0;
+    let size = 0;
+    while (size < this.#queue.length && (size === 0 || entries + this.#queue[size]!.entries.length <= this.#maxBatch)) {
+      entries += this.#queue[size]!.entries.length;
+      size += 1;
+    }
+    return this.#queue.splice(0, size);
+  }
+
+  async #commitBatch(batch: PendingGroup[], attempt = 1): Promise<void> {
     let rows: OutcomeRow[];
     try {
       rows = await this.#callAppend(batch);
     } catch (error) {
       // A whole-batch failure (a deadlock, a unique violation from two appends racing with
-      // the same event ids) is retried append by append so that one bad append fails alone.
+      // the same event ids) is retried group by group so that one bad group fails alone.
       if (batch.length === 1) {
         const code = (error as { code?: string }).code;
         if (code && RETRYABLE_BATCH_ERRORS.has(code) && attempt < 5) return this.#commitBatch(batch, attempt + 1);
@@ -156,66 +211,61 @@ export class PostgresEventStore implements EventStore {
         batch[0]!.reject(error);
         return;
       }
-      for (const append of batch) await this.#commitBatch([append]);
+      for (const group of batch) await this.#commitBatch([group]);
       return;
     }
-    let highest: string | undefined;
-    rows.forEach((row, index) => {
-      const append = batch[index]!;
-      const revision = Number(row.next_revision);
-      switch (row.outcome) {
-        case 'ok':
-        case 'duplicate':
-          highest = row.last_position ?? highest;
-          append.resolve({ nextExpectedRevision: revision, position: row.last_position ?? START_POSITION });
-          break;
-        case 'wrong_revision':
-          append.reject(new ConcurrencyError(append.streamId, append.expectedRevision, revision < 0 ? 'no_stream' : revision));
-          break;
-        default:
-          append.reject(new DuplicateEventIdError(`Event ids of this append are already used elsewhere (stream ${append.streamId})`));
-      }
-    });
-    if (highest !== undefined) this.#appended.emit('appended');
+    let appended = false;
+    let row = 0;
+    for (const group of batch) {
+      const outcomes = rows.slice(row, row + group.entries.length);
+      row += group.entries.length;
+      const settled = settle(group, outcomes);
+      if (settled.ok) {
+        appended ||= outcomes.some((outcome) => outcome.outcome === 'ok') && group.entries.some((entry) => entry.events.length > 0);
+        group.resolve(settled.result);
+      } else group.reject(settled.error);
+    }
+    if (appended) this.#appended.emit('appended');
   }
 
-  /** A unique violation on a lone append means its ids were stored meanwhile: ask again. */
-  async #retryDuplicate(append: PendingAppend): Promise<void> {
+  /** A unique violation on a lone group means its ids were stored meanwhile: ask again. */
+  async #retryDuplicate(group: PendingGroup): Promise<void> {
     try {
-      const [row] = await this.#callAppend([append]);
-      if (row?.outcome === 'duplicate' || row?.outcome === 'ok') {
-        append.resolve({ nextExpectedRevision: Number(row.next_revision), position: row.last_position ?? START_POSITION });
-      } else {
-        append.reject(new DuplicateEventIdError(`Event ids of this append are already used elsewhere (stream ${append.streamId})`));
-      }
+      const settled = settle(group, await this.#callAppend([group]));
+      if (settled.ok) group.resolve(settled.result);
+      else group.reject(settled.error);
     } catch (error) {
-      append.reject(error);
+      group.reject(error);
     }
   }
 
-  async #callAppend(batch: PendingAppend[]): Promise<OutcomeRow[]> {
+  async #callAppend(batch: PendingGroup[]): Promise<OutcomeRow[]> {
     const streams: string[] = [];
     const expected: number[] = [];
     const counts: number[] = [];
+    const groups: number[] = [];
     const ids: string[] = [];
     const types: string[] = [];
     const data: JsonObject[] = [];
     const metadata: EventMetadata[] = [];
-    for (const append of batch) {
-      streams.push(append.streamId);
-      expected.push(expectedCode(append.expectedRevision));
-      counts.push(append.events.length);
-      for (const event of append.events) {
-        ids.push(event.id);
-        types.push(event.type);
-        data.push(event.data);
-        metadata.push(event.metadata);
+    batch.forEach((group, index) => {
+      for (const append of group.entries) {
+        streams.push(append.streamId);
+        expected.push(expectedCode(append.expectedRevision));
+        counts.push(append.events.length);
+        groups.push(index);
+        for (const event of append.events) {
+          ids.push(event.id);
+          types.push(event.type);
+          data.push(event.data);
+          metadata.push(event.metadata);
+        }
       }
-    }
-    // Data and metadata as one JSON array each (migration 0016), not as arrays of JSON texts.
+    });
+    // Data and metadata as one JSON array each, not as arrays of JSON texts.
     const result = await this.#pool.query<OutcomeRow>(
-      'SELECT outcome, next_revision, last_position::text AS last_position FROM es_append($1::text[], $2::bigint[], $3::int[], $4::uuid[], $5::text[], $6::jsonb, $7::jsonb)',
-      [streams, expected, counts, ids, types, JSON.stringify(data), JSON.stringify(metadata)],
+      'SELECT outcome, next_revision, last_position::text AS last_position FROM es_append_groups($1::text[], $2::bigint[], $3::int[], $4::int[], $5::uuid[], $6::text[], $7::jsonb, $8::jsonb)',
+      [streams, expected, counts, groups, ids, types, JSON.stringify(data), JSON.stringify(metadata)],
     );
     return result.rows;
   }

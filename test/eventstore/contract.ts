@@ -163,6 +163,122 @@ export function describeEventStoreContract(name: string, factory: StoreFactory):
       expect(await store.readStream(id)).toHaveLength(2);
     });
 
+    it('appends to several streams atomically, each with its own expected revision', async () => {
+      const [order, stock, credit] = [stream('multi'), stream('multi'), stream('multi')];
+      await store.appendToStream(stock, [newEvent('Received', { qty: 10 })]);
+      await store.appendToStream(credit, [newEvent('LimitSet'), newEvent('Paid')]);
+      const result = await store.appendToStreams([
+        { streamId: order, events: [newEvent('Placed'), newEvent('Reviewed')], expectedRevision: 'no_stream' },
+        { streamId: stock, events: [newEvent('Reserved', { qty: 3 })], expectedRevision: 0 },
+        { streamId: credit, events: [newEvent('CreditReserved')], expectedRevision: 1 },
+      ]);
+      expect(result.streams).toEqual([
+        { streamId: order, nextExpectedRevision: 1 },
+        { streamId: stock, nextExpectedRevision: 1 },
+        { streamId: credit, nextExpectedRevision: 2 },
+      ]);
+      const written = [...(await store.readStream(order)), ...(await store.readStream(stock)).slice(1), ...(await store.readStream(credit)).slice(2)];
+      expect(written.map((event) => event.type)).toEqual(['Placed', 'Reviewed', 'Reserved', 'CreditReserved']);
+      // One append: its events are adjacent in $all, and the answer's position is the last of them.
+      const positions = written.map((event) => BigInt(event.position)).sort((a, b) => (a < b ? -1 : 1));
+      expect(positions.at(-1)!.toString()).toBe(result.position);
+      const between = await readAllAfter(store, (positions[0]! - 1n).toString());
+      expect(between.events.slice(0, 4).map((event) => event.type).sort()).toEqual(['CreditReserved', 'Placed', 'Reserved', 'Reviewed']);
+    });
+
+    it('writes nothing on any stream when one expected revision does not hold, and names every stream that did not', async () => {
+      const [order, stock, credit] = [stream('atomic'), stream('atomic'), stream('atomic')];
+      await store.appendToStream(stock, [newEvent('Received')]);
+      await store.appendToStream(credit, [newEvent('LimitSet')]);
+      const error = await store
+        .appendToStreams([
+          { streamId: order, events: [newEvent('Placed')], expectedRevision: 'no_stream' },
+          { streamId: stock, events: [newEvent('Reserved')], expectedRevision: 5 },
+          { streamId: credit, events: [newEvent('CreditReserved')], expectedRevision: 'no_stream' },
+        ])
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConcurrencyError);
+      expect((error as ConcurrencyError).conflicts.map((conflict) => [conflict.streamId, conflict.actual]).sort()).toEqual(
+        [
+          [stock, 0],
+          [credit, 0],
+        ].sort(),
+      );
+      expect(await store.readStream(order)).toEqual([]);
+      expect(await store.readStream(stock)).toHaveLength(1);
+      expect(await store.readStream(credit)).toHaveLength(1);
+    });
+
+    it('checks a stream given without events and writes nothing to it', async () => {
+      const [product, order] = [stream('check'), stream('check')];
+      await store.appendToStream(product, [newEvent('Registered')]);
+      const ok = await store.appendToStreams([
+        { streamId: order, events: [newEvent('Placed')], expectedRevision: 'no_stream' },
+        { streamId: product, events: [], expectedRevision: 0 },
+      ]);
+      expect(ok.streams[1]).toEqual({ streamId: product, nextExpectedRevision: 0 });
+      expect(await store.readStream(product)).toHaveLength(1);
+      await store.appendToStream(product, [newEvent('PriceChanged')]);
+      const stale = store.appendToStreams([
+        { streamId: stream('check'), events: [newEvent('Placed')], expectedRevision: 'no_stream' },
+        { streamId: product, events: [], expectedRevision: 0 },
+      ]);
+      await expect(stale).rejects.toBeInstanceOf(ConcurrencyError);
+      const missing = stream('check');
+      await expect(
+        store.appendToStreams([
+          { streamId: stream('check'), events: [newEvent('Placed')], expectedRevision: 'no_stream' },
+          { streamId: missing, events: [], expectedRevision: 'stream_exists' },
+        ]),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+      expect(await store.readStream(missing)).toEqual([]);
+    });
+
+    it('treats a retried multi-stream append with the same event ids as the same append', async () => {
+      const [order, stock] = [stream('multi-idem'), stream('multi-idem')];
+      await store.appendToStream(stock, [newEvent('Received')]);
+      const appends = [
+        { streamId: order, events: [newEvent('Placed'), newEvent('Reviewed')], expectedRevision: 'no_stream' as const },
+        { streamId: stock, events: [newEvent('Reserved')], expectedRevision: 0 },
+      ];
+      const first = await store.appendToStreams(appends);
+      const retried = await store.appendToStreams(appends);
+      expect(retried.streams).toEqual(first.streams);
+      expect(retried.position).toBe(first.position);
+      expect(await store.readStream(order)).toHaveLength(2);
+      expect(await store.readStream(stock)).toHaveLength(2);
+      // The same ids in another combination are not the same append.
+      await expect(store.appendToStreams([{ ...appends[0]!, streamId: stream('multi-idem') }, appends[1]!])).rejects.toThrow();
+    });
+
+    it('lets exactly one of racing multi-stream appends over a shared stream win, alone or sent beside single-stream appends', async () => {
+      const shared = stream('multi-race');
+      await store.appendToStream(shared, [newEvent('Received')]);
+      const multis = Array.from({ length: 8 }, (_, n) =>
+        store.appendToStreams([
+          { streamId: stream('multi-race-order'), events: [newEvent('Placed', { n })], expectedRevision: 'no_stream' },
+          { streamId: shared, events: [newEvent('Reserved', { n })], expectedRevision: 0 },
+        ]),
+      );
+      const singles = Array.from({ length: 4 }, (_, n) => store.appendToStream(stream('multi-race-single'), [newEvent('Alone', { n })], { expectedRevision: 'no_stream' }));
+      const results = await Promise.allSettled(multis);
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConcurrencyError);
+      expect((await Promise.allSettled(singles)).every((result) => result.status === 'fulfilled')).toBe(true);
+      expect((await store.readStream(shared)).map((event) => event.type)).toEqual(['Received', 'Reserved']);
+    });
+
+    it('refuses a multi-stream append naming a stream twice, writing nothing', async () => {
+      const id = stream('twice');
+      await expect(
+        store.appendToStreams([
+          { streamId: id, events: [newEvent('A')], expectedRevision: 'any' },
+          { streamId: id, events: [newEvent('B')], expectedRevision: 'any' },
+        ]),
+      ).rejects.toThrow(/twice/);
+      expect(await store.readStream(id)).toEqual([]);
+    });
+
     it('reads forwards and backwards from a revision, with a maximum count', async () => {
       const id = stream('read');
       await store.appendToStream(id, [0, 1, 2, 3, 4].map((n) => newEvent('N', { n })));
