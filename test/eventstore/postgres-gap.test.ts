@@ -75,8 +75,8 @@ describe('PostgreSQL event store: no subscriber ever skips a late-committing eve
     await slow.connect();
     await slow.query('BEGIN');
     await slow.query(
-      `SELECT * FROM es_append($1::text[], $2::bigint[], $3::int[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])`,
-      [[`${prefix}slow`], [-1], [1], [randomUUID()], ['Slow'], [JSON.stringify({ order: 1 })], [JSON.stringify(newEvent('Slow').metadata)]],
+      `SELECT * FROM es_append_groups($1::text[], $2::bigint[], $3::int[], $4::int[], $5::uuid[], $6::text[], $7::jsonb, $8::jsonb)`,
+      [[`${prefix}slow`], [-1], [1], [0], [randomUUID()], ['Slow'], JSON.stringify([{ order: 1 }]), JSON.stringify([newEvent('Slow').metadata])],
     );
 
     // A later append must wait for it, rather than become visible first with a higher position.

@@ -41,7 +41,7 @@ export const appendsScenario: Scenario = {
   title: 'Event store appends',
   method:
     'Each writer appends to a new stream each time (`no_stream`), one event or six per append, for the measured window after a 1 s warm-up; ' +
-    'ours (`PostgresEventStore`, group commit through `es_append`) and Emmett (`getPostgreSQLEventStore`, pool sized to the writers) run in ' +
+    'ours (`PostgresEventStore`, group commit through `es_append_groups`) and Emmett (`getPostgreSQLEventStore`, pool sized to the writers) run in ' +
     'separate processes against separate databases of the same durable server, interleaved within each run. pgbench runs a one-row INSERT per ' +
     'transaction with the same client counts: the commit ceiling of this server and disk.',
 
@@ -136,7 +136,7 @@ export const appendsScenario: Scenario = {
       ],
       rows,
       notes: [
-        'Target: ours ≥ 2× Emmett with 8 writers (group commit: concurrent appends share one `es_append` call and one commit).',
+        'Target: ours ≥ 2× Emmett with 8 writers (group commit: concurrent appends share one `es_append_groups` call and one commit).',
         'CPU per append (all PostgreSQL processes; the writer process) is steadier than throughput on a shared machine: throughput is bounded by cores ÷ CPU per append once the disk is not the limit.',
       ],
     };
