@@ -3,10 +3,11 @@ import { productDecider, productStream } from './domain/catalog/product.ts';
 import { gtinDecider, gtinStream } from './domain/catalog/gtin-registry.ts';
 import { creditLedgerDecider, creditStream } from './domain/credit/credit-ledger.ts';
 import { dealerDecider, dealerStream, type DealerRegistration } from './domain/dealers/dealer.ts';
-import { createPromotionSchema, promotionDecider, promotionStream } from './domain/promotions/promotion.ts';
+import { createPromotionSchema } from './domain/promotions/promotion.ts';
 import type { CommandContext, CommandHandler } from './eventstore/command-handler.ts';
 import type { EventStore } from './eventstore/port.ts';
 import { seedDemoStock } from './demo-stock.ts';
+import { createPromotion } from './processes/promotion-terms.ts';
 
 type DemoProduct = { sku: string; name: string; brand: string; category: string; unit: string; caseSize: number; shelfLifeDays: number; basePriceMinor: number };
 
@@ -127,7 +128,7 @@ async function seedPromotions(commands: CommandHandler): Promise<number> {
   const promotions = demoPromotions(context.now);
   for (const promotion of promotions) {
     const id = promotion.id!;
-    await commands.handle(promotionDecider, promotionStream(id), { type: 'CreatePromotion', data: { ...promotion, id } }, context);
+    await createPromotion(commands, { ...promotion, id }, context);
   }
   return promotions.length;
 }

@@ -1,16 +1,14 @@
-// Demo orders for a freshly seeded store, placed through the real review process once the
-// projections have the demo catalog: an order list, a review queue, shipments and deliveries and
-// sales figures to look at from the first `npm start`. Ids are fixed, so a second run adds nothing.
+// Demo orders for a freshly seeded store, placed through the real review process: an order list, a
+// review queue, shipments and deliveries and sales figures to look at from the first `npm start`.
+// Ids are fixed, so a second run adds nothing.
 import type { Logger } from 'pino';
-import type { Db } from './db/database.ts';
 import { unshippedLines } from './domain/ordering/fulfillment.ts';
 import { orderDecider, orderStream } from './domain/ordering/order.ts';
 import type { CommandHandler } from './eventstore/command-handler.ts';
 import type { EventStore } from './eventstore/port.ts';
 import { demoContext } from './demo-data.ts';
-import { placeOrder } from './processes/order-placement.ts';
+import type { OrderPlacements } from './processes/order-placement.ts';
 import { dispatchShipment } from './processes/shipments.ts';
-import type { ReadModelClock } from './projections/read-model-clock.ts';
 
 type DemoOrder = {
   orderId: string;
@@ -51,22 +49,15 @@ const ORDERS: DemoOrder[] = [
   { orderId: 'O-DEMO-0006', dealerId: 'D-1004', regionCode: 'CN-32', lines: [{ sku: 'BEV-WTR-1500', qty: 4 }] },
 ];
 
-export type DemoOrderDeps = { db: Db; store: EventStore; commands: CommandHandler; clock: ReadModelClock; logger: Logger };
+export type DemoOrderDeps = { store: EventStore; commands: CommandHandler; placements: OrderPlacements; logger: Logger };
 
-/** Places the demo orders once the read models have everything seeded so far; returns how many it placed. */
+/** Places the demo orders; returns how many it placed. */
 export async function seedDemoOrders(deps: DemoOrderDeps): Promise<number> {
-  const { db, store, commands, logger } = deps;
-  // Pricing reads the catalog and promotions read models.
-  const caughtUp = await deps.clock.waitFor(await store.headPosition(), 60_000);
-  if (!caughtUp.reached) {
-    logger.warn({ behind: caughtUp.behind }, 'demo orders skipped: the read models did not catch up with the demo data');
-    return 0;
-  }
+  const { store, commands, placements, logger } = deps;
   let placed = 0;
   for (const order of ORDERS) {
     const context = demoContext();
-    const result = await placeOrder(
-      { db, commands },
+    const result = await placements.place(
       {
         orderId: order.orderId,
         dealerId: order.dealerId,
@@ -83,7 +74,7 @@ export async function seedDemoOrders(deps: DemoOrderDeps): Promise<number> {
     if (!order.ship || result.state.status !== 'approved') continue;
     const shipmentId = `${order.orderId}-S1`;
     const shipped = await dispatchShipment(
-      { db, commands, store },
+      { commands, store },
       { orderId: order.orderId, shipmentId, lines: unshippedLines(result.state), carrier: order.ship.carrier, trackingNumber: order.ship.trackingNumber },
       context,
     );

@@ -2,9 +2,9 @@
 // demo product with expiry dates relative to today (some close, so every expiry tier shows),
 // one product sold out, and a few low-stock thresholds.
 import { productDecider, productStream } from './domain/catalog/product.ts';
-import { stockDecider, stockStream } from './domain/inventory/stock.ts';
 import { warehouseDecider, warehouseStream } from './domain/inventory/warehouse.ts';
 import type { CommandContext, CommandHandler } from './eventstore/command-handler.ts';
+import { receiveStock } from './processes/stock-movements.ts';
 
 const WAREHOUSES = [
   { id: 'WH-EAST', name: 'East China DC (Shanghai)', regionCode: 'CN-31' },
@@ -51,7 +51,7 @@ export async function seedDemoStock(
         expiryDate: dayOf(now, lot.daysLeft),
         qty: lot.qty,
       };
-      await commands.handle(stockDecider, stockStream(sku, lot.warehouseId), { type: 'ReceiveStock', data }, context());
+      await receiveStock(commands, data, context());
       receipts++;
     }
   }

@@ -27,7 +27,8 @@ import { allProjections } from './projections/index.ts';
 import type { Projection } from './projections/projection.ts';
 import { ReadModelClock } from './projections/read-model-clock.ts';
 import { ProjectionRunner } from './projections/runner.ts';
-import { startHoldingsSweeper } from './processes/holdings-sweeper.ts';
+import { OrderPlacements } from './processes/order-placement.ts';
+import { buildWriteSideIndexes } from './processes/write-side-indexes.ts';
 
 /** Everything the API, the workers and the CLI share. */
 export type Infrastructure = {
@@ -44,6 +45,7 @@ export type Infrastructure = {
   projectionStore: EventStore;
   upcasting: Upcasting;
   commands: CommandHandler;
+  placements: OrderPlacements;
   locks: AdvisoryLocks;
   tokens: TokenService;
   metrics: Metrics;
@@ -72,6 +74,7 @@ export async function openInfrastructure(config: Config, logger: Logger, options
   const upcasting = createUpcasting(allUpcasters);
   const locks = new AdvisoryLocks(pool);
   const adapters = enabledAdapters(config, logger, { store, upcasting });
+  const commands = createCommandHandler(store, { upcasting });
   return {
     config,
     logger,
@@ -81,7 +84,8 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     projectionDb: createDb(projectionPool),
     projectionStore,
     upcasting,
-    commands: createCommandHandler(store, { upcasting }),
+    commands,
+    placements: new OrderPlacements({ db, store, commands, logger }),
     locks,
     tokens: createTokenService(config.jwtSecret),
     metrics: createMetrics(),
@@ -113,6 +117,7 @@ export type StartOptions = { api: boolean; workers: boolean; seed?: boolean };
 /** Starts the API and/or the workers (projections, adapters) on an open infrastructure. */
 export async function start(infrastructure: Infrastructure, options: StartOptions): Promise<Running> {
   const { config, logger, db, store, projections } = infrastructure;
+  await buildWriteSideIndexes(store, infrastructure.commands, logger);
   const seeded = options.seed ?? config.demoData ? await seedDemoData(infrastructure) : undefined;
   if (seeded) logger.info(seeded, 'demo data seeded');
   const runner = options.workers
@@ -127,9 +132,8 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     : undefined;
   runner?.start();
   const clock = new ReadModelClock(db, projections.map((projection) => projection.name), runner?.progress);
-  // Orders are priced from the read models, so the demo orders follow once the projections run.
-  if (seeded && runner) {
-    const orders = await seedDemoOrders({ db, store, commands: infrastructure.commands, clock, logger });
+  if (seeded) {
+    const orders = await seedDemoOrders({ store, commands: infrastructure.commands, placements: infrastructure.placements, logger });
     logger.info({ orders }, 'demo orders placed');
   }
   const deliveries =
@@ -148,9 +152,6 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     for (const adapter of infrastructure.adapters) adapter.open?.();
     deliveries.start();
   }
-  const stopSweeper = options.workers
-    ? startHoldingsSweeper({ db, commands: infrastructure.commands, locks: infrastructure.locks, logger })
-    : undefined;
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -191,7 +192,6 @@ export async function start(infrastructure: Infrastructure, options: StartOption
       await app?.close();
       await runner?.stop();
       await deliveries?.stop();
-      await stopSweeper?.();
     },
   };
 }

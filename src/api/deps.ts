@@ -5,6 +5,7 @@ import type { AdvisoryLocks } from '../db/advisory-lock.ts';
 import type { Db } from '../db/database.ts';
 import type { CommandHandler } from '../eventstore/command-handler.ts';
 import type { EventStore } from '../eventstore/port.ts';
+import type { OrderPlacements } from '../processes/order-placement.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import type { Adapter } from '../integrations/adapter.ts';
 import type { Projection } from '../projections/projection.ts';
@@ -21,6 +22,8 @@ export type ApiDeps = {
   pool: pg.Pool;
   store: EventStore;
   commands: CommandHandler;
+  /** Order placement: decided on the write side, batched, one atomic append per batch. */
+  placements: OrderPlacements;
   upcasting: Upcasting;
   tokens: TokenService;
   clock: ReadModelClock;

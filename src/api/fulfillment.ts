@@ -82,7 +82,7 @@ export function fulfillmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const { lines, carrier, trackingNumber } = request.body;
             const shipmentId = request.body.shipmentId ?? documentId(request, orderId, 'S', newShipmentId);
             const outcome = await dispatchShipment(
-              { db, commands, store },
+              { commands, store },
               { orderId, shipmentId, lines, carrier: carrier ?? null, trackingNumber: trackingNumber ?? null },
               commandContext(request),
             );

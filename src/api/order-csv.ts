@@ -1,7 +1,7 @@
 // CSV order import: `sku,qty` rows into order lines, or a 400 naming every bad line.
 import { parse } from 'csv-parse/sync';
 import { orderLineInputSchema } from '../domain/ordering/order.ts';
-import type { CartLine } from '../processes/pricing.ts';
+import type { CartLine } from '../domain/ordering/cart.ts';
 import { HttpProblem, type FieldError } from './problem.ts';
 
 const MAX_LINES = 500;

@@ -3,15 +3,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { creditLedgerDecider, creditStream, availableOf } from '../domain/credit/credit-ledger.ts';
+import { mergeLines } from '../domain/ordering/cart.ts';
 import { dealerDecider, dealerStream } from '../domain/dealers/dealer.ts';
 import { orderDecider, orderStream, placeOrderSchema, type Channel } from '../domain/ordering/order.ts';
 import { dealerIdSchema, isoDateTimeSchema, regionCodeSchema } from '../domain/shared/values.ts';
 import { findOrder, listOrders, type OrderRow } from '../projections/orders/queries.ts';
-import { availableBySku } from '../projections/inventory/queries.ts';
 import { approveHeldOrder, cancelOrder, rejectHeldOrder, type ActionResult } from '../processes/order-actions.ts';
-import { DealerNotFoundError, newOrderId, placeOrder, type PlacementRequest } from '../processes/order-placement.ts';
-import { mergeLines, priceCart } from '../processes/pricing.ts';
+import { DealerNotFoundError, newOrderId, quoteOrder, type PlacementRequest } from '../processes/order-placement.ts';
 import { actingDealerId, assertOwnDealer, principalOf, type Role } from './auth.ts';
 import { commandContext, positionOf, send } from './commands.ts';
 import { boundary, periodBound } from './credit.ts';
@@ -81,7 +79,7 @@ function orderingDealer(request: FastifyRequest, requested: string | undefined):
 }
 
 export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  const { db, commands, store } = deps;
+  const { db, commands, store, placements } = deps;
 
   async function readOrder(request: FastifyRequest, id: string): Promise<OrderRow> {
     const row = await findOrder(db, id);
@@ -95,7 +93,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const key = request.headers['idempotency-key'];
       const orderId = newOrderId(order.dealerId, typeof key === 'string' ? key : undefined);
       try {
-        const placed = await placeOrder({ db, commands }, { ...order, orderId }, commandContext(request));
+        const placed = await placements.place({ ...order, orderId }, commandContext(request));
         const view = orderFromState(placed.state, placed.revision, isStaff(request));
         return { status: 201, body: { ...view, position: await positionOf(store, placed.position) } };
       } catch (error) {
@@ -126,29 +124,19 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const dealerId = orderingDealer(request, request.body.dealerId);
         const { state } = await commands.load(dealerDecider, dealerStream(dealerId));
         if (!state.exists) throw new HttpProblem(422, 'dealer_not_found', `Dealer ${dealerId} does not exist`);
-        const dealer = state.dealer;
-        const regionCode = request.body.regionCode ?? dealer.territories[0] ?? 'UNKNOWN';
-        const cart = await priceCart(db, { buyer: { dealerId, tier: dealer.tier, regionCode }, lines: request.body.lines, now: new Date() });
+        const regionCode = request.body.regionCode ?? state.dealer.territories[0] ?? 'UNKNOWN';
+        const { decision } = await quoteOrder(commands, { dealerId, lines: request.body.lines, regionCode }, new Date());
+        const { cart, findings } = decision;
         const warnings: z.infer<typeof warningSchema>[] = [];
-        if (dealer.status === 'suspended') warnings.push({ code: 'dealer_suspended', detail: 'The dealer is suspended' });
+        if (findings.dealerSuspended) warnings.push({ code: 'dealer_suspended', detail: 'The dealer is suspended' });
         if (cart.unknownSkus.length > 0) warnings.push({ code: 'unknown_sku', detail: `Unknown or discontinued SKU(s): ${cart.unknownSkus.join(', ')}` });
-        if (!dealer.territories.includes(regionCode)) {
+        if (!findings.territory.authorized) {
           warnings.push({ code: 'territory_not_authorized', detail: `Region ${regionCode} is not among the dealer's territories` });
         }
-        const needed = new Map<string, number>();
-        for (const item of [...cart.lines, ...cart.gifts]) needed.set(item.sku, (needed.get(item.sku) ?? 0) + item.qty);
-        const available = await availableBySku(db, [...needed.keys()]);
-        for (const [sku, qty] of needed) {
-          const have = available.get(sku) ?? 0;
-          if (have < qty) warnings.push({ code: 'insufficient_stock', detail: `${sku}: ${qty} needed, ${have} available` });
+        for (const short of findings.stockShort) {
+          warnings.push({ code: 'insufficient_stock', detail: `${short.sku}: ${short.requested} needed, ${short.available} available` });
         }
-        if (!dealer.prepay) {
-          const credit = await commands.load(creditLedgerDecider, creditStream(dealerId));
-          const availableCredit = availableOf(credit.state);
-          if (availableCredit < cart.totals.totalMinor) {
-            warnings.push({ code: 'credit_limit_exceeded', detail: `Total ${cart.totals.totalMinor} exceeds available credit ${availableCredit}` });
-          }
-        }
+        if (findings.creditRefused) warnings.push({ code: 'credit_limit_exceeded', detail: findings.creditRefused.detail });
         return {
           dealerId,
           regionCode,
@@ -352,7 +340,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: orderWrittenSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
         },
       },
-      async (request) => respondWithState(await approveHeldOrder({ db, commands }, request.params.id, request.body?.note ?? null, commandContext(request)), true),
+      async (request) => respondWithState(await approveHeldOrder({ commands }, request.params.id, request.body?.note ?? null, commandContext(request)), true),
     );
 
     app.post(
@@ -367,7 +355,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: orderWrittenSchema, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => respondWithState(await rejectHeldOrder({ db, commands }, request.params.id, request.body?.reason ?? NO_REASON, commandContext(request)), true),
+      async (request) => respondWithState(await rejectHeldOrder({ commands }, request.params.id, request.body?.reason ?? NO_REASON, commandContext(request)), true),
     );
 
     app.post(
@@ -386,7 +374,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { state } = await commands.load(orderDecider, orderStream(request.params.id));
         if (!state.exists) throw notFound(`Order ${request.params.id}`);
         assertOwnDealer(request, state.order.dealerId, `Order ${request.params.id}`);
-        return respondWithState(await cancelOrder({ db, commands }, request.params.id, request.body?.reason ?? null, commandContext(request)), isStaff(request));
+        return respondWithState(await cancelOrder({ commands }, request.params.id, request.body?.reason ?? null, commandContext(request)), isStaff(request));
       },
     );
   };

@@ -7,7 +7,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   createPromotionSchema,
-  promotionDecider,
   promotionStream,
   PROMOTION_KINDS,
   ruleSchemas,
@@ -15,15 +14,16 @@ import {
   type Promotion,
 } from '../domain/promotions/promotion.ts';
 import { dealerIdSchema, entityIdSchema } from '../domain/shared/values.ts';
+import { createPromotion, endPromotion } from '../processes/promotion-terms.ts';
 import { findPromotion, listPromotions, type PromotionViewer } from '../projections/promotions/queries.ts';
 import { actingDealerId, principalOf, type Role } from './auth.ts';
-import { accepted, commandContext, positionOf, send } from './commands.ts';
+import { commandContext, positionOf, send } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
 import { historyPageSchema, historyQuery, streamHistory } from './history.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
-import { notFound } from './problem.ts';
+import { notFound, refusalProblem } from './problem.ts';
 
 const EVERYONE: Role[] = ['dealer', 'ops', 'finance', 'analyst', 'integration'];
 
@@ -120,10 +120,8 @@ export function promotionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           await withIdempotency(db, request, async () => {
             const context = commandContext(request);
             const id = request.body.id ?? randomUUID();
-            const handled = accepted(
-              await commands.handle(promotionDecider, promotionStream(id), { type: 'CreatePromotion', data: { ...request.body, id } }, context),
-            );
-            if (!handled.state.exists) throw new Error('a created promotion exists');
+            const handled = await createPromotion(commands, { ...request.body, id }, context);
+            if (!handled.ok) throw refusalProblem(handled.refusal);
             const view = toView(handled.state.promotion, { redemptions: 0, version: handled.revision }, STAFF_VIEW, context.now);
             return { status: 201, body: { ...view, position: await positionOf(store, handled.position) } };
           }),
@@ -145,15 +143,8 @@ export function promotionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const context = commandContext(request);
-        const handled = accepted(
-          await commands.handle(
-            promotionDecider,
-            promotionStream(request.params.id),
-            { type: 'EndPromotion', data: { now: context.now.toISOString(), reason: request.body?.reason ?? null } },
-            context,
-          ),
-        );
-        if (!handled.state.exists) throw notFound(`Promotion ${request.params.id}`);
+        const handled = await endPromotion(commands, request.params.id, request.body?.reason ?? null, context);
+        if (!handled.ok) throw refusalProblem(handled.refusal);
         const { promotion, redemptions } = handled.state;
         const view = toView(promotion, { redemptions: Object.keys(redemptions).length, version: handled.revision }, STAFF_VIEW, context.now);
         return { ...view, position: await positionOf(store, handled.position) };

@@ -23,7 +23,7 @@ const returnWrittenSchema = returnSchema.extend({ position: z.string().describe(
 
 export function returnRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, commands, store } = deps;
-  const processDeps = { db, commands };
+  const processDeps = { commands };
 
   /** The order, if it exists and the caller may see it (another dealer's reads as not found). */
   async function visibleOrder(request: FastifyRequest, orderId: string): Promise<PlacedOrder> {

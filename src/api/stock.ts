@@ -15,7 +15,8 @@ import {
   type StockState,
 } from '../domain/inventory/stock.ts';
 import { warehouseDecider, warehouseStream } from '../domain/inventory/warehouse.ts';
-import type { CommandContext } from '../eventstore/command-handler.ts';
+import { todayOf } from '../domain/shared/calendar.ts';
+import { receiveStock, transferStock } from '../processes/stock-movements.ts';
 import { stockWithExpiredLots } from '../projections/inventory/queries.ts';
 import { principalOf } from './auth.ts';
 import { accepted, commandContext, positionOf, send } from './commands.ts';
@@ -81,8 +82,6 @@ const writeOffWrittenSchema = z
 
 const commandHeaders = z.object({ 'idempotency-key': idempotencyKeyHeader });
 
-/** The calendar day (UTC) that commands and the read side agree on. */
-const todayOf = (now: Date) => now.toISOString().slice(0, 10);
 
 /**
  * The id of an operation: the one given, else one derived from the Idempotency-Key (so a retry
@@ -114,43 +113,6 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     if (!state.exists) throw new HttpProblem(422, 'unknown_warehouse', `Warehouse ${warehouseId} does not exist`);
   }
 
-  type Transfer = { transferId: string; sku: string; fromWarehouseId: string; toWarehouseId: string; lot: string; qty: number };
-
-  /** Out of the source, then into the destination; a retry with the same id completes a half-done transfer. */
-  async function transfer(input: Transfer, context: CommandContext) {
-    const { transferId, sku, fromWarehouseId, toWarehouseId, lot, qty } = input;
-    const source = stockStream(sku, fromWarehouseId);
-    const today = todayOf(context.now);
-    // Refuse up front what the destination would refuse, so that a refused transfer writes nothing;
-    // the send-back below remains for a destination changed in between.
-    const [from, to] = await Promise.all([commands.load(stockDecider, source), commands.load(stockDecider, stockStream(sku, toWarehouseId))]);
-    const sent = from.state.lots.get(lot);
-    const known = to.state.lots.get(lot);
-    if (sent && known && (sent.productionDate !== known.productionDate || sent.expiryDate !== known.expiryDate)) {
-      throw new HttpProblem(422, 'lot_mismatch', `Lot ${lot} of ${sku} at ${toWarehouseId} was produced ${known.productionDate} and expires ${known.expiryDate}`);
-    }
-    const out = accepted(
-      await commands.handle(stockDecider, source, { type: 'TransferOut', data: { sku, warehouseId: fromWarehouseId, transferId, toWarehouseId, lot, qty, today } }, context),
-    );
-    const moved = out.state.transfersOut.get(transferId)!;
-    if (moved.toWarehouseId !== toWarehouseId || moved.lot !== lot || moved.qty !== qty) {
-      throw new HttpProblem(409, 'transfer_conflict', `Transfer ${transferId} already moved ${moved.qty} of lot ${moved.lot} to ${moved.toWarehouseId}`);
-    }
-    const arrival = { sku, transferId, lot, productionDate: moved.productionDate, expiryDate: moved.expiryDate, qty };
-    const into = await commands.handle(
-      stockDecider,
-      stockStream(sku, toWarehouseId),
-      { type: 'TransferIn', data: { ...arrival, warehouseId: toWarehouseId, fromWarehouseId } },
-      context,
-    );
-    if (!into.ok) {
-      // The destination knows this lot with other dates: the stock goes back where it came from.
-      accepted(await commands.handle(stockDecider, source, { type: 'TransferIn', data: { ...arrival, warehouseId: fromWarehouseId, fromWarehouseId: toWarehouseId } }, context));
-      throw refusalProblem(into.refusal);
-    }
-    return { ...arrival, fromWarehouseId, toWarehouseId, position: await positionOf(store, out.position, into.position) };
-  }
-
   return async (app) => {
     app.post(
       '/v1/stock/receipts',
@@ -175,16 +137,10 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             await requireWarehouse(warehouseId);
             const context = commandContext(request);
             const receiptId = operationId(request, 'receipt', request.body.receiptId);
-            const handled = accepted(
-              await commands.handle(
-                stockDecider,
-                stockStream(sku, warehouseId),
-                { type: 'ReceiveStock', data: { sku, warehouseId, receiptId, lot, productionDate, expiryDate, qty } },
-                context,
-              ),
-            );
-            const body = { receiptId, sku, warehouseId, lot, productionDate, expiryDate, qty, stock: levelOf(handled.state, todayOf(context.now)) };
-            return { status: 201, body: { ...body, position: await positionOf(store, handled.position) } };
+            const received = await receiveStock(commands, { sku, warehouseId, receiptId, lot, productionDate, expiryDate, qty }, context);
+            if (!received.ok) throw refusalProblem(received.refusal);
+            const body = { receiptId, sku, warehouseId, lot, productionDate, expiryDate, qty, stock: levelOf(received.state, todayOf(context.now)) };
+            return { status: 201, body: { ...body, position: await positionOf(store, received.position) } };
           }),
         ),
     );
@@ -246,7 +202,10 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const { sku, fromWarehouseId, toWarehouseId, lot, qty } = request.body;
             await requireWarehouse(toWarehouseId);
             const transferId = operationId(request, 'transfer', request.body.transferId);
-            const body = await transfer({ transferId, sku, fromWarehouseId, toWarehouseId, lot, qty }, commandContext(request));
+            const moved = await transferStock(commands, { transferId, sku, fromWarehouseId, toWarehouseId, lot, qty }, commandContext(request));
+            if (!moved.ok) throw refusalProblem(moved.refusal);
+            const { productionDate, expiryDate } = moved;
+            const body = { transferId, sku, fromWarehouseId, toWarehouseId, lot, productionDate, expiryDate, qty, position: await positionOf(store, moved.position) };
             return { status: 201, body };
           }),
         ),

@@ -7,7 +7,6 @@ import type { CreditTables } from '../projections/credit/tables.ts';
 import type { DealersTables } from '../projections/dealers/tables.ts';
 import type { InventoryTables } from '../projections/inventory/tables.ts';
 import type { OrdersTables } from '../projections/orders/tables.ts';
-import type { HoldingsTables } from '../projections/holdings/tables.ts';
 import type { PromotionsTables } from '../projections/promotions/tables.ts';
 
 export type PlatformTables = {
@@ -30,4 +29,4 @@ export type PlatformTables = {
   };
 };
 
-export type Database = PlatformTables & CatalogTables & OrdersTables & HoldingsTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables & AnalyticsTables;
+export type Database = PlatformTables & CatalogTables & OrdersTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables & AnalyticsTables;

@@ -49,9 +49,16 @@ class StateCache {
     if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value!);
   }
 
+  /** A stream not cached at all is remembered as known to exist, so it is read, not taken as new. */
   markStale(streamId: string): void {
     const entry = this.#entries.get(streamId);
     if (entry) entry.stale = true;
+    else this.set(streamId, { decider: undefined, state: undefined, revision: -1, stale: true });
+  }
+
+  /** Whether anything is known of the stream (a stale entry included). */
+  knows(streamId: string): boolean {
+    return this.#entries.has(streamId);
   }
 }
 
@@ -79,8 +86,9 @@ export type CommandHandler = {
   /**
    * Runs a decision over several streams and appends everything it decided atomically, each stream
    * at the revision it was read at (streams only read are checked unchanged). On a conflict it runs
-   * again on the streams as they are now. A run that writes nothing was decided on cached states,
-   * so it runs once more on freshly read ones before its answer stands. `run` may run several times.
+   * again on the streams as they are now. A run that answers a refusal writes nothing, whatever it
+   * decided before. A run that writes nothing was decided on cached states, so it runs once more on
+   * freshly read ones before its answer stands. `run` may run several times.
    */
   transact<Result>(run: (workspace: Workspace) => Promise<Result>): Promise<Transacted<Result>>;
   /** A workspace on this handler's cache, for callers that append it themselves (batched placements). */
@@ -130,7 +138,7 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
       if (fresh) return load(decider, streamId);
       const cached = cache.get(streamId, decider);
       if (cached) return { state: cached.state as State, revision: cached.revision };
-      if (options.expectNew && !cache.get(streamId, decider, { stale: true })) return { state: decider.initialState, revision: -1 };
+      if (options.expectNew && !cache.knows(streamId)) return { state: decider.initialState, revision: -1 };
       return load(decider, streamId);
     };
   }
@@ -157,6 +165,8 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
     for (let attempt = 1; ; attempt++) {
       const current = workspace({ fresh });
       const result = await run(current);
+      // A refusal writes nothing, whatever was decided before it.
+      if (isRefusal(result)) current.rollback(0);
       if (!current.hasEvents) {
         if (fresh) return { result, position: undefined };
         fresh = true;

@@ -55,6 +55,8 @@ type Entry = {
   base: number;
   state: unknown;
   events: NewEvent[];
+  /** Checked unchanged at the append even if nothing is written to it (the default). */
+  check: boolean;
 };
 
 type Undo = { streamId: string; entry: Entry | undefined };
@@ -64,6 +66,7 @@ export class Workspace {
   readonly #upcasting: Upcasting;
   readonly #entries = new Map<string, Entry>();
   readonly #journal: Undo[] = [];
+  #trace: Set<string> | undefined;
 
   constructor(loader: StreamLoader, upcasting: Upcasting) {
     this.#loader = loader;
@@ -72,21 +75,50 @@ export class Workspace {
 
   /** The stream's state as this workspace sees it: as loaded, with the events decided here since. */
   async load<Event extends DomainEvent, State>(decider: Folding<Event, State>, streamId: string, options: { expectNew?: boolean } = {}): Promise<State> {
+    this.#trace?.add(streamId);
     const known = this.#entries.get(streamId);
     if (known) return this.#stateOf(known, decider, streamId);
     const loaded = await this.#loader(decider, streamId, { expectNew: options.expectNew ?? false });
     // Loaded meanwhile by another load of the same stream: the first one stands.
     const raced = this.#entries.get(streamId);
     if (raced) return this.#stateOf(raced, decider, streamId);
-    this.#set(streamId, { decider, base: loaded.revision, state: loaded.state, events: [] });
+    this.#set(streamId, { decider, base: loaded.revision, state: loaded.state, events: [], check: true });
     return loaded.state;
   }
 
   /** The state of a stream already loaded here. */
   stateOf<Event extends DomainEvent, State>(decider: Folding<Event, State>, streamId: string): State {
+    this.#trace?.add(streamId);
     const entry = this.#entries.get(streamId);
     if (!entry) throw new Error(`Stream ${streamId} was not loaded into this workspace`);
     return this.#stateOf(entry, decider, streamId);
+  }
+
+  /**
+   * A stream read whose content cannot change what was decided (a promotion's terms, which never
+   * change once created) need not be checked at the append unless something is written to it.
+   */
+  skipCheck(streamId: string): void {
+    const entry = this.#entries.get(streamId);
+    if (entry?.check) this.#set(streamId, { ...entry, check: false });
+  }
+
+  /** The revision a loaded stream has here: as loaded, plus the events decided here since. */
+  revisionOf(streamId: string): number {
+    const entry = this.#entries.get(streamId);
+    if (!entry) throw new Error(`Stream ${streamId} was not loaded into this workspace`);
+    return entry.base + entry.events.length;
+  }
+
+  /** Starts recording which streams are touched; `endTrace` answers them. */
+  startTrace(): void {
+    this.#trace = new Set();
+  }
+
+  endTrace(): Set<string> {
+    const touched = this.#trace ?? new Set<string>();
+    this.#trace = undefined;
+    return touched;
   }
 
   #stateOf<State>(entry: Entry, decider: unknown, streamId: string): State {
@@ -105,6 +137,7 @@ export class Workspace {
     context: CommandContext,
     eventId?: (event: Event, index: number) => string,
   ): readonly Event[] | Refusal {
+    this.#trace?.add(streamId);
     const entry = this.#entries.get(streamId);
     if (!entry) throw new Error(`Stream ${streamId} was not loaded into this workspace`);
     const state = this.#stateOf<State>(entry, decider, streamId);
@@ -144,7 +177,7 @@ export class Workspace {
    */
   appends(options: { checks: boolean }): StreamAppend[] {
     return [...this.#entries]
-      .filter(([, entry]) => options.checks || entry.events.length > 0)
+      .filter(([, entry]) => entry.events.length > 0 || (options.checks && entry.check))
       .map(([streamId, entry]) => ({ streamId, events: entry.events, expectedRevision: expectedOf(entry.base) }));
   }
 

@@ -1,85 +1,138 @@
-// What happens to an order after placement: ops approve or reject a held order, the dealer or
-// ops cancel. The decision is recorded first, then what the order held is given back.
-import { NO_RESERVATIONS, orderDecider, orderStream, type OrderState, type Reservations } from '../domain/ordering/order.ts';
-import { refuse, type Refusal } from '../domain/shared/decider.ts';
-import type { CommandContext } from '../eventstore/command-handler.ts';
-import { maxPosition } from '../eventstore/port.ts';
-import { redeemPromotions, releaseHoldings, reserveCredit, reserveStock, type HoldingsDeps } from './holdings.ts';
+// What happens to an order after placement: ops approve or reject a held order, the dealer or ops
+// cancel. Each is one atomic multi-stream append: the decision on the order together with what it
+// reserves again or gives back on the stock, credit and promotion streams.
+import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledger.ts';
+import { stockDecider, stockStream } from '../domain/inventory/stock.ts';
+import { orderDecider, orderStream, type OrderState, type PlacedOrder, type Reservations } from '../domain/ordering/order.ts';
+import { allocateCart, quantitiesOf } from '../domain/ordering/placement.ts';
+import { availableOf } from '../domain/credit/credit-ledger.ts';
+import { promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
+import { todayOf } from '../domain/shared/calendar.ts';
+import { isRefusal, refuse, type Refusal } from '../domain/shared/decider.ts';
+import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
+import type { Workspace } from '../eventstore/workspace.ts';
+import { loadStockSources, stockSourcesOf } from './stock-sources.ts';
 
-type Existing = Extract<OrderState, { exists: true }>;
-export type ActionResult = { ok: true; state: Existing; revision: number; position: string | undefined } | { ok: false; refusal: Refusal };
+export type OrderActionDeps = { commands: CommandHandler };
 
-const quantitiesOf = (order: Existing['order']) => {
-  const quantities = new Map<string, number>();
-  for (const item of [...order.lines, ...order.gifts]) quantities.set(item.sku, (quantities.get(item.sku) ?? 0) + item.qty);
-  return quantities;
-};
+export type ActionResult = { ok: true; state: PlacedOrder; revision: number; position: string | undefined } | { ok: false; refusal: Refusal };
 
-async function loadOrder(deps: HoldingsDeps, orderId: string): Promise<Existing | Refusal> {
-  const { state } = await deps.commands.load(orderDecider, orderStream(orderId));
+async function loadOrder(workspace: Workspace, orderId: string): Promise<PlacedOrder | Refusal> {
+  const state: OrderState = await workspace.load(orderDecider, orderStream(orderId));
   return state.exists ? state : refuse('order_not_found', `Order ${orderId} does not exist`, 'not_found');
 }
 
-/**
- * Approves a held order. One held for territory or risk still holds its reservations; one held
- * for stock or credit reserves again now, and the approval is refused if that still fails.
- * Capped promotions are redeemed again; ops approving honours the price the order was placed at.
- */
-export async function approveHeldOrder(deps: HoldingsDeps, orderId: string, note: string | null, context: CommandContext): Promise<ActionResult> {
-  const order = await loadOrder(deps, orderId);
-  if ('refused' in order) return { ok: false, refusal: order };
-  if (order.status !== 'on_hold') return { ok: false, refusal: refuse('illegal_transition', `An order that is ${order.status} cannot be approved`, 'conflict') };
-  let reservations: Reservations = order.reservations;
-  const placed = order.order;
-  if (reservations.stock.length === 0) {
-    const stock = await reserveStock(deps, { orderId, regionCode: placed.regionCode, quantities: quantitiesOf(placed) }, context);
-    const taken: Reservations = { ...NO_RESERVATIONS, stock: stock.reserved };
-    if (stock.short.length > 0) {
-      await releaseHoldings(deps, placed, taken, context);
-      const detail = stock.short.map((short) => `${short.sku}: ${short.requested} ordered, ${short.available} available`).join('; ');
-      return { ok: false, refusal: refuse('insufficient_stock', detail) };
-    }
-    reservations = taken;
-    if (!placed.prepay && placed.totals.totalMinor > 0) {
-      const credit = await reserveCredit(deps, { orderId, dealerId: placed.dealerId, amountMinor: placed.totals.totalMinor }, context);
-      if (!credit.ok) {
-        await releaseHoldings(deps, placed, reservations, context);
-        return { ok: false, refusal: refuse('credit_limit_exceeded', credit.detail) };
-      }
-      reservations = { ...reservations, creditMinor: placed.totals.totalMinor };
-    }
-    const promotionIds = [...new Set([...placed.lines.flatMap((line) => line.promotions.map((p) => p.id)), ...placed.gifts.map((gift) => gift.promotionId)])];
-    const { redeemed } = await redeemPromotions(deps, { orderId, dealerId: placed.dealerId, promotionIds }, context);
-    reservations = { ...reservations, promotions: redeemed };
-  }
-  const handled = await deps.commands.handle(orderDecider, orderStream(orderId), { type: 'ApproveHeldOrder', data: { note, reservations } }, context);
-  if (!handled.ok) {
-    if (reservations !== order.reservations) await releaseHoldings(deps, placed, reservations, context);
-    return { ok: false, refusal: handled.refusal };
-  }
-  return { ok: true, state: handled.state as Existing, revision: handled.revision, position: handled.position };
+/** The decisions of `workspace` so far on the order, as the action's answer (or the first refusal among them). */
+function settled(workspace: Workspace, orderId: string, outcomes: readonly (readonly unknown[] | Refusal)[]): PlacedOrder | Refusal {
+  const refusal = outcomes.find(isRefusal);
+  if (refusal) return refusal;
+  const state = workspace.stateOf(orderDecider, orderStream(orderId));
+  if (!state.exists) throw new Error(`Order ${orderId} vanished from its own stream`);
+  return state;
 }
 
-async function endOrder(
-  deps: HoldingsDeps,
+async function answer(deps: OrderActionDeps, orderId: string, run: (workspace: Workspace) => Promise<PlacedOrder | Refusal>): Promise<ActionResult> {
+  let revision = -1;
+  const { result, position } = await deps.commands.transact(async (workspace) => {
+    const outcome = await run(workspace);
+    if (!isRefusal(outcome)) revision = workspace.revisionOf(orderStream(orderId));
+    return outcome;
+  });
+  return isRefusal(result) ? { ok: false, refusal: result } : { ok: true, state: result, revision, position };
+}
+
+/**
+ * Reserves again what an order held for stock or credit gave back: its lines and gifts from the
+ * stocking warehouses, its total on the credit ledger, its capped promotions (those used up meanwhile
+ * are not held: ops approving honours the price the order was placed at).
+ */
+async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: CommandContext): Promise<Reservations | Refusal> {
+  const placed = order.order;
+  const { orderId, dealerId } = placed;
+  const quantities = quantitiesOf(placed);
+  const promotionIds = [...new Set([...placed.lines.flatMap((line) => line.promotions.map((promotion) => promotion.id)), ...placed.gifts.map((gift) => gift.promotionId)])];
+  await Promise.all([
+    loadStockSources(workspace, quantities.keys()),
+    workspace.load(creditLedgerDecider, creditStream(dealerId)),
+    ...promotionIds.map((id) => workspace.load(promotionDecider, promotionStream(id))),
+  ]);
+  const today = todayOf(context.now);
+  const stock = allocateCart(quantities, stockSourcesOf(workspace, quantities.keys()), placed.regionCode, today);
+  if (stock.short.length > 0) {
+    return refuse('insufficient_stock', stock.short.map((short) => `${short.sku}: ${short.requested} ordered, ${short.available} available`).join('; '));
+  }
+  const creditMinor = !placed.prepay && placed.totals.totalMinor > 0 ? placed.totals.totalMinor : 0;
+  if (creditMinor > 0) {
+    const available = availableOf(workspace.stateOf(creditLedgerDecider, creditStream(dealerId)));
+    if (available < creditMinor) return refuse('credit_limit_exceeded', `Order total ${creditMinor} exceeds available credit ${Math.max(0, available)}`);
+  }
+  const outcomes = [
+    ...stock.reservations.map(({ sku, warehouseId, qty }) =>
+      workspace.decide(stockDecider, stockStream(sku, warehouseId), { type: 'ReserveStock', data: { sku, warehouseId, orderId, qty, today } }, context),
+    ),
+    ...(creditMinor > 0
+      ? [workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'ReserveCredit', data: { dealerId, orderId, amountMinor: creditMinor } }, context)]
+      : []),
+  ];
+  const refusal = outcomes.find(isRefusal);
+  if (refusal) return refusal;
+  const redeemed = promotionIds.filter(
+    (id) => !isRefusal(workspace.decide(promotionDecider, promotionStream(id), { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString() } }, context)),
+  );
+  return { stock: stock.reservations, creditMinor, promotions: redeemed };
+}
+
+/**
+ * Approves a held order. One held for territory or risk still holds its reservations; one held for
+ * stock or credit reserves again now, and the approval is refused (writing nothing) if that fails.
+ */
+export function approveHeldOrder(deps: OrderActionDeps, orderId: string, note: string | null, context: CommandContext): Promise<ActionResult> {
+  return answer(deps, orderId, async (workspace) => {
+    const order = await loadOrder(workspace, orderId);
+    if (isRefusal(order)) return order;
+    if (order.status !== 'on_hold') return refuse('illegal_transition', `An order that is ${order.status} cannot be approved`, 'conflict');
+    const reservations = order.reservations.stock.length > 0 ? order.reservations : await reserveAgain(workspace, order, context);
+    if (isRefusal(reservations)) return reservations;
+    return settled(workspace, orderId, [workspace.decide(orderDecider, orderStream(orderId), { type: 'ApproveHeldOrder', data: { note, reservations } }, context)]);
+  });
+}
+
+/** Gives back everything the order holds, on each stream it holds it on. */
+async function release(workspace: Workspace, order: PlacedOrder, holdings: Reservations, context: CommandContext) {
+  const { orderId, dealerId } = order.order;
+  await Promise.all([
+    ...holdings.stock.map(({ sku, warehouseId }) => workspace.load(stockDecider, stockStream(sku, warehouseId))),
+    ...holdings.promotions.map((id) => workspace.load(promotionDecider, promotionStream(id))),
+    ...(holdings.creditMinor > 0 ? [workspace.load(creditLedgerDecider, creditStream(dealerId))] : []),
+  ]);
+  return [
+    ...holdings.stock.map(({ sku, warehouseId }) =>
+      workspace.decide(stockDecider, stockStream(sku, warehouseId), { type: 'ReleaseStock', data: { sku, warehouseId, orderId } }, context),
+    ),
+    ...holdings.promotions.map((id) => workspace.decide(promotionDecider, promotionStream(id), { type: 'ReleasePromotion', data: { orderId } }, context)),
+    ...(holdings.creditMinor > 0
+      ? [workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'ReleaseCredit', data: { dealerId, orderId } }, context)]
+      : []),
+  ];
+}
+
+function endOrder(
+  deps: OrderActionDeps,
   orderId: string,
   command: { type: 'RejectHeldOrder'; data: { reason: string } } | { type: 'CancelOrder'; data: { reason: string | null } },
   context: CommandContext,
 ): Promise<ActionResult> {
-  const order = await loadOrder(deps, orderId);
-  if ('refused' in order) return { ok: false, refusal: order };
-  const handled = await deps.commands.handle(orderDecider, orderStream(orderId), command, context);
-  if (!handled.ok) return { ok: false, refusal: handled.refusal };
-  // The decision is recorded; giving back what the order held can follow (the sweeper finishes it after a crash).
-  const cancelled = handled.events.find((event) => event.type === 'OrderCancelled');
-  const released = await releaseHoldings(deps, order.order, cancelled?.type === 'OrderCancelled' ? cancelled.data.releasing : order.reservations, context);
-  // The answer's position covers the releases too, so a read at it shows the stock and credit given back.
-  const position = released && handled.position ? maxPosition(handled.position, released) : (handled.position ?? released);
-  return { ok: true, state: handled.state as Existing, revision: handled.revision, position };
+  return answer(deps, orderId, async (workspace) => {
+    const order = await loadOrder(workspace, orderId);
+    if (isRefusal(order)) return order;
+    const ended = workspace.decide(orderDecider, orderStream(orderId), command, context);
+    if (isRefusal(ended)) return ended;
+    return settled(workspace, orderId, [ended, ...(await release(workspace, order, order.reservations, context))]);
+  });
 }
 
-export const rejectHeldOrder = (deps: HoldingsDeps, orderId: string, reason: string, context: CommandContext) =>
+export const rejectHeldOrder = (deps: OrderActionDeps, orderId: string, reason: string, context: CommandContext) =>
   endOrder(deps, orderId, { type: 'RejectHeldOrder', data: { reason } }, context);
 
-export const cancelOrder = (deps: HoldingsDeps, orderId: string, reason: string | null, context: CommandContext) =>
+export const cancelOrder = (deps: OrderActionDeps, orderId: string, reason: string | null, context: CommandContext) =>
   endOrder(deps, orderId, { type: 'CancelOrder', data: { reason } }, context);

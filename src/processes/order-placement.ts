@@ -1,36 +1,32 @@
-// The order review process: price the order, reserve what it needs, decide, and record the order
-// with its decision in one append. Steps are keyed by the order id; whatever a crashed attempt
-// left reserved is either adopted by the retry or released by the sweeper.
+// Order placement: every input that decides an order is read from the write side (stream states,
+// through the command handler's cache), the order is decided in memory, and the order with its
+// stock, credit and promotion reservations is recorded in one atomic multi-stream append. Placements
+// arriving together are decided one after the other against the evolving states and appended as
+// one group; a crash leaves either all of a placement or nothing.
 import { createHash, randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import { dealerDecider, dealerStream } from '../domain/dealers/dealer.ts';
-import { creditLedgerDecider, creditStream, availableOf } from '../domain/credit/credit-ledger.ts';
-import { NO_RESERVATIONS, orderDecider, orderStream, type Channel, type OrderState, type Reservations } from '../domain/ordering/order.ts';
-import { reviewVerdict } from '../domain/ordering/review.ts';
-import { assessRisk } from '../domain/ordering/risk.ts';
-import type { CommandContext, CommandHandler, Handled } from '../eventstore/command-handler.ts';
-import { dealerOrderHistory } from '../projections/orders/queries.ts';
-import { redeemPromotions, releaseHoldings, reserveCredit, reserveStock } from './holdings.ts';
-import { mergeLines, priceCart, type CartLine, type PricedCart } from './pricing.ts';
+import { productDecider, productStream, type ProductState } from '../domain/catalog/product.ts';
+import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledger.ts';
+import { dealerDecider, dealerStream, type Dealer } from '../domain/dealers/dealer.ts';
+import { stockDecider, stockStream } from '../domain/inventory/stock.ts';
+import { giftSkusOf, mergeLines } from '../domain/ordering/cart.ts';
+import { orderDecider, orderStream, type OrderState, type PlacedOrder } from '../domain/ordering/order.ts';
+import { decidePlacement, type PlacementDecision, type PlacementFacts, type PlacementRequest } from '../domain/ordering/placement.ts';
+import type { OrderHistory } from '../domain/ordering/risk.ts';
+import { promotionIndexDecider, promotionIndexStream, promotionsInForce } from '../domain/promotions/promotion-index.ts';
+import { isCapped, promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
+import { isRefusal, type Refusal } from '../domain/shared/decider.ts';
+import { todayOf } from '../domain/shared/calendar.ts';
+import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
+import { ConcurrencyError, type EventStore } from '../eventstore/port.ts';
+import type { Workspace } from '../eventstore/workspace.ts';
+import { dealerOrderHistoryHint } from '../projections/orders/queries.ts';
+import { loadStockSources, stockSourcesOf } from './stock-sources.ts';
 
-export type PlacementDeps = { db: Db; commands: CommandHandler };
+export type { PlacementRequest } from '../domain/ordering/placement.ts';
 
-export type PlacementRequest = {
-  orderId: string;
-  dealerId: string;
-  channel: Channel;
-  lines: readonly CartLine[];
-  regionCode: string;
-  deliveryAddress: string | null;
-  note: string | null;
-  reorderOf: string | null;
-};
-
-/**
- * A placement that has not recorded its order after this long gives up and releases what it took
- * (shorter than the Idempotency-Key lease, so a retry never runs beside a live first attempt).
- */
-const PLACEMENT_DEADLINE_MS = 10_000;
+export type PlacementDeps = { db: Db; store: EventStore; commands: CommandHandler; logger?: Logger | undefined };
 
 /** A fresh order id, or the same one for the same dealer and Idempotency-Key (so a retry finds its order). */
 export function newOrderId(dealerId: string, idempotencyKey?: string): string {
@@ -40,133 +36,214 @@ export function newOrderId(dealerId: string, idempotencyKey?: string): string {
   return `O-${body.toUpperCase()}`;
 }
 
-export type Placed = { state: Extract<OrderState, { exists: true }>; revision: number; position: string | undefined; created: boolean };
+export type Placed = { state: PlacedOrder; revision: number; position: string | undefined; created: boolean };
 
 export class DealerNotFoundError extends Error {
   override name = 'DealerNotFoundError';
 }
 
-/** Quantities to reserve per SKU: ordered lines plus gifts, which ship from the same stock. */
-function quantitiesOf(cart: PricedCart): Map<string, number> {
-  const quantities = new Map<string, number>();
-  for (const item of [...cart.lines, ...cart.gifts]) quantities.set(item.sku, (quantities.get(item.sku) ?? 0) + item.qty);
-  return quantities;
+const NO_HISTORY: OrderHistory = { orderCount: 0, averageTotalMinor: 0, skuQuantities: {}, regionsUsed: [] };
+
+/** Every stream a placement (or a quote) reads, loaded into the workspace: four rounds, each one group read at most. */
+async function loadStreams(workspace: Workspace, request: { orderId?: string; dealerId: string; lines: readonly { sku: string }[] }, now: Date): Promise<void> {
+  const skus = request.lines.map((line) => line.sku);
+  const [, , , , index] = await Promise.all([
+    request.orderId === undefined ? undefined : workspace.load(orderDecider, orderStream(request.orderId), { expectNew: true }),
+    workspace.load(dealerDecider, dealerStream(request.dealerId)),
+    workspace.load(creditLedgerDecider, creditStream(request.dealerId)),
+    Promise.all(skus.map((sku) => workspace.load(productDecider, productStream(sku)))),
+    workspace.load(promotionIndexDecider, promotionIndexStream),
+  ]);
+  const promotions = await Promise.all(promotionsInForce(index, now).map((id) => workspace.load(promotionDecider, promotionStream(id))));
+  const gifts = giftSkusOf(promotions.flatMap((state) => (state.exists ? [state.promotion] : [])));
+  await Promise.all([loadStockSources(workspace, [...skus, ...gifts]), ...gifts.map((sku) => workspace.load(productDecider, productStream(sku)))]);
 }
 
-/** Prices and redeems capped promotions; a cap reached meanwhile prices the order again without it. */
-async function priceAndRedeem(
-  deps: PlacementDeps,
-  request: PlacementRequest,
-  buyer: { dealerId: string; tier: string; regionCode: string },
-  context: CommandContext,
-): Promise<{ cart: PricedCart; redeemed: string[] }> {
-  const excluded: string[] = [];
-  for (;;) {
-    const cart = await priceCart(deps.db, { buyer, lines: request.lines, now: context.now, excludePromotions: excluded });
-    const capped = cart.applied.filter((promotion) => promotion.capped).map((promotion) => promotion.id);
-    const { redeemed, refused } = await redeemPromotions(deps, { orderId: request.orderId, dealerId: request.dealerId, promotionIds: capped }, context);
-    if (refused.length === 0) return { cart, redeemed };
-    await releaseHoldings(deps, request, { ...NO_RESERVATIONS, promotions: redeemed }, context);
-    excluded.push(...refused);
+/** The facts a placement is decided on, as the workspace holds them now (everything loaded before). */
+function factsOf(workspace: Workspace, request: PlacementRequest, dealer: Dealer, history: OrderHistory, now: Date): PlacementFacts {
+  const index = workspace.stateOf(promotionIndexDecider, promotionIndexStream);
+  const promotions = promotionsInForce(index, now).flatMap((id) => {
+    const state = workspace.stateOf(promotionDecider, promotionStream(id));
+    // Terms never change once created and ending goes through the index: only capped ones count.
+    if (state.exists && !isCapped(state.promotion)) workspace.skipCheck(promotionStream(id));
+    return state.exists ? [state] : [];
+  });
+  const skus = new Set([...request.lines.map((line) => line.sku), ...giftSkusOf(promotions.map((state) => state.promotion))]);
+  const products = new Map<string, ProductState>([...skus].map((sku) => [sku, workspace.stateOf(productDecider, productStream(sku))]));
+  const stock = stockSourcesOf(workspace, skus);
+  return { dealer, credit: workspace.stateOf(creditLedgerDecider, creditStream(dealer.dealerId)), products, stock, promotions, history, now };
+}
+
+/** Records a decision in the workspace: the order, and the reservations it keeps on the other streams. */
+function record(workspace: Workspace, request: PlacementRequest, decision: PlacementDecision, context: CommandContext): void {
+  const today = todayOf(context.now);
+  const { orderId, dealerId } = request;
+  const outcomes: (readonly unknown[] | Refusal)[] = [
+    workspace.decide(orderDecider, orderStream(orderId), { type: 'PlaceOrder', data: { placed: decision.placed, review: decision.review } }, context),
+    ...decision.reservations.stock.map(({ sku, warehouseId, qty }) =>
+      workspace.decide(stockDecider, stockStream(sku, warehouseId), { type: 'ReserveStock', data: { sku, warehouseId, orderId, qty, today } }, context),
+    ),
+    ...decision.reservations.promotions.map((id) =>
+      workspace.decide(promotionDecider, promotionStream(id), { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString() } }, context),
+    ),
+  ];
+  if (decision.reservations.creditMinor > 0) {
+    outcomes.push(
+      workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'ReserveCredit', data: { dealerId, orderId, amountMinor: decision.reservations.creditMinor } }, context),
+    );
   }
+  const refused = outcomes.find(isRefusal);
+  // The decision was made on these very states: a stream refusing it is a bug, not a business outcome.
+  if (refused) throw new Error(`Placing order ${orderId}: a stream refused what the placement decided (${refused.code}: ${refused.detail})`);
 }
 
-export async function placeOrder(deps: PlacementDeps, request: PlacementRequest, context: CommandContext): Promise<Placed> {
-  const { commands } = deps;
-  const started = Date.now();
-  // Independent reads side by side: each is a round trip to the database.
-  const [existing, { state: dealerState }] = await Promise.all([
-    commands.load(orderDecider, orderStream(request.orderId)),
-    commands.load(dealerDecider, dealerStream(request.dealerId)),
-  ]);
-  if (existing.state.exists) return { state: existing.state, revision: existing.revision, position: undefined, created: false };
-  if (!dealerState.exists) throw new DealerNotFoundError(`Dealer ${request.dealerId} does not exist`);
-  const dealer = dealerState.dealer;
-  const buyer = { dealerId: dealer.dealerId, tier: dealer.tier, regionCode: request.regionCode };
-  const lines = mergeLines(request.lines);
+type Pending = {
+  request: PlacementRequest;
+  context: CommandContext;
+  attempts: number;
+  /** Decide on freshly read states (its first answer wrote nothing, decided on cached ones). */
+  fresh: boolean;
+  resolve: (placed: Placed) => void;
+  reject: (error: unknown) => void;
+};
 
-  // The history of every ordered SKU: the risk rules only look up the priced (known) ones.
-  const [priced, history] = await Promise.all([
-    priceAndRedeem(deps, { ...request, lines }, buyer, context),
-    dealerOrderHistory(deps.db, dealer.dealerId, lines.map((line) => line.sku)),
-  ]);
-  const { cart } = priced;
-  const risk = assessRisk({ totalMinor: cart.totals.totalMinor, lines: cart.lines, regionCode: request.regionCode, placedAt: context.now, history });
-  const territory = { authorized: dealer.territories.includes(request.regionCode), regionCode: request.regionCode, territories: dealer.territories };
-  const rejected = dealer.status === 'suspended' || cart.unknownSkus.length > 0;
+type Outcome = { pending: Pending; touched: Set<string> } & (
+  | { kind: 'placed' | 'exists'; state: PlacedOrder; revision: number }
+  | { kind: 'failed'; error: unknown }
+);
 
-  let held: Reservations = { ...NO_RESERVATIONS, promotions: priced.redeemed };
-  let stockShort: { sku: string; requested: number; available: number }[] = [];
-  let creditRefused: { detail: string } | null = null;
-  if (!rejected) {
-    const stock = await reserveStock(deps, { orderId: request.orderId, regionCode: request.regionCode, quantities: quantitiesOf(cart) }, context);
-    held = { ...held, stock: stock.reserved };
-    stockShort = stock.short;
-    if (!dealer.prepay && cart.totals.totalMinor > 0) {
-      if (stockShort.length === 0) {
-        const credit = await reserveCredit(deps, { orderId: request.orderId, dealerId: dealer.dealerId, amountMinor: cart.totals.totalMinor }, context);
-        if (credit.ok) held = { ...held, creditMinor: cart.totals.totalMinor };
-        else creditRefused = { detail: credit.detail };
-      } else {
-        // Stock fell short and everything will be released: report credit without reserving it.
-        const { state } = await commands.load(creditLedgerDecider, creditStream(dealer.dealerId));
-        const available = availableOf(state);
-        if (available < cart.totals.totalMinor) {
-          creditRefused = { detail: `Order total ${cart.totals.totalMinor} exceeds available credit ${available}` };
-        }
+/** Placements decided together and appended as one group. */
+const MAX_BATCH = 100;
+const MAX_ATTEMPTS = 20;
+
+export class OrderPlacements {
+  readonly #deps: PlacementDeps;
+  #queue: Pending[] = [];
+  #draining = false;
+
+  constructor(deps: PlacementDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Places an order: decided and recorded, or found already placed under the same id (a retry
+   * with the same Idempotency-Key), in which case it is answered as it stands.
+   */
+  place(request: PlacementRequest, context: CommandContext): Promise<Placed> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ request: { ...request, lines: mergeLines(request.lines) }, context, attempts: 0, fresh: false, resolve, reject });
+      // On the next turn, so that the placements asked for in this one form one batch.
+      if (!this.#draining) {
+        this.#draining = true;
+        setImmediate(() => void this.#drain());
       }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        const later: Pending[] = [];
+        try {
+          for (let current = batch; current.length > 0; ) {
+            const { now, next } = await this.#attempt(current);
+            later.push(...next);
+            current = now;
+          }
+        } catch (error) {
+          for (const pending of batch) if (!later.includes(pending)) pending.reject(error);
+        }
+        this.#queue.unshift(...later);
+      }
+    } finally {
+      this.#draining = false;
     }
   }
 
-  const verdict = reviewVerdict({
-    dealerSuspended: dealer.status === 'suspended',
-    unknownSkus: cart.unknownSkus,
-    territory,
-    stockShort,
-    creditRefused,
-    // A capped promotion used up meanwhile is simply not applied (the order is priced without it).
-    promotionCapsReached: [],
-    risk,
-  });
-  const reservations = verdict.keepReservations ? held : NO_RESERVATIONS;
-  if (!verdict.keepReservations) await releaseHoldings(deps, request, held, context);
-  if (Date.now() - started > PLACEMENT_DEADLINE_MS) {
-    if (verdict.keepReservations) await releaseHoldings(deps, request, held, context);
-    throw new Error(`Placing order ${request.orderId} took too long; it was not placed`);
+  /**
+   * Decides the placements in order against the evolving states and appends them as one group. On
+   * a conflict the placements that read a stream that moved go back to the queue (decided again on
+   * a fresh read of it); the others are decided again at once without them.
+   */
+  async #attempt(batch: Pending[]): Promise<{ now: Pending[]; next: Pending[] }> {
+    const { commands, store, db } = this.#deps;
+    const checks = await commands.checksRevisions();
+    const fresh = !checks || batch.some((pending) => pending.fresh);
+    const workspace = commands.workspace({ fresh });
+    const [histories] = await Promise.all([
+      Promise.all(batch.map(({ request }) => dealerOrderHistoryHint(db, { dealerId: request.dealerId, skus: request.lines.map((line) => line.sku) }))),
+      Promise.all(batch.map(({ request, context }) => loadStreams(workspace, request, context.now))),
+    ]);
+    const outcomes = batch.map((pending, index) => this.#decide(workspace, pending, histories[index] ?? NO_HISTORY));
+
+    // A placement refused without writing anything, on cached states, is decided again on fresh ones.
+    const unverified = fresh ? [] : outcomes.filter((outcome) => outcome.kind === 'failed' && outcome.error instanceof DealerNotFoundError);
+    for (const outcome of unverified) outcome.pending.fresh = true;
+    const decided = outcomes.filter((outcome) => !unverified.includes(outcome));
+    const next = unverified.map((outcome) => outcome.pending);
+    if (!workspace.hasEvents) {
+      this.#answer(decided, undefined);
+      return { now: [], next };
+    }
+    try {
+      const appended = await store.appendToStreams(workspace.appends({ checks }));
+      commands.remember(workspace);
+      this.#answer(decided, appended.position);
+      return { now: [], next };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      const moved = new Set(error.conflicts.map((conflict) => conflict.streamId));
+      commands.invalidate(moved);
+      const touched = decided.filter((outcome) => [...outcome.touched].some((streamId) => moved.has(streamId)));
+      // A stream no placement read (one a refused placement loaded): all are decided again.
+      const retryLater = touched.length > 0 ? touched : decided;
+      for (const outcome of retryLater) {
+        outcome.pending.attempts += 1;
+        if (outcome.pending.attempts >= MAX_ATTEMPTS) outcome.pending.reject(error);
+        else next.push(outcome.pending);
+      }
+      this.#deps.logger?.debug({ moved: moved.size, placements: batch.length, again: retryLater.length }, 'placement batch met a conflict');
+      return { now: decided.filter((outcome) => !retryLater.includes(outcome)).map((outcome) => outcome.pending), next };
+    }
   }
 
-  const handled: Handled<OrderState> = await commands.handle(
-    orderDecider,
-    orderStream(request.orderId),
-    {
-      type: 'PlaceOrder',
-      data: {
-        placed: {
-          orderId: request.orderId,
-          dealerId: dealer.dealerId,
-          placedAt: context.now.toISOString(),
-          channel: request.channel,
-          regionCode: request.regionCode,
-          deliveryAddress: request.deliveryAddress,
-          note: request.note,
-          lines: cart.lines,
-          gifts: cart.gifts,
-          totals: cart.totals,
-          prepay: dealer.prepay,
-          reorderOf: request.reorderOf,
-        },
-        review: { decision: verdict.decision, reasons: verdict.reasons, risk, reservations },
-      },
-    },
-    context,
-  );
-  if (!handled.ok) {
-    // Someone placed this order id first (a racing retry): theirs stands, ours gives way.
-    if (verdict.keepReservations) await releaseHoldings(deps, request, held, context);
-    const raced = await commands.load(orderDecider, orderStream(request.orderId));
-    if (!raced.state.exists) throw new Error(`Order ${request.orderId} was not recorded: ${handled.refusal.detail}`);
-    return { state: raced.state, revision: raced.revision, position: undefined, created: false };
+  #decide(workspace: Workspace, pending: Pending, history: OrderHistory): Outcome {
+    const { request, context } = pending;
+    const stream = orderStream(request.orderId);
+    const mark = workspace.mark();
+    workspace.startTrace();
+    try {
+      const existing: OrderState = workspace.stateOf(orderDecider, stream);
+      if (existing.exists) return { pending, touched: workspace.endTrace(), kind: 'exists', state: existing, revision: workspace.revisionOf(stream) };
+      const dealer = workspace.stateOf(dealerDecider, dealerStream(request.dealerId));
+      if (!dealer.exists) throw new DealerNotFoundError(`Dealer ${request.dealerId} does not exist`);
+      const decision = decidePlacement(request, factsOf(workspace, request, dealer.dealer, history, context.now));
+      record(workspace, request, decision, context);
+      const placed = workspace.stateOf(orderDecider, stream);
+      if (!placed.exists) throw new Error('An order placed must exist');
+      return { pending, touched: workspace.endTrace(), kind: 'placed', state: placed, revision: workspace.revisionOf(stream) };
+    } catch (error) {
+      workspace.rollback(mark);
+      return { pending, touched: workspace.endTrace(), kind: 'failed', error };
+    }
   }
-  if (!handled.state.exists) throw new Error('An order placed must exist');
-  return { state: handled.state, revision: handled.revision, position: handled.position, created: true };
+
+  #answer(outcomes: readonly Outcome[], position: string | undefined): void {
+    for (const outcome of outcomes) {
+      const { pending } = outcome;
+      if (outcome.kind === 'failed') pending.reject(outcome.error);
+      else pending.resolve({ state: outcome.state, revision: outcome.revision, position: outcome.kind === 'placed' ? position : undefined, created: outcome.kind === 'placed' });
+    }
+  }
+}
+
+/** Prices the cart and reviews it as placing it now would, from freshly read states; writes nothing. */
+export async function quoteOrder(commands: CommandHandler, request: Omit<PlacementRequest, 'orderId' | 'channel' | 'deliveryAddress' | 'note' | 'reorderOf'>, now: Date) {
+  const workspace = commands.workspace({ fresh: true });
+  const full: PlacementRequest = { ...request, lines: mergeLines(request.lines), orderId: 'QUOTE', channel: 'manual', deliveryAddress: null, note: null, reorderOf: null };
+  await loadStreams(workspace, { dealerId: full.dealerId, lines: full.lines }, now);
+  const dealer = workspace.stateOf(dealerDecider, dealerStream(request.dealerId));
+  if (!dealer.exists) throw new DealerNotFoundError(`Dealer ${request.dealerId} does not exist`);
+  return { dealer: dealer.dealer, decision: decidePlacement(full, factsOf(workspace, full, dealer.dealer, NO_HISTORY, now)) };
 }

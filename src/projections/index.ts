@@ -3,10 +3,9 @@ import { analyticsProjection } from './analytics/projection.ts';
 import { catalogProjection } from './catalog/projection.ts';
 import { creditProjection } from './credit/projection.ts';
 import { dealersProjection } from './dealers/projection.ts';
-import { holdingsProjection } from './holdings/projection.ts';
 import { inventoryProjection } from './inventory/projection.ts';
 import { ordersProjection } from './orders/projection.ts';
 import { promotionsProjection } from './promotions/projection.ts';
 import type { Projection } from './projection.ts';
 
-export const allProjections: readonly Projection[] = [catalogProjection, promotionsProjection, inventoryProjection, dealersProjection, creditProjection, ordersProjection, holdingsProjection, analyticsProjection];
+export const allProjections: readonly Projection[] = [catalogProjection, promotionsProjection, inventoryProjection, dealersProjection, creditProjection, ordersProjection, analyticsProjection];

@@ -13,7 +13,6 @@ import { stockDecider, stockStream } from '../../src/domain/inventory/stock.ts';
 import { orderDecider, orderStream } from '../../src/domain/ordering/order.ts';
 import type { CommandContext } from '../../src/eventstore/command-handler.ts';
 import type { NewEvent } from '../../src/eventstore/port.ts';
-import { sweepHoldings } from '../../src/processes/holdings-sweeper.ts';
 import { eventually, startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, creditOf, receiveStock, stockOf } from '../support/fixtures.ts';
 
@@ -220,9 +219,9 @@ describe('fulfilment, returns and the finance trail', () => {
     expect(bad.body.errors.map((error: any) => error.path)).toEqual(['query.asOf']);
   });
 
-  it('completes a shipment a crash left half done when it is retried, picking nothing twice; the sweeper keeps its holdings', async () => {
+  it('completes a shipment an older version left half done (planned and picked step by step) when it is retried, picking nothing twice', async () => {
     const order = await place([{ sku: 'FUL-TEA', qty: 3 }]);
-    const { commands, db } = app.running.infrastructure;
+    const { commands } = app.running.infrastructure;
     const context = (): CommandContext => ({ actor: 'test', role: 'admin', correlationId: randomUUID(), now: new Date() });
     const shipmentId = `S-CRASH-${randomUUID().slice(0, 8)}`;
     const lines = [{ sku: 'FUL-TEA', qty: 3 }];
@@ -239,8 +238,7 @@ describe('fulfilment, returns and the finance trail', () => {
     expect(picked.ok && picked.events).toHaveLength(1);
     const stockAfterPick = await stockOf(app, 'FUL-TEA', 'WH-FE', picked.ok ? picked.position : undefined);
 
-    // The sweeper releases what no order claims: this order still claims its credit (and its stock stream).
-    await sweepHoldings({ db, commands }, 0);
+    // The order still holds its credit, and a planned shipment blocks cancellation.
     const ledger = await commands.load(creditLedgerDecider, creditStream('D-FUL'));
     expect(ledger.state.reservations.get(order.id)?.reservedMinor).toBe(2_700);
     expect((await app.request('POST', `/v1/orders/${order.id}/cancel`, { token: dealer() })).status).toBe(409);

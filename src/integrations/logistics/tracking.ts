@@ -32,7 +32,7 @@ type Lines = { sku: string; qty: number }[];
 const linesOf = (shipment: Shipment): Lines => shipment.lines.map(({ sku, qty }) => ({ sku, qty }));
 
 const shipmentDispatched = messageHandler(shipmentDispatchedSchema, async (data, _message, context) => {
-  const { db, commands, store } = context;
+  const { commands, store } = context;
   const { orderId, shipmentId } = data;
   const { state } = await commands.load(orderDecider, orderStream(orderId));
   if (!state.exists) return refuse('order_not_found', `Order ${orderId} does not exist`, 'not_found');
@@ -41,7 +41,7 @@ const shipmentDispatched = messageHandler(shipmentDispatchedSchema, async (data,
   const lines = data.lines ?? (earlier ? linesOf(earlier) : unshippedLines(state));
   if (lines.length === 0) return refuse('nothing_to_ship', `Everything of order ${orderId} has shipped or is being shipped`, 'conflict');
   const outcome = await dispatchShipment(
-    { db, commands, store },
+    { commands, store },
     { orderId, shipmentId, lines, carrier: data.carrier ?? null, trackingNumber: data.trackingNumber ?? null },
     context.command,
   );

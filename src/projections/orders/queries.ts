@@ -2,6 +2,7 @@
 // the dealer's history.
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { coalescedFor } from '../../db/coalesce.ts';
 import type { OrderHistory } from '../../domain/ordering/risk.ts';
 
 export async function findOrder(db: Db, orderId: string) {
@@ -56,26 +57,46 @@ export async function listOrders(db: Db, filter: OrderListFilter): Promise<Order
   return query.orderBy('placed_at', direction).orderBy('id', direction).limit(filter.limit + 1).execute();
 }
 
-export async function dealerOrderHistory(db: Db, dealerId: string, skus: readonly string[]): Promise<OrderHistory> {
-  // One statement (it is on every order's path): the dealer's totals with its SKUs' history.
-  const { rows } = await sql<{
-    order_count: number | null;
-    total_sum_minor: number | null;
-    regions: string[] | null;
-    skus: { sku: string; order_count: number; qty_sum: number }[];
-  }>`
-    SELECT h.order_count, h.total_sum_minor, h.regions,
+type HistoryRow = {
+  i: number;
+  order_count: number | null;
+  total_sum_minor: number | null;
+  regions: string[] | null;
+  skus: { sku: string; order_count: number; qty_sum: number }[];
+};
+
+export type HistoryAsked = { dealerId: string; skus: readonly string[] };
+
+/** Each dealer's totals with its SKUs' history, for every dealer asked about: one statement. */
+async function dealerOrderHistories(db: Db, asked: readonly HistoryAsked[]): Promise<OrderHistory[]> {
+  const { rows } = await sql<HistoryRow>`
+    SELECT r.i::int AS i, h.order_count, h.total_sum_minor, h.regions,
            (SELECT coalesce(json_agg(json_build_object('sku', s.sku, 'order_count', s.order_count, 'qty_sum', s.qty_sum)), '[]')
               FROM ${sql.table('orders.dealer_sku_history')} s
-             WHERE s.dealer_id = ${dealerId} AND s.sku = ANY (${[...skus]}::text[])) AS skus
-      FROM (SELECT 1) AS one
-      LEFT JOIN ${sql.table('orders.dealer_history')} h ON h.dealer_id = ${dealerId}`.execute(db);
-  const totals = rows[0]!;
-  const orderCount = totals.order_count ?? 0;
-  return {
-    orderCount,
-    averageTotalMinor: orderCount > 0 ? totals.total_sum_minor! / orderCount : 0,
-    regionsUsed: totals.regions ?? [],
-    skuQuantities: Object.fromEntries(totals.skus.map((row) => [row.sku, { averageQty: row.qty_sum / row.order_count, orders: row.order_count }])),
-  };
+             WHERE s.dealer_id = r.e->>'dealerId' AND s.sku IN (SELECT jsonb_array_elements_text(r.e->'skus'))) AS skus
+      FROM jsonb_array_elements(${JSON.stringify(asked)}::jsonb) WITH ORDINALITY AS r(e, i)
+      LEFT JOIN ${sql.table('orders.dealer_history')} h ON h.dealer_id = r.e->>'dealerId'
+     ORDER BY r.i`.execute(db);
+  return rows.map((row) => {
+    const orderCount = row.order_count ?? 0;
+    return {
+      orderCount,
+      averageTotalMinor: orderCount > 0 ? row.total_sum_minor! / orderCount : 0,
+      regionsUsed: row.regions ?? [],
+      skuQuantities: Object.fromEntries(row.skus.map((sku) => [sku.sku, { averageQty: sku.qty_sum / sku.order_count, orders: sku.order_count }])),
+    };
+  });
 }
+
+export async function dealerOrderHistory(db: Db, dealerId: string, skus: readonly string[]): Promise<OrderHistory> {
+  const [history] = await dealerOrderHistories(db, [{ dealerId, skus }]);
+  return history!;
+}
+
+/**
+ * The dealer's order history for the risk rules, asked for by every placement: those asked for in
+ * the same turn share one statement. A hint only: the read model may lag, and the risk rules are
+ * advisory (a held order is reviewed by a person), so a lagging history never refuses stock or
+ * credit and never changes a price.
+ */
+export const dealerOrderHistoryHint = coalescedFor(dealerOrderHistories);

@@ -1,0 +1,157 @@
+// Order placement decided from the write side: given the states of every stream the order touches
+// (the dealer, its credit ledger, the products, the stock of each stocking warehouse, the
+// promotions in force), price the cart, choose where to reserve, review it, and say what each
+// stream must record. Pure: the process loads the states and appends the outcome atomically.
+import { availableOf, type CreditLedgerState } from '../credit/credit-ledger.ts';
+import type { Dealer } from '../dealers/dealer.ts';
+import type { ProductState } from '../catalog/product.ts';
+import { stockLevel, type StockState } from '../inventory/stock.ts';
+import { isCapped, usageOf, type Promotion, type PromotionState, type Usage } from '../promotions/promotion.ts';
+import { todayOf } from '../shared/calendar.ts';
+import { priceCart, type CartLine, type PricedCart } from './cart.ts';
+import { NO_RESERVATIONS, type Channel, type OrderPlacedData, type OrderReviewedData, type Reservations, type StockReservation } from './order.ts';
+import { reviewVerdict, type ReviewFindings, type Verdict } from './review.ts';
+import { assessRisk, type OrderHistory } from './risk.ts';
+
+export type PlacementRequest = {
+  orderId: string;
+  dealerId: string;
+  channel: Channel;
+  lines: readonly CartLine[];
+  regionCode: string;
+  deliveryAddress: string | null;
+  note: string | null;
+  reorderOf: string | null;
+};
+
+/** One warehouse stocking a SKU, with the state of its stock stream. */
+export type StockSource = { warehouseId: string; regionCode: string; state: StockState };
+
+export type PlacementFacts = {
+  dealer: Dealer;
+  credit: CreditLedgerState;
+  /** Every ordered SKU's product state, and every gift SKU's of the promotions in force. */
+  products: ReadonlyMap<string, ProductState>;
+  /** Per SKU (ordered and gift SKUs), the warehouses stocking it. */
+  stock: ReadonlyMap<string, readonly StockSource[]>;
+  /** The promotions in force, each with its stream's state (capped ones count redemptions). */
+  promotions: readonly Extract<PromotionState, { exists: true }>[];
+  /** The dealer's order history for the risk rules: advisory only (it comes from a read model). */
+  history: OrderHistory;
+  now: Date;
+};
+
+export type StockShortage = { sku: string; requested: number; available: number };
+
+export type PlacementDecision = {
+  cart: PricedCart;
+  findings: ReviewFindings;
+  verdict: Verdict;
+  placed: OrderPlacedData;
+  review: Omit<OrderReviewedData, 'orderId'>;
+  /** What the other streams record: kept reservations only (none for a rejection or a blocking hold). */
+  reservations: Reservations;
+};
+
+/** Quantities to reserve per SKU: ordered lines plus gifts, which ship from the same stock. */
+export function quantitiesOf(cart: Pick<PricedCart, 'lines' | 'gifts'>): Map<string, number> {
+  const quantities = new Map<string, number>();
+  for (const item of [...cart.lines, ...cart.gifts]) quantities.set(item.sku, (quantities.get(item.sku) ?? 0) + item.qty);
+  return quantities;
+}
+
+/**
+ * Where to take `qty` of one SKU: warehouses of the delivery region first, then the fullest, each
+ * giving what it has available until the quantity is covered.
+ */
+export function allocateStock(sku: string, qty: number, sources: readonly StockSource[], regionCode: string, today: string): { reservations: StockReservation[]; allocated: number } {
+  const ranked = sources
+    .map((source) => ({ source, available: stockLevel(source.state, today).available }))
+    .sort(
+      (a, b) =>
+        Number(b.source.regionCode === regionCode) - Number(a.source.regionCode === regionCode) ||
+        b.available - a.available ||
+        (a.source.warehouseId < b.source.warehouseId ? -1 : 1),
+    );
+  const reservations: StockReservation[] = [];
+  let remaining = qty;
+  for (const { source, available } of ranked) {
+    if (remaining === 0) break;
+    const take = Math.min(remaining, available);
+    if (take <= 0) continue;
+    reservations.push({ sku, warehouseId: source.warehouseId, qty: take });
+    remaining -= take;
+  }
+  return { reservations, allocated: qty - remaining };
+}
+
+/** Every SKU's allocation, and the shortages of those that cannot be covered. */
+export function allocateCart(quantities: ReadonlyMap<string, number>, stock: PlacementFacts['stock'], regionCode: string, today: string) {
+  const reservations: StockReservation[] = [];
+  const short: StockShortage[] = [];
+  for (const [sku, qty] of quantities) {
+    const allocation = allocateStock(sku, qty, stock.get(sku) ?? [], regionCode, today);
+    reservations.push(...allocation.reservations);
+    if (allocation.allocated < qty) short.push({ sku, requested: qty, available: allocation.allocated });
+  }
+  return { reservations, short };
+}
+
+/** Redemptions of the capped promotions in force, for this dealer. */
+export function usageFor(promotions: PlacementFacts['promotions'], dealerId: string): Record<string, Usage> {
+  return Object.fromEntries(promotions.filter((state) => isCapped(state.promotion)).map((state) => [state.promotion.id, usageOf(state.redemptions, dealerId)]));
+}
+
+const promotionsOf = (facts: Pick<PlacementFacts, 'promotions'>): Promotion[] => facts.promotions.map((state) => state.promotion);
+
+export function decidePlacement(request: PlacementRequest, facts: PlacementFacts): PlacementDecision {
+  const { dealer, credit, now } = facts;
+  const buyer = { dealerId: dealer.dealerId, tier: dealer.tier, regionCode: request.regionCode };
+  const cart = priceCart({ buyer, lines: request.lines, now, products: facts.products, promotions: promotionsOf(facts), usage: usageFor(facts.promotions, dealer.dealerId) });
+  const stock = allocateCart(quantitiesOf(cart), facts.stock, request.regionCode, todayOf(now));
+  const total = cart.totals.totalMinor;
+  const needsCredit = !dealer.prepay && total > 0;
+  let creditRefused: ReviewFindings['creditRefused'] = null;
+  if (needsCredit && !credit.open) creditRefused = { detail: `Dealer ${dealer.dealerId} has no credit account` };
+  else if (needsCredit && availableOf(credit) < total) creditRefused = { detail: `Order total ${total} exceeds available credit ${Math.max(0, availableOf(credit))}` };
+
+  const findings: ReviewFindings = {
+    dealerSuspended: dealer.status === 'suspended',
+    unknownSkus: cart.unknownSkus,
+    territory: { authorized: dealer.territories.includes(request.regionCode), regionCode: request.regionCode, territories: dealer.territories },
+    stockShort: stock.short,
+    creditRefused,
+    // A capped promotion used up is simply not applied: the cart is priced without it.
+    promotionCapsReached: [],
+    risk: assessRisk({ totalMinor: total, lines: cart.lines, regionCode: request.regionCode, placedAt: now, history: facts.history }),
+  };
+  const verdict = reviewVerdict(findings);
+  const reservations: Reservations = verdict.keepReservations
+    ? {
+        stock: stock.reservations,
+        creditMinor: needsCredit ? total : 0,
+        promotions: cart.applied.filter((promotion) => promotion.capped).map((promotion) => promotion.id),
+      }
+    : NO_RESERVATIONS;
+  return {
+    cart,
+    findings,
+    verdict,
+    placed: {
+      orderId: request.orderId,
+      dealerId: dealer.dealerId,
+      placedAt: now.toISOString(),
+      channel: request.channel,
+      regionCode: request.regionCode,
+      deliveryAddress: request.deliveryAddress,
+      note: request.note,
+      lines: cart.lines,
+      gifts: cart.gifts,
+      totals: cart.totals,
+      prepay: dealer.prepay,
+      reorderOf: request.reorderOf,
+    },
+    review: { decision: verdict.decision, reasons: verdict.reasons, risk: findings.risk, reservations },
+    reservations,
+  };
+}
