@@ -10,7 +10,9 @@ import { comparePositions } from '../../src/eventstore/port.ts';
 import type { CommandContext } from '../../src/eventstore/command-handler.ts';
 import { stockDecider, stockStream, type StockCommand } from '../../src/domain/inventory/stock.ts';
 import { orderDecider, orderStream, type OrderCommand, type OrderPlacedData, type ReasonCode, type StockReservation } from '../../src/domain/ordering/order.ts';
-import { createPromotionSchema, promotionDecider, promotionStream } from '../../src/domain/promotions/promotion.ts';
+import { createPromotionSchema } from '../../src/domain/promotions/promotion.ts';
+import { createPromotion, endPromotion } from '../../src/processes/promotion-terms.ts';
+import { receiveStock } from '../../src/processes/stock-movements.ts';
 import { eventually, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse } from '../support/fixtures.ts';
 
@@ -167,8 +169,12 @@ export async function buildScenario(app: TestApp): Promise<string> {
     expect(handled.ok, JSON.stringify(handled)).toBe(true);
     note(handled.ok ? handled.position : undefined);
   };
-  const receipt = (sku: string, warehouseId: string, lot: string, qty: number, expiryOffset: number) =>
-    stock({ type: 'ReceiveStock', data: { receiptId: `R-${lot}`, sku, warehouseId, lot, productionDate: day(-200), expiryDate: day(expiryOffset), qty } }, at(-40));
+  // Through the receipt process, which also lists the warehouse in the SKU's stocking index.
+  const receipt = async (sku: string, warehouseId: string, lot: string, qty: number, expiryOffset: number) => {
+    const received = await receiveStock(commands, { receiptId: `R-${lot}`, sku, warehouseId, lot, productionDate: day(-200), expiryDate: day(expiryOffset), qty }, context(at(-40)));
+    expect(received.ok, JSON.stringify(received)).toBe(true);
+    note(received.ok ? received.position : undefined);
+  };
   await receipt('A-COLA', 'WH-E', 'L1', 40, 365);
   await receipt('A-COLA', 'WH-E', 'L2', 20, 20);
   await receipt('B-CHIPS', 'WH-E', 'L3', 50, 60);
@@ -177,13 +183,12 @@ export async function buildScenario(app: TestApp): Promise<string> {
 
   const promotion = async (terms: Record<string, unknown>) => {
     const parsed = createPromotionSchema.parse(terms);
-    const id = String(terms.id);
-    const handled = await commands.handle(promotionDecider, promotionStream(id), { type: 'CreatePromotion', data: { ...parsed, id } }, context(at(-41)));
-    expect(handled.ok, JSON.stringify(handled)).toBe(true);
+    const created = await createPromotion(commands, { ...parsed, id: String(terms.id) }, context(at(-41)));
+    expect(created.ok, JSON.stringify(created)).toBe(true);
   };
   await promotion({ id: 'P-SUMMER', title: TITLES['P-SUMMER'], kind: 'percent_off', rule: { percent: 10 }, startsAt: `${day(-10)}T00:00:00Z`, endsAt: `${day(20)}T00:00:00Z`, eligibility: { skus: ['A-COLA'] } });
   await promotion({ id: 'P-GIFT', title: TITLES['P-GIFT'], kind: 'buy_x_get_y', rule: { buyQty: 10, getQty: 1 }, startsAt: `${day(-30)}T00:00:00Z`, endsAt: `${day(-1)}T00:00:00Z`, eligibility: { skus: ['B-CHIPS'] } });
-  const ended = await commands.handle(promotionDecider, promotionStream('P-SUMMER'), { type: 'EndPromotion', data: { now: `${day(-3)}T00:00:00.000Z`, reason: 'stock' } }, context(at(-3, '00:00:00')));
+  const ended = await endPromotion(commands, 'P-SUMMER', 'stock', context(at(-3, '00:00:00')));
   expect(ended.ok).toBe(true);
 
   const order = async (orderId: string, command: OrderCommand, now: Date) => {
