@@ -36,6 +36,8 @@ describe('configuration', () => {
 
   it('requires a connection string for EventStoreDB', () => {
     expect(() => loadConfig({ EVENT_STORE: 'esdb' })).toThrow(/EVENTSTORE_CONNECTION_STRING/);
+    expect(loadConfig({ EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'kurrentdb://localhost:2113?tls=false' }).eventStore).toBe('esdb');
     expect(loadConfig({ EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).eventStore).toBe('esdb');
+    expect(() => loadConfig({ EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' })).toThrow(/kurrentdb:\/\//);
   });
 });

@@ -25,7 +25,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   EVENT_STORE: z.enum(['postgres', 'esdb']).default('postgres'),
   EVENTSTORE_CONNECTION_STRING: optionalString.pipe(
-    z.string().regex(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\//, 'must be an esdb:// connection string').optional(),
+    z.string().regex(/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\//, 'must be a kurrentdb:// connection string').optional(),
   ),
   KAFKA_BROKERS: z
     .string()

@@ -1,50 +1,63 @@
-// The EventStoreDB event store: the port over @eventstore/db-client, which no other module imports.
+// The KurrentDB (formerly EventStoreDB) event store: the port over @kurrent/kurrentdb-client,
+// which no other module imports.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ANY,
+  AppendConsistencyViolationError,
   BACKWARDS,
+  CancelledError,
+  DeadlineExceededError,
   END,
-  EventStoreDBClient,
   FORWARDS,
+  KurrentDBClient,
   NO_STREAM,
+  NotLeaderError,
   START,
   STREAM_EXISTS,
+  STREAM_STATE,
   StreamNotFoundError,
+  TimeoutError,
+  UnavailableError,
+  UnsupportedError,
   WrongExpectedVersionError,
   eventTypeFilter,
   excludeSystemEvents,
+  isCommandError,
   jsonEvent,
   streamNameFilter,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
-  type AppendExpectedRevision,
-  type CurrentRevision,
+  type AppendStreamState,
+  type ConsistencyCheck,
+  type CurrentStreamState,
   type Filter,
+  type MultiAppendResult,
   type Position,
   type ReadPosition,
   type ResolvedEvent,
-  type StreamingRead,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import {
   ConcurrencyError,
   START_POSITION,
   comparePositions,
   matchesFilter,
   maxPosition,
+  revisionHolds,
   type AllPage,
   type AppendResult,
   type EventFilter,
-  type EventMetadata,
   type EventStore,
   type ExpectedRevision,
-  type JsonObject,
   type MultiStreamAppendResult,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type RevisionConflict,
+  type StreamAppend,
   type SubscribeOptions,
 } from './port.ts';
+import { metadataProperties, toRecorded } from './esdb-records.ts';
 
 const READ_ALL_PAGE_SIZE = 1_000;
 const SUBSCRIPTION_PAGE_SIZE = 256;
@@ -55,7 +68,6 @@ const SWEEP_AFTER_QUIET_MS = 200;
 const PING_TIMEOUT_MS = 2_000;
 
 type ClientResolvedEvent = ResolvedEvent | AllStreamResolvedEvent;
-type ClientRecordedEvent = NonNullable<ClientResolvedEvent['event']>;
 
 /**
  * Positions are the commit position alone, as a decimal string. Every event appended through
@@ -79,7 +91,7 @@ function readPositionFor(after: string | undefined): ReadPosition {
   return after === undefined || BigInt(after) === 0n ? START : toClientPosition(after);
 }
 
-function toClientExpected(expected: ExpectedRevision): AppendExpectedRevision {
+function toClientExpected(expected: ExpectedRevision): AppendStreamState {
   switch (expected) {
     case 'any':
       return ANY;
@@ -93,7 +105,12 @@ function toClientExpected(expected: ExpectedRevision): AppendExpectedRevision {
   }
 }
 
-function toActual(current: CurrentRevision): number | 'no_stream' {
+function fromClientExpected(expected: AppendStreamState): ExpectedRevision {
+  return typeof expected === 'bigint' ? Number(expected) : expected;
+}
+
+/** Deleted and tombstoned streams (negative states) hold no events: they read as `no_stream`. */
+function toActual(current: CurrentStreamState): number | 'no_stream' {
   return current === 'no_stream' || current < 0n ? 'no_stream' : Number(current);
 }
 
@@ -101,55 +118,47 @@ function revisionOf(last: RecordedEvent | undefined): number | 'no_stream' {
   return last ? last.revision : 'no_stream';
 }
 
-function revisionHolds(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return actual === 'no_stream';
-  if (expected === 'stream_exists') return actual !== 'no_stream';
-  return expected === actual;
-}
-
 function positionOf(resolved: ClientResolvedEvent): string {
   // Stream reads carry the event's position only from server 22.6 on; commitPosition is older.
   const commit = resolved.event?.position?.commit ?? resolved.commitPosition;
-  if (commit === undefined) throw new Error('EventStoreDB returned an event without a position');
+  if (commit === undefined) throw new Error('KurrentDB returned an event without a position');
   return commit.toString();
-}
-
-function jsonObjectOf(event: ClientRecordedEvent, value: unknown, part: 'data' | 'metadata'): JsonObject {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)) {
-    return value as JsonObject;
-  }
-  // Only a foreign writer stores non-JSON-object content; hiding it would hide their events.
-  throw new TypeError(`Event ${event.id} in stream ${event.streamId} has no JSON object ${part}`);
-}
-
-function toRecorded(event: ClientRecordedEvent, position: string): RecordedEvent {
-  return {
-    id: event.id,
-    type: event.type,
-    streamId: event.streamId,
-    revision: Number(event.revision),
-    position,
-    data: jsonObjectOf(event, event.data, 'data'),
-    metadata: jsonObjectOf(event, event.metadata, 'metadata') as EventMetadata,
-    createdAt: event.created.toISOString(),
-  };
 }
 
 function toEventData(event: NewEvent) {
   return jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata });
 }
 
-async function drain<E>(read: StreamingRead<E>): Promise<E[]> {
+function toRecordEventData(event: NewEvent) {
+  return jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: metadataProperties(event.metadata) });
+}
+
+async function drain<E>(read: AsyncIterable<E>): Promise<E[]> {
   const items: E[] = [];
   for await (const item of read) items.push(item);
   return items;
 }
 
-/** Stops a read nobody waits for any more; its failure, if any, was already reported as such. */
-function abandon(read: StreamingRead<unknown>): void {
-  read.destroy();
-  read.cancel().catch(() => undefined);
+/**
+ * Each stream once. The server also takes names that differ only in letter case for one stream (it
+ * compares them so), so such a pair is refused here rather than written to the wrong stream.
+ */
+function assertDistinctStreams(appends: readonly StreamAppend[]): void {
+  const seen = new Map<string, string>();
+  for (const { streamId } of appends) {
+    const folded = streamId.toLowerCase();
+    const earlier = seen.get(folded);
+    if (earlier === streamId) throw new RangeError(`Stream ${streamId} appears twice in one append`);
+    if (earlier !== undefined) {
+      throw new RangeError(`Streams ${earlier} and ${streamId} differ only in letter case, which KurrentDB cannot append together`);
+    }
+    seen.set(folded, streamId);
+  }
+}
+
+/** Failures of the connection, not answers of the server: they say nothing about what it supports. */
+function isTransportFailure(error: unknown): boolean {
+  return [UnavailableError, DeadlineExceededError, CancelledError, TimeoutError, NotLeaderError].some((type) => error instanceof type);
 }
 
 /**
@@ -243,10 +252,11 @@ class Wakeup {
 
 class EsdbEventStore implements EventStore {
   readonly kind = 'esdb' as const;
-  readonly #client: EventStoreDBClient;
+  readonly #client: KurrentDBClient;
   readonly #closing = new AbortController();
+  #checksRevisions: Promise<boolean> | undefined;
 
-  constructor(client: EventStoreDBClient) {
+  constructor(client: KurrentDBClient) {
     this.#client = client;
   }
 
@@ -256,14 +266,14 @@ class EsdbEventStore implements EventStore {
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
-    const expectedRevision = toClientExpected(expected);
+    const streamState = toClientExpected(expected);
     if (events.length === 0) return this.#appendNothing(streamId, expected);
     let result;
     try {
-      result = await this.#client.appendToStream(streamId, events.map(toEventData), { expectedRevision });
+      result = await this.#client.appendToStream(streamId, events.map(toEventData), { streamState });
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
-        throw new ConcurrencyError(streamId, expected, toActual(error.actualVersion));
+        throw new ConcurrencyError(streamId, expected, toActual(error.actualState));
       }
       throw error;
     }
@@ -271,19 +281,167 @@ class EsdbEventStore implements EventStore {
     // client misreports the current revision.
     if (!result.success) throw new ConcurrencyError(streamId, expected, revisionOf(await this.#lastEvent(streamId)));
     const nextExpectedRevision = Number(result.nextExpectedRevision);
-    // The server leaves the position out when it recognised a retry of events it already has.
-    const position = result.position
+    // The server leaves the position out (or zero) when it recognised a retry of events it already has.
+    const position = result.position && result.position.commit > 0n
       ? result.position.commit.toString()
       : await this.#positionOf(streamId, nextExpectedRevision);
     return { nextExpectedRevision, position };
   }
 
-  appendToStreams(): Promise<MultiStreamAppendResult> {
-    return Promise.reject(new Error('Multi-stream appends on KurrentDB come with the @kurrent/kurrentdb-client port'));
+  /**
+   * Streams that are all written go through the multi-stream append (server 25.1 on); with
+   * streams only checked, through the append with consistency checks (26.1 on); with no events at
+   * all, nothing is written and the checks are answered by reading the streams.
+   */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<MultiStreamAppendResult> {
+    if (appends.length === 0) throw new RangeError('A multi-stream append needs at least one stream');
+    assertDistinctStreams(appends);
+    for (const append of appends) toClientExpected(append.expectedRevision);
+    if (appends.every((append) => append.events.length === 0)) return this.#checkOnly(appends);
+    if (appends.some((append) => append.events.length === 0)) return this.#appendWithChecks(appends);
+    let result: MultiAppendResult;
+    try {
+      result = await this.#client.multiStreamAppend(
+        appends.map((append) => ({
+          streamName: append.streamId,
+          events: append.events.map(toRecordEventData),
+          expectedState: toClientExpected(append.expectedRevision),
+        })),
+      );
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) throw await this.#conflictFrom(appends, error);
+      throw error;
+    }
+    return this.#resultOf(appends, result, new Map());
   }
 
-  async checksRevisions(): Promise<boolean> {
-    return false;
+  /** Whether the server takes consistency checks (26.1 on). Asked once; a connection failure is asked again later. */
+  checksRevisions(): Promise<boolean> {
+    this.#checksRevisions ??= this.#askChecksRevisions().then((answer) => {
+      if (answer === undefined) this.#checksRevisions = undefined;
+      return answer ?? false;
+    });
+    return this.#checksRevisions;
+  }
+
+  /**
+   * The client knows which methods the server offers but does not say; an append of no records
+   * asks it. Without the method the client refuses before sending anything; with it, the server
+   * refuses the empty request (it needs a record). Either way nothing is written.
+   */
+  async #askChecksRevisions(): Promise<boolean | undefined> {
+    try {
+      await this.#client.appendRecords([]);
+      return true;
+    } catch (error) {
+      if (error instanceof UnsupportedError) return false;
+      if (error instanceof Error && isCommandError(error) && !isTransportFailure(error)) return true;
+      return undefined;
+    }
+  }
+
+  async #appendWithChecks(appends: readonly StreamAppend[]): Promise<MultiStreamAppendResult> {
+    const records = appends.flatMap((append) => append.events.map((event) => ({ streamName: append.streamId, record: toRecordEventData(event) })));
+    const checked = appends.filter((append) => append.expectedRevision !== 'any');
+    const checks = checked.map(
+      (append): ConsistencyCheck => ({ type: STREAM_STATE, streamName: append.streamId, expectedState: toClientExpected(append.expectedRevision) }),
+    );
+    let result: MultiAppendResult;
+    try {
+      result = await this.#client.appendRecords(records, checks);
+    } catch (error) {
+      if (error instanceof AppendConsistencyViolationError) {
+        // Every violated check is reported, each by its index in `checks`.
+        throw ConcurrencyError.of(
+          error.violations.map((violation) => ({
+            streamId: checked[violation.checkIndex]?.streamId ?? violation.streamName,
+            expected: checked[violation.checkIndex]?.expectedRevision ?? fromClientExpected(violation.expectedState),
+            actual: toActual(violation.actualState),
+          })),
+        );
+      }
+      if (error instanceof WrongExpectedVersionError) throw await this.#conflictFrom(appends, error);
+      if (error instanceof UnsupportedError) {
+        const onlyChecked = appends.filter((append) => append.events.length === 0).map((append) => append.streamId);
+        throw new Error(`KurrentDB checks streams an append does not write (${onlyChecked.join(', ')}) only from 26.1 on`, { cause: error });
+      }
+      throw error;
+    }
+    return this.#resultOf(appends, result, await this.#checkedRevisions(appends));
+  }
+
+  /**
+   * The revisions of streams only checked: the server answers revisions of written streams alone.
+   * An exact or `no_stream` expectation that held is the revision; any other is read after the append.
+   */
+  async #checkedRevisions(appends: readonly StreamAppend[]): Promise<Map<string, number>> {
+    const revisions = new Map<string, number>();
+    await Promise.all(
+      appends
+        .filter((append) => append.events.length === 0)
+        .map(async ({ streamId, expectedRevision }) => {
+          if (typeof expectedRevision === 'number') revisions.set(streamId, expectedRevision);
+          else if (expectedRevision === 'no_stream') revisions.set(streamId, -1);
+          else revisions.set(streamId, (await this.#lastEvent(streamId))?.revision ?? -1);
+        }),
+    );
+    return revisions;
+  }
+
+  async #resultOf(appends: readonly StreamAppend[], result: MultiAppendResult, checked: Map<string, number>): Promise<MultiStreamAppendResult> {
+    const written = new Map(result.responses.map((response) => [response.streamName, Number(response.revision)]));
+    const streams = appends.map(({ streamId }) => {
+      const revision = written.get(streamId) ?? checked.get(streamId);
+      if (revision === undefined) throw new Error(`KurrentDB answered a multi-stream append without the revision of stream ${streamId}`);
+      return { streamId, nextExpectedRevision: revision };
+    });
+    // A retry the server recognises as already appended may come back without a position (-1 or 0).
+    if (result.position > 0n) return { position: result.position.toString(), streams };
+    const positions = await Promise.all(
+      streams
+        .filter((_, index) => appends[index]!.events.length > 0)
+        .map(({ streamId, nextExpectedRevision }) => this.#positionOf(streamId, nextExpectedRevision)),
+    );
+    return { position: positions.reduce(maxPosition), streams };
+  }
+
+  /**
+   * The multi-stream append names only the first stream whose expected revision did not hold. The
+   * others are read right after, so that the caller refreshes every stale stream at once; a stream
+   * that cannot be read is left out, the conflict being the answer that matters.
+   */
+  async #conflictFrom(appends: readonly StreamAppend[], error: WrongExpectedVersionError): Promise<ConcurrencyError> {
+    const named = appends.find((append) => append.streamId === error.streamName);
+    const first: RevisionConflict = {
+      streamId: error.streamName,
+      expected: named?.expectedRevision ?? fromClientExpected(error.expectedState),
+      actual: toActual(error.actualState),
+    };
+    const others = appends.filter((append) => append !== named && append.expectedRevision !== 'any');
+    const reads = await Promise.allSettled(others.map((append) => this.#lastEvent(append.streamId)));
+    const conflicts = [first];
+    for (const [index, read] of reads.entries()) {
+      if (read.status !== 'fulfilled') continue;
+      const { streamId, expectedRevision } = others[index]!;
+      const actual = revisionOf(read.value);
+      if (!revisionHolds(expectedRevision, actual)) conflicts.push({ streamId, expected: expectedRevision, actual });
+    }
+    return ConcurrencyError.of(conflicts);
+  }
+
+  /** Nothing to write: each stream's expectation is checked against the stream as read now. */
+  async #checkOnly(appends: readonly StreamAppend[]): Promise<MultiStreamAppendResult> {
+    const lasts = await Promise.all(appends.map((append) => this.#lastEvent(append.streamId)));
+    const conflicts: RevisionConflict[] = [];
+    for (const [index, { streamId, expectedRevision }] of appends.entries()) {
+      const actual = revisionOf(lasts[index]);
+      if (!revisionHolds(expectedRevision, actual)) conflicts.push({ streamId, expected: expectedRevision, actual });
+    }
+    if (conflicts.length > 0) throw ConcurrencyError.of(conflicts);
+    return {
+      position: await this.headPosition(),
+      streams: appends.map(({ streamId }, index) => ({ streamId, nextExpectedRevision: lasts[index]?.revision ?? -1 })),
+    };
   }
 
   /**
@@ -328,9 +486,10 @@ class EsdbEventStore implements EventStore {
   }
 
   /**
-   * This client reads `$all` without a server filter, so the page scans in chunks and filters
-   * here, until the page is full or `$all` ends: a short page means the end, as callers expect.
-   * Reads from a position include the event at it, hence the skip of what was scanned.
+   * The page scans `$all` in chunks and filters here, until it is full or `$all` ends: a short page
+   * means the end, as callers expect. (A server-filtered read would not say how far it scanned, so
+   * a page matching nothing could not move the checkpoint.) Reads from a position include the event
+   * at it, hence the skip of what was scanned.
    */
   async readAll(options: ReadAllOptions = {}): Promise<AllPage> {
     const maxCount = options.maxCount ?? READ_ALL_PAGE_SIZE;
@@ -419,10 +578,12 @@ class EsdbEventStore implements EventStore {
     return last ? positionOf(last) : START_POSITION;
   }
 
+  /**
+   * Reads carry no deadline in this client and cannot be cancelled, so the probe stops waiting
+   * instead; a read to a hung server ends when its connection does.
+   */
   async ping(): Promise<boolean> {
-    // Reads carry no deadline in this client, so a hung server would hang the probe.
-    const read = this.#client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
-    const answered = drain(read).then(
+    const answered = drain(this.#client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })).then(
       () => true,
       () => false,
     );
@@ -430,7 +591,6 @@ class EsdbEventStore implements EventStore {
     const timedOut = sleep(PING_TIMEOUT_MS, false, { signal: giveUp.signal }).catch(() => false);
     const alive = await Promise.race([answered, timedOut]);
     giveUp.abort();
-    if (!alive) abandon(read);
     return alive;
   }
 
@@ -440,11 +600,11 @@ class EsdbEventStore implements EventStore {
   }
 }
 
-/** This client knows only the esdb scheme; the kurrentdb and kdb schemes name the same format. */
-function toEsdbScheme(connectionString: string): string {
-  return connectionString.replace(/^(?:kurrentdb|kdb)(?=(?:\+discover)?:\/\/)/, 'esdb');
+/** The client still takes the esdb scheme but warns on the console for it; it names the same format. */
+function toKurrentScheme(connectionString: string): string {
+  return connectionString.replace(/^esdb(?=(?:\+discover)?:\/\/)/, 'kurrentdb');
 }
 
 export function createEsdbEventStore(connectionString: string): EventStore {
-  return new EsdbEventStore(EventStoreDBClient.connectionString(toEsdbScheme(connectionString)));
+  return new EsdbEventStore(KurrentDBClient.connectionString(toKurrentScheme(connectionString)));
 }

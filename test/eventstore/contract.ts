@@ -90,15 +90,28 @@ export function describeEventStoreContract(name: string, factory: StoreFactory):
         nested: { list: [1, 'two', { three: [null, true, false] }], empty: {}, none: [] },
         numbers: [0, -1, 1.5, 9_007_199_254_740_991],
       };
+      // Metadata holds more than strings: numbers, null, nested objects and lists.
+      const odd = (data: Record<string, unknown>) => {
+        const event = newEvent('Odd', data);
+        return { ...event, metadata: { ...event.metadata, tricky, retries: 0, reviewer: null } };
+      };
       const ids = [stream('tricky'), stream('tricky'), stream('tricky')];
-      const batches = ids.map((id, index) => [newEvent('Odd', { ...tricky, index }), newEvent('Odd', { index, more: tricky.quote })]);
+      const batches = ids.map((id, index) => [odd({ ...tricky, index }), odd({ index, more: tricky.quote })]);
       // Sent at once: a group-committing store carries them in one call.
       await Promise.all(ids.map((id, index) => store.appendToStream(id, batches[index]!, { expectedRevision: 'no_stream' })));
-      for (const [index, id] of ids.entries()) {
+      // And in one multi-stream append, which some stores encode differently.
+      const before = await store.headPosition();
+      const together = [stream('tricky'), stream('tricky')];
+      const togetherBatches = together.map((id, index) => [odd({ ...tricky, together: index }), odd({ together: index, more: tricky.unicode })]);
+      await store.appendToStreams(together.map((streamId, index) => ({ streamId, events: togetherBatches[index]!, expectedRevision: 'no_stream' as const })));
+      for (const [index, id] of [...ids, ...together].entries()) {
+        const sent = [...batches, ...togetherBatches][index]!;
         const read = await store.readStream(id);
-        expect(read.map((event) => event.data)).toEqual(batches[index]!.map((event) => event.data));
-        expect(read.map((event) => event.metadata)).toEqual(batches[index]!.map((event) => event.metadata));
+        expect(read.map((event) => event.data)).toEqual(sent.map((event) => event.data));
+        expect(read.map((event) => event.metadata)).toEqual(sent.map((event) => event.metadata));
       }
+      const fromAll = await readAllAfter(store, before, { streamPrefixes: together });
+      expect(fromAll.events.map((event) => [event.data, event.metadata])).toEqual(togetherBatches.flat().map((event) => [event.data, event.metadata]));
     });
 
     it('answers stream reads asked for together each with its own stream, from its own revision', async () => {
@@ -209,7 +222,8 @@ export function describeEventStoreContract(name: string, factory: StoreFactory):
       expect(await store.readStream(credit)).toHaveLength(1);
     });
 
-    it('checks a stream given without events and writes nothing to it', async () => {
+    it('checks a stream given without events and writes nothing to it', async ({ skip }) => {
+      skip(!(await store.checksRevisions()), 'this store cannot check a stream beside streams it writes (checksRevisions() is false)');
       const [product, order] = [stream('check'), stream('check')];
       await store.appendToStream(product, [newEvent('Registered')]);
       const ok = await store.appendToStreams([
@@ -231,6 +245,30 @@ export function describeEventStoreContract(name: string, factory: StoreFactory):
           { streamId: missing, events: [], expectedRevision: 'stream_exists' },
         ]),
       ).rejects.toBeInstanceOf(ConcurrencyError);
+      expect(await store.readStream(missing)).toEqual([]);
+    });
+
+    it('answers an append of checks alone from the streams as they are, writing nothing', async () => {
+      const [product, missing] = [stream('checks-alone'), stream('checks-alone')];
+      const appended = await store.appendToStream(product, [newEvent('Registered'), newEvent('PriceChanged')]);
+      const ok = await store.appendToStreams([
+        { streamId: product, events: [], expectedRevision: 1 },
+        { streamId: missing, events: [], expectedRevision: 'no_stream' },
+      ]);
+      expect(ok.streams).toEqual([
+        { streamId: product, nextExpectedRevision: 1 },
+        { streamId: missing, nextExpectedRevision: -1 },
+      ]);
+      expect(comparePositions(ok.position, appended.position)).toBeGreaterThanOrEqual(0);
+      const stale = await store
+        .appendToStreams([
+          { streamId: product, events: [], expectedRevision: 0 },
+          { streamId: missing, events: [], expectedRevision: 'no_stream' },
+        ])
+        .catch((caught: unknown) => caught);
+      expect(stale).toBeInstanceOf(ConcurrencyError);
+      expect((stale as ConcurrencyError).conflicts.map((conflict) => [conflict.streamId, conflict.actual])).toEqual([[product, 1]]);
+      expect(await store.readStream(product)).toHaveLength(2);
       expect(await store.readStream(missing)).toEqual([]);
     });
 

@@ -1,5 +1,5 @@
-// The event store contract on the EventStoreDB adapter: runs against EVENTSTORE_CONNECTION_STRING
-// or a testcontainers EventStoreDB; otherwise the suite is skipped and says why.
+// The event store contract on the KurrentDB (EventStoreDB) adapter: runs against
+// EVENTSTORE_CONNECTION_STRING or a testcontainers KurrentDB; otherwise the suite is skipped and says why.
 import { describe, it } from 'vitest';
 import { createEsdbEventStore } from '../../src/eventstore/esdb.ts';
 import { findEventStoreDb } from '../support/external.ts';
@@ -8,7 +8,7 @@ import { describeEventStoreContract } from './contract.ts';
 const esdb = await findEventStoreDb();
 
 if (esdb.available) {
-  describeEventStoreContract('EventStoreDB', async () => {
+  describeEventStoreContract('KurrentDB', async () => {
     const store = createEsdbEventStore(esdb.url);
     return {
       store,
@@ -19,8 +19,8 @@ if (esdb.available) {
     };
   });
 } else {
-  describe.skip(`event store contract: EventStoreDB — skipped: ${esdb.reason}`, () => {
-    it('runs the contract suite against EventStoreDB', () => undefined);
+  describe.skip(`event store contract: KurrentDB — skipped: ${esdb.reason}`, () => {
+    it('runs the contract suite against KurrentDB', () => undefined);
   });
-  console.warn(`[skipped] EventStoreDB contract suite: ${esdb.reason}`);
+  console.warn(`[skipped] KurrentDB contract suite: ${esdb.reason}`);
 }

@@ -1,4 +1,4 @@
-// Finds EventStoreDB and Kafka for their suites: an env variable, or a container through
+// Finds KurrentDB (EventStoreDB) and Kafka for their suites: an env variable, or a container through
 // testcontainers; otherwise the reason they are skipped.
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 
@@ -18,6 +18,12 @@ async function fromContainer(start: () => Promise<StartedTestContainer>, url: (c
   return { available: true, url: url(container), stop: () => container.stop().then(() => undefined) };
 }
 
+/**
+ * KurrentDB 26.1 checks streams an append does not write; set KURRENTDB_IMAGE to run the suite on
+ * another version (25.1 is the first with multi-stream appends).
+ */
+const KURRENTDB_IMAGE = process.env.KURRENTDB_IMAGE ?? 'kurrentplatform/kurrentdb:26.1';
+
 export async function findEventStoreDb(): Promise<External> {
   const fromEnv = process.env.EVENTSTORE_CONNECTION_STRING;
   if (fromEnv) return { available: true, url: fromEnv, stop: async () => undefined };
@@ -25,12 +31,13 @@ export async function findEventStoreDb(): Promise<External> {
   if (noRuntime) return { available: false, reason: `EVENTSTORE_CONNECTION_STRING is unset and testcontainers found no container runtime (${noRuntime})` };
   return fromContainer(
     () =>
-      new GenericContainer('eventstore/eventstore:24.10')
-        .withEnvironment({ EVENTSTORE_INSECURE: 'true', EVENTSTORE_MEM_DB: 'true', EVENTSTORE_RUN_PROJECTIONS: 'None' })
+      new GenericContainer(KURRENTDB_IMAGE)
+        .withEnvironment({ KURRENTDB_CLUSTER_SIZE: '1', KURRENTDB_INSECURE: 'true', KURRENTDB_RUN_PROJECTIONS: 'None' })
         .withExposedPorts(2113)
-        .withWaitStrategy(Wait.forHttp('/health/live', 2113).forStatusCode(204))
+        .withStartupTimeout(120_000)
+        .withWaitStrategy(Wait.forHealthCheck())
         .start(),
-    (container) => `esdb://${container.getHost()}:${container.getMappedPort(2113)}?tls=false`,
+    (container) => `kurrentdb://${container.getHost()}:${container.getMappedPort(2113)}?tls=false`,
   );
 }
 
