@@ -53,6 +53,8 @@ export type TestAppOptions = {
   logDestination?: DestinationStream;
   /** Seed the demo data (and demo orders) as `npm start` does on an empty database. */
   seed?: boolean;
+  /** false: the API alone, no projections or adapters running (read models stay as they are). */
+  workers?: boolean;
 };
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -68,7 +70,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     ...env,
   });
   const infrastructure = await openInfrastructure(config, createLogger(config, options.logDestination), { migrate: false });
-  const running = await start(infrastructure, { api: true, workers: true, seed: options.seed ?? false });
+  const running = await start(infrastructure, { api: true, workers: options.workers ?? true, seed: options.seed ?? false });
   const url = running.url!;
   return {
     url,
