@@ -2,8 +2,9 @@
 import type { Scenario } from '../harness/types.ts';
 import { appendsScenario } from './appends/scenario.ts';
 import { catalogSearchScenario } from './catalog-search.ts';
+import { coldOrdersScenario } from './orders/cold.ts';
 import { hotSkuScenario } from './orders/hot-sku.ts';
 import { ordersScenario } from './orders/orders.ts';
 import { rebuildScenario } from './rebuild/scenario.ts';
 
-export const scenarios: readonly Scenario[] = [appendsScenario, catalogSearchScenario, ordersScenario, hotSkuScenario, rebuildScenario];
+export const scenarios: readonly Scenario[] = [appendsScenario, catalogSearchScenario, ordersScenario, coldOrdersScenario, hotSkuScenario, rebuildScenario];

@@ -31,6 +31,9 @@ import { webhookRoutes } from './webhooks.ts';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
+/** An answer slower than this is logged at `warn`. */
+const SLOW_REQUEST_MS = 1_000;
+
 function rateLimitKey(request: FastifyRequest): string {
   const principal = request.principal;
   if (!principal) return `ip:${request.ip}`;
@@ -53,12 +56,23 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
     ajv: { customOptions: { removeAdditional: false } },
     // Bad URL encoding and over-long path parameters are answered before routing: as problems too.
     frameworkErrors: frameworkErrorProblem,
+    // One line per request, written below: at `info` only what an operator must see.
+    disableRequestLogging: true,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Headers only at trace, and redacted there (src/logger.ts).
+    request.log.trace({ req: { method: request.method, url: request.url, headers: request.headers } }, 'incoming request');
+  });
+  // The access log: server errors and slow answers at error/warn, every other answer at debug, so
+  // that logging costs nothing on the hot path at the default level.
+  app.addHook('onResponse', async (request, reply) => {
+    const status = reply.statusCode;
+    const level = status >= 500 ? 'error' : reply.elapsedTime >= SLOW_REQUEST_MS ? 'warn' : 'debug';
+    request.log[level]({ method: request.method, url: request.url, statusCode: status, responseTimeMs: Math.round(reply.elapsedTime) }, 'request completed');
   });
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: deps.config.bodyLimitBytes }, (_request, body, done) => done(null, body));
 

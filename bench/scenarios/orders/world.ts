@@ -131,26 +131,33 @@ export const activeWindow = () => ({ startsAt: new Date(Date.now() - 86_400_000)
 /**
  * Warehouses, `products` SKUs (`BO-00001` …) with plenty of stock in both, `dealers` gold dealers
  * (`BD-0001` …, territory = their region, generous credit) and an uncapped 5 % off beverages, all
- * through the API; returns once the read models show all of it.
+ * through the API; returns once the read models show all of it (unless `wait: false`). Another
+ * `prefix` seeds another catalog and other dealers beside the first.
  */
-export async function seedWorld(server: AppServer, sizes: { products: number; dealers: number }): Promise<World> {
+export async function seedWorld(server: AppServer, sizes: { products: number; dealers: number }, options: { prefix?: string; wait?: boolean } = {}): Promise<World> {
   const api = apiOf(server);
-  for (const warehouse of WAREHOUSES) await api.post('/v1/warehouses', warehouse);
-  const skus = Array.from({ length: sizes.products }, (_, index) => `BO-${String(index + 1).padStart(5, '0')}`);
+  const prefix = options.prefix ?? 'B';
+  for (const warehouse of WAREHOUSES) {
+    // A second world beside the first shares its warehouses (409: registered already).
+    await api.post('/v1/warehouses', warehouse).catch((error: unknown) => {
+      if (!String(error).includes(': 409 ')) throw error;
+    });
+  }
+  const skus = Array.from({ length: sizes.products }, (_, index) => `${prefix}O-${String(index + 1).padStart(5, '0')}`);
   await inParallel(skus, 8, (sku, index) => stockedProduct(api, sku, index, WAREHOUSES.map(() => PLENTY)));
   const dealers: Dealer[] = [];
   await inParallel(
     Array.from({ length: sizes.dealers }, (_, index) => index),
     8,
     async (index) => {
-      const id = `BD-${String(index + 1).padStart(4, '0')}`;
+      const id = `${prefix}D-${String(index + 1).padStart(4, '0')}`;
       const regionCode = WAREHOUSES[index % WAREHOUSES.length]!.regionCode;
       await api.post('/v1/dealers', { id, name: `Bench Dealer ${index + 1}`, tier: 'gold', territories: [regionCode], creditLimitMinor: CREDIT_LIMIT_MINOR });
       dealers[index] = { id, regionCode, token: server.token('dealer', id) };
     },
   );
   await api.post('/v1/promotions', { ...activeWindow(), title: 'Bench beverages 5 % off', kind: 'percent_off', rule: { percent: 5 }, eligibility: { categories: ['beverages'] } });
-  await caughtUp(api);
+  if (options.wait ?? true) await caughtUp(api);
   return { skus, dealers, position: api.position };
 }
 
