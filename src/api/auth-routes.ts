@@ -3,13 +3,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { passwordMatches, storedPasswordHash } from '../accounts/credentials.ts';
-import { admitSignIn, signInFailed, signInSucceeded, throttleKeys } from '../accounts/login-throttle.ts';
 import { openSession, revokeSession, revokeSessionOf, rotateRefreshToken } from '../accounts/sessions.ts';
-import { failureDelayMs } from '../domain/accounts/login-throttle.ts';
 import { DEALER_ROLES, ROLES, userDecider, userIdFor, usernameSchema, userStream, type User } from '../domain/accounts/user.ts';
 import { principalOf } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
+import { throttledPasswordCheck } from './password-check.ts';
 import { HttpProblem } from './problem.ts';
 import { userSchema, userView } from './users.ts';
 
@@ -44,7 +43,6 @@ const meSchema = z
 
 const invalidCredentials = () => new HttpProblem(401, 'invalid_credentials', 'The username or password is wrong');
 const invalidRefreshToken = () => new HttpProblem(401, 'invalid_refresh_token', 'The refresh token is invalid, used, expired or revoked; sign in again');
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { commands, db, tokens } = deps;
@@ -80,24 +78,18 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { username, password } = request.body;
-        const keys = throttleKeys(username, request.ip);
-        const admission = await admitSignIn(db, keys, new Date());
-        if (!admission.admitted) {
-          request.log.warn({ address: request.ip }, 'sign-in refused: too many failed attempts');
-          throw new HttpProblem(429, 'too_many_attempts', 'Too many failed sign-in attempts; try again later', {
-            headers: { 'retry-after': String(admission.retryAfterSeconds) },
-          });
-        }
-        const userId = usernameSchema.safeParse(username).success ? userIdFor(username) : undefined;
-        const [found, passwordHash] = userId ? await Promise.all([activeUser(userId), storedPasswordHash(db, userId)]) : [undefined, undefined];
-        // Without an active user the decoy hash is checked: every refusal takes as long as a wrong password.
-        if (!(await passwordMatches(found ? passwordHash : undefined, password)) || !found) {
-          await signInFailed(db, keys, new Date());
-          await pause(failureDelayMs(admission.attempts));
+        let found: Awaited<ReturnType<typeof activeUser>>;
+        const passed = await throttledPasswordCheck(db, request, username, async () => {
+          const userId = usernameSchema.safeParse(username).success ? userIdFor(username) : undefined;
+          const [user, passwordHash] = userId ? await Promise.all([activeUser(userId), storedPasswordHash(db, userId)]) : [undefined, undefined];
+          found = user;
+          // Without an active user the decoy hash is checked: every refusal takes as long as a wrong password.
+          return (await passwordMatches(user ? passwordHash : undefined, password)) && user !== undefined;
+        });
+        if (!passed || !found) {
           request.log.info({ address: request.ip }, 'sign-in failed');
           throw invalidCredentials();
         }
-        await signInSucceeded(db, keys, new Date());
         const session = await openSession(db, found.user.userId, new Date());
         // Disabled meanwhile: its sessions may have been revoked before this one existed.
         const still = await activeUser(found.user.userId);

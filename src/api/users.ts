@@ -4,10 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { passwordMatches, hashPassword, storedPasswordHash, storePasswordHash } from '../accounts/credentials.ts';
-import { admitSignIn, signInFailed, signInSucceeded, throttleKeys } from '../accounts/login-throttle.ts';
 import { revokeUserSessions } from '../accounts/sessions.ts';
 import { createUser } from '../accounts/users.ts';
-import { failureDelayMs } from '../domain/accounts/login-throttle.ts';
 import { containsUsername, passwordSchema } from '../domain/accounts/password-policy.ts';
 import { mayChange, mayCreate, mayResetPassword, mayView, type Actor, type Verdict } from '../domain/accounts/permissions.ts';
 import {
@@ -29,6 +27,7 @@ import { accepted, commandContext, positionOf, send } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
+import { throttledPasswordCheck } from './password-check.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
 import { HttpProblem, notFound } from './problem.ts';
 
@@ -137,8 +136,6 @@ function assertAllowed(verdict: Verdict, userId: string, what: string): void {
 
 const invalidField = (path: string, message: string) => new HttpProblem(400, 'validation_failed', `1 invalid field(s): ${path}`, { errors: [{ path, message }] });
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { commands, store, db } = deps;
 
@@ -151,17 +148,8 @@ export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   /** One's own password is changed only with the current one, throttled as sign-in is. */
   async function checkCurrentPassword(request: FastifyRequest, user: User, currentPassword: string | undefined): Promise<void> {
     if (currentPassword === undefined) throw invalidField('body.currentPassword', 'is required to change your own password');
-    const keys = throttleKeys(user.username, request.ip);
-    const admission = await admitSignIn(db, keys, new Date());
-    if (!admission.admitted) {
-      throw new HttpProblem(429, 'too_many_attempts', 'Too many wrong passwords; try again later', { headers: { 'retry-after': String(admission.retryAfterSeconds) } });
-    }
-    if (!(await passwordMatches(await storedPasswordHash(db, user.userId), currentPassword))) {
-      await signInFailed(db, keys, new Date());
-      await pause(failureDelayMs(admission.attempts));
-      throw new HttpProblem(422, 'current_password_incorrect', 'The current password is wrong');
-    }
-    await signInSucceeded(db, keys, new Date());
+    const right = await throttledPasswordCheck(db, request, user.username, async () => passwordMatches(await storedPasswordHash(db, user.userId), currentPassword));
+    if (!right) throw new HttpProblem(422, 'current_password_incorrect', 'The current password is wrong');
   }
 
   return async (app) => {
