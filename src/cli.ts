@@ -4,6 +4,8 @@ import cliProgress from 'cli-progress';
 import { ROLES, createTokenService, type Role } from './api/auth.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { seedDemoData } from './demo-data.ts';
+import { presentDemoUsers } from './demo-users.ts';
+import type { UserRegistration } from './accounts/users.ts';
 import { deadLettersCommand, integrationsCommand, replayCommand, retryDeadLetterCommand } from './integrations/cli-commands.ts';
 import { createLogger } from './logger.ts';
 import { openInfrastructure, start, type Running } from './main.ts';
@@ -36,7 +38,7 @@ Commands:
 
 Configuration is read from the environment; see README.md.`;
 
-function printBanner(running: Running, config: Config): void {
+function printBanner(running: Running, config: Config, demoUsers: readonly UserRegistration[]): void {
   const { tokens } = running.infrastructure;
   const url = running.url!.replace('127.0.0.1', 'localhost');
   const dealer = tokens.sign({ sub: 'demo-dealer-user', role: 'dealer', dealerId: 'D-1001' }, '30d');
@@ -54,11 +56,19 @@ function printBanner(running: Running, config: Config): void {
     `  admin:         ${admin}`,
     '',
     `Try: curl -H "Authorization: Bearer ${dealer.slice(0, 12)}..." ${url}/v1/products`,
+    ...(demoUsers.length > 0
+      ? ['', 'Demo users (local use only; sign in with POST /v1/auth/login {"username","password"}):', ...demoUsers.map(demoUserLine)]
+      : []),
     ...(config.defaultSecrets.length > 0 ? ['', `Warning: development defaults in use for ${config.defaultSecrets.join(', ')}.`] : []),
     'Press Ctrl-C to stop.',
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+function demoUserLine(user: UserRegistration): string {
+  const what = user.dealerId ? `dealer ${user.dealerId} ${user.dealerRole}` : user.role;
+  return `  ${user.username.padEnd(14)} ${user.password.padEnd(24)} ${what}`;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -102,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
         workers: command !== 'serve',
         seed: command === 'start' ? config.demoData : false,
       });
-      if (command === 'start') printBanner(running, config);
+      if (command === 'start') printBanner(running, config, config.env === 'production' ? [] : await presentDemoUsers(infrastructure.commands));
       else if (running.url) logger.info({ url: running.url }, 'API listening');
       await runUntilSignal(running);
       return 0;

@@ -13,6 +13,7 @@ import { embeddedDatabaseName, startEmbeddedPostgres, type EmbeddedServer } from
 import { migrateToLatest } from './db/migrate.ts';
 import { seedDemoData } from './demo-data.ts';
 import { seedDemoOrders } from './demo-orders.ts';
+import { seedDemoUsers } from './demo-users.ts';
 import { startErpInboundConsumer } from './integrations/erp/inbound.ts';
 import { allUpcasters } from './domain/upcasters.ts';
 import { createCommandHandler, type CommandHandler } from './eventstore/command-handler.ts';
@@ -119,7 +120,9 @@ export async function start(infrastructure: Infrastructure, options: StartOption
   const { config, logger, db, store, projections } = infrastructure;
   await buildWriteSideIndexes(store, infrastructure.commands, logger);
   const seeded = options.seed ?? config.demoData ? await seedDemoData(infrastructure) : undefined;
-  if (seeded) logger.info(seeded, 'demo data seeded');
+  // Demo users have known passwords: never in production.
+  const users = seeded && config.env !== 'production' ? await seedDemoUsers(infrastructure) : 0;
+  if (seeded) logger.info({ ...seeded, users }, 'demo data seeded');
   const runner = options.workers
     ? new ProjectionRunner({
         db: infrastructure.projectionDb,

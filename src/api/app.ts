@@ -4,8 +4,10 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { sessionIsActive } from '../accounts/sessions.ts';
 import { analyticsRoutes } from './analytics.ts';
 import { registerAuth } from './auth.ts';
+import { authRoutes } from './auth-routes.ts';
 import { creditRoutes } from './credit.ts';
 import { dealerRoutes } from './dealers.ts';
 import type { ApiDeps } from './deps.ts';
@@ -26,6 +28,7 @@ import { returnRoutes } from './returns.ts';
 import { stockRoutes } from './stock.ts';
 import { stockReportRoutes } from './stock-reports.ts';
 import { registerTextInputLimits } from './text-input.ts';
+import { userRoutes } from './users.ts';
 import { warehouseRoutes } from './warehouses.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -78,7 +81,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
 
   registerProblemHandlers(app);
   registerHttpMetrics(app, deps.metrics);
-  registerAuth(app, deps.tokens);
+  registerAuth(app, deps.tokens, (sessionId) => sessionIsActive(deps.db, sessionId));
   registerTextInputLimits(app);
   await app.register(rateLimit, {
     global: true,
@@ -108,6 +111,8 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   await app.register(feedRoutes(deps));
   await app.register(integrationRoutes(deps));
   await app.register(webhookRoutes(deps));
+  await app.register(authRoutes(deps));
+  await app.register(userRoutes(deps));
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;

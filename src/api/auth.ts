@@ -2,16 +2,20 @@
 import { createSigner, createVerifier } from 'fast-jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { DEALER_ROLES, ROLES, type DealerRole, type Role } from '../domain/accounts/user.ts';
 import { dealerIdSchema } from '../domain/shared/values.ts';
 import { HttpProblem } from './problem.ts';
 
-export const ROLES = ['dealer', 'ops', 'finance', 'analyst', 'integration', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 /** `public`: no token needed; otherwise the roles allowed besides `admin`, who may do everything. */
 export type RouteAccess = 'public' | readonly Role[];
 
-export type Principal = { sub: string; role: Role; dealerId: string | undefined };
+/**
+ * `dealerRole`: a dealer token's (`owner` when the token names none); `sessionId`: the sign-in
+ * session of a user's token (CLI-minted tokens have none).
+ */
+export type Principal = { sub: string; role: Role; dealerId: string | undefined; dealerRole: DealerRole | undefined; sessionId: string | undefined };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,11 +31,17 @@ const claimsSchema = z
     sub: z.string().min(1).max(200),
     role: z.enum(ROLES),
     dealerId: dealerIdSchema.optional(),
+    dealerRole: z.enum(DEALER_ROLES).optional(),
+    sid: z.string().min(1).max(100).optional(),
   })
-  .refine((claims) => claims.role !== 'dealer' || claims.dealerId !== undefined, 'a dealer token needs dealerId');
+  .refine((claims) => claims.role !== 'dealer' || claims.dealerId !== undefined, 'a dealer token needs dealerId')
+  .refine((claims) => claims.role === 'dealer' || claims.dealerRole === undefined, 'only a dealer token has dealerRole');
 
 export type TokenService = {
-  sign: (claims: { sub: string; role: Role; dealerId?: string | undefined }, expiresIn?: string) => string;
+  sign: (
+    claims: { sub: string; role: Role; dealerId?: string | undefined; dealerRole?: DealerRole | undefined; sid?: string | undefined },
+    expiresIn?: string,
+  ) => string;
   verify: (token: string) => Principal;
 };
 
@@ -50,7 +60,8 @@ export function createTokenService(secret: string): TokenService {
     verify(token) {
       const claims = claimsSchema.safeParse(verifier(token));
       if (!claims.success) throw new HttpProblem(401, 'invalid_token', 'The token lacks valid sub, role or dealerId claims');
-      return { sub: claims.data.sub, role: claims.data.role, dealerId: claims.data.dealerId };
+      const { sub, role, dealerId, dealerRole, sid } = claims.data;
+      return { sub, role, dealerId, dealerRole: role === 'dealer' ? (dealerRole ?? 'owner') : undefined, sessionId: sid };
     },
   };
 }
@@ -68,10 +79,10 @@ export function describeAccess(access: RouteAccess): string {
 }
 
 /**
- * Verifies the bearer token before anything else runs, and refuses to start if a route does
- * not say who may call it.
+ * Verifies the bearer token before anything else runs (and, for a user's token, that its session
+ * has not ended), and refuses to start if a route does not say who may call it.
  */
-export function registerAuth(app: FastifyInstance, tokens: TokenService): void {
+export function registerAuth(app: FastifyInstance, tokens: TokenService, sessionIsActive?: (sessionId: string) => Promise<boolean>): void {
   app.decorateRequest('principal', undefined);
 
   app.addHook('onRoute', (route) => {
@@ -96,6 +107,12 @@ export function registerAuth(app: FastifyInstance, tokens: TokenService): void {
     } catch (error) {
       if (error instanceof HttpProblem) throw error;
       throw new HttpProblem(401, 'invalid_token', 'The token is invalid or expired', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+    }
+    const { sessionId } = request.principal;
+    if (sessionId !== undefined && sessionIsActive && !(await sessionIsActive(sessionId))) {
+      throw new HttpProblem(401, 'invalid_token', 'The session has ended: signed out, expired or revoked', {
+        headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+      });
     }
     const { role } = request.principal;
     if (role !== 'admin' && !access.includes(role)) {

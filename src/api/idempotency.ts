@@ -31,9 +31,9 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-function requestHash(request: FastifyRequest): string {
+function requestHash(request: FastifyRequest, body: unknown): string {
   return createHash('sha256')
-    .update(canonicalJson({ query: request.query, body: request.body }))
+    .update(canonicalJson({ query: request.query, body }))
     .digest('base64url');
 }
 
@@ -111,16 +111,19 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Runs a creating command at most once per Idempotency-Key. Without the header it just runs.
  * Client errors (4xx) are remembered like successes; server errors free the key for a retry.
+ * `fingerprintBody`: the body as it tells requests apart, when the body holds a secret (a
+ * password) that must not be hashed into the stored fingerprint.
  */
 export async function withIdempotency<Body>(
   db: Db,
   request: FastifyRequest,
   run: () => Promise<CommandResponse<Body>>,
+  fingerprintBody: unknown = request.body,
 ): Promise<CommandResponse<Body>> {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string') return run();
   const scope = scopeOf(request);
-  const hash = requestHash(request);
+  const hash = requestHash(request, fingerprintBody);
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   for (;;) {
     const stored = await claim(db, scope, key, hash);

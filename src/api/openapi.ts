@@ -62,6 +62,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   analytics: 'Sales, bestsellers, promotions, inventory and replenishment reports',
   projections: 'Read models: state and rebuilds',
   integration: 'Event feed, partner webhooks and delivery state',
+  accounts: 'Sign-in, sessions and users',
 };
 
 const pascal = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

@@ -8,6 +8,8 @@ import type { DealersTables } from '../projections/dealers/tables.ts';
 import type { InventoryTables } from '../projections/inventory/tables.ts';
 import type { OrdersTables } from '../projections/orders/tables.ts';
 import type { PromotionsTables } from '../projections/promotions/tables.ts';
+import type { UsersTables } from '../projections/users/tables.ts';
+import type { AuthTables } from '../accounts/tables.ts';
 
 export type PlatformTables = {
   projection_checkpoints: {
@@ -29,4 +31,4 @@ export type PlatformTables = {
   };
 };
 
-export type Database = PlatformTables & CatalogTables & OrdersTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables & AnalyticsTables;
+export type Database = PlatformTables & CatalogTables & OrdersTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables & AnalyticsTables & UsersTables & AuthTables;

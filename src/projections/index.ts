@@ -7,5 +7,6 @@ import { inventoryProjection } from './inventory/projection.ts';
 import { ordersProjection } from './orders/projection.ts';
 import { promotionsProjection } from './promotions/projection.ts';
 import type { Projection } from './projection.ts';
+import { usersProjection } from './users/projection.ts';
 
-export const allProjections: readonly Projection[] = [catalogProjection, promotionsProjection, inventoryProjection, dealersProjection, creditProjection, ordersProjection, analyticsProjection];
+export const allProjections: readonly Projection[] = [catalogProjection, promotionsProjection, inventoryProjection, dealersProjection, creditProjection, ordersProjection, analyticsProjection, usersProjection];

@@ -129,6 +129,16 @@ const CONTRACT: Record<string, number> = {
 
   'GET /v1/projections': 200,
   'POST /v1/projections/{name}/rebuild': 202,
+
+  'POST /v1/auth/login': 200,
+  'POST /v1/auth/refresh': 200,
+  'POST /v1/auth/logout': 204,
+  'GET /v1/me': 200,
+  'POST /v1/users': 201,
+  'GET /v1/users': 200,
+  'GET /v1/users/{id}': 200,
+  'PATCH /v1/users/{id}': 200,
+  'PUT /v1/users/{id}/password': 200,
 };
 
 /** Commands that create: they take Idempotency-Key. */
@@ -146,6 +156,7 @@ const CREATING = [
   'POST /v1/orders/{id}/reorder',
   'POST /v1/orders/{id}/shipments',
   'POST /v1/orders/{id}/returns',
+  'POST /v1/users',
 ];
 
 /** The lists API.md names: `?limit=&cursor=` in, `{ items, nextCursor }` out. */
@@ -164,6 +175,7 @@ const LISTS = [
   'GET /v1/analytics/promotions',
   'GET /v1/analytics/inventory',
   'GET /v1/analytics/replenishment',
+  'GET /v1/users',
 ];
 
 describe('the document is valid for independent checkers', () => {
@@ -302,7 +314,8 @@ describe('every route API.md names', () => {
 
   it('answers every command with its position', () => {
     const without = Object.entries(CONTRACT)
-      .filter(([key]) => key.startsWith('P') && !key.includes('/webhooks/') && !key.includes('/projections/') && key !== 'POST /v1/quotes')
+      // Sign-in writes no event: its answers are tokens, not positions.
+      .filter(([key]) => key.startsWith('P') && !key.includes('/webhooks/') && !key.includes('/projections/') && !key.includes('/auth/') && key !== 'POST /v1/quotes')
       .filter(([key, status]) => !fields(response(key, status)).includes('position'))
       .map(([key]) => key);
     expect(without).toEqual([]);
@@ -364,6 +377,11 @@ describe('every route API.md names', () => {
     expect(fields(body('POST /v1/orders'))).toEqual(expect.arrayContaining(['lines', 'regionCode', 'deliveryAddress?', 'note?', 'dealerId?']));
     expect(fields(property(body('POST /v1/orders'), 'lines').items)).toEqual(['qty', 'sku']);
     expect(fields(body('POST /v1/orders/{id}/shipments'))).toEqual(expect.arrayContaining(['lines', 'carrier?', 'trackingNumber?']));
+    expect(fields(body('POST /v1/auth/login'))).toEqual(['password', 'username']);
+    expect(fields(body('POST /v1/auth/refresh'))).toEqual(['refreshToken']);
+    expect(fields(body('PATCH /v1/users/{id}'))).toEqual(['displayName?', 'spendingLimits?', 'status?']);
+    expect(fields(property(body('PATCH /v1/users/{id}'), 'spendingLimits'))).toEqual(['perMonthMinor?', 'perOrderMinor?']);
+    expect(property(body('PATCH /v1/users/{id}'), 'status').enum).toEqual(['active', 'disabled']);
   });
 
   it('answers with the response fields API.md names', () => {
@@ -394,6 +412,13 @@ describe('every route API.md names', () => {
     expect(projections.type).toBe('array');
     expect(fields(projections.items)).toEqual(expect.arrayContaining(['name', 'position', 'lag', 'status']));
     for (const key of ['POST /v1/webhooks/payments', 'POST /v1/webhooks/logistics']) expect(parameters(key, 'header'), key).toContain('x-signature');
+    expect(fields(response('POST /v1/auth/login', 200))).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'user']);
+    const user = response('POST /v1/users', 201);
+    expect(fields(user)).toEqual(expect.arrayContaining(['id', 'username', 'displayName', 'role', 'dealerId?', 'dealerRole?', 'status', 'spendingLimits?', 'position']));
+    expect(fields(user).filter((field) => /password|hash/i.test(field))).toEqual([]);
+    expect(property(user, 'role').enum).toEqual(expect.arrayContaining(['dealer', 'ops', 'finance', 'analyst', 'integration', 'admin']));
+    expect(property(user, 'dealerRole').enum).toEqual(['owner', 'buyer']);
+    expect(Object.keys(operation('POST /v1/auth/login').responses)).toEqual(expect.arrayContaining(['200', '400', '401', '429']));
   });
 });
 

@@ -2,6 +2,7 @@
 // then demo orders placed through the real review process, shipped and delivered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../src/demo-data.ts';
+import { DEMO_USERS } from '../../src/demo-users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
 describe('demo data', () => {
@@ -37,6 +38,23 @@ describe('demo data', () => {
     const sales = await app.request('GET', '/v1/analytics/sales?groupBy=dealer', { token: app.token('analyst') });
     expect(sales.status).toBe(200);
     expect(sales.body.items.map((row: any) => row.key ?? row.dealerId)).toEqual(expect.arrayContaining(['D-1001', 'D-1003']));
+  });
+
+  it('seeds users who sign in with the passwords npm start prints: a dealer owner, a buyer with limits, ops, finance, admin', async () => {
+    const signedIn = [];
+    for (const { username, password } of DEMO_USERS) {
+      const response = await app.request('POST', '/v1/auth/login', { body: { username, password } });
+      expect(response.status, username).toBe(200);
+      signedIn.push(response.body.user);
+    }
+    expect(signedIn.map((user) => [user.role, user.dealerId, user.dealerRole])).toEqual([
+      ['dealer', 'D-1001', 'owner'],
+      ['dealer', 'D-1001', 'buyer'],
+      ['ops', undefined, undefined],
+      ['finance', undefined, undefined],
+      ['admin', undefined, undefined],
+    ]);
+    expect(signedIn[1].spendingLimits).toEqual({ perOrderMinor: expect.any(Number), perMonthMinor: expect.any(Number) });
   });
 
   it('seeds nothing into a store that has events', async () => {

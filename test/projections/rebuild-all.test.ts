@@ -43,6 +43,11 @@ describe('rebuilding every projection', () => {
     await app.request('POST', `/v1/orders/${placed[0].id}/cancel`, { token: ops });
     await app.request('POST', '/v1/dealers/D-RB2/payments', { token: app.token('finance'), body: { amountMinor: 1_000, reference: 'RB-PAY-1' } });
     await app.request('PUT', '/v1/dealers/D-RB1/tier', { token: ops, body: { tier: 'platinum' } });
+    const buyer = await app.request('POST', '/v1/users', {
+      token: app.token('admin'),
+      body: { username: 'rb.buyer', displayName: 'Rebuilt buyer', password: 'rebuild passphrase', role: 'dealer', dealerId: 'D-RB1', dealerRole: 'buyer', spendingLimits: { perOrderMinor: 5_000 } },
+    });
+    await app.request('PATCH', `/v1/users/${buyer.body.id}`, { token: ops, body: { spendingLimits: { perMonthMinor: 9_000 }, status: 'disabled' } });
   });
   afterAll(async () => {
     await app.stop();

@@ -1,9 +1,12 @@
 // Who may call what: every route the app serves × every role (and no token) against a spec table
-// written from API.md, and every dealer kept out of every other dealer's data.
+// written from API.md, with CLI-minted tokens and with signed-in users' tokens, and every dealer
+// kept out of every other dealer's data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/api/auth.ts';
 import { demoGtin } from '../../src/demo-data.ts';
+import { createUser, signIn } from '../support/accounts.ts';
 import { startTestApp, type ApiResponse, type TestApp } from '../support/app.ts';
+import { createDealer } from '../support/fixtures.ts';
 import { bodyFields, COMMAND_METHODS, fillPath, queryParameters, routeKey, servedRoutes, type Access, type ServedRoute } from '../support/routes.ts';
 
 const EVERYONE: Role[] = ['dealer', 'ops', 'finance', 'analyst', 'integration'];
@@ -101,6 +104,18 @@ const SPEC: Record<string, Access> = {
   'POST /v1/webhooks/logistics': 'public',
 
   'GET /v1/projections': [],
+  // API.md "Accounts and sign-in". The user routes check per user who may do what to whom
+  // (an owner only its own dealer's buyers): test/api/users.test.ts.
+  'POST /v1/auth/login': 'public',
+  'POST /v1/auth/refresh': 'public', // design: the refresh token is the credential
+  'POST /v1/auth/logout': 'public', // design: ends the session of the refresh token sent
+  'GET /v1/me': EVERYONE,
+  'POST /v1/users': ['ops', 'dealer'],
+  'GET /v1/users': ['ops', 'dealer'],
+  'GET /v1/users/{id}': ['ops', 'dealer'], // design
+  'PATCH /v1/users/{id}': ['ops', 'dealer'], // design
+  'PUT /v1/users/{id}/password': EVERYONE, // design: everyone changes its own
+
   'POST /v1/projections/{name}/rebuild': [],
   'POST /v1/projections/{name}/resume': [], // design
   'GET /v1/integrations': [], // design
@@ -151,35 +166,64 @@ describe('the spec table', () => {
   for (const key of spec.keys()) if (!served.has(key)) it.todo(`${key} (in the spec, not served yet)`);
 });
 
+/** How each role's call of a route was answered against the spec, and whatever is wrong with it. */
+async function wrongAnswers(route: ServedRoute, tokenOf: (role: Role) => string): Promise<string[]> {
+  const access = spec.get(route.key)!;
+  const wrong: string[] = [];
+  for (const role of [undefined, ...ROLES]) {
+    const response = await callAs(route, role && tokenOf(role));
+    const who = role ?? 'anonymous';
+    const got = `${response.status} ${response.body?.code ?? ''}`;
+    if (response.status >= 500) wrong.push(`${who}: ${got}`);
+    else if (access === 'public') {
+      if (AUTH_CODES.includes(response.body?.code)) wrong.push(`${who} on a public route: ${got}`);
+    } else if (role === undefined) {
+      if (response.status !== 401 || response.body.code !== 'missing_token') wrong.push(`anonymous: ${got}, expected 401 missing_token`);
+      else if (!response.headers.get('www-authenticate')?.startsWith('Bearer')) wrong.push('anonymous: 401 without WWW-Authenticate: Bearer');
+    } else if (allows(access, role)) {
+      if (response.status === 401 || response.status === 403) wrong.push(`${who}: ${got}, expected to be let through`);
+    } else if (response.status !== 403 || response.body.code !== 'forbidden') wrong.push(`${who}: ${got}, expected 403 forbidden`);
+    if (response.status >= 400 && !response.headers.get('content-type')?.startsWith('application/problem+json')) {
+      wrong.push(`${who}: ${response.status} is not problem+json`);
+    }
+  }
+  return wrong;
+}
+
 describe('every route × every role', () => {
   for (const route of routes.filter((candidate) => spec.has(candidate.key))) {
     const access = spec.get(route.key)!;
     const expectation = access === 'public' ? 'public' : `admin, ${access.join(', ') || '(no one else)'}`;
     it(`${route.key} (${expectation})`, async () => {
-      const wrong: string[] = [];
       const before = await head();
-      for (const role of [undefined, ...ROLES]) {
-        const response = await callAs(route, role && tokens[role]);
-        const who = role ?? 'anonymous';
-        const got = `${response.status} ${response.body?.code ?? ''}`;
-        if (response.status >= 500) wrong.push(`${who}: ${got}`);
-        else if (access === 'public') {
-          if (AUTH_CODES.includes(response.body?.code)) wrong.push(`${who} on a public route: ${got}`);
-        } else if (role === undefined) {
-          if (response.status !== 401 || response.body.code !== 'missing_token') wrong.push(`anonymous: ${got}, expected 401 missing_token`);
-          else if (!response.headers.get('www-authenticate')?.startsWith('Bearer')) wrong.push('anonymous: 401 without WWW-Authenticate: Bearer');
-        } else if (allows(access, role)) {
-          if (response.status === 401 || response.status === 403) wrong.push(`${who}: ${got}, expected to be let through`);
-        } else if (response.status !== 403 || response.body.code !== 'forbidden') wrong.push(`${who}: ${got}, expected 403 forbidden`);
-        if (response.status >= 400 && !response.headers.get('content-type')?.startsWith('application/problem+json')) {
-          wrong.push(`${who}: ${response.status} is not problem+json`);
-        }
-      }
-      expect(wrong).toEqual([]);
+      expect(await wrongAnswers(route, (role) => tokens[role])).toEqual([]);
       // Nothing above names an existing resource or sends a valid body, so nothing may be written.
       if (COMMAND_METHODS.includes(route.method)) expect(await head()).toBe(before);
     });
   }
+});
+
+describe('every route × every role, signed in as users', () => {
+  const signedIn = new Map<Role, string>();
+
+  beforeAll(async () => {
+    await createDealer(app, { id: 'D-USERS' });
+    for (const role of ROLES) {
+      const username = `matrix.${role}`;
+      await createUser(app, { username, role, ...(role === 'dealer' && { dealerId: 'D-USERS', dealerRole: 'owner' as const }) });
+      signedIn.set(role, (await signIn(app, username)).accessToken);
+    }
+  });
+
+  it('lets each user through exactly where its role is, writing nothing', async () => {
+    const before = await head();
+    const wrong: string[] = [];
+    for (const route of routes.filter((candidate) => spec.has(candidate.key))) {
+      wrong.push(...(await wrongAnswers(route, (role) => signedIn.get(role)!)).map((answer) => `${route.key}: ${answer}`));
+    }
+    expect(wrong).toEqual([]);
+    expect(await head()).toBe(before);
+  });
 });
 
 describe('dealer isolation', () => {
@@ -187,6 +231,7 @@ describe('dealer isolation', () => {
   const CANARY_PRICE = 913713;
   const CANARY_PROMOTION = 'Canary-B-only promotion';
   const CANARY_ORDER_NOTE = 'Canary-B order note';
+  const CANARY_USER = 'Canary-B buyer';
   const SKU = 'ISO-1';
   const GTIN = demoGtin(777);
   const ids = { promotionForB: 'PROMO-ONLY-B', promotionForAll: 'PROMO-ALL' };
@@ -207,6 +252,9 @@ describe('dealer isolation', () => {
     'POST /v1/orders/{id}/cancel': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/cancel`, body: { reason: 'not mine' } }),
     'POST /v1/orders/{id}/reorder': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/reorder`, body: {} }),
     'POST /v1/orders/{id}/returns': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/returns`, body: { lines: [{ sku: SKU, qty: 1, reason: 'not mine' }] } }),
+    'GET /v1/users/{id}': async (ctx) => ({ path: `/v1/users/${await userOfB(ctx)}` }),
+    'PATCH /v1/users/{id}': async (ctx) => ({ path: `/v1/users/${await userOfB(ctx)}`, body: { status: 'disabled' } }),
+    'PUT /v1/users/{id}/password': async (ctx) => ({ path: `/v1/users/${await userOfB(ctx)}/password`, body: { newPassword: 'a passphrase not mine' } }),
   };
 
   /**
@@ -216,6 +264,7 @@ describe('dealer isolation', () => {
   const ON_BEHALF_BODIES: Record<string, unknown> = {
     'POST /v1/quotes': { lines: [{ sku: SKU, qty: 1 }], regionCode: 'CN-44' },
     'POST /v1/orders': { lines: [{ sku: SKU, qty: 1 }], regionCode: 'CN-44' },
+    'POST /v1/users': { username: 'iso.buyer', displayName: 'Isolation buyer', password: 'isolation passphrase', role: 'dealer', dealerRole: 'buyer' },
   };
   const onBehalf = new Map(Object.entries(ON_BEHALF_BODIES).map(([route, body]) => [routeKey(route.split(' ')[0]!, route.split(' ')[1]!), body]));
 
@@ -229,6 +278,17 @@ describe('dealer isolation', () => {
     expect(placed.status, JSON.stringify(placed.body)).toBe(201);
     placedForB = placed.body.id as string;
     return placedForB;
+  }
+  let userOfBCreated: string | undefined;
+  async function userOfB(ctx: { dealerB: string }): Promise<string> {
+    if (userOfBCreated) return userOfBCreated;
+    const created = await app.request('POST', '/v1/users', {
+      token: ctx.dealerB,
+      body: { username: 'canary.b', displayName: CANARY_USER, password: 'canary buyer passphrase', role: 'dealer', dealerRole: 'buyer' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    userOfBCreated = created.body.id as string;
+    return userOfBCreated;
   }
   const resources = new Map(Object.entries(DEALER_RESOURCES).map(([route, entry]) => [routeKey(route.split(' ')[0]!, route.split(' ')[1]!), entry]));
 
@@ -273,7 +333,7 @@ describe('dealer isolation', () => {
   });
 
   const leaks = (response: ApiResponse) =>
-    [CANARY_NAME, String(CANARY_PRICE), CANARY_PROMOTION, CANARY_ORDER_NOTE, 'Canary-B-payment'].filter((canary) => response.text.includes(canary));
+    [CANARY_NAME, String(CANARY_PRICE), CANARY_PROMOTION, CANARY_ORDER_NOTE, CANARY_USER, 'Canary-B-payment'].filter((canary) => response.text.includes(canary));
 
   it("answers 404 to a dealer for another dealer's dealer, credit and ledger (and whatever else hangs under /v1/dealers/{id})", async () => {
     const scoped = forDealers.filter(underDealer);

@@ -93,6 +93,52 @@ describe('logs at LOG_LEVEL=trace', () => {
     const leaked = [...secrets].filter((secret) => text.includes(secret));
     expect(leaked.map((secret) => `${secret.slice(0, 12)}… appears in ${log.lines.filter((line) => line.includes(secret)).length} line(s)`)).toEqual([]);
   });
+
+  it('hold no password or session token over sign-in, refresh, sign-out and password changes; nor do responses but the tokens themselves, nor events', async () => {
+    const admin = remembered(app.token('admin', undefined, 'logging-admin'));
+    const [password, wrong, next] = ['first logging passphrase', 'wrong logging passphrase', 'second logging passphrase'];
+    for (const secret of [password, wrong, next]) secrets.add(secret);
+    const others: string[] = [];
+    const answer = async (method: string, path: string, options: Parameters<TestApp['request']>[2]) => {
+      const response = await app.request(method, path, options);
+      others.push(response.text);
+      return response;
+    };
+    const tokensOf = async (path: string, body: object) => {
+      const response = await app.request('POST', path, { body });
+      expect(response.status, response.text).toBe(200);
+      remembered(response.body.accessToken);
+      secrets.add(response.body.refreshToken);
+      return response.body as { accessToken: string; refreshToken: string; user: { id: string } };
+    };
+
+    const created = await answer('POST', '/v1/users', { token: admin, body: { username: 'log.user', displayName: 'Logged', password, role: 'analyst' } });
+    expect(created.status).toBe(201);
+    await answer('POST', '/v1/users', { token: admin, body: { username: 'log.weak', displayName: 'Weak', password: 'qwertyuiop123', role: 'analyst' } });
+    expect((await answer('POST', '/v1/auth/login', { body: { username: 'log.user', password: wrong } })).status).toBe(401);
+    expect((await answer('POST', '/v1/auth/login', { body: { username: password, password } })).status).toBe(401);
+    const first = await tokensOf('/v1/auth/login', { username: 'log.user', password });
+    const second = await tokensOf('/v1/auth/refresh', { refreshToken: first.refreshToken });
+    expect((await answer('POST', '/v1/auth/refresh', { body: { refreshToken: first.refreshToken } })).status).toBe(401);
+    const third = await tokensOf('/v1/auth/login', { username: 'log.user', password });
+    expect((await answer('GET', '/v1/me', { token: third.accessToken })).status).toBe(200);
+    const path = `/v1/users/${third.user.id}/password`;
+    expect((await answer('PUT', path, { token: third.accessToken, body: { currentPassword: wrong, newPassword: next } })).status).toBe(422);
+    expect((await answer('PUT', path, { token: third.accessToken, body: { currentPassword: password, newPassword: next } })).status).toBe(200);
+    expect((await answer('POST', '/v1/auth/logout', { body: { refreshToken: third.refreshToken } })).status).toBe(204);
+    expect((await answer('GET', '/v1/me', { token: second.accessToken })).status).toBe(401);
+
+    const text = log.lines.join('');
+    expect(text).toContain('signed in');
+    const leakedToLogs = [...secrets].filter((secret) => text.includes(secret));
+    expect(leakedToLogs.map((secret) => `${secret.slice(0, 12)}… appears in ${log.lines.filter((line) => line.includes(secret)).length} line(s)`)).toEqual([]);
+    const leakedToResponses = [password, wrong, next, first.refreshToken, second.refreshToken, third.refreshToken].filter((secret) => others.some((body) => body.includes(secret)));
+    expect(leakedToResponses).toEqual([]);
+    const { events } = await app.running.infrastructure.store.readAll({ maxCount: 10_000 });
+    const stored = JSON.stringify(events);
+    expect(stored).toContain('log.user');
+    expect([password, next, '$argon2'].filter((secret) => stored.includes(secret))).toEqual([]);
+  });
 });
 
 describe('the logger redaction', () => {
