@@ -67,6 +67,7 @@ export async function seedDemoOrders(deps: DemoOrderDeps): Promise<number> {
         deliveryAddress: null,
         note: order.note ?? null,
         reorderOf: null,
+        placedBy: null,
       },
       { ...context, actor: `demo-dealer:${order.dealerId}`, role: 'dealer', correlationId: order.orderId },
     );

@@ -4,7 +4,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { passwordMatches, storedPasswordHash } from '../accounts/credentials.ts';
 import { openSession, revokeSession, revokeSessionOf, rotateRefreshToken } from '../accounts/sessions.ts';
-import { DEALER_ROLES, ROLES, userDecider, userIdFor, usernameSchema, userStream, type User } from '../domain/accounts/user.ts';
+import { DEALER_ROLES, isBuyer, ROLES, userDecider, userIdFor, usernameSchema, userStream, type User } from '../domain/accounts/user.ts';
+import { buyerSpendDecider, buyerSpendStream, spentIn } from '../domain/ordering/buyer-spend.ts';
+import { businessMonthOf } from '../domain/shared/calendar.ts';
 import { principalOf } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
@@ -38,6 +40,10 @@ const meSchema = z
     dealerId: z.string().optional(),
     dealerRole: z.enum(DEALER_ROLES).optional().describe('A dealer token without one acts as the owner.'),
     user: userSchema.nullable().describe('The signed-in user; null for a token minted on the command line.'),
+    spending: z
+      .object({ month: z.string().describe('The business month, YYYY-MM (Asia/Shanghai).'), spentMinor: z.number().int().describe('What counts against the monthly limit so far.') })
+      .optional()
+      .describe("A buyer's orders this month, against its spendingLimits."),
   })
   .meta({ id: 'Me' });
 
@@ -163,12 +169,15 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const { sub, role, dealerId, dealerRole } = principalOf(request);
         const { state, revision } = await commands.load(userDecider, userStream(sub));
+        const month = businessMonthOf(new Date());
+        const spending = state.exists && isBuyer(state.user) ? { month, spentMinor: spentIn((await commands.load(buyerSpendDecider, buyerSpendStream(sub))).state, month) } : undefined;
         return {
           sub,
           role,
           ...(dealerId !== undefined && { dealerId }),
           ...(dealerRole !== undefined && { dealerRole }),
           user: state.exists ? userView(state.user, revision) : null,
+          ...(spending && { spending }),
         };
       },
     );

@@ -31,8 +31,12 @@ export const totalsSchema = z.object({
 export const pricedCartFields = { lines: z.array(lineSchema), gifts: z.array(giftSchema), totals: totalsSchema };
 
 const reviewSchema = z.object({
-  decision: z.enum(['approved', 'on_hold', 'rejected']),
-  reasons: z.array(reasonSchema).describe('Machine-readable: insufficient_stock, credit_limit_exceeded, territory_not_authorized, risk_score_high, dealer_suspended, unknown_sku.'),
+  decision: z
+    .enum(['approved', 'on_hold', 'rejected', 'awaiting_dealer_approval'])
+    .describe("awaiting_dealer_approval: a buyer's order over its limits, not reviewed until the dealer's owner approves it."),
+  reasons: z
+    .array(reasonSchema)
+    .describe('Machine-readable: insufficient_stock, credit_limit_exceeded, territory_not_authorized, risk_score_high, dealer_suspended, unknown_sku, buyer_limit_exceeded, dealer_rejected.'),
   riskScore: z.number().int(),
   riskFactors: z
     .array(z.object({ rule: z.string(), weight: z.number().int(), detail: z.string() }))
@@ -41,8 +45,10 @@ const reviewSchema = z.object({
 });
 
 export const orderStatusSchema = z
-  .enum(['approved', 'awaiting_payment', 'on_hold', 'rejected', 'cancelled', 'partially_shipped', 'shipped', 'delivered', 'completed'])
-  .describe('approved (released to the warehouse) or awaiting_payment (prepay) → partially_shipped → shipped → delivered → completed.');
+  .enum(['awaiting_dealer_approval', 'approved', 'awaiting_payment', 'on_hold', 'rejected', 'cancelled', 'partially_shipped', 'shipped', 'delivered', 'completed'])
+  .describe(
+    "approved (released to the warehouse) or awaiting_payment (prepay) → partially_shipped → shipped → delivered → completed; awaiting_dealer_approval: a buyer's order over its limits, until the dealer's owner answers.",
+  );
 
 export const orderSchema = z
   .object({
@@ -85,7 +91,7 @@ export function orderFromState(state: Extract<OrderState, { exists: true }>, ver
     regionCode: order.regionCode,
     deliveryAddress: order.deliveryAddress,
     note: order.note,
-    review: review(state.decision ?? 'approved', state.reasons, state.risk, staff),
+    review: review(state.status === 'awaiting_dealer_approval' ? 'awaiting_dealer_approval' : (state.decision ?? 'approved'), state.reasons, state.risk, staff),
     lines: order.lines,
     gifts: order.gifts,
     totals: order.totals,

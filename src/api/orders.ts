@@ -5,9 +5,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mergeLines } from '../domain/ordering/cart.ts';
 import { dealerDecider, dealerStream } from '../domain/dealers/dealer.ts';
-import { orderDecider, orderStream, placeOrderSchema, type Channel } from '../domain/ordering/order.ts';
+import { orderDecider, orderStream, placeOrderSchema, type Channel, type OrderPlacer } from '../domain/ordering/order.ts';
 import { dealerIdSchema, isoDateTimeSchema, regionCodeSchema } from '../domain/shared/values.ts';
 import { findOrder, listOrders, type OrderRow } from '../projections/orders/queries.ts';
+import { approveForDealer, rejectForDealer } from '../processes/dealer-approval.ts';
 import { approveHeldOrder, cancelOrder, rejectHeldOrder, type ActionResult } from '../processes/order-actions.ts';
 import { DealerNotFoundError, newOrderId, quoteOrder, type PlacementRequest } from '../processes/order-placement.ts';
 import { actingDealerId, assertOwnDealer, principalOf, type Role } from './auth.ts';
@@ -69,6 +70,13 @@ function isStaff(request: FastifyRequest): boolean {
   return principalOf(request).role !== 'dealer';
 }
 
+/** The dealer's user placing an order: a buyer's orders are checked against its limits. Staff: none. */
+function placerOf(request: FastifyRequest): OrderPlacer | null {
+  const principal = principalOf(request);
+  if (principal.role !== 'dealer') return null;
+  return { userId: principal.sub, dealerRole: principal.dealerRole === 'buyer' ? 'buyer' : 'owner' };
+}
+
 /** The dealer an order is for: a dealer's own, or the one staff name (required for staff). */
 function orderingDealer(request: FastifyRequest, requested: string | undefined): string {
   const dealerId = actingDealerId(request, requested);
@@ -88,12 +96,12 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     return row;
   }
 
-  async function place(request: FastifyRequest, order: Omit<PlacementRequest, 'orderId'>) {
+  async function place(request: FastifyRequest, order: Omit<PlacementRequest, 'orderId' | 'placedBy'>) {
     return withIdempotency(db, request, async () => {
       const key = request.headers['idempotency-key'];
       const orderId = newOrderId(order.dealerId, typeof key === 'string' ? key : undefined);
       try {
-        const placed = await placements.place({ ...order, orderId }, commandContext(request));
+        const placed = await placements.place({ ...order, orderId, placedBy: placerOf(request) }, commandContext(request));
         const view = orderFromState(placed.state, placed.revision, isStaff(request));
         return { status: 201, body: { ...view, position: await positionOf(store, placed.position) } };
       } catch (error) {
@@ -101,6 +109,17 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         throw error;
       }
     });
+  }
+
+  /** The caller is the owner of the order's dealer (admin too); a buyer may not answer for its dealer. */
+  async function ownersOrder(request: FastifyRequest, orderId: string): Promise<void> {
+    const { state } = await commands.load(orderDecider, orderStream(orderId));
+    if (!state.exists) throw notFound(`Order ${orderId}`);
+    assertOwnDealer(request, state.order.dealerId, `Order ${orderId}`);
+    const principal = principalOf(request);
+    if (principal.role === 'dealer' && principal.dealerRole === 'buyer') {
+      throw new HttpProblem(403, 'forbidden', "Only the dealer's owner approves or rejects a buyer's order");
+    }
   }
 
   async function respondWithState(result: ActionResult, staff: boolean) {
@@ -125,7 +144,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { state } = await commands.load(dealerDecider, dealerStream(dealerId));
         if (!state.exists) throw new HttpProblem(422, 'dealer_not_found', `Dealer ${dealerId} does not exist`);
         const regionCode = request.body.regionCode ?? state.dealer.territories[0] ?? 'UNKNOWN';
-        const { decision } = await quoteOrder(commands, { dealerId, lines: request.body.lines, regionCode }, new Date());
+        const { decision } = await quoteOrder(commands, { dealerId, lines: request.body.lines, regionCode, placedBy: placerOf(request) }, new Date());
         const { cart, findings } = decision;
         const warnings: z.infer<typeof warningSchema>[] = [];
         if (findings.dealerSuspended) warnings.push({ code: 'dealer_suspended', detail: 'The dealer is suspended' });
@@ -356,6 +375,44 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => respondWithState(await rejectHeldOrder({ commands }, request.params.id, request.body?.reason ?? NO_REASON, commandContext(request)), true),
+    );
+
+    app.post(
+      '/v1/orders/:id/dealer-approve',
+      {
+        config: { access: ['dealer'] },
+        schema: {
+          tags: ['orders'],
+          summary: "The dealer's owner approves a buyer's order that exceeded the buyer's limits; the automated review runs now",
+          description: "Only the dealer's owner (a dealer token without dealerRole acts as the owner); a buyer gets 403, another dealer's order reads as 404.",
+          params: orderParams,
+          body: z.object({ note: z.string().trim().max(500).optional() }).nullish(),
+          response: { 200: orderWrittenSchema, ...problemResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        await ownersOrder(request, request.params.id);
+        return respondWithState(await approveForDealer({ commands, db }, request.params.id, request.body?.note ?? null, commandContext(request)), false);
+      },
+    );
+
+    app.post(
+      '/v1/orders/:id/dealer-reject',
+      {
+        config: { access: ['dealer'] },
+        schema: {
+          tags: ['orders'],
+          summary: "The dealer's owner rejects a buyer's order that exceeded the buyer's limits",
+          description: "Only the dealer's owner; a buyer gets 403, another dealer's order reads as 404.",
+          params: orderParams,
+          body: rejectBody,
+          response: { 200: orderWrittenSchema, ...problemResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        await ownersOrder(request, request.params.id);
+        return respondWithState(await rejectForDealer({ commands, db }, request.params.id, request.body?.reason ?? NO_REASON, commandContext(request)), false);
+      },
     );
 
     app.post(

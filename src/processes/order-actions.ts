@@ -2,6 +2,7 @@
 // cancel. Each is one atomic multi-stream append: the decision on the order together with what it
 // reserves again or gives back on the stock, credit and promotion streams.
 import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledger.ts';
+import { buyerSpendDecider, buyerSpendStream } from '../domain/ordering/buyer-spend.ts';
 import { stockDecider, stockStream } from '../domain/inventory/stock.ts';
 import { orderDecider, orderStream, type OrderState, type PlacedOrder, type Reservations } from '../domain/ordering/order.ts';
 import { allocateCart, quantitiesOf } from '../domain/ordering/placement.ts';
@@ -31,7 +32,8 @@ function settled(workspace: Workspace, orderId: string, outcomes: readonly (read
   return state;
 }
 
-async function answer(deps: OrderActionDeps, orderId: string, run: (workspace: Workspace) => Promise<PlacedOrder | Refusal>): Promise<ActionResult> {
+/** Runs an action on an order as one multi-stream decision; answers the order after it, or the refusal. */
+export async function actOnOrder(deps: OrderActionDeps, orderId: string, run: (workspace: Workspace) => Promise<PlacedOrder | Refusal>): Promise<ActionResult> {
   let revision = -1;
   const { result, position } = await deps.commands.transact(async (workspace) => {
     const outcome = await run(workspace);
@@ -87,7 +89,7 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
  * stock or credit reserves again now, and the approval is refused (writing nothing) if that fails.
  */
 export function approveHeldOrder(deps: OrderActionDeps, orderId: string, note: string | null, context: CommandContext): Promise<ActionResult> {
-  return answer(deps, orderId, async (workspace) => {
+  return actOnOrder(deps, orderId, async (workspace) => {
     const order = await loadOrder(workspace, orderId);
     if (isRefusal(order)) return order;
     if (order.status !== 'on_hold') return refuse('illegal_transition', `An order that is ${order.status} cannot be approved`, 'conflict');
@@ -122,12 +124,16 @@ function endOrder(
   command: { type: 'RejectHeldOrder'; data: { reason: string } } | { type: 'CancelOrder'; data: { reason: string | null } },
   context: CommandContext,
 ): Promise<ActionResult> {
-  return answer(deps, orderId, async (workspace) => {
+  return actOnOrder(deps, orderId, async (workspace) => {
     const order = await loadOrder(workspace, orderId);
     if (isRefusal(order)) return order;
     const ended = workspace.decide(orderDecider, orderStream(orderId), command, context);
     if (isRefusal(ended)) return ended;
-    return settled(workspace, orderId, [ended, ...(await release(workspace, order, order.reservations, context))]);
+    // A buyer's order no longer counts against its monthly limit.
+    const buyer = order.order.placedBy?.dealerRole === 'buyer' ? order.order.placedBy.userId : undefined;
+    if (buyer !== undefined) await workspace.load(buyerSpendDecider, buyerSpendStream(buyer));
+    const unspent = buyer === undefined ? [] : [workspace.decide(buyerSpendDecider, buyerSpendStream(buyer), { type: 'ReleaseSpend', data: { userId: buyer, orderId } }, context)];
+    return settled(workspace, orderId, [ended, ...(await release(workspace, order, order.reservations, context)), ...unspent]);
   });
 }
 

@@ -11,13 +11,15 @@ import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledge
 import { dealerDecider, dealerStream, type Dealer } from '../domain/dealers/dealer.ts';
 import { stockDecider, stockStream } from '../domain/inventory/stock.ts';
 import { giftSkusOf, mergeLines } from '../domain/ordering/cart.ts';
-import { orderDecider, orderStream, type OrderState, type PlacedOrder } from '../domain/ordering/order.ts';
-import { decidePlacement, type PlacementDecision, type PlacementFacts, type PlacementRequest } from '../domain/ordering/placement.ts';
+import { orderDecider, orderStream, type OrderCommand, type OrderState, type PlacedOrder, type Reservations } from '../domain/ordering/order.ts';
+import { decidePlacement, type BuyerFacts, type PlacementDecision, type PlacementFacts, type PlacementRequest } from '../domain/ordering/placement.ts';
+import { buyerSpendDecider, buyerSpendStream, spentIn } from '../domain/ordering/buyer-spend.ts';
+import { isBuyer, userDecider, userStream } from '../domain/accounts/user.ts';
 import type { OrderHistory } from '../domain/ordering/risk.ts';
 import { promotionIndexDecider, promotionIndexStream, promotionsInForce } from '../domain/promotions/promotion-index.ts';
 import { isCapped, promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
 import { isRefusal, type Refusal } from '../domain/shared/decider.ts';
-import { todayOf } from '../domain/shared/calendar.ts';
+import { businessMonthOf, todayOf } from '../domain/shared/calendar.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import { ConcurrencyError, type EventStore } from '../eventstore/port.ts';
 import type { Workspace } from '../eventstore/workspace.ts';
@@ -42,25 +44,47 @@ export class DealerNotFoundError extends Error {
   override name = 'DealerNotFoundError';
 }
 
-const NO_HISTORY: OrderHistory = { orderCount: 0, averageTotalMinor: 0, skuQuantities: {}, regionsUsed: [] };
+export const NO_HISTORY: OrderHistory = { orderCount: 0, averageTotalMinor: 0, skuQuantities: {}, regionsUsed: [] };
 
 /** Every stream a placement (or a quote) reads, loaded into the workspace: four rounds, each one group read at most. */
-async function loadStreams(workspace: Workspace, request: { orderId?: string; dealerId: string; lines: readonly { sku: string }[] }, now: Date): Promise<void> {
+export async function loadStreams(
+  workspace: Workspace,
+  request: { orderId?: string; dealerId: string; lines: readonly { sku: string }[]; placedBy: PlacementRequest['placedBy'] },
+  now: Date,
+): Promise<void> {
   const skus = request.lines.map((line) => line.sku);
+  const buyer = buyerOf(request);
   const [, , , , index] = await Promise.all([
     request.orderId === undefined ? undefined : workspace.load(orderDecider, orderStream(request.orderId), { expectNew: true }),
     workspace.load(dealerDecider, dealerStream(request.dealerId)),
     workspace.load(creditLedgerDecider, creditStream(request.dealerId)),
     Promise.all(skus.map((sku) => workspace.load(productDecider, productStream(sku)))),
     workspace.load(promotionIndexDecider, promotionIndexStream),
+    ...(buyer ? [workspace.load(userDecider, userStream(buyer)), workspace.load(buyerSpendDecider, buyerSpendStream(buyer))] : []),
   ]);
   const promotions = await Promise.all(promotionsInForce(index, now).map((id) => workspace.load(promotionDecider, promotionStream(id))));
   const gifts = giftSkusOf(promotions.flatMap((state) => (state.exists ? [state.promotion] : [])));
   await Promise.all([loadStockSources(workspace, [...skus, ...gifts]), ...gifts.map((sku) => workspace.load(productDecider, productStream(sku)))]);
 }
 
+/**
+ * The user whose limits may apply: a token that says buyer. Its limits, and whether it is a buyer
+ * at all, are read from its user stream; a token without a user behind it acts as the owner.
+ */
+export const buyerOf = (request: Pick<PlacementRequest, 'placedBy'>) => (request.placedBy?.dealerRole === 'buyer' ? request.placedBy.userId : undefined);
+
+/** A buyer's limits and this month's spend, as the workspace holds them (loaded before). */
+export function buyerFactsOf(workspace: Workspace, request: Pick<PlacementRequest, 'placedBy' | 'dealerId'>, now: Date): BuyerFacts | undefined {
+  const userId = buyerOf(request);
+  if (userId === undefined) return undefined;
+  const user = workspace.stateOf(userDecider, userStream(userId));
+  if (!user.exists || !isBuyer(user.user) || user.user.dealerId !== request.dealerId) return undefined;
+  const month = businessMonthOf(now);
+  return { limits: user.user.spendingLimits, month, spentMinor: spentIn(workspace.stateOf(buyerSpendDecider, buyerSpendStream(userId)), month) };
+}
+
 /** The facts a placement is decided on, as the workspace holds them now (everything loaded before). */
-function factsOf(workspace: Workspace, request: PlacementRequest, dealer: Dealer, history: OrderHistory, now: Date): PlacementFacts {
+export function factsOf(workspace: Workspace, request: PlacementRequest, dealer: Dealer, history: OrderHistory, now: Date): PlacementFacts {
   const index = workspace.stateOf(promotionIndexDecider, promotionIndexStream);
   const promotions = promotionsInForce(index, now).flatMap((id) => {
     const state = workspace.stateOf(promotionDecider, promotionStream(id));
@@ -71,27 +95,71 @@ function factsOf(workspace: Workspace, request: PlacementRequest, dealer: Dealer
   const skus = new Set([...request.lines.map((line) => line.sku), ...giftSkusOf(promotions.map((state) => state.promotion))]);
   const products = new Map<string, ProductState>([...skus].map((sku) => [sku, workspace.stateOf(productDecider, productStream(sku))]));
   const stock = stockSourcesOf(workspace, skus);
-  return { dealer, credit: workspace.stateOf(creditLedgerDecider, creditStream(dealer.dealerId)), products, stock, promotions, history, now };
+  const buyer = buyerFactsOf(workspace, request, now);
+  return { dealer, credit: workspace.stateOf(creditLedgerDecider, creditStream(dealer.dealerId)), products, stock, promotions, history, now, ...(buyer && { buyer }) };
 }
 
-/** Records a decision in the workspace: the order, and the reservations it keeps on the other streams. */
-function record(workspace: Workspace, request: PlacementRequest, decision: PlacementDecision, context: CommandContext): void {
+/**
+ * Records on the other streams what a reviewed order keeps reserved (stock, capped promotions,
+ * credit) and, for a buyer's order that was not rejected, its spend in the month. Answers every
+ * stream's decision.
+ */
+export function recordHoldings(
+  workspace: Workspace,
+  order: { orderId: string; dealerId: string; buyer: string | undefined; month: string; totalMinor: number; rejected: boolean },
+  reservations: Reservations,
+  context: CommandContext,
+): (readonly unknown[] | Refusal)[] {
   const today = todayOf(context.now);
-  const { orderId, dealerId } = request;
-  const outcomes: (readonly unknown[] | Refusal)[] = [
-    workspace.decide(orderDecider, orderStream(orderId), { type: 'PlaceOrder', data: { placed: decision.placed, review: decision.review } }, context),
-    ...decision.reservations.stock.map(({ sku, warehouseId, qty }) =>
+  const { orderId, dealerId, buyer } = order;
+  return [
+    ...reservations.stock.map(({ sku, warehouseId, qty }) =>
       workspace.decide(stockDecider, stockStream(sku, warehouseId), { type: 'ReserveStock', data: { sku, warehouseId, orderId, qty, today } }, context),
     ),
-    ...decision.reservations.promotions.map((id) =>
+    ...reservations.promotions.map((id) =>
       workspace.decide(promotionDecider, promotionStream(id), { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString() } }, context),
     ),
+    ...(reservations.creditMinor > 0
+      ? [workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'ReserveCredit', data: { dealerId, orderId, amountMinor: reservations.creditMinor } }, context)]
+      : []),
+    ...(buyer !== undefined && !order.rejected
+      ? [
+          workspace.decide(
+            buyerSpendDecider,
+            buyerSpendStream(buyer),
+            { type: 'CountSpend', data: { userId: buyer, orderId, month: order.month, amountMinor: order.totalMinor } },
+            context,
+          ),
+        ]
+      : []),
   ];
-  if (decision.reservations.creditMinor > 0) {
-    outcomes.push(
-      workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'ReserveCredit', data: { dealerId, orderId, amountMinor: decision.reservations.creditMinor } }, context),
-    );
-  }
+}
+
+/** Records a decision in the workspace: the order, and what it keeps on the other streams. */
+function record(workspace: Workspace, request: PlacementRequest, decision: PlacementDecision, facts: PlacementFacts, context: CommandContext): void {
+  const { orderId, dealerId } = request;
+  const command: OrderCommand = decision.awaitingDealer
+    ? { type: 'PlaceOrderForDealerApproval', data: { placed: decision.placed, reasons: [decision.awaitingDealer] } }
+    : { type: 'PlaceOrder', data: { placed: decision.placed, review: decision.review } };
+  const outcomes = [
+    workspace.decide(orderDecider, orderStream(orderId), command, context),
+    // A buyer's order waiting for its owner holds nothing and counts nothing yet.
+    ...(decision.awaitingDealer
+      ? []
+      : recordHoldings(
+          workspace,
+          {
+            orderId,
+            dealerId,
+            buyer: facts.buyer ? buyerOf(request) : undefined,
+            month: facts.buyer?.month ?? '',
+            totalMinor: decision.cart.totals.totalMinor,
+            rejected: decision.verdict.decision === 'rejected',
+          },
+          decision.reservations,
+          context,
+        )),
+  ];
   const refused = outcomes.find(isRefusal);
   // The decision was made on these very states: a stream refusing it is a bug, not a business outcome.
   if (refused) throw new Error(`Placing order ${orderId}: a stream refused what the placement decided (${refused.code}: ${refused.detail})`);
@@ -218,8 +286,8 @@ export class OrderPlacements {
       if (existing.exists) return { pending, touched: workspace.endTrace(), kind: 'exists', state: existing, revision: workspace.revisionOf(stream) };
       const dealer = workspace.stateOf(dealerDecider, dealerStream(request.dealerId));
       if (!dealer.exists) throw new DealerNotFoundError(`Dealer ${request.dealerId} does not exist`);
-      const decision = decidePlacement(request, factsOf(workspace, request, dealer.dealer, history, context.now));
-      record(workspace, request, decision, context);
+      const facts = factsOf(workspace, request, dealer.dealer, history, context.now);
+      record(workspace, request, decidePlacement(request, facts), facts, context);
       const placed = workspace.stateOf(orderDecider, stream);
       if (!placed.exists) throw new Error('An order placed must exist');
       return { pending, touched: workspace.endTrace(), kind: 'placed', state: placed, revision: workspace.revisionOf(stream) };
@@ -242,7 +310,7 @@ export class OrderPlacements {
 export async function quoteOrder(commands: CommandHandler, request: Omit<PlacementRequest, 'orderId' | 'channel' | 'deliveryAddress' | 'note' | 'reorderOf'>, now: Date) {
   const workspace = commands.workspace({ fresh: true });
   const full: PlacementRequest = { ...request, lines: mergeLines(request.lines), orderId: 'QUOTE', channel: 'manual', deliveryAddress: null, note: null, reorderOf: null };
-  await loadStreams(workspace, { dealerId: full.dealerId, lines: full.lines }, now);
+  await loadStreams(workspace, { dealerId: full.dealerId, lines: full.lines, placedBy: full.placedBy }, now);
   const dealer = workspace.stateOf(dealerDecider, dealerStream(request.dealerId));
   if (!dealer.exists) throw new DealerNotFoundError(`Dealer ${request.dealerId} does not exist`);
   return { dealer: dealer.dealer, decision: decidePlacement(full, factsOf(workspace, full, dealer.dealer, NO_HISTORY, now)) };

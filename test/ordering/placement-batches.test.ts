@@ -154,6 +154,7 @@ describe('batched placements', () => {
       deliveryAddress: null,
       note: null,
       reorderOf: null,
+      placedBy: null,
     }));
   }
 

@@ -79,6 +79,8 @@ const SPEC: Record<string, Access> = {
   'POST /v1/orders/{id}/approve': ['ops'],
   'POST /v1/orders/{id}/reject': ['ops'],
   'POST /v1/orders/{id}/cancel': ['dealer', 'ops'],
+  'POST /v1/orders/{id}/dealer-approve': ['dealer'], // the dealer's owner; a buyer gets 403
+  'POST /v1/orders/{id}/dealer-reject': ['dealer'], // the dealer's owner; a buyer gets 403
   'POST /v1/orders/{id}/shipments': ['ops', 'integration'],
   'POST /v1/orders/{id}/deliveries': ['ops', 'integration'],
   'POST /v1/orders/{id}/complete': ['ops', 'finance'], // design: closes a delivered order
@@ -250,6 +252,8 @@ describe('dealer isolation', () => {
     'GET /v1/orders/{id}': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}` }),
     'GET /v1/orders/{id}/history': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/history` }),
     'POST /v1/orders/{id}/cancel': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/cancel`, body: { reason: 'not mine' } }),
+    'POST /v1/orders/{id}/dealer-approve': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/dealer-approve`, body: {} }),
+    'POST /v1/orders/{id}/dealer-reject': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/dealer-reject`, body: { reason: 'not mine' } }),
     'POST /v1/orders/{id}/reorder': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/reorder`, body: {} }),
     'POST /v1/orders/{id}/returns': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/returns`, body: { lines: [{ sku: SKU, qty: 1, reason: 'not mine' }] } }),
     'GET /v1/users/{id}': async (ctx) => ({ path: `/v1/users/${await userOfB(ctx)}` }),

@@ -54,6 +54,8 @@ export const REASON_CODES = [
   'dealer_suspended',
   'unknown_sku',
   'promotion_cap_reached',
+  'buyer_limit_exceeded',
+  'dealer_rejected',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -100,7 +102,12 @@ export type OrderPlacedData = {
   totals: Totals;
   prepay: boolean;
   reorderOf: string | null;
+  /** Who placed it, for a dealer's user (absent in orders placed before accounts existed, and for staff). */
+  placedBy?: OrderPlacer | null;
 };
+
+/** A dealer's user placing an order: a buyer's orders count against its spending limits. */
+export type OrderPlacer = { userId: string; dealerRole: 'owner' | 'buyer' };
 
 export type Decision = 'approved' | 'on_hold' | 'rejected';
 
@@ -118,15 +125,21 @@ export type OrderEvent =
   | DomainEvent<'HeldOrderApproved', { orderId: string; note: string | null; reservations: Reservations }>
   | DomainEvent<'HeldOrderRejected', { orderId: string; reason: string }>
   | DomainEvent<'OrderCancelled', { orderId: string; reason: string | null; releasing: Reservations }>
+  | DomainEvent<'OrderAwaitingDealerApproval', { orderId: string; reasons: Reason[] }>
+  | DomainEvent<'OrderApprovedByDealer', { orderId: string; note: string | null }>
+  | DomainEvent<'OrderRejectedByDealer', { orderId: string; reason: string }>
   | FulfillmentEvent
   | ReturnEvent;
 
 /**
  * approved (released to the warehouse) or awaiting_payment (a prepay order, until paid) →
- * partially_shipped → shipped → delivered → completed; on_hold → approved | rejected; cancelled
- * from approved, awaiting_payment or on_hold, before any shipment.
+ * partially_shipped → shipped → delivered → completed; on_hold → approved | rejected;
+ * awaiting_dealer_approval (a buyer's order over its limits) → reviewed as any order | rejected by
+ * the dealer's owner; cancelled from approved, awaiting_payment, on_hold or awaiting_dealer_approval,
+ * before any shipment.
  */
 export type OrderStatus =
+  | 'awaiting_dealer_approval'
   | 'approved'
   | 'awaiting_payment'
   | 'on_hold'
@@ -141,6 +154,7 @@ export type PlacedOrder = {
   exists: true;
   order: OrderPlacedData;
   status: OrderStatus | 'placed';
+  /** The automated review's decision; null until it ran (placed, or waiting for the dealer's owner). */
   decision: Decision | null;
   reasons: Reason[];
   risk: RiskAssessment;
@@ -160,6 +174,10 @@ export type OrderState = { exists: false } | PlacedOrder;
 
 export type OrderCommand =
   | { type: 'PlaceOrder'; data: { placed: OrderPlacedData; review: Omit<OrderReviewedData, 'orderId'> } }
+  /** A buyer's order over its limits: recorded, reviewed only once the dealer's owner approves it. */
+  | { type: 'PlaceOrderForDealerApproval'; data: { placed: OrderPlacedData; reasons: Reason[] } }
+  | { type: 'ApproveForDealer'; data: { note: string | null; review: Omit<OrderReviewedData, 'orderId'> } }
+  | { type: 'RejectForDealer'; data: { reason: string } }
   | { type: 'ApproveHeldOrder'; data: { note: string | null; reservations: Reservations } }
   | { type: 'RejectHeldOrder'; data: { reason: string } }
   | { type: 'CancelOrder'; data: { reason: string | null } }
@@ -175,18 +193,24 @@ function approvedState(state: PlacedOrder, reservations: Reservations): PlacedOr
   return { ...state, status: waiting ? 'awaiting_payment' : 'approved', released: !waiting, reservations };
 }
 
-const CANCELLABLE: readonly string[] = ['approved', 'awaiting_payment', 'on_hold'];
+const CANCELLABLE: readonly string[] = ['approved', 'awaiting_payment', 'on_hold', 'awaiting_dealer_approval'];
 
 export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   initialState: { exists: false },
 
   decide(command, state) {
-    if (command.type === 'PlaceOrder') {
+    if (command.type === 'PlaceOrder' || command.type === 'PlaceOrderForDealerApproval') {
       if (state.exists) return refuse('order_exists', `Order ${state.order.orderId} already exists`, 'conflict');
-      const { placed, review } = command.data;
+      const { placed } = command.data;
+      if (command.type === 'PlaceOrderForDealerApproval') {
+        return [
+          { type: 'OrderPlaced', data: placed },
+          { type: 'OrderAwaitingDealerApproval', data: { orderId: placed.orderId, reasons: command.data.reasons } },
+        ];
+      }
       return [
         { type: 'OrderPlaced', data: placed },
-        { type: 'OrderReviewed', data: { orderId: placed.orderId, ...review } },
+        { type: 'OrderReviewed', data: { orderId: placed.orderId, ...command.data.review } },
       ];
     }
     if (!state.exists) return refuse('order_not_found', 'The order does not exist', 'not_found');
@@ -198,6 +222,15 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
       case 'RejectHeldOrder':
         if (state.status !== 'on_hold') return illegal(state.status, 'rejected');
         return [{ type: 'HeldOrderRejected', data: { orderId, reason: command.data.reason } }];
+      case 'ApproveForDealer':
+        if (state.status !== 'awaiting_dealer_approval') return illegal(state.status, 'approved by the dealer');
+        return [
+          { type: 'OrderApprovedByDealer', data: { orderId, note: command.data.note } },
+          { type: 'OrderReviewed', data: { orderId, ...command.data.review } },
+        ];
+      case 'RejectForDealer':
+        if (state.status !== 'awaiting_dealer_approval') return illegal(state.status, 'rejected by the dealer');
+        return [{ type: 'OrderRejectedByDealer', data: { orderId, reason: command.data.reason } }];
       case 'CancelOrder':
         if (!CANCELLABLE.includes(state.status)) return illegal(state.status, 'cancelled');
         if (state.shipments.length > 0) return refuse('illegal_transition', 'An order with a shipment under way cannot be cancelled', 'conflict');
@@ -255,6 +288,12 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         return approvedState(state, event.data.reservations);
       case 'HeldOrderRejected':
         return { ...state, status: 'rejected', reservations: NO_RESERVATIONS };
+      case 'OrderAwaitingDealerApproval':
+        return { ...state, status: 'awaiting_dealer_approval', reasons: event.data.reasons };
+      case 'OrderApprovedByDealer':
+        return state;
+      case 'OrderRejectedByDealer':
+        return { ...state, status: 'rejected', decision: 'rejected', reasons: [{ code: 'dealer_rejected', detail: event.data.reason }], reservations: NO_RESERVATIONS };
       case 'OrderCancelled':
         return { ...state, status: 'cancelled', released: false, reservations: NO_RESERVATIONS };
       case 'ShipmentPlanned':
@@ -276,6 +315,9 @@ export const orderEventTypes = [
   'HeldOrderApproved',
   'HeldOrderRejected',
   'OrderCancelled',
+  'OrderAwaitingDealerApproval',
+  'OrderApprovedByDealer',
+  'OrderRejectedByDealer',
   ...fulfillmentEventTypes,
   ...returnEventTypes,
 ] as const;

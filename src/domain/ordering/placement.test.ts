@@ -59,6 +59,7 @@ const request = (lines: PlacementRequest['lines'], regionCode = 'CN-31'): Placem
   deliveryAddress: null,
   note: null,
   reorderOf: null,
+  placedBy: null,
 });
 
 describe('order placement decided from stream states', () => {

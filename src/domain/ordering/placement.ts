@@ -9,7 +9,9 @@ import { stockLevel, type StockState } from '../inventory/stock.ts';
 import { isCapped, usageOf, type Promotion, type PromotionState, type Usage } from '../promotions/promotion.ts';
 import { todayOf } from '../shared/calendar.ts';
 import { priceCart, type CartLine, type PricedCart } from './cart.ts';
-import { NO_RESERVATIONS, type Channel, type OrderPlacedData, type OrderReviewedData, type Reservations, type StockReservation } from './order.ts';
+import type { SpendingLimits } from '../accounts/user.ts';
+import { buyerLimitExceeded } from './buyer-spend.ts';
+import { NO_RESERVATIONS, type Channel, type OrderPlacedData, type OrderPlacer, type OrderReviewedData, type Reason, type Reservations, type StockReservation } from './order.ts';
 import { reviewVerdict, type ReviewFindings, type Verdict } from './review.ts';
 import { assessRisk, type OrderHistory } from './risk.ts';
 
@@ -22,7 +24,12 @@ export type PlacementRequest = {
   deliveryAddress: string | null;
   note: string | null;
   reorderOf: string | null;
+  /** The dealer's user placing it (null: staff on behalf, or a token without a user). */
+  placedBy: OrderPlacer | null;
 };
+
+/** A buyer's limits and what it ordered this business month: its order may have to wait for its owner. */
+export type BuyerFacts = { limits: SpendingLimits | null; month: string; spentMinor: number };
 
 /** One warehouse stocking a SKU, with the state of its stock stream. */
 export type StockSource = { warehouseId: string; regionCode: string; state: StockState };
@@ -38,6 +45,8 @@ export type PlacementFacts = {
   promotions: readonly Extract<PromotionState, { exists: true }>[];
   /** The dealer's order history for the risk rules: advisory only (it comes from a read model). */
   history: OrderHistory;
+  /** Present when a dealer's buyer places the order. */
+  buyer?: BuyerFacts | undefined;
   now: Date;
 };
 
@@ -51,6 +60,8 @@ export type PlacementDecision = {
   review: Omit<OrderReviewedData, 'orderId'>;
   /** What the other streams record: kept reservations only (none for a rejection or a blocking hold). */
   reservations: Reservations;
+  /** A buyer's order over its limits waits for its owner: not reviewed, nothing reserved. */
+  awaitingDealer: Reason | null;
 };
 
 /** Quantities to reserve per SKU: ordered lines plus gifts, which ship from the same stock. */
@@ -105,9 +116,27 @@ export function usageFor(promotions: PlacementFacts['promotions'], dealerId: str
 const promotionsOf = (facts: Pick<PlacementFacts, 'promotions'>): Promotion[] => facts.promotions.map((state) => state.promotion);
 
 export function decidePlacement(request: PlacementRequest, facts: PlacementFacts): PlacementDecision {
-  const { dealer, credit, now } = facts;
+  const { dealer, now } = facts;
   const buyer = { dealerId: dealer.dealerId, tier: dealer.tier, regionCode: request.regionCode };
   const cart = priceCart({ buyer, lines: request.lines, now, products: facts.products, promotions: promotionsOf(facts), usage: usageFor(facts.promotions, dealer.dealerId) });
+  const limit = facts.buyer && buyerLimitExceeded(facts.buyer.limits, cart.totals.totalMinor, facts.buyer.spentMinor, cart.totals.currency);
+  const decision = reviewCart(request, cart, facts);
+  if (!limit) return decision;
+  return { ...decision, reservations: NO_RESERVATIONS, awaitingDealer: limit };
+}
+
+/**
+ * Reviews a priced cart against the streams' states: where the stock comes from, whether the credit
+ * covers it, territory, risk, a suspended dealer or unknown SKUs; and what the order keeps reserved
+ * (`redeem`: the capped promotions it redeems, by default those the pricing applied).
+ */
+export function reviewCart(
+  request: PlacementRequest,
+  cart: PricedCart,
+  facts: PlacementFacts,
+  redeem: readonly string[] = cart.applied.filter((promotion) => promotion.capped).map((promotion) => promotion.id),
+): PlacementDecision {
+  const { dealer, credit, now } = facts;
   const stock = allocateCart(quantitiesOf(cart), facts.stock, request.regionCode, todayOf(now));
   const total = cart.totals.totalMinor;
   const needsCredit = !dealer.prepay && total > 0;
@@ -130,7 +159,7 @@ export function decidePlacement(request: PlacementRequest, facts: PlacementFacts
     ? {
         stock: stock.reservations,
         creditMinor: needsCredit ? total : 0,
-        promotions: cart.applied.filter((promotion) => promotion.capped).map((promotion) => promotion.id),
+        promotions: [...redeem],
       }
     : NO_RESERVATIONS;
   return {
@@ -150,8 +179,10 @@ export function decidePlacement(request: PlacementRequest, facts: PlacementFacts
       totals: cart.totals,
       prepay: dealer.prepay,
       reorderOf: request.reorderOf,
+      placedBy: request.placedBy,
     },
     review: { decision: verdict.decision, reasons: verdict.reasons, risk: findings.risk, reservations },
     reservations,
+    awaitingDealer: null,
   };
 }

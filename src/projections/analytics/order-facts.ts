@@ -230,6 +230,11 @@ async function heldOrderRejected(db: Db, event: RecordedEvent): Promise<void> {
     .execute();
 }
 
+async function orderAwaitingDealerApproval(db: Db, event: RecordedEvent): Promise<void> {
+  const { orderId } = event.data as { orderId: string };
+  await db.updateTable('analytics_facts.orders').set({ status: 'awaiting_dealer_approval' }).where('order_id', '=', orderId).execute();
+}
+
 async function orderCancelled(db: Db, event: RecordedEvent): Promise<void> {
   const { orderId } = event.data as { orderId: string };
   await db
@@ -345,6 +350,8 @@ export const orderFactHandlers: Record<string, FactHandler> = {
   OrderReviewed: orderReviewed,
   HeldOrderApproved: heldOrderApproved,
   HeldOrderRejected: heldOrderRejected,
+  OrderAwaitingDealerApproval: orderAwaitingDealerApproval,
+  OrderRejectedByDealer: heldOrderRejected,
   OrderCancelled: orderCancelled,
   ShipmentDispatched: shipmentDispatched,
   ShipmentDelivered: shipmentDelivered,

@@ -145,6 +145,30 @@ export const ordersProjection: Projection = {
         await recordTimeline(db, event, data.orderId, status, detail);
         return;
       }
+      case 'OrderAwaitingDealerApproval': {
+        const { orderId, reasons } = orderEvent.data;
+        await db
+          .updateTable('orders.orders')
+          .set({ status: 'awaiting_dealer_approval', decision: 'awaiting_dealer_approval', reasons: json(reasons), updated_at: at, version: event.revision })
+          .where('id', '=', orderId)
+          .execute();
+        await recordTimeline(db, event, orderId, 'awaiting_dealer_approval', detail);
+        return;
+      }
+      case 'OrderApprovedByDealer':
+        // The automated review follows in the same append (OrderReviewed): it sets the status.
+        await recordTimeline(db, event, orderEvent.data.orderId, 'dealer_approved', detail);
+        return;
+      case 'OrderRejectedByDealer': {
+        const { orderId, reason } = orderEvent.data;
+        await db
+          .updateTable('orders.orders')
+          .set({ status: 'rejected', decision: 'rejected', reasons: json([{ code: 'dealer_rejected', detail: reason }]), updated_at: at, version: event.revision })
+          .where('id', '=', orderId)
+          .execute();
+        await recordTimeline(db, event, orderId, 'rejected', detail);
+        return;
+      }
       case 'HeldOrderRejected':
       case 'OrderCancelled': {
         const { orderId } = orderEvent.data;

@@ -12,7 +12,12 @@ export function timelineDetail(event: OrderEvent): Record<string, unknown> {
       return { note: event.data.note };
     case 'HeldOrderRejected':
     case 'OrderCancelled':
+    case 'OrderRejectedByDealer':
       return { reason: event.data.reason };
+    case 'OrderAwaitingDealerApproval':
+      return { reasons: event.data.reasons };
+    case 'OrderApprovedByDealer':
+      return { note: event.data.note };
     case 'ShipmentPlanned':
       return { shipmentId: event.data.shipmentId, amountMinor: event.data.amountMinor };
     case 'ShipmentDispatched': {
