@@ -14,6 +14,7 @@ import {
   dealerStream,
   registerDealerSchema,
   suspendDealerSchema,
+  shelfLifeSchema,
   type Dealer,
   type DealerCommand,
   type DealerState,
@@ -39,6 +40,7 @@ const dealerFields = {
   prepay: z.boolean(),
   status: z.enum(DEALER_STATUSES),
   suspensionReason: z.string().nullable(),
+  minRemainingDays: shelfLifeSchema.shape.minRemainingDays,
   version: z.number().int().describe('The dealer stream revision.'),
 };
 
@@ -81,6 +83,7 @@ function toDealer(row: DealerRow) {
     prepay: row.prepay,
     status: row.status,
     suspensionReason: row.suspension_reason,
+    minRemainingDays: row.min_remaining_days,
     version: row.version,
     registeredAt: row.registered_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -233,6 +236,24 @@ export function dealerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => changeDealer(request, { type: 'ChangePaymentTerms', data: { dealerId: request.params.id, ...request.body } }),
+    );
+
+    app.put(
+      '/v1/dealers/:id/shelf-life',
+      {
+        config: { access: ['ops'] },
+        schema: {
+          tags: ['dealers'],
+          summary: "Set the minimum remaining shelf life the dealer's orders take",
+          description:
+            "The dealer's orders reserve and ship only lots expiring at least `minRemainingDays` after the order day (0: any sellable lot); " +
+            'an order the eligible lots cannot cover is held with insufficient_stock, naming the eligible quantity.',
+          params: dealerParams,
+          body: shelfLifeSchema,
+          response: { 200: dealerWrittenSchema, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => changeDealer(request, { type: 'SetShelfLifeRequirement', data: { dealerId: request.params.id, ...request.body } }),
     );
 
     app.post(

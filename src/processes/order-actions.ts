@@ -2,6 +2,7 @@
 // cancel. Each is one atomic multi-stream append: the decision on the order together with what it
 // reserves again or gives back on the stock, credit and promotion streams.
 import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledger.ts';
+import { dealerDecider, dealerStream } from '../domain/dealers/dealer.ts';
 import { buyerSpendDecider, buyerSpendStream } from '../domain/ordering/buyer-spend.ts';
 import { stockDecider, stockStream } from '../domain/inventory/stock.ts';
 import { orderDecider, orderStream, type OrderState, type PlacedOrder, type Reservations } from '../domain/ordering/order.ts';
@@ -53,15 +54,19 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
   const { orderId, dealerId } = placed;
   const quantities = quantitiesOf(placed);
   const promotionIds = [...new Set([...placed.lines.flatMap((line) => line.promotions.map((promotion) => promotion.id)), ...placed.gifts.map((gift) => gift.promotionId)])];
-  await Promise.all([
+  const [dealer] = await Promise.all([
+    workspace.load(dealerDecider, dealerStream(dealerId)),
     loadStockSources(workspace, quantities.keys()),
     workspace.load(creditLedgerDecider, creditStream(dealerId)),
     ...promotionIds.map((id) => workspace.load(promotionDecider, promotionStream(id))),
   ]);
   const today = todayOf(context.now);
-  const stock = allocateCart(quantities, stockSourcesOf(workspace, quantities.keys()), placed.regionCode, today);
+  // The dealer's minimum shelf life as it is now, counted from today.
+  const minRemainingDays = dealer.exists ? dealer.dealer.minRemainingDays : 0;
+  const stock = allocateCart(quantities, stockSourcesOf(workspace, quantities.keys()), placed.regionCode, today, minRemainingDays);
   if (stock.short.length > 0) {
-    return refuse('insufficient_stock', stock.short.map((short) => `${short.sku}: ${short.requested} ordered, ${short.available} available`).join('; '));
+    const eligible = minRemainingDays > 0 ? ` with at least ${minRemainingDays} days of shelf life left` : '';
+    return refuse('insufficient_stock', stock.short.map((short) => `${short.sku}: ${short.requested} ordered, ${short.available} available${eligible}`).join('; '));
   }
   const creditMinor = !placed.prepay && placed.totals.totalMinor > 0 ? placed.totals.totalMinor : 0;
   if (creditMinor > 0) {
@@ -70,7 +75,12 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
   }
   const outcomes = [
     ...stock.reservations.map(({ sku, warehouseId, qty }) =>
-      workspace.decide(stockDecider, stockStream(sku, warehouseId), { type: 'ReserveStock', data: { sku, warehouseId, orderId, qty, today } }, context),
+      workspace.decide(
+        stockDecider,
+        stockStream(sku, warehouseId),
+        { type: 'ReserveStock', data: { sku, warehouseId, orderId, qty, today, minExpiryDate: stock.minExpiryDate } },
+        context,
+      ),
     ),
     ...(creditMinor > 0
       ? [workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'ReserveCredit', data: { dealerId, orderId, amountMinor: creditMinor } }, context)]
@@ -81,7 +91,7 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
   const redeemed = promotionIds.filter(
     (id) => !isRefusal(workspace.decide(promotionDecider, promotionStream(id), { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString() } }, context)),
   );
-  return { stock: stock.reservations, creditMinor, promotions: redeemed };
+  return { stock: stock.reservations, creditMinor, promotions: redeemed, ...(stock.minExpiryDate && { minExpiryDate: stock.minExpiryDate }) };
 }
 
 /**

@@ -114,7 +114,12 @@ export function recordHoldings(
   const { orderId, dealerId, buyer } = order;
   return [
     ...reservations.stock.map(({ sku, warehouseId, qty }) =>
-      workspace.decide(stockDecider, stockStream(sku, warehouseId), { type: 'ReserveStock', data: { sku, warehouseId, orderId, qty, today } }, context),
+      workspace.decide(
+        stockDecider,
+        stockStream(sku, warehouseId),
+        { type: 'ReserveStock', data: { sku, warehouseId, orderId, qty, today, minExpiryDate: reservations.minExpiryDate ?? null } },
+        context,
+      ),
     ),
     ...reservations.promotions.map((id) =>
       workspace.decide(promotionDecider, promotionStream(id), { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString() } }, context),

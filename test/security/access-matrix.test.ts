@@ -41,6 +41,7 @@ const SPEC: Record<string, Access> = {
   'GET /v1/dealers/{id}': ['dealer', ...STAFF], // design: a dealer reads its own
   'PUT /v1/dealers/{id}/territories': ['ops'], // design (API.md names roles only for POST /v1/dealers and payments)
   'PUT /v1/dealers/{id}/tier': ['ops'], // design
+  'PUT /v1/dealers/{id}/shelf-life': ['ops'],
   'PUT /v1/dealers/{id}/credit-limit': ['ops', 'finance'], // design
   'PUT /v1/dealers/{id}/payment-terms': ['ops', 'finance'], // design
   'POST /v1/dealers/{id}/suspend': ['ops'], // design

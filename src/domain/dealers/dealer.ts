@@ -39,6 +39,14 @@ export const changeTerritoriesSchema = z.object({ territories: territoriesSchema
 export const changeTierSchema = z.object({ tier: tierSchema });
 export const changePaymentTermsSchema = z.object({ paymentTermsDays: paymentTermsDaysSchema, prepay: z.boolean() });
 export const suspendDealerSchema = z.object({ reason: z.string().trim().min(1).max(500) });
+export const shelfLifeSchema = z.object({
+  minRemainingDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(3_650)
+    .describe("The dealer's orders reserve and ship only lots expiring at least this many days after the order day; 0: any sellable lot."),
+});
 
 export type DealerRegistration = {
   dealerId: string;
@@ -49,7 +57,12 @@ export type DealerRegistration = {
   prepay: boolean;
 };
 
-export type Dealer = DealerRegistration & { status: DealerStatus; suspensionReason: string | null };
+export type Dealer = DealerRegistration & {
+  status: DealerStatus;
+  suspensionReason: string | null;
+  /** Minimum remaining shelf life, in days after the order day, of the lots its orders take (0: none). */
+  minRemainingDays: number;
+};
 
 export type DealerCommand =
   | { type: 'RegisterDealer'; data: DealerRegistration }
@@ -57,7 +70,8 @@ export type DealerCommand =
   | { type: 'ChangeTier'; data: { dealerId: string; tier: string } }
   | { type: 'ChangePaymentTerms'; data: { dealerId: string; paymentTermsDays: number; prepay: boolean } }
   | { type: 'SuspendDealer'; data: { dealerId: string; reason: string } }
-  | { type: 'ReinstateDealer'; data: { dealerId: string } };
+  | { type: 'ReinstateDealer'; data: { dealerId: string } }
+  | { type: 'SetShelfLifeRequirement'; data: { dealerId: string; minRemainingDays: number } };
 
 export type DealerEvent =
   | DomainEvent<'DealerRegistered', DealerRegistration>
@@ -65,7 +79,8 @@ export type DealerEvent =
   | DomainEvent<'DealerTierChanged', { dealerId: string; tier: string }>
   | DomainEvent<'PaymentTermsChanged', { dealerId: string; paymentTermsDays: number; prepay: boolean }>
   | DomainEvent<'DealerSuspended', { dealerId: string; reason: string }>
-  | DomainEvent<'DealerReinstated', { dealerId: string }>;
+  | DomainEvent<'DealerReinstated', { dealerId: string }>
+  | DomainEvent<'DealerShelfLifeRequirementSet', { dealerId: string; minRemainingDays: number }>;
 
 /** `registration` is kept as first registered, so that a retried registration is recognised. */
 export type DealerState = { exists: false } | { exists: true; registration: DealerRegistration; dealer: Dealer };
@@ -77,6 +92,7 @@ export const dealerEventTypes = [
   'PaymentTermsChanged',
   'DealerSuspended',
   'DealerReinstated',
+  'DealerShelfLifeRequirementSet',
 ] as const;
 
 /** Territories are a set: sorted, without duplicates, so equal sets compare equal. */
@@ -138,12 +154,15 @@ export const dealerDecider: Decider<DealerCommand, DealerEvent, DealerState> = {
       case 'ReinstateDealer':
         if (dealer.status === 'active') return [];
         return [{ type: 'DealerReinstated', data: { dealerId: dealer.dealerId } }];
+      case 'SetShelfLifeRequirement':
+        if (dealer.minRemainingDays === command.data.minRemainingDays) return [];
+        return [{ type: 'DealerShelfLifeRequirementSet', data: { dealerId: dealer.dealerId, minRemainingDays: command.data.minRemainingDays } }];
     }
   },
 
   evolve(state, event) {
     if (event.type === 'DealerRegistered') {
-      return { exists: true, registration: event.data, dealer: { ...event.data, status: 'active', suspensionReason: null } };
+      return { exists: true, registration: event.data, dealer: { ...event.data, status: 'active', suspensionReason: null, minRemainingDays: 0 } };
     }
     if (!state.exists) return state;
     const dealer = state.dealer;
@@ -158,6 +177,8 @@ export const dealerDecider: Decider<DealerCommand, DealerEvent, DealerState> = {
         return { ...state, dealer: { ...dealer, status: 'suspended', suspensionReason: event.data.reason } };
       case 'DealerReinstated':
         return { ...state, dealer: { ...dealer, status: 'active', suspensionReason: null } };
+      case 'DealerShelfLifeRequirementSet':
+        return { ...state, dealer: { ...dealer, minRemainingDays: event.data.minRemainingDays } };
     }
   },
 };

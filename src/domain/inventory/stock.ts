@@ -13,6 +13,12 @@
 //
 // Available = on hand in lots that have not expired (as of the command's `today`; a lot is
 // sellable while today < expiryDate) − reserved. The domain has no clock: callers pass `today`.
+//
+// A reservation may need lots that expire no earlier than a date (a dealer's minimum remaining shelf
+// life). Reservations stay per SKU and warehouse, not per lot, so the stream keeps a servability
+// invariant instead: those needing lots from date t on never exceed what the lots expiring from t on
+// hold, for every such t (the eligible lots are nested, so this is exactly when every reservation can
+// be served at once). Reservations, picks, adjustments, transfers and write-offs all keep it.
 import { z } from 'zod';
 import { refuse, type Decider, type Decision, type DomainEvent } from '../shared/decider.ts';
 import { entityIdSchema, isoDateSchema, quantitySchema, skuSchema } from '../shared/values.ts';
@@ -78,7 +84,8 @@ export type StockAddress = { sku: string; warehouseId: string };
 export type LotDates = { lot: string; productionDate: string; expiryDate: string };
 
 export type ReceiveStock = StockAddress & LotDates & { receiptId: string; qty: number };
-export type ReserveStock = StockAddress & { orderId: string; qty: number; today: string };
+/** `minExpiryDate`: only lots expiring on or after it may serve this order (absent: any sellable lot). */
+export type ReserveStock = StockAddress & { orderId: string; qty: number; today: string; minExpiryDate?: string | null | undefined };
 export type ReleaseStock = StockAddress & { orderId: string };
 export type PickStock = StockAddress & { orderId: string; shipmentId: string; qty: number; today: string };
 export type AdjustStock = StockAddress & { adjustmentId: string; lot: string; delta: number; reason: string; today: string };
@@ -107,7 +114,7 @@ export type StockCommand =
 export type LotQuantity = { lot: string; qty: number; expiryDate: string };
 
 export type StockReceivedData = StockAddress & LotDates & { receiptId: string; qty: number };
-export type StockReservedData = StockAddress & { orderId: string; qty: number };
+export type StockReservedData = StockAddress & { orderId: string; qty: number; minExpiryDate?: string | null };
 export type StockReleasedData = StockAddress & { orderId: string; qty: number };
 /** `fromReservation`: how much of `qty` the order had reserved (the rest came from free stock). */
 export type StockPickedData = StockAddress & { orderId: string; shipmentId: string; qty: number; fromReservation: number; lots: LotQuantity[] };
@@ -149,6 +156,10 @@ export type StockState = {
   /** Open reservations: order id → quantity still reserved (> 0). */
   reservations: ReadonlyMap<string, number>;
   reserved: number;
+  /** Open reservations that need lots expiring on or after a date: order id → that date. */
+  requirements: ReadonlyMap<string, string>;
+  /** What is reserved with each such date (> 0 only). */
+  reservedFrom: ReadonlyMap<string, number>;
   /** Receipts are few, and a receipt id reused for other goods must be caught, so they are kept whole. */
   receipts: ReadonlyMap<string, StockReceivedData>;
   shipments: IdSet;
@@ -167,6 +178,8 @@ export const initialStockState: StockState = {
   lots: new Map(),
   reservations: new Map(),
   reserved: 0,
+  requirements: new Map(),
+  reservedFrom: new Map(),
   receipts: new Map(),
   shipments: emptyIdSet,
   pickedOrders: emptyIdSet,
@@ -196,14 +209,61 @@ export function stockLevel(state: StockState, today: string): StockLevel {
 /** What `orderId` holds reserved on this stream. */
 export const reservedFor = (state: StockState, orderId: string) => state.reservations.get(orderId) ?? 0;
 
+/** Sellable quantity in lots expiring on or after `date`. */
+function sellableFrom(state: StockState, today: string, date: string): number {
+  let qty = 0;
+  for (const lot of state.lots.values()) if (isSellable(lot, today) && lot.expiryDate >= date) qty += lot.qty;
+  return qty;
+}
+
+/** Per date a reservation needs lots from: what is reserved needing that date or a later one. */
+function reservedAtLeast(state: StockState): [string, number][] {
+  const dates = [...state.reservedFrom].sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0));
+  let total = 0;
+  return dates.map(([date, qty]) => [date, (total += qty)]);
+}
+
+/**
+ * What a new reservation can take: all that is available when it may take any lot, else no more
+ * than what lots expiring on or after `minExpiryDate` (and after each earlier date others need)
+ * hold beyond what is already promised from them.
+ */
+export function availableFor(state: StockState, today: string, minExpiryDate: string | null | undefined): number {
+  let available = stockLevel(state, today).available;
+  if (minExpiryDate) {
+    available = Math.min(available, sellableFrom(state, today, minExpiryDate) - reservedNeeding(state, minExpiryDate));
+    for (const [date, reserved] of reservedAtLeast(state)) {
+      if (date <= minExpiryDate) available = Math.min(available, sellableFrom(state, today, date) - reserved);
+    }
+  }
+  return Math.max(0, available);
+}
+
+/** Reserved by orders that need lots from `date` on or later. */
+function reservedNeeding(state: StockState, date: string): number {
+  let qty = 0;
+  for (const [from, reserved] of state.reservedFrom) if (from >= date) qty += reserved;
+  return qty;
+}
+
+/** Whether every open reservation can still be served by lots it may take (see the header). */
+export function reservationsServable(state: StockState, today: string): boolean {
+  if (state.reserved > stockLevel(state, today).sellable) return false;
+  return reservedAtLeast(state).every(([date, reserved]) => reserved <= sellableFrom(state, today, date));
+}
+
 const byExpiryThenLot = (a: StockLot, b: StockLot) =>
   a.expiryDate !== b.expiryDate ? (a.expiryDate < b.expiryDate ? -1 : 1) : a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0;
 
-/** First expiry, first out: `qty` from the sellable lots that expire soonest; undefined if they hold too little. */
-export function pickFirstExpiry(state: StockState, qty: number, today: string): LotQuantity[] | undefined {
+/**
+ * First expiry, first out: `qty` from the sellable lots that expire soonest (and no earlier than
+ * `minExpiryDate`, when given); undefined if they hold too little.
+ */
+export function pickFirstExpiry(state: StockState, qty: number, today: string, minExpiryDate?: string): LotQuantity[] | undefined {
   const picked: LotQuantity[] = [];
   let remaining = qty;
-  for (const lot of [...state.lots.values()].filter((l) => l.qty > 0 && isSellable(l, today)).sort(byExpiryThenLot)) {
+  const eligible = (lot: StockLot) => lot.qty > 0 && isSellable(lot, today) && (minExpiryDate === undefined || lot.expiryDate >= minExpiryDate);
+  for (const lot of [...state.lots.values()].filter(eligible).sort(byExpiryThenLot)) {
     if (remaining === 0) break;
     const take = Math.min(lot.qty, remaining);
     picked.push({ lot: lot.lot, qty: take, expiryDate: lot.expiryDate });
@@ -222,6 +282,9 @@ const where = (at: StockAddress) => `${at.sku} at ${at.warehouseId}`;
 const insufficient = (at: StockAddress, requested: number, available: number) =>
   refuse('insufficient_stock', `${requested} of ${where(at)} requested, ${available} available`);
 
+const insufficientEligible = (at: StockAddress, requested: number, available: number, minExpiryDate: string) =>
+  refuse('insufficient_stock', `${requested} of ${where(at)} requested, ${available} available expiring on or after ${minExpiryDate}`);
+
 const sameDates = (a: LotDates, b: LotDates) => a.productionDate === b.productionDate && a.expiryDate === b.expiryDate;
 
 const lotMismatch = (at: StockAddress, known: LotDates) =>
@@ -239,23 +302,34 @@ function decideReceipt(data: ReceiveStock, state: StockState): Decision<StockEve
 }
 
 function decideReservation(data: ReserveStock, state: StockState): Decision<StockEvent> {
-  const { sku, warehouseId, orderId, qty, today } = data;
+  const { sku, warehouseId, orderId, qty, today, minExpiryDate } = data;
   if (state.reservations.has(orderId) || hasId(state.pickedOrders, orderId)) return [];
-  const { available } = stockLevel(state, today);
-  if (qty > available) return insufficient(data, qty, available);
-  return [{ type: 'StockReserved', data: { sku, warehouseId, orderId, qty } }];
+  const available = availableFor(state, today, minExpiryDate);
+  if (qty > available) {
+    return minExpiryDate ? insufficientEligible(data, qty, available, minExpiryDate) : insufficient(data, qty, available);
+  }
+  return [{ type: 'StockReserved', data: { sku, warehouseId, orderId, qty, ...(minExpiryDate && { minExpiryDate }) } }];
+}
+
+/** Refuses what would leave a reservation unservable by the lots it may take. */
+function keepsServable(state: StockState, events: readonly StockEvent[], today: string, at: StockAddress): Decision<StockEvent> {
+  const after = events.reduce(stockDecider.evolve, state);
+  if (reservationsServable(after, today) || !reservationsServable(state, today)) return events;
+  return refuse('stock_reserved', `Stock of ${where(at)} is promised to orders that need it (with enough shelf life left); it cannot be taken`);
 }
 
 function decidePick(data: PickStock, state: StockState): Decision<StockEvent> {
   const { sku, warehouseId, orderId, shipmentId, qty, today } = data;
   if (hasId(state.shipments, shipmentId)) return [];
   const fromReservation = Math.min(qty, reservedFor(state, orderId));
+  const minExpiryDate = state.requirements.get(orderId);
   const { available } = stockLevel(state, today);
   // Beyond its own reservation an order may only take free stock, never another order's.
   if (qty - fromReservation > available) return insufficient(data, qty, fromReservation + available);
-  const lots = pickFirstExpiry(state, qty, today);
-  if (!lots) return insufficient(data, qty, stockLevel(state, today).sellable);
-  return [{ type: 'StockPicked', data: { sku, warehouseId, orderId, shipmentId, qty, fromReservation, lots } }];
+  // First expiry, first out among the lots the order may take.
+  const lots = pickFirstExpiry(state, qty, today, minExpiryDate);
+  if (!lots) return insufficient(data, qty, minExpiryDate ? sellableFrom(state, today, minExpiryDate) : stockLevel(state, today).sellable);
+  return keepsServable(state, [{ type: 'StockPicked', data: { sku, warehouseId, orderId, shipmentId, qty, fromReservation, lots } }], today, data);
 }
 
 function decideAdjustment(data: AdjustStock, state: StockState): Decision<StockEvent> {
@@ -270,7 +344,7 @@ function decideAdjustment(data: AdjustStock, state: StockState): Decision<StockE
       return refuse('stock_reserved', `${level.reserved} of ${where(data)} is reserved and ${level.available} available; ${-delta} cannot be removed`);
     }
   }
-  return [{ type: 'StockAdjusted', data: { sku, warehouseId, adjustmentId, lot, delta, reason } }];
+  return keepsServable(state, [{ type: 'StockAdjusted', data: { sku, warehouseId, adjustmentId, lot, delta, reason } }], today, data);
 }
 
 function decideTransferOut(data: TransferOut, state: StockState): Decision<StockEvent> {
@@ -283,7 +357,7 @@ function decideTransferOut(data: TransferOut, state: StockState): Decision<Stock
   const { available, reserved } = stockLevel(state, today);
   if (qty > available) return refuse('stock_reserved', `${reserved} of ${where(data)} is reserved and ${available} available; ${qty} requested`);
   const { productionDate, expiryDate } = known;
-  return [{ type: 'StockTransferredOut', data: { sku, warehouseId, transferId, toWarehouseId, lot, productionDate, expiryDate, qty } }];
+  return keepsServable(state, [{ type: 'StockTransferredOut', data: { sku, warehouseId, transferId, toWarehouseId, lot, productionDate, expiryDate, qty } }], today, data);
 }
 
 function decideTransferIn(data: TransferIn, state: StockState): Decision<StockEvent> {
@@ -336,6 +410,28 @@ function takeLots(lots: ReadonlyMap<string, StockLot>, taken: readonly LotQuanti
   return next;
 }
 
+/** The requirement of a new reservation needing lots from `date` on. */
+function requiring(state: StockState, orderId: string, date: string, qty: number): Pick<StockState, 'requirements' | 'reservedFrom'> {
+  return {
+    requirements: new Map(state.requirements).set(orderId, date),
+    reservedFrom: new Map(state.reservedFrom).set(date, (state.reservedFrom.get(date) ?? 0) + qty),
+  };
+}
+
+/** `qty` of an order's reservation gone (released or picked): its requirement shrinks, or goes with it. */
+function unrequiring(state: StockState, orderId: string, qty: number): Partial<Pick<StockState, 'requirements' | 'reservedFrom'>> {
+  const date = state.requirements.get(orderId);
+  if (date === undefined || qty === 0) return {};
+  const reservedFrom = new Map(state.reservedFrom);
+  const left = (reservedFrom.get(date) ?? 0) - qty;
+  if (left > 0) reservedFrom.set(date, left);
+  else reservedFrom.delete(date);
+  if (reservedFor(state, orderId) - qty > 0) return { reservedFrom };
+  const requirements = new Map(state.requirements);
+  requirements.delete(orderId);
+  return { requirements, reservedFrom };
+}
+
 function withReservation(reservations: ReadonlyMap<string, number>, orderId: string, qty: number): Map<string, number> {
   const next = new Map(reservations);
   if (qty > 0) next.set(orderId, qty);
@@ -380,12 +476,22 @@ export const stockDecider: Decider<StockCommand, StockEvent, StockState> = {
         return { ...state, lots: changeLot(state.lots, lot, qty, event.data), receipts: new Map(state.receipts).set(receiptId, event.data) };
       }
       case 'StockReserved': {
-        const { orderId, qty } = event.data;
-        return { ...state, reservations: withReservation(state.reservations, orderId, reservedFor(state, orderId) + qty), reserved: state.reserved + qty };
+        const { orderId, qty, minExpiryDate } = event.data;
+        return {
+          ...state,
+          reservations: withReservation(state.reservations, orderId, reservedFor(state, orderId) + qty),
+          reserved: state.reserved + qty,
+          ...(minExpiryDate && requiring(state, orderId, minExpiryDate, qty)),
+        };
       }
       case 'StockReleased': {
         const { orderId, qty } = event.data;
-        return { ...state, reservations: withReservation(state.reservations, orderId, reservedFor(state, orderId) - qty), reserved: state.reserved - qty };
+        return {
+          ...state,
+          reservations: withReservation(state.reservations, orderId, reservedFor(state, orderId) - qty),
+          reserved: state.reserved - qty,
+          ...unrequiring(state, orderId, qty),
+        };
       }
       case 'StockPicked': {
         const { orderId, shipmentId, fromReservation, lots } = event.data;
@@ -394,6 +500,7 @@ export const stockDecider: Decider<StockCommand, StockEvent, StockState> = {
           lots: takeLots(state.lots, lots),
           reservations: withReservation(state.reservations, orderId, reservedFor(state, orderId) - fromReservation),
           reserved: state.reserved - fromReservation,
+          ...unrequiring(state, orderId, fromReservation),
           shipments: withId(state.shipments, shipmentId),
           pickedOrders: withId(state.pickedOrders, orderId),
         };

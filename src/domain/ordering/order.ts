@@ -80,8 +80,11 @@ export type Totals = { subtotalMinor: number; discountMinor: number; totalMinor:
 
 export type StockReservation = { sku: string; warehouseId: string; qty: number };
 
-/** What an order holds on other streams; released on cancellation, rejection or a hold for shortage. */
-export type Reservations = { stock: StockReservation[]; creditMinor: number; promotions: string[] };
+/**
+ * What an order holds on other streams; released on cancellation, rejection or a hold for shortage.
+ * `minExpiryDate`: its stock reservations need lots expiring on or after it (a dealer's minimum shelf life).
+ */
+export type Reservations = { stock: StockReservation[]; creditMinor: number; promotions: string[]; minExpiryDate?: string };
 
 export const NO_RESERVATIONS: Reservations = { stock: [], creditMinor: 0, promotions: [] };
 

@@ -31,7 +31,7 @@ const stock = (sku: string, warehouseId: string, regionCode: string, qty: number
 
 const credit = (limitMinor: number) => fold(creditLedgerDecider, [{ type: 'CreditLimitSet', data: { dealerId: 'D-1', limitMinor } }] as CreditEvent[]);
 
-const dealer: Dealer = { dealerId: 'D-1', name: 'Dealer', tier: 'gold', territories: ['CN-31'], paymentTermsDays: 30, prepay: false, status: 'active', suspensionReason: null };
+const dealer: Dealer = { dealerId: 'D-1', name: 'Dealer', tier: 'gold', territories: ['CN-31'], paymentTermsDays: 30, prepay: false, status: 'active', suspensionReason: null, minRemainingDays: 0 };
 
 const facts = (overrides: Partial<PlacementFacts> = {}): PlacementFacts => ({
   dealer,

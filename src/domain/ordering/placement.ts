@@ -5,9 +5,9 @@
 import { availableOf, type CreditLedgerState } from '../credit/credit-ledger.ts';
 import type { Dealer } from '../dealers/dealer.ts';
 import type { ProductState } from '../catalog/product.ts';
-import { stockLevel, type StockState } from '../inventory/stock.ts';
+import { availableFor, type StockState } from '../inventory/stock.ts';
 import { isCapped, usageOf, type Promotion, type PromotionState, type Usage } from '../promotions/promotion.ts';
-import { todayOf } from '../shared/calendar.ts';
+import { minExpiryFor, todayOf } from '../shared/calendar.ts';
 import { priceCart, type CartLine, type PricedCart } from './cart.ts';
 import type { SpendingLimits } from '../accounts/user.ts';
 import { buyerLimitExceeded } from './buyer-spend.ts';
@@ -50,7 +50,8 @@ export type PlacementFacts = {
   now: Date;
 };
 
-export type StockShortage = { sku: string; requested: number; available: number };
+/** `minRemainingDays`: the dealer takes only lots with this much shelf life left; `available` counts only those. */
+export type StockShortage = { sku: string; requested: number; available: number; minRemainingDays?: number };
 
 export type PlacementDecision = {
   cart: PricedCart;
@@ -75,9 +76,16 @@ export function quantitiesOf(cart: Pick<PricedCart, 'lines' | 'gifts'>): Map<str
  * Where to take `qty` of one SKU: warehouses of the delivery region first, then the fullest, each
  * giving what it has available until the quantity is covered.
  */
-export function allocateStock(sku: string, qty: number, sources: readonly StockSource[], regionCode: string, today: string): { reservations: StockReservation[]; allocated: number } {
+export function allocateStock(
+  sku: string,
+  qty: number,
+  sources: readonly StockSource[],
+  regionCode: string,
+  today: string,
+  minExpiryDate: string | null = null,
+): { reservations: StockReservation[]; allocated: number } {
   const ranked = sources
-    .map((source) => ({ source, available: stockLevel(source.state, today).available }))
+    .map((source) => ({ source, available: availableFor(source.state, today, minExpiryDate) }))
     .sort(
       (a, b) =>
         Number(b.source.regionCode === regionCode) - Number(a.source.regionCode === regionCode) ||
@@ -96,16 +104,20 @@ export function allocateStock(sku: string, qty: number, sources: readonly StockS
   return { reservations, allocated: qty - remaining };
 }
 
-/** Every SKU's allocation, and the shortages of those that cannot be covered. */
-export function allocateCart(quantities: ReadonlyMap<string, number>, stock: PlacementFacts['stock'], regionCode: string, today: string) {
+/**
+ * Every SKU's allocation, and the shortages of those that cannot be covered; with a minimum
+ * remaining shelf life, only from lots that expire late enough (the shortage names that quantity).
+ */
+export function allocateCart(quantities: ReadonlyMap<string, number>, stock: PlacementFacts['stock'], regionCode: string, today: string, minRemainingDays = 0) {
+  const minExpiryDate = minExpiryFor(today, minRemainingDays);
   const reservations: StockReservation[] = [];
   const short: StockShortage[] = [];
   for (const [sku, qty] of quantities) {
-    const allocation = allocateStock(sku, qty, stock.get(sku) ?? [], regionCode, today);
+    const allocation = allocateStock(sku, qty, stock.get(sku) ?? [], regionCode, today, minExpiryDate);
     reservations.push(...allocation.reservations);
-    if (allocation.allocated < qty) short.push({ sku, requested: qty, available: allocation.allocated });
+    if (allocation.allocated < qty) short.push({ sku, requested: qty, available: allocation.allocated, ...(minRemainingDays > 0 && { minRemainingDays }) });
   }
-  return { reservations, short };
+  return { reservations, short, minExpiryDate };
 }
 
 /** Redemptions of the capped promotions in force, for this dealer. */
@@ -137,7 +149,7 @@ export function reviewCart(
   redeem: readonly string[] = cart.applied.filter((promotion) => promotion.capped).map((promotion) => promotion.id),
 ): PlacementDecision {
   const { dealer, credit, now } = facts;
-  const stock = allocateCart(quantitiesOf(cart), facts.stock, request.regionCode, todayOf(now));
+  const stock = allocateCart(quantitiesOf(cart), facts.stock, request.regionCode, todayOf(now), dealer.minRemainingDays);
   const total = cart.totals.totalMinor;
   const needsCredit = !dealer.prepay && total > 0;
   let creditRefused: ReviewFindings['creditRefused'] = null;
@@ -158,6 +170,7 @@ export function reviewCart(
   const reservations: Reservations = verdict.keepReservations
     ? {
         stock: stock.reservations,
+        ...(stock.minExpiryDate && { minExpiryDate: stock.minExpiryDate }),
         creditMinor: needsCredit ? total : 0,
         promotions: [...redeem],
       }

@@ -6,7 +6,7 @@ export type ReviewFindings = {
   dealerSuspended: boolean;
   unknownSkus: readonly string[];
   territory: { authorized: boolean; regionCode: string; territories: readonly string[] };
-  stockShort: readonly { sku: string; requested: number; available: number }[];
+  stockShort: readonly { sku: string; requested: number; available: number; minRemainingDays?: number }[];
   creditRefused: { detail: string } | null;
   promotionCapsReached: readonly { id: string; title: string }[];
   risk: RiskAssessment;
@@ -32,7 +32,8 @@ export function reviewVerdict(findings: ReviewFindings): Verdict {
 
   const holds: Reason[] = [];
   for (const short of findings.stockShort) {
-    holds.push({ code: 'insufficient_stock', detail: `${short.sku}: ${short.requested} ordered, ${short.available} available` });
+    const eligible = short.minRemainingDays ? ` with at least ${short.minRemainingDays} days of shelf life left` : '';
+    holds.push({ code: 'insufficient_stock', detail: `${short.sku}: ${short.requested} ordered, ${short.available} available${eligible}` });
   }
   if (findings.creditRefused) holds.push({ code: 'credit_limit_exceeded', detail: findings.creditRefused.detail });
   for (const promotion of findings.promotionCapsReached) {

@@ -4,6 +4,14 @@
 /** The UTC calendar day of an instant, `YYYY-MM-DD`. */
 export const todayOf = (now: Date): string => now.toISOString().slice(0, 10);
 
+/** The calendar day `days` after `day` (both `YYYY-MM-DD`). */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The earliest expiry date of the lots an order of `day` may take with `minRemainingDays` of shelf life (none for 0). */
+export const minExpiryFor = (day: string, minRemainingDays: number): string | null => (minRemainingDays > 0 ? addDays(day, minRemainingDays) : null);
+
 /** The manufacturer's time zone: months that limits and periods count in. */
 export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
 

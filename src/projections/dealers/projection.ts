@@ -65,6 +65,11 @@ export const dealersProjection: Projection = {
         await update(d.dealerId, { status: 'active', suspension_reason: null });
         return;
       }
+      case 'DealerShelfLifeRequirementSet': {
+        const d = event.data as Data<'DealerShelfLifeRequirementSet'>;
+        await update(d.dealerId, { min_remaining_days: d.minRemainingDays });
+        return;
+      }
     }
   },
 };

@@ -1,4 +1,5 @@
 // The dealers read model's tables (schema `dealers`).
+import type { Generated } from 'kysely';
 import type { DealerStatus } from '../../domain/dealers/dealer.ts';
 
 export type DealersTables = {
@@ -11,6 +12,7 @@ export type DealersTables = {
     prepay: boolean;
     status: DealerStatus;
     suspension_reason: string | null;
+    min_remaining_days: Generated<number>;
     version: number;
     registered_at: Date;
     updated_at: Date;
