@@ -9,13 +9,13 @@ import { dealerDecider, dealerStream } from '../domain/dealers/dealer.ts';
 import { buyerSpendDecider, buyerSpendStream } from '../domain/ordering/buyer-spend.ts';
 import { orderDecider, orderStream, type OrderState, type PlacedOrder } from '../domain/ordering/order.ts';
 import { quantitiesOf, reviewCart, type PlacementRequest } from '../domain/ordering/placement.ts';
-import { isCapped, promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
+import { promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
 import { businessMonthOf } from '../domain/shared/calendar.ts';
 import { isRefusal, refuse, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import type { Workspace } from '../eventstore/workspace.ts';
 import { dealerOrderHistoryHint } from '../projections/orders/queries.ts';
-import { actOnOrder, type ActionResult } from './order-actions.ts';
+import { actOnOrder, redeemable, type ActionResult } from './order-actions.ts';
 import { NO_HISTORY, recordHoldings } from './order-placement.ts';
 import { loadStockSources, stockSourcesOf } from './stock-sources.ts';
 
@@ -26,17 +26,6 @@ const awaiting = (order: OrderState, orderId: string, to: string): PlacedOrder |
   if (order.status !== 'awaiting_dealer_approval') return refuse('illegal_transition', `An order that is ${order.status} cannot be ${to}`, 'conflict');
   return order;
 };
-
-/** The promotions the order was priced with whose redemptions are counted (used up ones are not held: the price stands). */
-function redeemable(workspace: Workspace, order: PlacedOrder, context: CommandContext): string[] {
-  const { orderId, dealerId, lines, gifts } = order.order;
-  const used = new Set([...lines.flatMap((line) => line.promotions.map((promotion) => promotion.id)), ...gifts.map((gift) => gift.promotionId)]);
-  return [...used].filter((id) => {
-    const state = workspace.stateOf(promotionDecider, promotionStream(id));
-    if (!state.exists || !isCapped(state.promotion)) return false;
-    return !isRefusal(promotionDecider.decide({ type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString() } }, state));
-  });
-}
 
 async function decideApproval(deps: DealerApprovalDeps, workspace: Workspace, orderId: string, note: string | null, context: CommandContext): Promise<PlacedOrder | Refusal> {
   const order = awaiting(await workspace.load(orderDecider, orderStream(orderId)), orderId, 'approved by the dealer');
@@ -73,7 +62,16 @@ async function decideApproval(deps: DealerApprovalDeps, workspace: Workspace, or
     reorderOf: placed.reorderOf,
     placedBy: placed.placedBy ?? null,
   };
-  const cart = { lines: placed.lines, gifts: placed.gifts, totals: placed.totals, applied: [], capsReached: [], unknownSkus: placed.lines.map((line) => line.sku).filter((sku) => !sold(sku)) };
+  const cart = {
+    lines: placed.lines,
+    gifts: placed.gifts,
+    totals: placed.totals,
+    applied: [],
+    capsReached: [],
+    unknownSkus: placed.lines.map((line) => line.sku).filter((sku) => !sold(sku)),
+    notApplied: [],
+    budgetUses: placed.budgetUses ?? {},
+  };
   const facts = {
     dealer: dealer.dealer,
     credit: workspace.stateOf(creditLedgerDecider, creditStream(placed.dealerId)),
@@ -83,7 +81,9 @@ async function decideApproval(deps: DealerApprovalDeps, workspace: Workspace, or
     history: history ?? NO_HISTORY,
     now: context.now,
   };
-  const decision = reviewCart(request, cart, facts, redeemable(workspace, order, context));
+  const redeem = redeemable(workspace, order, context);
+  if (isRefusal(redeem)) return redeem;
+  const decision = reviewCart(request, cart, facts, redeem);
   const outcomes = [
     workspace.decide(orderDecider, orderStream(orderId), { type: 'ApproveForDealer', data: { note, review: decision.review } }, context),
     ...recordHoldings(
@@ -95,6 +95,7 @@ async function decideApproval(deps: DealerApprovalDeps, workspace: Workspace, or
         month: businessMonthOf(new Date(placed.placedAt)),
         totalMinor: placed.totals.totalMinor,
         rejected: decision.verdict.decision === 'rejected',
+        budgetUses: placed.budgetUses,
       },
       decision.reservations,
       context,

@@ -8,7 +8,7 @@ import { stockDecider, stockStream } from '../domain/inventory/stock.ts';
 import { orderDecider, orderStream, type OrderState, type PlacedOrder, type Reservations } from '../domain/ordering/order.ts';
 import { allocateCart, quantitiesOf } from '../domain/ordering/placement.ts';
 import { availableOf } from '../domain/credit/credit-ledger.ts';
-import { promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
+import { isCounted, promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
 import { todayOf } from '../domain/shared/calendar.ts';
 import { isRefusal, refuse, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
@@ -42,6 +42,25 @@ export async function actOnOrder(deps: OrderActionDeps, orderId: string, run: (w
     return outcome;
   });
   return isRefusal(result) ? { ok: false, refusal: result } : { ok: true, state: result, revision, position };
+}
+
+/**
+ * The counted promotions the order was priced with that it redeems now. One used up meanwhile
+ * is not held (the price stands); but a region's budget is never overspent: if one has no room
+ * left for the order, the approval is refused.
+ */
+export function redeemable(workspace: Workspace, order: PlacedOrder, context: CommandContext): string[] | Refusal {
+  const { orderId, dealerId, lines, gifts, budgetUses } = order.order;
+  const used = new Set([...lines.flatMap((line) => line.promotions.map((promotion) => promotion.id)), ...gifts.map((gift) => gift.promotionId)]);
+  const redeem: string[] = [];
+  for (const id of used) {
+    const state = workspace.stateOf(promotionDecider, promotionStream(id));
+    if (!state.exists || !isCounted(state.promotion)) continue;
+    const decision = promotionDecider.decide({ type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: budgetUses?.[id] } }, state);
+    if (isRefusal(decision) && decision.code === 'promotion_budget_exhausted') return decision;
+    if (!isRefusal(decision)) redeem.push(id);
+  }
+  return redeem;
 }
 
 /**
@@ -88,10 +107,12 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
   ];
   const refusal = outcomes.find(isRefusal);
   if (refusal) return refusal;
-  const redeemed = promotionIds.filter(
-    (id) => !isRefusal(workspace.decide(promotionDecider, promotionStream(id), { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString() } }, context)),
-  );
-  return { stock: stock.reservations, creditMinor, promotions: redeemed, ...(stock.minExpiryDate && { minExpiryDate: stock.minExpiryDate }) };
+  const redeem = redeemable(workspace, order, context);
+  if (isRefusal(redeem)) return redeem;
+  for (const id of redeem) {
+    workspace.decide(promotionDecider, promotionStream(id), { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: placed.budgetUses?.[id] } }, context);
+  }
+  return { stock: stock.reservations, creditMinor, promotions: redeem, ...(stock.minExpiryDate && { minExpiryDate: stock.minExpiryDate }) };
 }
 
 /**

@@ -17,7 +17,7 @@ import { buyerSpendDecider, buyerSpendStream, spentIn } from '../domain/ordering
 import { isBuyer, userDecider, userStream } from '../domain/accounts/user.ts';
 import type { OrderHistory } from '../domain/ordering/risk.ts';
 import { promotionIndexDecider, promotionIndexStream, promotionsInForce } from '../domain/promotions/promotion-index.ts';
-import { isCapped, promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
+import { isCounted, promotionDecider, promotionStream, type BudgetUse } from '../domain/promotions/promotion.ts';
 import { isRefusal, type Refusal } from '../domain/shared/decider.ts';
 import { businessMonthOf, todayOf } from '../domain/shared/calendar.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
@@ -88,8 +88,8 @@ export function factsOf(workspace: Workspace, request: PlacementRequest, dealer:
   const index = workspace.stateOf(promotionIndexDecider, promotionIndexStream);
   const promotions = promotionsInForce(index, now).flatMap((id) => {
     const state = workspace.stateOf(promotionDecider, promotionStream(id));
-    // Terms never change once created and ending goes through the index: only capped ones count.
-    if (state.exists && !isCapped(state.promotion)) workspace.skipCheck(promotionStream(id));
+    // Terms never change once created and ending goes through the index: only capped or budgeted ones count.
+    if (state.exists && !isCounted(state.promotion)) workspace.skipCheck(promotionStream(id));
     return state.exists ? [state] : [];
   });
   const skus = new Set([...request.lines.map((line) => line.sku), ...giftSkusOf(promotions.map((state) => state.promotion))]);
@@ -106,7 +106,15 @@ export function factsOf(workspace: Workspace, request: PlacementRequest, dealer:
  */
 export function recordHoldings(
   workspace: Workspace,
-  order: { orderId: string; dealerId: string; buyer: string | undefined; month: string; totalMinor: number; rejected: boolean },
+  order: {
+    orderId: string;
+    dealerId: string;
+    buyer: string | undefined;
+    month: string;
+    totalMinor: number;
+    rejected: boolean;
+    budgetUses?: Readonly<Record<string, BudgetUse>> | undefined;
+  },
   reservations: Reservations,
   context: CommandContext,
 ): (readonly unknown[] | Refusal)[] {
@@ -122,7 +130,12 @@ export function recordHoldings(
       ),
     ),
     ...reservations.promotions.map((id) =>
-      workspace.decide(promotionDecider, promotionStream(id), { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString() } }, context),
+      workspace.decide(
+        promotionDecider,
+        promotionStream(id),
+        { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: order.budgetUses?.[id] } },
+        context,
+      ),
     ),
     ...(reservations.creditMinor > 0
       ? [workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'ReserveCredit', data: { dealerId, orderId, amountMinor: reservations.creditMinor } }, context)]
@@ -160,6 +173,7 @@ function record(workspace: Workspace, request: PlacementRequest, decision: Place
             month: facts.buyer?.month ?? '',
             totalMinor: decision.cart.totals.totalMinor,
             rejected: decision.verdict.decision === 'rejected',
+            budgetUses: decision.cart.budgetUses,
           },
           decision.reservations,
           context,

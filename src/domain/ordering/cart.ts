@@ -4,12 +4,15 @@
 import { resolvePrice, type PriceBasis } from '../catalog/pricing.ts';
 import type { ProductState } from '../catalog/product.ts';
 import { applyPromotions, type AppliedPromotion, type PromotionRef } from '../promotions/engine.ts';
-import type { Promotion, Usage } from '../promotions/promotion.ts';
+import type { BudgetUse, Promotion, Usage } from '../promotions/promotion.ts';
 import type { Gift, PricedLine, Totals } from './order.ts';
 
 export type Buyer = { dealerId: string; tier: string; regionCode: string };
 
 export type CartLine = { sku: string; qty: number };
+
+/** A promotion the cart would have had, and why it did not get it. */
+export type PromotionNotApplied = PromotionRef & { reason: 'promotion_cap_reached' | 'promotion_budget_exhausted'; detail: string };
 
 export type PricedCart = {
   lines: PricedLine[];
@@ -19,6 +22,10 @@ export type PricedCart = {
   capsReached: PromotionRef[];
   /** SKUs not in the catalog or no longer sold; they are left out of the price. */
   unknownSkus: string[];
+  /** Promotions left out because a cap was reached or the region's budget could not cover this cart. */
+  notApplied: PromotionNotApplied[];
+  /** What each applied promotion with a budget in the delivery region takes of it. */
+  budgetUses: Record<string, BudgetUse>;
 };
 
 export type CartInput = {
@@ -31,6 +38,8 @@ export type CartInput = {
   promotions: readonly Promotion[];
   /** Redemptions so far of the capped promotions, for this buyer. */
   usage: Readonly<Record<string, Usage>>;
+  /** What is left of the delivery region's budget, for each promotion that has one there. */
+  budgetsLeft?: Readonly<Record<string, { discountMinor: number; units: number }>>;
 };
 
 /** Sums the quantities of repeated SKUs, keeping the order in which SKUs first appear. */
@@ -53,7 +62,34 @@ export function giftSkusOf(promotions: readonly Promotion[]): string[] {
   return [...new Set(promotions.flatMap((promotion) => (promotion.kind === 'buy_x_get_y' && promotion.rule.giftSku ? [promotion.rule.giftSku] : [])))];
 }
 
+/**
+ * Prices the cart; a promotion whose budget in the delivery region cannot cover what this cart
+ * would take of it is left out (the cart priced again without it) and said so.
+ */
 export function priceCart(input: CartInput): PricedCart {
+  const excluded = new Map<string, PromotionNotApplied>();
+  for (;;) {
+    const cart = priceWith({ ...input, promotions: input.promotions.filter((promotion) => !excluded.has(promotion.id)) });
+    const over = Object.entries(cart.budgetUses).find(([id, use]) => {
+      const left = input.budgetsLeft?.[id];
+      return left !== undefined && (use.discountMinor > left.discountMinor || use.units > left.units);
+    });
+    if (!over) {
+      const capped = cart.capsReached.map((promotion) => ({ ...promotion, reason: 'promotion_cap_reached' as const, detail: `Promotion ${promotion.id} (${promotion.title}) reached its usage cap` }));
+      return { ...cart, notApplied: [...excluded.values(), ...capped] };
+    }
+    const [id] = over;
+    const promotion = input.promotions.find((candidate) => candidate.id === id)!;
+    excluded.set(id, {
+      id,
+      title: promotion.title,
+      reason: 'promotion_budget_exhausted',
+      detail: `Promotion ${id} (${promotion.title}) has no budget left for this order in region ${input.buyer.regionCode}`,
+    });
+  }
+}
+
+function priceWith(input: CartInput): PricedCart {
   const { buyer, now } = input;
   const lines = mergeLines(input.lines);
   const known = lines.flatMap((line) => {
@@ -101,5 +137,16 @@ export function priceCart(input: CartInput): PricedCart {
     applied: result.applied,
     capsReached: result.capsReached,
     unknownSkus,
+    notApplied: [],
+    budgetUses: Object.fromEntries(
+      result.applied
+        .filter((applied) => input.budgetsLeft?.[applied.id] !== undefined)
+        .map((applied) => {
+          const units =
+            result.lines.filter((line) => line.promotions.some((promotion) => promotion.id === applied.id)).reduce((sum, line) => sum + line.qty, 0) +
+            result.gifts.filter((gift) => gift.promotionId === applied.id).reduce((sum, gift) => sum + gift.qty, 0);
+          return [applied.id, { regionCode: buyer.regionCode, discountMinor: applied.discountMinor, units }];
+        }),
+    ),
   };
 }

@@ -29,6 +29,8 @@ import {
   type ReturnCommand,
   type ReturnEvent,
 } from './returns.ts';
+import type { BudgetUse } from '../promotions/promotion.ts';
+import type { PromotionNotApplied } from './cart.ts';
 import type { RiskAssessment } from './risk.ts';
 import { illegal } from './transitions.ts';
 
@@ -107,6 +109,10 @@ export type OrderPlacedData = {
   reorderOf: string | null;
   /** Who placed it, for a dealer's user (absent in orders placed before accounts existed, and for staff). */
   placedBy?: OrderPlacer | null;
+  /** Promotions the cart would have had but did not get (a cap reached, a region's budget spent). */
+  promotionsNotApplied?: PromotionNotApplied[];
+  /** What each applied promotion with a budget in the delivery region took of it, by promotion id. */
+  budgetUses?: Record<string, BudgetUse>;
 };
 
 /** A dealer's user placing an order: a buyer's orders count against its spending limits. */

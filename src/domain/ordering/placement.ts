@@ -6,7 +6,7 @@ import { availableOf, type CreditLedgerState } from '../credit/credit-ledger.ts'
 import type { Dealer } from '../dealers/dealer.ts';
 import type { ProductState } from '../catalog/product.ts';
 import { availableFor, type StockState } from '../inventory/stock.ts';
-import { isCapped, usageOf, type Promotion, type PromotionState, type Usage } from '../promotions/promotion.ts';
+import { budgetLeft, isCapped, usageOf, type Promotion, type PromotionState, type Usage } from '../promotions/promotion.ts';
 import { minExpiryFor, todayOf } from '../shared/calendar.ts';
 import { priceCart, type CartLine, type PricedCart } from './cart.ts';
 import type { SpendingLimits } from '../accounts/user.ts';
@@ -127,10 +127,23 @@ export function usageFor(promotions: PlacementFacts['promotions'], dealerId: str
 
 const promotionsOf = (facts: Pick<PlacementFacts, 'promotions'>): Promotion[] => facts.promotions.map((state) => state.promotion);
 
+/** What is left of each promotion's budget in the delivery region, for those that have one there. */
+export function budgetsLeftIn(promotions: PlacementFacts['promotions'], regionCode: string): Record<string, { discountMinor: number; units: number }> {
+  return Object.fromEntries(promotions.filter((state) => state.promotion.budgets?.[regionCode] !== undefined).map((state) => [state.promotion.id, budgetLeft(state, regionCode)]));
+}
+
 export function decidePlacement(request: PlacementRequest, facts: PlacementFacts): PlacementDecision {
   const { dealer, now } = facts;
   const buyer = { dealerId: dealer.dealerId, tier: dealer.tier, regionCode: request.regionCode };
-  const cart = priceCart({ buyer, lines: request.lines, now, products: facts.products, promotions: promotionsOf(facts), usage: usageFor(facts.promotions, dealer.dealerId) });
+  const cart = priceCart({
+    buyer,
+    lines: request.lines,
+    now,
+    products: facts.products,
+    promotions: promotionsOf(facts),
+    usage: usageFor(facts.promotions, dealer.dealerId),
+    budgetsLeft: budgetsLeftIn(facts.promotions, request.regionCode),
+  });
   const limit = facts.buyer && buyerLimitExceeded(facts.buyer.limits, cart.totals.totalMinor, facts.buyer.spentMinor, cart.totals.currency);
   const decision = reviewCart(request, cart, facts);
   if (!limit) return decision;
@@ -146,7 +159,7 @@ export function reviewCart(
   request: PlacementRequest,
   cart: PricedCart,
   facts: PlacementFacts,
-  redeem: readonly string[] = cart.applied.filter((promotion) => promotion.capped).map((promotion) => promotion.id),
+  redeem: readonly string[] = [...new Set([...cart.applied.filter((promotion) => promotion.capped).map((promotion) => promotion.id), ...Object.keys(cart.budgetUses)])],
 ): PlacementDecision {
   const { dealer, credit, now } = facts;
   const stock = allocateCart(quantitiesOf(cart), facts.stock, request.regionCode, todayOf(now), dealer.minRemainingDays);
@@ -193,6 +206,8 @@ export function reviewCart(
       prepay: dealer.prepay,
       reorderOf: request.reorderOf,
       placedBy: request.placedBy,
+      ...(cart.notApplied.length > 0 && { promotionsNotApplied: cart.notApplied }),
+      ...(Object.keys(cart.budgetUses).length > 0 && { budgetUses: cart.budgetUses }),
     },
     review: { decision: verdict.decision, reasons: verdict.reasons, risk: findings.risk, reservations },
     reservations,

@@ -122,6 +122,17 @@ export const capsSchema = z
   .strict()
   .meta({ id: 'PromotionCaps' });
 
+export const regionBudgetSchema = z
+  .object({
+    maxDiscountMinor: amountMinorSchema.min(1).optional().describe('At most this much discount in all, for orders delivered to the region.'),
+    maxUnits: quantitySchema.optional().describe('At most this many units in all (lines it applies to, gift units included).'),
+  })
+  .strict()
+  .refine((budget) => budget.maxDiscountMinor !== undefined || budget.maxUnits !== undefined, 'must set maxDiscountMinor or maxUnits')
+  .meta({ id: 'PromotionRegionBudget' });
+
+export type RegionBudget = z.infer<typeof regionBudgetSchema>;
+
 const terms = {
   id: entityIdSchema.optional().describe('Chosen by operations, e.g. SPRING10; generated when absent.'),
   title: z.string().trim().min(1).max(200),
@@ -131,6 +142,10 @@ const terms = {
   stackable: z.boolean().default(false).describe('false (exclusive): never combined with another promotion on the same line.'),
   priority: z.number().int().min(0).max(1_000).default(0).describe('Higher applies first.'),
   caps: capsSchema.default({}),
+  budgets: z
+    .record(regionCodeSchema, regionBudgetSchema)
+    .default({})
+    .describe('Per delivery region: once its budget is spent, the promotion no longer applies to orders delivered there (promotion_budget_exhausted).'),
 };
 
 const termsSchema = z.object(terms);
@@ -184,32 +199,71 @@ export type Promotion = KindAndRule & {
   stackable: boolean;
   priority: number;
   caps: { perDealer: number | null; total: number | null };
+  /** Absent in promotions created before budgets existed: none. */
+  budgets?: Readonly<Record<string, RegionBudget>>;
 };
 
 type TermsOf<P> = P extends unknown ? Omit<P, 'id' | 'endedAt'> : never;
 
 export type PromotionCreatedData = TermsOf<Promotion> & { promotionId: string };
 
+/** What an order's redemption takes of a region's budget. */
+export type BudgetUse = { regionCode: string; discountMinor: number; units: number };
+
 export type PromotionCommand =
   | { type: 'CreatePromotion'; data: CreatePromotion & { id: string } }
   | { type: 'EndPromotion'; data: { now: string; reason: string | null } }
-  | { type: 'RedeemPromotion'; data: { orderId: string; dealerId: string; now: string } }
+  | { type: 'RedeemPromotion'; data: { orderId: string; dealerId: string; now: string; use?: BudgetUse | undefined } }
   | { type: 'ReleasePromotion'; data: { orderId: string } };
 
 export type PromotionEvent =
   | DomainEvent<'PromotionCreated', PromotionCreatedData>
   | DomainEvent<'PromotionEnded', { promotionId: string; endedAt: string; reason: string | null }>
-  | DomainEvent<'PromotionRedeemed', { promotionId: string; orderId: string; dealerId: string }>
-  | DomainEvent<'PromotionRedemptionReleased', { promotionId: string; orderId: string; dealerId: string }>;
+  | DomainEvent<'PromotionRedeemed', { promotionId: string; orderId: string; dealerId: string; use?: BudgetUse }>
+  | DomainEvent<'PromotionRedemptionReleased', { promotionId: string; orderId: string; dealerId: string; use?: BudgetUse }>;
 
 export const promotionEventTypes = ['PromotionCreated', 'PromotionEnded', 'PromotionRedeemed', 'PromotionRedemptionReleased'] as const;
 
-/** `redemptions`: the orders currently holding a redemption, by order id → dealer id. */
+/**
+ * `redemptions`: the orders currently holding a redemption, by order id → dealer id; `uses`: what
+ * each of them takes of its delivery region's budget (budgeted promotions only).
+ */
 export type PromotionState =
   | { exists: false }
-  | { exists: true; promotion: Promotion; redemptions: Readonly<Record<string, string>> };
+  | { exists: true; promotion: Promotion; redemptions: Readonly<Record<string, string>>; uses?: Readonly<Record<string, BudgetUse>> };
 
 export const isCapped = (promotion: Pick<Promotion, 'caps'>) => promotion.caps.perDealer !== null || promotion.caps.total !== null;
+
+export const hasBudgets = (promotion: Pick<Promotion, 'budgets'>) => Object.keys(promotion.budgets ?? {}).length > 0;
+
+/** Whether orders using it record their redemption on its stream: capped or budgeted ones. */
+export const isCounted = (promotion: Pick<Promotion, 'caps' | 'budgets'>) => isCapped(promotion) || hasBudgets(promotion);
+
+export type RegionBudgetStatus = { regionCode: string; maxDiscountMinor: number | null; maxUnits: number | null; usedDiscountMinor: number; usedUnits: number };
+
+/** Each region's budget with what the orders holding a redemption use of it. */
+export function budgetsOf(state: Extract<PromotionState, { exists: true }>): RegionBudgetStatus[] {
+  return Object.entries(state.promotion.budgets ?? {}).map(([regionCode, budget]) => {
+    const uses = Object.values(state.uses ?? {}).filter((use) => use.regionCode === regionCode);
+    return {
+      regionCode,
+      maxDiscountMinor: budget.maxDiscountMinor ?? null,
+      maxUnits: budget.maxUnits ?? null,
+      usedDiscountMinor: uses.reduce((sum, use) => sum + use.discountMinor, 0),
+      usedUnits: uses.reduce((sum, use) => sum + use.units, 0),
+    };
+  });
+}
+
+/** What is left of the region's budget (Infinity where no limit applies). */
+export function budgetLeft(state: Extract<PromotionState, { exists: true }>, regionCode: string): { discountMinor: number; units: number } {
+  const status = budgetsOf(state).find((budget) => budget.regionCode === regionCode);
+  if (!status) return { discountMinor: Infinity, units: Infinity };
+  return {
+    discountMinor: status.maxDiscountMinor === null ? Infinity : status.maxDiscountMinor - status.usedDiscountMinor,
+    units: status.maxUnits === null ? Infinity : status.maxUnits - status.usedUnits,
+  };
+}
 
 /** Until when the promotion applies: its end, or its early end if that came first. */
 export function activeUntil(promotion: Pick<Promotion, 'endsAt' | 'endedAt'>): number {
@@ -250,7 +304,7 @@ const utc = (timestamp: string) => new Date(timestamp).toISOString();
 const distinct = (values: readonly string[]) => [...new Set(values)];
 
 function recordedTerms(data: CreatePromotion & { id: string }): PromotionCreatedData {
-  const { id, eligibility, caps, startsAt, endsAt, ...rest } = data;
+  const { id, eligibility, caps, startsAt, endsAt, budgets: _budgets, ...rest } = data;
   return {
     promotionId: id,
     ...rest,
@@ -265,6 +319,7 @@ function recordedTerms(data: CreatePromotion & { id: string }): PromotionCreated
       categories: distinct(eligibility.categories),
     },
     caps: { perDealer: caps.perDealer ?? null, total: caps.total ?? null },
+    ...(Object.keys(data.budgets).length > 0 && { budgets: data.budgets }),
   };
 }
 
@@ -286,9 +341,9 @@ export const promotionDecider: Decider<PromotionCommand, PromotionEvent, Promoti
         return [{ type: 'PromotionEnded', data: { promotionId, endedAt: utc(command.data.now), reason: command.data.reason } }];
       }
       case 'RedeemPromotion': {
-        const { orderId, dealerId, now } = command.data;
-        // Uncapped promotions are not counted: orders never touch a popular promotion's stream.
-        if (!isCapped(promotion) || redemptionOf(redemptions, orderId) !== undefined) return [];
+        const { orderId, dealerId, now, use } = command.data;
+        // Promotions neither capped nor budgeted are not counted: orders never touch a popular promotion's stream.
+        if (!isCounted(promotion) || redemptionOf(redemptions, orderId) !== undefined) return [];
         if (!isActiveAt(promotion, new Date(now))) {
           return refuse('promotion_not_active', `Promotion ${promotionId} (${promotion.title}) is not active at ${now}`);
         }
@@ -297,12 +352,20 @@ export const promotionDecider: Decider<PromotionCommand, PromotionEvent, Promoti
           const which = reached === 'perDealer' ? `${promotion.caps.perDealer} order(s) per dealer` : `${promotion.caps.total} order(s) in all`;
           return refuse('promotion_cap_reached', `Promotion ${promotionId} (${promotion.title}) is capped at ${which}`);
         }
-        return [{ type: 'PromotionRedeemed', data: { promotionId, orderId, dealerId } }];
+        const budgeted = use !== undefined && promotion.budgets?.[use.regionCode] !== undefined;
+        if (budgeted) {
+          const left = budgetLeft(state, use.regionCode);
+          if (use.discountMinor > left.discountMinor || use.units > left.units) {
+            return refuse('promotion_budget_exhausted', `Promotion ${promotionId} (${promotion.title}) has no budget left for this order in region ${use.regionCode}`);
+          }
+        }
+        return [{ type: 'PromotionRedeemed', data: { promotionId, orderId, dealerId, ...(budgeted && { use }) } }];
       }
       case 'ReleasePromotion': {
         const dealerId = redemptionOf(redemptions, command.data.orderId);
         if (dealerId === undefined) return [];
-        return [{ type: 'PromotionRedemptionReleased', data: { promotionId, orderId: command.data.orderId, dealerId } }];
+        const use = state.uses?.[command.data.orderId];
+        return [{ type: 'PromotionRedemptionReleased', data: { promotionId, orderId: command.data.orderId, dealerId, ...(use && { use }) } }];
       }
     }
   },
@@ -315,12 +378,16 @@ export const promotionDecider: Decider<PromotionCommand, PromotionEvent, Promoti
       }
       case 'PromotionEnded':
         return state.exists ? { ...state, promotion: { ...state.promotion, endedAt: event.data.endedAt } } : state;
-      case 'PromotionRedeemed':
-        return state.exists ? { ...state, redemptions: { ...state.redemptions, [event.data.orderId]: event.data.dealerId } } : state;
+      case 'PromotionRedeemed': {
+        if (!state.exists) return state;
+        const { orderId, dealerId, use } = event.data;
+        return { ...state, redemptions: { ...state.redemptions, [orderId]: dealerId }, ...(use && { uses: { ...state.uses, [orderId]: use } }) };
+      }
       case 'PromotionRedemptionReleased': {
         if (!state.exists) return state;
         const { [event.data.orderId]: _released, ...redemptions } = state.redemptions;
-        return { ...state, redemptions };
+        const { [event.data.orderId]: _use, ...uses } = state.uses ?? {};
+        return { ...state, redemptions, uses };
       }
     }
   },
