@@ -1,4 +1,4 @@
-// Catalog lookups by SKU and GTIN (the search itself is src/api/catalog-search.ts).
+// Catalog lookups by SKU and GTIN (the search itself is search/catalog-page.ts).
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { availableOfSku } from '../inventory/queries.ts';
@@ -15,6 +15,7 @@ export type ProductRow = {
   basePriceMinor: number;
   currency: string;
   lowStockThreshold: number | null;
+  keywords: string[];
   /** Available quantity summed over warehouses. */
   available: number;
   active: boolean;
@@ -40,6 +41,7 @@ function productColumns(db: Db, dealerId: string | undefined) {
       'p.base_price_minor as basePriceMinor',
       'p.currency',
       'p.low_stock_threshold as lowStockThreshold',
+      'p.keywords',
       availableOfSku(sql.ref('p.sku')).as('available'),
       'p.active',
       'p.version',

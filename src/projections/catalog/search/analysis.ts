@@ -1,0 +1,179 @@
+// How catalog text becomes search terms, the same way for a product and for a query: Chinese
+// runs cut into words (jieba) with every character and character pair as sub-words, each word's
+// pinyin (full and initials), Latin words and numbers as they are, sizes in one spelling.
+import { readFileSync } from 'node:fs';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { pinyin } from 'pinyin-pro';
+
+/** A term of a text: its lexeme, where it starts (in code points), and whether it is a whole word. */
+export type Term = { lexeme: string; at: number; whole: boolean };
+
+/** A run of one script in a normalized text. */
+export type Run = { kind: 'han' | 'other'; text: string; at: number };
+
+let segmenter: Jieba | undefined;
+
+/** jieba with its own dictionary and the catalog's trade words (brands, product lines), loaded on first use. */
+function jieba(): Jieba {
+  if (!segmenter) {
+    segmenter = Jieba.withDict(dict);
+    segmenter.loadDict(readFileSync(new URL('./lexicon.txt', import.meta.url)));
+  }
+  return segmenter;
+}
+
+/** Full-width forms folded (ＡＢＣ１２３ → abc123), lower case. */
+export const normalize = (text: string) => text.normalize('NFKC').toLowerCase();
+
+const RUN = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+(?:\.(?:(?!\p{Script=Han})[\p{L}\p{N}])+)*)/gu;
+
+/** Where letters meet digits (`lvcha500ml` is `lvcha` and `500ml`; `500ml` stays one). */
+const LETTERS_THEN_DIGITS = /(?<=\p{L})(?=\p{N})/u;
+
+/**
+ * The Chinese runs and the runs of other letters and digits (`1.28l` is one), in order;
+ * everything else separates.
+ */
+export function runsOf(normalized: string): Run[] {
+  const runs: Run[] = [];
+  // Offsets in code points, as the terms count them.
+  let units = 0;
+  let points = 0;
+  for (const match of normalized.matchAll(RUN)) {
+    points += [...normalized.slice(units, match.index)].length;
+    units = match.index;
+    if (match[1]) {
+      runs.push({ kind: 'han', text: match[0], at: points });
+      continue;
+    }
+    let at = points;
+    for (const part of match[0].split(LETTERS_THEN_DIGITS)) {
+      runs.push({ kind: 'other', text: part, at });
+      at += [...part].length;
+    }
+  }
+  return runs;
+}
+
+/** Units of size, in one spelling: 500毫升, 500 ml and 500ML are all `500ml`. */
+const UNITS: Record<string, string> = { 毫升: 'ml', ml: 'ml', 升: 'l', l: 'l', 克: 'g', g: 'g', 千克: 'kg', 公斤: 'kg', kg: 'kg' };
+const NUMBER = /^\d+(?:\.\d+)?$/;
+const HAN_UNIT = /^(毫升|千克|公斤|升|克)/;
+
+/**
+ * The size a number and the run after it spell (`500` then `毫升` or `ml`), as one lexeme; the
+ * Chinese unit's length in code points, to skip it.
+ */
+function sizeOf(number: Run, next: Run | undefined): { lexeme: string; unitLength: number } | undefined {
+  if (!next || !NUMBER.test(number.text)) return undefined;
+  if (next.kind === 'han') {
+    const unit = HAN_UNIT.exec(next.text)?.[1];
+    return unit && next.at === number.at + number.text.length ? { lexeme: `${number.text}${UNITS[unit]}`, unitLength: unit.length } : undefined;
+  }
+  const unit = UNITS[next.text];
+  return unit ? { lexeme: `${number.text}${unit}`, unitLength: 0 } : undefined;
+}
+
+/** jieba's words of a Chinese run, with where each starts in it (code points). */
+export function hanWords(run: string): { word: string; at: number }[] {
+  const words: { word: string; at: number }[] = [];
+  let at = 0;
+  for (const word of jieba().cut(run, true)) {
+    words.push({ word, at });
+    at += [...word].length;
+  }
+  return words;
+}
+
+/**
+ * Search-mode words too: each long word's shorter dictionary words (农夫山泉 also gives 农夫 and
+ * 山泉), so a product is found by a part of a compound as a whole word.
+ */
+function hanWordsForSearch(run: string): { word: string; at: number }[] {
+  const words: { word: string; at: number }[] = [];
+  for (const { word, at } of hanWords(run)) {
+    words.push({ word, at });
+    const chars = [...word];
+    if (chars.length <= 2) continue;
+    for (const part of jieba().cutForSearch(word, false)) {
+      const index = word.indexOf(part);
+      if (part !== word && index >= 0) words.push({ word: part, at: at + [...word.slice(0, index)].length });
+    }
+  }
+  return words;
+}
+
+const SYLLABLE = /^[a-z]+$/;
+
+/** Each character's pinyin without tones (ü as v, as typed), read in context (银行 yin hang); undefined where none. */
+function syllablesOf(run: string): (string | undefined)[] {
+  return pinyin(run, { toneType: 'none', type: 'array', v: true }).map((syllable) => (SYLLABLE.test(syllable) ? syllable : undefined));
+}
+
+/** A Chinese run of a product's text: its words with their pinyin and initials, then its characters and pairs. */
+function hanTerms(run: string, at: number, terms: Term[]): void {
+  const chars = [...run];
+  const syllables = syllablesOf(run);
+  const words = new Set<string>();
+  for (const { word, at: start } of hanWordsForSearch(run)) {
+    const length = [...word].length;
+    terms.push({ lexeme: word, at: at + start, whole: true });
+    words.add(word);
+    const spelled = syllables.slice(start, start + length);
+    if (spelled.every((syllable) => syllable !== undefined)) {
+      terms.push({ lexeme: spelled.join(''), at: at + start, whole: true });
+      if (length >= 2) terms.push({ lexeme: spelled.map((syllable) => syllable[0]).join(''), at: at + start, whole: true });
+    }
+  }
+  for (let index = 0; index < chars.length; index++) {
+    const unigram = chars[index]!;
+    if (!words.has(unigram)) terms.push({ lexeme: unigram, at: at + index, whole: false });
+    const bigram = index + 1 < chars.length ? unigram + chars[index + 1]! : undefined;
+    if (bigram && !words.has(bigram)) terms.push({ lexeme: bigram, at: at + index, whole: false });
+  }
+}
+
+/** The terms of a product's text (a name, a brand, a keyword): every lexeme a query may meet it by. */
+export function termsOf(text: string): Term[] {
+  const terms: Term[] = [];
+  const runs = runsOf(normalize(text));
+  for (let index = 0; index < runs.length; index++) {
+    const run = runs[index]!;
+    const size = run.kind === 'other' ? sizeOf(run, runs[index + 1]) : undefined;
+    if (size) {
+      terms.push({ lexeme: size.lexeme, at: run.at, whole: true });
+      const next = runs[index + 1]!;
+      if (next.kind === 'han' && next.text.length > size.unitLength) hanTerms(next.text.slice(size.unitLength), next.at + size.unitLength, terms);
+      index++;
+    } else if (run.kind === 'han') {
+      hanTerms(run.text, run.at, terms);
+    } else {
+      terms.push({ lexeme: run.text, at: run.at, whole: true });
+    }
+  }
+  return terms;
+}
+
+/** A query's words: a Chinese run cut into words, other runs as they are, sizes in one spelling. */
+export type QueryWord = { kind: 'han' | 'other'; text: string };
+
+export function queryWords(q: string): QueryWord[] {
+  const words: QueryWord[] = [];
+  const runs = runsOf(normalize(q));
+  for (let index = 0; index < runs.length; index++) {
+    const run = runs[index]!;
+    const size = run.kind === 'other' ? sizeOf(run, runs[index + 1]) : undefined;
+    if (size) {
+      words.push({ kind: 'other', text: size.lexeme });
+      const rest = runs[index + 1]!.text.slice(size.unitLength);
+      if (runs[index + 1]!.kind === 'han' && rest) words.push(...hanWords(rest).map(({ word }) => ({ kind: 'han' as const, text: word })));
+      index++;
+    } else if (run.kind === 'han') {
+      words.push(...hanWords(run.text).map(({ word }) => ({ kind: 'han' as const, text: word })));
+    } else {
+      words.push({ kind: 'other', text: run.text });
+    }
+  }
+  return words;
+}

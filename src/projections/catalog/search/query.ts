@@ -1,0 +1,53 @@
+// The text search query for what a dealer typed, over the documents of document.ts: every word
+// must match (`all`), or, as a last resort, any of them (`any`).
+import { queryWords, type QueryWord } from './analysis.ts';
+import type { Vocabulary } from './vocabulary.ts';
+
+/** Unknown words widened (prefix, corrections, pieces): the few first only, a correction scans the vocabulary. */
+const MAX_WIDENED_WORDS = 6;
+/** Words of a query that count; the rest of a pasted paragraph is left out. */
+const MAX_WORDS = 12;
+const LETTERS = /^[a-z]+$/;
+
+/** A tsquery operand, quoted so that PostgreSQL takes the lexeme as it is. */
+const term = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+const anyOf = (alternatives: string[]) => (alternatives.length === 1 ? alternatives[0]! : `( ${alternatives.join(' | ')} )`);
+const allOf = (operands: string[]) => (operands.length === 1 ? operands[0]! : `( ${operands.join(' & ')} )`);
+
+/** A Chinese word: itself, or (three characters or more) its character pairs, for a text cut otherwise. */
+function hanOperand(word: string): string {
+  const chars = [...word];
+  if (chars.length <= 2) return term(word);
+  const pairs = chars.slice(0, -1).map((char, index) => term(char + chars[index + 1]!));
+  return anyOf([term(word), allOf(pairs)]);
+}
+
+/**
+ * Any other word: itself when the catalog knows it; else also as the start of a word (unfinished,
+ * `kangshi`), a known word one or two letters off (`jiangyuo`), or known words written together
+ * (`haitianjiangyou`, `ksfhsnrm`).
+ */
+function otherOperand(word: string, vocabulary: Vocabulary, widen: boolean): string {
+  if (vocabulary.has(word) || !widen) return term(word);
+  const alternatives = [term(word), `${term(word)}:*`];
+  if (LETTERS.test(word)) {
+    alternatives.push(...vocabulary.corrections(word).map(term));
+    const pieces = vocabulary.pieces(word);
+    if (pieces) alternatives.push(allOf(pieces.map(term)));
+  }
+  return anyOf(alternatives);
+}
+
+export type TextQuery = { all: string; any: string };
+
+/** The tsquery texts (to cast `::tsquery`) for `q`; undefined when it has no words. */
+export function textQuery(q: string, vocabulary: Vocabulary): TextQuery | undefined {
+  const words: QueryWord[] = queryWords(q).slice(0, MAX_WORDS);
+  if (words.length === 0) return undefined;
+  let widened = 0;
+  const operands = words.map((word) =>
+    word.kind === 'han' ? hanOperand(word.text) : otherOperand(word.text, vocabulary, !vocabulary.has(word.text) && widened++ < MAX_WIDENED_WORDS),
+  );
+  const unique = [...new Set(operands)];
+  return { all: unique.join(' & '), any: unique.join(' | ') };
+}
