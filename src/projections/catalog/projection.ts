@@ -5,7 +5,7 @@ import type { ProductChanges, ProductDetails } from '../../domain/catalog/produc
 import { productEventTypes } from '../../domain/catalog/product.ts';
 import type { Projection } from '../projection.ts';
 import { catalogBatch } from './batch.ts';
-import { changesSearch, searchDocument } from './search/document.ts';
+import { changesSearch, searchableOf, searchDocument, type SearchableProduct } from './search/document.ts';
 
 const columnsOf = (changes: ProductChanges) => ({
   ...(changes.name !== undefined && { name: changes.name }),
@@ -21,12 +21,15 @@ const columnsOf = (changes: ProductChanges) => ({
   ...(changes.keywords !== undefined && { keywords: changes.keywords }),
 });
 
-/** The search document of a stored product after `changes`, or nothing to write (no such product). */
+/** The `search` column's value for these fields; none when they could not be stored anyway. */
+const searchColumn = (product: SearchableProduct | undefined) => (product ? { search: sql`${searchDocument(product)}::tsvector` } : {});
+
+/** The search document of a stored product after `changes`; none when there is no such product. */
 async function changedSearch(db: Kysely<Database>, sku: string, changes: ProductChanges) {
   const stored = await db.selectFrom('catalog.products').select(['name', 'brand', 'category', 'keywords']).where('sku', '=', sku).executeTakeFirst();
   if (!stored) return {};
   const { name = stored.name, brand = stored.brand, category = stored.category, keywords = stored.keywords } = changes;
-  return { search: sql`${searchDocument({ name, brand, category, keywords })}::tsvector` };
+  return searchColumn(searchableOf({ name, brand, category, keywords }));
 }
 
 export const catalogProjection: Projection = {
@@ -53,7 +56,7 @@ export const catalogProjection: Projection = {
             currency: p.currency,
             low_stock_threshold: p.lowStockThreshold ?? null,
             keywords: p.keywords ?? [],
-            search: sql`${searchDocument({ ...p, keywords: p.keywords ?? [] })}::tsvector`,
+            ...searchColumn(searchableOf({ ...p, keywords: p.keywords ?? [] })),
             version: event.revision,
             created_at: at,
             updated_at: at,

@@ -48,6 +48,16 @@ class DocumentBuilder {
 
 const nameWeight = (term: Term): Weight => (term.whole ? 'A' : 'B');
 
+/**
+ * The fields as a product's, or undefined when one is not what the table holds: such an event
+ * gets no document, and its write fails on the table's own constraint, naming the column.
+ */
+export function searchableOf(fields: Record<(typeof SEARCHED_FIELDS)[number], unknown>): SearchableProduct | undefined {
+  const { name, brand, category, keywords } = fields;
+  const texts = [name, brand, category, ...(Array.isArray(keywords) ? keywords : [undefined])];
+  return texts.every((text) => typeof text === 'string') ? (fields as SearchableProduct) : undefined;
+}
+
 /** The product's tsvector, as text to cast (`::tsvector`). */
 export function searchDocument(product: SearchableProduct): string {
   const document = new DocumentBuilder();

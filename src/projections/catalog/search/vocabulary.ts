@@ -49,7 +49,7 @@ export type Vocabulary = {
 };
 
 /** The words of one load, with what has been asked of them. */
-class Words implements Vocabulary {
+export class Words implements Vocabulary {
   readonly #words: ReadonlySet<string>;
   /** Words by length, for the correction scan. */
   readonly #byLength = new Map<number, string[]>();
