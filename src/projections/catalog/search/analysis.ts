@@ -111,6 +111,12 @@ function syllablesOf(run: string): (string | undefined)[] {
   return pinyin(run, { toneType: 'none', type: 'array', v: true }).map((syllable) => (SYLLABLE.test(syllable) ? syllable : undefined));
 }
 
+/** The pinyin of a Chinese text, or undefined where a character has none. */
+function spelled(run: string): string | undefined {
+  const syllables = syllablesOf(run);
+  return syllables.every((syllable) => syllable !== undefined) ? syllables.join('') : undefined;
+}
+
 /** A Chinese run of a product's text: its words with their pinyin and initials, then its characters and pairs. */
 function hanTerms(run: string, at: number, terms: Term[]): void {
   const chars = [...run];
@@ -120,10 +126,10 @@ function hanTerms(run: string, at: number, terms: Term[]): void {
     const length = [...word].length;
     terms.push({ lexeme: word, at: at + start, whole: true });
     words.add(word);
-    const spelled = syllables.slice(start, start + length);
-    if (spelled.every((syllable) => syllable !== undefined)) {
-      terms.push({ lexeme: spelled.join(''), at: at + start, whole: true });
-      if (length >= 2) terms.push({ lexeme: spelled.map((syllable) => syllable[0]).join(''), at: at + start, whole: true });
+    const sounds = syllables.slice(start, start + length);
+    if (sounds.every((syllable) => syllable !== undefined)) {
+      terms.push({ lexeme: sounds.join(''), at: at + start, whole: true });
+      if (length >= 2) terms.push({ lexeme: sounds.map((syllable) => syllable[0]).join(''), at: at + start, whole: true });
     }
   }
   for (let index = 0; index < chars.length; index++) {
@@ -176,4 +182,20 @@ export function queryWords(q: string): QueryWord[] {
     }
   }
   return words;
+}
+
+/**
+ * How the Chinese of a query sounds: each run's and each word's pinyin, for a query typed with a
+ * wrong character of the same sound (康师付 for 康师傅, an input method's slip).
+ */
+export function querySounds(q: string): string[] {
+  const sounds = new Set<string>();
+  for (const run of runsOf(normalize(q))) {
+    if (run.kind !== 'han') continue;
+    for (const text of [run.text, ...hanWords(run.text).map(({ word }) => word)]) {
+      const sound = spelled(text);
+      if (sound) sounds.add(sound);
+    }
+  }
+  return [...sounds];
 }

@@ -54,7 +54,7 @@ const nameWeight = (term: Term): Weight => (term.whole ? 'A' : 'B');
  */
 export function searchableOf(fields: Record<(typeof SEARCHED_FIELDS)[number], unknown>): SearchableProduct | undefined {
   const { name, brand, category, keywords } = fields;
-  const texts = [name, brand, category, ...(Array.isArray(keywords) ? keywords : [undefined])];
+  const texts: unknown[] = [name, brand, category, ...(Array.isArray(keywords) ? (keywords as unknown[]) : [undefined])];
   return texts.every((text) => typeof text === 'string') ? (fields as SearchableProduct) : undefined;
 }
 

@@ -1,6 +1,6 @@
 // The text search query for what a dealer typed, over the documents of document.ts: every word
-// must match (`all`), or, as a last resort, any of them (`any`).
-import { queryWords, type QueryWord } from './analysis.ts';
+// must match (`all`), or, as a last resort, any of them, loosely (`any`).
+import { querySounds, queryWords, type QueryWord } from './analysis.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 /** Unknown words widened (prefix, corrections, pieces): the few first only, a correction scans the vocabulary. */
@@ -20,6 +20,13 @@ function hanOperand(word: string): string {
   if (chars.length <= 2) return term(word);
   const pairs = chars.slice(0, -1).map((char, index) => term(char + chars[index + 1]!));
   return anyOf([term(word), allOf(pairs)]);
+}
+
+/** A Chinese word loosely: itself, any of its character pairs or characters. */
+function looseHanOperands(word: string): string[] {
+  const chars = [...word];
+  const pairs = chars.slice(0, -1).map((char, index) => char + chars[index + 1]!);
+  return [word, ...pairs, ...(chars.length > 1 ? chars : [])].map(term);
 }
 
 /**
@@ -45,9 +52,14 @@ export function textQuery(q: string, vocabulary: Vocabulary): TextQuery | undefi
   const words: QueryWord[] = queryWords(q).slice(0, MAX_WORDS);
   if (words.length === 0) return undefined;
   let widened = 0;
-  const operands = words.map((word) =>
-    word.kind === 'han' ? hanOperand(word.text) : otherOperand(word.text, vocabulary, !vocabulary.has(word.text) && widened++ < MAX_WIDENED_WORDS),
-  );
-  const unique = [...new Set(operands)];
-  return { all: unique.join(' & '), any: unique.join(' | ') };
+  const others = new Map<string, string>();
+  for (const word of words) {
+    if (word.kind === 'other' && !others.has(word.text)) others.set(word.text, otherOperand(word.text, vocabulary, !vocabulary.has(word.text) && widened++ < MAX_WIDENED_WORDS));
+  }
+  const all = words.map((word) => (word.kind === 'han' ? hanOperand(word.text) : others.get(word.text)!));
+  const any = [
+    ...words.flatMap((word) => (word.kind === 'han' ? looseHanOperands(word.text) : [others.get(word.text)!])),
+    ...querySounds(q).map(term),
+  ];
+  return { all: [...new Set(all)].join(' & '), any: [...new Set(any)].join(' | ') };
 }

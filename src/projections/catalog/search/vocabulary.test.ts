@@ -17,6 +17,9 @@ describe('catalog vocabulary', () => {
     expect(words.corrections('kangshifo')).toEqual(['kangshifu']);
     expect(words.corrections('oolnog')).toEqual(['oolong']);
     expect(words.corrections('tae')).toEqual([]);
+    // oreo and zero are both one edit from oero: the one that keeps the first letter.
+    expect(new Words(['oreo', 'zero']).corrections('oero')).toEqual(['oreo']);
+    expect(new Words(['zero']).corrections('xero')).toEqual(['zero']);
   });
 
   it('splits run-together words into the fewest known words, the longest first', () => {

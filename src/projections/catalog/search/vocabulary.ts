@@ -42,7 +42,10 @@ const MAX_REMEMBERED = 5_000;
 
 export type Vocabulary = {
   has(word: string): boolean;
-  /** Known words at the fewest edits from `word` (within what its length allows), at most a few. */
+  /**
+   * Known words at the fewest edits from `word` (within what its length allows; those with its
+   * first letter if any), at most a few.
+   */
   corrections(word: string): string[];
   /** `word` as the fewest known words written together (longest first), or undefined. */
   pieces(word: string): string[] | undefined;
@@ -93,7 +96,9 @@ export class Words implements Vocabulary {
         }
       }
     }
-    return found.sort().slice(0, MAX_CORRECTIONS);
+    // A typist rarely misses the first letter: among equally close words, those that keep it.
+    const sameStart = found.filter((candidate) => candidate[0] === word[0]);
+    return (sameStart.length > 0 ? sameStart : found).sort().slice(0, MAX_CORRECTIONS);
   }
 
   /** Fewest pieces first, then the longest first piece: `haitianjiangyou` → haitian, jiangyou. */
