@@ -26,33 +26,55 @@ function jieba(): Jieba {
 /** Full-width forms folded (ＡＢＣ１２３ → abc123), lower case. */
 export const normalize = (text: string) => text.normalize('NFKC').toLowerCase();
 
-const RUN = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+(?:\.(?:(?!\p{Script=Han})[\p{L}\p{N}])+)*)/gu;
+const HAN = /\p{Script=Han}/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
-/** Where letters meet digits (`lvcha500ml` is `lvcha` and `500ml`; `500ml` stays one). */
-const LETTERS_THEN_DIGITS = /(?<=\p{L})(?=\p{N})/u;
+type CharClass = 'han' | 'letter' | 'digit' | 'dot' | 'other';
+
+/** What a code point is to the tokenizer; ASCII without a regular expression (most of a name). */
+function classOf(char: string): CharClass {
+  const code = char.codePointAt(0)!;
+  if (code < 0x80) {
+    if (code >= 0x30 && code <= 0x39) return 'digit';
+    if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)) return 'letter';
+    return code === 0x2e ? 'dot' : 'other';
+  }
+  if (HAN.test(char)) return 'han';
+  if (!LETTER_OR_DIGIT.test(char)) return 'other';
+  return /\p{N}/u.test(char) ? 'digit' : 'letter';
+}
 
 /**
- * The Chinese runs and the runs of other letters and digits (`1.28l` is one), in order;
- * everything else separates.
+ * The Chinese runs and the runs of other letters and digits, in order, offsets in code points;
+ * everything else separates. A dot between digits stays inside a run (`1.28l`), and a run splits
+ * where letters meet digits (`lvcha500ml` is `lvcha` and `500ml`; `500ml` stays one).
  */
 export function runsOf(normalized: string): Run[] {
   const runs: Run[] = [];
-  // Offsets in code points, as the terms count them.
-  let units = 0;
-  let points = 0;
-  for (const match of normalized.matchAll(RUN)) {
-    points += [...normalized.slice(units, match.index)].length;
-    units = match.index;
-    if (match[1]) {
-      runs.push({ kind: 'han', text: match[0], at: points });
+  const chars = [...normalized];
+  const classes = chars.map(classOf);
+  let start = -1;
+  const close = (end: number) => {
+    if (start >= 0) runs.push({ kind: classes[start] === 'han' ? 'han' : 'other', text: chars.slice(start, end).join(''), at: start });
+    start = -1;
+  };
+  for (let index = 0; index < chars.length; index++) {
+    const kind = classes[index]!;
+    const previous = start >= 0 ? classes[index - 1] : undefined;
+    if (kind === 'han') {
+      if (previous !== undefined && classes[start] !== 'han') close(index);
+      if (start < 0) start = index;
+    } else if (kind === 'letter' || kind === 'digit') {
+      const splits = previous === 'han' || (previous === 'letter' && kind === 'digit');
+      if (splits) close(index);
+      if (start < 0) start = index;
+    } else if (kind === 'dot' && previous === 'digit' && classes[index + 1] === 'digit') {
       continue;
-    }
-    let at = points;
-    for (const part of match[0].split(LETTERS_THEN_DIGITS)) {
-      runs.push({ kind: 'other', text: part, at });
-      at += [...part].length;
+    } else {
+      close(index);
     }
   }
+  close(chars.length);
   return runs;
 }
 
@@ -117,27 +139,46 @@ function spelled(run: string): string | undefined {
   return syllables.every((syllable) => syllable !== undefined) ? syllables.join('') : undefined;
 }
 
-/** A Chinese run of a product's text: its words with their pinyin and initials, then its characters and pairs. */
-function hanTerms(run: string, at: number, terms: Term[]): void {
+/** A Chinese run of a product's text: its words with their pinyin and initials, then its characters and pairs; at from 0. */
+function hanRunTerms(run: string): Term[] {
+  const terms: Term[] = [];
   const chars = [...run];
   const syllables = syllablesOf(run);
   const words = new Set<string>();
-  for (const { word, at: start } of hanWordsForSearch(run)) {
+  for (const { word, at } of hanWordsForSearch(run)) {
     const length = [...word].length;
-    terms.push({ lexeme: word, at: at + start, whole: true });
+    terms.push({ lexeme: word, at, whole: true });
     words.add(word);
-    const sounds = syllables.slice(start, start + length);
+    const sounds = syllables.slice(at, at + length);
     if (sounds.every((syllable) => syllable !== undefined)) {
-      terms.push({ lexeme: sounds.join(''), at: at + start, whole: true });
-      if (length >= 2) terms.push({ lexeme: sounds.map((syllable) => syllable[0]).join(''), at: at + start, whole: true });
+      terms.push({ lexeme: sounds.join(''), at, whole: true });
+      if (length >= 2) terms.push({ lexeme: sounds.map((syllable) => syllable[0]).join(''), at, whole: true });
     }
   }
   for (let index = 0; index < chars.length; index++) {
     const unigram = chars[index]!;
-    if (!words.has(unigram)) terms.push({ lexeme: unigram, at: at + index, whole: false });
+    if (!words.has(unigram)) terms.push({ lexeme: unigram, at: index, whole: false });
     const bigram = index + 1 < chars.length ? unigram + chars[index + 1]! : undefined;
-    if (bigram && !words.has(bigram)) terms.push({ lexeme: bigram, at: at + index, whole: false });
+    if (bigram && !words.has(bigram)) terms.push({ lexeme: bigram, at: index, whole: false });
   }
+  return terms;
+}
+
+/**
+ * Terms of Chinese runs seen before: a catalog repeats its brands, product lines and flavours
+ * across many products, and cutting and spelling them is most of a document's cost.
+ */
+const seenRuns = new Map<string, readonly Term[]>();
+const MAX_SEEN_RUNS = 20_000;
+
+function hanTerms(run: string, at: number, terms: Term[]): void {
+  let runTerms = seenRuns.get(run);
+  if (!runTerms) {
+    runTerms = hanRunTerms(run);
+    if (seenRuns.size >= MAX_SEEN_RUNS) seenRuns.clear();
+    seenRuns.set(run, runTerms);
+  }
+  for (const term of runTerms) terms.push({ lexeme: term.lexeme, at: at + term.at, whole: term.whole });
 }
 
 /** The terms of a product's text (a name, a brand, a keyword): every lexeme a query may meet it by. */

@@ -11,8 +11,9 @@
 //        part of one, the brand, the category), normalised by length (shorter names first).
 //        Latin words the catalog does not know are widened to prefixes, typo corrections and
 //        known words written together (query.ts, from an in-memory vocabulary);
-//   0-0.5 only when those find nothing at all (a second statement): any word of `q`, or a name
-//        similar to `q` (trigrams, GIN on lower(name)), the last resort.
+//   0-0.5 only when those find nothing at all (a second statement): any word of `q`, loosely (a
+//        part of a Chinese word, or its sound), ranked by how much of `q` a product has; or for
+//        a query without Chinese a name similar to `q` (trigrams, GIN on lower(name)).
 // Ties go by SKU. The cursor is (score, sku); the bands never overlap, so paging runs through
 // them in order.
 import { sql, type RawBuilder } from 'kysely';
@@ -121,20 +122,30 @@ function exactPage(search: CatalogSearch, q: string, text: TextQuery | undefined
   return sql`SELECT sku, score FROM (${sql.join(branches, sql` UNION ALL `)}) matched ORDER BY score DESC, sku LIMIT ${search.limit + 1}`;
 }
 
+const HAN = /\p{Script=Han}/u;
+
 /**
- * (sku, score) of a page of the last-resort band: products with any word of `q`, or names similar
- * to it (trigrams) or holding it. Asked only when the exact bands have nothing at all, so none of
- * these is in them.
+ * (sku, score) of a page of the last-resort band: products with any word of `q` (loosely: a part
+ * of a Chinese word, or its sound), or, for a query without Chinese, names similar to `q`
+ * (trigrams) or holding it. (Chinese names are not compared by trigrams: the loose words find
+ * more, and a similarity computed for every product with one of the query's characters was the
+ * slowest search of all.) Asked only when the exact bands have nothing at all, so none of these
+ * is in them.
  */
 function fuzzyPage(search: CatalogSearch, q: string, text: TextQuery | undefined): RawBuilder<unknown> {
+  const chinese = HAN.test(q);
+  if (!text && chinese) return sql`SELECT NULL::text AS sku, 0::float8 AS score WHERE false`;
   const lowered = sql`lower(${q})`;
   const similar = sql`similarity(lower(p.name), ${lowered})::float8`;
-  const anyWord = text ? sql`p.search @@ ${tsquery(text.any)} OR ` : sql``;
-  const score = text ? sql`(greatest(${rankOf(text.any, 0)}, ${similar}) / 2)` : sql`(${similar} / 2)`;
+  const anyWord = text ? sql`p.search @@ ${tsquery(text.any)}` : undefined;
+  // How much of `q` a product has (each unit it matches), then how well: in [0, 1).
+  const covered = text && sql`((${sql.join(text.units.map((unit) => sql`(p.search @@ ${tsquery(unit)})::int`), sql` + `)} + ${rankOf(text.any, 0)}) / ${text.units.length + 1})`;
+  const score = !covered ? sql`(${similar} / 2)` : chinese ? sql`(${covered} / 2)` : sql`(greatest(${covered}, ${similar}) / 2)`;
   const substring = q.length >= 3 ? sql` OR lower(p.name) LIKE '%' || lower(${q.replace(/[\\%_]/g, '\\$&')}) || '%'` : sql``;
+  const matches = chinese ? anyWord! : sql`${anyWord ? sql`${anyWord} OR ` : sql``}lower(p.name) % ${lowered}${substring}`;
   return sql`
     SELECT p.sku, ${score} AS score FROM ${products} p
-     WHERE (${anyWord}lower(p.name) % ${lowered}${substring}) AND ${filters(search)} AND ${pastCursor(search, score)}
+     WHERE (${matches}) AND ${filters(search)} AND ${pastCursor(search, score)}
      ORDER BY score DESC, p.sku LIMIT ${search.limit + 1}`;
 }
 

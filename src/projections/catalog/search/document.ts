@@ -22,27 +22,36 @@ const FIELD_GAP = 8;
 const MAX_POSITION = 16_383;
 const MAX_POSITIONS_PER_LEXEME = 256;
 
-const quoted = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+const NEEDS_ESCAPE = /['\\]/;
+const quoted = (lexeme: string) => (NEEDS_ESCAPE.test(lexeme) ? `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${lexeme}'`);
+
+/** A lexeme's positions so far, in the tsvector's text form (`1A,5B`). */
+type Positions = { text: string; count: number };
 
 class DocumentBuilder {
-  readonly #positions = new Map<string, string[]>();
+  readonly #positions = new Map<string, Positions>();
   #base = 1;
 
   field(text: string, weightOf: (term: Term) => Weight): void {
-    const terms = termsOf(text);
-    for (const term of terms) {
+    for (const term of termsOf(text)) {
       const position = this.#base + term.at;
       if (position > MAX_POSITION) break;
-      const positions = this.#positions.get(term.lexeme) ?? [];
-      if (positions.length < MAX_POSITIONS_PER_LEXEME) positions.push(`${position}${weightOf(term)}`);
-      this.#positions.set(term.lexeme, positions);
+      const entry = `${position}${weightOf(term)}`;
+      const positions = this.#positions.get(term.lexeme);
+      if (!positions) this.#positions.set(term.lexeme, { text: entry, count: 1 });
+      else if (positions.count < MAX_POSITIONS_PER_LEXEME) {
+        positions.text += `,${entry}`;
+        positions.count += 1;
+      }
     }
     this.#base += [...text].length + FIELD_GAP;
   }
 
   /** The tsvector in its text form (lexemes quoted, so PostgreSQL takes them as they are). */
   toString(): string {
-    return [...this.#positions].map(([lexeme, positions]) => `${quoted(lexeme)}:${positions.join(',')}`).join(' ');
+    let text = '';
+    for (const [lexeme, positions] of this.#positions) text += `${text ? ' ' : ''}${quoted(lexeme)}:${positions.text}`;
+    return text;
   }
 }
 

@@ -18,7 +18,9 @@ describe('catalog text query', () => {
   });
 
   it('as a last resort, takes any word, any pair or character of a Chinese word, or how the Chinese sounds', () => {
-    expect(textQuery('康师付 tea', vocabulary)?.any).toBe("'康师付' | '康师' | '师付' | '康' | '师' | '付' | 'tea' | 'kangshifu'");
+    const loose = textQuery('康师付 tea', vocabulary);
+    expect(loose?.any).toBe("'康师付' | '康师' | '师付' | '康' | '师' | '付' | 'tea' | 'kangshifu'");
+    expect(loose?.units).toEqual(["'康'", "'师'", "'付'", "'tea'", "'kangshifu'"]);
   });
 
   it("quotes what a tsquery could misread, and has nothing for a query without words", () => {

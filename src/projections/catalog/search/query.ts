@@ -45,7 +45,17 @@ function otherOperand(word: string, vocabulary: Vocabulary, widen: boolean): str
   return anyOf(alternatives);
 }
 
-export type TextQuery = { all: string; any: string };
+export type TextQuery = {
+  /** Every word. */
+  all: string;
+  /** Any word, loosely. */
+  any: string;
+  /** What the last resort counts, to rank by how much of `q` a product has: each Chinese character, each other word, each sound. */
+  units: string[];
+};
+
+/** Units counted at most (each is a match test per product of the last resort). */
+const MAX_UNITS = 12;
 
 /** The tsquery texts (to cast `::tsquery`) for `q`; undefined when it has no words. */
 export function textQuery(q: string, vocabulary: Vocabulary): TextQuery | undefined {
@@ -56,10 +66,9 @@ export function textQuery(q: string, vocabulary: Vocabulary): TextQuery | undefi
   for (const word of words) {
     if (word.kind === 'other' && !others.has(word.text)) others.set(word.text, otherOperand(word.text, vocabulary, !vocabulary.has(word.text) && widened++ < MAX_WIDENED_WORDS));
   }
+  const sounds = querySounds(q).map(term);
   const all = words.map((word) => (word.kind === 'han' ? hanOperand(word.text) : others.get(word.text)!));
-  const any = [
-    ...words.flatMap((word) => (word.kind === 'han' ? looseHanOperands(word.text) : [others.get(word.text)!])),
-    ...querySounds(q).map(term),
-  ];
-  return { all: [...new Set(all)].join(' & '), any: [...new Set(any)].join(' | ') };
+  const any = [...words.flatMap((word) => (word.kind === 'han' ? looseHanOperands(word.text) : [others.get(word.text)!])), ...sounds];
+  const units = [...words.flatMap((word) => (word.kind === 'han' ? [...word.text].map(term) : [others.get(word.text)!])), ...sounds];
+  return { all: [...new Set(all)].join(' & '), any: [...new Set(any)].join(' | '), units: [...new Set(units)].slice(0, MAX_UNITS) };
 }
