@@ -160,7 +160,7 @@ function ifMatchRevision(header: string | undefined): number | undefined {
 
 export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { commands, store, db, pool } = deps;
-  const vocabulary = new CatalogVocabulary(db);
+  const vocabulary = CatalogVocabulary.of(db);
 
   /** Claims the GTIN for the SKU first, so that two products can never scan the same. */
   async function assignGtin(gtin: string, sku: string, context: CommandContext) {

@@ -66,3 +66,17 @@ export async function findProducts(db: Db, skus: readonly string[], dealerId: st
   const rows = await productColumns(db, dealerId).where('p.sku', 'in', [...skus]).execute();
   return new Map(rows.map((row) => [row.sku, row]));
 }
+
+export type ImportMatch = { sku: string; gtin: string | null; name: string };
+
+/** Active products with one of these SKUs (in any case) or GTINs: what an imported order file's lines may mean. */
+export async function importMatches(db: Db, skus: readonly string[], gtins: readonly string[]): Promise<ImportMatch[]> {
+  if (skus.length === 0 && gtins.length === 0) return [];
+  const lowered = skus.map((sku) => sku.toLowerCase());
+  return db
+    .selectFrom('catalog.products as p')
+    .select(['p.sku', 'p.gtin', 'p.name'])
+    .where('p.active', '=', true)
+    .where((eb) => eb.or([eb(sql`lower(p.sku)`, '=', eb.fn.any(eb.val(lowered))), eb('p.gtin', '=', eb.fn.any(eb.val([...gtins])))]))
+    .execute();
+}

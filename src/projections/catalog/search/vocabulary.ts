@@ -135,6 +135,18 @@ function remembered<T>(answers: Map<string, T>, word: string, answer: () => T): 
  * a typo or a split until the next load.
  */
 export class CatalogVocabulary {
+  static readonly #ofDb = new WeakMap<Db, CatalogVocabulary>();
+
+  /** The one vocabulary of a database handle, for every route that searches. */
+  static of(db: Db): CatalogVocabulary {
+    let vocabulary = CatalogVocabulary.#ofDb.get(db);
+    if (!vocabulary) {
+      vocabulary = new CatalogVocabulary(db);
+      CatalogVocabulary.#ofDb.set(db, vocabulary);
+    }
+    return vocabulary;
+  }
+
   readonly #db: Db;
   readonly #maxAgeMs: number;
   #words = new Words([]);
