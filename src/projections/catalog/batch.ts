@@ -9,7 +9,7 @@ import { productEventTypes } from '../../domain/catalog/product.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import { BatchDeclined, ProductFolds, checked, checkedInstant, columnList, instant, recordset, type Column } from '../batch.ts';
 import type { BatchHandler, Fold } from '../projection.ts';
-import { changesSearch, searchDocument, type SearchableProduct } from './search/document.ts';
+import { changesSearch, markSearchChanged, searchDocument, type SearchableProduct } from './search/document.ts';
 
 /** The columns an update may change, by the name of the change. */
 const CHANGEABLE: Record<keyof ProductChanges, Column> = {
@@ -192,6 +192,8 @@ const changedSearchable = (stored: SearchableProduct, changes: Row): SearchableP
 class CatalogFold implements Fold {
   readonly #products = new ProductFolds<ProductFold>();
   readonly #gtins = new GtinOwners();
+  /** The position of the last event folded that registers or changes a product. */
+  #searchChangedAt: string | undefined;
 
   /**
    * Each product's search document from its final fields: a registered one's from its row; a
@@ -234,6 +236,7 @@ class CatalogFold implements Fold {
           // Changes before the registration found no row (or the registration fails on its key).
           fold.registered = row;
           delete fold.changes;
+          this.#searchChangedAt = event.position;
           break;
         }
         case 'ProductUpdated': {
@@ -245,6 +248,7 @@ class CatalogFold implements Fold {
           row.version = version;
           row.updated_at = at;
           if (changes.gtin !== undefined) this.#gtins.changed(sku, changes.gtin);
+          this.#searchChangedAt = event.position;
           break;
         }
         case 'ProductPricesSet': {
@@ -317,6 +321,7 @@ class CatalogFold implements Fold {
       await sql`INSERT INTO ${sql.table('catalog.products')} (${columnList(PRODUCT_COLUMNS)})
         SELECT * FROM ${recordset('r', PRODUCT_COLUMNS, registered)}`.execute(db);
     }
+    if (this.#searchChangedAt !== undefined) await markSearchChanged(db, this.#searchChangedAt);
   }
 }
 

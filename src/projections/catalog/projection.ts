@@ -5,7 +5,7 @@ import type { ProductChanges, ProductDetails } from '../../domain/catalog/produc
 import { productEventTypes } from '../../domain/catalog/product.ts';
 import type { Projection } from '../projection.ts';
 import { catalogBatch } from './batch.ts';
-import { changesSearch, searchableOf, searchDocument, type SearchableProduct } from './search/document.ts';
+import { changesSearch, markSearchChanged, searchableOf, searchDocument, type SearchableProduct } from './search/document.ts';
 
 const columnsOf = (changes: ProductChanges) => ({
   ...(changes.name !== undefined && { name: changes.name }),
@@ -62,6 +62,7 @@ export const catalogProjection: Projection = {
             updated_at: at,
           })
           .execute();
+        await markSearchChanged(db, event.position);
         return;
       }
       case 'ProductUpdated': {
@@ -72,6 +73,7 @@ export const catalogProjection: Projection = {
           .set({ ...columnsOf(changes), ...search, version: event.revision, updated_at: at })
           .where('sku', '=', sku)
           .execute();
+        await markSearchChanged(db, event.position);
         return;
       }
       case 'ProductPricesSet': {

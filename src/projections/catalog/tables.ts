@@ -25,5 +25,7 @@ export type CatalogTables = {
     search: ColumnType<string, unknown, unknown>;
   };
   'catalog.tier_prices': { sku: string; tier: string; price_minor: Bigint };
+  /** One row: the position of the last event that registered or changed a product. */
+  'catalog.search_state': { id: number; position: string };
   'catalog.dealer_prices': { sku: string; dealer_id: string; price_minor: Bigint };
 };

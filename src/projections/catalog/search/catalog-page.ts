@@ -15,7 +15,8 @@
 //        part of a Chinese word, or its sound), ranked by how much of `q` a product has; or for
 //        a query without Chinese a name similar to `q` (trigrams, GIN on lower(name)).
 // Ties go by SKU. The cursor is (score, sku); the bands never overlap, so paging runs through
-// them in order.
+// them in order. A query's first rows of ranking are remembered (ranked-cache.ts) and checked
+// against catalog.search_state by the statement that reads a page from them.
 import { sql, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../../../db/database.ts';
@@ -23,6 +24,7 @@ import { availableOfSku, skuInStock } from '../../inventory/queries.ts';
 import type { ProductRow } from '../queries.ts';
 import { RANK_WEIGHTS } from './document.ts';
 import { textQuery, type TextQuery } from './query.ts';
+import { RankedCache, REMEMBERED_ROWS, type Ranked, type Ranking } from './ranked-cache.ts';
 import type { CatalogVocabulary } from './vocabulary.ts';
 
 export type CatalogSearch = {
@@ -50,6 +52,8 @@ export type CatalogRow = Omit<ProductRow, 'createdAt' | 'updatedAt'> & {
   /** The buyer dealer's tier and territories (null: no such dealer, or none asked for). */
   buyerTier: string | null;
   buyerTerritories: string[] | null;
+  /** Where the searchable products stood (catalog.search_state), to check a remembered ranking by. */
+  searchPosition: string | null;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -98,7 +102,7 @@ function browsePage(search: CatalogSearch): RawBuilder<unknown> {
  * (sku, score) of a page of the exact bands (code, then full text), best first; undefined when
  * `q` can match nothing there.
  */
-function exactPage(search: CatalogSearch, q: string, text: TextQuery | undefined): RawBuilder<unknown> | undefined {
+function exactPage(search: CatalogSearch, q: string, text: TextQuery | undefined, rows: number): RawBuilder<unknown> | undefined {
   const where = filters(search);
   const branches: RawBuilder<unknown>[] = [];
   let code: RawBuilder<unknown> | undefined;
@@ -119,7 +123,7 @@ function exactPage(search: CatalogSearch, q: string, text: TextQuery | undefined
     branches.push(sql`SELECT p.sku, ${score} AS score FROM ${products} p WHERE p.search @@ ${tsquery(text.all)} AND ${where} AND ${pastCursor(search, score)}${notCode}`);
   }
   if (branches.length === 0) return undefined;
-  return sql`SELECT sku, score FROM (${sql.join(branches, sql` UNION ALL `)}) matched ORDER BY score DESC, sku LIMIT ${search.limit + 1}`;
+  return sql`SELECT sku, score FROM (${sql.join(branches, sql` UNION ALL `)}) matched ORDER BY score DESC, sku LIMIT ${rows}`;
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -132,7 +136,7 @@ const HAN = /\p{Script=Han}/u;
  * slowest search of all.) Asked only when the exact bands have nothing at all, so none of these
  * is in them.
  */
-function fuzzyPage(search: CatalogSearch, q: string, text: TextQuery | undefined): RawBuilder<unknown> {
+function fuzzyPage(search: CatalogSearch, q: string, text: TextQuery | undefined, rows: number): RawBuilder<unknown> {
   const chinese = HAN.test(q);
   if (!text && chinese) return sql`SELECT NULL::text AS sku, 0::float8 AS score WHERE false`;
   const lowered = sql`lower(${q})`;
@@ -146,7 +150,7 @@ function fuzzyPage(search: CatalogSearch, q: string, text: TextQuery | undefined
   return sql`
     SELECT p.sku, ${score} AS score FROM ${products} p
      WHERE (${matches}) AND ${filters(search)} AND ${pastCursor(search, score)}
-     ORDER BY score DESC, p.sku LIMIT ${search.limit + 1}`;
+     ORDER BY score DESC, p.sku LIMIT ${rows}`;
 }
 
 const isoTime = (column: RawBuilder<unknown>) => sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -170,6 +174,30 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
+/** (sku, score) of rows ranked before, in their order. */
+const rankedPage = (ranked: readonly Ranked[]) =>
+  sql`SELECT * FROM unnest(${ranked.map((row) => row.sku)}::text[], ${ranked.map((row) => row.score)}::float8[]) AS ranked(sku, score)`;
+
+const searchPosition = sql`(SELECT s.position FROM ${sql.table('catalog.search_state')} s WHERE s.id = 1)`;
+
+/**
+ * The first REMEMBERED_ROWS of `q`'s ranking (the exact bands, or the last band when they have
+ * nothing), with where the searchable products stand; to remember when they stand somewhere.
+ */
+async function rankAfresh(pool: pg.Pool, db: Db, search: CatalogSearch, q: string, text: TextQuery | undefined): Promise<Ranking | undefined> {
+  // The exact bands run as a named statement (see statementName); the last band's text varies with `q`.
+  for (const [band, named] of [[exactPage(search, q, text, REMEMBERED_ROWS), true], [fuzzyPage(search, q, text, REMEMBERED_ROWS), false]] as const) {
+    if (!band) continue;
+    const statement = sql<Ranked & { position: string | null }>`SELECT page.sku, page.score, ${searchPosition} AS position FROM (${band}) page`.compile(db);
+    const name = named ? statementName(statement.sql) : undefined;
+    const { rows } = await pool.query<Ranked & { position: string | null }>({ text: statement.sql, values: [...statement.parameters], ...(name && { name }) });
+    if (rows.length === 0) continue;
+    const position = rows[0]!.position;
+    return position === null ? undefined : { position, ranked: rows.map(({ sku, score }) => ({ sku, score })), complete: rows.length < REMEMBERED_ROWS };
+  }
+  return undefined;
+}
+
 /** A page of the catalog (limit + 1 rows, for the caller's cursor), best match first when searching. */
 export async function searchCatalog(db: Db, pool: pg.Pool, vocabulary: CatalogVocabulary, search: CatalogSearch): Promise<CatalogRow[]> {
   const q = search.q?.trim() || undefined;
@@ -177,15 +205,30 @@ export async function searchCatalog(db: Db, pool: pg.Pool, vocabulary: CatalogVo
     const unfiltered = !search.category && !search.brand && !search.inStock;
     return pageWithDetails(db, pool, search, browsePage(search), unfiltered);
   }
+  // Stock changes with every order: pages of products in stock are not remembered.
+  const cache = search.inStock ? undefined : RankedCache.of(db);
+  const key = JSON.stringify([q, search.category ?? null, search.brand ?? null, search.includeInactive]);
+  const remembered = cache?.page(key, search.after, search.limit + 1);
+  if (remembered) {
+    const rows = await pageWithDetails(db, pool, search, rankedPage(remembered.ranked), true);
+    if (rows[0]?.searchPosition === remembered.position) return rows;
+    cache!.forget(key);
+  }
   const text = textQuery(q, await vocabulary.words());
+  if (cache && !search.after) {
+    const ranking = await rankAfresh(pool, db, search, q, text);
+    if (!ranking) return [];
+    cache.remember(key, ranking);
+    return pageWithDetails(db, pool, search, rankedPage(ranking.ranked.slice(0, search.limit + 1)), true);
+  }
   // A cursor in the last band (score < 1): the exact bands had nothing.
   if (!search.after || search.after.score >= 1) {
-    const exact = exactPage(search, q, text);
+    const exact = exactPage(search, q, text, search.limit + 1);
     const rows = exact ? await pageWithDetails(db, pool, search, exact, true) : [];
     // A cursor in the exact bands: the last band was not shown on the first page either.
     if (rows.length > 0 || search.after) return rows;
   }
-  return pageWithDetails(db, pool, search, fuzzyPage(search, q, text), false);
+  return pageWithDetails(db, pool, search, fuzzyPage(search, q, text, search.limit + 1), false);
 }
 
 /** The page's products with prices, stock and the buyer's tier and territories, in page order. */
@@ -202,7 +245,8 @@ async function pageWithDetails(db: Db, pool: pg.Pool, search: CatalogSearch, pag
            ${isoTime(sql.ref('p.created_at'))} AS "createdAt", ${isoTime(sql.ref('p.updated_at'))} AS "updatedAt",
            coalesce((SELECT jsonb_object_agg(t.tier, t.price_minor) FROM ${sql.table('catalog.tier_prices')} t WHERE t.sku = p.sku${tierOnly}), '{}'::jsonb) AS "tierPrices",
            coalesce((SELECT jsonb_object_agg(d.dealer_id, d.price_minor) FROM ${sql.table('catalog.dealer_prices')} d WHERE d.sku = p.sku${contractOnly}), '{}'::jsonb) AS "dealerPrices",
-           page.score, (SELECT tier FROM buyer) AS "buyerTier", (SELECT territories FROM buyer) AS "buyerTerritories"
+           page.score, (SELECT tier FROM buyer) AS "buyerTier", (SELECT territories FROM buyer) AS "buyerTerritories",
+           ${searchPosition} AS "searchPosition"
       FROM page JOIN ${products} p ON p.sku = page.sku
      ORDER BY page.score DESC, page.sku`.compile(db);
   const name = named ? statementName(statement.sql) : undefined;

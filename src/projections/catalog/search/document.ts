@@ -1,6 +1,8 @@
 // A product's search document: the terms of its name, keywords, brand and category as one
 // tsvector, written by the catalog projection. Weights carry what a match is worth (see RANK_WEIGHTS):
 // A a whole word of the name or a keyword, B a part of one (a character, a pair), C the brand, D the category.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
 import { termsOf, type Term } from './analysis.ts';
 
 export type SearchableProduct = { name: string; brand: string; category: string; keywords: readonly string[] };
@@ -75,4 +77,13 @@ export function searchDocument(product: SearchableProduct): string {
   document.field(product.brand, () => 'C');
   document.field(product.category, () => 'D');
   return document.toString();
+}
+
+/** Records that the searchable products changed at `position` (see migration 0021). */
+export async function markSearchChanged(db: Kysely<Database>, position: string): Promise<void> {
+  await db
+    .insertInto('catalog.search_state')
+    .values({ id: 1, position })
+    .onConflict((conflict) => conflict.column('id').doUpdateSet({ position }))
+    .execute();
 }
