@@ -198,7 +198,8 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
     // Its own scope: an order file is read from its bytes (its encoding, or a workbook), not as text.
     await app.register(async (scope) => {
-      scope.removeAllContentTypeParsers();
+      // JSON keeps its parser (and the body limit): refused below with 415, as the wrong media type.
+      scope.removeContentTypeParser(['text/csv', 'text/plain']);
       scope.addContentTypeParser([...ORDER_FILE_TYPES], { parseAs: 'buffer', bodyLimit: deps.config.bodyLimitBytes }, (_request, body, done) => done(null, body));
       scope.withTypeProvider<ZodTypeProvider>().post(
         '/v1/orders/import',

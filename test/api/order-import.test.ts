@@ -66,7 +66,7 @@ describe('order import', () => {
     ]);
   });
 
-  it('reads CSV in UTF-8 with a BOM and semicolons, GBK with tabs, and GB18030 as declared', async () => {
+  it('reads CSV in UTF-8 with a BOM and semicolons, GBK with tabs, UTF-16, and GB18030 as declared', async () => {
     const utf8 = await post('\uFEFF货号;数量;品名\nTEA-TY-02;3;统一绿茶\n', 'text/csv');
     expect(utf8.status, JSON.stringify(utf8.body)).toBe(201);
     expect(linesOf(utf8.body)).toEqual([['TEA-TY-02', 3]]);
@@ -78,6 +78,12 @@ describe('order import', () => {
       ['INS-KSF-01', 12],
       ['SNK-LAYS-01', 1200],
     ]);
+
+    // Excel's "Unicode text": UTF-16 with a byte order mark, tab-separated.
+    const utf16 = new Uint8Array([0xff, 0xfe, ...Buffer.from('商品编码\t数量\nTEA-TY-02\t1\n', 'utf16le')]);
+    const fromUtf16 = await post(utf16, 'text/tab-separated-values');
+    expect(fromUtf16.status, JSON.stringify(fromUtf16.body)).toBe(201);
+    expect(linesOf(fromUtf16.body)).toEqual([['TEA-TY-02', 1]]);
 
     const gb18030 = iconv.encode('商品编码,数量,备注\nDRY-YILI-01,2,𠮷 要新鲜的\n', 'gb18030');
     const fromGb18030 = await post(gb18030, 'text/csv; charset=GB18030');

@@ -182,20 +182,18 @@ const searchPosition = sql`(SELECT s.position FROM ${sql.table('catalog.search_s
 
 /**
  * The first REMEMBERED_ROWS of `q`'s ranking (the exact bands, or the last band when they have
- * nothing), with where the searchable products stand; to remember when they stand somewhere.
+ * nothing), with where the searchable products stand (null before the projection has written any).
  */
-async function rankAfresh(pool: pg.Pool, db: Db, search: CatalogSearch, q: string, text: TextQuery | undefined): Promise<Ranking | undefined> {
+async function rankAfresh(pool: pg.Pool, db: Db, search: CatalogSearch, q: string, text: TextQuery | undefined): Promise<Omit<Ranking, 'position'> & { position: string | null }> {
   // The exact bands run as a named statement (see statementName); the last band's text varies with `q`.
   for (const [band, named] of [[exactPage(search, q, text, REMEMBERED_ROWS), true], [fuzzyPage(search, q, text, REMEMBERED_ROWS), false]] as const) {
     if (!band) continue;
     const statement = sql<Ranked & { position: string | null }>`SELECT page.sku, page.score, ${searchPosition} AS position FROM (${band}) page`.compile(db);
     const name = named ? statementName(statement.sql) : undefined;
     const { rows } = await pool.query<Ranked & { position: string | null }>({ text: statement.sql, values: [...statement.parameters], ...(name && { name }) });
-    if (rows.length === 0) continue;
-    const position = rows[0]!.position;
-    return position === null ? undefined : { position, ranked: rows.map(({ sku, score }) => ({ sku, score })), complete: rows.length < REMEMBERED_ROWS };
+    if (rows.length > 0) return { position: rows[0]!.position, ranked: rows.map(({ sku, score }) => ({ sku, score })), complete: rows.length < REMEMBERED_ROWS };
   }
-  return undefined;
+  return { position: null, ranked: [], complete: true };
 }
 
 /** A page of the catalog (limit + 1 rows, for the caller's cursor), best match first when searching. */
@@ -216,10 +214,9 @@ export async function searchCatalog(db: Db, pool: pg.Pool, vocabulary: CatalogVo
   }
   const text = textQuery(q, await vocabulary.words());
   if (cache && !search.after) {
-    const ranking = await rankAfresh(pool, db, search, q, text);
-    if (!ranking) return [];
-    cache.remember(key, ranking);
-    return pageWithDetails(db, pool, search, rankedPage(ranking.ranked.slice(0, search.limit + 1)), true);
+    const { position, ranked, complete } = await rankAfresh(pool, db, search, q, text);
+    if (position !== null) cache.remember(key, { position, ranked, complete });
+    return ranked.length === 0 ? [] : pageWithDetails(db, pool, search, rankedPage(ranked.slice(0, search.limit + 1)), true);
   }
   // A cursor in the last band (score < 1): the exact bands had nothing.
   if (!search.after || search.after.score >= 1) {
