@@ -1,4 +1,4 @@
-// Order routes: quotes, placement (manual, CSV, reorder), the dealer's orders, ops' review queue,
+// Order routes: quotes, placement (manual, from an order file, reorder), the dealer's orders, ops' review queue,
 // approve / reject / cancel, the order in full (now or as of an instant) and its full history.
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
