@@ -15,9 +15,9 @@ const WAREHOUSES = [
 /** Days of shelf life left on each product's older lot, cycling through every expiry tier. */
 const OLDER_LOT_DAYS_LEFT = [12, 25, 60, 85, 150, 170, 250, 400];
 
-const SOLD_OUT = 'SNK-SED-MLN-160';
+const SOLD_OUT = 'SNK-QQ-01';
 
-const THRESHOLDS: Record<string, number> = { 'BEV-WTR-550': 200, 'DRY-YGT-STR-100': 400, 'DRY-MLK-FUL-1L': 300, [SOLD_OUT]: 100 };
+const THRESHOLDS: Record<string, number> = { 'WTR-NFSQ-01': 200, 'DRY-YILI-07': 400, 'DRY-YILI-01': 300, [SOLD_OUT]: 100 };
 
 const DAY_MS = 86_400_000;
 

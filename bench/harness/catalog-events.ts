@@ -17,23 +17,24 @@ export type CatalogEventsPlan = {
 
 const WINDOW = 5_000;
 
-const BRANDS = ['Jade Spring', 'Golden Harvest', 'Red Lantern', 'Panda Foods', 'Blue River Dairy', 'Mountain Mist', 'Silver Crane', 'Lotus Garden', 'Sunrise Farm', 'Ocean Pearl', 'Bamboo Grove', 'Happy Valley'];
+const BRANDS = ['统一', '康师傅', '农夫山泉', '海天', '伊利', '蒙牛', '娃哈哈', '旺旺', '达利园', '李锦记', '金龙鱼', '百岁山'];
 const LINES: [string, string][] = [
-  ['Mineral Water', 'beverages'], ['Green Tea', 'beverages'], ['Oolong Tea', 'beverages'], ['Jasmine Tea', 'beverages'], ['Orange Juice', 'beverages'],
-  ['Apple Juice', 'beverages'], ['Cola', 'beverages'], ['Lemon Soda', 'beverages'], ['Lager', 'beverages'], ['Cold Brew Coffee', 'beverages'],
-  ['Whole Milk', 'dairy'], ['Low Fat Milk', 'dairy'], ['Yogurt', 'dairy'], ['Cheese Slices', 'dairy'], ['Potato Chips', 'snacks'],
-  ['Chocolate Biscuits', 'snacks'], ['Soda Crackers', 'snacks'], ['Mixed Nuts', 'snacks'], ['Melon Seeds', 'snacks'], ['Instant Noodles', 'noodles'],
-  ['Cup Noodles', 'noodles'], ['Rice Noodles', 'noodles'], ['Soy Sauce', 'condiments'], ['Black Vinegar', 'condiments'], ['Chili Crisp Oil', 'condiments'],
+  ['饮用天然水', '饮料'], ['绿茶', '饮料'], ['乌龙茶', '饮料'], ['茉莉花茶', '饮料'], ['橙汁', '饮料'],
+  ['苹果汁', '饮料'], ['可乐', '饮料'], ['柠檬汽水', '饮料'], ['啤酒', '饮料'], ['冷萃咖啡', '饮料'],
+  ['纯牛奶', '乳制品'], ['低脂牛奶', '乳制品'], ['酸奶', '乳制品'], ['奶酪片', '乳制品'], ['薯片', '休闲零食'],
+  ['巧克力饼干', '休闲零食'], ['苏打饼干', '休闲零食'], ['混合坚果', '休闲零食'], ['香瓜子', '休闲零食'], ['方便面', '方便食品'],
+  ['杯面', '方便食品'], ['米粉', '方便食品'], ['生抽酱油', '调味品'], ['老陈醋', '调味品'], ['辣椒油', '调味品'],
 ];
-const FLAVORS = ['Original', 'Barbecue', 'Seaweed', 'Braised Beef', 'Hot & Sour', 'Seafood', 'Strawberry', 'Plain', 'Honey', 'Lemon', 'Peach', 'Lychee', 'Mango', 'Sesame', 'Garlic', 'Spicy'];
-const SIZES = ['70g', '100g', '150g', '200g', '330ml', '500ml', '550ml', '1L', '1.5L', '2L', '5kg'];
+const FLAVORS = ['原味', '烧烤味', '海苔味', '红烧牛肉', '酸辣', '海鲜', '草莓味', '无糖', '蜂蜜', '柠檬味', '蜜桃味', '荔枝味', '芒果味', '芝麻', '蒜香', '香辣'];
+const SIZES = ['70g', '100克', '150g', '200g', '330ml', '500毫升', '550ml', '1L', '1.5升', '2L', '5kg'];
 
 /** Words a dealer would type; the catalog search scenario draws its queries from here. */
 export const SEARCH_TERMS = {
-  words: ['tea', 'noodles', 'cola', 'milk', 'chips', 'juice', 'soy sauce', 'biscuits'],
-  phrases: ['green tea 500ml', 'jade spring oolong', 'instant noodles braised beef', 'panda potato chips seaweed', 'blue river yogurt strawberry'],
-  typos: ['noodels', 'oolnog', 'chocolat biscuit', 'mineral watr'],
-  categories: ['beverages', 'dairy', 'snacks', 'noodles', 'condiments'],
+  words: ['茶', '绿茶', '方便面', '牛奶', '薯片', '橙汁', '酱油', '饼干'],
+  phrases: ['绿茶 500ml', '康师傅 乌龙茶', '方便面 红烧牛肉', '旺旺 薯片 海苔', '伊利 酸奶 草莓味'],
+  pinyin: ['lvcha', 'kangshifu', 'ht jiangyou', 'nfsq', 'niunai'],
+  typos: ['kangshifo', 'jiangyuo', '康师付', 'wulongcah'],
+  categories: ['饮料', '乳制品', '休闲零食', '方便食品', '调味品'],
   skuPrefixes: ['SKU-0012', 'SKU-0345', 'SKU-04999'],
 };
 
@@ -61,14 +62,14 @@ const INSERT_CHUNK = `
          CASE WHEN rev = 0 THEN 'ProductRegistered' WHEN rev % 2 = 1 THEN 'ProductPricesSet' ELSE 'ProductUpdated' END,
          CASE
            WHEN rev = 0 THEN jsonb_build_object(
-             'sku', sku, 'name', brand || ' ' || line || ' ' || flavor || ' ' || size, 'brand', brand, 'category', category,
-             'gtin', '69' || lpad(p::text, 11, '0'), 'unit', 'case', 'caseSize', 12 + p % 13, 'shelfLifeDays', 90 + p % 600,
+             'sku', sku, 'name', brand || line || ' ' || flavor || ' ' || size, 'brand', brand, 'category', category,
+             'gtin', '69' || lpad(p::text, 11, '0'), 'unit', '箱', 'caseSize', 12 + p % 13, 'shelfLifeDays', 90 + p % 600,
              'basePriceMinor', price, 'currency', 'CNY')
            WHEN rev % 2 = 1 THEN jsonb_build_object(
              'sku', sku,
              'tiers', jsonb_build_object('platinum', price * 85 / 100 + rev, 'gold', price * 90 / 100 + rev, 'silver', price * 95 / 100 + rev),
              'dealers', CASE WHEN p % 10 = 0 THEN jsonb_build_object('D-1001', price * 80 / 100 + rev) ELSE '{}'::jsonb END)
-           WHEN rev % 4 = 0 THEN jsonb_build_object('sku', sku, 'changes', jsonb_build_object('name', brand || ' ' || line || ' ' || flavor || ' ' || size || ' New Pack'))
+           WHEN rev % 4 = 0 THEN jsonb_build_object('sku', sku, 'changes', jsonb_build_object('name', brand || line || ' ' || flavor || ' ' || size || ' 新包装'))
            ELSE jsonb_build_object('sku', sku, 'changes', jsonb_build_object('basePriceMinor', price + rev))
          END,
          jsonb_build_object('actor', 'system:bench', 'role', 'admin', 'correlationId', 'bench-' || position, 'causationId', null,

@@ -18,13 +18,13 @@ const TARGET_P99_MS = 20;
 const QUERIES = [
   {
     name: 'q',
-    label: '`?q=` search (words, phrases, typos, SKU prefixes)',
-    paths: [...SEARCH_TERMS.words, ...SEARCH_TERMS.phrases, ...SEARCH_TERMS.typos, ...SEARCH_TERMS.skuPrefixes].map(
+    label: '`?q=` search (Chinese words and parts, phrases, pinyin, initials, typos, SKU prefixes)',
+    paths: [...SEARCH_TERMS.words, ...SEARCH_TERMS.phrases, ...SEARCH_TERMS.pinyin, ...SEARCH_TERMS.typos, ...SEARCH_TERMS.skuPrefixes].map(
       (term) => `/v1/products?q=${encodeURIComponent(term)}`,
     ),
   },
   { name: 'browse', label: 'no filter (first page)', paths: ['/v1/products'] },
-  { name: 'category', label: '`?category=`', paths: SEARCH_TERMS.categories.map((category) => `/v1/products?category=${category}`) },
+  { name: 'category', label: '`?category=`', paths: SEARCH_TERMS.categories.map((category) => `/v1/products?category=${encodeURIComponent(category)}`) },
 ] as const;
 
 /** The buying dealer (gold tier) and three active promotions a catalog page has to match, created through the API. */
@@ -36,9 +36,9 @@ async function seedDealerAndPromotions(server: AppServer): Promise<void> {
   };
   await post('/v1/dealers', { id: 'D-1001', name: 'Bench Dealer', tier: 'gold', territories: ['CN-31'], creditLimitMinor: 100_000_000 });
   const window = { startsAt: new Date(Date.now() - 86_400_000).toISOString(), endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString() };
-  await post('/v1/promotions', { ...window, title: 'Summer beverages', kind: 'percent_off', rule: { percent: 5 }, eligibility: { categories: ['beverages'] } });
-  await post('/v1/promotions', { ...window, title: 'Panda week', kind: 'amount_off', rule: { amountMinor: 100 }, eligibility: { brands: ['Panda Foods'] } });
-  await post('/v1/promotions', { ...window, title: 'Gold snacks', kind: 'percent_off', rule: { percent: 3 }, eligibility: { tiers: ['gold'], categories: ['snacks'] } });
+  await post('/v1/promotions', { ...window, title: '夏季饮料九五折', kind: 'percent_off', rule: { percent: 5 }, eligibility: { categories: ['饮料'] } });
+  await post('/v1/promotions', { ...window, title: '旺旺品牌周', kind: 'amount_off', rule: { amountMinor: 100 }, eligibility: { brands: ['旺旺'] } });
+  await post('/v1/promotions', { ...window, title: '金牌经销商零食优惠', kind: 'percent_off', rule: { percent: 3 }, eligibility: { tiers: ['gold'], categories: ['休闲零食'] } });
 }
 
 /** Waits until every projection has processed the whole store. */
@@ -59,7 +59,8 @@ export const catalogSearchScenario: Scenario = {
   name: 'catalog-search',
   title: 'Catalog search, 50 000 SKUs',
   method:
-    'The catalog is seeded as events (50 000 ProductRegistered and 50 000 ProductPricesSet, bulk-inserted into the event store tables), then the ' +
+    'The catalog is seeded as events (50 000 ProductRegistered with Chinese names such as 康师傅乌龙茶 蜂蜜 500毫升, and 50 000 ProductPricesSet, ' +
+    'bulk-inserted into the event store tables), then the ' +
     'real server (`node src/cli.ts start`, a child process) projects them into the read models; a gold-tier dealer and three active promotions ' +
     'are created through the API; the database is VACUUMed and ANALYZEd (as autovacuum would soon after such a load). The harness process then sends GET /v1/products with that dealer\'s token (default ' +
     'page size 50: tier price, stock, promotions per row) from closed-loop keep-alive clients, after a 1 s warm-up.',

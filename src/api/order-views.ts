@@ -28,7 +28,21 @@ export const totalsSchema = z.object({
   currency: z.string(),
 });
 
-export const pricedCartFields = { lines: z.array(lineSchema), gifts: z.array(giftSchema), totals: totalsSchema };
+const notAppliedSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  reason: z.enum(['promotion_cap_reached', 'promotion_budget_exhausted']),
+  detail: z.string(),
+});
+
+export const pricedCartFields = {
+  lines: z.array(lineSchema),
+  gifts: z.array(giftSchema),
+  totals: totalsSchema,
+  promotionsNotApplied: z
+    .array(notAppliedSchema)
+    .describe("Promotions the cart would have had but did not get: a cap reached, or the delivery region's budget spent."),
+};
 
 const reviewSchema = z.object({
   decision: z
@@ -94,6 +108,7 @@ export function orderFromState(state: Extract<OrderState, { exists: true }>, ver
     review: review(state.status === 'awaiting_dealer_approval' ? 'awaiting_dealer_approval' : (state.decision ?? 'approved'), state.reasons, state.risk, staff),
     lines: order.lines,
     gifts: order.gifts,
+    promotionsNotApplied: order.promotionsNotApplied ?? [],
     totals: order.totals,
     prepay: order.prepay,
     reorderOf: order.reorderOf,
@@ -114,6 +129,7 @@ export function orderFromRow(row: OrderRow, staff: boolean): OrderView {
     review: review(row.decision, row.reasons, row.risk, staff),
     lines: row.lines,
     gifts: row.gifts,
+    promotionsNotApplied: row.promotions_not_applied,
     totals: { subtotalMinor: row.subtotal_minor, discountMinor: row.discount_minor, totalMinor: row.total_minor, currency: row.currency },
     prepay: row.prepay,
     reorderOf: row.reorder_of,

@@ -1,9 +1,9 @@
-// Order routes: quotes, placement (manual, CSV, reorder), the dealer's orders, ops' review queue,
+// Order routes: quotes, placement (manual, from an order file, reorder), the dealer's orders, ops' review queue,
 // approve / reject / cancel, the order in full (now or as of an instant) and its full history.
 import type { FastifyRequest } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { mergeLines } from '../domain/ordering/cart.ts';
+import { mergeLines, type CartLine } from '../domain/ordering/cart.ts';
 import { dealerDecider, dealerStream } from '../domain/dealers/dealer.ts';
 import { orderDecider, orderStream, placeOrderSchema, type Channel, type OrderPlacer } from '../domain/ordering/order.ts';
 import { dealerIdSchema, isoDateTimeSchema, regionCodeSchema } from '../domain/shared/values.ts';
@@ -20,7 +20,8 @@ import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
 import { detailAsOf, detailFromReadModel, orderDetailSchema } from './order-detail.ts';
 import { orderFromRow, orderFromState, orderSchema, orderStatusSchema, orderWrittenSchema, pricedCartFields } from './order-views.ts';
-import { parseOrderCsv } from './order-csv.ts';
+import { ORDER_FILE_TYPES, readOrderFile } from './order-file.ts';
+import { importLineSchema, matchImportLines, MAX_LINES, orderLinesOf, readImportLines } from './order-import.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
 import { HttpProblem, notFound, refusalProblem } from './problem.ts';
 
@@ -36,7 +37,10 @@ const quoteSchema = z
   })
   .meta({ id: 'QuoteRequest' });
 
-const warningSchema = z.object({ code: z.enum(['insufficient_stock', 'credit_limit_exceeded', 'territory_not_authorized', 'unknown_sku', 'dealer_suspended']), detail: z.string() });
+const warningSchema = z.object({
+  code: z.enum(['insufficient_stock', 'credit_limit_exceeded', 'territory_not_authorized', 'unknown_sku', 'dealer_suspended', 'buyer_limit_exceeded']),
+  detail: z.string(),
+});
 
 const quoteResponseSchema = z
   .object({
@@ -47,6 +51,17 @@ const quoteResponseSchema = z
     warnings: z.array(warningSchema).describe('What would hold or reject this cart if it were ordered now.'),
   })
   .meta({ id: 'Quote' });
+
+const importPreviewSchema = z
+  .object({
+    lines: z.array(importLineSchema),
+    quote: quoteResponseSchema.nullable().describe('The quote of the lines with a SKU (as POST /v1/quotes answers it); null when none has.'),
+  })
+  .meta({ id: 'OrderImportPreview' });
+
+const orderFileSchema = z
+  .custom<Buffer>((value) => Buffer.isBuffer(value))
+  .meta({ type: 'string', format: 'binary', description: 'The order file: CSV text or an .xlsx workbook.' });
 
 const listQuery = z.object({
   status: z
@@ -122,6 +137,37 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     }
   }
 
+  /** A priced cart and what would hold or reject it now: POST /v1/quotes, and an order file's preview. Writes nothing. */
+  async function quote(request: FastifyRequest, dealerId: string, lines: CartLine[], requestedRegion: string | undefined): Promise<z.infer<typeof quoteResponseSchema>> {
+    const { state } = await commands.load(dealerDecider, dealerStream(dealerId));
+    if (!state.exists) throw new HttpProblem(422, 'dealer_not_found', `Dealer ${dealerId} does not exist`);
+    const regionCode = requestedRegion ?? state.dealer.territories[0] ?? 'UNKNOWN';
+    const { decision } = await quoteOrder(commands, { dealerId, lines, regionCode, placedBy: placerOf(request) }, new Date());
+    const { cart, findings } = decision;
+    const warnings: z.infer<typeof warningSchema>[] = [];
+    if (findings.dealerSuspended) warnings.push({ code: 'dealer_suspended', detail: 'The dealer is suspended' });
+    if (cart.unknownSkus.length > 0) warnings.push({ code: 'unknown_sku', detail: `Unknown or discontinued SKU(s): ${cart.unknownSkus.join(', ')}` });
+    if (!findings.territory.authorized) {
+      warnings.push({ code: 'territory_not_authorized', detail: `Region ${regionCode} is not among the dealer's territories` });
+    }
+    for (const short of findings.stockShort) {
+      const eligible = short.minRemainingDays ? ` with at least ${short.minRemainingDays} days of shelf life left` : '';
+      warnings.push({ code: 'insufficient_stock', detail: `${short.sku}: ${short.requested} needed, ${short.available} available${eligible}` });
+    }
+    if (findings.creditRefused) warnings.push({ code: 'credit_limit_exceeded', detail: findings.creditRefused.detail });
+    if (decision.awaitingDealer) warnings.push({ code: 'buyer_limit_exceeded', detail: decision.awaitingDealer.detail });
+    return {
+      dealerId,
+      regionCode,
+      lines: cart.lines,
+      gifts: cart.gifts,
+      totals: cart.totals,
+      promotions: cart.applied.map(({ id, title, discountMinor, explanation }) => ({ id, title, discountMinor, explanation })),
+      promotionsNotApplied: cart.notApplied,
+      warnings,
+    };
+  }
+
   async function respondWithState(result: ActionResult, staff: boolean) {
     if (!result.ok) throw refusalProblem(result.refusal);
     return { ...orderFromState(result.state, result.revision, staff), position: await positionOf(store, result.position) };
@@ -139,33 +185,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: quoteResponseSchema, ...problemResponses(400, 401, 403, 404, 422) },
         },
       },
-      async (request) => {
-        const dealerId = orderingDealer(request, request.body.dealerId);
-        const { state } = await commands.load(dealerDecider, dealerStream(dealerId));
-        if (!state.exists) throw new HttpProblem(422, 'dealer_not_found', `Dealer ${dealerId} does not exist`);
-        const regionCode = request.body.regionCode ?? state.dealer.territories[0] ?? 'UNKNOWN';
-        const { decision } = await quoteOrder(commands, { dealerId, lines: request.body.lines, regionCode, placedBy: placerOf(request) }, new Date());
-        const { cart, findings } = decision;
-        const warnings: z.infer<typeof warningSchema>[] = [];
-        if (findings.dealerSuspended) warnings.push({ code: 'dealer_suspended', detail: 'The dealer is suspended' });
-        if (cart.unknownSkus.length > 0) warnings.push({ code: 'unknown_sku', detail: `Unknown or discontinued SKU(s): ${cart.unknownSkus.join(', ')}` });
-        if (!findings.territory.authorized) {
-          warnings.push({ code: 'territory_not_authorized', detail: `Region ${regionCode} is not among the dealer's territories` });
-        }
-        for (const short of findings.stockShort) {
-          warnings.push({ code: 'insufficient_stock', detail: `${short.sku}: ${short.requested} needed, ${short.available} available` });
-        }
-        if (findings.creditRefused) warnings.push({ code: 'credit_limit_exceeded', detail: findings.creditRefused.detail });
-        return {
-          dealerId,
-          regionCode,
-          lines: cart.lines,
-          gifts: cart.gifts,
-          totals: cart.totals,
-          promotions: cart.applied.map(({ id, title, discountMinor, explanation }) => ({ id, title, discountMinor, explanation })),
-          warnings,
-        };
-      },
+      async (request) => quote(request, orderingDealer(request, request.body.dealerId), request.body.lines, request.body.regionCode),
     );
 
     app.post(
@@ -189,35 +209,59 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
     );
 
-    app.post(
-      '/v1/orders/import',
-      {
-        config: { access: ['dealer'] },
-        schema: {
-          tags: ['orders'],
-          summary: 'Place an order from a CSV file with the header `sku,qty`',
-          description: 'Send `Content-Type: text/csv`. Bad rows are answered with 400 naming their line numbers (the header is line 1).',
-          consumes: ['text/csv'],
-          headers: z.object({ 'idempotency-key': idempotencyKeyHeader }),
-          querystring: z.object({ regionCode: regionCodeSchema.optional().describe("Delivery region; defaults to the dealer's first territory.") }),
-          body: z.string().max(1_000_000).describe('CSV text: a `sku,qty` header, then one line per SKU.'),
-          response: { 201: orderWrittenSchema, ...problemResponses(400, 401, 403, 415, 422) },
+    // Its own scope: an order file is read from its bytes (its encoding, or a workbook), not as text.
+    await app.register(async (scope) => {
+      // JSON keeps its parser (and the body limit): refused below with 415, as the wrong media type.
+      scope.removeContentTypeParser(['text/csv', 'text/plain']);
+      scope.addContentTypeParser([...ORDER_FILE_TYPES], { parseAs: 'buffer', bodyLimit: deps.config.bodyLimitBytes }, (_request, body, done) => done(null, body));
+      scope.withTypeProvider<ZodTypeProvider>().post(
+        '/v1/orders/import',
+        {
+          config: { access: ['dealer'] },
+          schema: {
+            tags: ['orders'],
+            summary: "Place an order from the dealer's own file: CSV or .xlsx, by SKU or GTIN",
+            description:
+              'The body is the file: `text/csv` (UTF-8 with or without BOM, UTF-16 with BOM, GBK or GB18030; `,` `;` or tab between cells) ' +
+              'or an .xlsx workbook (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`; the first sheet with a header row). ' +
+              'The header row names the SKU column (`sku`, `商品编码`, `货号`, `物料编码`) or the GTIN column (`gtin`, `条码`, `条形码`) and the ' +
+              'quantity column (`qty`, `数量`, `订货数量`); a name column (`name`, `商品名称`, `品名`) feeds suggestions; other columns are ignored. ' +
+              'A plain `sku,qty` CSV works as it always did. Problems are answered with 400 naming each cell (`line 3.qty` in a CSV file, ' +
+              `\`订单!C3\` in a workbook; at most 50 listed); at most ${MAX_LINES} lines. A SKU the catalog does not know is ordered as written ` +
+              '(the review holds it as `unknown_sku`); a GTIN nothing has is a 400 with suggestions. With `preview=true`: 200 with every line, ' +
+              'whether it matched, suggestions from the catalog search for those that did not, and the quote of the lines; nothing is written.',
+            consumes: [...ORDER_FILE_TYPES],
+            headers: z.object({ 'idempotency-key': idempotencyKeyHeader }),
+            querystring: z.object({
+              regionCode: regionCodeSchema.optional().describe("Delivery region; defaults to the dealer's first territory."),
+              preview: z.enum(['true', 'false']).optional().describe('true: answer the lines, suggestions and quote, and place nothing.'),
+            }),
+            body: orderFileSchema,
+            response: { 200: importPreviewSchema, 201: orderWrittenSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
+          },
+          // Before the body is read: JSON sent here is the wrong media type, not a bad file.
+          preValidation: async (request) => {
+            const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+            if (!(ORDER_FILE_TYPES as readonly string[]).includes(type)) {
+              throw new HttpProblem(415, 'unsupported_media_type', 'Send the order as text/csv or as an .xlsx workbook');
+            }
+          },
         },
-        // Before the body is validated: JSON sent here is the wrong media type, not a bad CSV.
-        preValidation: async (request) => {
-          if (!String(request.headers['content-type'] ?? '').startsWith('text/csv')) {
-            throw new HttpProblem(415, 'unsupported_media_type', 'Send the order as text/csv');
+        async (request, reply) => {
+          const sheets = await readOrderFile(request.body, String(request.headers['content-type'] ?? ''));
+          const dealerId = orderingDealer(request, undefined);
+          const lines = await matchImportLines({ db, pool: deps.pool }, readImportLines(sheets), dealerId);
+          if (request.query.preview === 'true') {
+            const skuLines = lines.flatMap((line) => (line.sku === null ? [] : [{ sku: line.sku, qty: line.qty }]));
+            const priced = skuLines.length === 0 ? null : await quote(request, dealerId, mergeLines(skuLines), request.query.regionCode);
+            return reply.status(200).send({ lines: lines.map(({ gtinCell: _cell, ...line }) => line), quote: priced });
           }
+          const { state } = await commands.load(dealerDecider, dealerStream(dealerId));
+          const regionCode = request.query.regionCode ?? (state.exists ? state.dealer.territories[0] : undefined) ?? 'UNKNOWN';
+          return send(reply, await place(request, { dealerId, channel: 'csv', lines: orderLinesOf(lines), regionCode, deliveryAddress: null, note: null, reorderOf: null }));
         },
-      },
-      async (request, reply) => {
-        const lines = parseOrderCsv(request.body);
-        const dealerId = orderingDealer(request, undefined);
-        const { state } = await commands.load(dealerDecider, dealerStream(dealerId));
-        const regionCode = request.query.regionCode ?? (state.exists ? state.dealer.territories[0] : undefined) ?? 'UNKNOWN';
-        return send(reply, await place(request, { dealerId, channel: 'csv', lines, regionCode, deliveryAddress: null, note: null, reorderOf: null }));
-      },
-    );
+      );
+    });
 
     app.post(
       '/v1/orders/:id/reorder',

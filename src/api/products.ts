@@ -18,8 +18,9 @@ import type { CommandContext } from '../eventstore/command-handler.ts';
 import { findProduct, type ProductRow } from '../projections/catalog/queries.ts';
 import { dealerProfile } from '../projections/dealers/queries.ts';
 import { promotionsForProducts, type PromotionViewer } from '../projections/promotions/queries.ts';
+import { searchCatalog } from '../projections/catalog/search/catalog-page.ts';
+import { CatalogVocabulary } from '../projections/catalog/search/vocabulary.ts';
 import { actingDealerId, principalOf, type Role } from './auth.ts';
-import { CatalogVocabulary, searchCatalog } from './catalog-search.ts';
 import { accepted, commandContext, positionOf, send } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
@@ -46,6 +47,7 @@ const productDetailsSchema = z.object({
   basePriceMinor: z.number().int(),
   currency: z.string(),
   lowStockThreshold: z.number().int().nullable().describe('Below this many available (all warehouses) the SKU is listed as low on stock.'),
+  keywords: z.array(z.string()).describe('Other words the product is found by (synonyms, former names); searched like the name.'),
   active: z.boolean(),
   version: z.number().int().describe('The product stream revision; send it as If-Match to update safely.'),
 });
@@ -119,6 +121,7 @@ function toProduct(row: ProductSource, buyer: Buyer, promotions: PromotionsBySku
     basePriceMinor: row.basePriceMinor,
     currency: row.currency,
     lowStockThreshold: row.lowStockThreshold,
+    keywords: row.keywords,
     active: row.active,
     version: row.version,
     priceMinor: price.priceMinor,
@@ -133,7 +136,14 @@ function toProduct(row: ProductSource, buyer: Buyer, promotions: PromotionsBySku
 
 function written(state: ProductState, revision: number, position: string) {
   if (!state.exists) throw new Error('written() needs an existing product');
-  return { ...state.product, lowStockThreshold: state.product.lowStockThreshold ?? null, version: revision, prices: state.prices, position };
+  return {
+    ...state.product,
+    lowStockThreshold: state.product.lowStockThreshold ?? null,
+    keywords: state.product.keywords ?? [],
+    version: revision,
+    prices: state.prices,
+    position,
+  };
 }
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3. */
@@ -150,7 +160,7 @@ function ifMatchRevision(header: string | undefined): number | undefined {
 
 export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { commands, store, db, pool } = deps;
-  const vocabulary = new CatalogVocabulary(db);
+  const vocabulary = CatalogVocabulary.of(db);
 
   /** Claims the GTIN for the SKU first, so that two products can never scan the same. */
   async function assignGtin(gtin: string, sku: string, context: CommandContext) {
@@ -264,9 +274,12 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['catalog'],
           summary: 'Browse and search the catalog',
           description:
-            'Search over name, brand, category, SKU and GTIN, best match first: an exact SKU or GTIN, then SKUs starting with `q`, ' +
-            'then products holding every word (a word the catalog does not know also matches as the start of a word and as a known word ' +
-            'one or two letters off, for typos), shorter names first; only when nothing matches so, names merely similar to `q`. ' +
+            'Search over name, keywords, brand, category, SKU and GTIN, best match first: an exact SKU or GTIN, then SKUs starting with `q`, ' +
+            'then products holding every word of `q`. Chinese is cut into words, and a word also matches inside a longer one; pinyin ' +
+            '(`lvcha`, `kangshifu`) and initials (`lc`, `ht jiangyou`) match the Chinese words they spell; a Latin word the catalog does ' +
+            'not know also matches as the start of a word, as a known word one or two letters off (typos) and as known words written ' +
+            'together. A match in the name ranks above one in the brand, and that above the category; a whole word above a part of one; ' +
+            'shorter names first. Only when nothing matches so: products with any word of `q`, or names merely similar to it. ' +
             'Without `q`: by SKU. Prices are the caller\'s own.',
           querystring: z.object({
             q: z.string().trim().max(200).optional(),

@@ -5,7 +5,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { RecordedEvent } from '../eventstore/port.ts';
 import type { BatchHandler, Fold } from './projection.ts';
 
-export type SqlType = 'text' | 'text[]' | 'int4' | 'int8' | 'bool' | 'timestamptz' | 'date';
+export type SqlType = 'text' | 'text[]' | 'int4' | 'int8' | 'bool' | 'timestamptz' | 'date' | 'tsvector';
 
 export type Column = { name: string; type: SqlType; nullable?: boolean };
 
@@ -30,6 +30,7 @@ export function admits(column: Column, value: unknown): boolean {
   if (value === null || value === undefined) return column.nullable === true;
   switch (column.type) {
     case 'text':
+    case 'tsvector':
       return typeof value === 'string' && !value.includes('\u0000');
     case 'text[]':
       return Array.isArray(value) && value.every((item) => admits({ name: column.name, type: 'text' }, item));

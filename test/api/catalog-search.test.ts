@@ -1,7 +1,7 @@
 // Catalog search over HTTP: relevance bands (exact SKU or GTIN, SKU prefix, full text, fuzzy),
-// typo and prefix tolerance, cursors through every band, and the caller's prices on the page.
+// typo and prefix tolerance, Chinese words, sub-words, pinyin and keywords, cursors through every
+// band, and the caller's prices on the page. (The relevance figures: test/search/.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editDistance, fullTextQuery } from '../../src/api/catalog-search.ts';
 import { demoGtin } from '../../src/demo-data.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer } from '../support/fixtures.ts';
@@ -23,6 +23,12 @@ describe('catalog search', () => {
       ['srx-300', 'Potato Chips Seaweed', 'Panda Foods', 'snacks', { gtin }],
       ['SRX-301', 'Potato Chips Barbecue', 'Panda Foods', 'snacks'],
       ['TEA-1', 'Chrysanthemum Infusion', 'Blossom', 'beverages'],
+      ['CN-GT-500', '统一绿茶 500毫升', '统一', '饮料'],
+      ['CN-SOY-128', '海天金标生抽酱油1.28L', '海天', '调味品'],
+      ['CN-OYS-700', '海天上等蚝油 700g', '海天', '调味品'],
+      ['CN-WTR-550', '农夫山泉 饮用天然水 550ml', '农夫山泉', '饮料'],
+      ['CN-JAS-500', 'Jasmine green tea 茉莉花茶', '统一', '饮料'],
+      ['CN-NDL-5', '康师傅红烧牛肉面五连包', '康师傅', '方便食品', { keywords: ['方便面'] }],
     ];
     for (const [sku, name, brand, category, extra] of products) {
       const created = await app.request('POST', '/v1/products', { token: ops, body: { sku, name, brand, category, unit: 'case', basePriceMinor: 1000, ...extra } });
@@ -49,7 +55,7 @@ describe('catalog search', () => {
     expect(await skus('q=srx-10')).toEqual(['SRX-100', 'SRX-101']);
     expect(await skus('q=oolong')).toEqual(['SRX-100', 'SRX-101']);
     // TEA-1 by its SKU prefix, before the products with the word in their name.
-    expect(await skus('q=tea')).toEqual(['TEA-1', 'SRX-100', 'SRX-101']);
+    expect(await skus('q=tea')).toEqual(['TEA-1', 'SRX-100', 'SRX-101', 'CN-JAS-500']);
     expect(await skus('q=jade%20spring%20oolong&category=beverages')).toEqual(['SRX-100', 'SRX-101']);
     expect(await skus('q=oolong&category=snacks')).toEqual([]);
   });
@@ -60,9 +66,60 @@ describe('catalog search', () => {
     expect(await skus('q=instant%20noodels%20beef')).toEqual(['SRX-200']);
     expect(await skus('q=braised%20bee')).toEqual(['SRX-200']);
     expect(await skus('q=chrysanth')).toEqual(['TEA-1']);
-    // Nothing matches word by word: the names most like the text.
-    expect(await skus('q=potatochips%20seaweed')).toEqual(['srx-300', 'SRX-301']);
+    // Known words written together.
+    expect(await skus('q=potatochips%20seaweed')).toEqual(['srx-300']);
+    // Nothing holds every word: products with any of them, then names merely like the text.
+    expect(await skus('q=barbecue%20seaweed')).toEqual(['SRX-301', 'srx-300']);
+    expect((await skus('q=potato%20chipz%20wasabi')).sort()).toEqual(['SRX-301', 'srx-300']);
     expect(await skus('q=qqqqxxxx')).toEqual([]);
+  });
+
+  it('finds Chinese words, parts of words, and words in any order', async () => {
+    expect(await skus('q=绿茶')).toEqual(['CN-GT-500']);
+    expect((await skus('q=茶')).sort()).toEqual(['CN-GT-500', 'CN-JAS-500']);
+    expect(await skus('q=酱油')).toEqual(['CN-SOY-128']);
+    expect(await skus('q=生抽')).toEqual(['CN-SOY-128']);
+    expect(await skus('q=海天%20酱油')).toEqual(['CN-SOY-128']);
+    expect(await skus('q=酱油海天')).toEqual(['CN-SOY-128']);
+    expect((await skus('q=海天')).sort()).toEqual(['CN-OYS-700', 'CN-SOY-128']);
+    expect(await skus('q=农夫')).toEqual(['CN-WTR-550']);
+    expect(await skus('q=茉莉')).toEqual(['CN-JAS-500']);
+    expect(await skus('q=天然水')).toEqual(['CN-WTR-550']);
+    // Sizes in either spelling; Chinese and Latin words mixed.
+    expect(await skus(`q=${encodeURIComponent('绿茶 500ml')}`)).toEqual(['CN-GT-500']);
+    expect(await skus(`q=${encodeURIComponent('农夫山泉 550毫升')}`)).toEqual(['CN-WTR-550']);
+    expect(await skus(`q=${encodeURIComponent('统一 green tea')}`)).toEqual(['CN-JAS-500']);
+    // The name before the brand before the category.
+    expect((await skus('q=统一'))[0]).toBe('CN-GT-500');
+  });
+
+  it('finds Chinese words by pinyin, initials, typos in pinyin, and keywords', async () => {
+    expect(await skus('q=lvcha')).toEqual(['CN-GT-500']);
+    expect(await skus('q=kangshifu')).toEqual(['CN-NDL-5']);
+    expect(await skus('q=kangshifo')).toEqual(['CN-NDL-5']);
+    expect(await skus('q=kangshi')).toEqual(['CN-NDL-5']);
+    expect(await skus('q=ht%20jiangyou')).toEqual(['CN-SOY-128']);
+    expect(await skus('q=haitianjiangyou')).toEqual(['CN-SOY-128']);
+    expect(await skus('q=nfsq')).toEqual(['CN-WTR-550']);
+    expect(await skus('q=方便面')).toEqual(['CN-NDL-5']);
+  });
+
+  it('searches a changed name, brand or keywords at once', async () => {
+    const ops = app.token('ops');
+    expect(await skus('q=fangbianmian')).toEqual(['CN-NDL-5']);
+    const changed = await app.request('PATCH', '/v1/products/CN-NDL-5', { token: ops, body: { keywords: ['泡面'], brand: '康师傅控股' } });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.keywords).toEqual(['泡面']);
+    await app.request('GET', `/v1/products?minPosition=${changed.body.position}`, { token: ops });
+    expect(await skus('q=泡面')).toEqual(['CN-NDL-5']);
+    expect(await skus('q=fangbianmian')).toEqual([]);
+    expect(await skus('q=控股')).toEqual(['CN-NDL-5']);
+    const renamed = await app.request('PATCH', '/v1/products/CN-NDL-5', { token: ops, body: { name: '康师傅老坛酸菜牛肉面' } });
+    await app.request('GET', `/v1/products?minPosition=${renamed.body.position}`, { token: ops });
+    expect(await skus('q=酸菜')).toEqual(['CN-NDL-5']);
+    expect(await skus('q=红烧')).toEqual([]);
+    const product = await app.request('GET', '/v1/products/CN-NDL-5', { token: dealer });
+    expect(product.body).toMatchObject({ name: '康师傅老坛酸菜牛肉面', keywords: ['泡面'] });
   });
 
   it('pages with a cursor through every band without repeats or gaps', async () => {
@@ -83,7 +140,7 @@ describe('catalog search', () => {
     expect(await all('q=tea')).toEqual(await skus('q=tea'));
     // Ties by SKU in the database's order (code points: upper case first).
     expect(await all('q=srx')).toEqual(['SRX-100', 'SRX-101', 'SRX-200', 'SRX-301', 'srx-300']);
-    expect(await all('q=potatochips%20seaweed')).toEqual(['srx-300', 'SRX-301']);
+    expect(await all('q=barbecue%20seaweed')).toEqual(['SRX-301', 'srx-300']);
     expect(await all('category=beverages')).toEqual(['SRX-100', 'SRX-101', 'TEA-1']);
   });
 
@@ -102,26 +159,5 @@ describe('catalog search', () => {
     });
     const asBase = await app.request('GET', '/v1/products?q=TEA-1', { token: dealer });
     expect(asBase.body.items[0]).toMatchObject({ sku: 'TEA-1', priceMinor: 1000, priceBasis: 'base' });
-  });
-});
-
-describe('catalog search helpers', () => {
-  it('counts edits, transpositions as one, and stops past the limit', () => {
-    expect(editDistance('oolnog', 'oolong', 2)).toBe(1);
-    expect(editDistance('noodels', 'noodles', 2)).toBe(1);
-    expect(editDistance('chocolat', 'chocolate', 2)).toBe(1);
-    expect(editDistance('watr', 'water', 1)).toBe(1);
-    expect(editDistance('kitten', 'sitting', 3)).toBe(3);
-    expect(editDistance('abc', 'xyz', 1)).toBe(2);
-  });
-
-  it('widens unknown words to prefixes and corrections, and keeps web search syntax as it is', () => {
-    const vocabulary = { has: (word: string) => ['oolong', 'tea'].includes(word), corrections: (word: string) => (word === 'oolnog' ? ['oolong'] : []) };
-    expect(fullTextQuery('Oolnog TEA 500ml', vocabulary)).toEqual({ tsquery: "( 'oolnog' | 'oolnog':* | 'oolong' ) & 'tea' & '500ml'" });
-    expect(fullTextQuery("it's \\ SKU-1", vocabulary)).toEqual({ tsquery: "'it s' & 'sku-1'" });
-    expect(fullTextQuery('"green tea" -oolong', vocabulary)).toEqual({ websearch: '"green tea" -oolong' });
-    expect(fullTextQuery(' - & ', vocabulary)).toBeUndefined();
-    const many = fullTextQuery('aaa bbb ccc ddd eee fff ggg', vocabulary);
-    expect(many && 'tsquery' in many && many.tsquery.endsWith("( 'fff' | 'fff':* ) & 'ggg'")).toBe(true);
   });
 });

@@ -18,9 +18,18 @@ describe('demo data', () => {
   it('seeds a catalog, and orders with every kind of outcome to look at', async () => {
     const { store } = app.running.infrastructure;
     const head = await store.headPosition();
-    const products = await app.request('GET', `/v1/products?limit=100&minPosition=${head}`, { token: app.token('dealer', 'D-1001') });
+    const products = await app.request('GET', `/v1/products?limit=500&minPosition=${head}`, { token: app.token('dealer', 'D-1001') });
     expect(products.status).toBe(200);
-    expect(products.body.items.length).toBeGreaterThanOrEqual(30);
+    expect(products.body.items.length).toBeGreaterThanOrEqual(300);
+    // A Chinese catalog: names, brands and categories in Chinese, GTIN-13 barcodes under 69.
+    for (const product of products.body.items) {
+      expect(product.name).toMatch(/\p{Script=Han}/u);
+      expect(product.gtin).toMatch(/^69\d{11}$/);
+    }
+    const found = await app.request('GET', `/v1/products?q=${encodeURIComponent('海天 生抽')}`, { token: app.token('dealer', 'D-1001') });
+    expect(found.body.items[0]).toMatchObject({ sku: 'CND-HT-01', name: '海天金标生抽酱油1.28L×6瓶', brand: '海天', category: '调味品' });
+    const scanned = await app.request('GET', `/v1/products/by-gtin/${found.body.items[0].gtin}`, { token: app.token('dealer', 'D-1001') });
+    expect(scanned.body.sku).toBe('CND-HT-01');
 
     const mine = await app.request('GET', '/v1/orders', { token: app.token('dealer', 'D-1001') });
     expect(mine.body.items.map((order: any) => order.id).sort()).toEqual(['O-DEMO-0001', 'O-DEMO-0002', 'O-DEMO-0003']);

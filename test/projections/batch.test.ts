@@ -10,7 +10,8 @@ import { snapshot } from '../support/read-models.ts';
 
 /**
  * Product events (and a few orders, for analytics) over a dozen SKUs: updates and prices of
- * products not registered yet, GTINs taken, released and taken again. `messy` adds what makes
+ * products not registered yet, GTINs taken, released and taken again, names and keywords in
+ * Chinese and Latin (search documents). `messy` adds what makes
  * the per-event path fail or PostgreSQL cast: registrations twice, GTINs still held, nulls
  * where none may go, numbers as strings.
  */
@@ -39,7 +40,7 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
         type: 'ProductRegistered',
         data: {
           sku,
-          name: `${sku} ${pick(['Tea', 'Chips', 'Noodles'])}`,
+          name: `${sku} ${pick(['Tea', 'Chips', 'Noodles', '统一绿茶 500毫升', '海天金标生抽'])}`,
           brand: pick(['Jade', 'Panda']),
           category: pick(['beverages', 'snacks']),
           ...(gtin && { gtin }),
@@ -49,12 +50,14 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
           basePriceMinor: 1_000 + Math.floor(next() * 1_000),
           currency: 'CNY',
           ...(chance(0.5) && { lowStockThreshold: chance(0.3) ? null : 10 }),
+          ...(chance(0.3) && { keywords: messy && chance(0.2) ? pick([null, ['ok', 5]]) : pick([[], ['绿茶'], ['lvcha', 'green tea']]) }),
         },
       });
     } else if (roll < 0.72) {
       const changes: Record<string, unknown> = {};
       if (chance(0.4)) changes.name = messy && chance(0.05) ? null : `${sku} ${pick(['Green Tea', 'Oolong', 'Crisps'])} ${Math.floor(next() * 100)}`;
-      if (chance(0.2)) changes.brand = pick(['Jade', 'Panda', 'Lotus']);
+      if (chance(0.2)) changes.brand = pick(['Jade', 'Panda', 'Lotus', '康师傅']);
+      if (chance(0.15)) changes.keywords = messy && chance(0.1) ? null : pick([[], ['方便面'], ['ht', '酱油']]);
       if (chance(0.2)) changes.category = pick(['beverages', 'snacks', 'noodles']);
       if (chance(0.25)) {
         const mine = [...held].find(([, owner]) => owner === sku)?.[0];

@@ -15,8 +15,8 @@ export type RequestOptions = {
   token?: string | undefined;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Sent as is (e.g. CSV), instead of JSON. */
-  raw?: string;
+  /** Sent as is (e.g. CSV, or a workbook's bytes), instead of JSON. */
+  raw?: string | Uint8Array;
 };
 
 export type TestApp = {
@@ -31,7 +31,7 @@ export type TestApp = {
 export async function request<Body = any>(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<Body>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   if (options.raw !== undefined) body = options.raw;
   else if (options.body !== undefined) {
     headers['content-type'] ??= 'application/json';

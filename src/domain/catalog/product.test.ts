@@ -41,6 +41,13 @@ describe('product decider', () => {
     spec.given([registered]).when({ type: 'UpdateProduct', data: { sku: 'TEA-1', changes: { name: 'Green Tea' } } }).thenNothing();
   });
 
+  it('changes keywords only when the list differs (no keywords before the first)', () => {
+    const keywords = { type: 'ProductUpdated' as const, data: { sku: 'TEA-1', changes: { keywords: ['lvcha', '绿茶'] } } };
+    spec.given([registered]).when({ type: 'UpdateProduct', data: { sku: 'TEA-1', changes: { keywords: [] } } }).thenNothing();
+    spec.given([registered]).when({ type: 'UpdateProduct', data: keywords.data }).then([keywords]);
+    spec.given([registered, keywords]).when({ type: 'UpdateProduct', data: { sku: 'TEA-1', changes: { keywords: ['lvcha', '绿茶'] } } }).thenNothing();
+  });
+
   it('refuses to change an unknown product', () => {
     spec.given().when({ type: 'UpdateProduct', data: { sku: 'TEA-1', changes: { name: 'x' } } }).thenRefused('product_not_found', 'not_found');
   });

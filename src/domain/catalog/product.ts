@@ -14,6 +14,10 @@ const productDetails = {
   shelfLifeDays: z.number().int().positive().max(3_650),
   basePriceMinor: amountMinorSchema,
   lowStockThreshold: z.number().int().min(0).max(1_000_000).describe('Below this many available (all warehouses) the SKU is low on stock.'),
+  keywords: z
+    .array(z.string().trim().min(1).max(50))
+    .max(20)
+    .describe('Other words a buyer may search the product by (synonyms, former names); searched like the name.'),
 };
 
 export const registerProductSchema = z.object({
@@ -28,6 +32,7 @@ export const registerProductSchema = z.object({
   basePriceMinor: productDetails.basePriceMinor,
   currency: currencySchema,
   lowStockThreshold: productDetails.lowStockThreshold.nullable().optional(),
+  keywords: productDetails.keywords.optional(),
 });
 
 export const updateProductSchema = z
@@ -41,6 +46,7 @@ export const updateProductSchema = z
     shelfLifeDays: productDetails.shelfLifeDays.nullable(),
     basePriceMinor: productDetails.basePriceMinor,
     lowStockThreshold: productDetails.lowStockThreshold.nullable(),
+    keywords: productDetails.keywords,
     active: z.boolean(),
   })
   .partial()
@@ -76,6 +82,8 @@ export type ProductDetails = {
   currency: string;
   /** Only in events of products registered with a threshold; absent reads as null (no threshold). */
   lowStockThreshold?: number | null;
+  /** Only in events of products registered with keywords; absent reads as none. */
+  keywords?: string[];
 };
 
 export type ProductEvent =
@@ -89,10 +97,11 @@ export type ProductState =
 
 export const productEventTypes = ['ProductRegistered', 'ProductUpdated', 'ProductPricesSet'] as const;
 
+const sameValue = (a: unknown, b: unknown) =>
+  Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((item, index) => item === b[index]) : a === b;
+
 function changedFields(current: ProductDetails & { active: boolean }, changes: ProductChanges): ProductChanges {
-  return Object.fromEntries(
-    Object.entries(changes).filter(([key, value]) => current[key as keyof typeof current] !== value),
-  );
+  return Object.fromEntries(Object.entries(changes).filter(([key, value]) => !sameValue(current[key as keyof typeof current], value)));
 }
 
 function samePrices(a: PriceList, b: PriceList): boolean {
@@ -134,7 +143,7 @@ export const productDecider: Decider<ProductCommand, ProductEvent, ProductState>
   evolve(state, event) {
     switch (event.type) {
       case 'ProductRegistered':
-        return { exists: true, product: { lowStockThreshold: null, ...event.data, active: true }, prices: { tiers: {}, dealers: {} } };
+        return { exists: true, product: { lowStockThreshold: null, keywords: [], ...event.data, active: true }, prices: { tiers: {}, dealers: {} } };
       case 'ProductUpdated':
         return state.exists ? { ...state, product: { ...state.product, ...event.data.changes } } : state;
       case 'ProductPricesSet':

@@ -1,6 +1,7 @@
 // The catalog projection, set-based: each product's events folded in memory into its final row
 // (or the final values of the columns its events change) and its last price list, then written
-// with a few statements. The same rows as `handle` on each event in turn.
+// with a few statements; search documents are made once per product, from its final values. The
+// same rows as `handle` on each event in turn.
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { ProductChanges, ProductDetails } from '../../domain/catalog/product.ts';
@@ -8,6 +9,7 @@ import { productEventTypes } from '../../domain/catalog/product.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import { BatchDeclined, ProductFolds, checked, checkedInstant, columnList, instant, recordset, type Column } from '../batch.ts';
 import type { BatchHandler, Fold } from '../projection.ts';
+import { changesSearch, markSearchChanged, searchDocument, type SearchableProduct } from './search/document.ts';
 
 /** The columns an update may change, by the name of the change. */
 const CHANGEABLE: Record<keyof ProductChanges, Column> = {
@@ -21,20 +23,24 @@ const CHANGEABLE: Record<keyof ProductChanges, Column> = {
   basePriceMinor: { name: 'base_price_minor', type: 'int8' },
   lowStockThreshold: { name: 'low_stock_threshold', type: 'int4', nullable: true },
   active: { name: 'active', type: 'bool' },
+  keywords: { name: 'keywords', type: 'text[]' },
 };
 const CHANGEABLE_COLUMNS = Object.values(CHANGEABLE);
+/** Written from the changeable ones. */
+const SEARCH: Column = { name: 'search', type: 'tsvector' };
+const UPDATABLE_COLUMNS = [...CHANGEABLE_COLUMNS, SEARCH];
 
 const SKU: Column = { name: 'sku', type: 'text' };
 const VERSION: Column = { name: 'version', type: 'int4' };
 const UPDATED_AT: Column = { name: 'updated_at', type: 'timestamptz' };
 const CURRENCY: Column = { name: 'currency', type: 'text' };
-const PRODUCT_COLUMNS: Column[] = [SKU, ...CHANGEABLE_COLUMNS, CURRENCY, VERSION, { name: 'created_at', type: 'timestamptz' }, UPDATED_AT];
-/** A stored product's changes: per changeable column, whether it changes (`<column>_set`) and to what. */
+const PRODUCT_COLUMNS: Column[] = [SKU, ...UPDATABLE_COLUMNS, CURRENCY, VERSION, { name: 'created_at', type: 'timestamptz' }, UPDATED_AT];
+/** A stored product's changes: per updatable column, whether it changes (`<column>_set`) and to what. */
 const CHANGE_COLUMNS: Column[] = [
   SKU,
   VERSION,
   UPDATED_AT,
-  ...CHANGEABLE_COLUMNS.flatMap((column): Column[] => [{ name: `${column.name}_set`, type: 'bool' }, { ...column, nullable: true }]),
+  ...UPDATABLE_COLUMNS.flatMap((column): Column[] => [{ name: `${column.name}_set`, type: 'bool' }, { ...column, nullable: true }]),
 ];
 const TIER_PRICE_COLUMNS: Column[] = [SKU, { name: 'tier', type: 'text' }, { name: 'price_minor', type: 'int8' }];
 const DEALER_PRICE_COLUMNS: Column[] = [SKU, { name: 'dealer_id', type: 'text' }, { name: 'price_minor', type: 'int8' }];
@@ -76,6 +82,7 @@ function registrationRow(p: ProductDetails, version: number, at: string): Row {
     shelf_life_days: checked(CHANGEABLE.shelfLifeDays, p.shelfLifeDays ?? null),
     base_price_minor: checked(CHANGEABLE.basePriceMinor, p.basePriceMinor),
     low_stock_threshold: checked(CHANGEABLE.lowStockThreshold, p.lowStockThreshold ?? null),
+    keywords: checked(CHANGEABLE.keywords, p.keywords ?? []),
     active: true,
     currency: checked(CURRENCY, p.currency),
     version,
@@ -172,9 +179,43 @@ class GtinOwners {
   }
 }
 
+const searchable = (row: Row) => row as SearchableProduct;
+
+/** What of a stored product's searched fields its changes (row columns) leave. */
+const changedSearchable = (stored: SearchableProduct, changes: Row): SearchableProduct => ({
+  name: (changes.name as string | undefined) ?? stored.name,
+  brand: (changes.brand as string | undefined) ?? stored.brand,
+  category: (changes.category as string | undefined) ?? stored.category,
+  keywords: (changes.keywords as string[] | undefined) ?? stored.keywords,
+});
+
 class CatalogFold implements Fold {
   readonly #products = new ProductFolds<ProductFold>();
   readonly #gtins = new GtinOwners();
+  /** The position of the last event folded that registers or changes a product. */
+  #searchChangedAt: string | undefined;
+
+  /**
+   * Each product's search document from its final fields: a registered one's from its row; a
+   * stored one whose searched fields change, from what it has (read here) and the changes.
+   */
+  async #withSearchDocuments(db: Db): Promise<void> {
+    const stale: string[] = [];
+    for (const [sku, fold] of this.#products) {
+      if (fold.registered) fold.registered.search = searchDocument(searchable(fold.registered));
+      else if (fold.changes && changesSearch(fold.changes)) stale.push(sku);
+    }
+    if (stale.length === 0) return;
+    const stored = await db
+      .selectFrom('catalog.products')
+      .select(['sku', 'name', 'brand', 'category', 'keywords'])
+      .where('sku', '=', (eb) => eb.fn.any(eb.val(stale)))
+      .execute();
+    for (const row of stored) {
+      const changes = this.#products.of(row.sku).changes!;
+      changes.search = searchDocument(changedSearchable(row, changes));
+    }
+  }
 
   get size(): number {
     return this.#products.size;
@@ -195,6 +236,7 @@ class CatalogFold implements Fold {
           // Changes before the registration found no row (or the registration fails on its key).
           fold.registered = row;
           delete fold.changes;
+          this.#searchChangedAt = event.position;
           break;
         }
         case 'ProductUpdated': {
@@ -206,6 +248,7 @@ class CatalogFold implements Fold {
           row.version = version;
           row.updated_at = at;
           if (changes.gtin !== undefined) this.#gtins.changed(sku, changes.gtin);
+          this.#searchChangedAt = event.position;
           break;
         }
         case 'ProductPricesSet': {
@@ -222,6 +265,7 @@ class CatalogFold implements Fold {
   }
 
   async write(db: Db): Promise<void> {
+    await this.#withSearchDocuments(db);
     const priced: string[] = [];
     const tierRows: Row[] = [];
     const dealerRows: Row[] = [];
@@ -239,7 +283,7 @@ class CatalogFold implements Fold {
       }
       if (fold.changes) {
         const row: Row = { sku, version: fold.changes.version, updated_at: instant(fold.changes.updated_at as string) };
-        for (const column of CHANGEABLE_COLUMNS) {
+        for (const column of UPDATABLE_COLUMNS) {
           if (column.name in fold.changes) {
             row[`${column.name}_set`] = true;
             row[column.name] = fold.changes[column.name];
@@ -263,7 +307,7 @@ class CatalogFold implements Fold {
     }
     // Stored products: each changeable column changed or left as it is.
     if (changed.length > 0) {
-      const assignments = CHANGEABLE_COLUMNS.map((column) => {
+      const assignments = UPDATABLE_COLUMNS.map((column) => {
         const name = sql.id(column.name);
         return sql`${name} = CASE WHEN u.${sql.id(`${column.name}_set`)} THEN u.${name} ELSE p.${name} END`;
       });
@@ -277,6 +321,7 @@ class CatalogFold implements Fold {
       await sql`INSERT INTO ${sql.table('catalog.products')} (${columnList(PRODUCT_COLUMNS)})
         SELECT * FROM ${recordset('r', PRODUCT_COLUMNS, registered)}`.execute(db);
     }
+    if (this.#searchChangedAt !== undefined) await markSearchChanged(db, this.#searchChangedAt);
   }
 }
 

@@ -1,8 +1,11 @@
-// Projects product events into the catalog tables.
+// Projects product events into the catalog tables, with each product's search document.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
 import type { ProductChanges, ProductDetails } from '../../domain/catalog/product.ts';
 import { productEventTypes } from '../../domain/catalog/product.ts';
 import type { Projection } from '../projection.ts';
 import { catalogBatch } from './batch.ts';
+import { changesSearch, markSearchChanged, searchableOf, searchDocument, type SearchableProduct } from './search/document.ts';
 
 const columnsOf = (changes: ProductChanges) => ({
   ...(changes.name !== undefined && { name: changes.name }),
@@ -15,7 +18,19 @@ const columnsOf = (changes: ProductChanges) => ({
   ...(changes.basePriceMinor !== undefined && { base_price_minor: changes.basePriceMinor }),
   ...(changes.lowStockThreshold !== undefined && { low_stock_threshold: changes.lowStockThreshold }),
   ...(changes.active !== undefined && { active: changes.active }),
+  ...(changes.keywords !== undefined && { keywords: changes.keywords }),
 });
+
+/** The `search` column's value for these fields; none when they could not be stored anyway. */
+const searchColumn = (product: SearchableProduct | undefined) => (product ? { search: sql`${searchDocument(product)}::tsvector` } : {});
+
+/** The search document of a stored product after `changes`; none when there is no such product. */
+async function changedSearch(db: Kysely<Database>, sku: string, changes: ProductChanges) {
+  const stored = await db.selectFrom('catalog.products').select(['name', 'brand', 'category', 'keywords']).where('sku', '=', sku).executeTakeFirst();
+  if (!stored) return {};
+  const { name = stored.name, brand = stored.brand, category = stored.category, keywords = stored.keywords } = changes;
+  return searchColumn(searchableOf({ name, brand, category, keywords }));
+}
 
 export const catalogProjection: Projection = {
   name: 'catalog',
@@ -40,20 +55,25 @@ export const catalogProjection: Projection = {
             base_price_minor: p.basePriceMinor,
             currency: p.currency,
             low_stock_threshold: p.lowStockThreshold ?? null,
+            keywords: p.keywords ?? [],
+            ...searchColumn(searchableOf({ ...p, keywords: p.keywords ?? [] })),
             version: event.revision,
             created_at: at,
             updated_at: at,
           })
           .execute();
+        await markSearchChanged(db, event.position);
         return;
       }
       case 'ProductUpdated': {
         const { sku, changes } = event.data as { sku: string; changes: ProductChanges };
+        const search = changesSearch(changes) ? await changedSearch(db, sku, changes) : {};
         await db
           .updateTable('catalog.products')
-          .set({ ...columnsOf(changes), version: event.revision, updated_at: at })
+          .set({ ...columnsOf(changes), ...search, version: event.revision, updated_at: at })
           .where('sku', '=', sku)
           .execute();
+        await markSearchChanged(db, event.position);
         return;
       }
       case 'ProductPricesSet': {

@@ -1,4 +1,4 @@
-// Catalog lookups by SKU and GTIN (the search itself is src/api/catalog-search.ts).
+// Catalog lookups by SKU and GTIN (the search itself is search/catalog-page.ts).
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { availableOfSku } from '../inventory/queries.ts';
@@ -15,6 +15,7 @@ export type ProductRow = {
   basePriceMinor: number;
   currency: string;
   lowStockThreshold: number | null;
+  keywords: string[];
   /** Available quantity summed over warehouses. */
   available: number;
   active: boolean;
@@ -40,6 +41,7 @@ function productColumns(db: Db, dealerId: string | undefined) {
       'p.base_price_minor as basePriceMinor',
       'p.currency',
       'p.low_stock_threshold as lowStockThreshold',
+      'p.keywords',
       availableOfSku(sql.ref('p.sku')).as('available'),
       'p.active',
       'p.version',
@@ -63,4 +65,18 @@ export async function findProducts(db: Db, skus: readonly string[], dealerId: st
   if (skus.length === 0) return new Map();
   const rows = await productColumns(db, dealerId).where('p.sku', 'in', [...skus]).execute();
   return new Map(rows.map((row) => [row.sku, row]));
+}
+
+export type ImportMatch = { sku: string; gtin: string | null; name: string };
+
+/** Active products with one of these SKUs (in any case) or GTINs: what an imported order file's lines may mean. */
+export async function importMatches(db: Db, skus: readonly string[], gtins: readonly string[]): Promise<ImportMatch[]> {
+  if (skus.length === 0 && gtins.length === 0) return [];
+  const lowered = skus.map((sku) => sku.toLowerCase());
+  return db
+    .selectFrom('catalog.products as p')
+    .select(['p.sku', 'p.gtin', 'p.name'])
+    .where('p.active', '=', true)
+    .where((eb) => eb.or([eb(sql`lower(p.sku)`, '=', eb.fn.any(eb.val(lowered))), eb('p.gtin', '=', eb.fn.any(eb.val([...gtins])))]))
+    .execute();
 }

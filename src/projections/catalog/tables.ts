@@ -20,8 +20,12 @@ export type CatalogTables = {
     version: number;
     created_at: Date;
     updated_at: Date;
-    search: ColumnType<string, never, never>;
+    keywords: ColumnType<string[], string[] | undefined, string[]>;
+    /** The search document (search/document.ts), written by the projection; a tsvector. */
+    search: ColumnType<string, unknown, unknown>;
   };
   'catalog.tier_prices': { sku: string; tier: string; price_minor: Bigint };
+  /** One row: the position of the last event that registered or changed a product. */
+  'catalog.search_state': { id: number; position: string };
   'catalog.dealer_prices': { sku: string; dealer_id: string; price_minor: Bigint };
 };

@@ -51,6 +51,7 @@ const PLACED = {
   reorderOf: nullableText('reorder_of'),
   lines: jsonb('lines'),
   gifts: jsonb('gifts'),
+  promotionsNotApplied: jsonb('promotions_not_applied'),
   placedAt: { name: 'placed_at', type: 'timestamptz' } satisfies Typed,
 };
 const ORDER_COLUMNS: Typed[] = [ID, ...Object.values(PLACED), ...REVIEW_COLUMNS];
@@ -187,6 +188,7 @@ class OrdersFold implements Fold {
       reorder_of: checked(PLACED.reorderOf, placed.reorderOf ?? null),
       lines: jsonText(placed.lines),
       gifts: jsonText(placed.gifts),
+      promotions_not_applied: jsonText(placed.promotionsNotApplied ?? []),
       placed_at: placedAt,
       status: 'placed',
       released: false,

@@ -101,6 +101,7 @@ export const ordersProjection: Projection = {
             reorder_of: placed.reorderOf,
             lines: json(placed.lines),
             gifts: json(placed.gifts),
+            promotions_not_applied: json(placed.promotionsNotApplied ?? []),
             reasons: json([]),
             risk: json({ score: 0, threshold: 0, factors: [] }),
             reservations: json(NO_RESERVATIONS),

@@ -1,4 +1,5 @@
 // The orders read model's tables (schema `orders`).
+import type { PromotionNotApplied } from '../../domain/ordering/cart.ts';
 import type { ColumnType, JSONColumnType } from 'kysely';
 import type { ShipmentLine } from '../../domain/ordering/fulfillment.ts';
 import type { Gift, PricedLine, Reason, Reservations } from '../../domain/ordering/order.ts';
@@ -28,6 +29,7 @@ export type OrdersTables = {
     reorder_of: string | null;
     lines: Json<PricedLine[]>;
     gifts: Json<Gift[]>;
+    promotions_not_applied: ColumnType<PromotionNotApplied[], string | undefined, string>;
     reasons: Json<Reason[]>;
     risk: Json<RiskAssessment>;
     reservations: Json<Reservations>;
