@@ -22,7 +22,7 @@ import { problemResponses } from './openapi.ts';
 import { detailAsOf, detailFromReadModel, orderDetailSchema } from './order-detail.ts';
 import { orderFromRow, orderFromState, orderSchema, orderStatusSchema, orderWrittenSchema, pricedCartFields } from './order-views.ts';
 import { parseOrderCsv } from './order-csv.ts';
-import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
+import { cursorPart, decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
 import { HttpProblem, notFound, refusalProblem } from './problem.ts';
 
 const STAFF: Role[] = ['ops', 'finance', 'analyst', 'integration'];
@@ -62,6 +62,9 @@ const listQuery = z.object({
   dealerId: dealerIdSchema.optional().describe('Staff: one dealer\'s orders.'),
   ...pageQuery,
 });
+
+/** Where a page of orders (newest or oldest first) ends. */
+const placedCursor = z.object({ placedAt: cursorPart.instant, id: z.string() });
 
 /** API.md names no body for a rejection: the reason is asked for, not required. */
 const NO_REASON = 'No reason given';
@@ -259,7 +262,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { status, from, to, limit, cursor } = request.query;
-        const after = decodeCursor(cursor, z.object({ placedAt: z.string(), id: z.string() }));
+        const after = decodeCursor(cursor, placedCursor);
         const dealerId = actingDealerId(request, request.query.dealerId);
         const rows = await listOrders(db, {
           dealerId,
@@ -287,7 +290,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { limit, cursor } = request.query;
-        const after = decodeCursor(cursor, z.object({ placedAt: z.string(), id: z.string() }));
+        const after = decodeCursor(cursor, placedCursor);
         const rows = await listOrders(db, { status: ['on_hold'], limit, after, oldestFirst: true });
         return paginate(rows, limit, (row) => orderFromRow(row, true), (row) => ({ placedAt: row.placed_at.toISOString(), id: row.id }));
       },

@@ -5,7 +5,8 @@ import { HttpProblem, type FieldError } from './problem.ts';
 
 export const MAX_JSON_DEPTH = 32;
 
-const storable = (text: string) => text.isWellFormed() && !text.includes('\u0000');
+/** Text PostgreSQL can store: well-formed UTF-16 without NUL characters. */
+export const storable = (text: string) => text.isWellFormed() && !text.includes('\u0000');
 
 /** Every problem in one part of a request (`body`, `query`, `params`), walked without recursion. */
 function unstorable(root: unknown, context: string): FieldError[] {
