@@ -2,6 +2,7 @@
 // effect once through the inbox.
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isoDateTimeSchema } from '../domain/shared/values.ts';
 import { webhookEffects, webhookMessageErrors, webhookMessageTypes } from '../integrations/webhooks/effects.ts';
 import { WEBHOOK_SOURCES, WebhookInProgressError, receiveWebhook, type WebhookSource } from '../integrations/webhooks/inbox.ts';
 import { verifyWebhookSignature } from '../integrations/webhooks/signature.ts';
@@ -14,7 +15,7 @@ const webhookMessageSchema = z
   .object({
     id: z.string().min(1).max(200).describe('The partner\'s message id: a repeated delivery with the same id has no second effect.'),
     type: z.string().min(1).max(200),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    occurredAt: isoDateTimeSchema.optional(),
     data: z.record(z.string(), z.unknown()).default({}),
   })
   .meta({ id: 'WebhookMessage' });
