@@ -1,4 +1,5 @@
 // The dealerline command line: start, serve, worker, migrate, rebuild, token, seed, integrations.
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ROLES, createTokenService, type Role } from './api/auth.ts';
@@ -8,6 +9,7 @@ import { deadLettersCommand, integrationsCommand, replayCommand, retryDeadLetter
 import { createLogger } from './logger.ts';
 import { openInfrastructure, start, type Running } from './main.ts';
 import { rebuildProjections } from './projections/rebuild.ts';
+import { CannotSkipError, listSkippedEvents, skipFailedEvent } from './projections/skipped-events.ts';
 import { projectionStates } from './projections/status.ts';
 
 const HELP = `dealerline <command> [options]
@@ -21,6 +23,11 @@ Commands:
   seed                  seed the demo data if the event store is empty
   rebuild <name|all>    rebuild projections from position 0 into fresh tables, then swap
   projections           list projections with position, lag and status
+  skip-event <projection> --reason <why> [--by <who>]
+                        have a failed projection pass over the event it stopped on, recorded
+                        with the reason; the projection resumes (and rebuilds skip it too)
+  skipped-events [<projection>]
+                        the events projections were told to pass over, with who and why
   integrations          list enabled integration adapters with position, lag, dead letters
   dead-letters [--adapter <name>] [--status open|retry_requested|retrying|delivered] [--limit <n>]
                         list dead letters, oldest first
@@ -125,6 +132,50 @@ async function main(argv: string[]): Promise<number> {
       const states = await projectionStates(infrastructure.db, infrastructure.store, infrastructure.projections);
       await infrastructure.close();
       console.table(states);
+      return 0;
+    }
+    case 'skip-event': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { reason: { type: 'string' }, by: { type: 'string' } } });
+      const reason = values.reason?.trim();
+      if (positionals.length !== 1 || !reason) {
+        process.stderr.write('Usage: skip-event <projection> --reason <why> [--by <who>]\n');
+        return 2;
+      }
+      const infrastructure = await openInfrastructure(config, logger);
+      try {
+        const projection = infrastructure.projections.find((candidate) => candidate.name === positionals[0]);
+        if (!projection) {
+          process.stderr.write(`Name a projection: ${infrastructure.projections.map((p) => p.name).join(', ')}.\n`);
+          return 2;
+        }
+        const skipped = await skipFailedEvent(infrastructure.db, infrastructure.store, projection, { reason, by: values.by ?? userInfo().username });
+        process.stdout.write(
+          `${projection.name} passes over ${skipped.type} ${skipped.eventId} (stream ${skipped.streamId}, position ${skipped.position}) and resumes.\n` +
+            `It had failed with: ${skipped.error}\n`,
+        );
+        return 0;
+      } catch (error) {
+        if (!(error instanceof CannotSkipError)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        return 1;
+      } finally {
+        await infrastructure.close();
+      }
+    }
+    case 'skipped-events': {
+      const infrastructure = await openInfrastructure(config, logger);
+      const skipped = await listSkippedEvents(infrastructure.db, rest[0]);
+      await infrastructure.close();
+      console.table(
+        skipped.map((row) => ({
+          projection: row.projection,
+          event: `${row.event_type} ${row.event_id}`,
+          position: row.position,
+          skippedAt: row.skipped_at.toISOString(),
+          by: row.skipped_by,
+          reason: row.reason,
+        })),
+      );
       return 0;
     }
     case 'rebuild': {
