@@ -67,7 +67,8 @@ export const EARLIEST_DATE = '1900-01-01';
 export const LATEST_DATE = '9999-12-31';
 const EARLIEST_INSTANT = Date.parse(`${EARLIEST_DATE}T00:00:00Z`);
 const LATEST_INSTANT = Date.parse(`${LATEST_DATE}T23:59:59.999Z`);
-const inCalendar = (time: number) => time >= EARLIEST_INSTANT && time <= LATEST_INSTANT;
+/** NaN passes: text that is no date at all is the format check's to report, once. */
+const inCalendar = (time: number) => Number.isNaN(time) || (time >= EARLIEST_INSTANT && time <= LATEST_INSTANT);
 const calendarMessage = `must be between ${EARLIEST_DATE} and ${LATEST_DATE}`;
 
 export const isoDateSchema = z.iso.date().refine((day) => inCalendar(Date.parse(`${day}T00:00:00Z`)), calendarMessage);
