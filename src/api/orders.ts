@@ -94,6 +94,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   }
 
   async function place(request: FastifyRequest, order: Omit<PlacementRequest, 'orderId'>) {
+    // The order id derives from the dealer and the key: the key is the dealer's, whoever sends it.
     return withIdempotency(db, request, async () => {
       const key = request.headers['idempotency-key'];
       const orderId = newOrderId(order.dealerId, typeof key === 'string' ? key : undefined);
@@ -105,7 +106,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         if (error instanceof DealerNotFoundError) throw new HttpProblem(422, 'dealer_not_found', error.message);
         throw error;
       }
-    });
+    }, `dealer:${order.dealerId}`);
   }
 
   async function respondWithState(result: ActionResult, staff: boolean) {
