@@ -16,7 +16,7 @@ import { actingDealerId, assertOwnDealer, principalOf, type Role } from './auth.
 import { commandContext, positionOf, send } from './commands.ts';
 import { boundary, periodBound } from './credit.ts';
 import type { ApiDeps } from './deps.ts';
-import { historyPageSchema, historyQuery, streamHistory } from './history.ts';
+import { historyPageSchema, historyQuery, historySeenByDealer, streamHistory } from './history.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
 import { detailAsOf, detailFromReadModel, orderDetailSchema } from './order-detail.ts';
@@ -329,6 +329,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['orders'],
           summary: "Every event of the order's stream, with who did it and when",
+          description: 'A dealer sees what the order itself shows it: the review\'s risk score without the rules behind it, and staff by role, not by user id.',
           params: orderParams,
           querystring: historyQuery,
           response: { 200: historyPageSchema, ...problemResponses(400, 401, 403, 404) },
@@ -340,7 +341,11 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const owner = (first?.data as { dealerId?: string } | undefined)?.dealerId ?? (await findOrder(db, request.params.id))?.dealer_id;
         if (!page || !owner) throw notFound(`Order ${request.params.id}`);
         assertOwnDealer(request, owner, `Order ${request.params.id}`);
-        return page;
+        if (isStaff(request)) return page;
+        // As the order itself shows a dealer: the risk score, not the rules behind it.
+        return historySeenByDealer(page, (item) =>
+          item.type === 'OrderReviewed' ? { ...item.data, risk: { score: (item.data.risk as { score: number }).score } } : item.data,
+        );
       },
     );
 
