@@ -15,7 +15,7 @@ import { healthRoutes } from './health.ts';
 import { integrationRoutes } from './integrations.ts';
 import { registerHttpMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
-import { frameworkErrorProblem, registerProblemHandlers } from './problem.ts';
+import { clientErrorProblem, frameworkErrorProblem, registerProblemHandlers } from './problem.ts';
 import { fulfillmentRoutes } from './fulfillment.ts';
 import { orderRoutes } from './orders.ts';
 import { productRoutes } from './products.ts';
@@ -53,6 +53,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
     ajv: { customOptions: { removeAdditional: false } },
     // Bad URL encoding and over-long path parameters are answered before routing: as problems too.
     frameworkErrors: frameworkErrorProblem,
+    clientErrorHandler: clientErrorProblem,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
