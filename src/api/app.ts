@@ -25,7 +25,7 @@ import { registerReadYourWrites } from './read-your-writes.ts';
 import { returnRoutes } from './returns.ts';
 import { stockRoutes } from './stock.ts';
 import { stockReportRoutes } from './stock-reports.ts';
-import { registerTextInputLimits } from './text-input.ts';
+import { decodeTextBody, registerTextInputLimits } from './text-input.ts';
 import { warehouseRoutes } from './warehouses.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -61,7 +61,13 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: deps.config.bodyLimitBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: deps.config.bodyLimitBytes }, (request, body, done) => {
+    try {
+      done(null, decodeTextBody(body as Buffer, request.headers['content-type']));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 
   registerProblemHandlers(app);
   registerHttpMetrics(app, deps.metrics);
