@@ -2,8 +2,8 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ROLES, createTokenService, type Role } from './api/auth.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ROLES, TokenLifetimeError, createTokenService, type Role } from './api/auth.ts';
+import { ConfigError, developmentSecretsFile, loadConfig, type Config } from './config.ts';
 import { seedDemoData } from './demo-data.ts';
 import { deadLettersCommand, integrationsCommand, replayCommand, retryDeadLetterCommand } from './integrations/cli-commands.ts';
 import { createLogger } from './logger.ts';
@@ -38,33 +38,37 @@ Commands:
                         re-deliver the adapter's events from a position (inclusive) to the
                         current head, with a progress bar; partners deduplicate by event id
   token --role <role> [--sub <id>] [--dealer <dealerId>] [--expires <12h>]
-                        print a signed JWT for the configured JWT_SECRET
+                        print a signed JWT for the configured JWT_SECRET, valid at most
+                        TOKEN_MAX_LIFETIME_HOURS (a week by default)
   help                  this text
 
 Configuration is read from the environment; see README.md.`;
 
+/**
+ * What `start` prints once it serves. Demo tokens only in development: in production a token is
+ * made on purpose, with `dealerline token`, never written to a log by starting the server.
+ */
 function printBanner(running: Running, config: Config): void {
-  const { tokens } = running.infrastructure;
   const url = running.url!.replace('127.0.0.1', 'localhost');
-  const dealer = tokens.sign({ sub: 'demo-dealer-user', role: 'dealer', dealerId: 'D-1001' }, '30d');
-  const ops = tokens.sign({ sub: 'demo-ops-user', role: 'ops' }, '30d');
-  const admin = tokens.sign({ sub: 'demo-admin', role: 'admin' }, '30d');
-  const lines = [
-    '',
-    `Dealerline is running at ${url}`,
-    `  API docs (Swagger UI): ${url}/docs`,
-    `  OpenAPI document:      ${url}/openapi.json`,
-    '',
-    'Demo tokens (valid 30 days; send as "Authorization: Bearer <token>"):',
-    `  dealer D-1001: ${dealer}`,
-    `  ops:           ${ops}`,
-    `  admin:         ${admin}`,
-    '',
-    `Try: curl -H "Authorization: Bearer ${dealer.slice(0, 12)}..." ${url}/v1/products`,
-    ...(config.defaultSecrets.length > 0 ? ['', `Warning: development defaults in use for ${config.defaultSecrets.join(', ')}.`] : []),
-    'Press Ctrl-C to stop.',
-    '',
-  ];
+  const lines = ['', `Dealerline is running at ${url}`, `  API docs (Swagger UI): ${url}/docs`, `  OpenAPI document:      ${url}/openapi.json`, ''];
+  if (config.env === 'development') {
+    const { tokens } = running.infrastructure;
+    const days = Math.min(7, config.tokenMaxLifetimeSeconds / 86_400);
+    const lifetime = `${Math.floor(days * 24)}h`;
+    const dealer = tokens.sign({ sub: 'demo-dealer-user', role: 'dealer', dealerId: 'D-1001' }, lifetime);
+    lines.push(
+      `Demo tokens (valid ${lifetime}; send as "Authorization: Bearer <token>"):`,
+      `  dealer D-1001: ${dealer}`,
+      `  ops:           ${tokens.sign({ sub: 'demo-ops-user', role: 'ops' }, lifetime)}`,
+      `  admin:         ${tokens.sign({ sub: 'demo-admin', role: 'admin' }, lifetime)}`,
+      '',
+      `Try: curl -H "Authorization: Bearer ${dealer.slice(0, 12)}..." ${url}/v1/products`,
+    );
+    if (config.generatedSecrets.length > 0) lines.push('', `Secrets of this install (${config.generatedSecrets.join(', ')}): ${developmentSecretsFile(config.dataDir)}`);
+  } else {
+    lines.push('Tokens: npm run dealerline -- token --role <role> [--dealer <dealerId>]');
+  }
+  lines.push('Press Ctrl-C to stop.', '');
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -95,8 +99,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const logger = createLogger(config);
-  if (config.defaultSecrets.length > 0 && command !== 'token') {
-    logger.warn({ settings: config.defaultSecrets }, 'using development default secrets; set them before production');
+  if (config.env === 'development' && config.generatedSecrets.length > 0 && command !== 'token') {
+    logger.info({ settings: config.generatedSecrets, file: developmentSecretsFile(config.dataDir) }, "using this development install's own secrets");
   }
 
   switch (command) {
@@ -235,12 +239,18 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`--role must be one of ${ROLES.join(', ')}; a dealer token needs --dealer <dealerId>\n`);
         return 2;
       }
-      const token = createTokenService(config.jwtSecret).sign(
-        { sub: values.sub ?? `${role}-user`, role, dealerId: values.dealer },
-        values.expires,
-      );
-      process.stdout.write(token + '\n');
-      return 0;
+      try {
+        const token = createTokenService(config.jwtSecret, config.tokenMaxLifetimeSeconds).sign(
+          { sub: values.sub ?? `${role}-user`, role, dealerId: values.dealer },
+          values.expires,
+        );
+        process.stdout.write(token + '\n');
+        return 0;
+      } catch (error) {
+        if (!(error instanceof TokenLifetimeError)) throw error;
+        process.stderr.write(`${error.message} (TOKEN_MAX_LIFETIME_HOURS)\n`);
+        return 2;
+      }
     }
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${HELP}\n`);

@@ -83,7 +83,7 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     upcasting,
     commands: createCommandHandler(store, { upcasting }),
     locks,
-    tokens: createTokenService(config.jwtSecret),
+    tokens: createTokenService(config.jwtSecret, config.tokenMaxLifetimeSeconds),
     metrics: createMetrics(),
     projections: allProjections,
     adapters,

@@ -1,5 +1,5 @@
 // Authentication (HS256 JWT bearer tokens) and the per-route role rule every route declares.
-import { createSigner, createVerifier } from 'fast-jwt';
+import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { dealerIdSchema } from '../domain/shared/values.ts';
@@ -27,29 +27,57 @@ const claimsSchema = z
     sub: z.string().min(1).max(200),
     role: z.enum(ROLES),
     dealerId: dealerIdSchema.optional(),
+    iat: z.number(),
+    exp: z.number(),
   })
   .refine((claims) => claims.role !== 'dealer' || claims.dealerId !== undefined, 'a dealer token needs dealerId');
 
 export type TokenService = {
+  /** Throws TokenLifetimeError when `expiresIn` (e.g. `12h`, `7d`) is longer than the maximum lifetime. */
   sign: (claims: { sub: string; role: Role; dealerId?: string | undefined }, expiresIn?: string) => string;
   verify: (token: string) => Principal;
 };
 
-export function createTokenService(secret: string): TokenService {
+export class TokenLifetimeError extends Error {
+  override name = 'TokenLifetimeError';
+}
+
+const CLOCK_TOLERANCE_MS = 5_000;
+
+/** A week: the default of TOKEN_MAX_LIFETIME_HOURS. */
+export const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 7 * 24 * 3_600;
+
+/**
+ * HS256 tokens that live at most `maxLifetimeSeconds`: a token is refused unless it says when it
+ * was issued (`iat`, not in the future) and expires within the maximum lifetime of that, so no
+ * token signed with the key, however its `exp` reads, is good for longer.
+ */
+export function createTokenService(secret: string, maxLifetimeSeconds = DEFAULT_TOKEN_MAX_LIFETIME_SECONDS): TokenService {
   const verifier = createVerifier({
     key: secret,
     algorithms: ['HS256'],
-    requiredClaims: ['sub', 'role', 'exp'],
-    clockTolerance: 5_000,
+    requiredClaims: ['sub', 'role', 'exp', 'iat'],
+    clockTolerance: CLOCK_TOLERANCE_MS,
+    maxAge: maxLifetimeSeconds * 1_000,
     cache: 10_000,
   });
+  const decode = createDecoder();
   return {
     sign(claims, expiresIn = '12h') {
-      return createSigner({ key: secret, algorithm: 'HS256', expiresIn })({ ...claims });
+      const token = createSigner({ key: secret, algorithm: 'HS256', expiresIn })({ ...claims });
+      const { iat, exp } = decode(token) as { iat: number; exp: number };
+      if (exp - iat > maxLifetimeSeconds) {
+        throw new TokenLifetimeError(`A token may live at most ${maxLifetimeSeconds / 3_600} hours; ${expiresIn} is longer`);
+      }
+      return token;
     },
     verify(token) {
       const claims = claimsSchema.safeParse(verifier(token));
-      if (!claims.success) throw new HttpProblem(401, 'invalid_token', 'The token lacks valid sub, role or dealerId claims');
+      if (!claims.success) throw new HttpProblem(401, 'invalid_token', 'The token lacks valid sub, role, dealerId, iat or exp claims');
+      const { iat, exp } = claims.data;
+      if (exp - iat > maxLifetimeSeconds || iat * 1_000 > Date.now() + CLOCK_TOLERANCE_MS) {
+        throw new HttpProblem(401, 'invalid_token', 'The token was issued in the future or outlives the maximum token lifetime');
+      }
       return { sub: claims.data.sub, role: claims.data.role, dealerId: claims.data.dealerId };
     },
   };

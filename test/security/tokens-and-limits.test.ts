@@ -7,6 +7,8 @@ import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/app.ts';
 import { COMMAND_METHODS, fillPath, servedRoutes, type ServedRoute } from '../support/routes.ts';
 
 const BODY_LIMIT = 4_096;
+/** The default maximum lifetime of a token: 7 days. */
+const MAX_LIFETIME_SECONDS = 7 * 86_400;
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
@@ -31,6 +33,10 @@ function badTokens(valid: string): Record<string, string> {
     'HS512 with the right secret': signed({ alg: 'HS512', typ: 'JWT' }, admin, TEST_JWT_SECRET, 'sha512'),
     'payload swapped under a valid signature': `${header}.${encode(admin)}.${signature}`,
     'no exp': signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'intruder', role: 'admin' }, TEST_JWT_SECRET),
+    'exp 1e300': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, iat: now(), exp: 1e300 }, TEST_JWT_SECRET),
+    'no iat': signed({ alg: 'HS256', typ: 'JWT' }, admin, TEST_JWT_SECRET),
+    'valid longer than the maximum lifetime': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, iat: now(), exp: now() + MAX_LIFETIME_SECONDS + 3_600 }, TEST_JWT_SECRET),
+    'issued in the future': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, iat: now() + 86_400, exp: now() + 90_000 }, TEST_JWT_SECRET),
   };
 }
 
