@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { analyticsRoutes } from './analytics.ts';
-import { registerAuth } from './auth.ts';
+import { registerAccessCheck, registerAuth } from './auth.ts';
 import { creditRoutes } from './credit.ts';
 import { dealerRoutes } from './dealers.ts';
 import type { ApiDeps } from './deps.ts';
@@ -25,16 +25,38 @@ import { registerReadYourWrites } from './read-your-writes.ts';
 import { returnRoutes } from './returns.ts';
 import { stockRoutes } from './stock.ts';
 import { stockReportRoutes } from './stock-reports.ts';
-import { decodeTextBody, registerTextInputLimits } from './text-input.ts';
+import { decodeTextBody, registerJsonParser, registerTextInputLimits } from './text-input.ts';
 import { warehouseRoutes } from './warehouses.ts';
 import { webhookRoutes } from './webhooks.ts';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
+/** Per dealer (its users share one budget), per staff user, and per address without a valid token. */
 function rateLimitKey(request: FastifyRequest): string {
   const principal = request.principal;
   if (!principal) return `ip:${request.ip}`;
   return principal.role === 'dealer' ? `dealer:${principal.dealerId}` : `user:${principal.sub}`;
+}
+
+/**
+ * The rate limit, counted on every request before its body is read, whatever the answer will be
+ * (401, 403, 400, 404 included), so that refused requests are as bounded as accepted ones.
+ * Liveness and readiness probes are not counted.
+ */
+async function registerRateLimit(app: FastifyInstance, perMinute: number): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: rateLimitKey,
+    allowList: (request) => request.routeOptions.config.access === 'public' && request.url.startsWith('/health'),
+  });
+  const limit = app.rateLimit();
+  app.addHook('onRequest', limit);
+  // A refusal sent before the body arrived closes the connection: the rest of it is never read.
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode >= 400 && !request.raw.complete) reply.header('connection', 'close');
+  });
 }
 
 export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0'): Promise<FastifyInstance> {
@@ -61,6 +83,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  registerJsonParser(app, deps.config.bodyLimitBytes);
   app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: deps.config.bodyLimitBytes }, (request, body, done) => {
     try {
       done(null, decodeTextBody(body as Buffer, request.headers['content-type']));
@@ -73,14 +96,8 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   registerHttpMetrics(app, deps.metrics);
   registerAuth(app, deps.tokens);
   registerTextInputLimits(app);
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler',
-    max: deps.config.rateLimitPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: rateLimitKey,
-    allowList: (request) => request.routeOptions.config.access === 'public' && request.url.startsWith('/health'),
-  });
+  await registerRateLimit(app, deps.config.rateLimitPerMinute);
+  registerAccessCheck(app);
   registerReadYourWrites(app, deps.clock);
   await registerOpenApi(app, version);
 

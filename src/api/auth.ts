@@ -19,6 +19,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | undefined;
+    /** Why the request's token was not accepted; answered once the rate limit has counted it. */
+    authFailure: HttpProblem | undefined;
   }
 }
 
@@ -96,11 +98,15 @@ export function describeAccess(access: RouteAccess): string {
 }
 
 /**
- * Verifies the bearer token before anything else runs, and refuses to start if a route does
- * not say who may call it.
+ * Authentication in two steps around the rate limit: the token is verified first (onRequest), so
+ * that the limit counts a request against its caller, or against its address when there is no
+ * valid token; the answer to a missing or bad token, or a role the route does not allow, comes
+ * after the limit has counted it and before the body is read (preParsing). Refuses to start if a
+ * route does not say who may call it.
  */
 export function registerAuth(app: FastifyInstance, tokens: TokenService): void {
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('authFailure', undefined);
 
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
@@ -117,15 +123,26 @@ export function registerAuth(app: FastifyInstance, tokens: TokenService): void {
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
-    const token = bearerToken(request);
-    if (!token) throw new HttpProblem(401, 'missing_token', 'This route needs a bearer token', { headers: { 'www-authenticate': 'Bearer' } });
     try {
+      const token = bearerToken(request);
+      if (!token) throw new HttpProblem(401, 'missing_token', 'This route needs a bearer token', { headers: { 'www-authenticate': 'Bearer' } });
       request.principal = tokens.verify(token);
     } catch (error) {
-      if (error instanceof HttpProblem) throw error;
-      throw new HttpProblem(401, 'invalid_token', 'The token is invalid or expired', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+      request.authFailure =
+        error instanceof HttpProblem
+          ? error
+          : new HttpProblem(401, 'invalid_token', 'The token is invalid or expired', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
     }
-    const { role } = request.principal;
+  });
+}
+
+/** The second step of registerAuth; registered after the rate limit's hook. */
+export function registerAccessCheck(app: FastifyInstance): void {
+  app.addHook('preParsing', async (request) => {
+    if (request.authFailure) throw request.authFailure;
+    const access = request.routeOptions.config.access;
+    if (access === undefined || access === 'public') return;
+    const { role } = principalOf(request);
     if (role !== 'admin' && !access.includes(role)) {
       throw new HttpProblem(403, 'forbidden', `Role ${role} may not call this route`);
     }

@@ -10,6 +10,7 @@ import { positionOf } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
 import { HttpProblem } from './problem.ts';
+import { nestedTooDeep, tooDeepProblem } from './text-input.ts';
 
 const webhookMessageSchema = z
   .object({
@@ -58,6 +59,10 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           const check = verifyWebhookSignature(secrets[source], typeof header === 'string' ? header : undefined, raw as Buffer, Math.floor(Date.now() / 1_000));
           if (!check.valid) {
             done(new HttpProblem(401, 'invalid_signature', check.reason), undefined);
+            return;
+          }
+          if (nestedTooDeep(raw as Buffer)) {
+            done(tooDeepProblem(), undefined);
             return;
           }
           try {

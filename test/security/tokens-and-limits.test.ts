@@ -20,7 +20,7 @@ function signed(header: object, payload: object, secret: string, hash = 'sha256'
 
 /** Each of these claims admin, the role that may do everything. */
 function badTokens(valid: string): Record<string, string> {
-  const admin = { sub: 'intruder', role: 'admin', exp: now() + 600 };
+  const admin = { sub: 'intruder', role: 'admin', iat: now(), exp: now() + 600 };
   const [header, , signature] = valid.split('.');
   return {
     'forged (another secret)': signed({ alg: 'HS256', typ: 'JWT' }, admin, 'another-secret-that-is-long-enough-000000'),
@@ -33,9 +33,9 @@ function badTokens(valid: string): Record<string, string> {
     'HS512 with the right secret': signed({ alg: 'HS512', typ: 'JWT' }, admin, TEST_JWT_SECRET, 'sha512'),
     'payload swapped under a valid signature': `${header}.${encode(admin)}.${signature}`,
     'no exp': signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'intruder', role: 'admin' }, TEST_JWT_SECRET),
-    'exp 1e300': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, iat: now(), exp: 1e300 }, TEST_JWT_SECRET),
-    'no iat': signed({ alg: 'HS256', typ: 'JWT' }, admin, TEST_JWT_SECRET),
-    'valid longer than the maximum lifetime': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, iat: now(), exp: now() + MAX_LIFETIME_SECONDS + 3_600 }, TEST_JWT_SECRET),
+    'exp 1e300': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, exp: 1e300 }, TEST_JWT_SECRET),
+    'no iat': signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'intruder', role: 'admin', exp: now() + 600 }, TEST_JWT_SECRET),
+    'valid longer than the maximum lifetime': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, exp: now() + MAX_LIFETIME_SECONDS + 3_600 }, TEST_JWT_SECRET),
     'issued in the future': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, iat: now() + 86_400, exp: now() + 90_000 }, TEST_JWT_SECRET),
   };
 }
