@@ -16,7 +16,8 @@ const HELP = `dealerline <command> [options]
 
 Commands:
   start                 API + projections + adapters in one process; migrates, seeds demo
-                        data into an empty database (DEMO_DATA), prints the URLs and tokens
+                        data into an empty database (DEMO_DATA), prints the URLs (and, in
+                        development, demo tokens)
   serve                 the API only (stateless; run as many as needed)
   worker                projections and integration adapters only
   migrate               apply database migrations and exit
