@@ -9,30 +9,42 @@ const LIMIT = 200;
 const NESTED = '['.repeat(512 * 1024) + ']'.repeat(512 * 1024);
 
 /**
- * The flood, in a thread of its own so that sending it does not slow the probe down: `clients`
+ * The flood, in a thread of its own so that sending it does not slow the probe down, over raw
+ * sockets with each request encoded once (the flood's own CPU is not the server's): `clients`
  * connections, each sending one kind of refused request after another until told to stop.
  */
 const FLOOD = `
+const net = require('node:net');
 const { parentPort, workerData } = require('node:worker_threads');
-const { url, clients, nested, tokens } = workerData;
-let stopped = false;
-const statuses = {};
+const { port, clients, nested, tokens } = workerData;
+const request = (method, path, headers, body = '') => {
+  const payload = Buffer.from(body);
+  const head = [method + ' ' + path + ' HTTP/1.1', 'host: 127.0.0.1', 'connection: close', 'content-length: ' + payload.length, ...headers, '', ''].join('\\r\\n');
+  return Buffer.concat([Buffer.from(head), payload]);
+};
+const json = 'content-type: application/json';
 const kinds = [
-  () => fetch(url + '/v1/products', { method: 'POST', headers: { 'content-type': 'application/json' }, body: nested }),
-  () => fetch(url + '/v1/products', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + tokens.ops }, body: nested }),
-  () => fetch(url + '/v1/dealers', { headers: { authorization: 'Bearer not.a.token' } }),
-  () => fetch(url + '/v1/warehouses', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + tokens.dealer }, body: '{}' }),
-  () => fetch(url + '/v1/products', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + tokens.ops }, body: '{"broken' }),
+  request('POST', '/v1/products', [json], nested),
+  request('POST', '/v1/products', [json, 'authorization: Bearer ' + tokens.ops], nested),
+  request('GET', '/v1/dealers', ['authorization: Bearer not.a.token']),
+  request('POST', '/v1/warehouses', [json, 'authorization: Bearer ' + tokens.dealer], '{}'),
+  request('POST', '/v1/products', [json, 'authorization: Bearer ' + tokens.ops], '{"broken'),
 ];
+let stopped = false;
+let answered = 0;
+const statuses = {};
+const send = (bytes) => new Promise((resolve) => {
+  let head = '';
+  const socket = net.connect(port, '127.0.0.1', () => socket.end(bytes));
+  socket.on('data', (chunk) => { if (head.length < 20) head += chunk.toString('latin1', 0, 20); });
+  socket.on('error', () => undefined);
+  socket.on('close', () => resolve(/^HTTP\\/1\\.1 (\\d{3})/.exec(head)?.[1] ?? 'error'));
+});
 async function client(index) {
   for (let round = 0; !stopped; round++) {
-    try {
-      const response = await kinds[(index + round) % kinds.length]();
-      await response.arrayBuffer();
-      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-    } catch {
-      statuses.error = (statuses.error ?? 0) + 1;
-    }
+    const status = await send(kinds[(index + round) % kinds.length]);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if (++answered % 50 === 0) parentPort.postMessage({ answered });
   }
 }
 parentPort.on('message', () => { stopped = true; });
@@ -96,26 +108,15 @@ describe('abuse where requests are refused', () => {
       expect(response.body.errors).toEqual([expect.objectContaining({ path: 'body', message: expect.stringContaining('nested more than') })]);
     }
     elapsed.sort((a, b) => a - b);
-    // Sending and reading a megabyte over loopback is most of it; parsing used to add ~150 ms.
-    expect(elapsed[Math.floor(elapsed.length / 2)]).toBeLessThan(40);
+    // Sending and reading a megabyte over loopback is most of it; parsing used to add ~150 ms of CPU.
+    expect(elapsed[Math.floor(elapsed.length / 2)]).toBeLessThan(100);
   });
 
-  // 95 % of the probes: on a shared machine a single probe can wait for the CPU whatever the server does.
-  it('answers /health/live within 100 ms while floods of refused requests run', async () => {
-    const tokens = { ops: app.token('ops', undefined, 'flood-ops'), dealer: app.token('dealer', 'D-FLOOD', 'flood-buyer') };
-    const worker = new Worker(FLOOD, { eval: true, workerData: { url: app.url, clients: 40, nested: NESTED, tokens } });
-    const messages: { started?: boolean; statuses?: Record<string, number> }[] = [];
-    const finished = new Promise<Record<string, number>>((resolve) =>
-      worker.on('message', (message: { started?: boolean; statuses?: Record<string, number> }) => {
-        messages.push(message);
-        if (message.statuses) resolve(message.statuses);
-      }),
-    );
-    while (!messages.some((message) => message.started)) await new Promise((resolve) => setTimeout(resolve, 10));
-
+  /** Latencies of /health/live, probed one after another (10 ms apart) until `enough` says so. */
+  async function probe(enough: (elapsedMs: number, probes: number) => boolean): Promise<number[]> {
     const latencies: number[] = [];
-    const until = Date.now() + 3_000;
-    while (Date.now() < until) {
+    const start = Date.now();
+    while (!enough(Date.now() - start, latencies.length)) {
       const started = performance.now();
       const response = await fetch(`${app.url}/health/live`);
       await response.text();
@@ -123,17 +124,42 @@ describe('abuse where requests are refused', () => {
       expect(response.status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    return latencies.sort((a, b) => a - b);
+  }
+
+  const p95 = (latencies: number[]) => latencies[Math.floor(latencies.length * 0.95)]!;
+
+  /*
+   * 95 % of the probes within 100 ms of what they take with no flood on this machine: on a shared
+   * machine a probe can wait for the CPU whatever the server does, and only what the flood adds is
+   * the server's doing. (Idle, the probes take a few milliseconds.)
+   */
+  it('answers /health/live within 100 ms while floods of refused requests run', async () => {
+    const idle = await probe((elapsed) => elapsed > 1_500);
+    const tokens = { ops: app.token('ops', undefined, 'flood-ops'), dealer: app.token('dealer', 'D-FLOOD', 'flood-buyer') };
+    const worker = new Worker(FLOOD, { eval: true, workerData: { port: Number(new URL(app.url).port), clients: 40, nested: NESTED, tokens } });
+    let started = false;
+    let answered = 0;
+    const finished = new Promise<Record<string, number>>((resolve) =>
+      worker.on('message', (message: { started?: boolean; answered?: number; statuses?: Record<string, number> }) => {
+        started ||= message.started === true;
+        answered = message.answered ?? answered;
+        if (message.statuses) resolve(message.statuses);
+      }),
+    );
+    while (!started) await new Promise((resolve) => setTimeout(resolve, 10));
+    // At least 3 s and 100 probes, and until the flood has had 300 answers (a loaded machine is slower).
+    const flooded = await probe((elapsed, probes) => (elapsed > 3_000 && probes >= 100 && answered >= 300) || elapsed > 30_000);
     worker.postMessage('stop');
     const flood = await finished;
     await worker.terminate();
 
-    // `error`: a connection the server closed after refusing a request whose body was still on its way.
+    // `error`: a connection closed without an answer (none expected, but a flood may see resets).
     const refused = Object.entries(flood).filter(([status]) => ['400', '401', '403', '413', '429', 'error'].includes(status)).reduce((sum, [, count]) => sum + count, 0);
     expect(Object.keys(flood).filter((status) => status !== 'error' && Number(status) >= 500)).toEqual([]);
-    expect(refused).toBeGreaterThan(200);
-    latencies.sort((a, b) => a - b);
-    const p95 = latencies[Math.floor(latencies.length * 0.95)]!;
-    expect(latencies.length).toBeGreaterThan(50);
-    expect(p95, `probe latencies (ms): median ${latencies[Math.floor(latencies.length / 2)]!.toFixed(1)}, p95 ${p95.toFixed(1)}, max ${latencies.at(-1)!.toFixed(1)}; flood ${JSON.stringify(flood)}`).toBeLessThan(100);
-  }, 30_000);
+    expect(refused).toBeGreaterThanOrEqual(300);
+    expect(flooded.length).toBeGreaterThanOrEqual(100);
+    const summary = `probes (ms): idle p95 ${p95(idle).toFixed(1)}; flooded median ${flooded[Math.floor(flooded.length / 2)]!.toFixed(1)}, p95 ${p95(flooded).toFixed(1)}, max ${flooded.at(-1)!.toFixed(1)}; flood ${JSON.stringify(flood)}`;
+    expect(p95(flooded), summary).toBeLessThan(100 + p95(idle));
+  }, 90_000);
 });

@@ -54,7 +54,9 @@ describe('value ranges at the API', () => {
       await createProduct(app, { sku, basePriceMinor: MAX_UNIT_PRICE_MINOR });
       await receiveStock(app, { sku, warehouseId: 'WH-R', qty: MAX_QUANTITY });
     }
-    await createDealer(app, { id: 'D-R', creditLimitMinor: 1_000_000_000_000 });
+    const created = await createDealer(app, { id: 'D-R', creditLimitMinor: 1_000_000_000_000 });
+    // Quotes price from the catalog read model: wait until it has the products.
+    expect((await app.request('GET', `/v1/products?minPosition=${created}`, { token: ops })).status).toBe(200);
     const dealer = app.token('dealer', 'D-R');
     const lines = skus.map((sku) => ({ sku, qty: MAX_QUANTITY }));
     const total = skus.length * MAX_QUANTITY * MAX_UNIT_PRICE_MINOR;
