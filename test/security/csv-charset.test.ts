@@ -19,7 +19,9 @@ describe('CSV charsets', () => {
     await createWarehouse(app, 'WH-CS', 'CN-31');
     await createProduct(app, { sku: 'CS-1' });
     await receiveStock(app, { sku: 'CS-1', warehouseId: 'WH-CS', qty: 100 });
-    await createDealer(app, { id: 'D-CS' });
+    const created = await createDealer(app, { id: 'D-CS' });
+    // Orders are priced from the catalog read model: wait until it has the product.
+    expect((await app.request('GET', `/v1/products?minPosition=${created}`, { token: app.token('ops') })).status).toBe(200);
   });
   afterAll(async () => {
     await app.stop();

@@ -23,6 +23,8 @@ describe('history as a dealer sees it', () => {
       body: { tiers: { gold: 900_000, silver: 950_000, platinum: 800_000 }, dealers: { 'D-H': 850_000, 'D-OTHER': 700_000 } },
     });
     expect(prices.status).toBe(200);
+    // Orders are priced from the read models: wait until they have the prices.
+    expect((await app.request('GET', `/v1/products?minPosition=${prices.body.position}`, { token: app.token('ops') })).status).toBe(200);
     dealer = app.token('dealer', 'D-H', 'buyer-dan');
   });
   afterAll(async () => {

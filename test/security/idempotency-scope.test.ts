@@ -15,7 +15,9 @@ describe('Idempotency-Key scope', () => {
     await createWarehouse(app, 'WH-IK', 'CN-31');
     await createProduct(app, { sku: 'IK-1' });
     await receiveStock(app, { sku: 'IK-1', warehouseId: 'WH-IK', qty: 100 });
-    await createDealer(app, { id: 'D-IK' });
+    const created = await createDealer(app, { id: 'D-IK' });
+    // Orders are priced from the read models: wait until they have the product and its stock.
+    expect((await app.request('GET', `/v1/products?minPosition=${created}`, { token: app.token('ops') })).status).toBe(200);
   });
   afterAll(async () => {
     await app.stop();
