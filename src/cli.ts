@@ -1,8 +1,9 @@
 // The dealerline command line: start, serve, worker, migrate, rebuild, token, seed, integrations.
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ROLES, createTokenService, type Role } from './api/auth.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ROLES, TokenLifetimeError, createTokenService, type Role } from './api/auth.ts';
+import { ConfigError, developmentSecretsFile, loadConfig, type Config } from './config.ts';
 import { seedDemoData } from './demo-data.ts';
 import { presentDemoUsers } from './demo-users.ts';
 import type { UserRegistration } from './accounts/users.ts';
@@ -10,19 +11,26 @@ import { deadLettersCommand, integrationsCommand, replayCommand, retryDeadLetter
 import { createLogger } from './logger.ts';
 import { openInfrastructure, start, type Running } from './main.ts';
 import { rebuildProjections } from './projections/rebuild.ts';
+import { CannotSkipError, listSkippedEvents, skipFailedEvent } from './projections/skipped-events.ts';
 import { projectionStates } from './projections/status.ts';
 
 const HELP = `dealerline <command> [options]
 
 Commands:
   start                 API + projections + adapters in one process; migrates, seeds demo
-                        data into an empty database (DEMO_DATA), prints the URLs and tokens
+                        data into an empty database (DEMO_DATA), prints the URLs (and, in
+                        development, demo tokens)
   serve                 the API only (stateless; run as many as needed)
   worker                projections and integration adapters only
   migrate               apply database migrations and exit
   seed                  seed the demo data if the event store is empty
   rebuild <name|all>    rebuild projections from position 0 into fresh tables, then swap
   projections           list projections with position, lag and status
+  skip-event <projection> --reason <why> [--by <who>]
+                        have a failed projection pass over the event it stopped on, recorded
+                        with the reason; the projection resumes (and rebuilds skip it too)
+  skipped-events [<projection>]
+                        the events projections were told to pass over, with who and why
   integrations          list enabled integration adapters with position, lag, dead letters
   dead-letters [--adapter <name>] [--status open|retry_requested|retrying|delivered] [--limit <n>]
                         list dead letters, oldest first
@@ -33,36 +41,40 @@ Commands:
                         re-deliver the adapter's events from a position (inclusive) to the
                         current head, with a progress bar; partners deduplicate by event id
   token --role <role> [--sub <id>] [--dealer <dealerId>] [--expires <12h>]
-                        print a signed JWT for the configured JWT_SECRET
+                        print a signed JWT for the configured JWT_SECRET, valid at most
+                        TOKEN_MAX_LIFETIME_HOURS (a week by default)
   help                  this text
 
 Configuration is read from the environment; see README.md.`;
 
+/**
+ * What `start` prints once it serves. Demo tokens only in development: in production a token is
+ * made on purpose, with `dealerline token`, never written to a log by starting the server.
+ */
 function printBanner(running: Running, config: Config, demoUsers: readonly UserRegistration[]): void {
-  const { tokens } = running.infrastructure;
   const url = running.url!.replace('127.0.0.1', 'localhost');
-  const dealer = tokens.sign({ sub: 'demo-dealer-user', role: 'dealer', dealerId: 'D-1001' }, '30d');
-  const ops = tokens.sign({ sub: 'demo-ops-user', role: 'ops' }, '30d');
-  const admin = tokens.sign({ sub: 'demo-admin', role: 'admin' }, '30d');
-  const lines = [
-    '',
-    `Dealerline is running at ${url}`,
-    `  API docs (Swagger UI): ${url}/docs`,
-    `  OpenAPI document:      ${url}/openapi.json`,
-    '',
-    'Demo tokens (valid 30 days; send as "Authorization: Bearer <token>"):',
-    `  dealer D-1001: ${dealer}`,
-    `  ops:           ${ops}`,
-    `  admin:         ${admin}`,
-    '',
-    `Try: curl -H "Authorization: Bearer ${dealer.slice(0, 12)}..." ${url}/v1/products`,
-    ...(demoUsers.length > 0
-      ? ['', 'Demo users (local use only; sign in with POST /v1/auth/login {"username","password"}):', ...demoUsers.map(demoUserLine)]
-      : []),
-    ...(config.defaultSecrets.length > 0 ? ['', `Warning: development defaults in use for ${config.defaultSecrets.join(', ')}.`] : []),
-    'Press Ctrl-C to stop.',
-    '',
-  ];
+  const lines = ['', `Dealerline is running at ${url}`, `  API docs (Swagger UI): ${url}/docs`, `  OpenAPI document:      ${url}/openapi.json`, ''];
+  if (config.env === 'development') {
+    const { tokens } = running.infrastructure;
+    const days = Math.min(7, config.tokenMaxLifetimeSeconds / 86_400);
+    const lifetime = `${Math.floor(days * 24)}h`;
+    const dealer = tokens.sign({ sub: 'demo-dealer-user', role: 'dealer', dealerId: 'D-1001' }, lifetime);
+    lines.push(
+      `Demo tokens (valid ${lifetime}; send as "Authorization: Bearer <token>"):`,
+      `  dealer D-1001: ${dealer}`,
+      `  ops:           ${tokens.sign({ sub: 'demo-ops-user', role: 'ops' }, lifetime)}`,
+      `  admin:         ${tokens.sign({ sub: 'demo-admin', role: 'admin' }, lifetime)}`,
+      '',
+      `Try: curl -H "Authorization: Bearer ${dealer.slice(0, 12)}..." ${url}/v1/products`,
+    );
+    if (demoUsers.length > 0) {
+      lines.push('', 'Demo users (local use only; sign in at the portal, or POST /v1/auth/login {"username","password"}):', ...demoUsers.map(demoUserLine));
+    }
+    if (config.generatedSecrets.length > 0) lines.push('', `Secrets of this install (${config.generatedSecrets.join(', ')}): ${developmentSecretsFile(config.dataDir)}`);
+  } else {
+    lines.push('Tokens: npm run dealerline -- token --role <role> [--dealer <dealerId>]');
+  }
+  lines.push('Press Ctrl-C to stop.', '');
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -98,8 +110,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const logger = createLogger(config);
-  if (config.defaultSecrets.length > 0 && command !== 'token') {
-    logger.warn({ settings: config.defaultSecrets }, 'using development default secrets; set them before production');
+  if (config.env === 'development' && config.generatedSecrets.length > 0 && command !== 'token') {
+    logger.info({ settings: config.generatedSecrets, file: developmentSecretsFile(config.dataDir) }, "using this development install's own secrets");
   }
 
   switch (command) {
@@ -135,6 +147,50 @@ async function main(argv: string[]): Promise<number> {
       const states = await projectionStates(infrastructure.db, infrastructure.store, infrastructure.projections);
       await infrastructure.close();
       console.table(states);
+      return 0;
+    }
+    case 'skip-event': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { reason: { type: 'string' }, by: { type: 'string' } } });
+      const reason = values.reason?.trim();
+      if (positionals.length !== 1 || !reason) {
+        process.stderr.write('Usage: skip-event <projection> --reason <why> [--by <who>]\n');
+        return 2;
+      }
+      const infrastructure = await openInfrastructure(config, logger);
+      try {
+        const projection = infrastructure.projections.find((candidate) => candidate.name === positionals[0]);
+        if (!projection) {
+          process.stderr.write(`Name a projection: ${infrastructure.projections.map((p) => p.name).join(', ')}.\n`);
+          return 2;
+        }
+        const skipped = await skipFailedEvent(infrastructure.db, infrastructure.store, projection, { reason, by: values.by ?? userInfo().username });
+        process.stdout.write(
+          `${projection.name} passes over ${skipped.type} ${skipped.eventId} (stream ${skipped.streamId}, position ${skipped.position}) and resumes.\n` +
+            `It had failed with: ${skipped.error}\n`,
+        );
+        return 0;
+      } catch (error) {
+        if (!(error instanceof CannotSkipError)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        return 1;
+      } finally {
+        await infrastructure.close();
+      }
+    }
+    case 'skipped-events': {
+      const infrastructure = await openInfrastructure(config, logger);
+      const skipped = await listSkippedEvents(infrastructure.db, rest[0]);
+      await infrastructure.close();
+      console.table(
+        skipped.map((row) => ({
+          projection: row.projection,
+          event: `${row.event_type} ${row.event_id}`,
+          position: row.position,
+          skippedAt: row.skipped_at.toISOString(),
+          by: row.skipped_by,
+          reason: row.reason,
+        })),
+      );
       return 0;
     }
     case 'rebuild': {
@@ -194,12 +250,18 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`--role must be one of ${ROLES.join(', ')}; a dealer token needs --dealer <dealerId>\n`);
         return 2;
       }
-      const token = createTokenService(config.jwtSecret).sign(
-        { sub: values.sub ?? `${role}-user`, role, dealerId: values.dealer },
-        values.expires,
-      );
-      process.stdout.write(token + '\n');
-      return 0;
+      try {
+        const token = createTokenService(config.jwtSecret, config.tokenMaxLifetimeSeconds).sign(
+          { sub: values.sub ?? `${role}-user`, role, dealerId: values.dealer },
+          values.expires,
+        );
+        process.stdout.write(token + '\n');
+        return 0;
+      } catch (error) {
+        if (!(error instanceof TokenLifetimeError)) throw error;
+        process.stderr.write(`${error.message} (TOKEN_MAX_LIFETIME_HOURS)\n`);
+        return 2;
+      }
     }
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${HELP}\n`);

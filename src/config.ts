@@ -1,9 +1,23 @@
 // Configuration: the environment, validated by zod once at start; nothing else reads process.env.
+// Secrets: set in production; in development generated once per install and kept in DATA_DIR.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
-const DEV_JWT_SECRET = 'dealerline-dev-secret-change-me-0123456789';
-const DEV_PAYMENT_WEBHOOK_SECRET = 'dev-payment-webhook-secret';
-const DEV_LOGISTICS_WEBHOOK_SECRET = 'dev-logistics-webhook-secret';
+/**
+ * Values earlier versions used when a secret was not set. They are in the repository's history,
+ * so anyone can sign with them: refused whatever NODE_ENV says.
+ */
+const PUBLISHED_SECRETS = new Set(['dealerline-dev-secret-change-me-0123456789', 'dev-payment-webhook-secret', 'dev-logistics-webhook-secret']);
+
+const SECRET_NAMES = ['JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'LOGISTICS_WEBHOOK_SECRET'] as const;
+type SecretName = (typeof SECRET_NAMES)[number];
+
+/** Where development keeps the secrets it generated, so tokens and signatures survive a restart. */
+export const developmentSecretsFile = (dataDir: string) => path.join(dataDir, 'secrets.json');
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -32,13 +46,14 @@ const envSchema = z.object({
     .optional()
     .transform((value) => (value ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker !== '')),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
-  DEMO_DATA: booleanFlag.default(true),
+  DEMO_DATA: booleanFlag.optional(),
   PAYMENT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOGISTICS_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   ERP_BASE_URL: optionalUrl,
   LOGISTICS_BASE_URL: optionalUrl,
   PAYMENT_BASE_URL: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TOKEN_MAX_LIFETIME_HOURS: z.coerce.number().int().min(1).max(8_760).default(168),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   EXPIRY_RED_DAYS: z.coerce.number().int().positive().default(30),
@@ -63,11 +78,13 @@ export type Config = {
   logisticsBaseUrl: string | undefined;
   paymentBaseUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** No token is accepted, or signed, for longer than this. */
+  tokenMaxLifetimeSeconds: number;
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   expiryTiers: { redDays: number; yellowDays: number; blueDays: number };
-  /** Names of settings still on their development defaults; refused in production. */
-  defaultSecrets: string[];
+  /** Secrets not set in the environment, taken from the development secrets file (or, in tests, made up). */
+  generatedSecrets: SecretName[];
 };
 
 export class ConfigError extends Error {
@@ -88,18 +105,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(e.EXPIRY_RED_DAYS < e.EXPIRY_YELLOW_DAYS && e.EXPIRY_YELLOW_DAYS < e.EXPIRY_BLUE_DAYS)) {
     throw new ConfigError('Invalid configuration:\n  EXPIRY_*_DAYS: must satisfy RED < YELLOW < BLUE');
   }
-  // The development values are in the source code: set explicitly, they are still the defaults.
-  const isDefault = (value: string | undefined, development: string) => value === undefined || value === development;
-  const defaultSecrets = [
-    isDefault(e.JWT_SECRET, DEV_JWT_SECRET) ? 'JWT_SECRET' : undefined,
-    isDefault(e.PAYMENT_WEBHOOK_SECRET, DEV_PAYMENT_WEBHOOK_SECRET) ? 'PAYMENT_WEBHOOK_SECRET' : undefined,
-    isDefault(e.LOGISTICS_WEBHOOK_SECRET, DEV_LOGISTICS_WEBHOOK_SECRET) ? 'LOGISTICS_WEBHOOK_SECRET' : undefined,
-  ].filter((name) => name !== undefined);
-  if (e.NODE_ENV === 'production' && defaultSecrets.length > 0) {
-    throw new ConfigError(
-      `Invalid configuration:\n  ${defaultSecrets.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`,
-    );
-  }
+  const given: Record<SecretName, string | undefined> = {
+    JWT_SECRET: e.JWT_SECRET,
+    PAYMENT_WEBHOOK_SECRET: e.PAYMENT_WEBHOOK_SECRET,
+    LOGISTICS_WEBHOOK_SECRET: e.LOGISTICS_WEBHOOK_SECRET,
+  };
+  const problems = [
+    ...SECRET_NAMES.filter((name) => given[name] !== undefined && PUBLISHED_SECRETS.has(given[name])).map(
+      (name) => `${name}: is a value published in this project's history; choose your own`,
+    ),
+    ...(e.NODE_ENV === 'production' ? SECRET_NAMES.filter((name) => given[name] === undefined).map((name) => `${name}: required when NODE_ENV=production`) : []),
+    ...(e.NODE_ENV === 'development' && !LOOPBACK_HOSTS.has(e.HOST)
+      ? [`HOST: development listens on loopback only (127.0.0.1, ::1, localhost); to listen on ${e.HOST}, run with NODE_ENV=production and real secrets`]
+      : []),
+  ];
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  const generatedSecrets = SECRET_NAMES.filter((name) => given[name] === undefined);
+  const generated: Partial<Record<SecretName, string>> =
+    generatedSecrets.length === 0 ? {} : e.NODE_ENV === 'development' ? developmentSecrets(e.DATA_DIR) : freshSecrets();
+  const secret = (name: SecretName) => given[name] ?? generated[name]!;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -109,17 +133,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventStore: e.EVENT_STORE,
     eventStoreConnectionString: e.EVENTSTORE_CONNECTION_STRING,
     kafkaBrokers: e.KAFKA_BROKERS,
-    jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
-    demoData: e.DEMO_DATA,
-    paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET ?? DEV_PAYMENT_WEBHOOK_SECRET,
-    logisticsWebhookSecret: e.LOGISTICS_WEBHOOK_SECRET ?? DEV_LOGISTICS_WEBHOOK_SECRET,
+    jwtSecret: secret('JWT_SECRET'),
+    // Demo data goes only where it is asked for, or into a development install.
+    demoData: e.DEMO_DATA ?? e.NODE_ENV === 'development',
+    paymentWebhookSecret: secret('PAYMENT_WEBHOOK_SECRET'),
+    logisticsWebhookSecret: secret('LOGISTICS_WEBHOOK_SECRET'),
     erpBaseUrl: e.ERP_BASE_URL,
     logisticsBaseUrl: e.LOGISTICS_BASE_URL,
     paymentBaseUrl: e.PAYMENT_BASE_URL,
     logLevel: e.LOG_LEVEL,
+    tokenMaxLifetimeSeconds: e.TOKEN_MAX_LIFETIME_HOURS * 3_600,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     expiryTiers: { redDays: e.EXPIRY_RED_DAYS, yellowDays: e.EXPIRY_YELLOW_DAYS, blueDays: e.EXPIRY_BLUE_DAYS },
-    defaultSecrets,
+    generatedSecrets,
   };
+}
+
+const freshSecrets = (): Record<SecretName, string> =>
+  Object.fromEntries(SECRET_NAMES.map((name) => [name, randomBytes(32).toString('base64url')])) as Record<SecretName, string>;
+
+/**
+ * The secrets of this development install: read from DATA_DIR, or generated at random and
+ * written there (readable by the owner only) on first use. Never the same in two installs.
+ */
+function developmentSecrets(dataDir: string): Record<SecretName, string> {
+  const file = developmentSecretsFile(dataDir);
+  let stored: Partial<Record<SecretName, string>> = {};
+  try {
+    stored = z.partialRecord(z.enum(SECRET_NAMES), z.string().min(32)).parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`Invalid configuration:\n  ${file}: ${(error as Error).message}`);
+  }
+  const secrets = { ...freshSecrets(), ...stored };
+  if (SECRET_NAMES.some((name) => stored[name] === undefined)) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  }
+  return secrets;
 }

@@ -88,7 +88,7 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     commands,
     placements: new OrderPlacements({ db, store, commands, logger }),
     locks,
-    tokens: createTokenService(config.jwtSecret),
+    tokens: createTokenService(config.jwtSecret, config.tokenMaxLifetimeSeconds),
     metrics: createMetrics(),
     projections: allProjections,
     adapters,

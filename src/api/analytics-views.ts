@@ -7,8 +7,11 @@ import type { DayRange } from '../projections/analytics/queries.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 import { HttpProblem, type FieldError } from './problem.ts';
 
-/** A UTC day (YYYY-MM-DD) within the years the database and the reports can count in. */
-export const reportDaySchema = isoDateSchema.refine(
+/**
+ * A UTC day (YYYY-MM-DD) within the years the database and the reports can count in: narrower
+ * than the commands' calendar (values.ts), so checked against its own range alone.
+ */
+export const reportDaySchema = z.iso.date().refine(
   // A malformed day is reported once, by the format check.
   (day) => !/^\d{4}-\d{2}-\d{2}$/.test(day) || (day >= '2000-01-01' && day <= '2999-12-31'),
   'must be between 2000-01-01 and 2999-12-31',

@@ -6,7 +6,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Logger } from 'pino';
 import { sessionIsActive } from '../accounts/sessions.ts';
 import { analyticsRoutes } from './analytics.ts';
-import { registerAuth } from './auth.ts';
+import { registerAccessCheck, registerAuth } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { creditRoutes } from './credit.ts';
 import { dealerRoutes } from './dealers.ts';
@@ -17,7 +17,7 @@ import { healthRoutes } from './health.ts';
 import { integrationRoutes } from './integrations.ts';
 import { registerHttpMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
-import { frameworkErrorProblem, registerProblemHandlers } from './problem.ts';
+import { clientErrorProblem, frameworkErrorProblem, registerProblemHandlers } from './problem.ts';
 import { fulfillmentRoutes } from './fulfillment.ts';
 import { orderRoutes } from './orders.ts';
 import { productRoutes } from './products.ts';
@@ -27,7 +27,7 @@ import { registerReadYourWrites } from './read-your-writes.ts';
 import { returnRoutes } from './returns.ts';
 import { stockRoutes } from './stock.ts';
 import { stockReportRoutes } from './stock-reports.ts';
-import { registerTextInputLimits } from './text-input.ts';
+import { registerJsonParser, registerTextInputLimits } from './text-input.ts';
 import { userRoutes } from './users.ts';
 import { warehouseRoutes } from './warehouses.ts';
 import { webhookRoutes } from './webhooks.ts';
@@ -37,10 +37,32 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
 /** An answer slower than this is logged at `warn`. */
 const SLOW_REQUEST_MS = 1_000;
 
+/** Per dealer (its users share one budget), per staff user, and per address without a valid token. */
 function rateLimitKey(request: FastifyRequest): string {
   const principal = request.principal;
   if (!principal) return `ip:${request.ip}`;
   return principal.role === 'dealer' ? `dealer:${principal.dealerId}` : `user:${principal.sub}`;
+}
+
+/**
+ * The rate limit, counted on every request before its body is read, whatever the answer will be
+ * (401, 403, 400, 404 included), so that refused requests are as bounded as accepted ones.
+ * Liveness and readiness probes are not counted.
+ */
+async function registerRateLimit(app: FastifyInstance, perMinute: number): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: rateLimitKey,
+    allowList: (request) => request.routeOptions.config.access === 'public' && request.url.startsWith('/health'),
+  });
+  const limit = app.rateLimit();
+  app.addHook('onRequest', limit);
+  // A refusal sent before the body arrived closes the connection: the rest of it is never read.
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode >= 400 && !request.raw.complete) reply.header('connection', 'close');
+  });
 }
 
 export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0'): Promise<FastifyInstance> {
@@ -59,6 +81,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
     ajv: { customOptions: { removeAdditional: false } },
     // Bad URL encoding and over-long path parameters are answered before routing: as problems too.
     frameworkErrors: frameworkErrorProblem,
+    clientErrorHandler: clientErrorProblem,
     // One line per request, written below: at `info` only what an operator must see.
     disableRequestLogging: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -77,20 +100,14 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
     const level = status >= 500 ? 'error' : reply.elapsedTime >= SLOW_REQUEST_MS ? 'warn' : 'debug';
     request.log[level]({ method: request.method, url: request.url, statusCode: status, responseTimeMs: Math.round(reply.elapsedTime) }, 'request completed');
   });
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: deps.config.bodyLimitBytes }, (_request, body, done) => done(null, body));
+  registerJsonParser(app, deps.config.bodyLimitBytes);
 
   registerProblemHandlers(app);
   registerHttpMetrics(app, deps.metrics);
-  registerAuth(app, deps.tokens, (sessionId) => sessionIsActive(deps.db, sessionId));
+  registerAuth(app, deps.tokens);
   registerTextInputLimits(app);
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler',
-    max: deps.config.rateLimitPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: rateLimitKey,
-    allowList: (request) => request.routeOptions.config.access === 'public' && request.url.startsWith('/health'),
-  });
+  await registerRateLimit(app, deps.config.rateLimitPerMinute);
+  registerAccessCheck(app, (sessionId) => sessionIsActive(deps.db, sessionId));
   registerReadYourWrites(app, deps.clock);
   await registerOpenApi(app, version);
 

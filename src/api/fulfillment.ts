@@ -36,6 +36,9 @@ const orderPaymentWrittenSchema = z
   })
   .meta({ id: 'OrderPayment' });
 
+/** Where keys of documentId are unique: a key is one request per order, whoever sends it. */
+export const documentScope = (orderId: string) => `order:${orderId}`;
+
 /** An id for a new document of an order: the same for the same Idempotency-Key, so a retry resumes it. */
 export function documentId(request: FastifyRequest, orderId: string, prefix: string, fresh: () => string): string {
   const key = request.headers['idempotency-key'];
@@ -89,7 +92,7 @@ export function fulfillmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             if (!outcome.ok) throw refusalProblem(outcome.refusal);
             const body = { ...shipmentFromState(orderId, outcome.shipment), orderStatus: statusOf(outcome.state), position: await positionOf(store, outcome.position) };
             return { status: outcome.created ? 201 : 200, body };
-          }),
+          }, { scope: documentScope(request.params.id) }),
         ),
     );
 

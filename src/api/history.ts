@@ -21,6 +21,27 @@ export const historyEntrySchema = z
 export const historyPageSchema = pageOf(historyEntrySchema);
 
 export type HistoryPage = z.infer<typeof historyPageSchema>;
+export type HistoryEntry = HistoryPage['items'][number];
+
+/** Who a dealer is shown behind an event: its own users by id; staff and partners by their role only. */
+export function actorSeenByDealer(metadata: { actor?: unknown; role?: unknown }): string | null {
+  return metadata.role === 'dealer' && typeof metadata.actor === 'string' ? metadata.actor : null;
+}
+
+/**
+ * A page as a dealer may see it, no more than the main views show: staff user ids left out, and
+ * each event's data as `redact` leaves it (other dealers' prices, the risk model).
+ */
+export function historySeenByDealer(page: HistoryPage, redact: (entry: HistoryEntry) => HistoryEntry['data'] = (entry) => entry.data): HistoryPage {
+  return {
+    ...page,
+    items: page.items.map((entry) => {
+      const actor = actorSeenByDealer(entry.metadata);
+      const { actor: _hidden, ...metadata } = entry.metadata;
+      return { ...entry, data: redact(entry), actor, metadata: actor === null ? metadata : entry.metadata };
+    }),
+  };
+}
 
 /** A page of a stream's events, oldest first; undefined when the stream does not exist. */
 export async function streamHistory(

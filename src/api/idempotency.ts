@@ -31,15 +31,26 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** What makes two requests the same one: the route, the path, the caller, the query and the body. */
 function requestHash(request: FastifyRequest, body: unknown): string {
-  return createHash('sha256')
-    .update(canonicalJson({ query: request.query, body }))
-    .digest('base64url');
+  const principal = principalOf(request);
+  const fingerprint = {
+    route: `${request.method} ${request.routeOptions.url ?? ''}`,
+    path: request.url.split('?')[0],
+    caller: [principal.sub, principal.dealerId ?? ''],
+    query: request.query,
+    body,
+  };
+  return createHash('sha256').update(canonicalJson(fingerprint)).digest('base64url');
 }
 
-function scopeOf(request: FastifyRequest): string {
+/**
+ * Whose keys a key is unique among: a dealer's users share their dealer's keys, staff each have
+ * their own. Within it, a key reused for any other request is refused.
+ */
+function callerScope(request: FastifyRequest): string {
   const principal = principalOf(request);
-  return [principal.sub, principal.dealerId ?? '', request.method, request.url.split('?')[0]].join(' ');
+  return principal.role === 'dealer' ? `dealer:${principal.dealerId}` : `user:${principal.sub}`;
 }
 
 type Stored = { request_hash: string; status_code: number | null; response: unknown; owned: boolean };
@@ -111,24 +122,27 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Runs a creating command at most once per Idempotency-Key. Without the header it just runs.
  * Client errors (4xx) are remembered like successes; server errors free the key for a retry.
- * `fingerprintBody`: the body as it tells requests apart, when the body holds a secret (a
- * password) that must not be hashed into the stored fingerprint.
+ * `scope`: where the key must be unique when the route derives the new resource's id from it
+ * (the dealer of an order, the order of a shipment): another caller or route using the same key
+ * there would otherwise be handed the resource the first request made. `fingerprintBody`: the body
+ * as it tells requests apart, when the body holds a secret (a password) that must not be hashed
+ * into the stored fingerprint.
  */
 export async function withIdempotency<Body>(
   db: Db,
   request: FastifyRequest,
   run: () => Promise<CommandResponse<Body>>,
-  fingerprintBody: unknown = request.body,
+  options: { scope?: string; fingerprintBody?: unknown } = {},
 ): Promise<CommandResponse<Body>> {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string') return run();
-  const scope = scopeOf(request);
-  const hash = requestHash(request, fingerprintBody);
+  const scope = options.scope ?? callerScope(request);
+  const hash = requestHash(request, 'fingerprintBody' in options ? options.fingerprintBody : request.body);
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   for (;;) {
     const stored = await claim(db, scope, key, hash);
     if (stored.request_hash !== hash) {
-      throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request body');
+      throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request (another body, route or caller)');
     }
     if (stored.status_code !== null) {
       return { status: stored.status_code, body: stored.response as Body, headers: { 'idempotent-replayed': 'true' } };

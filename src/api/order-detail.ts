@@ -10,6 +10,7 @@ import type { Upcasting } from '../eventstore/upcasting.ts';
 import { orderReturns, orderShipments, orderTimeline, type OrderRow, type ReturnRow, type ShipmentRow } from '../projections/orders/queries.ts';
 import { timelineDetail } from '../projections/orders/timeline.ts';
 import { orderFromRow, orderFromState, orderSchema } from './order-views.ts';
+import { actorSeenByDealer } from './history.ts';
 
 const instant = z.iso.datetime();
 
@@ -68,7 +69,16 @@ export const returnSchema = z
 export type ShipmentView = z.infer<typeof shipmentSchema>;
 export type ReturnView = z.infer<typeof returnSchema>;
 
-const timelineSchema = z.array(z.object({ status: z.string(), event: z.string(), at: instant, actor: z.string(), role: z.string(), detail: z.record(z.string(), z.unknown()) }));
+const timelineSchema = z.array(
+  z.object({
+    status: z.string(),
+    event: z.string(),
+    at: instant,
+    actor: z.string().nullable().describe('Who: a user id; null when a dealer is shown a step taken by staff or a partner (see `role`).'),
+    role: z.string(),
+    detail: z.record(z.string(), z.unknown()),
+  }),
+);
 
 export const orderDetailSchema = orderSchema
   .extend({
@@ -134,7 +144,7 @@ export async function detailFromReadModel(db: Db, row: OrderRow, staff: boolean)
       status: entry.status,
       event: entry.event_type,
       at: entry.at.toISOString(),
-      actor: entry.actor,
+      actor: staff ? entry.actor : actorSeenByDealer(entry),
       role: entry.role,
       detail: entry.detail,
     })),
@@ -169,7 +179,14 @@ export async function detailAsOf(
     state = orderDecider.evolve(state, event);
     version = revision;
     if (state.exists) {
-      timeline.push({ status: state.status, event: type, at: occurredAt, actor: metadata.actor, role: metadata.role, detail: timelineDetail(event) });
+      timeline.push({
+        status: state.status,
+        event: type,
+        at: occurredAt,
+        actor: staff ? metadata.actor : actorSeenByDealer(metadata),
+        role: metadata.role,
+        detail: timelineDetail(event),
+      });
     }
   }
   if (!state.exists) return undefined;

@@ -61,6 +61,8 @@ export function decodeCsv(bytes: Uint8Array, contentType: string): string {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
+      // Declared UTF-8 but not: refused. Undeclared: what Excel saves CSV in on a Chinese Windows.
+      if (declared) throw new HttpProblem(400, 'validation_failed', `The body is not valid ${declared} text`, { errors: [{ path: 'body', message: `is not valid ${declared}` }] });
       text = iconv.decode(Buffer.from(bytes), 'gb18030');
     }
   }

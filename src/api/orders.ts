@@ -15,14 +15,14 @@ import { actingDealerId, assertOwnDealer, principalOf, type Role } from './auth.
 import { commandContext, positionOf, send } from './commands.ts';
 import { boundary, periodBound } from './credit.ts';
 import type { ApiDeps } from './deps.ts';
-import { historyPageSchema, historyQuery, streamHistory } from './history.ts';
+import { historyPageSchema, historyQuery, historySeenByDealer, streamHistory } from './history.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
 import { detailAsOf, detailFromReadModel, orderDetailSchema } from './order-detail.ts';
 import { orderFromRow, orderFromState, orderSchema, orderStatusSchema, orderWrittenSchema, pricedCartFields } from './order-views.ts';
 import { ORDER_FILE_TYPES, readOrderFile } from './order-file.ts';
 import { importLineSchema, matchImportLines, MAX_LINES, orderLinesOf, readImportLines } from './order-import.ts';
-import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
+import { cursorPart, decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
 import { HttpProblem, notFound, refusalProblem } from './problem.ts';
 
 const STAFF: Role[] = ['ops', 'finance', 'analyst', 'integration'];
@@ -77,6 +77,9 @@ const listQuery = z.object({
   ...pageQuery,
 });
 
+/** Where a page of orders (newest or oldest first) ends. */
+const placedCursor = z.object({ placedAt: cursorPart.instant, id: z.string() });
+
 /** API.md names no body for a rejection: the reason is asked for, not required. */
 const NO_REASON = 'No reason given';
 const rejectBody = z.object({ reason: z.string().trim().min(1).max(500).optional().describe(`Why; default "${NO_REASON}".`) }).nullish();
@@ -112,6 +115,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   }
 
   async function place(request: FastifyRequest, order: Omit<PlacementRequest, 'orderId' | 'placedBy'>) {
+    // The order id derives from the dealer and the key: the key is the dealer's, whoever sends it.
     return withIdempotency(db, request, async () => {
       const key = request.headers['idempotency-key'];
       const orderId = newOrderId(order.dealerId, typeof key === 'string' ? key : undefined);
@@ -123,7 +127,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         if (error instanceof DealerNotFoundError) throw new HttpProblem(422, 'dealer_not_found', error.message);
         throw error;
       }
-    });
+    }, { scope: `dealer:${order.dealerId}` });
   }
 
   /** The caller is the owner of the order's dealer (admin too); a buyer may not answer for its dealer. */
@@ -310,7 +314,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { status, from, to, limit, cursor } = request.query;
-        const after = decodeCursor(cursor, z.object({ placedAt: z.string(), id: z.string() }));
+        const after = decodeCursor(cursor, placedCursor);
         const dealerId = actingDealerId(request, request.query.dealerId);
         const rows = await listOrders(db, {
           dealerId,
@@ -338,7 +342,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { limit, cursor } = request.query;
-        const after = decodeCursor(cursor, z.object({ placedAt: z.string(), id: z.string() }));
+        const after = decodeCursor(cursor, placedCursor);
         const rows = await listOrders(db, { status: ['on_hold'], limit, after, oldestFirst: true });
         return paginate(rows, limit, (row) => orderFromRow(row, true), (row) => ({ placedAt: row.placed_at.toISOString(), id: row.id }));
       },
@@ -376,6 +380,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['orders'],
           summary: "Every event of the order's stream, with who did it and when",
+          description: 'A dealer sees what the order itself shows it: the review\'s risk score without the rules behind it, and staff by role, not by user id.',
           params: orderParams,
           querystring: historyQuery,
           response: { 200: historyPageSchema, ...problemResponses(400, 401, 403, 404) },
@@ -387,7 +392,11 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const owner = (first?.data as { dealerId?: string } | undefined)?.dealerId ?? (await findOrder(db, request.params.id))?.dealer_id;
         if (!page || !owner) throw notFound(`Order ${request.params.id}`);
         assertOwnDealer(request, owner, `Order ${request.params.id}`);
-        return page;
+        if (isStaff(request)) return page;
+        // As the order itself shows a dealer: the risk score, not the rules behind it.
+        return historySeenByDealer(page, (item) =>
+          item.type === 'OrderReviewed' ? { ...item.data, risk: { score: (item.data.risk as { score: number }).score } } : item.data,
+        );
       },
     );
 

@@ -1,4 +1,6 @@
 // RFC 9457 problem details: the one shape every error response takes, and the error handler.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -32,6 +34,7 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   406: 'Not acceptable',
+  408: 'Request timeout',
   409: 'Conflict',
   413: 'Payload too large',
   414: 'URI too long',
@@ -39,6 +42,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable request',
   428: 'Precondition required',
   429: 'Too many requests',
+  431: 'Request header fields too large',
   500: 'Internal server error',
   503: 'Service unavailable',
 };
@@ -188,4 +192,26 @@ export function frameworkErrorProblem(error: FastifyError, _request: FastifyRequ
     reply.log.error({ err: error }, 'unhandled framework error');
     sendProblem(reply, problem(500, 'internal_error', 'An unexpected error occurred; it has been logged'));
   }
+}
+
+/**
+ * fastify's `clientErrorHandler`: what Node's HTTP parser refuses before there is a request
+ * (headers over the limit, a bad Content-Length, a malformed request line), answered as a
+ * problem too, then the connection closed, as Node itself does.
+ */
+export function clientErrorProblem(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The request headers are larger than the server accepts']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'The request was not received in time']
+        : [400, 'bad_request', 'The request is not valid HTTP/1.1 (request line, headers or Content-Length)'];
+  const body = JSON.stringify(problem(status, code, detail));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

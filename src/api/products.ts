@@ -27,7 +27,7 @@ import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
 import { HttpProblem, notFound, refusalProblem } from './problem.ts';
 import { problemResponses } from './openapi.ts';
-import { streamHistory, historyQuery, historyPageSchema } from './history.ts';
+import { streamHistory, historyQuery, historyPageSchema, historySeenByDealer } from './history.ts';
 
 const EVERYONE: Role[] = ['dealer', 'ops', 'finance', 'analyst', 'integration'];
 /** Ops, and the ERP sending product master data and price lists (the integration role). */
@@ -366,7 +366,7 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['catalog'],
           summary: 'Every change of a product, with actor and time',
-          description: 'Read from the event stream itself. Dealers see only their own contract price in price changes.',
+          description: 'Read from the event stream itself. Dealers see only their own tier\'s and contract price in price changes, and staff by role, not by user id.',
           params: z.object({ sku: skuSchema }),
           querystring: historyQuery,
           response: { 200: historyPageSchema, ...problemResponses(400, 401, 403, 404) },
@@ -377,21 +377,20 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const page = await streamHistory(store, deps.upcasting, productStream(request.params.sku), request.query);
         if (!page) throw notFound(`Product ${request.params.sku}`);
         if (principal.role !== 'dealer') return page;
-        return {
-          ...page,
-          items: page.items.map((item) =>
-            item.type === 'ProductPricesSet'
-              ? { ...item, data: { ...item.data, dealers: onlyDealer(item.data.dealers, principal.dealerId) } }
-              : item,
-          ),
-        };
+        const { tier } = await buyerOf(db, request, undefined);
+        return historySeenByDealer(page, (item) =>
+          item.type === 'ProductPricesSet'
+            ? { ...item.data, tiers: onlyKey(item.data.tiers, tier), dealers: onlyKey(item.data.dealers, principal.dealerId) }
+            : item.data,
+        );
       },
     );
   };
 }
 
-function onlyDealer(dealers: unknown, dealerId: string | undefined): Record<string, number> {
-  const all = (dealers ?? {}) as Record<string, number>;
-  return dealerId !== undefined && all[dealerId] !== undefined ? { [dealerId]: all[dealerId] } : {};
+/** Of a price list (by tier or by dealer), the caller's own entry only. */
+function onlyKey(prices: unknown, key: string | undefined): Record<string, number> {
+  const all = (prices ?? {}) as Record<string, number>;
+  return key !== undefined && Object.hasOwn(all, key) ? { [key]: all[key]! } : {};
 }
 

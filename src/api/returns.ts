@@ -11,7 +11,7 @@ import { newReturnId, receiveReturn, refundReturn, type ReturnOutcome } from '..
 import { assertOwnDealer } from './auth.ts';
 import { commandContext, positionOf, send } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
-import { documentId, orderParams } from './fulfillment.ts';
+import { documentId, documentScope, orderParams } from './fulfillment.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
 import { returnFromState, returnSchema } from './order-detail.ts';
@@ -72,7 +72,7 @@ export function returnRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const context = commandContext(request);
             const outcome = await step(orderId, returnId, { type: 'RequestReturn', data: { returnId, lines: request.body.lines, now: context.now.toISOString() } }, context);
             return { status: 201, body: await respond(outcome) };
-          }),
+          }, { scope: documentScope(request.params.id) }),
         ),
     );
 

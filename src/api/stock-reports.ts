@@ -10,7 +10,7 @@ import type { Role } from './auth.ts';
 import { boundary, periodBound } from './credit.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
-import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
+import { cursorPart, decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
 
 const STAFF: Role[] = ['ops', 'finance', 'analyst', 'integration'];
 
@@ -110,7 +110,7 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { tier, sku, warehouseId, limit, cursor } = request.query;
-        const after = decodeCursor(cursor, z.object({ expiryDate: z.string(), sku: z.string(), warehouseId: z.string(), lot: z.string() }));
+        const after = decodeCursor(cursor, z.object({ expiryDate: cursorPart.day, sku: z.string(), warehouseId: z.string(), lot: z.string() }));
         const range = tier ? expiryTierRange(tier, thresholds) : { afterDays: null, untilDays: thresholds.blueDays };
         const rows = await expiringLots(db, { ...range, sku, warehouseId, limit, after });
         return paginate(

@@ -190,7 +190,7 @@ export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               if (!handled.state.exists) throw new Error('a created user exists');
               return { status: 201, body: { ...userView(handled.state.user, handled.revision), position: await positionOf(store, handled.position) } };
             },
-            details,
+            { fingerprintBody: details },
           ),
         );
       },

@@ -2,6 +2,7 @@
 // effect once through the inbox.
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isoDateTimeSchema } from '../domain/shared/values.ts';
 import { webhookEffects, webhookMessageErrors, webhookMessageTypes } from '../integrations/webhooks/effects.ts';
 import { WEBHOOK_SOURCES, WebhookInProgressError, receiveWebhook, type WebhookSource } from '../integrations/webhooks/inbox.ts';
 import { verifyWebhookSignature } from '../integrations/webhooks/signature.ts';
@@ -9,12 +10,13 @@ import { positionOf } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
 import { HttpProblem } from './problem.ts';
+import { nestedTooDeep, tooDeepProblem } from './text-input.ts';
 
 const webhookMessageSchema = z
   .object({
     id: z.string().min(1).max(200).describe('The partner\'s message id: a repeated delivery with the same id has no second effect.'),
     type: z.string().min(1).max(200),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    occurredAt: isoDateTimeSchema.optional(),
     data: z.record(z.string(), z.unknown()).default({}),
   })
   .meta({ id: 'WebhookMessage' });
@@ -57,6 +59,10 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           const check = verifyWebhookSignature(secrets[source], typeof header === 'string' ? header : undefined, raw as Buffer, Math.floor(Date.now() / 1_000));
           if (!check.valid) {
             done(new HttpProblem(401, 'invalid_signature', check.reason), undefined);
+            return;
+          }
+          if (nestedTooDeep(raw as Buffer)) {
+            done(tooDeepProblem(), undefined);
             return;
           }
           try {

@@ -29,6 +29,17 @@ export type PlatformTables = {
     created_at: ColumnType<Date, Date | undefined, never>;
     locked_until: Date;
   };
+  projection_skipped_events: {
+    projection: string;
+    event_id: string;
+    position: string;
+    event_type: string;
+    stream_id: string;
+    error: string;
+    reason: string;
+    skipped_by: string;
+    skipped_at: ColumnType<Date, Date | undefined, never>;
+  };
 };
 
 export type Database = PlatformTables & CatalogTables & OrdersTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables & AnalyticsTables & UsersTables & AuthTables;

@@ -10,6 +10,7 @@ import { isTransientDatabaseError } from '../db/errors.ts';
 import { START_POSITION, comparePositions, matchesFilter, type AllPage, type EventFilter, type EventStore, type RecordedEvent } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import type { BatchHandler, Fold, Projection } from './projection.ts';
+import { passingOver, skippedEventIds } from './skipped-events.ts';
 import { advanceCheckpoint, applyPageInSavepoint, applyPageInTransaction, BatchFailed, batched, ensureCheckpoint } from './runner.ts';
 import { SchemaRedirectPlugin } from './schema-redirect.ts';
 
@@ -499,7 +500,9 @@ export async function rebuildProjections(projections: readonly Projection[], opt
       }
       locked.push(projection.name);
     }
-    const rebuilds = projections.map((projection) => new ProjectionRebuild(projection, options, settings));
+    const rebuilds = await Promise.all(
+      projections.map(async (projection) => new ProjectionRebuild(passingOver(projection, await skippedEventIds(options.db, projection.name)), options, settings)),
+    );
     await inParallel(rebuilds, FINISH_CONCURRENCY, (rebuild) => rebuild.prepare());
     const head = await store.headPosition();
     const report = (rebuild: ProjectionRebuild) =>

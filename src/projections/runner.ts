@@ -12,6 +12,7 @@ import type { AllPage, EventStore, RecordedEvent } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import { BatchDeclined } from './batch.ts';
 import type { BatchHandler, Projection } from './projection.ts';
+import { passingOver, skippedEventIds } from './skipped-events.ts';
 
 export type RunnerOptions = {
   db: Db;
@@ -283,7 +284,9 @@ export class ProjectionRunner {
           await sleep(this.#idleRetryMs, signal);
           continue;
         }
-        await this.#follow(projection, position, signal, log);
+        // Read again on every (re)start: a skip is recorded while the projection stands failed.
+        const skipped = await skippedEventIds(db, projection.name);
+        await this.#follow(passingOver(projection, skipped), position, signal, log);
         backoff = 100;
       } catch (error) {
         if (error instanceof CheckpointMoved) continue;

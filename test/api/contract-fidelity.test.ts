@@ -468,11 +468,17 @@ describe('the statuses served match the document', () => {
     expect(created.status).toBe(201);
     const changed = await app.request('PATCH', '/v1/products/HIST-1', { token: app.token('ops', undefined, 'ops-bob'), body: { name: 'History Tea II' } });
     expect(changed.status).toBe(200);
-    const history = await app.request('GET', '/v1/products/HIST-1/history', { token: app.token('dealer', 'D-ANY') });
+    const history = await app.request('GET', '/v1/products/HIST-1/history', { token: app.token('analyst') });
     expect(history.status).toBe(200);
     expect(history.body.items.map((item: any) => [item.type, item.actor, item.metadata.actor])).toEqual([
       ['ProductRegistered', 'ops-alice', 'ops-alice'],
       ['ProductUpdated', 'ops-bob', 'ops-bob'],
+    ]);
+    // A dealer is told the role that made each change, not the staff user.
+    const asDealer = await app.request('GET', '/v1/products/HIST-1/history', { token: app.token('dealer', 'D-ANY') });
+    expect(asDealer.body.items.map((item: any) => [item.type, item.actor, item.metadata.actor, item.metadata.role])).toEqual([
+      ['ProductRegistered', null, undefined, 'ops'],
+      ['ProductUpdated', null, undefined, 'ops'],
     ]);
     for (const item of history.body.items) expect(Date.parse(item.occurredAt)).not.toBeNaN();
     expect(fields(property(response('GET /v1/products/{sku}/history', 200), 'items').items)).toEqual(

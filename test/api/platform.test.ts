@@ -41,8 +41,8 @@ describe('API platform', () => {
         ['expired', hs256Token({ sub: 'x', role: 'admin', exp: now() - 600 }, TEST_JWT_SECRET)],
         ['alg none', unsignedToken({ sub: 'x', role: 'admin', exp: now() + 600 })],
         ['no exp', hs256Token({ sub: 'x', role: 'admin' }, TEST_JWT_SECRET)],
-        ['unknown role', hs256Token({ sub: 'x', role: 'root', exp: now() + 600 }, TEST_JWT_SECRET)],
-        ['dealer without dealerId', hs256Token({ sub: 'x', role: 'dealer', exp: now() + 600 }, TEST_JWT_SECRET)],
+        ['unknown role', hs256Token({ sub: 'x', role: 'root', iat: now(), exp: now() + 600 }, TEST_JWT_SECRET)],
+        ['dealer without dealerId', hs256Token({ sub: 'x', role: 'dealer', iat: now(), exp: now() + 600 }, TEST_JWT_SECRET)],
       ];
       for (const [label, token] of cases) {
         const response = await app.request('GET', '/v1/products', { token });
@@ -50,7 +50,7 @@ describe('API platform', () => {
         expect(response.headers.get('content-type'), label).toContain('application/problem+json');
         expect(response.body.status, label).toBe(401);
       }
-      const valid = hs256Token({ sub: 'x', role: 'analyst', exp: now() + 600 }, TEST_JWT_SECRET);
+      const valid = hs256Token({ sub: 'x', role: 'analyst', iat: now(), exp: now() + 600 }, TEST_JWT_SECRET);
       expect((await app.request('GET', '/v1/products', { token: valid })).status).toBe(200);
     });
 

@@ -1,8 +1,13 @@
 // The real CLI process refuses to serve in production with the development secrets (unset, or set
-// to the published development values), naming each variable, before it touches any database.
-import { execFile } from 'node:child_process';
+// to the published development values), naming each variable, before it touches any database;
+// with real secrets it starts without seeding demo data or printing a token.
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createPool } from '../../src/db/database.ts';
+import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
+import { createTestDatabase } from '../support/database.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -16,7 +21,7 @@ const STRONG = {
   LOGISTICS_WEBHOOK_SECRET: 'production-logistics-secret-01',
 };
 
-/** The values src/config.ts uses when nothing is set: public, since they are in the repository. */
+/** The values earlier versions used when nothing was set: public, since they are in the repository's history. */
 const DEVELOPMENT = {
   JWT_SECRET: 'dealerline-dev-secret-change-me-0123456789',
   PAYMENT_WEBHOOK_SECRET: 'dev-payment-webhook-secret',
@@ -25,18 +30,18 @@ const DEVELOPMENT = {
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
-function cli(command: string, env: Record<string, string>): Promise<Run> {
+function cli(command: string, env: Record<string, string>, args: string[] = []): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['src/cli.ts', command],
+      ['src/cli.ts', command, ...args],
       { cwd: root, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: UNREACHABLE_DATABASE, DEMO_DATA: 'false', LOG_LEVEL: 'silent', ...env }, timeout: 30_000 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
   });
 }
 
-const REFUSAL = /required when NODE_ENV=production/;
+const REFUSAL = /required when NODE_ENV=production|is a value published/;
 
 describe('NODE_ENV=production', () => {
   it('refuses to serve without secrets, naming every missing one', async () => {
@@ -49,7 +54,7 @@ describe('NODE_ENV=production', () => {
   it('refuses the development values set explicitly, naming each', async () => {
     const run = await cli('serve', DEVELOPMENT);
     expect(run.code).not.toBe(0);
-    for (const name of Object.keys(DEVELOPMENT)) expect(run.stderr).toContain(`${name}: required when NODE_ENV=production`);
+    for (const name of Object.keys(DEVELOPMENT)) expect(run.stderr).toContain(`${name}: is a value published in this project's history`);
   });
 
   it('names only what is still missing, and refuses a JWT secret too short to be safe', async () => {
@@ -68,5 +73,62 @@ describe('NODE_ENV=production', () => {
     expect(run.stderr).not.toMatch(REFUSAL);
     expect(run.stderr).toMatch(/ECONNREFUSED|connect/i);
     for (const secret of [...Object.values(STRONG), DATABASE_PASSWORD]) expect(run.stderr + run.stdout).not.toContain(secret);
+  });
+});
+
+describe('NODE_ENV=production with real secrets', () => {
+  it('starts without seeding demo data or printing a token, and the token command refuses lifetimes over the maximum', async () => {
+    const database = await createTestDatabase();
+    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...STRONG };
+    const child = spawn(process.execPath, ['src/cli.ts', 'start'], { cwd: root, env });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!output.includes('Press Ctrl-C to stop.') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(output).toContain('Dealerline is running at');
+      expect(output).toContain('token --role');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    // No JWT (its header starts eyJ) anywhere in what the process wrote, and nothing seeded.
+    expect(output).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+    const pool = createPool(database.url);
+    const store = new PostgresEventStore(pool);
+    expect(await store.headPosition()).toBe('0');
+    await store.close();
+    await pool.end();
+    await database.drop();
+
+    const tooLong = await cli('token', { ...STRONG, LOG_LEVEL: 'silent' }, ['--role', 'ops', '--expires', '365d']);
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stdout).toBe('');
+    expect(tooLong.stderr).toContain('TOKEN_MAX_LIFETIME_HOURS');
+    const week = await cli('token', { ...STRONG, LOG_LEVEL: 'silent' }, ['--role', 'ops', '--expires', '7d']);
+    expect(week.code).toBe(0);
+    expect(week.stdout).toMatch(/^eyJ/);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8');
+
+  it('runs the app in production, with every secret required and no default for any', () => {
+    expect(compose).toMatch(/^\s+NODE_ENV: production$/m);
+    for (const name of ['JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'LOGISTICS_WEBHOOK_SECRET', 'POSTGRES_PASSWORD']) {
+      const uses = [...compose.matchAll(new RegExp(`\\$\\{${name}([^}]*)\\}`, 'g'))].map((match) => match[1]!);
+      expect(uses.length, name).toBeGreaterThan(0);
+      for (const use of uses) expect(use, name).toMatch(/^:\?/);
+    }
+    expect(compose).toMatch(/DEMO_DATA: \$\{DEMO_DATA:-false\}/);
+  });
+
+  it('publishes ports on the loopback interface only', () => {
+    const published = [...compose.matchAll(/^\s+- "([^"]+)"$/gm)].map((match) => match[1]!).filter((port) => /\d+:\d+$/.test(port));
+    expect(published.length).toBeGreaterThan(0);
+    for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:/);
   });
 });

@@ -1,5 +1,6 @@
 // Tokens that must not get in (expired, forged, alg:none, tampered, other algorithms) on a read and
 // a command of every resource; the body size limit on every command route; rate limits per dealer.
+import http from 'node:http';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/api/auth.ts';
@@ -7,6 +8,8 @@ import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/app.ts';
 import { COMMAND_METHODS, fillPath, servedRoutes, type ServedRoute } from '../support/routes.ts';
 
 const BODY_LIMIT = 4_096;
+/** The default maximum lifetime of a token: 7 days. */
+const MAX_LIFETIME_SECONDS = 7 * 86_400;
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
@@ -18,7 +21,7 @@ function signed(header: object, payload: object, secret: string, hash = 'sha256'
 
 /** Each of these claims admin, the role that may do everything. */
 function badTokens(valid: string): Record<string, string> {
-  const admin = { sub: 'intruder', role: 'admin', exp: now() + 600 };
+  const admin = { sub: 'intruder', role: 'admin', iat: now(), exp: now() + 600 };
   const [header, , signature] = valid.split('.');
   return {
     'forged (another secret)': signed({ alg: 'HS256', typ: 'JWT' }, admin, 'another-secret-that-is-long-enough-000000'),
@@ -31,6 +34,10 @@ function badTokens(valid: string): Record<string, string> {
     'HS512 with the right secret': signed({ alg: 'HS512', typ: 'JWT' }, admin, TEST_JWT_SECRET, 'sha512'),
     'payload swapped under a valid signature': `${header}.${encode(admin)}.${signature}`,
     'no exp': signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'intruder', role: 'admin' }, TEST_JWT_SECRET),
+    'exp 1e300': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, exp: 1e300 }, TEST_JWT_SECRET),
+    'no iat': signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'intruder', role: 'admin', exp: now() + 600 }, TEST_JWT_SECRET),
+    'valid longer than the maximum lifetime': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, exp: now() + MAX_LIFETIME_SECONDS + 3_600 }, TEST_JWT_SECRET),
+    'issued in the future': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, iat: now() + 86_400, exp: now() + 90_000 }, TEST_JWT_SECRET),
   };
 }
 
@@ -94,6 +101,23 @@ describe('limits', () => {
     await app.stop();
   });
 
+  let addresses = 0;
+  /** A request sent from `localAddress`, answered as the test app's client answers. */
+  const fromAddress = (localAddress: string, method: string, path: string, body: string, contentType: string) =>
+    new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
+      const url = new URL(app.url);
+      const request = http.request(
+        { host: url.hostname, port: url.port, path, method, localAddress, headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: new Headers(response.headers as Record<string, string>), text }));
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+
   /** An allowed role's token, a fresh user each time so that the rate limit stays out of the way. */
   let users = 0;
   const tokenFor = (route: ServedRoute) => {
@@ -108,11 +132,11 @@ describe('limits', () => {
     const wrong: string[] = [];
     for (const route of routes.filter((candidate) => COMMAND_METHODS.includes(candidate.method))) {
       for (const contentType of ['application/json', 'text/csv']) {
-        const response = await app.request(route.method, fillPath(route, placeholder), {
-          token: tokenFor(route),
-          raw: oversized,
-          headers: { 'content-type': contentType },
-        });
+        // Public routes are limited per address: each request from an address of its own in 127.0.0.0/8.
+        const response =
+          route.declared === 'public'
+            ? await fromAddress(`127.0.1.${++addresses}`, route.method, fillPath(route, placeholder), oversized, contentType)
+            : await app.request(route.method, fillPath(route, placeholder), { token: tokenFor(route), raw: oversized, headers: { 'content-type': contentType } });
         // A route that does not take this media type may refuse it first; never with anything but a problem.
         const acceptable = response.status === 413 || (contentType !== 'application/json' && response.status === 415);
         if (!acceptable || !response.headers.get('content-type')?.includes('application/problem+json')) {

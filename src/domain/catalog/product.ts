@@ -1,7 +1,7 @@
 // The product aggregate (`product-<sku>`): registration, changes and prices, all as events.
 import { z } from 'zod';
 import { refuse, type Decider, type DomainEvent } from '../shared/decider.ts';
-import { amountMinorSchema, currencySchema, dealerIdSchema, gtinSchema, skuSchema, tierSchema } from '../shared/values.ts';
+import { currencySchema, dealerIdSchema, gtinSchema, skuSchema, tierSchema, unitPriceMinorSchema } from '../shared/values.ts';
 
 export const productStream = (sku: string) => `product-${sku}`;
 
@@ -12,7 +12,7 @@ const productDetails = {
   unit: z.string().trim().min(1).max(20),
   caseSize: z.number().int().positive().max(10_000),
   shelfLifeDays: z.number().int().positive().max(3_650),
-  basePriceMinor: amountMinorSchema,
+  basePriceMinor: unitPriceMinorSchema,
   lowStockThreshold: z.number().int().min(0).max(1_000_000).describe('Below this many available (all warehouses) the SKU is low on stock.'),
   keywords: z
     .array(z.string().trim().min(1).max(50))
@@ -55,8 +55,8 @@ export const updateProductSchema = z
 
 export const setPricesSchema = z
   .object({
-    tiers: z.record(tierSchema, amountMinorSchema),
-    dealers: z.record(dealerIdSchema, amountMinorSchema).default({}),
+    tiers: z.record(tierSchema, unitPriceMinorSchema),
+    dealers: z.record(dealerIdSchema, unitPriceMinorSchema).default({}),
   })
   .strict();
 
