@@ -27,6 +27,7 @@ import { stockRoutes } from './stock.ts';
 import { stockReportRoutes } from './stock-reports.ts';
 import { registerTextInputLimits } from './text-input.ts';
 import { warehouseRoutes } from './warehouses.ts';
+import { webRoutes } from './web.ts';
 import { webhookRoutes } from './webhooks.ts';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -94,6 +95,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   await app.register(feedRoutes(deps));
   await app.register(integrationRoutes(deps));
   await app.register(webhookRoutes(deps));
+  await app.register(webRoutes());
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -1,0 +1,71 @@
+// Builds the browser app into web/dist when its sources changed since the last build (a hash of
+// them is kept beside the output), so `npm start` and the browser tests always serve a current
+// build without rebuilding an unchanged one. `node web/build.ts [--force]`.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build, type LogLevel } from 'vite';
+
+const WEB = import.meta.dirname;
+const DIST = path.join(WEB, 'dist');
+const STAMP = path.join(DIST, '.source-hash');
+const LOCK = path.join(WEB, '.build-lock');
+const INPUTS = ['index.html', 'vite.config.ts', 'src'];
+const LOCK_STALE_MS = 10 * 60_000;
+
+async function filesUnder(entry: string): Promise<string[]> {
+  const info = await stat(entry);
+  if (!info.isDirectory()) return [entry];
+  const names = (await readdir(entry)).sort();
+  return (await Promise.all(names.map((name) => filesUnder(path.join(entry, name))))).flat();
+}
+
+/** What the build depends on: the app's sources and the exact versions of its packages. */
+export async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  const files = [...(await Promise.all(INPUTS.map((input) => filesUnder(path.join(WEB, input))))).flat(), path.join(WEB, '..', 'package-lock.json')];
+  for (const file of files) hash.update(path.relative(WEB, file)).update('\0').update(await readFile(file)).update('\0');
+  return hash.digest('hex');
+}
+
+async function builtHash(): Promise<string | undefined> {
+  return readFile(STAMP, 'utf8').catch(() => undefined);
+}
+
+/** One builder at a time (npm start and a test run may ask together); a crashed one's lock expires. */
+async function withLock<T>(run: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_STALE_MS;
+  for (;;) {
+    try {
+      await mkdir(LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const since = await stat(LOCK).then((info) => info.mtimeMs, () => Date.now());
+      if (Date.now() - since > LOCK_STALE_MS || Date.now() > deadline) await rm(LOCK, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return await run();
+  } finally {
+    await rm(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** Builds unless web/dist already holds a build of these sources; says whether it built. */
+export async function ensureWebBuilt(options: { force?: boolean; logLevel?: LogLevel } = {}): Promise<boolean> {
+  if (!options.force && (await builtHash()) === (await sourceHash())) return false;
+  return withLock(async () => {
+    const hash = await sourceHash();
+    if (!options.force && (await builtHash()) === hash) return false;
+    await build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: options.logLevel ?? 'info' });
+    await writeFile(STAMP, hash);
+    return true;
+  });
+}
+
+if (import.meta.main) {
+  const built = await ensureWebBuilt({ force: process.argv.includes('--force') });
+  if (!built) console.log('web/dist is up to date');
+}

@@ -1,0 +1,62 @@
+// The operations console: the review queue, orders, stock, dealers, promotions, finance, system
+// status and dashboards; each page shown to the roles the API lets read it.
+import { AlertOutlined, AppstoreOutlined, BarChartOutlined, DatabaseOutlined, GiftOutlined, ShopOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import type { Role } from '../api/types.ts';
+import { useSession } from '../auth/session.tsx';
+import { useT } from '../i18n/i18n.tsx';
+import { Loading } from '../router.tsx';
+import { AppShell, type NavItem } from '../shell/AppShell.tsx';
+import { DealersPage } from './DealersPage.tsx';
+import { FinancePage } from './FinancePage.tsx';
+import { OpsOrderPage, OpsOrdersPage } from './OrdersPage.tsx';
+import { PromotionsPage } from './PromotionsPage.tsx';
+import { ReviewQueuePage } from './ReviewQueuePage.tsx';
+import { StockPage } from './StockPage.tsx';
+import { SystemPage } from './SystemPage.tsx';
+
+// Charts are the heaviest code of the app: loaded only when the dashboard is opened.
+const DashboardPage = lazy(() => import('./DashboardPage.tsx'));
+
+type Section = NavItem & { roles: Role[] };
+
+export default function ConsoleApp() {
+  const t = useT();
+  const { session } = useSession();
+  const role = session?.user.role ?? 'ops';
+  const sections: Section[] = [
+    { to: '/console/review', label: t.nav.review, icon: <AlertOutlined />, roles: ['ops', 'finance'] },
+    { to: '/console/orders', label: t.nav.orders, icon: <UnorderedListOutlined />, roles: ['ops', 'finance', 'analyst', 'integration'] },
+    { to: '/console/stock', label: t.nav.stock, icon: <DatabaseOutlined />, roles: ['ops', 'finance', 'analyst', 'integration'] },
+    { to: '/console/dealers', label: t.nav.dealers, icon: <ShopOutlined />, roles: ['ops', 'finance', 'analyst', 'integration'] },
+    { to: '/console/promotions', label: t.nav.promotions, icon: <GiftOutlined />, roles: ['ops', 'finance', 'analyst', 'integration'] },
+    { to: '/console/finance', label: t.nav.finance, icon: <WalletOutlined />, roles: ['ops', 'finance', 'integration'] },
+    { to: '/console/dashboard', label: t.nav.dashboard, icon: <BarChartOutlined />, roles: ['ops', 'finance', 'analyst'] },
+    { to: '/console/system', label: t.nav.system, icon: <AppstoreOutlined />, roles: [] },
+  ];
+  const visible = sections.filter((section) => role === 'admin' || section.roles.includes(role));
+  return (
+    <AppShell title={t.app.console} items={visible}>
+      <Routes>
+        <Route index element={<Navigate to={visible[0]?.to ?? '/console/orders'} replace />} />
+        <Route path="review" element={<ReviewQueuePage />} />
+        <Route path="orders" element={<OpsOrdersPage />} />
+        <Route path="orders/:id" element={<OpsOrderPage />} />
+        <Route path="stock" element={<StockPage />} />
+        <Route path="dealers" element={<DealersPage />} />
+        <Route path="promotions" element={<PromotionsPage />} />
+        <Route path="finance" element={<FinancePage />} />
+        <Route path="system" element={<SystemPage />} />
+        <Route
+          path="dashboard"
+          element={
+            <Suspense fallback={<Loading />}>
+              <DashboardPage />
+            </Suspense>
+          }
+        />
+      </Routes>
+    </AppShell>
+  );
+}

@@ -1,0 +1,243 @@
+// An order as both areas show it: status, review reasons in words, lines with each promotion's
+// explanation, timeline, shipments with tracking, returns.
+import { useQuery } from '@tanstack/react-query';
+import { Card, Descriptions, Empty, List, Space, Table, Tag, Timeline, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { get } from '../api/client.ts';
+import type { Gift, OrderDetail, PricedLine, Reason, Totals } from '../api/types.ts';
+import { dateTime, day, money } from '../format.ts';
+import { useLang, useT } from '../i18n/i18n.tsx';
+import { ProblemAlert } from './problem.tsx';
+
+const STATUS_COLORS: Record<string, string> = {
+  approved: 'green',
+  completed: 'green',
+  delivered: 'cyan',
+  shipped: 'blue',
+  partially_shipped: 'geekblue',
+  on_hold: 'orange',
+  awaiting_payment: 'gold',
+  awaiting_dealer_approval: 'purple',
+  rejected: 'red',
+  cancelled: 'default',
+  requested: 'orange',
+  refunded: 'green',
+  received: 'blue',
+};
+
+export function StatusTag({ status, kind = 'order' }: { status: string; kind?: 'order' | 'return' }) {
+  const t = useT();
+  const label = (kind === 'order' ? t.orders.status_ : t.orders.returnStatus)[status] ?? status;
+  return <Tag color={STATUS_COLORS[status] ?? 'default'}>{label}</Tag>;
+}
+
+/** Review reasons and quote warnings: the code in plain words, the API's detail beneath. */
+export function ReasonList({ reasons }: { reasons: Reason[] }) {
+  const t = useT();
+  if (reasons.length === 0) return null;
+  return (
+    <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+      {reasons.map((reason) => (
+        <li key={`${reason.code}:${reason.detail}`}>
+          <Typography.Text strong>{t.reasons[reason.code] ?? reason.code}</Typography.Text>
+          <br />
+          <Typography.Text type="secondary">{reason.detail}</Typography.Text>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function PricedLines({ lines, gifts, totals, extraColumn }: { lines: PricedLine[]; gifts: Gift[]; totals: Totals; extraColumn?: { title: string; render: (line: PricedLine) => ReactNode } }) {
+  const t = useT();
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      <Table<PricedLine>
+        rowKey="sku"
+        size="small"
+        pagination={false}
+        dataSource={lines}
+        scroll={{ x: 'max-content' }}
+        columns={[
+          {
+            title: t.orders.lines,
+            render: (_, line) => (
+              <div style={{ minWidth: 180, maxWidth: 420, whiteSpace: 'normal' }}>
+                <div>{line.name}</div>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {line.sku}
+                </Typography.Text>
+                <div style={{ fontSize: 12 }} aria-label={t.cart.explanation}>
+                  {line.promotions.map((promotion) => (
+                    <Tag key={promotion.id} color="volcano" style={{ marginBottom: 2 }}>
+                      {promotion.title}
+                    </Tag>
+                  ))}
+                  <Typography.Text type="secondary">{line.explanation}</Typography.Text>
+                </div>
+              </div>
+            ),
+          },
+          ...(extraColumn ? [{ title: extraColumn.title, render: (_: unknown, line: PricedLine) => extraColumn.render(line) }] : [{ title: t.product.quantity, dataIndex: 'qty' as const, align: 'right' as const }]),
+          { title: t.cart.unitPrice, align: 'right', render: (_, line) => money(line.unitPriceMinor) },
+          { title: t.cart.discount, align: 'right', render: (_, line) => (line.discountMinor ? `−${money(line.discountMinor)}` : '') },
+          { title: t.cart.lineNet, align: 'right', render: (_, line) => money(line.netMinor) },
+        ]}
+      />
+      {gifts.length > 0 && (
+        <Card size="small" title={t.cart.gifts}>
+          <List
+            size="small"
+            dataSource={gifts}
+            renderItem={(gift) => (
+              <List.Item>
+                <div>
+                  {gift.name} × {gift.qty}
+                  <br />
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {gift.explanation}
+                  </Typography.Text>
+                </div>
+              </List.Item>
+            )}
+          />
+        </Card>
+      )}
+      <TotalsBlock totals={totals} />
+    </Space>
+  );
+}
+
+export function TotalsBlock({ totals }: { totals: Totals }) {
+  const t = useT();
+  return (
+    <Descriptions size="small" column={1} bordered style={{ maxWidth: 360, marginInlineStart: 'auto' }}>
+      <Descriptions.Item label={t.cart.subtotal}>{money(totals.subtotalMinor, totals.currency)}</Descriptions.Item>
+      <Descriptions.Item label={t.cart.discount}>{totals.discountMinor ? `−${money(totals.discountMinor, totals.currency)}` : money(0)}</Descriptions.Item>
+      <Descriptions.Item label={t.cart.total}>
+        <Typography.Text strong data-testid="total">
+          {money(totals.totalMinor, totals.currency)}
+        </Typography.Text>
+      </Descriptions.Item>
+    </Descriptions>
+  );
+}
+
+export function useOrder(id: string) {
+  return useQuery({ queryKey: ['order', id], queryFn: ({ signal }) => get<OrderDetail>(`/v1/orders/${encodeURIComponent(id)}`, undefined, signal) });
+}
+
+/** The whole order; `actions` are the area's buttons (reorder, cancel, approve…). */
+export function OrderView({ id, actions, showDealer }: { id: string; actions?: (order: OrderDetail) => ReactNode; showDealer?: boolean }) {
+  const t = useT();
+  const { locale } = useLang();
+  const { data: order, error, isPending } = useOrder(id);
+  if (error) return <ProblemAlert error={error} />;
+  if (isPending || !order) return <Card loading />;
+  const reasons = order.review?.reasons ?? [];
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Card
+        title={
+          <Space wrap>
+            <span>
+              {t.orders.id} {order.id}
+            </span>
+            <StatusTag status={order.status} />
+          </Space>
+        }
+        extra={actions?.(order)}
+      >
+        <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }}>
+          <Descriptions.Item label={t.orders.placedAt}>{dateTime(order.placedAt, locale)}</Descriptions.Item>
+          {showDealer && <Descriptions.Item label={t.orders.dealer}>{order.dealerId}</Descriptions.Item>}
+          <Descriptions.Item label={t.orders.region}>{order.regionCode}</Descriptions.Item>
+          <Descriptions.Item label={t.orders.total}>{money(order.totals.totalMinor, order.totals.currency)}</Descriptions.Item>
+          {order.deliveryAddress && <Descriptions.Item label={t.orders.address}>{order.deliveryAddress}</Descriptions.Item>}
+          {order.note && <Descriptions.Item label={t.orders.note}>{order.note}</Descriptions.Item>}
+        </Descriptions>
+        {reasons.length > 0 && (
+          <Card size="small" type="inner" title={t.orders.reasons} style={{ marginTop: 12 }}>
+            <ReasonList reasons={reasons} />
+          </Card>
+        )}
+      </Card>
+      <Card title={t.orders.lines}>
+        <PricedLines lines={order.lines} gifts={order.gifts} totals={order.totals} />
+      </Card>
+      <Card title={t.orders.shipments}>
+        {order.shipments.length === 0 ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
+        ) : (
+          <List
+            dataSource={order.shipments}
+            renderItem={(shipment) => (
+              <List.Item>
+                <Space orientation="vertical" style={{ width: '100%' }}>
+                  <Space wrap>
+                    <Typography.Text strong>{shipment.shipmentId}</Typography.Text>
+                    <StatusTag status={shipment.status} />
+                    {shipment.carrier && (
+                      <span>
+                        {t.orders.carrier}: {shipment.carrier}
+                      </span>
+                    )}
+                    {shipment.trackingNumber && (
+                      <span>
+                        {t.orders.tracking}: <Typography.Text copyable>{shipment.trackingNumber}</Typography.Text>
+                      </span>
+                    )}
+                  </Space>
+                  <Typography.Text type="secondary">
+                    {t.orders.shippedAt}: {dateTime(shipment.shippedAt, locale)} · {t.orders.deliveredAt}: {dateTime(shipment.deliveredAt, locale)}
+                  </Typography.Text>
+                  <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                    {shipment.lines.map((line) => (
+                      <li key={`${line.sku}:${line.warehouseId}`}>
+                        {line.sku} × {line.qty} ({line.warehouseId}; {t.orders.lots}: {line.lots.map((lot) => `${lot.lot} ×${lot.qty}, ${t.orders.expiry} ${day(lot.expiryDate, locale)}`).join('; ')})
+                      </li>
+                    ))}
+                  </ul>
+                </Space>
+              </List.Item>
+            )}
+          />
+        )}
+      </Card>
+      {order.returns.length > 0 && (
+        <Card title={t.orders.returns}>
+          <List
+            dataSource={order.returns}
+            renderItem={(item) => (
+              <List.Item>
+                <Space wrap>
+                  <Typography.Text strong>{item.returnId}</Typography.Text>
+                  <StatusTag status={item.status} kind="return" />
+                  <span>{dateTime(item.requestedAt, locale)}</span>
+                  <span>{item.lines.map((line) => `${line.sku} × ${line.qty} (${line.reason})`).join('; ')}</span>
+                </Space>
+              </List.Item>
+            )}
+          />
+        </Card>
+      )}
+      <Card title={t.orders.timeline}>
+        <Timeline
+          items={order.timeline.map((entry, index) => ({
+            key: index,
+            color: STATUS_COLORS[entry.status] === 'red' ? 'red' : 'blue',
+            content: (
+              <div>
+                <Typography.Text strong>{t.orders.events[entry.event] ?? entry.event}</Typography.Text> <StatusTag status={entry.status} />
+                <br />
+                <Typography.Text type="secondary">
+                  {dateTime(entry.at, locale)} · {entry.actor}
+                </Typography.Text>
+              </div>
+            ),
+          }))}
+        />
+      </Card>
+    </Space>
+  );
+}
