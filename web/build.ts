@@ -3,6 +3,8 @@
 // build without rebuilding an unchanged one. `node web/build.ts [--force]`.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import path from 'node:path';
 import { build, type LogLevel } from 'vite';
 
@@ -24,8 +26,27 @@ async function filesUnder(entry: string): Promise<string[]> {
 export async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
   const files = [...(await Promise.all(INPUTS.map((input) => filesUnder(path.join(WEB, input))))).flat(), path.join(WEB, '..', 'package-lock.json')];
-  for (const file of files) hash.update(path.relative(WEB, file)).update('\0').update(await readFile(file)).update('\0');
+  for (const file of files)
+    hash
+      .update(path.relative(WEB, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   return hash.digest('hex');
+}
+
+const COMPRESSIBLE = /\.(js|css|html|svg|json)$/;
+
+/** Brotli and gzip copies beside each text file, which the server sends to browsers that accept them. */
+async function precompress(): Promise<void> {
+  const files = (await filesUnder(DIST)).filter((file) => COMPRESSIBLE.test(file));
+  await Promise.all(
+    files.map(async (file) => {
+      const content = await readFile(file);
+      await writeFile(`${file}.br`, await promisify(brotliCompress)(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }));
+      await writeFile(`${file}.gz`, await promisify(gzip)(content, { level: 9 }));
+    }),
+  );
 }
 
 async function builtHash(): Promise<string | undefined> {
@@ -41,7 +62,10 @@ async function withLock<T>(run: () => Promise<T>): Promise<T> {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const since = await stat(LOCK).then((info) => info.mtimeMs, () => Date.now());
+      const since = await stat(LOCK).then(
+        (info) => info.mtimeMs,
+        () => Date.now(),
+      );
       if (Date.now() - since > LOCK_STALE_MS || Date.now() > deadline) await rm(LOCK, { recursive: true, force: true });
       else await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -60,6 +84,7 @@ export async function ensureWebBuilt(options: { force?: boolean; logLevel?: LogL
     const hash = await sourceHash();
     if (!options.force && (await builtHash()) === hash) return false;
     await build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: options.logLevel ?? 'info' });
+    await precompress();
     await writeFile(STAMP, hash);
     return true;
   });

@@ -27,7 +27,7 @@ function isFile(file: string): boolean {
 
 export function webRoutes(root = WEB_DIST): FastifyPluginAsync {
   return async (app) => {
-    await app.register(fastifyStatic, { root, serve: false });
+    await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
     app.get<{ Params: { '*': string } }>('/*', { config: { access: 'public' }, schema: { hide: true }, logLevel: 'warn' }, async (request, reply) => {
       const file = path.posix.normalize(request.params['*'] || '.');

@@ -1,5 +1,5 @@
 // Pages: sign-in in the first bundle; the portal and the console each load as their own bundle.
-import { Button, Result, Spin } from 'antd';
+import { Spin, Typography } from 'antd';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, Link, Navigate, useLocation } from 'react-router';
 import type { Role } from './api/types.ts';
@@ -25,15 +25,12 @@ function Home() {
 function NotFound() {
   const t = useT();
   return (
-    <Result
-      status="404"
-      title={t.app.notFound}
-      extra={
-        <Link to="/">
-          <Button type="primary">{t.app.back}</Button>
-        </Link>
-      }
-    />
+    <main style={{ padding: 48, textAlign: 'center' }}>
+      <Typography.Title level={1} style={{ fontSize: 22 }}>
+        {t.app.notFound}
+      </Typography.Title>
+      <Link to="/">{t.app.back}</Link>
+    </main>
   );
 }
 

@@ -126,10 +126,10 @@ export async function api<T>(method: string, path: string, options: RequestOptio
   return body;
 }
 
-export const get = <T,>(path: string, query?: RequestOptions['query'], signal?: AbortSignal) => api<T>('GET', path, { query, signal });
-export const post = <T,>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) => api<T>('POST', path, { ...options, body: body ?? {} });
-export const put = <T,>(path: string, body: unknown) => api<T>('PUT', path, { body });
-export const patch = <T,>(path: string, body: unknown) => api<T>('PATCH', path, { body });
+export const get = <T>(path: string, query?: RequestOptions['query'], signal?: AbortSignal) => api<T>('GET', path, { query, signal });
+export const post = <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) => api<T>('POST', path, { ...options, body: body ?? {} });
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, { body });
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, { body });
 
 /** A key for Idempotency-Key: random, also where `crypto.randomUUID` is missing (plain http off localhost). */
 export function newIdempotencyKey(): string {

@@ -128,7 +128,19 @@ export type StockLot = { lot: string; productionDate: string; expiryDate: string
 export type Stock = { sku: string; warehouseId: string; onHand: number; reserved: number; available: number; lots: StockLot[] };
 export type ExpiringLot = StockLot & { sku: string; warehouseId: string };
 export type LowStock = { sku: string; name: string; threshold: number; onHand: number; reserved: number; available: number };
-export type StockMovement = { id: string; kind: string; sku: string; warehouseId: string; lot: string | null; qty: number; reference: string | null; orderId: string | null; reason: string | null; actor: string; occurredAt: string };
+export type StockMovement = {
+  id: string;
+  kind: string;
+  sku: string;
+  warehouseId: string;
+  lot: string | null;
+  qty: number;
+  reference: string | null;
+  orderId: string | null;
+  reason: string | null;
+  actor: string;
+  occurredAt: string;
+};
 export type Warehouse = { id: string; name: string; regionCode: string };
 
 export type Promotion = {
@@ -150,7 +162,24 @@ export type DeadLetter = { id: string; adapter: string; eventType: string; strea
 export type SalesRow = { key: string; name: string | null; orders: number; qty: number; netMinor: number };
 export type SalesReport = { from: string; to: string; items: SalesRow[]; totals: { orders: number; netMinor: number } };
 export type Bestseller = { rank: number; sku: string; name: string; qty: number; netMinor: number };
-export type DecisionStats = { placed: number; approved: number; rejected: number; held: number; onHold: number; approvalRate: number | null; automaticApprovalRate: number | null; decisionSeconds: { average: number | null; median: number | null; p90: number | null } };
+export type DecisionStats = {
+  placed: number;
+  approved: number;
+  rejected: number;
+  held: number;
+  onHold: number;
+  approvalRate: number | null;
+  automaticApprovalRate: number | null;
+  decisionSeconds: { average: number | null; median: number | null; p90: number | null };
+};
 export type OrderDecisionReport = { totals: DecisionStats; items: (DecisionStats & { key: string })[] };
 export type InventoryReport = { expiry: { tier: string; lots: number; qty: number; valueMinor: number }[] };
-export type ReplenishmentItem = { sku: string; name: string; warehouseId: string; inputs: { available: number; forecastDailyDemand: number }; reorderPoint: number; suggestedQty: number; reorderNow: boolean };
+export type ReplenishmentItem = {
+  sku: string;
+  name: string;
+  warehouseId: string;
+  inputs: { available: number; forecastDailyDemand: number };
+  reorderPoint: number;
+  suggestedQty: number;
+  reorderNow: boolean;
+};

@@ -1,5 +1,5 @@
 // Sign-in: username and password through the accounts API, or a pasted access token.
-import { Alert, Button, Card, Divider, Form, Input, Typography } from 'antd';
+import { Alert, Button, Divider, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { ApiProblem } from '../api/client.ts';
@@ -58,7 +58,7 @@ export function SignInPage() {
 
   return (
     <main style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 16, background: '#f0f4fa' }}>
-      <Card style={{ width: '100%', maxWidth: 420 }}>
+      <section style={{ width: '100%', maxWidth: 420, background: '#fff', borderRadius: 8, padding: 24, boxShadow: '0 1px 3px rgba(0, 0, 0, 0.08)' }}>
         <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8, marginBottom: 16 }}>
           <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
             {t.app.name}
@@ -92,7 +92,7 @@ export function SignInPage() {
             {t.signIn.useToken}
           </Button>
         </Form>
-      </Card>
+      </section>
     </main>
   );
 }

@@ -62,7 +62,16 @@ export default function DashboardPage() {
   };
   const totals = decisions.data?.totals;
   const approvalChart: ChartOption = {
-    series: [{ type: 'gauge', min: 0, max: 100, progress: { show: true }, detail: { formatter: '{value}%', fontSize: 20 }, data: [{ value: Math.round((totals?.approvalRate ?? 0) * 1000) / 10, name: t.dashboard.approvalRate }] }],
+    series: [
+      {
+        type: 'gauge',
+        min: 0,
+        max: 100,
+        progress: { show: true },
+        detail: { formatter: '{value}%', fontSize: 20 },
+        data: [{ value: Math.round((totals?.approvalRate ?? 0) * 1000) / 10, name: t.dashboard.approvalRate }],
+      },
+    ],
   };
   const expiry = inventory.data?.expiry ?? [];
   const expiryChart: ChartOption = {

@@ -101,12 +101,29 @@ function NewDealerForm({ onClose }: { onClose: () => void }) {
   const [key] = useState(newIdempotencyKey);
   const create = useCommand(
     (values: NewDealer) =>
-      post('/v1/dealers', { id: values.id || undefined, name: values.name, tier: values.tier, territories: values.territories, creditLimitMinor: yuanToMinor(values.creditLimit), paymentTermsDays: values.paymentTermsDays, prepay: values.prepay }, { headers: { 'idempotency-key': key } }),
+      post(
+        '/v1/dealers',
+        {
+          id: values.id || undefined,
+          name: values.name,
+          tier: values.tier,
+          territories: values.territories,
+          creditLimitMinor: yuanToMinor(values.creditLimit),
+          paymentTermsDays: values.paymentTermsDays,
+          prepay: values.prepay,
+        },
+        { headers: { 'idempotency-key': key } },
+      ),
     { success: () => t.dealers.saved, invalidate: [['dealers']], onSuccess: onClose },
   );
   return (
     <Modal open title={t.dealers.create} onCancel={onClose} onOk={() => form.submit()} okText={t.app.save} cancelText={t.app.cancel} confirmLoading={create.isPending}>
-      <Form form={form} layout="vertical" initialValues={{ tier: 'silver', territories: [], paymentTermsDays: 30, prepay: false }} onFinish={(values) => create.mutate(values, { onError: (error) => showFieldErrors(form, error, { creditLimitMinor: 'creditLimit' }) })}>
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ tier: 'silver', territories: [], paymentTermsDays: 30, prepay: false }}
+        onFinish={(values) => create.mutate(values, { onError: (error) => showFieldErrors(form, error, { creditLimitMinor: 'creditLimit' }) })}
+      >
         <Form.Item label={t.dealers.id} name="id">
           <Input placeholder="D-2001" />
         </Form.Item>

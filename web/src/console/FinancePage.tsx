@@ -25,14 +25,18 @@ function PaymentForm({ dealerId }: { dealerId: string }) {
   const t = useT();
   const [form] = Form.useForm<{ amount: number; reference: string }>();
   const [key, setKey] = useState(newIdempotencyKey);
-  const record = useCommand((values: { amount: number; reference: string }) => post(`/v1/dealers/${encodeURIComponent(dealerId)}/payments`, { amountMinor: yuanToMinor(values.amount), reference: values.reference }, { headers: { 'idempotency-key': key } }), {
-    success: () => t.finance.recorded,
-    invalidate: [['credit', dealerId]],
-    onSuccess: () => {
-      form.resetFields();
-      setKey(newIdempotencyKey());
+  const record = useCommand(
+    (values: { amount: number; reference: string }) =>
+      post(`/v1/dealers/${encodeURIComponent(dealerId)}/payments`, { amountMinor: yuanToMinor(values.amount), reference: values.reference }, { headers: { 'idempotency-key': key } }),
+    {
+      success: () => t.finance.recorded,
+      invalidate: [['credit', dealerId]],
+      onSuccess: () => {
+        form.resetFields();
+        setKey(newIdempotencyKey());
+      },
     },
-  });
+  );
   return (
     <Form form={form} layout="inline" onFinish={(values) => record.mutate(values, { onError: (error) => showFieldErrors(form, error, { amountMinor: 'amount' }) })}>
       <Form.Item label={t.finance.amount} name="amount" rules={[{ required: true }]}>

@@ -35,7 +35,19 @@ function NewPromotionForm({ onClose }: { onClose: () => void }) {
   const [key] = useState(newIdempotencyKey);
   const create = useCommand(
     (values: NewPromotion) =>
-      post('/v1/promotions', { title: values.title, kind: values.kind, rule: parseJson(values.rule), eligibility: parseJson(values.eligibility), startsAt: shanghaiInstant(values.startsAt), endsAt: shanghaiInstant(values.endsAt), stackable: values.stackable }, { headers: { 'idempotency-key': key } }),
+      post(
+        '/v1/promotions',
+        {
+          title: values.title,
+          kind: values.kind,
+          rule: parseJson(values.rule),
+          eligibility: parseJson(values.eligibility),
+          startsAt: shanghaiInstant(values.startsAt),
+          endsAt: shanghaiInstant(values.endsAt),
+          stackable: values.stackable,
+        },
+        { headers: { 'idempotency-key': key } },
+      ),
     { success: () => t.promotions.created, invalidate: [['promotions']], onSuccess: onClose },
   );
   const jsonRule = { validator: async (_: unknown, value?: string) => void parseJson(value) };
@@ -105,7 +117,10 @@ export function PromotionsPage() {
           { title: t.promotions.kind, render: (_, promotion) => t.promotions.kinds[promotion.kind] ?? promotion.kind },
           { title: t.promotions.window, render: (_, promotion) => `${dateTime(promotion.startsAt, locale)} – ${dateTime(promotion.endsAt, locale)}` },
           { title: t.promotions.redemptions, dataIndex: 'redemptions', align: 'right' },
-          { title: t.promotions.status, render: (_, promotion) => <Tag color={promotion.status === 'active' ? 'green' : 'default'}>{t.promotions.statuses[promotion.status] ?? promotion.status}</Tag> },
+          {
+            title: t.promotions.status,
+            render: (_, promotion) => <Tag color={promotion.status === 'active' ? 'green' : 'default'}>{t.promotions.statuses[promotion.status] ?? promotion.status}</Tag>,
+          },
           {
             title: t.app.actions,
             render: (_, promotion) =>

@@ -1,6 +1,6 @@
 // Held orders, oldest first, each with its reasons: approve or reject with a note.
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Descriptions, Empty, Input, List, Space, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Empty, Input, Row, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { get, post } from '../api/client.ts';
@@ -45,13 +45,11 @@ export function ReviewQueuePage() {
         {t.review.title}
       </Typography.Title>
       <ProblemAlert error={queue.error} />
-      <List<Order>
-        loading={queue.isPending}
-        dataSource={queue.data?.items ?? []}
-        locale={{ emptyText: <Empty description={t.review.empty} /> }}
-        grid={{ gutter: 16, xs: 1, lg: 2 }}
-        renderItem={(order) => (
-          <List.Item>
+      {queue.isPending && <Spin />}
+      {queue.data?.items.length === 0 && <Empty description={t.review.empty} />}
+      <Row gutter={[16, 16]}>
+        {(queue.data?.items ?? []).map((order) => (
+          <Col key={order.id} xs={24} xl={12}>
             <article aria-label={order.id}>
               <Card title={<Link to={`/console/orders/${encodeURIComponent(order.id)}`}>{order.id}</Link>} extra={money(order.totals.totalMinor, order.totals.currency)}>
                 <Space orientation="vertical" style={{ width: '100%' }}>
@@ -70,9 +68,9 @@ export function ReviewQueuePage() {
                 </Space>
               </Card>
             </article>
-          </List.Item>
-        )}
-      />
+          </Col>
+        ))}
+      </Row>
     </Space>
   );
 }

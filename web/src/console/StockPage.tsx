@@ -25,7 +25,15 @@ function useWarehouses() {
 function WarehouseSelect(props: { value?: string; onChange?: (value: string) => void; allowClear?: boolean; id?: string; 'aria-label'?: string }) {
   const t = useT();
   const warehouses = useWarehouses();
-  return <Select {...props} placeholder={t.stock.warehouse} style={{ minWidth: 180 }} loading={warehouses.isPending} options={(warehouses.data?.items ?? []).map((warehouse) => ({ value: warehouse.id, label: `${warehouse.id} · ${warehouse.name}` }))} />;
+  return (
+    <Select
+      {...props}
+      placeholder={t.stock.warehouse}
+      style={{ minWidth: 180 }}
+      loading={warehouses.isPending}
+      options={(warehouses.data?.items ?? []).map((warehouse) => ({ value: warehouse.id, label: `${warehouse.id} · ${warehouse.name}` }))}
+    />
+  );
 }
 
 function LotsTable({ lots }: { lots: StockLot[] }) {
@@ -82,7 +90,10 @@ function StockBySku() {
           { title: t.stock.onHand, dataIndex: 'onHand', align: 'right' },
           { title: t.stock.reserved, dataIndex: 'reserved', align: 'right' },
           { title: t.stock.available, dataIndex: 'available', align: 'right' },
-          { title: t.stock.tier, render: (_, row) => [...new Set(row.lots.map((lot) => (lot.daysLeft <= 0 ? 'expired' : lot.expiryTier)).filter(Boolean))].map((tier) => <TierTag key={tier} tier={tier} />) },
+          {
+            title: t.stock.tier,
+            render: (_, row) => [...new Set(row.lots.map((lot) => (lot.daysLeft <= 0 ? 'expired' : lot.expiryTier)).filter(Boolean))].map((tier) => <TierTag key={tier} tier={tier} />),
+          },
         ]}
       />
       {stock.hasNextPage && (

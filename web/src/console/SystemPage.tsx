@@ -59,7 +59,10 @@ function Integrations() {
   const { locale } = useLang();
   const adapters = useQuery({ queryKey: ['integrations'], refetchInterval: 5_000, queryFn: ({ signal }) => get<AdapterState[]>('/v1/integrations', undefined, signal) });
   const letters = useQuery({ queryKey: ['dead-letters'], refetchInterval: 5_000, queryFn: ({ signal }) => get<Page<DeadLetter>>('/v1/integrations/dead-letters', { limit: 200 }, signal) });
-  const retry = useCommand((id: string) => post(`/v1/integrations/dead-letters/${encodeURIComponent(id)}/retry`), { success: () => t.system.retried, invalidate: [['dead-letters'], ['integrations']] });
+  const retry = useCommand((id: string) => post(`/v1/integrations/dead-letters/${encodeURIComponent(id)}/retry`), {
+    success: () => t.system.retried,
+    invalidate: [['dead-letters'], ['integrations']],
+  });
   return (
     <>
       <Card title={t.system.integrations}>

@@ -12,7 +12,11 @@ export function ApprovalsPage() {
       <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>
         {t.approvals.title}
       </Typography.Title>
-      {capabilities.data && !capabilities.data.dealerApproval ? <Alert type="info" showIcon title={t.app.notAvailable} /> : capabilities.data && <OrdersTable basePath="/portal/orders" fixedStatus="awaiting_dealer_approval" />}
+      {capabilities.data && !capabilities.data.dealerApproval ? (
+        <Alert type="info" showIcon title={t.app.notAvailable} />
+      ) : (
+        capabilities.data && <OrdersTable basePath="/portal/orders" fixedStatus="awaiting_dealer_approval" />
+      )}
     </Space>
   );
 }

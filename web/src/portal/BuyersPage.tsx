@@ -21,7 +21,10 @@ function limitsOf(values: { perOrder?: number | null; perMonth?: number | null }
 function BuyerList({ dealerId }: { dealerId: string }) {
   const t = useT();
   const users = useQuery({ queryKey: ['users', dealerId], queryFn: ({ signal }) => get<Page<User> | User[]>('/v1/users', { dealerId }, signal) });
-  const setStatus = useCommand((user: User) => patch(`/v1/users/${encodeURIComponent(user.id)}`, { status: user.status === 'disabled' ? 'active' : 'disabled' }), { success: () => t.buyers.saved, invalidate: [['users', dealerId]] });
+  const setStatus = useCommand((user: User) => patch(`/v1/users/${encodeURIComponent(user.id)}`, { status: user.status === 'disabled' ? 'active' : 'disabled' }), {
+    success: () => t.buyers.saved,
+    invalidate: [['users', dealerId]],
+  });
   const rows = Array.isArray(users.data) ? users.data : (users.data?.items ?? []);
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
@@ -59,11 +62,25 @@ function AddBuyer({ dealerId }: { dealerId: string }) {
   const t = useT();
   const [form] = Form.useForm<NewBuyer>();
   const create = useCommand(
-    (values: NewBuyer) => post<User>('/v1/users', { username: values.username, displayName: values.displayName, password: values.password, role: 'dealer', dealerId, dealerRole: 'buyer', spendingLimits: limitsOf(values) }),
+    (values: NewBuyer) =>
+      post<User>('/v1/users', {
+        username: values.username,
+        displayName: values.displayName,
+        password: values.password,
+        role: 'dealer',
+        dealerId,
+        dealerRole: 'buyer',
+        spendingLimits: limitsOf(values),
+      }),
     { success: () => t.buyers.created, invalidate: [['users', dealerId]], onSuccess: () => form.resetFields() },
   );
   return (
-    <Form form={form} layout="vertical" onFinish={(values) => create.mutate(values, { onError: (error) => showFieldErrors(form, error, { 'spendingLimits.perOrderMinor': 'perOrder', 'spendingLimits.perMonthMinor': 'perMonth' }) })} style={{ maxWidth: 480 }}>
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={(values) => create.mutate(values, { onError: (error) => showFieldErrors(form, error, { 'spendingLimits.perOrderMinor': 'perOrder', 'spendingLimits.perMonthMinor': 'perMonth' }) })}
+      style={{ maxWidth: 480 }}
+    >
       <Form.Item label={t.buyers.username} name="username" rules={[{ required: true }]}>
         <Input autoComplete="off" />
       </Form.Item>

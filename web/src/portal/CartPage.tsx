@@ -53,8 +53,16 @@ function BuyerLimits({ totalMinor }: { totalMinor: number | undefined }) {
       title={t.cart.limits}
       description={
         <Space orientation="vertical" size={0}>
-          {limits.perOrderMinor != null && <span>{t.cart.perOrder}: {money(limits.perOrderMinor)}</span>}
-          {limits.perMonthMinor != null && <span>{t.cart.perMonth}: {money(limits.perMonthMinor)}</span>}
+          {limits.perOrderMinor != null && (
+            <span>
+              {t.cart.perOrder}: {money(limits.perOrderMinor)}
+            </span>
+          )}
+          {limits.perMonthMinor != null && (
+            <span>
+              {t.cart.perMonth}: {money(limits.perMonthMinor)}
+            </span>
+          )}
           {over && <strong>{t.cart.overLimit}</strong>}
         </Space>
       }
@@ -123,11 +131,19 @@ export function CartPage() {
   }
 
   const quoted = quote.data;
-  const qtyColumn = {
+  const quantity = {
     title: t.product.quantity,
     render: (line: PricedLine) => (
       <Space.Compact>
-        <InputNumber<number> aria-label={`${t.product.quantity} ${line.name}`} min={1} max={100_000} precision={0} value={cart.lines.find((item) => item.sku === line.sku)?.qty ?? line.qty} onChange={(value) => value && setQty(line.sku, value)} style={{ width: 80 }} />
+        <InputNumber<number>
+          aria-label={`${t.product.quantity} ${line.name}`}
+          min={1}
+          max={100_000}
+          precision={0}
+          value={cart.lines.find((item) => item.sku === line.sku)?.qty ?? line.qty}
+          onChange={(value) => value && setQty(line.sku, value)}
+          style={{ width: 80 }}
+        />
         <Button aria-label={`${t.cart.remove} ${line.name}`} onClick={() => remove(line.sku)}>
           ×
         </Button>
@@ -137,7 +153,7 @@ export function CartPage() {
 
   return (
     <Row gutter={[16, 16]}>
-      <Col xs={24} xl={16}>
+      <Col xs={24} xl={17}>
         <Card
           title={
             <Space>
@@ -148,11 +164,7 @@ export function CartPage() {
           extra={<Button onClick={clear}>{t.cart.clear}</Button>}
         >
           <ProblemAlert error={quote.error} style={{ marginBottom: 12 }} />
-          {quoted ? (
-            <PricedLines lines={quoted.lines} gifts={quoted.gifts} totals={quoted.totals} extraColumn={qtyColumn} />
-          ) : (
-            <Card loading variant="borderless" />
-          )}
+          {quoted ? <PricedLines lines={quoted.lines} gifts={quoted.gifts} totals={quoted.totals} quantity={quantity} /> : <Card loading variant="borderless" />}
           {quoted && quoted.promotions.length > 0 && (
             <ul aria-label={t.product.promotions} style={{ marginTop: 12, paddingInlineStart: 18 }}>
               {quoted.promotions.map((promotion) => (
@@ -164,14 +176,20 @@ export function CartPage() {
           )}
         </Card>
       </Col>
-      <Col xs={24} xl={8}>
+      <Col xs={24} xl={7}>
         <Card title={t.cart.quote}>
           <Space orientation="vertical" style={{ width: '100%' }} size="middle">
             {quoted && quoted.warnings.length > 0 && <Alert type="warning" showIcon title={t.cart.warnings} description={<ReasonList reasons={quoted.warnings} />} />}
             <BuyerLimits totalMinor={quoted?.totals.totalMinor} />
             <Form layout="vertical">
               <Form.Item label={t.cart.region} htmlFor="cart-region">
-                <Select id="cart-region" value={regionCode ?? undefined} onChange={(value: string) => setDetails({ regionCode: value })} options={territories.map((code) => ({ value: code, label: code }))} loading={dealer.isPending} />
+                <Select
+                  id="cart-region"
+                  value={regionCode ?? undefined}
+                  onChange={(value: string) => setDetails({ regionCode: value })}
+                  options={territories.map((code) => ({ value: code, label: code }))}
+                  loading={dealer.isPending}
+                />
               </Form.Item>
               <Form.Item label={t.cart.address} htmlFor="cart-address">
                 <Input.TextArea id="cart-address" rows={2} maxLength={500} value={cart.deliveryAddress} onChange={(event) => setDetails({ deliveryAddress: event.target.value })} />

@@ -134,12 +134,18 @@ export function ImportPage() {
               { title: t.product.sku, dataIndex: 'sku' },
               { title: t.product.quantity, dataIndex: 'qty', align: 'right' },
               { title: t.import.matched, render: (_, line) => (line.matched ? <Tag color="green">{t.import.matched}</Tag> : <Tag color="red">{t.import.unmatched}</Tag>) },
-              { title: t.import.suggestions, render: (_, line) => (line.suggestions ?? []).map((suggestion) => (typeof suggestion === 'string' ? suggestion : suggestion.name ? `${suggestion.sku} ${suggestion.name}` : suggestion.sku)).join(', ') },
+              {
+                title: t.import.suggestions,
+                render: (_, line) =>
+                  (line.suggestions ?? []).map((suggestion) => (typeof suggestion === 'string' ? suggestion : suggestion.name ? `${suggestion.sku} ${suggestion.name}` : suggestion.sku)).join(', '),
+              },
             ]}
           />
           {preview.quote && (
             <div style={{ marginTop: 16 }}>
-              {preview.quote.warnings.length > 0 && <Alert type="warning" showIcon title={t.cart.warnings} description={<ReasonList reasons={preview.quote.warnings} />} style={{ marginBottom: 12 }} />}
+              {preview.quote.warnings.length > 0 && (
+                <Alert type="warning" showIcon title={t.cart.warnings} description={<ReasonList reasons={preview.quote.warnings} />} style={{ marginBottom: 12 }} />
+              )}
               <PricedLines lines={preview.quote.lines} gifts={preview.quote.gifts} totals={preview.quote.totals} />
             </div>
           )}

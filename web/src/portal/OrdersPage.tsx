@@ -31,11 +31,14 @@ function ReturnForm({ order, onClose }: { order: OrderDetail; onClose: () => voi
   const [form] = Form.useForm<{ sku: string; qty: number; reason: string }>();
   const [key] = useState(newIdempotencyKey);
   const shipped = order.shipments.flatMap((shipment) => shipment.lines);
-  const request = useCommand((values: { sku: string; qty: number; reason: string }) => post(`/v1/orders/${encodeURIComponent(order.id)}/returns`, { lines: [values] }, { headers: { 'idempotency-key': key } }), {
-    success: () => t.orders.returnRequested,
-    invalidate: [['order', order.id]],
-    onSuccess: onClose,
-  });
+  const request = useCommand(
+    (values: { sku: string; qty: number; reason: string }) => post(`/v1/orders/${encodeURIComponent(order.id)}/returns`, { lines: [values] }, { headers: { 'idempotency-key': key } }),
+    {
+      success: () => t.orders.returnRequested,
+      invalidate: [['order', order.id]],
+      onSuccess: onClose,
+    },
+  );
   return (
     <Modal open title={t.orders.requestReturn} onCancel={onClose} onOk={() => form.submit()} okText={t.app.confirm} cancelText={t.app.cancel} confirmLoading={request.isPending}>
       <Form form={form} layout="vertical" onFinish={(values) => request.mutate(values)} initialValues={{ qty: 1, sku: shipped[0]?.sku }}>
@@ -71,7 +74,10 @@ function DealerActions({ order }: { order: OrderDetail }) {
   });
   const cancel = useCommand(() => post(`${path}/cancel`, {}), { success: () => t.orders.cancelled, invalidate: [['order', order.id], ['orders']] });
   const approve = useCommand(() => post(`${path}/dealer-approve`, {}), { success: () => t.orders.dealerApproved, invalidate: [['order', order.id], ['orders']] });
-  const reject = useCommand(() => post(`${path}/dealer-reject`, rejectReason.trim() ? { reason: rejectReason.trim() } : {}), { success: () => t.orders.dealerRejected, invalidate: [['order', order.id], ['orders']] });
+  const reject = useCommand(() => post(`${path}/dealer-reject`, rejectReason.trim() ? { reason: rejectReason.trim() } : {}), {
+    success: () => t.orders.dealerRejected,
+    invalidate: [['order', order.id], ['orders']],
+  });
   const awaitingOwner = order.status === 'awaiting_dealer_approval' && isOwner(user) && capabilities.data?.dealerApproval;
   const delivered = order.shipments.some((shipment) => shipment.status === 'delivered');
   return (

@@ -1,12 +1,14 @@
 // Search as you type, with the dealer's own prices, stock and promotions; a scanned barcode (the
 // scanner types digits and Enter) finds its product, and Enter puts one case of it in the cart.
 import { useQuery } from '@tanstack/react-query';
-import { App, Input, List, Space, Switch, Typography } from 'antd';
+import { SearchOutlined } from '@ant-design/icons';
+import { App, Input, Space, Spin, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiProblem, get } from '../api/client.ts';
 import type { Page, Product } from '../api/types.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { useDebounced } from '../shared/hooks.ts';
+import { ItemList } from '../shared/ItemList.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 import { AddToCart } from './AddToCart.tsx';
 import { useCart } from './cart.tsx';
@@ -58,17 +60,18 @@ export function SearchPage() {
       <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>
         {t.nav.search}
       </Typography.Title>
-      <Input.Search
+      <Input
+        type="search"
         aria-label={t.product.searchLabel}
         placeholder={t.product.searchPlaceholder}
-        allowClear
         autoFocus
         size="large"
         enterKeyHint="search"
+        prefix={<SearchOutlined aria-hidden />}
+        suffix={<Spin size="small" spinning={products.isFetching} />}
         value={text}
-        loading={products.isFetching}
         onChange={(event) => setText(event.target.value)}
-        onSearch={() => void onEnter()}
+        onPressEnter={() => void onEnter()}
       />
       <Space>
         <Switch checked={inStock} onChange={setInStock} aria-label={t.product.inStockOnly} />
@@ -76,18 +79,17 @@ export function SearchPage() {
         {GTIN.test(q) && <Typography.Text type="secondary">{t.product.scanned(q)}</Typography.Text>}
       </Space>
       <ProblemAlert error={products.error} />
-      <List<Product>
-        aria-label={t.nav.search}
+      <ItemList<Product>
+        label={t.nav.search}
         loading={products.isPending}
-        dataSource={products.data ?? []}
-        locale={{ emptyText: GTIN.test(q) ? t.product.gtinNotFound(q) : t.product.noResults }}
-        renderItem={(product) => (
-          <List.Item>
-            <article aria-label={product.name} style={{ display: 'flex', flexWrap: 'wrap', gap: 12, justifyContent: 'space-between', alignItems: 'center', width: '100%' }}>
-              <ProductSummary product={product} />
-              <AddToCart product={product} />
-            </article>
-          </List.Item>
+        items={products.data ?? []}
+        itemKey={(product) => product.sku}
+        empty={GTIN.test(q) ? t.product.gtinNotFound(q) : t.product.noResults}
+        render={(product) => (
+          <article aria-label={product.name} style={{ display: 'flex', flexWrap: 'wrap', gap: 12, justifyContent: 'space-between', alignItems: 'center' }}>
+            <ProductSummary product={product} />
+            <AddToCart product={product} />
+          </article>
         )}
       />
     </Space>

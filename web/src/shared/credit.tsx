@@ -54,7 +54,12 @@ export function Statement({ dealerId }: { dealerId: string }) {
         columns={[
           { title: t.credit.at, render: (_, entry) => dateTime(entry.at, locale) },
           { title: t.credit.kind, render: (_, entry) => t.credit.kinds[entry.kind] ?? entry.kind },
-          { title: t.credit.reference, render: (_, entry) => <Typography.Text type="secondary">{[entry.orderId, entry.shipmentId, entry.reference, entry.creditNoteId, entry.reason].filter(Boolean).join(' · ')}</Typography.Text> },
+          {
+            title: t.credit.reference,
+            render: (_, entry) => (
+              <Typography.Text type="secondary">{[entry.orderId, entry.shipmentId, entry.reference, entry.creditNoteId, entry.reason].filter(Boolean).join(' · ')}</Typography.Text>
+            ),
+          },
           { title: t.credit.amount, align: 'right', render: (_, entry) => money(entry.amountMinor) },
           { title: t.credit.balance, align: 'right', render: (_, entry) => <strong>{money(entry.balanceAfterMinor)}</strong> },
         ]}

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { App } from 'antd';
 import { useEffect, useState } from 'react';
+import { capabilities } from '../api/capabilities.ts';
 
 export function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -14,7 +15,10 @@ export function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** A command: on success a message and a refresh of the queries it changes; the error stays on the mutation for the caller to show beside its button. */
-export function useCommand<Vars, Result>(run: (vars: Vars) => Promise<Result>, options: { success?: (result: Result, vars: Vars) => string; invalidate?: QueryKey[]; onSuccess?: (result: Result, vars: Vars) => void } = {}) {
+export function useCommand<Vars, Result>(
+  run: (vars: Vars) => Promise<Result>,
+  options: { success?: (result: Result, vars: Vars) => string; invalidate?: QueryKey[]; onSuccess?: (result: Result, vars: Vars) => void } = {},
+) {
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   return useMutation({
@@ -27,24 +31,7 @@ export function useCommand<Vars, Result>(run: (vars: Vars) => Promise<Result>, o
   });
 }
 
-type OpenApi = { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
-
-export type Capabilities = { importPreview: boolean; users: boolean; dealerApproval: boolean };
-
 /** Features that work in progress elsewhere adds to the API; a screen offers them only when the server has them. */
 export function useCapabilities() {
-  return useQuery({
-    queryKey: ['capabilities'],
-    staleTime: Infinity,
-    queryFn: async (): Promise<Capabilities> => {
-      const response = await fetch('/openapi.json');
-      const document = (await response.json()) as OpenApi;
-      const importParameters = document.paths['/v1/orders/import']?.post?.parameters ?? [];
-      return {
-        importPreview: importParameters.some((parameter) => parameter.in === 'query' && parameter.name === 'preview'),
-        users: Boolean(document.paths['/v1/users']),
-        dealerApproval: Boolean(document.paths['/v1/orders/{id}/dealer-approve']),
-      };
-    },
-  });
+  return useQuery({ queryKey: ['capabilities'], staleTime: Infinity, queryFn: capabilities });
 }

@@ -1,12 +1,13 @@
 // An order as both areas show it: status, review reasons in words, lines with each promotion's
 // explanation, timeline, shipments with tracking, returns.
 import { useQuery } from '@tanstack/react-query';
-import { Card, Descriptions, Empty, List, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Card, Descriptions, Grid, Space, Table, Tag, Timeline, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { get } from '../api/client.ts';
 import type { Gift, OrderDetail, PricedLine, Reason, Totals } from '../api/types.ts';
 import { dateTime, day, money } from '../format.ts';
 import { useLang, useT } from '../i18n/i18n.tsx';
+import { ItemList } from './ItemList.tsx';
 import { ProblemAlert } from './problem.tsx';
 
 const STATUS_COLORS: Record<string, string> = {
@@ -48,57 +49,82 @@ export function ReasonList({ reasons }: { reasons: Reason[] }) {
   );
 }
 
-export function PricedLines({ lines, gifts, totals, extraColumn }: { lines: PricedLine[]; gifts: Gift[]; totals: Totals; extraColumn?: { title: string; render: (line: PricedLine) => ReactNode } }) {
+function LineDescription({ line }: { line: PricedLine }) {
   const t = useT();
   return (
+    <div style={{ minWidth: 160, maxWidth: 300, whiteSpace: 'normal' }}>
+      <div>{line.name}</div>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {line.sku}
+      </Typography.Text>
+      <div style={{ fontSize: 12 }} aria-label={t.cart.explanation}>
+        {line.promotions.map((promotion) => (
+          <Tag key={promotion.id} color="volcano" style={{ marginBottom: 2 }}>
+            {promotion.title}
+          </Tag>
+        ))}
+        <Typography.Text type="secondary">{line.explanation}</Typography.Text>
+      </div>
+    </div>
+  );
+}
+
+type QuantityColumn = { title: string; render: (line: PricedLine) => ReactNode };
+
+/** Priced lines: a table on wide screens, one block per line on a phone (five columns do not fit). */
+export function PricedLines({ lines, gifts, totals, quantity }: { lines: PricedLine[]; gifts: Gift[]; totals: Totals; quantity?: QuantityColumn }) {
+  const t = useT();
+  const narrow = !Grid.useBreakpoint().md;
+  return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      <Table<PricedLine>
-        rowKey="sku"
-        size="small"
-        pagination={false}
-        dataSource={lines}
-        scroll={{ x: 'max-content' }}
-        columns={[
-          {
-            title: t.orders.lines,
-            render: (_, line) => (
-              <div style={{ minWidth: 180, maxWidth: 420, whiteSpace: 'normal' }}>
-                <div>{line.name}</div>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {line.sku}
-                </Typography.Text>
-                <div style={{ fontSize: 12 }} aria-label={t.cart.explanation}>
-                  {line.promotions.map((promotion) => (
-                    <Tag key={promotion.id} color="volcano" style={{ marginBottom: 2 }}>
-                      {promotion.title}
-                    </Tag>
-                  ))}
-                  <Typography.Text type="secondary">{line.explanation}</Typography.Text>
-                </div>
+      {narrow ? (
+        <ItemList
+          items={lines}
+          itemKey={(line) => line.sku}
+          render={(line) => (
+            <Space orientation="vertical" size={4} style={{ width: '100%' }}>
+              <LineDescription line={line} />
+              <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8, flexWrap: 'wrap' }}>
+                {quantity ? quantity.render(line) : <span>× {line.qty}</span>}
+                <span>
+                  {line.discountMinor > 0 && <Typography.Text type="secondary">−{money(line.discountMinor)} </Typography.Text>}
+                  <Typography.Text strong>{money(line.netMinor)}</Typography.Text>
+                </span>
               </div>
-            ),
-          },
-          ...(extraColumn ? [{ title: extraColumn.title, render: (_: unknown, line: PricedLine) => extraColumn.render(line) }] : [{ title: t.product.quantity, dataIndex: 'qty' as const, align: 'right' as const }]),
-          { title: t.cart.unitPrice, align: 'right', render: (_, line) => money(line.unitPriceMinor) },
-          { title: t.cart.discount, align: 'right', render: (_, line) => (line.discountMinor ? `−${money(line.discountMinor)}` : '') },
-          { title: t.cart.lineNet, align: 'right', render: (_, line) => money(line.netMinor) },
-        ]}
-      />
+            </Space>
+          )}
+        />
+      ) : (
+        <Table<PricedLine>
+          rowKey="sku"
+          size="small"
+          pagination={false}
+          dataSource={lines}
+          scroll={{ x: 'max-content' }}
+          columns={[
+            { title: t.orders.lines, render: (_, line) => <LineDescription line={line} /> },
+            quantity
+              ? { title: quantity.title, render: (_, line) => quantity.render(line) }
+              : { title: t.product.quantity, dataIndex: 'qty', align: 'right' },
+            { title: t.cart.unitPrice, align: 'right', render: (_, line) => money(line.unitPriceMinor) },
+            { title: t.cart.discount, align: 'right', render: (_, line) => (line.discountMinor ? `−${money(line.discountMinor)}` : '') },
+            { title: t.cart.lineNet, align: 'right', render: (_, line) => money(line.netMinor) },
+          ]}
+        />
+      )}
       {gifts.length > 0 && (
         <Card size="small" title={t.cart.gifts}>
-          <List
-            size="small"
-            dataSource={gifts}
-            renderItem={(gift) => (
-              <List.Item>
-                <div>
-                  {gift.name} × {gift.qty}
-                  <br />
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {gift.explanation}
-                  </Typography.Text>
-                </div>
-              </List.Item>
+          <ItemList
+            items={gifts}
+            itemKey={(gift) => `${gift.promotionId}:${gift.sku}`}
+            render={(gift) => (
+              <div>
+                {gift.name} × {gift.qty}
+                <br />
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {gift.explanation}
+                </Typography.Text>
+              </div>
             )}
           />
         </Card>
@@ -166,57 +192,51 @@ export function OrderView({ id, actions, showDealer }: { id: string; actions?: (
         <PricedLines lines={order.lines} gifts={order.gifts} totals={order.totals} />
       </Card>
       <Card title={t.orders.shipments}>
-        {order.shipments.length === 0 ? (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
-        ) : (
-          <List
-            dataSource={order.shipments}
-            renderItem={(shipment) => (
-              <List.Item>
-                <Space orientation="vertical" style={{ width: '100%' }}>
-                  <Space wrap>
-                    <Typography.Text strong>{shipment.shipmentId}</Typography.Text>
-                    <StatusTag status={shipment.status} />
-                    {shipment.carrier && (
-                      <span>
-                        {t.orders.carrier}: {shipment.carrier}
-                      </span>
-                    )}
-                    {shipment.trackingNumber && (
-                      <span>
-                        {t.orders.tracking}: <Typography.Text copyable>{shipment.trackingNumber}</Typography.Text>
-                      </span>
-                    )}
-                  </Space>
-                  <Typography.Text type="secondary">
-                    {t.orders.shippedAt}: {dateTime(shipment.shippedAt, locale)} · {t.orders.deliveredAt}: {dateTime(shipment.deliveredAt, locale)}
-                  </Typography.Text>
-                  <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-                    {shipment.lines.map((line) => (
-                      <li key={`${line.sku}:${line.warehouseId}`}>
-                        {line.sku} × {line.qty} ({line.warehouseId}; {t.orders.lots}: {line.lots.map((lot) => `${lot.lot} ×${lot.qty}, ${t.orders.expiry} ${day(lot.expiryDate, locale)}`).join('; ')})
-                      </li>
-                    ))}
-                  </ul>
-                </Space>
-              </List.Item>
-            )}
-          />
-        )}
+        <ItemList
+          items={order.shipments}
+          itemKey={(shipment) => shipment.shipmentId}
+          render={(shipment) => (
+            <Space orientation="vertical" style={{ width: '100%' }}>
+              <Space wrap>
+                <Typography.Text strong>{shipment.shipmentId}</Typography.Text>
+                <StatusTag status={shipment.status} />
+                {shipment.carrier && (
+                  <span>
+                    {t.orders.carrier}: {shipment.carrier}
+                  </span>
+                )}
+                {shipment.trackingNumber && (
+                  <span>
+                    {t.orders.tracking}: <Typography.Text copyable>{shipment.trackingNumber}</Typography.Text>
+                  </span>
+                )}
+              </Space>
+              <Typography.Text type="secondary">
+                {t.orders.shippedAt}: {dateTime(shipment.shippedAt, locale)} · {t.orders.deliveredAt}: {dateTime(shipment.deliveredAt, locale)}
+              </Typography.Text>
+              <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                {shipment.lines.map((line) => (
+                  <li key={`${line.sku}:${line.warehouseId}`}>
+                    {line.sku} × {line.qty} ({line.warehouseId}; {t.orders.lots}: {line.lots.map((lot) => `${lot.lot} ×${lot.qty}, ${t.orders.expiry} ${day(lot.expiryDate, locale)}`).join('; ')})
+                  </li>
+                ))}
+              </ul>
+            </Space>
+          )}
+        />
       </Card>
       {order.returns.length > 0 && (
         <Card title={t.orders.returns}>
-          <List
-            dataSource={order.returns}
-            renderItem={(item) => (
-              <List.Item>
-                <Space wrap>
-                  <Typography.Text strong>{item.returnId}</Typography.Text>
-                  <StatusTag status={item.status} kind="return" />
-                  <span>{dateTime(item.requestedAt, locale)}</span>
-                  <span>{item.lines.map((line) => `${line.sku} × ${line.qty} (${line.reason})`).join('; ')}</span>
-                </Space>
-              </List.Item>
+          <ItemList
+            items={order.returns}
+            itemKey={(item) => item.returnId}
+            render={(item) => (
+              <Space wrap>
+                <Typography.Text strong>{item.returnId}</Typography.Text>
+                <StatusTag status={item.status} kind="return" />
+                <span>{dateTime(item.requestedAt, locale)}</span>
+                <span>{item.lines.map((line) => `${line.sku} × ${line.qty} (${line.reason})`).join('; ')}</span>
+              </Space>
             )}
           />
         </Card>

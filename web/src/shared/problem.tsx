@@ -17,7 +17,9 @@ export function ProblemAlert({ error, style }: { error: unknown; style?: React.C
             </li>
           ))}
           {error.reasons.map((reason) => (
-            <li key={reason.code}>{t.reasons[reason.code] ?? reason.code}: {reason.detail}</li>
+            <li key={reason.code}>
+              {t.reasons[reason.code] ?? reason.code}: {reason.detail}
+            </li>
           ))}
         </ul>
       ) : undefined;
