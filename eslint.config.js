@@ -24,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'test/**', 'bench/**', 'vitest.config.ts'],
+    files: ['src/config.ts', 'test/**', 'bench/**', 'vitest.config.ts', 'web/build.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -1,8 +1,11 @@
 // Builds the browser app into web/dist when its sources changed since the last build (a hash of
 // them is kept beside the output), so `npm start` and the browser tests always serve a current
-// build without rebuilding an unchanged one. `node web/build.ts [--force]`.
+// build without rebuilding an unchanged one. `node web/build.ts [--force]`; other code calls
+// ensureWebBuilt, which builds in a child process: a production build needs NODE_ENV=production
+// (React's JSX transform follows it), which a test process does not have.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import path from 'node:path';
@@ -77,20 +80,27 @@ async function withLock<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Builds unless web/dist already holds a build of these sources; says whether it built. */
-export async function ensureWebBuilt(options: { force?: boolean; logLevel?: LogLevel } = {}): Promise<boolean> {
+/** Builds in this process unless web/dist already holds a build of these sources; says whether it built. */
+async function buildIfStale(options: { force: boolean; logLevel: LogLevel }): Promise<boolean> {
   if (!options.force && (await builtHash()) === (await sourceHash())) return false;
   return withLock(async () => {
     const hash = await sourceHash();
     if (!options.force && (await builtHash()) === hash) return false;
-    await build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: options.logLevel ?? 'info' });
+    await build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: options.logLevel });
     await precompress();
     await writeFile(STAMP, hash);
     return true;
   });
 }
 
+/** Makes web/dist current (a production build in a child process when the sources changed). */
+export async function ensureWebBuilt(): Promise<void> {
+  if ((await builtHash()) === (await sourceHash())) return;
+  await promisify(execFile)(process.execPath, [import.meta.filename, '--quiet'], { env: { ...process.env, NODE_ENV: 'production' } });
+}
+
 if (import.meta.main) {
-  const built = await ensureWebBuilt({ force: process.argv.includes('--force') });
+  process.env.NODE_ENV = 'production';
+  const built = await buildIfStale({ force: process.argv.includes('--force'), logLevel: process.argv.includes('--quiet') ? 'warn' : 'info' });
   if (!built) console.log('web/dist is up to date');
 }

@@ -67,14 +67,18 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** The built app the server serves; built once per change of its sources, whichever test file asks first. */
 export async function buildWebApp(): Promise<void> {
-  await ensureWebBuilt({ logLevel: 'warn' });
+  await ensureWebBuilt();
 }
 
 /** Screenshots for the README, written only when asked: `UPDATE_SCREENSHOTS=1 npx vitest run test/web`. */
 export async function documentScreen(page: Page, name: string): Promise<void> {
   if (!process.env.UPDATE_SCREENSHOTS) return;
   // Passing notices ("added to cart") would hide the screen's own header.
-  await page.locator('.ant-message-notice').last().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('.ant-message-notice')
+    .last()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
   await page.screenshot({ path: path.join(import.meta.dirname, '..', '..', 'docs', 'screenshots', `${name}.png`) });
 }
 
@@ -83,4 +87,5 @@ export async function signInWithToken(page: Page, baseUrl: string, token: string
   await page.goto(`${baseUrl}/signin${query}`);
   await page.getByRole('textbox', { name: /^(访问令牌|Access token)$/ }).fill(token);
   await page.getByRole('button', { name: /^(使用令牌|Use token)$/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
 }

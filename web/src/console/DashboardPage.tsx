@@ -12,6 +12,8 @@ import { Chart, type ChartOption } from './Chart.tsx';
 const DAYS = 30;
 const TIER_COLORS: Record<string, string> = { expired: '#c41d7f', red: '#f5222d', yellow: '#faad14', blue: '#1677ff' };
 
+const seconds = (value: number | null | undefined) => (value === null || value === undefined ? '—' : value.toFixed(1));
+
 function useReport<T>(path: string, query: Record<string, string | number | boolean | undefined>) {
   return useQuery({ queryKey: ['analytics', path, query], queryFn: ({ signal }) => get<T>(path, query, signal) });
 }
@@ -38,8 +40,8 @@ export default function DashboardPage() {
   const yuanAxis = { type: 'value', axisLabel: { formatter: (value: number) => `¥${value.toLocaleString()}` } };
   const salesByDay: ChartOption = {
     tooltip: { trigger: 'axis' },
-    grid: { left: 64, right: 40, top: 30, bottom: 30 },
-    legend: { data: [t.dashboard.net, t.dashboard.orders] },
+    grid: { left: 64, right: 40, top: 40, bottom: 30 },
+    legend: { top: 0, data: [t.dashboard.net, t.dashboard.orders] },
     xAxis: { type: 'category', data: (byDay.data?.items ?? []).map((row) => row.key.slice(5)) },
     yAxis: [yuanAxis, { type: 'value', minInterval: 1 }],
     series: [
@@ -50,7 +52,15 @@ export default function DashboardPage() {
   const salesByCategory: ChartOption = {
     tooltip: { trigger: 'item', valueFormatter: (value: number) => money(Math.round(value * 100)) },
     legend: { bottom: 0 },
-    series: [{ type: 'pie', radius: ['35%', '65%'], data: (byCategory.data?.items ?? []).map((row) => ({ name: t.product.categories[row.key] ?? row.key, value: row.netMinor / 100 })) }],
+    series: [
+      {
+        type: 'pie',
+        radius: ['35%', '65%'],
+        center: ['50%', '42%'],
+        label: { show: false },
+        data: (byCategory.data?.items ?? []).map((row) => ({ name: t.product.categories[row.key] ?? row.key, value: row.netMinor / 100 })),
+      },
+    ],
   };
   const best = [...(bestsellers.data?.items ?? [])].reverse();
   const bestsellersChart: ChartOption = {
@@ -67,8 +77,16 @@ export default function DashboardPage() {
         type: 'gauge',
         min: 0,
         max: 100,
-        progress: { show: true },
-        detail: { formatter: '{value}%', fontSize: 20 },
+        startAngle: 210,
+        endAngle: -30,
+        progress: { show: true, width: 14 },
+        axisLine: { lineStyle: { width: 14 } },
+        axisTick: { show: false },
+        splitLine: { show: false },
+        axisLabel: { show: false },
+        pointer: { show: false },
+        title: { show: false },
+        detail: { formatter: '{value}%', fontSize: 24, offsetCenter: [0, 0] },
         data: [{ value: Math.round((totals?.approvalRate ?? 0) * 1000) / 10, name: t.dashboard.approvalRate }],
       },
     ],
@@ -120,8 +138,8 @@ export default function DashboardPage() {
               <Col xs={24} md={12}>
                 <Space orientation="vertical">
                   <Statistic title={t.dashboard.automatic} value={percent(totals?.automaticApprovalRate)} />
-                  <Statistic title={`${t.dashboard.decisionTime} · ${t.dashboard.average}`} value={totals?.decisionSeconds.average ?? '—'} />
-                  <Statistic title={`${t.dashboard.decisionTime} · ${t.dashboard.median}`} value={totals?.decisionSeconds.median ?? '—'} />
+                  <Statistic title={`${t.dashboard.decisionTime} · ${t.dashboard.average}`} value={seconds(totals?.decisionSeconds.average)} />
+                  <Statistic title={`${t.dashboard.decisionTime} · ${t.dashboard.median}`} value={seconds(totals?.decisionSeconds.median)} />
                   <Statistic title={t.dashboard.held} value={totals?.onHold ?? 0} />
                 </Space>
               </Col>

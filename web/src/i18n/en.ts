@@ -177,8 +177,8 @@ export const en: typeof zh = {
     events: {
       OrderPlaced: 'Placed',
       OrderReviewed: 'Automated review',
-      OrderApproved: 'Approved by operations',
-      OrderRejected: 'Rejected by operations',
+      HeldOrderApproved: 'Approved by operations',
+      HeldOrderRejected: 'Rejected by operations',
       OrderCancelled: 'Cancelled',
       ShipmentPlanned: 'Shipment planned',
       ShipmentDispatched: 'Shipped',

@@ -175,8 +175,8 @@ export const zh = {
     events: {
       OrderPlaced: '下单',
       OrderReviewed: '自动审核',
-      OrderApproved: '人工批准',
-      OrderRejected: '人工拒绝',
+      HeldOrderApproved: '人工批准',
+      HeldOrderRejected: '人工拒绝',
       OrderCancelled: '取消',
       ShipmentPlanned: '安排发货',
       ShipmentDispatched: '已发货',
