@@ -22,7 +22,7 @@ function Home() {
   return <Navigate to={session ? homeOf(session.user) : '/signin'} replace />;
 }
 
-function NotFound() {
+export function NotFound() {
   const t = useT();
   return (
     <main style={{ padding: 48, textAlign: 'center' }}>

@@ -6,7 +6,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import type { Role } from '../api/types.ts';
 import { useSession } from '../auth/session.tsx';
 import { useT } from '../i18n/i18n.tsx';
-import { Loading } from '../router.tsx';
+import { Loading, NotFound } from '../router.tsx';
 import { AppShell, type NavItem } from '../shell/AppShell.tsx';
 import { DealersPage } from './DealersPage.tsx';
 import { FinancePage } from './FinancePage.tsx';
@@ -56,6 +56,7 @@ export default function ConsoleApp() {
             </Suspense>
           }
         />
+        <Route path="*" element={<NotFound />} />
       </Routes>
     </AppShell>
   );

@@ -3,6 +3,7 @@ import { AuditOutlined, FileExcelOutlined, SearchOutlined, ShoppingCartOutlined,
 import { Badge, Button } from 'antd';
 import { Route, Routes, useNavigate } from 'react-router';
 import { useT } from '../i18n/i18n.tsx';
+import { NotFound } from '../router.tsx';
 import { AppShell, type NavItem } from '../shell/AppShell.tsx';
 import { ApprovalsPage } from './ApprovalsPage.tsx';
 import { BuyersPage } from './BuyersPage.tsx';
@@ -55,6 +56,7 @@ export default function PortalApp() {
           <Route path="credit" element={<CreditPage />} />
           <Route path="approvals" element={<ApprovalsPage />} />
           <Route path="buyers" element={<BuyersPage />} />
+          <Route path="*" element={<NotFound />} />
         </Routes>
       </AppShell>
     </CartProvider>
