@@ -29,7 +29,7 @@ if (chromium.available) {
     it('approves the held order from the review queue, with a note, and it leaves the queue', async () => {
       const page = await browser.page(DESKTOP);
       await signInWithToken(page, app.url, app.token('ops'));
-      await expect.poll(() => page.url()).toContain('/console/review');
+      await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('/console/review');
       const held = page.getByRole('article', { name: HELD });
       await held.getByText('收货地区不在经销区域内').waitFor();
       await documentScreen(page, 'console-review-queue');

@@ -1,5 +1,6 @@
 // The browser app's entry: language, session, Ant Design's locale, the router (server state comes with the areas).
 import { ConfigProvider } from 'antd';
+import 'antd/dist/reset.css';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { StrictMode } from 'react';

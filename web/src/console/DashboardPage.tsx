@@ -27,7 +27,7 @@ function ChartCard({ title, loading, error, children }: { title: string; loading
   );
 }
 
-export default function DashboardPage() {
+export function DashboardPage() {
   const t = useT();
   const range = { from: todayInShanghai(-(DAYS - 1)), to: todayInShanghai(1) };
   const byDay = useReport<SalesReport>('/v1/analytics/sales', { groupBy: 'day', ...range, limit: 500 });

@@ -3,18 +3,22 @@ import { AuditOutlined, FileExcelOutlined, SearchOutlined, ShoppingCartOutlined,
 import { Badge, Button } from 'antd';
 import { Route, Routes, useNavigate } from 'react-router';
 import { useT } from '../i18n/i18n.tsx';
-import { NotFound } from '../router.tsx';
+import { Suspense } from 'react';
+import { Loading, NotFound } from '../router.tsx';
+import { lazyPage } from '../shared/lazyPage.ts';
 import { AppShell, type NavItem } from '../shell/AppShell.tsx';
-import { ApprovalsPage } from './ApprovalsPage.tsx';
-import { BuyersPage } from './BuyersPage.tsx';
-import { CartPage } from './CartPage.tsx';
 import { CartProvider, useCart } from './cart.tsx';
-import { CreditPage } from './CreditPage.tsx';
 import { isOwner, useDealerUser } from './dealer.ts';
-import { ImportPage } from './ImportPage.tsx';
-import { OrderPage, OrdersPage } from './OrdersPage.tsx';
-import { ProductPage } from './ProductPage.tsx';
 import { SearchPage } from './SearchPage.tsx';
+
+const ProductPage = lazyPage(() => import('./ProductPage.tsx'), 'ProductPage');
+const CartPage = lazyPage(() => import('./CartPage.tsx'), 'CartPage');
+const OrdersPage = lazyPage(() => import('./OrdersPage.tsx'), 'OrdersPage');
+const OrderPage = lazyPage(() => import('./OrdersPage.tsx'), 'OrderPage');
+const ImportPage = lazyPage(() => import('./ImportPage.tsx'), 'ImportPage');
+const CreditPage = lazyPage(() => import('./CreditPage.tsx'), 'CreditPage');
+const ApprovalsPage = lazyPage(() => import('./ApprovalsPage.tsx'), 'ApprovalsPage');
+const BuyersPage = lazyPage(() => import('./BuyersPage.tsx'), 'BuyersPage');
 
 function CartButton() {
   const t = useT();
@@ -46,18 +50,20 @@ export default function PortalApp() {
   return (
     <CartProvider owner={`${user.dealerId}.${user.id}`}>
       <AppShell title={t.app.portal} items={items} headerExtra={<CartButton />}>
-        <Routes>
-          <Route index element={<SearchPage />} />
-          <Route path="products/:sku" element={<ProductPage />} />
-          <Route path="cart" element={<CartPage />} />
-          <Route path="orders" element={<OrdersPage />} />
-          <Route path="orders/:id" element={<OrderPage />} />
-          <Route path="import" element={<ImportPage />} />
-          <Route path="credit" element={<CreditPage />} />
-          <Route path="approvals" element={<ApprovalsPage />} />
-          <Route path="buyers" element={<BuyersPage />} />
-          <Route path="*" element={<NotFound />} />
-        </Routes>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route index element={<SearchPage />} />
+            <Route path="products/:sku" element={<ProductPage />} />
+            <Route path="cart" element={<CartPage />} />
+            <Route path="orders" element={<OrdersPage />} />
+            <Route path="orders/:id" element={<OrderPage />} />
+            <Route path="import" element={<ImportPage />} />
+            <Route path="credit" element={<CreditPage />} />
+            <Route path="approvals" element={<ApprovalsPage />} />
+            <Route path="buyers" element={<BuyersPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Suspense>
       </AppShell>
     </CartProvider>
   );
