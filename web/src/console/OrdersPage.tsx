@@ -1,9 +1,9 @@
 // Orders search for staff, and one order with the staff's actions.
-import { Button, Card, Input, Popconfirm, Space, Typography } from 'antd';
+import { Button, Card, Input, Popconfirm, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { post } from '../api/client.ts';
-import type { OrderDetail } from '../api/types.ts';
+import type { OrderDetail, Return } from '../api/types.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { useCommand, useDebounced } from '../shared/hooks.ts';
 import { OrderView } from '../shared/orders.tsx';
@@ -56,6 +56,70 @@ function StaffActions({ order }: { order: OrderDetail }) {
   );
 }
 
+/** Moves a return on: requested → approved or rejected → received (restocked or quarantined) → refunded. */
+function ReturnActions({ order, item }: { order: OrderDetail; item: Return }) {
+  const t = useT();
+  const [reason, setReason] = useState('');
+  const [disposition, setDisposition] = useState<'restock' | 'quarantine'>('restock');
+  const path = `/v1/orders/${encodeURIComponent(order.id)}/returns/${encodeURIComponent(item.returnId)}`;
+  const invalidate = [['order', order.id]];
+  const done = { success: () => t.dealers.saved, invalidate };
+  const approve = useCommand(() => post(`${path}/approve`, {}), done);
+  const reject = useCommand(() => post(`${path}/reject`, { reason: reason.trim() || t.app.none }), done);
+  // Goods go back where they were shipped from, into the lot they left (when it was one lot).
+  const receive = useCommand(
+    () =>
+      post(`${path}/receive`, {
+        lines: item.lines.map((line) => {
+          const shipped = order.shipments.flatMap((shipment) => shipment.lines).find((candidate) => candidate.sku === line.sku);
+          const lot = shipped?.lots.length === 1 ? shipped.lots[0]!.lot : undefined;
+          return { sku: line.sku, qty: line.qty, warehouseId: shipped?.warehouseId, lot, disposition };
+        }),
+      }),
+    done,
+  );
+  const refund = useCommand(() => post(`${path}/refund`, {}), done);
+  const error = approve.error ?? reject.error ?? receive.error ?? refund.error;
+  return (
+    <Space wrap>
+      {item.status === 'requested' && (
+        <>
+          <Button size="small" type="primary" loading={approve.isPending} onClick={() => approve.mutate(undefined)}>
+            {t.returns.approve}
+          </Button>
+          <Input size="small" aria-label={t.returns.rejectReason} placeholder={t.returns.rejectReason} value={reason} onChange={(event) => setReason(event.target.value)} style={{ width: 160 }} />
+          <Button size="small" danger loading={reject.isPending} onClick={() => reject.mutate(undefined)}>
+            {t.returns.reject}
+          </Button>
+        </>
+      )}
+      {item.status === 'approved' && (
+        <>
+          <Select
+            size="small"
+            aria-label={t.returns.disposition}
+            value={disposition}
+            onChange={setDisposition}
+            options={[
+              { value: 'restock', label: t.returns.restock },
+              { value: 'quarantine', label: t.returns.quarantine },
+            ]}
+          />
+          <Button size="small" type="primary" loading={receive.isPending} onClick={() => receive.mutate(undefined)}>
+            {t.returns.receive}
+          </Button>
+        </>
+      )}
+      {item.status === 'received' && (
+        <Button size="small" type="primary" loading={refund.isPending} onClick={() => refund.mutate(undefined)}>
+          {t.returns.refund}
+        </Button>
+      )}
+      <ProblemAlert error={error} />
+    </Space>
+  );
+}
+
 export function OpsOrderPage() {
   const t = useT();
   const { id = '' } = useParams();
@@ -63,6 +127,7 @@ export function OpsOrderPage() {
     <OrderView
       id={id}
       showDealer
+      returnActions={(order, item) => <ReturnActions order={order} item={item} />}
       actions={(order) => (
         <Space orientation="vertical" align="end">
           <StaffActions order={order} />

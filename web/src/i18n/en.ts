@@ -193,6 +193,16 @@ export const en: typeof zh = {
       ReturnRefunded: 'Refunded',
     },
   },
+  returns: {
+    approve: 'Approve return',
+    reject: 'Reject return',
+    rejectReason: 'Reason for rejecting',
+    disposition: 'Disposition',
+    restock: 'Restock',
+    quarantine: 'Quarantine',
+    receive: 'Receive',
+    refund: 'Refund',
+  },
   reasons: {
     insufficient_stock: 'Not enough stock',
     credit_limit_exceeded: 'Over the credit limit',
@@ -233,6 +243,7 @@ export const en: typeof zh = {
     kinds: { limit_set: 'Limit set', reserved: 'Reserved', released: 'Released', charged: 'Charged on shipment', payment: 'Payment', credit_note: 'Credit note' },
   },
   buyers: {
+    limits: 'Limits',
     title: 'Buyers',
     add: 'Add buyer',
     username: 'Username',

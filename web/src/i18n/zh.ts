@@ -191,6 +191,7 @@ export const zh = {
       ReturnRefunded: '退款',
     } as Record<string, string>,
   },
+  returns: { approve: '同意退货', reject: '拒绝退货', rejectReason: '拒绝原因', disposition: '处理方式', restock: '重新入库', quarantine: '隔离', receive: '确认收货', refund: '退款' },
   reasons: {
     insufficient_stock: '库存不足',
     credit_limit_exceeded: '超出信用额度',
@@ -231,6 +232,7 @@ export const zh = {
     kinds: { limit_set: '设定额度', reserved: '预留', released: '释放', charged: '发货记账', payment: '收款', credit_note: '贷项通知' } as Record<string, string>,
   },
   buyers: {
+    limits: '额度',
     title: '采购员',
     add: '添加采购员',
     username: '用户名',

@@ -1,6 +1,7 @@
 // Owners manage their dealer's buyers: add one, set spending limits, disable or enable.
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, InputNumber, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { get, patch, post } from '../api/client.ts';
 import type { Page, SpendingLimits, User } from '../api/types.ts';
 import { money, yuanToMinor } from '../format.ts';
@@ -11,6 +12,8 @@ import { useDealerUser } from './dealer.ts';
 
 type NewBuyer = { username: string; displayName: string; password: string; perOrder?: number | null; perMonth?: number | null };
 
+const LIMIT_FIELDS = { 'spendingLimits.perOrderMinor': 'perOrder', 'spendingLimits.perMonthMinor': 'perMonth' };
+
 function limitsOf(values: { perOrder?: number | null; perMonth?: number | null }): SpendingLimits {
   return {
     ...(values.perOrder != null ? { perOrderMinor: yuanToMinor(values.perOrder) } : {}),
@@ -18,7 +21,47 @@ function limitsOf(values: { perOrder?: number | null; perMonth?: number | null }
   };
 }
 
+type Limits = { perOrder?: number | null; perMonth?: number | null };
+
+function LimitsForm({ user, dealerId, onClose }: { user: User; dealerId: string; onClose: () => void }) {
+  const t = useT();
+  const [form] = Form.useForm<Limits>();
+  const save = useCommand((values: Limits) => patch(`/v1/users/${encodeURIComponent(user.id)}`, { spendingLimits: limitsOf(values) }), {
+    success: () => t.buyers.saved,
+    invalidate: [['users', dealerId]],
+    onSuccess: onClose,
+  });
+  const yuan = (minor: number | null | undefined) => (minor == null ? null : minor / 100);
+  return (
+    <Modal
+      open
+      title={`${t.buyers.limits} · ${user.displayName ?? user.username ?? user.id}`}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t.app.save}
+      cancelText={t.app.cancel}
+      confirmLoading={save.isPending}
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ perOrder: yuan(user.spendingLimits?.perOrderMinor), perMonth: yuan(user.spendingLimits?.perMonthMinor) }}
+        onFinish={(values) => save.mutate(values, { onError: (error) => showFieldErrors(form, error, LIMIT_FIELDS) })}
+      >
+        <Form.Item label={t.buyers.perOrder} name="perOrder">
+          <InputNumber min={0} precision={2} prefix="¥" />
+        </Form.Item>
+        <Form.Item label={t.buyers.perMonth} name="perMonth">
+          <InputNumber min={0} precision={2} prefix="¥" />
+        </Form.Item>
+        <ProblemAlert error={save.error} />
+      </Form>
+    </Modal>
+  );
+}
+
 function BuyerList({ dealerId }: { dealerId: string }) {
+  const [editing, setEditing] = useState<User | null>(null);
   const t = useT();
   const users = useQuery({ queryKey: ['users', dealerId], queryFn: ({ signal }) => get<Page<User> | User[]>('/v1/users', { dealerId }, signal) });
   const setStatus = useCommand((user: User) => patch(`/v1/users/${encodeURIComponent(user.id)}`, { status: user.status === 'disabled' ? 'active' : 'disabled' }), {
@@ -47,13 +90,19 @@ function BuyerList({ dealerId }: { dealerId: string }) {
             title: t.app.actions,
             render: (_, user) =>
               user.dealerRole === 'buyer' && (
-                <Button size="small" onClick={() => setStatus.mutate(user)}>
-                  {user.status === 'disabled' ? t.buyers.enable : t.buyers.disable}
-                </Button>
+                <Space>
+                  <Button size="small" onClick={() => setEditing(user)}>
+                    {t.buyers.limits}
+                  </Button>
+                  <Button size="small" onClick={() => setStatus.mutate(user)}>
+                    {user.status === 'disabled' ? t.buyers.enable : t.buyers.disable}
+                  </Button>
+                </Space>
               ),
           },
         ]}
       />
+      {editing && <LimitsForm user={editing} dealerId={dealerId} onClose={() => setEditing(null)} />}
     </Space>
   );
 }
@@ -75,12 +124,7 @@ function AddBuyer({ dealerId }: { dealerId: string }) {
     { success: () => t.buyers.created, invalidate: [['users', dealerId]], onSuccess: () => form.resetFields() },
   );
   return (
-    <Form
-      form={form}
-      layout="vertical"
-      onFinish={(values) => create.mutate(values, { onError: (error) => showFieldErrors(form, error, { 'spendingLimits.perOrderMinor': 'perOrder', 'spendingLimits.perMonthMinor': 'perMonth' }) })}
-      style={{ maxWidth: 480 }}
-    >
+    <Form form={form} layout="vertical" onFinish={(values) => create.mutate(values, { onError: (error) => showFieldErrors(form, error, LIMIT_FIELDS) })} style={{ maxWidth: 480 }}>
       <Form.Item label={t.buyers.username} name="username" rules={[{ required: true }]}>
         <Input autoComplete="off" />
       </Form.Item>

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Card, Descriptions, Grid, Space, Table, Tag, Timeline, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { get } from '../api/client.ts';
-import type { Gift, OrderDetail, PricedLine, Reason, Totals } from '../api/types.ts';
+import type { Gift, OrderDetail, PricedLine, Reason, Return, Totals } from '../api/types.ts';
 import { dateTime, day, money } from '../format.ts';
 import { useLang, useT } from '../i18n/i18n.tsx';
 import { ItemList } from './ItemList.tsx';
@@ -103,9 +103,7 @@ export function PricedLines({ lines, gifts, totals, quantity }: { lines: PricedL
           scroll={{ x: 'max-content' }}
           columns={[
             { title: t.orders.lines, render: (_, line) => <LineDescription line={line} /> },
-            quantity
-              ? { title: quantity.title, render: (_, line) => quantity.render(line) }
-              : { title: t.product.quantity, dataIndex: 'qty', align: 'right' },
+            quantity ? { title: quantity.title, render: (_, line) => quantity.render(line) } : { title: t.product.quantity, dataIndex: 'qty', align: 'right' },
             { title: t.cart.unitPrice, align: 'right', render: (_, line) => money(line.unitPriceMinor) },
             { title: t.cart.discount, align: 'right', render: (_, line) => (line.discountMinor ? `−${money(line.discountMinor)}` : '') },
             { title: t.cart.lineNet, align: 'right', render: (_, line) => money(line.netMinor) },
@@ -154,7 +152,18 @@ export function useOrder(id: string) {
 }
 
 /** The whole order; `actions` are the area's buttons (reorder, cancel, approve…). */
-export function OrderView({ id, actions, showDealer }: { id: string; actions?: (order: OrderDetail) => ReactNode; showDealer?: boolean }) {
+export function OrderView({
+  id,
+  actions,
+  returnActions,
+  showDealer,
+}: {
+  id: string;
+  actions?: (order: OrderDetail) => ReactNode;
+  /** Buttons beside one return (staff move returns on). */
+  returnActions?: (order: OrderDetail, item: Return) => ReactNode;
+  showDealer?: boolean;
+}) {
   const t = useT();
   const { locale } = useLang();
   const { data: order, error, isPending } = useOrder(id);
@@ -236,6 +245,7 @@ export function OrderView({ id, actions, showDealer }: { id: string; actions?: (
                 <StatusTag status={item.status} kind="return" />
                 <span>{dateTime(item.requestedAt, locale)}</span>
                 <span>{item.lines.map((line) => `${line.sku} × ${line.qty} (${line.reason})`).join('; ')}</span>
+                {returnActions?.(order, item)}
               </Space>
             )}
           />
