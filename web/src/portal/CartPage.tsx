@@ -11,7 +11,7 @@ import { useT } from '../i18n/i18n.tsx';
 import { PricedLines, ReasonList, StatusTag } from '../shared/orders.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 import { useCart } from './cart.tsx';
-import { useDealer, useDealerUser } from './dealer.ts';
+import { useCurrentUser, useDealer } from './dealer.ts';
 
 function PlacedResult({ order, onDone }: { order: OrderWritten; onDone: () => void }) {
   const t = useT();
@@ -42,7 +42,7 @@ function PlacedResult({ order, onDone }: { order: OrderWritten; onDone: () => vo
 
 function BuyerLimits({ totalMinor }: { totalMinor: number | undefined }) {
   const t = useT();
-  const user = useDealerUser();
+  const user = useCurrentUser();
   const limits = user.dealerRole === 'buyer' ? user.spendingLimits : null;
   if (!limits || (limits.perOrderMinor == null && limits.perMonthMinor == null)) return null;
   const over = totalMinor !== undefined && limits.perOrderMinor != null && totalMinor > limits.perOrderMinor;
