@@ -176,7 +176,7 @@ if (chromium.available) {
       expect(browser.errors).toEqual([]);
     });
 
-    it('speaks English from ?lang=en and from the switch, and remembers the choice', async () => {
+    it('speaks English from ?lang=en and from the switch, remembers the choice, and adds to the cart by keyboard alone', async () => {
       const page = await browser.page(DESKTOP);
       await page.goto(`${app.url}/signin?lang=en`);
       await page.getByRole('textbox', { name: 'Username', exact: true }).waitFor();
@@ -189,7 +189,12 @@ if (chromium.available) {
       await signInWithToken(page, app.url, token);
       const search = page.getByRole('searchbox', { name: 'Search products' });
       await search.fill(SEARCH.query);
-      await page.getByRole('article', { name: SEARCH.name }).getByRole('button', { name: 'Add to cart', exact: true }).click();
+      // By keyboard alone: from the search box, Tab to the product's "Add to cart" and press Enter.
+      const addToCart = page.getByRole('article', { name: SEARCH.name }).getByRole('button', { name: 'Add to cart', exact: true });
+      await addToCart.waitFor();
+      for (let tabs = 0; tabs < 10 && !(await addToCart.evaluate((button) => button === button.ownerDocument.activeElement)); tabs++) await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Cart (1)' }).waitFor();
       await page.getByRole('link', { name: 'Orders', exact: true }).waitFor();
       await page.getByRole('link', { name: 'Cart', exact: true }).click();
       await page.getByRole('button', { name: 'Place order', exact: true }).waitFor();
