@@ -7,7 +7,7 @@ import type { Dealer, Page } from '../api/types.ts';
 import { yuanToMinor } from '../format.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { CreditSummary } from '../shared/credit.tsx';
-import { useCommand } from '../shared/hooks.ts';
+import { useCommand } from '../shared/useCommand.ts';
 import { ProblemAlert, showFieldErrors } from '../shared/problem.tsx';
 
 const TIERS = ['platinum', 'gold', 'silver', 'bronze'];

@@ -8,7 +8,7 @@ import { todayInShanghai, yuanToMinor } from '../format.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { useSession } from '../auth/session.tsx';
 import { CreditSummary, Statement } from '../shared/credit.tsx';
-import { useCommand } from '../shared/hooks.ts';
+import { useCommand } from '../shared/useCommand.ts';
 import { ProblemAlert, showFieldErrors } from '../shared/problem.tsx';
 
 async function download(path: string, query: Record<string, string | undefined>, filename: string): Promise<void> {

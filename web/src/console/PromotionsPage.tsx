@@ -7,7 +7,7 @@ import { get, newIdempotencyKey, post } from '../api/client.ts';
 import type { Page, Promotion } from '../api/types.ts';
 import { dateTime } from '../format.ts';
 import { useLang, useT } from '../i18n/i18n.tsx';
-import { useCommand } from '../shared/hooks.ts';
+import { useCommand } from '../shared/useCommand.ts';
 import { ProblemAlert, showFieldErrors } from '../shared/problem.tsx';
 
 const RULE_EXAMPLES: Record<string, string> = {

@@ -7,7 +7,7 @@ import { get, post } from '../api/client.ts';
 import type { Order, Page } from '../api/types.ts';
 import { dateTime, money } from '../format.ts';
 import { useLang, useT } from '../i18n/i18n.tsx';
-import { useCommand } from '../shared/hooks.ts';
+import { useCommand } from '../shared/useCommand.ts';
 import { ReasonList } from '../shared/orders.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 

@@ -7,7 +7,8 @@ import { get, newIdempotencyKey, post } from '../api/client.ts';
 import type { ExpiringLot, LowStock, Page, Stock, StockLot, StockMovement, Warehouse } from '../api/types.ts';
 import { dateTime, day } from '../format.ts';
 import { useLang, useT } from '../i18n/i18n.tsx';
-import { useCommand, useDebounced } from '../shared/hooks.ts';
+import { useCommand } from '../shared/useCommand.ts';
+import { useDebounced } from '../shared/useDebounced.ts';
 import { ProblemAlert, showFieldErrors } from '../shared/problem.tsx';
 
 const TIER_COLORS: Record<string, string> = { expired: 'magenta', red: 'red', yellow: 'gold', blue: 'blue' };

@@ -7,7 +7,7 @@ import type { AdapterState, DeadLetter, Page, ProjectionState } from '../api/typ
 import { useSession } from '../auth/session.tsx';
 import { dateTime } from '../format.ts';
 import { useLang, useT } from '../i18n/i18n.tsx';
-import { useCommand } from '../shared/hooks.ts';
+import { useCommand } from '../shared/useCommand.ts';
 import { ProblemAlert } from '../shared/problem.tsx';
 
 const STATUS_COLORS: Record<string, string> = { running: 'green', failed: 'red', rebuilding: 'blue', open: 'red', retry_requested: 'gold', retrying: 'blue', delivered: 'green' };

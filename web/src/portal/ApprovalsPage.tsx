@@ -1,7 +1,7 @@
 // Owners: their buyers' orders over a limit, waiting for a yes or no.
 import { Alert, Space, Typography } from 'antd';
 import { useT } from '../i18n/i18n.tsx';
-import { useCapabilities } from '../shared/hooks.ts';
+import { useCapabilities } from '../shared/useCapabilities.ts';
 import { OrdersTable } from '../shared/OrdersTable.tsx';
 
 export function ApprovalsPage() {

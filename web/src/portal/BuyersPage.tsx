@@ -6,7 +6,8 @@ import { get, patch, post } from '../api/client.ts';
 import type { Page, SpendingLimits, User } from '../api/types.ts';
 import { money, yuanToMinor } from '../format.ts';
 import { useT } from '../i18n/i18n.tsx';
-import { useCapabilities, useCommand } from '../shared/hooks.ts';
+import { useCapabilities } from '../shared/useCapabilities.ts';
+import { useCommand } from '../shared/useCommand.ts';
 import { ProblemAlert, showFieldErrors } from '../shared/problem.tsx';
 import { useDealerUser } from './dealer.ts';
 

@@ -7,7 +7,7 @@ import { Link } from 'react-router';
 import { ApiProblem, newIdempotencyKey, post } from '../api/client.ts';
 import type { OrderWritten, Quote } from '../api/types.ts';
 import { useT } from '../i18n/i18n.tsx';
-import { useCapabilities } from '../shared/hooks.ts';
+import { useCapabilities } from '../shared/useCapabilities.ts';
 import { PricedLines, ReasonList, StatusTag } from '../shared/orders.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 import { useDealer } from './dealer.ts';

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { ApiProblem, get } from '../api/client.ts';
 import type { Page, Product } from '../api/types.ts';
 import { useT } from '../i18n/i18n.tsx';
-import { useDebounced } from '../shared/hooks.ts';
+import { useDebounced } from '../shared/useDebounced.ts';
 import { ItemList } from '../shared/ItemList.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 import { AddToCart } from './AddToCart.tsx';
