@@ -173,6 +173,7 @@ export const en: typeof zh = {
       delivered: 'Delivered',
       completed: 'Completed',
     },
+    shipmentStatus: { planned: 'Being picked', dispatched: 'On its way', delivered: 'Delivered' },
     returnStatus: { requested: 'Requested', approved: 'Approved', rejected: 'Rejected', received: 'Received', refunded: 'Refunded' },
     events: {
       OrderPlaced: 'Placed',

@@ -171,6 +171,7 @@ export const zh = {
       delivered: '已签收',
       completed: '已完成',
     } as Record<string, string>,
+    shipmentStatus: { planned: '拣货中', dispatched: '已发出', delivered: '已签收' } as Record<string, string>,
     returnStatus: { requested: '已申请', approved: '已同意', rejected: '已拒绝', received: '已收货', refunded: '已退款' } as Record<string, string>,
     events: {
       OrderPlaced: '下单',

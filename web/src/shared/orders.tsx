@@ -14,6 +14,8 @@ const STATUS_COLORS: Record<string, string> = {
   approved: 'green',
   completed: 'green',
   delivered: 'cyan',
+  dispatched: 'blue',
+  planned: 'default',
   shipped: 'blue',
   partially_shipped: 'geekblue',
   on_hold: 'orange',
@@ -26,9 +28,9 @@ const STATUS_COLORS: Record<string, string> = {
   received: 'blue',
 };
 
-export function StatusTag({ status, kind = 'order' }: { status: string; kind?: 'order' | 'return' }) {
+export function StatusTag({ status, kind = 'order' }: { status: string; kind?: 'order' | 'return' | 'shipment' }) {
   const t = useT();
-  const label = (kind === 'order' ? t.orders.status_ : t.orders.returnStatus)[status] ?? status;
+  const label = { order: t.orders.status_, return: t.orders.returnStatus, shipment: t.orders.shipmentStatus }[kind][status] ?? status;
   return <Tag color={STATUS_COLORS[status] ?? 'default'}>{label}</Tag>;
 }
 
@@ -208,7 +210,7 @@ export function OrderView({
             <Space orientation="vertical" style={{ width: '100%' }}>
               <Space wrap>
                 <Typography.Text strong>{shipment.shipmentId}</Typography.Text>
-                <StatusTag status={shipment.status} />
+                <StatusTag status={shipment.status} kind="shipment" />
                 {shipment.carrier && (
                   <span>
                     {t.orders.carrier}: {shipment.carrier}
