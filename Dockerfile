@@ -6,6 +6,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY src ./src
 COPY migrations ./migrations
+# The web app, built into web/dist (served at /).
+COPY web ./web
+RUN node web/build.ts
 USER node
 ENV HOST=0.0.0.0 PORT=3000
 EXPOSE 3000

@@ -1,9 +1,10 @@
 // Lint rules: typescript-eslint's type-aware recommended set, plus the project's own few.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/.data/', 'coverage/', 'bench/results/'] },
+  { ignores: ['**/node_modules/', '**/.data/', 'coverage/', 'bench/results/', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -23,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'test/**', 'bench/**', 'vitest.config.ts'],
+    files: ['src/config.ts', 'test/**', 'bench/**', 'vitest.config.ts', 'web/build.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
@@ -46,6 +47,11 @@ export default tseslint.config(
         { patterns: ['fastify*', 'pg', 'kysely', 'kafkajs', 'pino', '@eventstore/*', '**/api/**', '**/projections/**', '**/db/**'] },
       ],
     },
+  },
+  {
+    // The browser app: the rules of hooks; it has no process.env (Vite's build-time values aside).
+    files: ['web/src/**'],
+    ...reactHooks.configs.flat.recommended,
   },
   { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
 );

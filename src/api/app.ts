@@ -30,6 +30,7 @@ import { stockReportRoutes } from './stock-reports.ts';
 import { registerJsonParser, registerTextInputLimits } from './text-input.ts';
 import { userRoutes } from './users.ts';
 import { warehouseRoutes } from './warehouses.ts';
+import { webRoutes } from './web.ts';
 import { webhookRoutes } from './webhooks.ts';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -130,6 +131,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   await app.register(webhookRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(userRoutes(deps));
+  await app.register(webRoutes());
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;

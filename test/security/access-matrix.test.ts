@@ -25,6 +25,16 @@ const SPEC: Record<string, Access> = {
   'GET /health/ready': 'public',
   'GET /metrics': 'public',
   'GET /openapi.json': 'public',
+  // The web app's pages and built files (src/api/web.ts).
+  'GET /': 'public',
+  'GET /signin': 'public',
+  'GET /portal': 'public',
+  'GET /portal/{section}': 'public',
+  'GET /portal/{section}/{item}': 'public',
+  'GET /console': 'public',
+  'GET /console/{section}': 'public',
+  'GET /console/{section}/{item}': 'public',
+  'GET /assets/{file}': 'public',
 
   // API.md: ops write the catalog; the integrations issue adds the ERP (integration role) for
   // product master data and price lists.
