@@ -2,13 +2,13 @@
 import { DEMO_PRODUCTS as PRODUCTS, ean13 } from './demo-catalog.ts';
 import { productDecider, productStream } from './domain/catalog/product.ts';
 import { gtinDecider, gtinStream } from './domain/catalog/gtin-registry.ts';
-import { creditLedgerDecider, creditStream } from './domain/credit/credit-ledger.ts';
-import { dealerDecider, dealerStream, type DealerRegistration } from './domain/dealers/dealer.ts';
+import type { DealerRegistration } from './domain/dealers/dealer.ts';
 import { createPromotionSchema } from './domain/promotions/promotion.ts';
 import type { CommandContext, CommandHandler } from './eventstore/command-handler.ts';
 import type { EventStore } from './eventstore/port.ts';
 import { seedDemoStock } from './demo-stock.ts';
 import { createPromotion } from './processes/promotion-terms.ts';
+import { registerDealer } from './processes/registrations.ts';
 
 const TIER_DISCOUNTS: Record<string, number> = { platinum: 0.85, gold: 0.9, silver: 0.95 };
 
@@ -104,13 +104,7 @@ const DEALERS: (DealerRegistration & { creditLimitMinor: number })[] = [
 
 async function seedDealers(commands: CommandHandler): Promise<number> {
   for (const { creditLimitMinor, ...dealer } of DEALERS) {
-    await commands.handle(dealerDecider, dealerStream(dealer.dealerId), { type: 'RegisterDealer', data: dealer }, demoContext());
-    await commands.handle(
-      creditLedgerDecider,
-      creditStream(dealer.dealerId),
-      { type: 'OpenCreditAccount', data: { dealerId: dealer.dealerId, limitMinor: creditLimitMinor } },
-      demoContext(),
-    );
+    await registerDealer(commands, dealer, creditLimitMinor, demoContext());
   }
   return DEALERS.length;
 }

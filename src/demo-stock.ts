@@ -2,8 +2,8 @@
 // demo product with expiry dates relative to today (some close, so every expiry tier shows),
 // one product sold out, and a few low-stock thresholds.
 import { productDecider, productStream } from './domain/catalog/product.ts';
-import { warehouseDecider, warehouseStream } from './domain/inventory/warehouse.ts';
 import type { CommandContext, CommandHandler } from './eventstore/command-handler.ts';
+import { registerWarehouse } from './processes/registrations.ts';
 import { receiveStock } from './processes/stock-movements.ts';
 
 const WAREHOUSES = [
@@ -29,7 +29,7 @@ export async function seedDemoStock(
   context: () => CommandContext,
 ): Promise<{ warehouses: number; receipts: number }> {
   for (const { id, name, regionCode } of WAREHOUSES) {
-    await commands.handle(warehouseDecider, warehouseStream(id), { type: 'RegisterWarehouse', data: { id, name, regionCode } }, context());
+    await registerWarehouse(commands, { id, name, regionCode }, context());
   }
   let receipts = 0;
   const now = context().now;

@@ -1,7 +1,7 @@
 // The fastify application: plugins in order (ids, auth, limits, docs), then one routes plugin per resource.
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { sessionIsActive } from '../accounts/sessions.ts';
@@ -84,7 +84,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
     frameworkErrors: frameworkErrorProblem,
     clientErrorHandler: clientErrorProblem,
     // One line per request, written below: at `info` only what an operator must see.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

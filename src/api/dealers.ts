@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledger.ts';
 import {
   changePaymentTermsSchema,
   changeTerritoriesSchema,
@@ -20,6 +19,7 @@ import {
   type DealerState,
 } from '../domain/dealers/dealer.ts';
 import { amountMinorSchema, dealerIdSchema, regionCodeSchema, tierSchema } from '../domain/shared/values.ts';
+import { changeTerritories, registerDealer } from '../processes/registrations.ts';
 import { findDealer, listDealers, type DealerRow } from '../projections/dealers/queries.ts';
 import { assertOwnDealer, type Role } from './auth.ts';
 import { accepted, commandContext, positionOf, send } from './commands.ts';
@@ -27,7 +27,7 @@ import type { ApiDeps } from './deps.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
-import { notFound } from './problem.ts';
+import { notFound, refusalProblem } from './problem.ts';
 
 const STAFF: Role[] = ['ops', 'finance', 'analyst', 'integration'];
 
@@ -127,19 +127,10 @@ export function dealerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const context = commandContext(request);
             const { id, creditLimitMinor, ...details } = request.body;
             const dealerId = id ?? newDealerId();
-            const registered = accepted(
-              await commands.handle(dealerDecider, dealerStream(dealerId), { type: 'RegisterDealer', data: { ...details, dealerId } }, context),
-            );
-            const opened = accepted(
-              await commands.handle(
-                creditLedgerDecider,
-                creditStream(dealerId),
-                { type: 'OpenCreditAccount', data: { dealerId, limitMinor: creditLimitMinor } },
-                context,
-              ),
-            );
-            const position = await positionOf(store, registered.position, opened.position);
-            const body = { ...fromState(existing(registered.state), registered.revision), creditLimitMinor: opened.state.limitMinor, position };
+            const registered = await registerDealer(commands, { ...details, dealerId }, creditLimitMinor, context);
+            if (!registered.ok) throw refusalProblem(registered.refusal);
+            const { dealer, credit } = registered.state;
+            const body = { ...fromState(existing(dealer), registered.revision), creditLimitMinor: credit.limitMinor, position: await positionOf(store, registered.position) };
             return { status: 201, body };
           }),
         ),
@@ -203,7 +194,11 @@ export function dealerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: dealerWrittenSchema, ...problemResponses(400, 401, 403, 404) },
         },
       },
-      async (request) => changeDealer(request, { type: 'ChangeTerritories', data: { dealerId: request.params.id, ...request.body } }),
+      async (request) => {
+        const changed = await changeTerritories(commands, request.params.id, request.body.territories, commandContext(request));
+        if (!changed.ok) throw refusalProblem(changed.refusal);
+        return { ...fromState(existing(changed.state), changed.revision), position: await positionOf(store, changed.position) };
+      },
     );
 
     app.put(

@@ -7,12 +7,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   createPromotionSchema,
+  budgetsOf,
+  promotionDecider,
   promotionStream,
   PROMOTION_KINDS,
   ruleSchemas,
   statusAt,
   type Promotion,
+  type PromotionState,
 } from '../domain/promotions/promotion.ts';
+import { regionIndexDecider, regionIndexStream } from '../domain/regions/region-index.ts';
 import { dealerIdSchema, entityIdSchema } from '../domain/shared/values.ts';
 import { createPromotion, endPromotion } from '../processes/promotion-terms.ts';
 import { findPromotion, listPromotions, type PromotionViewer } from '../projections/promotions/queries.ts';
@@ -23,7 +27,7 @@ import { historyPageSchema, historyQuery, streamHistory } from './history.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
-import { notFound, refusalProblem } from './problem.ts';
+import { HttpProblem, notFound, refusalProblem } from './problem.ts';
 
 const EVERYONE: Role[] = ['dealer', 'ops', 'finance', 'analyst', 'integration'];
 
@@ -49,6 +53,19 @@ const promotionSchema = z
     endedAt: z.iso.datetime().nullable().describe('When operations ended it early.'),
     status: z.enum(['scheduled', 'active', 'ended']),
     redemptions: z.number().int().optional().describe('Orders holding a redemption of a capped promotion; staff only.'),
+    budgets: z
+      .array(
+        z.object({
+          regionCode: z.string(),
+          maxDiscountMinor: z.number().int().nullable(),
+          maxUnits: z.number().int().nullable(),
+          usedDiscountMinor: z.number().int(),
+          usedUnits: z.number().int(),
+          remainingDiscountMinor: z.number().int().nullable(),
+          remainingUnits: z.number().int().nullable(),
+        }),
+      )
+      .describe('Per delivery region: its budget, what orders holding a redemption use of it, and what is left (null: no limit).'),
     version: z.number().int(),
   })
   .meta({ id: 'Promotion' });
@@ -71,7 +88,29 @@ async function viewerOf(db: Db, request: FastifyRequest, requestedDealer: string
   return { dealerId, tier: profile?.tier, territories: profile?.territories, staff };
 }
 
-function toView(promotion: Promotion, extra: { redemptions: number; version: number }, viewer: Viewer, now: Date) {
+type BudgetView = z.infer<typeof promotionSchema>['budgets'][number];
+
+/** Each region's budget as terms only (used: 0), for a promotion whose stream was not read. */
+const termsOnly = (promotion: Promotion): BudgetView[] =>
+  Object.entries(promotion.budgets ?? {}).map(([regionCode, budget]) => ({
+    regionCode,
+    maxDiscountMinor: budget.maxDiscountMinor ?? null,
+    maxUnits: budget.maxUnits ?? null,
+    usedDiscountMinor: 0,
+    usedUnits: 0,
+    remainingDiscountMinor: budget.maxDiscountMinor ?? null,
+    remainingUnits: budget.maxUnits ?? null,
+  }));
+
+function budgetViews(state: Extract<PromotionState, { exists: true }>): BudgetView[] {
+  return budgetsOf(state).map((budget) => ({
+    ...budget,
+    remainingDiscountMinor: budget.maxDiscountMinor === null ? null : budget.maxDiscountMinor - budget.usedDiscountMinor,
+    remainingUnits: budget.maxUnits === null ? null : budget.maxUnits - budget.usedUnits,
+  }));
+}
+
+function toView(promotion: Promotion, extra: { redemptions: number; version: number; budgetStatus?: BudgetView[] }, viewer: Viewer, now: Date) {
   const { eligibility } = promotion;
   return {
     id: promotion.id,
@@ -87,6 +126,7 @@ function toView(promotion: Promotion, extra: { redemptions: number; version: num
     endedAt: promotion.endedAt,
     status: statusAt(promotion, now),
     ...(viewer.staff && { redemptions: extra.redemptions }),
+    budgets: extra.budgetStatus ?? termsOnly(promotion),
     version: extra.version,
   };
 }
@@ -120,6 +160,13 @@ export function promotionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           await withIdempotency(db, request, async () => {
             const context = commandContext(request);
             const id = request.body.id ?? randomUUID();
+            const { state: regions } = await commands.load(regionIndexDecider, regionIndexStream);
+            const unknown = Object.keys(request.body.budgets).filter((regionCode) => !regions.regions.has(regionCode));
+            if (unknown.length > 0) {
+              throw new HttpProblem(400, 'validation_failed', `Budgets name regions no warehouse or dealer territory has: ${unknown.join(', ')}`, {
+                errors: unknown.map((regionCode) => ({ path: `body.budgets.${regionCode}`, message: 'is not a known region (no warehouse or dealer territory names it)' })),
+              });
+            }
             const handled = await createPromotion(commands, { ...request.body, id }, context);
             if (!handled.ok) throw refusalProblem(handled.refusal);
             const view = toView(handled.state.promotion, { redemptions: 0, version: handled.revision }, STAFF_VIEW, context.now);
@@ -193,7 +240,9 @@ export function promotionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const viewer = await viewerOf(db, request, request.query.dealerId);
         const row = await findPromotion(db, request.params.id, viewer);
         if (!row) throw notFound(`Promotion ${request.params.id}`);
-        return toView(row, row, viewer, new Date());
+        // What the budgets have left, from the promotion's own stream: exactly what orders meet.
+        const { state } = await commands.load(promotionDecider, promotionStream(request.params.id));
+        return toView(row, { ...row, ...(state.exists && { budgetStatus: budgetViews(state) }) }, viewer, new Date());
       },
     );
 

@@ -1,14 +1,16 @@
 // Warehouse routes: ops register warehouses; staff list them.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { registerWarehouseSchema, warehouseDecider, warehouseStream } from '../domain/inventory/warehouse.ts';
+import { registerWarehouseSchema } from '../domain/inventory/warehouse.ts';
+import { registerWarehouse } from '../processes/registrations.ts';
 import { listWarehouses } from '../projections/inventory/queries.ts';
 import type { Role } from './auth.ts';
-import { accepted, commandContext, positionOf, send } from './commands.ts';
+import { commandContext, positionOf, send } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
+import { refusalProblem } from './problem.ts';
 
 const STAFF: Role[] = ['ops', 'finance', 'analyst', 'integration'];
 
@@ -41,10 +43,9 @@ export function warehouseRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           reply,
           await withIdempotency(db, request, async () => {
             const { id } = request.body;
-            const handled = accepted(
-              await commands.handle(warehouseDecider, warehouseStream(id), { type: 'RegisterWarehouse', data: request.body }, commandContext(request)),
-            );
-            return { status: 201, body: { ...request.body, position: await positionOf(store, handled.position) } };
+            const handled = await registerWarehouse(commands, request.body, commandContext(request));
+            if (!handled.ok) throw refusalProblem(handled.refusal);
+            return { status: 201, body: { ...request.body, id, position: await positionOf(store, handled.position) } };
           }),
         ),
     );

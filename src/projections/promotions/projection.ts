@@ -32,6 +32,7 @@ export const promotionsProjection: Projection = {
             rule_skus: p.kind === 'bundle_price' ? p.rule.items.map((item) => item.sku) : [],
             cap_per_dealer: p.caps.perDealer,
             cap_total: p.caps.total,
+            budgets: JSON.stringify(p.budgets ?? {}),
             starts_at: new Date(p.startsAt),
             ends_at: new Date(p.endsAt),
             version: event.revision,

@@ -1,8 +1,7 @@
-// Promotion queries: lists for ops and dealers, the promotions a catalog page shows per SKU, and
-// the full terms and usage that pricing an order needs.
+// Promotion queries: lists for ops and dealers, and the promotions a catalog page shows per SKU.
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { isCapped, type Promotion, type Usage } from '../../domain/promotions/promotion.ts';
+import type { Promotion } from '../../domain/promotions/promotion.ts';
 
 /**
  * Who is looking. No dealerId: staff, who see every promotion. A dealer sees those it may have:
@@ -40,6 +39,7 @@ function selectPromotions(db: Db) {
       'p.categories',
       'p.cap_per_dealer',
       'p.cap_total',
+      'p.budgets',
       'p.starts_at',
       'p.ends_at',
       'p.ended_at',
@@ -69,6 +69,7 @@ function toPromotionRow(row: SelectedRow): PromotionRow {
       categories: row.categories,
     },
     caps: { perDealer: row.cap_per_dealer, total: row.cap_total },
+    budgets: row.budgets,
     startsAt: row.starts_at.toISOString(),
     endsAt: row.ends_at.toISOString(),
     endedAt: row.ended_at?.toISOString() ?? null,
@@ -147,39 +148,4 @@ export async function promotionsForProducts(
     bySku.set(row.sku, list);
   }
   return bySku;
-}
-
-export type OrderBuyer = { dealerId: string; tier: string | undefined; regionCode: string | undefined };
-
-/**
- * What pricing an order needs: the promotions active at `now` that the buyer may have (its
- * dealer, tier and the order's region) and that may touch at least one of the lines, with their
- * full terms; and the usage of the capped ones (`byDealer`: this buyer's redemptions). The
- * counts come from the read model: the promotion stream has the last word (RedeemPromotion).
- */
-export async function promotionsForOrder(
-  db: Db,
-  order: { lines: readonly ProductFacts[]; buyer: OrderBuyer; now: Date },
-): Promise<{ promotions: Promotion[]; usage: Record<string, Usage> }> {
-  const { lines, buyer, now } = order;
-  if (lines.length === 0) return { promotions: [], usage: {} };
-  const rows = await selectPromotions(db)
-    .where(activeAt(now))
-    .where(viewerMay({ dealerId: buyer.dealerId, tier: buyer.tier, territories: buyer.regionCode === undefined ? [] : [buyer.regionCode] }))
-    .where(sql<SqlBool>`EXISTS (SELECT 1 FROM ${linesOf(lines)} WHERE ${lineMatches})`)
-    .orderBy('p.id')
-    .execute();
-  const promotions = rows.map(toPromotionRow);
-  const capped = promotions.filter(isCapped);
-  const usage: Record<string, Usage> = Object.fromEntries(capped.map((promotion) => [promotion.id, { byDealer: 0, total: promotion.redemptions }]));
-  if (capped.length > 0) {
-    const mine = await db
-      .selectFrom('promotions.dealer_redemptions')
-      .select(['promotion_id', 'redemptions'])
-      .where('dealer_id', '=', buyer.dealerId)
-      .where('promotion_id', 'in', capped.map((promotion) => promotion.id))
-      .execute();
-    for (const row of mine) usage[row.promotion_id]!.byDealer = row.redemptions;
-  }
-  return { promotions: promotions.map(({ redemptions: _r, version: _v, createdAt: _c, updatedAt: _u, ...promotion }) => promotion), usage };
 }

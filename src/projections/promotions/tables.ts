@@ -19,6 +19,7 @@ export type PromotionsTables = {
     rule_skus: string[];
     cap_per_dealer: number | null;
     cap_total: number | null;
+    budgets: ColumnType<Record<string, { maxDiscountMinor?: number; maxUnits?: number }>, string | undefined, string>;
     starts_at: Date;
     ends_at: Date;
     ended_at: Date | null;
