@@ -24,6 +24,7 @@ import { productRoutes } from './products.ts';
 import { promotionRoutes } from './promotions.ts';
 import { projectionRoutes } from './projections.ts';
 import { registerReadYourWrites } from './read-your-writes.ts';
+import { rebateRoutes } from './rebates.ts';
 import { returnRoutes } from './returns.ts';
 import { stockRoutes } from './stock.ts';
 import { stockReportRoutes } from './stock-reports.ts';
@@ -124,6 +125,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   await app.register(analyticsRoutes(deps));
   await app.register(fulfillmentRoutes(deps));
   await app.register(returnRoutes(deps));
+  await app.register(rebateRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(projectionRoutes(deps));
   await app.register(feedRoutes(deps));

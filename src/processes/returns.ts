@@ -1,7 +1,8 @@
 // The return process after approval, each step one atomic multi-stream append. Receiving records
 // the receipt on the order together with the goods put back on the stock streams (ReturnStock,
 // keyed by the return id). Refunding records the refund on the order together with the credit note
-// on the dealer's ledger (named after the return); it also puts back any goods a receipt recorded by
+// on the dealer's ledger (named after the return) and what the returned goods brought to the dealer's
+// volume rebates taken back; it also puts back any goods a receipt recorded by
 // an older version of this process left off the stock streams. A repeated step changes nothing.
 import { randomBytes } from 'node:crypto';
 import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledger.ts';
@@ -12,6 +13,7 @@ import type { OrderReturn, ReceivedLine, ReceiveLineInput } from '../domain/orde
 import { isRefusal, refuse, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import type { Workspace } from '../eventstore/workspace.ts';
+import { reduceRebates } from './rebates.ts';
 
 export type ReturnDeps = { commands: CommandHandler };
 
@@ -129,6 +131,11 @@ export function refundReturn(deps: ReturnDeps, request: { orderId: string; retur
       if (isRefusal(issued)) return issued;
     }
     const recorded = onOrder(workspace, request.orderId, held.returnId, command, context);
-    return isRefusal(recorded) ? recorded : { ...recorded, changed: workspace.hasEvents };
+    if (isRefusal(recorded)) return recorded;
+    if (refund && refund.amountMinor > 0) {
+      const rebated = await reduceRebates(workspace, state, held.returnId, held.lines, context);
+      if (rebated) return rebated;
+    }
+    return { ...recorded, changed: workspace.hasEvents };
   });
 }

@@ -1,8 +1,9 @@
 // The shipment process, one atomic multi-stream append: the shipment planned on the order (which
 // warehouse ships what, and its value), each line picked first-expiry-first-out from the order's
 // reservation on its stock stream, its value charged to the dealer's credit (moving reservation to
-// outstanding), and the dispatch recorded with the lots picked. Either all of it is recorded or
-// nothing is; the shipment id makes a retry answer the shipment already recorded.
+// outstanding), the dispatch recorded with the lots picked, and its eligible value accrued to the
+// dealer's volume rebates. Either all of it is recorded or nothing is; the shipment id makes a retry
+// answer the shipment already recorded.
 import { randomBytes } from 'node:crypto';
 import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledger.ts';
 import { dealerDecider, dealerStream, dueDateFor } from '../domain/dealers/dealer.ts';
@@ -14,6 +15,7 @@ import { isRefusal, refuse, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Workspace } from '../eventstore/workspace.ts';
+import { accrueRebates } from './rebates.ts';
 
 export type ShipmentDeps = { commands: CommandHandler; store: EventStore };
 
@@ -123,7 +125,10 @@ async function record(deps: ShipmentDeps, workspace: Workspace, request: Shipmen
   const dispatched = workspace.decide(orderDecider, orderStream(orderId), { type: 'DispatchShipment', data: { shipmentId, picks, now: context.now.toISOString() } }, context);
   if (isRefusal(dispatched)) return dispatched;
   const after = orderOf(workspace, orderId);
-  return { state: after, shipment: after.shipments.find((candidate) => candidate.shipmentId === shipmentId)!, created: true };
+  const sent = after.shipments.find((candidate) => candidate.shipmentId === shipmentId)!;
+  const rebated = await accrueRebates(workspace, after, sent, context);
+  if (rebated) return rebated;
+  return { state: after, shipment: sent, created: true };
 }
 
 export async function dispatchShipment(deps: ShipmentDeps, request: ShipmentRequest, context: CommandContext): Promise<ShipmentOutcome> {

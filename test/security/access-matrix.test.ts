@@ -104,6 +104,12 @@ const SPEC: Record<string, Access> = {
   'GET /v1/exports/events': ['finance'], // design
   'GET /v1/exports/ledger': ['finance'], // design
 
+  'POST /v1/rebate-programs': ['ops', 'finance'],
+  'GET /v1/rebate-programs': ['ops', 'finance', 'analyst'], // design
+  'GET /v1/rebate-programs/{id}': ['ops', 'finance', 'analyst'], // design
+  'POST /v1/rebate-programs/{id}/settle': ['finance'],
+  'GET /v1/dealers/{id}/rebates': ['dealer', 'ops', 'finance'],
+
   'GET /v1/analytics/sales': ANALYSTS,
   'GET /v1/analytics/bestsellers': ANALYSTS,
   'GET /v1/analytics/promotions': ANALYSTS,

@@ -11,6 +11,7 @@ import type { FactHandler } from './fact-handler.ts';
 import { analyticsOrderBatch } from './order-batch.ts';
 import { orderFactHandlers } from './order-facts.ts';
 import { analyticsProductBatch } from './product-batch.ts';
+import { rebateFactHandlers } from './rebate-facts.ts';
 import { analyticsStockBatch } from './stock-batch.ts';
 import { stockFactHandlers } from './stock-facts.ts';
 
@@ -96,7 +97,7 @@ const masterDataHandlers: Record<string, FactHandler> = {
   },
 };
 
-const handlers: Record<string, FactHandler> = { ...masterDataHandlers, ...orderFactHandlers, ...stockFactHandlers };
+const handlers: Record<string, FactHandler> = { ...masterDataHandlers, ...orderFactHandlers, ...stockFactHandlers, ...rebateFactHandlers };
 
 export const analyticsProjection: Projection = {
   name: 'analytics',

@@ -124,6 +124,13 @@ export type AnalyticsFactTables = {
     refunded_at: Date;
     refunded_on: DateString;
   };
+  'analytics_facts.rebate_programs': { program_id: string; title: string; starts_at: Date; ends_at: Date; tiers: string; settled_at: ColumnType<Date | null, Date | null | undefined, Date | null> };
+  'analytics_facts.rebate_dealers': {
+    program_id: string;
+    dealer_id: string;
+    basis_minor: ColumnType<number, number | undefined, number>;
+    settled_minor: ColumnType<number | null, number | null | undefined, number | null>;
+  };
   'analytics_facts.stock_positions': { sku: string; warehouse_id: string; reserved: Generated<number> };
   'analytics_facts.stock_lots': {
     sku: string;
