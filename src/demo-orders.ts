@@ -3,7 +3,8 @@
 // Ids are fixed, so a second run adds nothing.
 import type { Logger } from 'pino';
 import { unshippedLines } from './domain/ordering/fulfillment.ts';
-import { orderDecider, orderStream } from './domain/ordering/order.ts';
+import { userIdFor } from './domain/accounts/user.ts';
+import { orderDecider, orderStream, type OrderPlacer } from './domain/ordering/order.ts';
 import type { CommandHandler } from './eventstore/command-handler.ts';
 import type { EventStore } from './eventstore/port.ts';
 import { demoContext } from './demo-data.ts';
@@ -18,6 +19,8 @@ type DemoOrder = {
   /** Shipped in full, gifts included (and delivered, when `delivered`), after it is approved. */
   ship?: { carrier: string; trackingNumber: string; delivered: boolean };
   note?: string;
+  /** A demo user who placed it (a buyer's order is checked against the buyer's limits). */
+  placedBy?: OrderPlacer;
 };
 
 const ORDERS: DemoOrder[] = [
@@ -47,6 +50,14 @@ const ORDERS: DemoOrder[] = [
   { orderId: 'O-DEMO-0005', dealerId: 'D-1002', regionCode: 'CN-11', lines: [{ sku: 'SNK-SZSS-01', qty: 3 }], note: 'Please deliver to our Beijing branch' },
   // A prepay dealer's order waits for its payment.
   { orderId: 'O-DEMO-0006', dealerId: 'D-1004', regionCode: 'CN-32', lines: [{ sku: 'WTR-NFSQ-03', qty: 4 }] },
+  // The demo buyer's order above the buyer's per-order limit: it waits for the dealer owner's approval.
+  {
+    orderId: 'O-DEMO-0007',
+    dealerId: 'D-1001',
+    regionCode: 'CN-31',
+    lines: [{ sku: 'DRY-YILI-01', qty: 60 }],
+    placedBy: { userId: userIdFor('demo.buyer'), dealerRole: 'buyer' },
+  },
 ];
 
 export type DemoOrderDeps = { store: EventStore; commands: CommandHandler; placements: OrderPlacements; logger: Logger };
@@ -67,7 +78,7 @@ export async function seedDemoOrders(deps: DemoOrderDeps): Promise<number> {
         deliveryAddress: null,
         note: order.note ?? null,
         reorderOf: null,
-        placedBy: null,
+        placedBy: order.placedBy ?? null,
       },
       { ...context, actor: `demo-dealer:${order.dealerId}`, role: 'dealer', correlationId: order.orderId },
     );

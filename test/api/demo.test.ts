@@ -31,20 +31,23 @@ describe('demo data', () => {
     const scanned = await app.request('GET', `/v1/products/by-gtin/${found.body.items[0].gtin}`, { token: app.token('dealer', 'D-1001') });
     expect(scanned.body.sku).toBe('CND-HT-01');
 
-    const mine = await app.request('GET', '/v1/orders', { token: app.token('dealer', 'D-1001') });
-    expect(mine.body.items.map((order: any) => order.id).sort()).toEqual(['O-DEMO-0001', 'O-DEMO-0002', 'O-DEMO-0003']);
+    const mine = await app.request('GET', `/v1/orders?minPosition=${head}`, { token: app.token('dealer', 'D-1001') });
+    expect(mine.body.items.map((order: any) => order.id).sort()).toEqual(['O-DEMO-0001', 'O-DEMO-0002', 'O-DEMO-0003', 'O-DEMO-0007']);
     const delivered = await app.request('GET', '/v1/orders/O-DEMO-0001', { token: app.token('dealer', 'D-1001') });
     expect(delivered.body.status).toBe('delivered');
     expect(delivered.body.shipments).toEqual([expect.objectContaining({ carrier: 'SF Express', status: 'delivered' })]);
     expect((await app.request('GET', '/v1/orders/O-DEMO-0002', { token: app.token('dealer', 'D-1001') })).body.status).toBe('shipped');
 
-    const queue = await app.request('GET', '/v1/orders/review-queue', { token: app.token('ops') });
+    const queue = await app.request('GET', `/v1/orders/review-queue?minPosition=${head}`, { token: app.token('ops') });
     const held = queue.body.items.find((order: any) => order.id === 'O-DEMO-0005');
     expect(held.review.reasons.map((reason: any) => reason.code)).toContain('territory_not_authorized');
     const prepay = await app.request('GET', '/v1/orders/O-DEMO-0006', { token: app.token('ops') });
     expect(prepay.body.status).toBe('awaiting_payment');
+    // The demo buyer's order above the buyer's limit waits for the owner.
+    const overLimit = await app.request('GET', '/v1/orders/O-DEMO-0007', { token: app.token('dealer', 'D-1001') });
+    expect(overLimit.body.status).toBe('awaiting_dealer_approval');
 
-    const sales = await app.request('GET', '/v1/analytics/sales?groupBy=dealer', { token: app.token('analyst') });
+    const sales = await app.request('GET', `/v1/analytics/sales?groupBy=dealer&minPosition=${head}`, { token: app.token('analyst') });
     expect(sales.status).toBe(200);
     expect(sales.body.items.map((row: any) => row.key ?? row.dealerId)).toEqual(expect.arrayContaining(['D-1001', 'D-1003']));
   });
