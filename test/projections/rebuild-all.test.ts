@@ -41,6 +41,23 @@ describe('rebuilding every projection', () => {
       placed.push(response.body);
     }
     await app.request('POST', `/v1/orders/${placed[0].id}/cancel`, { token: ops });
+    // The commercial terms: a shelf-life minimum, a regional promotion budget, a volume rebate on
+    // shipped chips (shipped and partly returned).
+    expect((await app.request('PUT', '/v1/dealers/D-RB2/shelf-life', { token: ops, body: { minRemainingDays: 30 } })).status).toBe(200);
+    const budgeted = await app.request('POST', '/v1/promotions', {
+      token: ops,
+      body: { id: 'RB-BUDGET', title: 'Chips 10% off', kind: 'percent_off', rule: { percent: 10 }, startsAt: '2020-01-01T00:00:00Z', endsAt: '2099-01-01T00:00:00Z', eligibility: { skus: ['RB-CHIPS'] }, stackable: true, budgets: { 'CN-31': { maxDiscountMinor: 500 } } },
+    });
+    expect(budgeted.status, budgeted.text).toBe(201);
+    const rebate = await app.request('POST', '/v1/rebate-programs', {
+      token: ops,
+      body: { id: 'RB-REBATE', title: 'Chips rebate', startsAt: '2020-01-01T00:00:00Z', endsAt: '2099-01-01T00:00:00Z', eligibility: { skus: ['RB-CHIPS'] }, tiers: [{ fromMinor: 0, percent: 2 }] },
+    });
+    expect(rebate.status, rebate.text).toBe(201);
+    const budgetedOrder = await app.request('POST', '/v1/orders', { token: app.token('dealer', 'D-RB1'), body: { lines: [{ sku: 'RB-CHIPS', qty: 10 }], regionCode: 'CN-31' } });
+    expect(budgetedOrder.status, budgetedOrder.text).toBe(201);
+    const shipped = await app.request('POST', `/v1/orders/${budgetedOrder.body.id}/shipments`, { token: ops, body: { lines: [{ sku: 'RB-CHIPS', qty: 10 }] } });
+    expect(shipped.status, shipped.text).toBe(201);
     await app.request('POST', '/v1/dealers/D-RB2/payments', { token: app.token('finance'), body: { amountMinor: 1_000, reference: 'RB-PAY-1' } });
     await app.request('PUT', '/v1/dealers/D-RB1/tier', { token: ops, body: { tier: 'platinum' } });
     const buyer = await app.request('POST', '/v1/users', {
