@@ -3,7 +3,7 @@
 // its expiry tiers, an order's shipment and tracking, a dealer's minimum shelf life set, the
 // administrators' system page; no console errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestApp, type TestApp } from '../support/app.ts';
+import { eventually, readModelsCaughtUp, startTestApp, type TestApp } from '../support/app.ts';
 import { buildWebApp, DESKTOP, documentScreen, findChromium, launchBrowser, PHONE, signInWithToken, type Browser } from '../support/browser.ts';
 
 /** The demo data's order held for review (delivery outside the dealer's territories; src/demo-orders.ts). */
@@ -23,6 +23,7 @@ if (chromium.available) {
     beforeAll(async () => {
       await buildWebApp();
       app = await startTestApp({}, { seed: true });
+      await readModelsCaughtUp(app);
       browser = await launchBrowser();
     });
 

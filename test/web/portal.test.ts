@@ -4,7 +4,7 @@
 // gets; the English switch and ?lang=en; a phone-width screen; no console errors.
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestApp, type TestApp } from '../support/app.ts';
+import { eventually, readModelsCaughtUp, startTestApp, type TestApp } from '../support/app.ts';
 import { buildWebApp, DESKTOP, documentScreen, findChromium, launchBrowser, PHONE, signInWithToken, type Browser } from '../support/browser.ts';
 
 /**
@@ -30,6 +30,7 @@ if (chromium.available) {
     beforeAll(async () => {
       await buildWebApp();
       app = await startTestApp({}, { seed: true });
+      await readModelsCaughtUp(app);
       token = app.token('dealer', DEALER);
       browser = await launchBrowser();
     });
