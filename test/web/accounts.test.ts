@@ -1,6 +1,7 @@
 // Sign-in with accounts (username and password) in a real Chromium, and a buyer's orders over its
 // limits: the buyer sees its limits and this month's spend and is told the order will wait, the
-// owner approves one and rejects another with a reason, which the buyer then reads in words.
+// owner approves one and rejects another with a reason, which the buyer then reads in words; the
+// owner adds a buyer with limits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/demo-users.ts';
 import { eventually, startTestApp, type TestApp } from '../support/app.ts';
@@ -98,6 +99,31 @@ if (chromium.available) {
       await buyer.getByRole('link', { name: 'Credit & statement', exact: true }).click();
       await buyer.getByText(`Spent this month: ${yuan(order.totals.totalMinor)}`).waitFor();
       expect(browser.errors).toEqual([]);
+    });
+
+    it('lets the owner add a buyer with limits (a common password refused on its field), who then signs in and sees them', async () => {
+      const ownerAccount = demoUser('demo.owner');
+      const owner = await signIn(ownerAccount.username, ownerAccount.password);
+      await owner.getByRole('link', { name: 'Buyers', exact: true }).click();
+      await owner.getByLabel('Username', { exact: true }).fill('huangpu-buyer-2');
+      await owner.getByLabel('Name', { exact: true }).fill('Zhou Li');
+      const password = owner.getByLabel('Initial password', { exact: true });
+      await password.fill('password1234');
+      await owner.getByLabel('Limit per order (¥)', { exact: true }).fill('2000');
+      await owner.getByRole('button', { name: 'Add buyer', exact: true }).click();
+      await owner.locator('.ant-form-item').filter({ has: password }).getByText('is one of the most common passwords').waitFor();
+      await password.fill(PASSWORD);
+      await owner.getByRole('button', { name: 'Add buyer', exact: true }).click();
+      await owner.getByRole('row', { name: /^huangpu-buyer-2 Zhou Li Buyer ¥2,000\.00 — Active/ }).waitFor();
+      const users = await app.request('GET', `/v1/users?dealerId=${DEALER}&limit=500`, { token: app.token('ops') });
+      expect(users.body.items.find((user: { username: string }) => user.username === 'huangpu-buyer-2')).toMatchObject({ dealerRole: 'buyer', spendingLimits: { perOrderMinor: 200_000 } });
+
+      const buyer = await signIn('huangpu-buyer-2');
+      await buyer.getByRole('link', { name: 'Credit & statement', exact: true }).click();
+      await buyer.getByText('Per order: ¥2,000.00').waitFor();
+      expect(await buyer.getByRole('link', { name: 'Buyers', exact: true }).count()).toBe(0);
+      expect(browser.errors.filter((error) => !error.includes('400'))).toEqual([]);
+      browser.errors.length = 0;
     });
 
     it("lets the demo owner reject the demo buyer's order with a reason, which the buyer reads in Chinese", async () => {

@@ -10,6 +10,9 @@ import { useCommand } from '../shared/useCommand.ts';
 import { ProblemAlert, showFieldErrors } from '../shared/problem.tsx';
 import { useDealerUser } from './dealer.ts';
 
+/** The server's minimum (its policy refuses common passwords too, shown on the field when it does). */
+const PASSWORD_MIN_LENGTH = 12;
+
 type NewBuyer = { username: string; displayName: string; password: string; perOrder?: number | null; perMonth?: number | null };
 
 const LIMIT_FIELDS = { 'spendingLimits.perOrderMinor': 'perOrder', 'spendingLimits.perMonthMinor': 'perMonth' };
@@ -131,7 +134,7 @@ function AddBuyer({ dealerId }: { dealerId: string }) {
       <Form.Item label={t.buyers.displayName} name="displayName" rules={[{ required: true }]}>
         <Input />
       </Form.Item>
-      <Form.Item label={t.buyers.password} name="password" rules={[{ required: true, min: 8 }]}>
+      <Form.Item label={t.buyers.password} name="password" rules={[{ required: true, min: PASSWORD_MIN_LENGTH }]}>
         <Input.Password autoComplete="new-password" />
       </Form.Item>
       <Space wrap>
