@@ -7,7 +7,7 @@ import { newIdempotencyKey, post } from '../api/client.ts';
 import type { OrderDetail, OrderWritten } from '../api/types.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { useCommand } from '../shared/useCommand.ts';
-import { OrderView } from '../shared/orders.tsx';
+import { CANCELLABLE, OrderView } from '../shared/orders.tsx';
 import { OrdersTable } from '../shared/OrdersTable.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 import { isOwner, useDealerUser } from './dealer.ts';
@@ -23,8 +23,6 @@ export function OrdersPage() {
     </Space>
   );
 }
-
-const CANCELLABLE = ['approved', 'awaiting_payment', 'on_hold', 'awaiting_dealer_approval'];
 
 function ReturnForm({ order, onClose }: { order: OrderDetail; onClose: () => void }) {
   const t = useT();

@@ -28,6 +28,9 @@ const STATUS_COLORS: Record<string, string> = {
   received: 'blue',
 };
 
+/** Where the API lets an order be cancelled (before its first shipment, too). */
+export const CANCELLABLE = ['approved', 'awaiting_payment', 'on_hold', 'awaiting_dealer_approval'];
+
 export function StatusTag({ status, kind = 'order' }: { status: string; kind?: 'order' | 'return' | 'shipment' }) {
   const t = useT();
   const label = { order: t.orders.status_, return: t.orders.returnStatus, shipment: t.orders.shipmentStatus }[kind][status] ?? status;
