@@ -86,6 +86,16 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   };
 }
 
+/**
+ * Waits until every read model has caught up with the store as it is now: after `seed`, the demo
+ * data's stock and orders take the projections a while, and a screen shown before then is not
+ * the demo's (a product without its stock reads as sold out).
+ */
+export async function readModelsCaughtUp(app: TestApp, timeoutMs = 60_000): Promise<void> {
+  const head = await app.running.infrastructure.store.headPosition();
+  await eventually(async () => ((await app.request('GET', `/v1/orders?limit=1&minPosition=${head}`, { token: app.token('ops') })).status === 200 ? true : undefined), timeoutMs, 'read models to catch up');
+}
+
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -52,9 +52,7 @@ export async function launchBrowser(): Promise<Browser> {
       contexts.push(context);
       const page = context.pages()[0] ?? (await context.newPage());
       page.on('console', (message) => {
-        // A token minted by the tests has no account behind it: where the server has the accounts
-        // API, its GET /v1/me may answer 404, which the app expects (it then goes by the claims).
-        if (message.type() === 'error' && !/\/v1\/me(\?|$)/.test(message.location().url)) errors.push(`console: ${message.text()} (${message.location().url})`);
+        if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
       });
       page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
       page.setDefaultTimeout(15_000);

@@ -1,12 +1,17 @@
 // The operations console in a real Chromium against the real server on the demo data: the held
 // demo order approved from the review queue with a note, the dashboard's charts drawn, stock with
-// its expiry tiers, an order's shipment and tracking, the administrators' system page; no console errors.
+// its expiry tiers, an order's shipment and tracking, a dealer's minimum shelf life set, the
+// administrators' system page; no console errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestApp, type TestApp } from '../support/app.ts';
+import { eventually, readModelsCaughtUp, startTestApp, type TestApp } from '../support/app.ts';
 import { buildWebApp, DESKTOP, documentScreen, findChromium, launchBrowser, PHONE, signInWithToken, type Browser } from '../support/browser.ts';
 
-/** The demo data's order held for review (delivery outside the dealer's territories). */
+/** The demo data's order held for review (delivery outside the dealer's territories; src/demo-orders.ts). */
 const HELD = 'O-DEMO-0005';
+/** A demo product whose older lot in WH-EAST has under 30 days left, no demo order touching it (src/demo-stock.ts). */
+const EXPIRING = { sku: 'WTR-NFSQ-02', warehouseId: 'WH-EAST' };
+/** The demo order shipped and delivered, with its tracking number. */
+const DELIVERED = { id: 'O-DEMO-0001', trackingNumber: 'SF1000000001' };
 
 const chromium = findChromium();
 
@@ -18,6 +23,7 @@ if (chromium.available) {
     beforeAll(async () => {
       await buildWebApp();
       app = await startTestApp({}, { seed: true });
+      await readModelsCaughtUp(app);
       browser = await launchBrowser();
     });
 
@@ -71,9 +77,9 @@ if (chromium.available) {
       const page = await browser.page(DESKTOP);
       await signInWithToken(page, app.url, app.token('ops'));
       await page.getByRole('link', { name: '库存', exact: true }).click();
-      await page.getByRole('textbox', { name: '编码' }).fill('BEV-WTR-550');
+      await page.getByRole('textbox', { name: '编码' }).fill(EXPIRING.sku);
       await page
-        .getByRole('row', { name: /BEV-WTR-550 WH-EAST/ })
+        .getByRole('row', { name: new RegExp(`${EXPIRING.sku} ${EXPIRING.warehouseId}`) })
         .getByText('红色（30天内）')
         .waitFor();
       await page.getByRole('tab', { name: '临期批次' }).click();
@@ -81,9 +87,27 @@ if (chromium.available) {
       await documentScreen(page, 'console-stock');
 
       await page.getByRole('link', { name: '订单', exact: true }).click();
-      await page.getByRole('link', { name: 'O-DEMO-0001', exact: true }).click();
-      await page.getByText('SF1000000001').waitFor();
+      await page.getByRole('link', { name: DELIVERED.id, exact: true }).click();
+      await page.getByText(DELIVERED.trackingNumber).waitFor();
       await page.getByText('已签收').first().waitFor();
+      expect(browser.errors).toEqual([]);
+    });
+
+    it("sets a dealer's minimum remaining shelf life from its page", async () => {
+      const page = await browser.page(DESKTOP);
+      await signInWithToken(page, app.url, app.token('ops'));
+      await page.getByRole('link', { name: '经销商', exact: true }).click();
+      await page.getByRole('button', { name: '详情 D-1002', exact: true }).click();
+      const field = page.getByRole('spinbutton', { name: '最短剩余保质期（天）' });
+      await field.fill('120');
+      await page.locator('.ant-form-item').filter({ has: field }).getByRole('button', { name: '保存', exact: true }).click();
+      await page.getByText('已保存').first().waitFor();
+      const dealer = await eventually(async () => {
+        const response = await app.request('GET', '/v1/dealers/D-1002', { token: app.token('ops') });
+        return response.body.minRemainingDays === 120 ? response.body : undefined;
+      });
+      expect(dealer.minRemainingDays).toBe(120);
+      await page.getByRole('row', { name: /^D-1002 / }).getByRole('cell', { name: '120', exact: true }).waitFor();
       expect(browser.errors).toEqual([]);
     });
 

@@ -1,17 +1,20 @@
 // The dealer portal in a real Chromium against the real server on the demo data: search in the
 // default Chinese UI, a barcode scan, the cart's quote and re-quote, one order from a double click,
-// the order under Orders; the English switch and ?lang=en; a phone-width screen; no console errors.
+// the order under Orders; an order file previewed and placed; a capped promotion the cart no longer
+// gets; the English switch and ?lang=en; a phone-width screen; no console errors.
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestApp, type TestApp } from '../support/app.ts';
+import { eventually, readModelsCaughtUp, startTestApp, type TestApp } from '../support/app.ts';
 import { buildWebApp, DESKTOP, documentScreen, findChromium, launchBrowser, PHONE, signInWithToken, type Browser } from '../support/browser.ts';
 
 /**
- * What the dealer searches for, and the product it must find. The demo catalog's names are what
- * the query matches: change both together when the catalog changes (to Chinese names, say).
+ * What the dealer searches for, typed as a dealer says it (brand and product, no space), and the
+ * demo catalog's product it must find, with the demo promotion on it (src/demo-catalog.ts,
+ * src/demo-data.ts): change them together when the demo data changes.
  */
-const SEARCH = { query: 'Green Tea', sku: 'BEV-TEA-GRN-500', name: 'Jade Spring Green Tea 500ml' };
+const SEARCH = { query: '统一绿茶', sku: 'TEA-TY-02', name: '统一 绿茶 500ml×15瓶', promotion: { id: 'TEA-TY-10', title: '统一 绿茶、冰红茶 九折' } };
 /** A second product, added by its barcode as a scanner types it (digits, then Enter). */
-const SCANNED = { sku: 'BEV-WTR-550', name: 'Jade Spring Mineral Water 550ml' };
+const SCANNED = { sku: 'WTR-YB-01', name: '怡宝 饮用纯净水 555ml×24瓶' };
 const DEALER = 'D-1001';
 
 const yuan = (minor: number) => new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(minor / 100);
@@ -27,6 +30,7 @@ if (chromium.available) {
     beforeAll(async () => {
       await buildWebApp();
       app = await startTestApp({}, { seed: true });
+      await readModelsCaughtUp(app);
       token = app.token('dealer', DEALER);
       browser = await launchBrowser();
     });
@@ -55,7 +59,7 @@ if (chromium.available) {
       const search = page.getByRole('searchbox', { name: '搜索商品' });
       await search.fill(SEARCH.query);
       const found = page.getByRole('article', { name: SEARCH.name });
-      await found.getByText('Jade Spring tea 10% off').waitFor();
+      await found.getByText(SEARCH.promotion.title).waitFor();
       await found.getByRole('spinbutton').fill('3');
       await found.getByRole('button', { name: '加入购物车', exact: true }).click();
       await documentScreen(page, 'portal-search');
@@ -80,7 +84,7 @@ if (chromium.available) {
         ]),
       );
       // Each line explains its price and promotion, in the API's words.
-      await page.getByText(/10% off \(promotion TEA-SPRING-10/).waitFor();
+      await page.getByText(new RegExp(`10% off \\(promotion ${SEARCH.promotion.id} “${SEARCH.promotion.title}”\\)`)).waitFor();
 
       // Every change re-quotes.
       await page.getByRole('spinbutton', { name: `数量 ${SEARCH.name}` }).fill('5');
@@ -148,20 +152,26 @@ if (chromium.available) {
       browser.errors.length = 0;
     });
 
-    it('orders from a spreadsheet, previewing it first where the server offers a preview', async () => {
+    it('orders from a spreadsheet as a dealer keeps it (GBK, Chinese headers, a line by barcode), previewing it first', async () => {
       const page = await browser.page(DESKTOP);
       await signInWithToken(page, app.url, token);
       await page.getByRole('link', { name: '表格下单', exact: true }).click();
-      await page.locator('input[type="file"]').setInputFiles({ name: '订货单.csv', mimeType: 'text/csv', buffer: Buffer.from(`sku,qty\n${SEARCH.sku},2\n${SCANNED.sku},12\n`) });
-      const preview = page.getByRole('button', { name: '预览', exact: true });
-      // With the import preview (issue 17) the rows are matched and priced before anything is ordered.
-      if (await preview.isVisible()) {
-        await preview.click();
-        await page.getByRole('cell', { name: SCANNED.sku, exact: true }).first().waitFor();
-      } else {
-        await page.getByText('此服务器不提供预览，文件将直接下单。').waitFor();
-      }
-      await page.getByRole('button', { name: '提交订单', exact: true }).click();
+      const gtin = (await app.request('GET', `/v1/products/${SCANNED.sku}`, { token })).body.gtin as string;
+      const sheet = `商品编码,条码,商品名称,订货数量\r\n${SEARCH.sku},,${SEARCH.name},2\r\n,${gtin},${SCANNED.name},12\r\n`;
+      await page.locator('input[type="file"]').setInputFiles({ name: '订货单.csv', mimeType: 'text/csv', buffer: iconv.encode(sheet, 'gbk') });
+      const place = page.getByRole('button', { name: '提交订单', exact: true });
+      expect(await place.isDisabled()).toBe(true);
+      // The rows are matched (the barcode to its SKU) and priced before anything is ordered.
+      await page.getByRole('button', { name: '预览', exact: true }).click();
+      const matchedRow = (sku: string) =>
+        page
+          .getByRole('row')
+          .filter({ has: page.getByRole('cell', { name: sku, exact: true }) })
+          .filter({ hasText: '已匹配' });
+      await matchedRow(SCANNED.sku).filter({ hasText: gtin }).waitFor();
+      await matchedRow(SEARCH.sku).waitFor();
+      await page.getByText(new RegExp(`promotion ${SEARCH.promotion.id}`)).first().waitFor();
+      await place.click();
       const placed = page.getByText(/^已从表格创建订单 (\S+)$/);
       await placed.waitFor();
       const orderId = /^已从表格创建订单 (\S+)$/.exec((await placed.textContent())!)![1]!;
@@ -173,6 +183,27 @@ if (chromium.available) {
         [SEARCH.sku, 2],
         [SCANNED.sku, 12],
       ]);
+      expect(browser.errors).toEqual([]);
+    });
+
+    it('tells the dealer which promotion its cart no longer gets, and why', async () => {
+      // The demo volume promotion on instant noodles is capped at three orders per dealer (src/demo-data.ts).
+      const capped = { sku: 'INS-KSF-01', query: '康师傅红烧牛肉面', name: '康师傅 红烧牛肉面 103g×24袋', promotion: '方便食品 量大优惠（金牌、白金经销商）' };
+      const dealerToken = app.token('dealer', 'D-1003');
+      for (let order = 0; order < 3; order++) {
+        const placed = await app.request('POST', '/v1/orders', { token: dealerToken, body: { lines: [{ sku: capped.sku, qty: 20 }], regionCode: 'CN-44' } });
+        expect(placed.body.lines[0].promotions.map((promotion: { title: string }) => promotion.title)).toEqual([capped.promotion]);
+      }
+      const page = await browser.page(DESKTOP);
+      await signInWithToken(page, app.url, dealerToken);
+      await page.getByRole('searchbox', { name: '搜索商品' }).fill(capped.query);
+      const product = page.getByRole('article', { name: capped.name });
+      await product.getByRole('spinbutton').fill('20');
+      await product.getByRole('button', { name: '加入购物车', exact: true }).click();
+      await page.getByRole('link', { name: '购物车', exact: true }).click();
+      const notApplied = page.getByRole('list', { name: '未能享受的促销' });
+      await notApplied.getByText(`${capped.promotion}: 促销次数已用完`).waitFor();
+      await notApplied.getByText(/reached its usage cap/).waitFor();
       expect(browser.errors).toEqual([]);
     });
 

@@ -16,7 +16,20 @@ export type User = {
   spendingLimits?: SpendingLimits | null;
 };
 
+/** GET /v1/me: the token's claims, its user (null for a token minted on the command line), a buyer's spend this month. */
+export type Me = {
+  sub: string;
+  role: Role;
+  dealerId?: string;
+  dealerRole?: 'owner' | 'buyer';
+  user: User | null;
+  spending?: { month: string; spentMinor: number };
+};
+
 export type PromotionRef = { id: string; title: string };
+
+/** A promotion the cart would have had but did not get. */
+export type PromotionNotApplied = { id: string; title: string; reason: 'promotion_cap_reached' | 'promotion_budget_exhausted'; detail: string };
 
 export type Product = {
   sku: string;
@@ -60,6 +73,7 @@ export type Quote = {
   gifts: Gift[];
   totals: Totals;
   promotions: { id: string; title: string; discountMinor: number; explanation: string }[];
+  promotionsNotApplied: PromotionNotApplied[];
   warnings: Reason[];
 };
 
@@ -74,6 +88,7 @@ export type Order = {
   lines: PricedLine[];
   gifts: Gift[];
   totals: Totals;
+  promotionsNotApplied: PromotionNotApplied[];
   placedAt: string;
   reorderOf: string | null;
 };
@@ -106,6 +121,8 @@ export type Dealer = {
   prepay: boolean;
   status: 'active' | 'suspended';
   suspensionReason: string | null;
+  /** Its orders reserve and ship only lots with at least this many days of shelf life left. */
+  minRemainingDays: number;
   version: number;
 };
 

@@ -52,7 +52,6 @@ export function SignInPage() {
     if (!(loginError instanceof ApiProblem)) return loginError ? <ProblemAlert error={loginError} /> : null;
     if (loginError.status === 401) return <Alert role="alert" type="error" showIcon title={t.signIn.failed} />;
     if (loginError.status === 429) return <Alert role="alert" type="error" showIcon title={t.signIn.tooMany(loginError.retryAfter ?? '60')} />;
-    if (loginError.status === 404) return <Alert role="alert" type="info" showIcon title={t.signIn.unavailable} />;
     return <ProblemAlert error={loginError} />;
   })();
 

@@ -2,9 +2,8 @@
 // or from a pasted token. Kept in localStorage so a reload keeps the session; a refused refresh
 // (an expired or disabled account) signs out.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { capabilities } from '../api/capabilities.ts';
 import { ApiProblem, api, setAuthHooks } from '../api/client.ts';
-import type { Role, User } from '../api/types.ts';
+import type { Me, Role, User } from '../api/types.ts';
 
 export type Session = { accessToken: string; refreshToken: string | null; user: User };
 
@@ -44,14 +43,6 @@ export function userFromToken(token: string): User | null {
     return null;
   }
 }
-
-/** A token minted outside the accounts API has no user record: its claims are all there is. */
-const notFoundAs =
-  <T,>(value: T) =>
-  (error: unknown): T => {
-    if (error instanceof ApiProblem && error.status === 404) return value;
-    throw error;
-  };
 
 type SessionContext = {
   session: Session | null;
@@ -113,12 +104,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       async signInWithToken(token) {
         const claims = userFromToken(token);
         if (!claims) throw new ApiProblem(401, { code: 'invalid_token' });
-        // With the accounts API the server says who this is; without it the claims do, once a
-        // read with the token has shown that the server accepts it.
-        let user = claims;
-        if ((await capabilities()).me) user = { ...claims, ...(await api<User>('GET', '/v1/me', { token }).catch(notFoundAs(null))) };
-        else if (claims.role === 'dealer' && claims.dealerId) await api('GET', `/v1/dealers/${encodeURIComponent(claims.dealerId)}`, { token });
-        else await api('GET', '/v1/orders', { token, query: { limit: 1 } });
+        // The server checks the token and says who it speaks for: its user, or (a token minted on
+        // the command line, with no user behind it) its claims alone.
+        const me = await api<Me>('GET', '/v1/me', { token });
+        const user = me.user ?? claims;
         setEndedReason(null);
         replace({ accessToken: token, refreshToken: null, user });
       },

@@ -33,10 +33,12 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
   const [limit, setLimit] = useState<number | null>(null);
   const [tier, setTier] = useState(dealer.tier);
   const [territories, setTerritories] = useState(dealer.territories);
+  const [minRemainingDays, setMinRemainingDays] = useState<number | null>(dealer.minRemainingDays);
   const [reason, setReason] = useState('');
   const saveLimit = useCommand(() => put(`${path}/credit-limit`, { limitMinor: yuanToMinor(limit ?? 0) }), { success: () => t.dealers.saved, invalidate });
   const saveTier = useCommand(() => put(`${path}/tier`, { tier }), { success: () => t.dealers.saved, invalidate });
   const saveTerritories = useCommand(() => put(`${path}/territories`, { territories }), { success: () => t.dealers.saved, invalidate });
+  const saveShelfLife = useCommand(() => put(`${path}/shelf-life`, { minRemainingDays: minRemainingDays ?? 0 }), { success: () => t.dealers.saved, invalidate });
   const suspend = useCommand(() => post(`${path}/suspend`, reason.trim() ? { reason: reason.trim() } : {}), { success: () => t.dealers.saved, invalidate, onSuccess: onClose });
   const reinstate = useCommand(() => post(`${path}/reinstate`), { success: () => t.dealers.saved, invalidate, onSuccess: onClose });
   return (
@@ -64,6 +66,19 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
             <Space.Compact>
               <TerritoriesSelect id="dealer-territories" value={territories} onChange={setTerritories} />
               <Button onClick={() => saveTerritories.mutate(undefined)} loading={saveTerritories.isPending}>
+                {t.app.save}
+              </Button>
+            </Space.Compact>
+          </Form.Item>
+          <Form.Item
+            label={t.dealers.minRemainingDays}
+            htmlFor="dealer-shelf-life"
+            extra={t.dealers.minRemainingDaysHelp}
+            help={saveShelfLife.error ? <ProblemAlert error={saveShelfLife.error} /> : undefined}
+          >
+            <Space.Compact>
+              <InputNumber<number> id="dealer-shelf-life" min={0} max={3650} precision={0} value={minRemainingDays} onChange={setMinRemainingDays} style={{ width: 200 }} />
+              <Button onClick={() => saveShelfLife.mutate(undefined)} loading={saveShelfLife.isPending}>
                 {t.app.save}
               </Button>
             </Space.Compact>
@@ -188,6 +203,7 @@ export function DealersPage() {
           { title: t.dealers.territories, render: (_, dealer) => dealer.territories.join(', ') },
           { title: t.dealers.paymentTerms, dataIndex: 'paymentTermsDays', align: 'right' },
           { title: t.dealers.prepay, render: (_, dealer) => (dealer.prepay ? t.app.yes : t.app.no) },
+          { title: t.dealers.minRemainingDays, dataIndex: 'minRemainingDays', align: 'right' },
           { title: t.dealers.status, render: (_, dealer) => <DealerStatus dealer={dealer} /> },
           {
             title: t.app.actions,

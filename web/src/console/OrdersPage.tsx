@@ -7,7 +7,7 @@ import type { OrderDetail, Return } from '../api/types.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { useCommand } from '../shared/useCommand.ts';
 import { useDebounced } from '../shared/useDebounced.ts';
-import { OrderView } from '../shared/orders.tsx';
+import { CANCELLABLE, OrderView } from '../shared/orders.tsx';
 import { OrdersTable } from '../shared/OrdersTable.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 import { ReviewDecision } from './ReviewQueuePage.tsx';
@@ -38,8 +38,6 @@ export function OpsOrdersPage() {
     </Space>
   );
 }
-
-const CANCELLABLE = ['approved', 'awaiting_payment', 'on_hold'];
 
 function StaffActions({ order }: { order: OrderDetail }) {
   const t = useT();

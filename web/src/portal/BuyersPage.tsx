@@ -1,15 +1,17 @@
 // Owners manage their dealer's buyers: add one, set spending limits, disable or enable.
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { get, patch, post } from '../api/client.ts';
 import type { Page, SpendingLimits, User } from '../api/types.ts';
 import { money, yuanToMinor } from '../format.ts';
 import { useT } from '../i18n/i18n.tsx';
-import { useCapabilities } from '../shared/useCapabilities.ts';
 import { useCommand } from '../shared/useCommand.ts';
 import { ProblemAlert, showFieldErrors } from '../shared/problem.tsx';
 import { useDealerUser } from './dealer.ts';
+
+/** The server's minimum (its policy refuses common passwords too, shown on the field when it does). */
+const PASSWORD_MIN_LENGTH = 12;
 
 type NewBuyer = { username: string; displayName: string; password: string; perOrder?: number | null; perMonth?: number | null };
 
@@ -64,12 +66,12 @@ function LimitsForm({ user, dealerId, onClose }: { user: User; dealerId: string;
 function BuyerList({ dealerId }: { dealerId: string }) {
   const [editing, setEditing] = useState<User | null>(null);
   const t = useT();
-  const users = useQuery({ queryKey: ['users', dealerId], queryFn: ({ signal }) => get<Page<User> | User[]>('/v1/users', { dealerId }, signal) });
+  const users = useQuery({ queryKey: ['users', dealerId], queryFn: ({ signal }) => get<Page<User>>('/v1/users', { dealerId, limit: 500 }, signal) });
   const setStatus = useCommand((user: User) => patch(`/v1/users/${encodeURIComponent(user.id)}`, { status: user.status === 'disabled' ? 'active' : 'disabled' }), {
     success: () => t.buyers.saved,
     invalidate: [['users', dealerId]],
   });
-  const rows = Array.isArray(users.data) ? users.data : (users.data?.items ?? []);
+  const rows = users.data?.items ?? [];
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <ProblemAlert error={users.error ?? setStatus.error} />
@@ -132,7 +134,7 @@ function AddBuyer({ dealerId }: { dealerId: string }) {
       <Form.Item label={t.buyers.displayName} name="displayName" rules={[{ required: true }]}>
         <Input />
       </Form.Item>
-      <Form.Item label={t.buyers.password} name="password" rules={[{ required: true, min: 8 }]}>
+      <Form.Item label={t.buyers.password} name="password" rules={[{ required: true, min: PASSWORD_MIN_LENGTH }]}>
         <Input.Password autoComplete="new-password" />
       </Form.Item>
       <Space wrap>
@@ -154,26 +156,17 @@ function AddBuyer({ dealerId }: { dealerId: string }) {
 export function BuyersPage() {
   const t = useT();
   const { dealerId } = useDealerUser();
-  const capabilities = useCapabilities();
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>
         {t.buyers.title}
       </Typography.Title>
-      {capabilities.data && !capabilities.data.users ? (
-        <Alert type="info" showIcon title={t.app.notAvailable} />
-      ) : (
-        capabilities.data && (
-          <>
-            <Card>
-              <BuyerList dealerId={dealerId} />
-            </Card>
-            <Card title={t.buyers.add}>
-              <AddBuyer dealerId={dealerId} />
-            </Card>
-          </>
-        )
-      )}
+      <Card>
+        <BuyerList dealerId={dealerId} />
+      </Card>
+      <Card title={t.buyers.add}>
+        <AddBuyer dealerId={dealerId} />
+      </Card>
     </Space>
   );
 }

@@ -11,7 +11,8 @@ import { useT } from '../i18n/i18n.tsx';
 import { PricedLines, ReasonList, StatusTag } from '../shared/orders.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 import { useCart } from './cart.tsx';
-import { useCurrentUser, useDealer } from './dealer.ts';
+import { BuyerLimits } from './BuyerLimits.tsx';
+import { useDealer } from './dealer.ts';
 
 function PlacedResult({ order, onDone }: { order: OrderWritten; onDone: () => void }) {
   const t = useT();
@@ -36,36 +37,6 @@ function PlacedResult({ order, onDone }: { order: OrderWritten; onDone: () => vo
           {t.cart.keepShopping}
         </Button>,
       ]}
-    />
-  );
-}
-
-function BuyerLimits({ totalMinor }: { totalMinor: number | undefined }) {
-  const t = useT();
-  const user = useCurrentUser();
-  const limits = user.dealerRole === 'buyer' ? user.spendingLimits : null;
-  if (!limits || (limits.perOrderMinor == null && limits.perMonthMinor == null)) return null;
-  const over = totalMinor !== undefined && limits.perOrderMinor != null && totalMinor > limits.perOrderMinor;
-  return (
-    <Alert
-      type={over ? 'warning' : 'info'}
-      showIcon
-      title={t.cart.limits}
-      description={
-        <Space orientation="vertical" size={0}>
-          {limits.perOrderMinor != null && (
-            <span>
-              {t.cart.perOrder}: {money(limits.perOrderMinor)}
-            </span>
-          )}
-          {limits.perMonthMinor != null && (
-            <span>
-              {t.cart.perMonth}: {money(limits.perMonthMinor)}
-            </span>
-          )}
-          {over && <strong>{t.cart.overLimit}</strong>}
-        </Space>
-      }
     />
   );
 }
@@ -107,6 +78,7 @@ export function CartPage() {
       clear();
       await queryClient.invalidateQueries({ queryKey: ['orders'] });
       await queryClient.invalidateQueries({ queryKey: ['credit'] });
+      await queryClient.invalidateQueries({ queryKey: ['me'] });
     } catch (error) {
       setPlaceError(error);
       // The server keeps a refusal under its key: a new attempt needs a new key. A lost answer
@@ -131,6 +103,9 @@ export function CartPage() {
   }
 
   const quoted = quote.data;
+  // Over a buyer's limits is not a problem with the cart: the buyer's own panel says it.
+  const overLimit = quoted?.warnings.find((warning) => warning.code === 'buyer_limit_exceeded');
+  const warnings = quoted?.warnings.filter((warning) => warning !== overLimit) ?? [];
   const quantity = {
     title: t.product.quantity,
     render: (line: PricedLine) => (
@@ -164,7 +139,7 @@ export function CartPage() {
           extra={<Button onClick={clear}>{t.cart.clear}</Button>}
         >
           <ProblemAlert error={quote.error} style={{ marginBottom: 12 }} />
-          {quoted ? <PricedLines lines={quoted.lines} gifts={quoted.gifts} totals={quoted.totals} quantity={quantity} /> : <Card loading variant="borderless" />}
+          {quoted ? <PricedLines cart={quoted} quantity={quantity} /> : <Card loading variant="borderless" />}
           {quoted && quoted.promotions.length > 0 && (
             <ul aria-label={t.product.promotions} style={{ marginTop: 12, paddingInlineStart: 18 }}>
               {quoted.promotions.map((promotion) => (
@@ -179,8 +154,9 @@ export function CartPage() {
       <Col xs={24} xl={7}>
         <Card title={t.cart.quote}>
           <Space orientation="vertical" style={{ width: '100%' }} size="middle">
-            {quoted && quoted.warnings.length > 0 && <Alert type="warning" showIcon title={t.cart.warnings} description={<ReasonList reasons={quoted.warnings} />} />}
-            <BuyerLimits totalMinor={quoted?.totals.totalMinor} />
+            {warnings.length > 0 && <Alert type="warning" showIcon title={t.cart.warnings} description={<ReasonList reasons={warnings} />} />}
+            <BuyerLimits overLimit={overLimit} />
+            {dealer.data && dealer.data.minRemainingDays > 0 && <Typography.Text type="secondary">{t.cart.minShelfLife(dealer.data.minRemainingDays)}</Typography.Text>}
             <Form layout="vertical">
               <Form.Item label={t.cart.region} htmlFor="cart-region">
                 <Select

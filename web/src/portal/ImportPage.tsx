@@ -1,5 +1,6 @@
-// Order from a spreadsheet (CSV or Excel): a preview first where the server offers one (which rows
-// matched, what the order would cost), then the order itself under one Idempotency-Key per file.
+// Order from a spreadsheet (CSV or Excel, GBK too): a preview first (which rows matched, what the
+// catalog suggests for those that did not, what the order would cost), then the order itself under
+// one Idempotency-Key per file.
 import { InboxOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Result, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
@@ -7,12 +8,13 @@ import { Link } from 'react-router';
 import { ApiProblem, newIdempotencyKey, post } from '../api/client.ts';
 import type { OrderWritten, Quote } from '../api/types.ts';
 import { useT } from '../i18n/i18n.tsx';
-import { useCapabilities } from '../shared/useCapabilities.ts';
 import { PricedLines, ReasonList, StatusTag } from '../shared/orders.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 import { useDealer } from './dealer.ts';
 
-type PreviewLine = { row: number; sku: string | null; qty: number | null; matched: boolean; suggestions?: { sku: string; name?: string }[] | string[] };
+type Suggestion = { sku: string; name: string; gtin: string | null };
+/** A line of the file: its row (and sheet, in a workbook), the SKU matched or as written, the GTIN as written. */
+type PreviewLine = { row: number; sheet?: string; sku: string | null; gtin?: string; qty: number; matched: boolean; name?: string; suggestions?: Suggestion[] };
 type Preview = { lines: PreviewLine[]; quote: Quote | null };
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -23,7 +25,6 @@ function contentTypeOf(file: File): string {
 
 export function ImportPage() {
   const t = useT();
-  const capabilities = useCapabilities();
   const dealer = useDealer();
   const [file, setFile] = useState<File | null>(null);
   const [region, setRegion] = useState<string | undefined>();
@@ -33,13 +34,18 @@ export function ImportPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'preview' | 'place' | null>(null);
   const regionCode = region ?? dealer.data?.territories[0];
-  const canPreview = capabilities.data?.importPreview === true;
 
   function choose(next: File) {
     setFile(next);
     setKey(newIdempotencyKey());
     setPreview(null);
     setError(null);
+  }
+
+  // The preview's quote is for one region: another region needs a new preview.
+  function chooseRegion(next: string) {
+    setRegion(next);
+    setPreview(null);
   }
 
   async function send(previewOnly: boolean) {
@@ -104,17 +110,14 @@ export function ImportPage() {
           </Upload.Dragger>
           <Form layout="inline">
             <Form.Item label={t.cart.region} htmlFor="import-region">
-              <Select id="import-region" style={{ minWidth: 120 }} value={regionCode} onChange={setRegion} options={(dealer.data?.territories ?? []).map((code) => ({ value: code, label: code }))} />
+              <Select id="import-region" style={{ minWidth: 120 }} value={regionCode} onChange={chooseRegion} options={(dealer.data?.territories ?? []).map((code) => ({ value: code, label: code }))} />
             </Form.Item>
           </Form>
-          {capabilities.data && !canPreview && <Alert type="info" showIcon title={t.import.noPreview} />}
           <Space wrap>
-            {canPreview && (
-              <Button disabled={!file} loading={busy === 'preview'} onClick={() => void send(true)}>
-                {t.import.preview}
-              </Button>
-            )}
-            <Button type="primary" disabled={!file || (canPreview && !preview)} loading={busy === 'place'} onClick={() => void send(false)}>
+            <Button disabled={!file} loading={busy === 'preview'} onClick={() => void send(true)}>
+              {t.import.preview}
+            </Button>
+            <Button type="primary" disabled={!file || !preview} loading={busy === 'place'} onClick={() => void send(false)}>
               {t.import.place}
             </Button>
           </Space>
@@ -124,29 +127,39 @@ export function ImportPage() {
       {preview && (
         <Card title={t.import.preview}>
           <Table<PreviewLine>
-            rowKey="row"
+            rowKey={(line) => `${line.sheet ?? ''}!${line.row}`}
             size="small"
             pagination={false}
             dataSource={preview.lines}
             scroll={{ x: 'max-content' }}
             columns={[
-              { title: t.import.row, dataIndex: 'row' },
+              { title: t.import.row, render: (_, line) => (line.sheet ? `${line.sheet}!${line.row}` : line.row) },
               { title: t.product.sku, dataIndex: 'sku' },
+              { title: t.product.gtin, dataIndex: 'gtin' },
+              { title: t.import.name, dataIndex: 'name' },
               { title: t.product.quantity, dataIndex: 'qty', align: 'right' },
               { title: t.import.matched, render: (_, line) => (line.matched ? <Tag color="green">{t.import.matched}</Tag> : <Tag color="red">{t.import.unmatched}</Tag>) },
               {
                 title: t.import.suggestions,
-                render: (_, line) =>
-                  (line.suggestions ?? []).map((suggestion) => (typeof suggestion === 'string' ? suggestion : suggestion.name ? `${suggestion.sku} ${suggestion.name}` : suggestion.sku)).join(', '),
+                render: (_, line) => (
+                  <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                    {(line.suggestions ?? []).map((suggestion) => (
+                      <li key={suggestion.sku}>
+                        {suggestion.sku} {suggestion.name}
+                      </li>
+                    ))}
+                  </ul>
+                ),
               },
             ]}
           />
+          {preview.lines.some((line) => !line.matched) && <Alert type="warning" showIcon title={t.import.unmatchedHint} style={{ marginTop: 12 }} />}
           {preview.quote && (
             <div style={{ marginTop: 16 }}>
               {preview.quote.warnings.length > 0 && (
                 <Alert type="warning" showIcon title={t.cart.warnings} description={<ReasonList reasons={preview.quote.warnings} />} style={{ marginBottom: 12 }} />
               )}
-              <PricedLines lines={preview.quote.lines} gifts={preview.quote.gifts} totals={preview.quote.totals} />
+              <PricedLines cart={preview.quote} />
             </div>
           )}
         </Card>

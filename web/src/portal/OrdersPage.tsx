@@ -6,9 +6,8 @@ import { useNavigate, useParams } from 'react-router';
 import { newIdempotencyKey, post } from '../api/client.ts';
 import type { OrderDetail, OrderWritten } from '../api/types.ts';
 import { useT } from '../i18n/i18n.tsx';
-import { useCapabilities } from '../shared/useCapabilities.ts';
 import { useCommand } from '../shared/useCommand.ts';
-import { OrderView } from '../shared/orders.tsx';
+import { CANCELLABLE, OrderView } from '../shared/orders.tsx';
 import { OrdersTable } from '../shared/OrdersTable.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 import { isOwner, useDealerUser } from './dealer.ts';
@@ -24,8 +23,6 @@ export function OrdersPage() {
     </Space>
   );
 }
-
-const CANCELLABLE = ['approved', 'awaiting_payment', 'on_hold', 'awaiting_dealer_approval'];
 
 function ReturnForm({ order, onClose }: { order: OrderDetail; onClose: () => void }) {
   const t = useT();
@@ -62,7 +59,6 @@ function DealerActions({ order }: { order: OrderDetail }) {
   const t = useT();
   const navigate = useNavigate();
   const user = useDealerUser();
-  const capabilities = useCapabilities();
   const [returning, setReturning] = useState(false);
   const [rejectReason, setRejectReason] = useState('');
   // One key per visit to this order (the component is keyed by it): a double click on "Reorder" places one new order.
@@ -70,16 +66,16 @@ function DealerActions({ order }: { order: OrderDetail }) {
   const path = `/v1/orders/${encodeURIComponent(order.id)}`;
   const reorder = useCommand(() => post<OrderWritten>(`${path}/reorder`, {}, { headers: { 'idempotency-key': reorderKey } }), {
     success: (created) => t.orders.reordered(created.id),
-    invalidate: [['orders']],
+    invalidate: [['orders'], ['me']],
     onSuccess: (created) => void navigate(`/portal/orders/${encodeURIComponent(created.id)}`),
   });
-  const cancel = useCommand(() => post(`${path}/cancel`, {}), { success: () => t.orders.cancelled, invalidate: [['order', order.id], ['orders']] });
-  const approve = useCommand(() => post(`${path}/dealer-approve`, {}), { success: () => t.orders.dealerApproved, invalidate: [['order', order.id], ['orders']] });
+  const cancel = useCommand(() => post(`${path}/cancel`, {}), { success: () => t.orders.cancelled, invalidate: [['order', order.id], ['orders'], ['me']] });
+  const approve = useCommand(() => post(`${path}/dealer-approve`, {}), { success: () => t.orders.dealerApproved, invalidate: [['order', order.id], ['orders'], ['me']] });
   const reject = useCommand(() => post(`${path}/dealer-reject`, rejectReason.trim() ? { reason: rejectReason.trim() } : {}), {
     success: () => t.orders.dealerRejected,
     invalidate: [['order', order.id], ['orders']],
   });
-  const awaitingOwner = order.status === 'awaiting_dealer_approval' && isOwner(user) && capabilities.data?.dealerApproval;
+  const awaitingOwner = order.status === 'awaiting_dealer_approval' && isOwner(user);
   const delivered = order.shipments.some((shipment) => shipment.status === 'delivered');
   return (
     <Space orientation="vertical" align="end">
@@ -92,7 +88,7 @@ function DealerActions({ order }: { order: OrderDetail }) {
             <Popconfirm
               title={<Input aria-label={t.orders.rejectReason} placeholder={t.orders.rejectReason} value={rejectReason} onChange={(event) => setRejectReason(event.target.value)} />}
               onConfirm={() => reject.mutate(undefined)}
-              okText={t.orders.dealerReject}
+              okText={t.orders.confirmReject}
               cancelText={t.app.cancel}
             >
               <Button danger loading={reject.isPending}>

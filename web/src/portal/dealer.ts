@@ -1,8 +1,7 @@
 // The signed-in dealer: its record (territories for the delivery region) and the user's role in it.
 import { useQuery } from '@tanstack/react-query';
-import { capabilities } from '../api/capabilities.ts';
 import { get } from '../api/client.ts';
-import type { Dealer, User } from '../api/types.ts';
+import type { Dealer, Me, User } from '../api/types.ts';
 import { useSession } from '../auth/session.tsx';
 
 export function useDealerUser(): User & { dealerId: string } {
@@ -19,13 +18,16 @@ export function useDealer() {
 
 export const isOwner = (user: User) => user.dealerRole !== 'buyer';
 
-/** The signed-in user as the server knows it now (limits change), where it has `GET /v1/me`; else the session's. */
-export function useCurrentUser(): User & { dealerId: string } {
+/** A buyer's spend this month, as counted against its monthly limit. */
+export type Spending = NonNullable<Me['spending']>;
+
+/** The signed-in user as the server knows it now (an owner may have changed the limits), and a buyer's spend this month. */
+export function useCurrentUser(): User & { dealerId: string; spending?: Spending } {
   const user = useDealerUser();
-  const me = useQuery({
-    queryKey: ['me', user.id],
-    staleTime: 60_000,
-    queryFn: async ({ signal }) => ((await capabilities()).me ? get<User>('/v1/me', undefined, signal) : null),
-  });
-  return me.data ? { ...user, ...me.data, dealerId: user.dealerId } : user;
+  // Asked again on every screen that shows it: the owner may have approved an order meanwhile.
+  const me = useQuery({ queryKey: ['me', user.id], queryFn: ({ signal }) => get<Me>('/v1/me', undefined, signal) });
+  const known = me.data?.user;
+  // Limits the owner removed are absent from the server's answer: they must not linger from sign-in.
+  const current = known ? { ...user, ...known, spendingLimits: known.spendingLimits ?? null } : user;
+  return { ...current, dealerId: user.dealerId, ...(me.data?.spending && { spending: me.data.spending }) };
 }

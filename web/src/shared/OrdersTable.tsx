@@ -20,10 +20,12 @@ type Props = {
   filters?: ReactNode;
   query?: Record<string, string | undefined>;
   fixedStatus?: string;
+  /** What an empty list says (default: no orders yet). */
+  emptyText?: string;
   actions?: (order: Order) => ReactNode;
 };
 
-export function OrdersTable({ basePath, showDealer, filters, query: extraQuery, fixedStatus, actions }: Props) {
+export function OrdersTable({ basePath, showDealer, filters, query: extraQuery, fixedStatus, emptyText, actions }: Props) {
   const t = useT();
   const { locale } = useLang();
   const [status, setStatus] = useState<string | undefined>(fixedStatus);
@@ -59,7 +61,7 @@ export function OrdersTable({ basePath, showDealer, filters, query: extraQuery, 
         dataSource={rows}
         pagination={false}
         scroll={{ x: 'max-content' }}
-        locale={{ emptyText: t.orders.noOrders }}
+        locale={{ emptyText: emptyText ?? t.orders.noOrders }}
         columns={[
           { title: t.orders.id, render: (_, order) => <Link to={`${basePath}/${encodeURIComponent(order.id)}`}>{order.id}</Link> },
           ...(showDealer ? [{ title: t.orders.dealer, dataIndex: 'dealerId' as const }] : []),

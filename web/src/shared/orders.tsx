@@ -1,10 +1,10 @@
 // An order as both areas show it: status, review reasons in words, lines with each promotion's
 // explanation, timeline, shipments with tracking, returns.
 import { useQuery } from '@tanstack/react-query';
-import { Card, Descriptions, Grid, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, Card, Descriptions, Grid, Space, Table, Tag, Timeline, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { get } from '../api/client.ts';
-import type { Gift, OrderDetail, PricedLine, Reason, Return, Totals } from '../api/types.ts';
+import type { Gift, OrderDetail, PricedLine, PromotionNotApplied, Reason, Return, Totals } from '../api/types.ts';
 import { dateTime, day, money } from '../format.ts';
 import { useLang, useT } from '../i18n/i18n.tsx';
 import { ItemList } from './ItemList.tsx';
@@ -27,6 +27,9 @@ const STATUS_COLORS: Record<string, string> = {
   refunded: 'green',
   received: 'blue',
 };
+
+/** Where the API lets an order be cancelled (before its first shipment, too). */
+export const CANCELLABLE = ['approved', 'awaiting_payment', 'on_hold', 'awaiting_dealer_approval'];
 
 export function StatusTag({ status, kind = 'order' }: { status: string; kind?: 'order' | 'return' | 'shipment' }) {
   const t = useT();
@@ -71,10 +74,36 @@ function LineDescription({ line }: { line: PricedLine }) {
   );
 }
 
+/** Promotions the cart would have had but did not get (a cap reached, a region's budget spent), and why. */
+function PromotionsNotApplied({ promotions }: { promotions: PromotionNotApplied[] }) {
+  const t = useT();
+  return (
+    <Alert
+      type="info"
+      showIcon
+      title={t.cart.notApplied}
+      description={
+        <ul aria-label={t.cart.notApplied} style={{ margin: 0, paddingInlineStart: 18 }}>
+          {promotions.map((promotion) => (
+            <li key={promotion.id}>
+              <Typography.Text strong>{promotion.title}</Typography.Text>: {t.reasons[promotion.reason] ?? promotion.reason}
+              <br />
+              <Typography.Text type="secondary">{promotion.detail}</Typography.Text>
+            </li>
+          ))}
+        </ul>
+      }
+    />
+  );
+}
+
 type QuantityColumn = { title: string; render: (line: PricedLine) => ReactNode };
 
+type PricedCart = { lines: PricedLine[]; gifts: Gift[]; totals: Totals; promotionsNotApplied?: PromotionNotApplied[] };
+
 /** Priced lines: a table on wide screens, one block per line on a phone (five columns do not fit). */
-export function PricedLines({ lines, gifts, totals, quantity }: { lines: PricedLine[]; gifts: Gift[]; totals: Totals; quantity?: QuantityColumn }) {
+export function PricedLines({ cart, quantity }: { cart: PricedCart; quantity?: QuantityColumn }) {
+  const { lines, gifts, totals, promotionsNotApplied = [] } = cart;
   const t = useT();
   const narrow = !Grid.useBreakpoint().md;
   return (
@@ -129,6 +158,7 @@ export function PricedLines({ lines, gifts, totals, quantity }: { lines: PricedL
           />
         </Card>
       )}
+      {promotionsNotApplied.length > 0 && <PromotionsNotApplied promotions={promotionsNotApplied} />}
       <TotalsBlock totals={totals} />
     </Space>
   );
@@ -200,7 +230,7 @@ export function OrderView({
         )}
       </Card>
       <Card title={t.orders.lines}>
-        <PricedLines lines={order.lines} gifts={order.gifts} totals={order.totals} />
+        <PricedLines cart={order} />
       </Card>
       <Card title={t.orders.shipments}>
         <ItemList
