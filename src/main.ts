@@ -69,8 +69,10 @@ export async function openInfrastructure(config: Config, logger: Logger, options
   if (options.migrate ?? true) await migrateToLatest(db);
   const store: EventStore =
     config.eventStore === 'esdb' ? createEsdbEventStore(config.eventStoreConnectionString!) : new PostgresEventStore(pool);
-  // Opened lazily by the pool: an API-only process never connects it.
-  const projectionPool = createPool(databaseUrl, { max: allProjections.length + 2, applicationName: 'dealerline-projections' });
+  // Opened lazily by the pool: an API-only process never connects it. Read models are derived:
+  // each page commits with its checkpoint, so one lost in a crash of PostgreSQL is applied again
+  // from the store, and not waiting for the WAL flush leaves the disk to the event appends.
+  const projectionPool = createPool(databaseUrl, { max: allProjections.length + 2, applicationName: 'dealerline-projections', asyncCommit: true });
   const projectionStore = config.eventStore === 'esdb' ? store : new PostgresEventStore(projectionPool);
   const upcasting = createUpcasting(allUpcasters);
   const locks = new AdvisoryLocks(pool);

@@ -54,12 +54,24 @@ function prepareRepeatedStatements(client: pg.PoolClient): void {
   };
 }
 
-export function createPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
+export type PoolOptions = {
+  max?: number;
+  applicationName?: string;
+  /**
+   * Commit without waiting for the WAL flush (`synchronous_commit = off`): only for work that is
+   * derived and redone after a crash anyway. A crash of PostgreSQL may lose the last commits (never
+   * tear one), and a later durable commit flushes the earlier ones with it.
+   */
+  asyncCommit?: boolean;
+};
+
+export function createPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 20,
     application_name: options.applicationName ?? 'dealerline',
     connectionTimeoutMillis: 5_000,
+    ...(options.asyncCommit && { options: '-c synchronous_commit=off' }),
   });
   // A connection that breaks (the server restarting, or stopped by Ctrl-C) must not crash the
   // process: an idle one is dropped by the pool; one checked out between two queries of a
