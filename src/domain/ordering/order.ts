@@ -30,6 +30,14 @@ import {
   type ReturnEvent,
 } from './returns.ts';
 import type { RiskAssessment } from './risk.ts';
+import {
+  decideShipmentException,
+  decideShipmentInTransit,
+  evolveTracking,
+  trackingEventTypes,
+  type TrackingCommand,
+  type TrackingEvent,
+} from './tracking.ts';
 import { illegal } from './transitions.ts';
 
 export const orderStream = (orderId: string) => `order-${orderId}`;
@@ -129,6 +137,7 @@ export type OrderEvent =
   | DomainEvent<'OrderApprovedByDealer', { orderId: string; note: string | null }>
   | DomainEvent<'OrderRejectedByDealer', { orderId: string; reason: string }>
   | FulfillmentEvent
+  | TrackingEvent
   | ReturnEvent;
 
 /**
@@ -182,6 +191,7 @@ export type OrderCommand =
   | { type: 'RejectHeldOrder'; data: { reason: string } }
   | { type: 'CancelOrder'; data: { reason: string | null } }
   | FulfillmentCommand
+  | TrackingCommand
   | ReturnCommand;
 
 /** A prepay order with something to pay waits for the payment before it is released to the warehouse. */
@@ -245,6 +255,10 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         return decideCompleteOrder(state, command.data);
       case 'RecordOrderPayment':
         return decideOrderPayment(state, command.data);
+      case 'RecordShipmentInTransit':
+        return decideShipmentInTransit(state, command.data);
+      case 'ReportShipmentException':
+        return decideShipmentException(state, command.data);
       case 'RequestReturn':
         return decideRequestReturn(state, command.data);
       case 'ApproveReturn':
@@ -303,6 +317,10 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
       case 'OrderPaymentRecorded':
       case 'OrderReleased':
         return evolveFulfillment(state, event);
+      case 'ShipmentInTransit':
+      case 'ShipmentExceptionReported':
+      case 'ShipmentDelayed':
+        return evolveTracking(state, event);
       default:
         return evolveReturns(state, event);
     }
@@ -319,5 +337,6 @@ export const orderEventTypes = [
   'OrderApprovedByDealer',
   'OrderRejectedByDealer',
   ...fulfillmentEventTypes,
+  ...trackingEventTypes,
   ...returnEventTypes,
 ] as const;

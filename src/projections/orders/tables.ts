@@ -1,6 +1,7 @@
 // The orders read model's tables (schema `orders`).
 import type { ColumnType, JSONColumnType } from 'kysely';
 import type { ShipmentLine } from '../../domain/ordering/fulfillment.ts';
+import type { ShipmentException } from '../../domain/ordering/tracking.ts';
 import type { Gift, PricedLine, Reason, Reservations } from '../../domain/ordering/order.ts';
 import type { ReceivedLine, ReturnLine } from '../../domain/ordering/returns.ts';
 import type { RiskAssessment } from '../../domain/ordering/risk.ts';
@@ -55,6 +56,9 @@ export type OrdersTables = {
     shipped_at: Date | null;
     delivered_at: Date | null;
     received_by: string | null;
+    location: ColumnType<string | null, string | null | undefined, string | null>;
+    eta: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    exceptions: JSONColumnType<ShipmentException[], string | undefined, string>;
   };
   'orders.returns': {
     order_id: string;
