@@ -29,6 +29,8 @@ import type { Projection } from './projections/projection.ts';
 import { ReadModelClock } from './projections/read-model-clock.ts';
 import { ProjectionRunner } from './projections/runner.ts';
 import { OrderPlacements } from './processes/order-placement.ts';
+import { createStockAlerts, DailyExpiryEvaluation, type StockAlerts } from './processes/stock-alerts.ts';
+import { stockWithLotsExpiringWithin } from './projections/inventory/queries.ts';
 import { buildWriteSideIndexes } from './processes/write-side-indexes.ts';
 
 /** Everything the API, the workers and the CLI share. */
@@ -51,8 +53,9 @@ export type Infrastructure = {
   tokens: TokenService;
   metrics: Metrics;
   projections: readonly Projection[];
-  /** Enabled integration adapters; connected only where workers run them. */
+  /** Enabled integration adapters (and the stock alerts, run as one); connected only where workers run them. */
   adapters: readonly Adapter[];
+  stockAlerts: StockAlerts;
   close: () => Promise<void>;
 };
 
@@ -74,8 +77,9 @@ export async function openInfrastructure(config: Config, logger: Logger, options
   const projectionStore = config.eventStore === 'esdb' ? store : new PostgresEventStore(projectionPool);
   const upcasting = createUpcasting(allUpcasters);
   const locks = new AdvisoryLocks(pool);
-  const adapters = enabledAdapters(config, logger, { store, upcasting });
   const commands = createCommandHandler(store, { upcasting });
+  const stockAlerts = createStockAlerts({ store, commands, upcasting, expiryTiers: config.expiryTiers });
+  const adapters = [...enabledAdapters(config, logger, { store, upcasting }), stockAlerts.adapter];
   return {
     config,
     logger,
@@ -92,6 +96,7 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     metrics: createMetrics(),
     projections: allProjections,
     adapters,
+    stockAlerts,
     async close() {
       await Promise.all(adapters.map(async (adapter) => adapter.close?.()));
       await store.close();
@@ -155,6 +160,15 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     for (const adapter of infrastructure.adapters) adapter.open?.();
     deliveries.start();
   }
+  const dailyExpiry = options.workers
+    ? new DailyExpiryEvaluation({
+        alerts: infrastructure.stockAlerts,
+        candidates: (today) => stockWithLotsExpiringWithin(db, today, config.expiryTiers.blueDays),
+        locks: infrastructure.locks,
+        logger,
+      })
+    : undefined;
+  dailyExpiry?.start();
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -194,6 +208,7 @@ export async function start(infrastructure: Infrastructure, options: StartOption
       await erpInbound?.stop();
       await app?.close();
       await runner?.stop();
+      await dailyExpiry?.stop();
       await deliveries?.stop();
     },
   };

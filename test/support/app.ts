@@ -58,7 +58,10 @@ export type TestAppOptions = {
 };
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  return startOn(await createTestDatabase(), env, options);
+}
+
+async function startOn(database: TestDatabase, env: Record<string, string>, options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
@@ -84,6 +87,16 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
       await database.drop();
     },
   };
+}
+
+/**
+ * Stops the app's processes and connections, keeping its database, and starts them afresh on it, as
+ * a restart of the server does (nothing in memory survives). Stop the app it answers, not `app`.
+ */
+export async function restartTestApp(app: TestApp, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  await app.running.stop();
+  await app.running.infrastructure.close();
+  return startOn(app.database, env, options);
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
