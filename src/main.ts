@@ -24,6 +24,8 @@ import { createUpcasting, type Upcasting } from './eventstore/upcasting.ts';
 import type { Adapter } from './integrations/adapter.ts';
 import { DeliveryRunner } from './integrations/delivery-runner.ts';
 import { enabledAdapters } from './integrations/index.ts';
+import { OrderDealers } from './integrations/subscriptions/adapter.ts';
+import { SubscriptionSupervisor } from './integrations/subscriptions/supervisor.ts';
 import { allProjections } from './projections/index.ts';
 import type { Projection } from './projections/projection.ts';
 import { ReadModelClock } from './projections/read-model-clock.ts';
@@ -160,6 +162,16 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     for (const adapter of infrastructure.adapters) adapter.open?.();
     deliveries.start();
   }
+  const subscriptions = deliveries
+    ? new SubscriptionSupervisor({
+        db,
+        runner: deliveries,
+        dealers: new OrderDealers(store, infrastructure.upcasting),
+        policy: { production: config.env === 'production' },
+        logger,
+      })
+    : undefined;
+  subscriptions?.start();
   const dailyExpiry = options.workers
     ? new DailyExpiryEvaluation({
         alerts: infrastructure.stockAlerts,
@@ -209,6 +221,7 @@ export async function start(infrastructure: Infrastructure, options: StartOption
       await app?.close();
       await runner?.stop();
       await dailyExpiry?.stop();
+      await subscriptions?.stop();
       await deliveries?.stop();
     },
   };

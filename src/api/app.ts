@@ -16,6 +16,7 @@ import { feedRoutes } from './feed.ts';
 import { healthRoutes } from './health.ts';
 import { integrationRoutes } from './integrations.ts';
 import { registerHttpMetrics } from './metrics.ts';
+import { notificationRoutes } from './notifications.ts';
 import { registerOpenApi } from './openapi.ts';
 import { frameworkErrorProblem, registerProblemHandlers } from './problem.ts';
 import { fulfillmentRoutes } from './fulfillment.ts';
@@ -27,6 +28,7 @@ import { registerReadYourWrites } from './read-your-writes.ts';
 import { returnRoutes } from './returns.ts';
 import { stockRoutes } from './stock.ts';
 import { stockReportRoutes } from './stock-reports.ts';
+import { subscriptionRoutes } from './subscriptions.ts';
 import { registerTextInputLimits } from './text-input.ts';
 import { userRoutes } from './users.ts';
 import { warehouseRoutes } from './warehouses.ts';
@@ -113,6 +115,8 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   await app.register(webhookRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(userRoutes(deps));
+  await app.register(subscriptionRoutes(deps));
+  await app.register(notificationRoutes(deps));
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -63,6 +63,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   projections: 'Read models: state and rebuilds',
   integration: 'Event feed, partner webhooks and delivery state',
   accounts: 'Sign-in, sessions and users',
+  notifications: 'Inbox, webhook subscriptions and recommendations',
 };
 
 const pascal = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
