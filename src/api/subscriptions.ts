@@ -166,7 +166,8 @@ export function subscriptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: 'Delete a webhook subscription',
           description: 'Its deliveries stop; those already dead-lettered stay listed. Another owner\'s subscription reads as not found.',
           params: z.object({ id: subscriptionIdSchema }),
-          response: { 200: subscriptionDeletedSchema, ...problemResponses(400, 401, 403, 404) },
+          // A DELETE may still be sent a body: too large, or of another media type, it is refused as any.
+          response: { 200: subscriptionDeletedSchema, ...problemResponses(400, 401, 403, 404, 413, 415) },
         },
       },
       async (request) => {

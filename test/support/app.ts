@@ -38,7 +38,7 @@ export async function request<Body = any>(baseUrl: string, method: string, path:
     body = JSON.stringify(options.body);
   }
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
-  const text = await response.text();
+  const text = response.headers.get('content-type')?.startsWith('text/event-stream') ? await untilLive(response) : await response.text();
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : undefined;
@@ -46,6 +46,23 @@ export async function request<Body = any>(baseUrl: string, method: string, path:
     // not JSON: keep the text
   }
   return { status: response.status, headers: response.headers, body: parsed as Body, text };
+}
+
+/**
+ * A server-sent event stream never ends by itself: its text up to the comment that says everything
+ * so far was sent (`: live`), then the connection is closed.
+ */
+async function untilLive(response: Response): Promise<string> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!/(^|\n): live\n/.test(text)) {
+    const { done, value } = await reader.read();
+    if (done) return text;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
 }
 
 export type TestAppOptions = {

@@ -59,6 +59,8 @@ export function postSigned(post: SignedPost, policy: UrlPolicy): Promise<void> {
       url,
       {
         method: 'POST',
+        // A fresh connection each time: every delivery's addresses are looked up and checked anew.
+        agent: false,
         lookup: guardedLookup(policy),
         signal: post.signal,
         timeout: post.timeoutMs,
