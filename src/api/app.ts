@@ -23,6 +23,7 @@ import { fulfillmentRoutes } from './fulfillment.ts';
 import { orderRoutes } from './orders.ts';
 import { productRoutes } from './products.ts';
 import { promotionRoutes } from './promotions.ts';
+import { recommendationRoutes } from './recommendations.ts';
 import { projectionRoutes } from './projections.ts';
 import { registerReadYourWrites } from './read-your-writes.ts';
 import { returnRoutes } from './returns.ts';
@@ -117,6 +118,7 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   await app.register(userRoutes(deps));
   await app.register(subscriptionRoutes(deps));
   await app.register(notificationRoutes(deps));
+  await app.register(recommendationRoutes(deps));
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -146,6 +146,7 @@ const CONTRACT: Record<string, number> = {
   'GET /v1/notifications': 200,
   'GET /v1/notifications/stream': 200,
   'POST /v1/notifications/{id}/read': 200,
+  'GET /v1/recommendations': 200,
 };
 
 /** Commands that create: they take Idempotency-Key. */
@@ -446,6 +447,10 @@ describe('every route API.md names', () => {
     );
     expect(Object.keys(operation('GET /v1/notifications/stream').responses[200].content)).toEqual(['text/event-stream']);
     expect(parameters('GET /v1/notifications/stream', 'header')).toContain('last-event-id');
+    const recommendations = response('GET /v1/recommendations', 200);
+    expect(fields(property(recommendations, 'items').items)).toEqual(['available', 'detail', 'name', 'priceMinor', 'reason', 'sku']);
+    expect(property(property(recommendations, 'items').items, 'reason').enum.sort()).toEqual(['bought_together', 'due_to_reorder', 'popular_in_region', 'promoted_for_you']);
+    expect(parameters('GET /v1/recommendations', 'query')).toContain('limit');
   });
 });
 

@@ -133,6 +133,7 @@ const SPEC: Record<string, Access> = {
   'GET /v1/notifications': EVERYONE,
   'GET /v1/notifications/stream': EVERYONE,
   'POST /v1/notifications/{id}/read': EVERYONE,
+  'GET /v1/recommendations': ['dealer'],
 };
 
 const spec = new Map(Object.entries(SPEC).map(([route, access]) => [routeKey(route.split(' ')[0]!, route.split(' ')[1]!), access]));
