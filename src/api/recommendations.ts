@@ -6,7 +6,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { resolvePrice } from '../domain/catalog/pricing.ts';
 import { RECOMMENDATION_REASONS, explain, pickRecommendations } from '../domain/recommendations/recommend.ts';
-import { findProducts } from '../projections/catalog/queries.ts';
 import { dealerProfile } from '../projections/dealers/queries.ts';
 import { recommendationCandidates } from '../projections/recommendations/queries.ts';
 import { principalOf } from './auth.ts';
@@ -51,17 +50,17 @@ export function recommendationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { limit } = request.query;
         const dealerId = principalOf(request).dealerId!;
         const profile = await dealerProfile(db, dealerId);
-        const candidates = await recommendationCandidates(db, { dealerId, tier: profile?.tier, territories: profile?.territories ?? [], now: new Date(), perReason: limit });
-        const picked = pickRecommendations(candidates, limit);
-        const products = await findProducts(db, picked.map((candidate) => candidate.sku), dealerId);
+        const tier = profile?.tier;
+        const candidates = await recommendationCandidates(db, { dealerId, tier, territories: profile?.territories ?? [], now: new Date(), perReason: limit });
         const language = languageOf(request);
         return {
-          items: picked.flatMap((candidate) => {
-            const product = products.get(candidate.sku);
-            // Gone or sold out since the candidates were read: left out.
-            if (!product || !product.active || product.available <= 0) return [];
-            const { priceMinor } = resolvePrice(product, { dealerId, tier: profile?.tier });
-            return [{ sku: product.sku, name: product.name, priceMinor, available: product.available, reason: candidate.reason, detail: explain(candidate, language) }];
+          items: pickRecommendations(candidates, limit).map((candidate) => {
+            const { sku, name, available, basePriceMinor, tierPriceMinor, contractPriceMinor } = candidate;
+            const { priceMinor } = resolvePrice(
+              { basePriceMinor, tierPrices: tier !== undefined && tierPriceMinor !== null ? { [tier]: tierPriceMinor } : {}, dealerPrices: contractPriceMinor === null ? {} : { [dealerId]: contractPriceMinor } },
+              { dealerId, tier },
+            );
+            return { sku, name, priceMinor, available, reason: candidate.reason, detail: explain(candidate, language) };
           }),
         };
       },

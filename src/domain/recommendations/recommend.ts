@@ -21,10 +21,10 @@ export type Candidate =
  * Takes the candidates of each reason in turn, in RECOMMENDATION_REASONS order, so that a long list
  * of one reason does not crowd out the others; a SKU already taken is skipped.
  */
-export function pickRecommendations(candidates: readonly Candidate[], limit: number): Candidate[] {
+export function pickRecommendations<C extends Candidate>(candidates: readonly C[], limit: number): C[] {
   const queues = RECOMMENDATION_REASONS.map((reason) => candidates.filter((candidate) => candidate.reason === reason));
   const taken = new Set<string>();
-  const picked: Candidate[] = [];
+  const picked: C[] = [];
   while (picked.length < limit && queues.some((queue) => queue.length > 0)) {
     for (const queue of queues) {
       let next = queue.shift();

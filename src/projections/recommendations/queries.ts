@@ -1,14 +1,23 @@
-// The candidates of each reason to recommend SKUs to a dealer, in one statement: what it is due to
-// reorder (its own cadence), what is ordered with what it ordered lately (across dealers), what is
-// popular in its territories and new to it, what is on promotion for it. Only active SKUs with stock
-// available, at most `perReason` of each, best first.
+// The candidates of each reason to recommend SKUs to a dealer, with what the answer shows of each
+// SKU, in one statement: what it is due to reorder (its own cadence), what is ordered with what it
+// ordered lately (across dealers), what is popular in its territories and new to it, what is on
+// promotion for it. Only active SKUs with stock available, at most `perReason` of each, best first.
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Candidate } from '../../domain/recommendations/recommend.ts';
-import { skuInStock } from '../inventory/queries.ts';
+import { availableOfSku, skuInStock } from '../inventory/queries.ts';
 import { activeAt, viewerMay } from '../promotions/queries.ts';
 
 export type RecommendationQuery = { dealerId: string; tier: string | undefined; territories: readonly string[]; now: Date; perReason: number };
+
+/** A candidate with the SKU's name, stock and prices (the dealer's tier's and contract's, if any). */
+export type CandidateRow = Candidate & {
+  name: string;
+  available: number;
+  basePriceMinor: number;
+  tierPriceMinor: number | null;
+  contractPriceMinor: number | null;
+};
 
 /** What the dealer ordered lately, that `bought_together` starts from. */
 const ANCHORS = 10;
@@ -19,12 +28,12 @@ const POPULAR = 60;
 /** SKUs of one promotion. */
 const PROMOTED = 20;
 
-export async function recommendationCandidates(db: Db, query: RecommendationQuery): Promise<Candidate[]> {
-  const { dealerId, now, perReason } = query;
+export async function recommendationCandidates(db: Db, query: RecommendationQuery): Promise<CandidateRow[]> {
+  const { dealerId, tier, now, perReason } = query;
   const territories = [...query.territories];
   const days = (interval: ReturnType<typeof sql>) => sql`(extract(epoch FROM ${interval}) / 86400)`;
   const usualInterval = sql`((m.last_ordered_at - m.first_ordered_at) / (m.order_count - 1))`;
-  const { rows } = await sql<{ reason: Candidate['reason']; sku: string; facts: Candidate['facts'] }>`
+  const { rows } = await sql<CandidateRow>`
     WITH mine AS (
       SELECT sku, order_count, first_ordered_at, last_ordered_at FROM ${sql.table('recommendations.dealer_skus')} WHERE dealer_id = ${dealerId}
     ), due AS (
@@ -56,7 +65,7 @@ export async function recommendationCandidates(db: Db, query: RecommendationQuer
     ), offered AS (
       SELECT p.id, p.title, p.priority, p.skus, p.rule_skus, p.brands, p.categories
         FROM ${sql.table('promotions.promotions')} p
-       WHERE ${activeAt(now)} AND ${viewerMay({ dealerId, tier: query.tier, territories })}
+       WHERE ${activeAt(now)} AND ${viewerMay({ dealerId, tier, territories })}
     ), promoted AS (
       -- Promotions on named SKUs: those SKUs; on brands or categories only: what the dealer buys of them.
       SELECT DISTINCT ON (c.sku) 'promoted_for_you' AS reason, c.sku, o.priority::float8 AS score, jsonb_build_object('promotionId', o.id, 'title', o.title) AS facts
@@ -75,17 +84,19 @@ export async function recommendationCandidates(db: Db, query: RecommendationQuer
     ), candidates AS (
       SELECT * FROM due UNION ALL SELECT * FROM together UNION ALL SELECT * FROM popular UNION ALL SELECT * FROM promoted
     ), ranked AS (
-      SELECT c.reason, c.sku, c.facts, row_number() OVER (PARTITION BY c.reason ORDER BY c.score DESC, c.sku) AS n
+      SELECT c.reason, c.sku, c.facts, p.name, p.base_price_minor, row_number() OVER (PARTITION BY c.reason ORDER BY c.score DESC, c.sku) AS n
         FROM candidates c
         JOIN ${sql.table('catalog.products')} p ON p.sku = c.sku AND p.active
        WHERE ${skuInStock(sql.ref('c.sku'))}
     )
-    SELECT r.reason, r.sku,
+    SELECT r.reason, r.sku, r.name, ${availableOfSku(sql.ref('r.sku'))} AS available, r.base_price_minor AS "basePriceMinor",
+           (SELECT t.price_minor FROM ${sql.table('catalog.tier_prices')} t WHERE t.sku = r.sku AND t.tier = ${tier ?? null}) AS "tierPriceMinor",
+           (SELECT d.price_minor FROM ${sql.table('catalog.dealer_prices')} d WHERE d.sku = r.sku AND d.dealer_id = ${dealerId}) AS "contractPriceMinor",
            CASE WHEN r.reason = 'bought_together'
                 THEN r.facts || jsonb_build_object('withName', coalesce((SELECT w.name FROM ${sql.table('catalog.products')} w WHERE w.sku = r.facts->>'with'), r.facts->>'with'))
                 ELSE r.facts END AS facts
       FROM ranked r
      WHERE r.n <= ${perReason}
      ORDER BY r.reason, r.n`.execute(db);
-  return rows as Candidate[];
+  return rows;
 }
