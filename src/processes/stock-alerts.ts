@@ -176,7 +176,10 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
     const productEvent = event as unknown as ProductEvent;
     if (productEvent.type === 'ProductPricesSet') return;
     if (productEvent.type === 'ProductUpdated' && !('lowStockThreshold' in productEvent.data.changes) && !('active' in productEvent.data.changes)) return;
+    // Registered without a threshold: nothing to look at (a threshold set later comes as an update).
+    if (productEvent.type === 'ProductRegistered' && (productEvent.data.lowStockThreshold ?? null) === null) return;
     const { sku } = productEvent.data;
+    // As it is now, as the stock is looked at as it is now: a replayed event must not mix then and now.
     thresholds.delete(sku);
     const threshold = await thresholdOf(sku);
     const { state: stocking } = await commands.load(stockingDecider, stockingStream(sku));
