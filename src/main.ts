@@ -117,6 +117,7 @@ export type Running = {
   url: string | undefined;
   runner: ProjectionRunner | undefined;
   deliveries: DeliveryRunner | undefined;
+  dailyExpiry: DailyExpiryEvaluation | undefined;
   stop: () => Promise<void>;
 };
 
@@ -175,7 +176,12 @@ export async function start(infrastructure: Infrastructure, options: StartOption
   const dailyExpiry = options.workers
     ? new DailyExpiryEvaluation({
         alerts: infrastructure.stockAlerts,
-        candidates: (today) => stockWithLotsExpiringWithin(db, today, config.expiryTiers.blueDays),
+        // The lots come from the inventory read model: first let it take in what the store holds now.
+        candidates: async (today) => {
+          const caughtUp = await clock.waitFor(await store.headPosition(), 60_000);
+          if (!caughtUp.reached) throw new Error(`the read models are behind (${caughtUp.behind.join(', ')})`);
+          return stockWithLotsExpiringWithin(db, today, config.expiryTiers.blueDays);
+        },
         locks: infrastructure.locks,
         logger,
       })
@@ -216,6 +222,7 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     url,
     runner,
     deliveries,
+    dailyExpiry,
     async stop() {
       await erpInbound?.stop();
       await app?.close();

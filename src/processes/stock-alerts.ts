@@ -233,6 +233,9 @@ export class DailyExpiryEvaluation {
   readonly #options: DailyExpiryOptions;
   readonly #stopping = new AbortController();
   #loop: Promise<void> | undefined;
+  readonly #evaluated = Promise.withResolvers<void>();
+  /** Resolves once this worker has evaluated the lots for the first time (or stopped). */
+  readonly firstEvaluation = this.#evaluated.promise;
 
   constructor(options: DailyExpiryOptions) {
     this.#options = options;
@@ -245,6 +248,7 @@ export class DailyExpiryEvaluation {
   async stop(): Promise<void> {
     this.#stopping.abort();
     await this.#loop;
+    this.#evaluated.resolve();
     await this.#options.locks.unlock(DAILY_LOCK);
   }
 
@@ -261,6 +265,7 @@ export class DailyExpiryEvaluation {
           const streams = await candidates(today);
           await alerts.evaluateExpiry(streams, at);
           done = today;
+          this.#evaluated.resolve();
           logger.info({ today, streams: streams.length }, 'expiry tiers evaluated');
         }
       } catch (error) {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createWarehouse } from '../support/fixtures.ts';
 import { expectReadModelsToEqualRebuilds } from '../support/read-models.ts';
+import { STOCK_ALERTS } from '../../src/processes/stock-alerts.ts';
+import { adapterPast } from '../integrations/order-partners.ts';
 import { openEventStream, type EventStream } from './event-stream.ts';
 
 describe('inbox', () => {
@@ -79,7 +81,9 @@ describe('inbox', () => {
     expect(b.items.map((item) => item.type)).toEqual(['order.approved', 'order.approved']);
     expect(JSON.stringify(b)).not.toContain(approved.id);
 
-    const staff = await inbox(ops());
+    // The stock alert comes from the stock-alerts process, after the order that took the stock low.
+    await adapterPast(app, STOCK_ALERTS, await app.running.infrastructure.store.headPosition());
+    const staff = await inbox(ops(), `?minPosition=${await app.running.infrastructure.store.headPosition()}`);
     expect(staff.items.map((item) => item.type)).toEqual(['order.on_hold', 'stock.low']);
     expect(staff.items[1]).toMatchObject({ title: '库存不足预警', link: '/v1/stock?sku=IN-LOW&warehouseId=WH-I' });
     expect(staff.items[1]!.body).toBe('仓库 WH-I 的商品 IN-LOW 可用库存 4，低于预警值 5。');

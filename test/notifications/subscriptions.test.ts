@@ -71,8 +71,11 @@ describe('webhook subscriptions', () => {
     return shipped.body.position as string;
   }
 
-  /** Everything up to now has been delivered (or dead-lettered) to the subscription. */
-  const settled = async (subscriptionId: string) => adapterPast(app, subscriptionAdapterName(subscriptionId), await head());
+  /** Everything up to now, alerts it led to included, has been delivered (or dead-lettered) to the subscription. */
+  async function settled(subscriptionId: string): Promise<void> {
+    await adapterPast(app, STOCK_ALERTS, await head());
+    await adapterPast(app, subscriptionAdapterName(subscriptionId), await head());
+  }
 
   /** What the receiver got, sorted: different orders' notifications may arrive in any order (each order's in its own). */
   const summary = (target: Receiver) => firstAccepted(target).map((delivery) => `${delivery.type} ${String(delivery.data.orderId ?? delivery.data.sku)}`).sort();
@@ -153,9 +156,11 @@ describe('webhook subscriptions', () => {
     expect(await head()).toBe(before);
   });
 
-  it('gets a receiver that was down its deliveries once it is back, in order per order', async () => {
+  it('gets a receiver that was down its deliveries once it is back, in order per order, without holding up another', async () => {
     const target = await receiver();
+    const other = await receiver();
     const subscriptionId = await subscribe(ops(), target, ['order.approved', 'order.on_hold', 'order.shipped']);
+    await subscribe(ops(), other, ['order.shipped']);
     await eventually(() => checkpointOf(app, subscriptionAdapterName(subscriptionId)), 10_000, 'the subscription to start');
     await target.down();
     const held = await Promise.all([order('D-NA', 1, 'CN-44'), order('D-NB', 1, 'CN-44')]);
@@ -163,6 +168,8 @@ describe('webhook subscriptions', () => {
     for (const { id } of held) await ship(id);
     const state = () => app.running.infrastructure.db.selectFrom('integration.checkpoints').select('last_error').where('adapter', '=', subscriptionAdapterName(subscriptionId)).executeTakeFirst();
     await eventually(async () => ((await state())?.last_error ? true : undefined), 15_000, 'a failed attempt');
+    // The other receiver has its shipments meanwhile.
+    await eventually(() => (firstAccepted(other).length === 2 ? true : undefined), 15_000, 'the other receiver\'s deliveries');
     expect(target.calls).toEqual([]);
     await target.up();
     await eventually(() => (firstAccepted(target).length === 6 ? true : undefined), 30_000, 'every delivery after the receiver returned');
