@@ -24,11 +24,15 @@ import { createUpcasting, type Upcasting } from './eventstore/upcasting.ts';
 import type { Adapter } from './integrations/adapter.ts';
 import { DeliveryRunner } from './integrations/delivery-runner.ts';
 import { enabledAdapters } from './integrations/index.ts';
+import { OrderDealers } from './integrations/subscriptions/adapter.ts';
+import { SubscriptionSupervisor } from './integrations/subscriptions/supervisor.ts';
 import { allProjections } from './projections/index.ts';
 import type { Projection } from './projections/projection.ts';
 import { ReadModelClock } from './projections/read-model-clock.ts';
 import { ProjectionRunner } from './projections/runner.ts';
 import { OrderPlacements } from './processes/order-placement.ts';
+import { createStockAlerts, DailyExpiryEvaluation, type StockAlerts } from './processes/stock-alerts.ts';
+import { stockWithLotsExpiringWithin } from './projections/inventory/queries.ts';
 import { buildWriteSideIndexes } from './processes/write-side-indexes.ts';
 
 /** Everything the API, the workers and the CLI share. */
@@ -51,8 +55,9 @@ export type Infrastructure = {
   tokens: TokenService;
   metrics: Metrics;
   projections: readonly Projection[];
-  /** Enabled integration adapters; connected only where workers run them. */
+  /** Enabled integration adapters (and the stock alerts, run as one); connected only where workers run them. */
   adapters: readonly Adapter[];
+  stockAlerts: StockAlerts;
   close: () => Promise<void>;
 };
 
@@ -76,8 +81,9 @@ export async function openInfrastructure(config: Config, logger: Logger, options
   const projectionStore = config.eventStore === 'esdb' ? store : new PostgresEventStore(projectionPool);
   const upcasting = createUpcasting(allUpcasters);
   const locks = new AdvisoryLocks(pool);
-  const adapters = enabledAdapters(config, logger, { store, upcasting });
   const commands = createCommandHandler(store, { upcasting });
+  const stockAlerts = createStockAlerts({ store, commands, upcasting, expiryTiers: config.expiryTiers });
+  const adapters = [...enabledAdapters(config, logger, { store, upcasting }), stockAlerts.adapter];
   return {
     config,
     logger,
@@ -94,6 +100,7 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     metrics: createMetrics(),
     projections: allProjections,
     adapters,
+    stockAlerts,
     async close() {
       await Promise.all(adapters.map(async (adapter) => adapter.close?.()));
       await store.close();
@@ -112,6 +119,7 @@ export type Running = {
   url: string | undefined;
   runner: ProjectionRunner | undefined;
   deliveries: DeliveryRunner | undefined;
+  dailyExpiry: DailyExpiryEvaluation | undefined;
   stop: () => Promise<void>;
 };
 
@@ -157,6 +165,30 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     for (const adapter of infrastructure.adapters) adapter.open?.();
     deliveries.start();
   }
+  const subscriptions = deliveries
+    ? new SubscriptionSupervisor({
+        db,
+        runner: deliveries,
+        dealers: new OrderDealers(store, infrastructure.upcasting),
+        policy: { production: config.env === 'production' },
+        logger,
+      })
+    : undefined;
+  subscriptions?.start();
+  const dailyExpiry = options.workers
+    ? new DailyExpiryEvaluation({
+        alerts: infrastructure.stockAlerts,
+        // The lots come from the inventory read model: first let it take in what the store holds now.
+        candidates: async (today) => {
+          const caughtUp = await clock.waitFor(await store.headPosition(), 60_000);
+          if (!caughtUp.reached) throw new Error(`the read models are behind (${caughtUp.behind.join(', ')})`);
+          return stockWithLotsExpiringWithin(db, today, config.expiryTiers.blueDays);
+        },
+        locks: infrastructure.locks,
+        logger,
+      })
+    : undefined;
+  dailyExpiry?.start();
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -192,10 +224,13 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     url,
     runner,
     deliveries,
+    dailyExpiry,
     async stop() {
       await erpInbound?.stop();
       await app?.close();
       await runner?.stop();
+      await dailyExpiry?.stop();
+      await subscriptions?.stop();
       await deliveries?.stop();
     },
   };

@@ -6,5 +6,6 @@ import { coldOrdersScenario } from './orders/cold.ts';
 import { hotSkuScenario } from './orders/hot-sku.ts';
 import { ordersScenario } from './orders/orders.ts';
 import { rebuildScenario } from './rebuild/scenario.ts';
+import { recommendationsScenario } from './recommendations.ts';
 
-export const scenarios: readonly Scenario[] = [appendsScenario, catalogSearchScenario, ordersScenario, coldOrdersScenario, hotSkuScenario, rebuildScenario];
+export const scenarios: readonly Scenario[] = [appendsScenario, catalogSearchScenario, ordersScenario, coldOrdersScenario, hotSkuScenario, rebuildScenario, recommendationsScenario];

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { adapterStates } from '../integrations/checkpoints.ts';
 import { findDeadLetter, listDeadLetters, requestRetry, type DeadLetter } from '../integrations/dead-letters.ts';
+import { subscriptionAdapterNames } from '../integrations/subscriptions/supervisor.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
@@ -48,7 +49,9 @@ function toResponse(deadLetter: DeadLetter) {
 }
 
 export function integrationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  const adapterNames = deps.adapters.map((adapter) => adapter.name);
+  const configured = deps.adapters.map((adapter) => adapter.name);
+  /** The configured adapters, and one per webhook subscription. */
+  const adapterNames = async () => [...configured, ...(await subscriptionAdapterNames(deps.db))];
 
   return async (app) => {
     app.get(
@@ -57,12 +60,12 @@ export function integrationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: [] },
         schema: {
           tags: ['integration'],
-          summary: 'Enabled integration adapters with position, lag, dead letters and last error',
+          summary: 'Enabled integration adapters (and webhook subscriptions) with position, lag, dead letters and last error',
           response: { 200: z.array(adapterStateSchema), ...problemResponses(400, 401, 403) },
         },
       },
       async () => {
-        const states = await adapterStates(deps.db, deps.store, adapterNames);
+        const states = await adapterStates(deps.db, deps.store, await adapterNames());
         for (const state of states) deps.metrics.integrations.lag.labels(state.name).set(Number(state.lag));
         return states;
       },
@@ -127,7 +130,7 @@ export function integrationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const id = Number(request.params.id);
         const existing = await findDeadLetter(deps.db, id);
         if (!existing) throw notFound(`Dead letter ${request.params.id}`);
-        if (!adapterNames.includes(existing.adapter)) {
+        if (!(await adapterNames()).includes(existing.adapter)) {
           throw new HttpProblem(409, 'adapter_disabled', `Adapter ${existing.adapter} is not enabled, so nothing would deliver the event`);
         }
         const requested = await requestRetry(deps.db, id);

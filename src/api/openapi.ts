@@ -64,6 +64,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   integration: 'Event feed, partner webhooks and delivery state',
   accounts: 'Sign-in, sessions and users',
   rebates: "Volume rebate programs, their settlement, and each dealer's standing",
+  notifications: 'Inbox, webhook subscriptions and recommendations',
 };
 
 const pascal = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

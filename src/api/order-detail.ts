@@ -38,6 +38,11 @@ export const shipmentSchema = z
     shippedAt: instant.nullable(),
     deliveredAt: instant.nullable(),
     receivedBy: z.string().nullable(),
+    location: z.string().nullable().describe('Where the carrier last reported the shipment (`shipment.in_transit`).'),
+    eta: instant.nullable().describe("The carrier's latest estimate of the delivery."),
+    exceptions: z
+      .array(z.object({ reason: z.string(), eta: instant.nullable(), reportedAt: instant }))
+      .describe('Problems the carrier reported on the way (`shipment.exception`), oldest first.'),
   })
   .meta({ id: 'Shipment' });
 
@@ -114,6 +119,9 @@ function shipmentFromRow(row: ShipmentRow): ShipmentView {
     shippedAt: iso(row.shipped_at),
     deliveredAt: iso(row.delivered_at),
     receivedBy: row.received_by,
+    location: row.location,
+    eta: iso(row.eta),
+    exceptions: row.exceptions,
   };
 }
 

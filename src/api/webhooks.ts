@@ -40,7 +40,9 @@ const MESSAGE_DATA: Record<WebhookSource, string> = {
     '`payment.failed`: `{ orderId?, dealerId, amountMinor?, currency?, reference?, reason? }` — recorded; no money moves.',
   logistics:
     '`shipment.dispatched`: `{ orderId, shipmentId, carrier?, trackingNumber?, lines?: [{ sku, qty }] }` — ships the lines, or all not yet shipped. ' +
-    '`shipment.delivered`: `{ orderId, shipmentId, deliveredAt?, receivedBy? }` — confirms the delivery.',
+    '`shipment.delivered`: `{ orderId, shipmentId, deliveredAt?, receivedBy? }` — confirms the delivery. ' +
+    "`shipment.in_transit`: `{ orderId, shipmentId, location?, eta? }` — where the shipment is and when it should arrive; an ETA later than the last delays it. " +
+    '`shipment.exception`: `{ orderId, shipmentId, reason, eta? }` — a problem on the way; it delays the shipment.',
 };
 
 export function webhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {

@@ -10,6 +10,9 @@ import type { OrdersTables } from '../projections/orders/tables.ts';
 import type { PromotionsTables } from '../projections/promotions/tables.ts';
 import type { UsersTables } from '../projections/users/tables.ts';
 import type { AuthTables } from '../accounts/tables.ts';
+import type { NotificationsTables } from '../projections/notifications/tables.ts';
+import type { RecommendationsTables } from '../projections/recommendations/tables.ts';
+import type { SubscriptionSecretsTables } from '../integrations/subscriptions/secrets.ts';
 
 export type PlatformTables = {
   projection_checkpoints: {
@@ -42,4 +45,4 @@ export type PlatformTables = {
   };
 };
 
-export type Database = PlatformTables & CatalogTables & OrdersTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables & AnalyticsTables & UsersTables & AuthTables;
+export type Database = PlatformTables & CatalogTables & OrdersTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables & AnalyticsTables & UsersTables & AuthTables & NotificationsTables & SubscriptionSecretsTables & RecommendationsTables;

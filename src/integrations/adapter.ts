@@ -37,10 +37,11 @@ export type Adapter<Payload = unknown> = {
   filter: EventFilter;
   /**
    * Where the adapter starts the first time it runs: the whole history (`beginning`, e.g. the
-   * ERP feed) or only events after that moment (`now`, e.g. a partner that must not be asked to
-   * act on years-old orders). Default `beginning`.
+   * ERP feed), only events after that moment (`now`, e.g. a partner that must not be asked to
+   * act on years-old orders), or events after a given position (`{ after }`, e.g. a webhook
+   * subscription from the event that created it). Default `beginning`.
    */
-  startFrom?: 'beginning' | 'now';
+  startFrom?: 'beginning' | 'now' | { after: string };
   retry?: Partial<RetryPolicy>;
   /** Events in flight at once, all on different streams. Default 64. */
   maxInFlight?: number;

@@ -10,11 +10,12 @@ export class CheckpointMoved extends Error {
   override name = 'CheckpointMoved';
 }
 
-/** The adapter's checkpoint; the first time, the start or the head (`startFrom: 'now'`). */
+/** The adapter's checkpoint; the first time, where the adapter says it starts. */
 export async function ensureAdapterCheckpoint(db: Db, store: EventStore, adapter: Adapter): Promise<string> {
   const existing = await db.selectFrom('integration.checkpoints').select('position').where('adapter', '=', adapter.name).executeTakeFirst();
   if (existing) return existing.position;
-  const start = adapter.startFrom === 'now' ? await store.headPosition() : START_POSITION;
+  const { startFrom } = adapter;
+  const start = startFrom === 'now' ? await store.headPosition() : typeof startFrom === 'object' ? startFrom.after : START_POSITION;
   await db
     .insertInto('integration.checkpoints')
     .values({ adapter: adapter.name, position: start, last_error: null, last_error_at: null })

@@ -6,6 +6,7 @@ import type { Infrastructure } from '../main.ts';
 import { adapterStates } from './checkpoints.ts';
 import { findDeadLetter, listDeadLetters, requestRetry, type DeadLetter } from './dead-letters.ts';
 import { ReplayInProgressError, replayAdapter } from './replay.ts';
+import { subscriptionAdapterNames } from './subscriptions/supervisor.ts';
 import type { DeadLetterStatus } from './tables.ts';
 
 const STATUSES: readonly DeadLetterStatus[] = ['open', 'retry_requested', 'retrying', 'delivered'];
@@ -30,13 +31,11 @@ function row(deadLetter: DeadLetter) {
   };
 }
 
+/** The configured adapters, and one per webhook subscription. */
+const adapterNames = async (infrastructure: Infrastructure) => [...infrastructure.adapters.map((adapter) => adapter.name), ...(await subscriptionAdapterNames(infrastructure.db))];
+
 export async function integrationsCommand(infrastructure: Infrastructure): Promise<number> {
-  const names = infrastructure.adapters.map((adapter) => adapter.name);
-  if (names.length === 0) {
-    process.stdout.write('No integration adapter is enabled (set KAFKA_BROKERS, ERP_BASE_URL, LOGISTICS_BASE_URL or PAYMENT_BASE_URL).\n');
-    return 0;
-  }
-  console.table(await adapterStates(infrastructure.db, infrastructure.store, names));
+  console.table(await adapterStates(infrastructure.db, infrastructure.store, await adapterNames(infrastructure)));
   return 0;
 }
 
@@ -61,7 +60,7 @@ export async function retryDeadLetterCommand(infrastructure: Infrastructure, arg
   if (!Number.isFinite(waitSeconds) || waitSeconds < 0) return fail('--wait must be a number of seconds');
   const existing = await findDeadLetter(infrastructure.db, Number(id));
   if (!existing) return fail(`Dead letter ${id} was not found.`);
-  if (!infrastructure.adapters.some((adapter) => adapter.name === existing.adapter)) {
+  if (!(await adapterNames(infrastructure)).includes(existing.adapter)) {
     return fail(`Adapter ${existing.adapter} is not enabled in this configuration, so no worker would deliver it.`);
   }
   const requested = await requestRetry(infrastructure.db, Number(id));

@@ -32,10 +32,12 @@ export type DeliveryRunnerOptions = {
 const RETRIES_PER_CLAIM = 20;
 const ERROR_RECORD_INTERVAL_MS = 1_000;
 
+type Loop = { stop: AbortController; done: Promise<void> };
+
 export class DeliveryRunner {
   readonly #options: DeliveryRunnerOptions;
   readonly #controller = new AbortController();
-  readonly #loops: Promise<void>[] = [];
+  readonly #loops = new Map<string, Loop>();
   readonly #lastErrorRecorded = new Map<string, number>();
 
   constructor(options: DeliveryRunnerOptions) {
@@ -43,18 +45,39 @@ export class DeliveryRunner {
   }
 
   start(): void {
-    for (const adapter of this.#options.adapters) this.#loops.push(this.#run(adapter));
+    for (const adapter of this.#options.adapters) this.add(adapter);
+  }
+
+  /** Runs one more adapter beside the others (a webhook subscription made while running). */
+  add(adapter: Adapter): void {
+    if (this.#loops.has(adapter.name)) throw new Error(`Adapter ${adapter.name} is running already`);
+    const stop = new AbortController();
+    const done = this.#run(adapter, AbortSignal.any([this.#controller.signal, stop.signal]));
+    this.#loops.set(adapter.name, { stop, done });
+  }
+
+  /** Stops one adapter as `stop` stops them all; its checkpoint and dead letters stay. */
+  async remove(name: string): Promise<void> {
+    const loop = this.#loops.get(name);
+    if (!loop) return;
+    loop.stop.abort();
+    await loop.done;
+    this.#loops.delete(name);
+  }
+
+  /** The names of the adapters running. */
+  running(): string[] {
+    return [...this.#loops.keys()];
   }
 
   /** Stops every adapter: in-flight deliveries are aborted, finished ones checkpointed. */
   async stop(): Promise<void> {
     this.#controller.abort();
-    await Promise.all(this.#loops);
+    await Promise.all([...this.#loops.values()].map((loop) => loop.done));
   }
 
-  async #run(adapter: Adapter): Promise<void> {
+  async #run(adapter: Adapter, stopping: AbortSignal): Promise<void> {
     const { db, store, locks } = this.#options;
-    const stopping = this.#controller.signal;
     const log = this.#options.logger.child({ adapter: adapter.name });
     const lock = lockName(adapter.name);
     let backoff = 100;
@@ -65,7 +88,7 @@ export class DeliveryRunner {
           continue;
         }
         const from = await ensureAdapterCheckpoint(db, store, adapter);
-        await this.#session(adapter, from, log);
+        await this.#session(adapter, from, log, stopping);
         backoff = 100;
       } catch (error) {
         if (stopping.aborted) break;
@@ -80,9 +103,9 @@ export class DeliveryRunner {
   }
 
   /** While the lock is held: follow the store, and carry out requested retries beside it. */
-  async #session(adapter: Adapter, from: string, log: Logger): Promise<void> {
+  async #session(adapter: Adapter, from: string, log: Logger, stopping: AbortSignal): Promise<void> {
     const session = new AbortController();
-    const signal = AbortSignal.any([this.#controller.signal, session.signal]);
+    const signal = AbortSignal.any([stopping, session.signal]);
     let failure: { error: unknown } | undefined;
     // Whatever fails after the session ended (aborted deliveries, mostly) is a consequence.
     const fail = (error: unknown) => {
@@ -100,7 +123,7 @@ export class DeliveryRunner {
       this.#follow(adapter, from, deps, fail).catch(fail).finally(() => session.abort()),
       this.#carryOutRetries(adapter, deps).catch(fail).finally(() => session.abort()),
     ]);
-    if (failure && !this.#controller.signal.aborted) throw failure.error;
+    if (failure && !stopping.aborted) throw failure.error;
   }
 
   async #follow(adapter: Adapter, from: string, deps: DeliveryDeps, fail: (error: unknown) => void): Promise<void> {

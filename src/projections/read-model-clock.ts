@@ -1,7 +1,7 @@
 // Read-your-writes: waits until every projection has processed a given position.
 import { once, type EventEmitter } from 'node:events';
 import type { Db } from '../db/database.ts';
-import { comparePositions } from '../eventstore/port.ts';
+import { comparePositions, START_POSITION } from '../eventstore/port.ts';
 
 export type CatchUp = { reached: true } | { reached: false; behind: string[] };
 
@@ -28,6 +28,22 @@ export class ReadModelClock {
       .execute();
     const reached = new Set(rows.filter((row) => comparePositions(row.position, position) >= 0).map((row) => row.name));
     return this.#names.filter((name) => !reached.has(name));
+  }
+
+  /** Where one projection's checkpoint is (START_POSITION before its first run). */
+  async checkpointOf(name: string): Promise<string> {
+    const row = await this.#db.selectFrom('projection_checkpoints').select('position').where('name', '=', name).executeTakeFirst();
+    return row?.position ?? START_POSITION;
+  }
+
+  /** Resolves once the projection's checkpoint has moved past `position`, or when `signal` aborts. */
+  async waitPast(name: string, position: string, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && comparePositions(await this.checkpointOf(name), position) <= 0) {
+      // Woken by an in-process runner; an API-only replica looks four times a second.
+      const wait = AbortSignal.any([signal, AbortSignal.timeout(250)]);
+      if (this.#progress) await once(this.#progress, 'progress', { signal: wait }).catch(() => undefined);
+      else await new Promise((resolve) => wait.addEventListener('abort', resolve, { once: true }));
+    }
   }
 
   async waitFor(position: string, timeoutMs: number): Promise<CatchUp> {

@@ -139,6 +139,14 @@ const CONTRACT: Record<string, number> = {
   'GET /v1/users/{id}': 200,
   'PATCH /v1/users/{id}': 200,
   'PUT /v1/users/{id}/password': 200,
+
+  'POST /v1/subscriptions': 201,
+  'GET /v1/subscriptions': 200,
+  'DELETE /v1/subscriptions/{id}': 200,
+  'GET /v1/notifications': 200,
+  'GET /v1/notifications/stream': 200,
+  'POST /v1/notifications/{id}/read': 200,
+  'GET /v1/recommendations': 200,
 };
 
 /** Commands that create: they take Idempotency-Key. */
@@ -157,6 +165,7 @@ const CREATING = [
   'POST /v1/orders/{id}/shipments',
   'POST /v1/orders/{id}/returns',
   'POST /v1/users',
+  'POST /v1/subscriptions',
 ];
 
 /** The lists API.md names: `?limit=&cursor=` in, `{ items, nextCursor }` out. */
@@ -176,6 +185,7 @@ const LISTS = [
   'GET /v1/analytics/inventory',
   'GET /v1/analytics/replenishment',
   'GET /v1/users',
+  'GET /v1/subscriptions',
 ];
 
 describe('the document is valid for independent checkers', () => {
@@ -343,6 +353,7 @@ describe('every route API.md names', () => {
       'GET /v1/orders/{id}': ['asOf'],
       'GET /v1/analytics/sales': ['groupBy', 'from', 'to'],
       'GET /v1/feed': ['after', 'limit', 'types', 'waitSeconds'],
+      'GET /v1/notifications': ['after', 'limit', 'waitSeconds'],
     };
     for (const [key, names] of Object.entries(named)) expect(parameters(key, 'query'), key).toEqual(expect.arrayContaining(names));
     const query = (key: string, name: string) => operation(key).parameters.find((parameter: any) => parameter.name === name).schema;
@@ -419,6 +430,27 @@ describe('every route API.md names', () => {
     expect(property(user, 'role').enum).toEqual(expect.arrayContaining(['dealer', 'ops', 'finance', 'analyst', 'integration', 'admin']));
     expect(property(user, 'dealerRole').enum).toEqual(['owner', 'buyer']);
     expect(Object.keys(operation('POST /v1/auth/login').responses)).toEqual(expect.arrayContaining(['200', '400', '401', '429']));
+    expect(fields(body('POST /v1/subscriptions'))).toEqual(['events', 'secret?', 'url']);
+    expect(property(body('POST /v1/subscriptions'), 'events').items.enum).toEqual([
+      'order.approved',
+      'order.on_hold',
+      'order.rejected',
+      'order.awaiting_dealer_approval',
+      'order.shipped',
+      'order.delivered',
+      'shipment.delayed',
+      'stock.low',
+      'stock.expiring',
+    ]);
+    expect(fields(property(response('GET /v1/notifications', 200), 'items').items)).toEqual(
+      expect.arrayContaining(['id', 'position', 'type', 'title', 'body', 'link', 'occurredAt', 'read']),
+    );
+    expect(Object.keys(operation('GET /v1/notifications/stream').responses[200].content)).toEqual(['text/event-stream']);
+    expect(parameters('GET /v1/notifications/stream', 'header')).toContain('last-event-id');
+    const recommendations = response('GET /v1/recommendations', 200);
+    expect(fields(property(recommendations, 'items').items)).toEqual(['available', 'detail', 'name', 'priceMinor', 'reason', 'sku']);
+    expect(property(property(recommendations, 'items').items, 'reason').enum.sort()).toEqual(['bought_together', 'due_to_reorder', 'popular_in_region', 'promoted_for_you']);
+    expect(parameters('GET /v1/recommendations', 'query')).toContain('limit');
   });
 });
 

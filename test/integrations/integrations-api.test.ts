@@ -74,7 +74,10 @@ describe('integration adapters in the application', () => {
 
     const status = await app.request('GET', '/v1/integrations', { token: admin });
     expect(status.status).toBe(200);
-    expect(status.body).toEqual([expect.objectContaining({ name: 'erp-http', active: true, openDeadLetters: 1 })]);
+    expect(status.body).toEqual([
+      expect.objectContaining({ name: 'erp-http', active: true, openDeadLetters: 1 }),
+      expect.objectContaining({ name: 'stock-alerts', active: true, openDeadLetters: 0 }),
+    ]);
 
     expect((await app.request('GET', `/v1/integrations/dead-letters/${deadLetter.id}`, { token: admin })).body.eventId).toBe(refused!.id);
     expect((await app.request('GET', '/v1/integrations/dead-letters/999999', { token: admin })).status).toBe(404);

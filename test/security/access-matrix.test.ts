@@ -141,6 +141,16 @@ const SPEC: Record<string, Access> = {
   'GET /v1/integrations/dead-letters': [], // design
   'GET /v1/integrations/dead-letters/{id}': [], // design
   'POST /v1/integrations/dead-letters/{id}/retry': [], // design
+
+  // API.md "Notifications and recommendations": a dealer subscribes for its own orders, staff
+  // for any order and stock (design: the roles that run systems); everyone has an inbox.
+  'POST /v1/subscriptions': ['dealer', 'ops', 'integration'],
+  'GET /v1/subscriptions': ['dealer', 'ops', 'integration'],
+  'DELETE /v1/subscriptions/{id}': ['dealer', 'ops', 'integration'],
+  'GET /v1/notifications': EVERYONE,
+  'GET /v1/notifications/stream': EVERYONE,
+  'POST /v1/notifications/{id}/read': EVERYONE,
+  'GET /v1/recommendations': ['dealer'],
 };
 
 const spec = new Map(Object.entries(SPEC).map(([route, access]) => [routeKey(route.split(' ')[0]!, route.split(' ')[1]!), access]));
@@ -276,6 +286,8 @@ describe('dealer isolation', () => {
     'GET /v1/users/{id}': async (ctx) => ({ path: `/v1/users/${await userOfB(ctx)}` }),
     'PATCH /v1/users/{id}': async (ctx) => ({ path: `/v1/users/${await userOfB(ctx)}`, body: { status: 'disabled' } }),
     'PUT /v1/users/{id}/password': async (ctx) => ({ path: `/v1/users/${await userOfB(ctx)}/password`, body: { newPassword: 'a passphrase not mine' } }),
+    'POST /v1/notifications/{id}/read': async (ctx) => ({ path: `/v1/notifications/${await notificationOfB(ctx)}/read` }),
+    'DELETE /v1/subscriptions/{id}': async (ctx) => ({ path: `/v1/subscriptions/${await subscriptionOfB(ctx)}` }),
   };
 
   /**
@@ -310,6 +322,19 @@ describe('dealer isolation', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     userOfBCreated = created.body.id as string;
     return userOfBCreated;
+  }
+  async function notificationOfB(ctx: { dealerB: string }): Promise<string> {
+    const orderId = await orderOfB(ctx);
+    const events = await app.running.infrastructure.store.readStream(`order-${orderId}`);
+    return events.find((event) => event.type === 'OrderReviewed')!.id;
+  }
+  let subscriptionOfBCreated: string | undefined;
+  async function subscriptionOfB(ctx: { dealerB: string }): Promise<string> {
+    if (subscriptionOfBCreated) return subscriptionOfBCreated;
+    const created = await app.request('POST', '/v1/subscriptions', { token: ctx.dealerB, body: { url: 'https://127.0.0.1/canary-b', events: ['order.approved'] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    subscriptionOfBCreated = created.body.id as string;
+    return subscriptionOfBCreated;
   }
   const resources = new Map(Object.entries(DEALER_RESOURCES).map(([route, entry]) => [routeKey(route.split(' ')[0]!, route.split(' ')[1]!), entry]));
 

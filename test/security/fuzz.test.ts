@@ -60,6 +60,7 @@ const SAMPLES: Record<string, unknown> = {
   'POST /v1/orders/{}/approve': { note: 'fuzz' },
   'POST /v1/orders/{}/reject': { reason: 'fuzz' },
   'POST /v1/orders/{}/cancel': { reason: 'fuzz' },
+  'POST /v1/subscriptions': { url: 'https://127.0.0.1/fuzz-hook', events: ['order.approved'] },
   'POST /v1/webhooks/payments': { id: 'FZ-MSG-1', type: 'payment.received', data: { dealerId: 'D-FZ', amountMinor: 1 } },
   'POST /v1/webhooks/logistics': { id: 'FZ-MSG-2', type: 'shipment.delivered', data: { trackingNumber: 'T-1' } },
 };

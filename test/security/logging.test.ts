@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, REDACTED_PATHS } from '../../src/logger.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { eventually, startTestApp, type TestApp } from '../support/app.ts';
 
 const SECRETS = {
   JWT_SECRET: 'logging-jwt-secret-that-is-long-enough-42',
@@ -138,6 +138,52 @@ describe('logs at LOG_LEVEL=trace', () => {
     const stored = JSON.stringify(events);
     expect(stored).toContain('log.user');
     expect([password, next, '$argon2'].filter((secret) => stored.includes(secret))).toEqual([]);
+  });
+});
+
+describe('webhook subscription secrets', () => {
+  const log = captured();
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ LOG_LEVEL: 'trace', ...SECRETS }, { logDestination: log.stream });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('are answered once, when made, and never logged, listed or stored in an event, even when deliveries fail', async () => {
+    const secret = 'subscription-secret-never-to-be-seen-9d2f';
+    const generated = await app.request('POST', '/v1/subscriptions', { token: app.token('ops'), body: { url: 'https://127.0.0.1:9/hook', events: ['order.on_hold'] } });
+    expect(generated.status, generated.text).toBe(201);
+    expect(generated.body.secret).toMatch(/^whsec_/);
+    const created = await app.request('POST', '/v1/subscriptions', { token: app.token('ops'), body: { url: 'http://127.0.0.1:9/hook', events: ['stock.low'], secret } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({ secret, secretHint: `…${secret.slice(-4)}` });
+    const listed = await app.request('GET', `/v1/subscriptions?minPosition=${created.body.position}`, { token: app.token('ops') });
+    expect(listed.body.items).toHaveLength(2);
+    expect(listed.text).not.toContain(secret);
+    expect(listed.text).not.toContain(generated.body.secret);
+    // A threshold crossing: delivered to a closed port, failing and retried.
+    const ops = app.token('ops');
+    expect((await app.request('POST', '/v1/warehouses', { token: ops, body: { id: 'WH-LOG', name: 'Log', regionCode: 'CN-31' } })).status).toBe(201);
+    expect((await app.request('POST', '/v1/products', { token: ops, body: { sku: 'LOG-LOW', name: 'L', brand: 'L', category: 'tea', unit: 'case', basePriceMinor: 1, lowStockThreshold: 5 } })).status).toBe(201);
+    const received = await app.request('POST', '/v1/stock/receipts', {
+      token: ops,
+      body: { sku: 'LOG-LOW', warehouseId: 'WH-LOG', lot: 'L1', productionDate: '2026-01-01', expiryDate: '2099-12-31', qty: 6 },
+    });
+    expect(received.status).toBe(201);
+    expect((await app.request('POST', '/v1/stock/adjustments', { token: ops, body: { sku: 'LOG-LOW', warehouseId: 'WH-LOG', lot: 'L1', delta: -2, reason: 'count' } })).status).toBe(201);
+    const { db } = app.running.infrastructure;
+    await eventually(async () => {
+      const row = await db.selectFrom('integration.checkpoints').select('last_error').where('adapter', '=', `subscription:${created.body.id}`).executeTakeFirst();
+      return row?.last_error ? true : undefined;
+    }, 15_000, 'a failed delivery');
+    const text = log.lines.join('');
+    expect(text).toContain('delivery failed; retrying');
+    for (const hidden of [secret, generated.body.secret]) expect(text).not.toContain(hidden);
+    const { events } = await app.running.infrastructure.store.readAll({ maxCount: 10_000 });
+    expect(JSON.stringify(events)).not.toContain(secret);
   });
 });
 

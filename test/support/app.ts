@@ -38,7 +38,7 @@ export async function request<Body = any>(baseUrl: string, method: string, path:
     body = JSON.stringify(options.body);
   }
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
-  const text = await response.text();
+  const text = response.headers.get('content-type')?.startsWith('text/event-stream') ? await untilLive(response) : await response.text();
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : undefined;
@@ -46,6 +46,23 @@ export async function request<Body = any>(baseUrl: string, method: string, path:
     // not JSON: keep the text
   }
   return { status: response.status, headers: response.headers, body: parsed as Body, text };
+}
+
+/**
+ * A server-sent event stream never ends by itself: its text up to the comment that says everything
+ * so far was sent (`: live`), then the connection is closed.
+ */
+async function untilLive(response: Response): Promise<string> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!/(^|\n): live\n/.test(text)) {
+    const { done, value } = await reader.read();
+    if (done) return text;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
 }
 
 export type TestAppOptions = {
@@ -58,7 +75,10 @@ export type TestAppOptions = {
 };
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  return startOn(await createTestDatabase(), env, options);
+}
+
+async function startOn(database: TestDatabase, env: Record<string, string>, options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
@@ -94,6 +114,16 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
 export async function readModelsCaughtUp(app: TestApp, timeoutMs = 60_000): Promise<void> {
   const head = await app.running.infrastructure.store.headPosition();
   await eventually(async () => ((await app.request('GET', `/v1/orders?limit=1&minPosition=${head}`, { token: app.token('ops') })).status === 200 ? true : undefined), timeoutMs, 'read models to catch up');
+}
+
+/**
+ * Stops the app's processes and connections, keeping its database, and starts them afresh on it, as
+ * a restart of the server does (nothing in memory survives). Stop the app it answers, not `app`.
+ */
+export async function restartTestApp(app: TestApp, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  await app.running.stop();
+  await app.running.infrastructure.close();
+  return startOn(app.database, env, options);
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */

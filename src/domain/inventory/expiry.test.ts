@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expiryTierOf, expiryTierRange } from './expiry.ts';
+import { daysLeft, expiryTierOf, expiryTierRange } from './expiry.ts';
 
 const thresholds = { redDays: 30, yellowDays: 90, blueDays: 180 };
 
@@ -12,6 +12,12 @@ describe('expiry tiers', () => {
 
   it('follows configured thresholds', () => {
     expect(expiryTierOf(10, { redDays: 7, yellowDays: 14, blueDays: 28 })).toBe('yellow');
+  });
+
+  it('counts the days left in calendar days, across months and leap days', () => {
+    expect(daysLeft('2028-03-01', '2028-02-28')).toBe(2);
+    expect(daysLeft('2026-05-01', '2026-05-01')).toBe(0);
+    expect(daysLeft('2026-04-30', '2026-05-01')).toBe(-1);
   });
 
   it('gives each tier the range the classification uses', () => {

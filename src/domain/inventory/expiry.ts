@@ -28,3 +28,8 @@ export function expiryTierRange(tier: ExpiryTier, thresholds: ExpiryThresholds):
       return { afterDays: thresholds.yellowDays, untilDays: thresholds.blueDays };
   }
 }
+
+/** Whole days from `today` to `expiryDate` (both `YYYY-MM-DD`): 0 on the expiry day, negative after it. */
+export function daysLeft(expiryDate: string, today: string): number {
+  return Math.round((Date.parse(`${expiryDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+}

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { refuse, type Decision, type DomainEvent } from '../shared/decider.ts';
 import { entityIdSchema, isoDateTimeSchema, quantitySchema, skuSchema } from '../shared/values.ts';
 import type { PlacedOrder, Reservations } from './order.ts';
+import { NO_TRACKING, type ShipmentTracking } from './tracking.ts';
 import { illegal } from './transitions.ts';
 import { termsBySku, unitsOf, valueBetween } from './valuation.ts';
 
@@ -99,7 +100,8 @@ export type FulfillmentCommand =
   | { type: 'CompleteOrder'; data: { now: string } }
   | { type: 'RecordOrderPayment'; data: RecordOrderPayment };
 
-export type Shipment = {
+/** With where it is on its way (tracking.ts). */
+export type Shipment = ShipmentTracking & {
   shipmentId: string;
   status: 'planned' | 'dispatched' | 'delivered';
   /** While planned, without lots. */
@@ -325,6 +327,7 @@ export function evolveFulfillment(state: PlacedOrder, event: FulfillmentEvent): 
         shippedAt: null,
         deliveredAt: null,
         receivedBy: null,
+        ...NO_TRACKING,
       };
       return { ...state, shipments: [...state.shipments, shipment] };
     }

@@ -32,6 +32,14 @@ import {
 import type { BudgetUse } from '../promotions/promotion.ts';
 import type { PromotionNotApplied } from './cart.ts';
 import type { RiskAssessment } from './risk.ts';
+import {
+  decideShipmentException,
+  decideShipmentInTransit,
+  evolveTracking,
+  trackingEventTypes,
+  type TrackingCommand,
+  type TrackingEvent,
+} from './tracking.ts';
 import { illegal } from './transitions.ts';
 
 export const orderStream = (orderId: string) => `order-${orderId}`;
@@ -138,6 +146,7 @@ export type OrderEvent =
   | DomainEvent<'OrderApprovedByDealer', { orderId: string; note: string | null }>
   | DomainEvent<'OrderRejectedByDealer', { orderId: string; reason: string }>
   | FulfillmentEvent
+  | TrackingEvent
   | ReturnEvent;
 
 /**
@@ -191,6 +200,7 @@ export type OrderCommand =
   | { type: 'RejectHeldOrder'; data: { reason: string } }
   | { type: 'CancelOrder'; data: { reason: string | null } }
   | FulfillmentCommand
+  | TrackingCommand
   | ReturnCommand;
 
 /** A prepay order with something to pay waits for the payment before it is released to the warehouse. */
@@ -254,6 +264,10 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         return decideCompleteOrder(state, command.data);
       case 'RecordOrderPayment':
         return decideOrderPayment(state, command.data);
+      case 'RecordShipmentInTransit':
+        return decideShipmentInTransit(state, command.data);
+      case 'ReportShipmentException':
+        return decideShipmentException(state, command.data);
       case 'RequestReturn':
         return decideRequestReturn(state, command.data);
       case 'ApproveReturn':
@@ -312,6 +326,10 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
       case 'OrderPaymentRecorded':
       case 'OrderReleased':
         return evolveFulfillment(state, event);
+      case 'ShipmentInTransit':
+      case 'ShipmentExceptionReported':
+      case 'ShipmentDelayed':
+        return evolveTracking(state, event);
       default:
         return evolveReturns(state, event);
     }
@@ -328,5 +346,6 @@ export const orderEventTypes = [
   'OrderApprovedByDealer',
   'OrderRejectedByDealer',
   ...fulfillmentEventTypes,
+  ...trackingEventTypes,
   ...returnEventTypes,
 ] as const;

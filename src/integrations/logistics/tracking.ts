@@ -7,13 +7,19 @@
 //   shipment.delivered   data { orderId, shipmentId, deliveredAt?, receivedBy? }
 //                        confirms the delivery, at `deliveredAt`, else the message's `occurredAt`,
 //                        else now (POST /v1/orders/{id}/deliveries)
+//   shipment.in_transit  data { orderId, shipmentId, location?, eta? }
+//                        the shipment's latest location and ETA; an ETA later than the last one
+//                        delays the shipment (ShipmentDelayed)
+//   shipment.exception   data { orderId, shipmentId, reason, eta? }
+//                        a problem on the way; it delays the shipment
 //
-// Both are keyed by the provider's `shipmentId`, so even the same fact told twice under two message
+// All are keyed by the provider's `shipmentId`, so even the same fact told twice under two message
 // ids takes effect once.
+import { z } from 'zod';
 import { deliveryRequestSchema, shipmentRequestSchema, unshippedLines, type Shipment } from '../../domain/ordering/fulfillment.ts';
 import { orderDecider, orderStream } from '../../domain/ordering/order.ts';
 import { refuse } from '../../domain/shared/decider.ts';
-import { entityIdSchema } from '../../domain/shared/values.ts';
+import { entityIdSchema, isoDateTimeSchema } from '../../domain/shared/values.ts';
 import { dispatchShipment } from '../../processes/shipments.ts';
 import { messageHandler, type MessageHandler } from '../webhooks/messages.ts';
 
@@ -26,6 +32,20 @@ export const shipmentDispatchedSchema = shipmentRequestSchema
   });
 
 export const shipmentDeliveredSchema = deliveryRequestSchema.extend({ orderId: entityIdSchema });
+
+const shipmentOf = { orderId: entityIdSchema, shipmentId: entityIdSchema };
+const etaSchema = isoDateTimeSchema.describe("The carrier's estimate of the delivery.");
+
+export const shipmentInTransitSchema = z.object({
+  ...shipmentOf,
+  location: z.string().trim().min(1).max(200).optional().describe('Where the shipment is, in the carrier\'s words.'),
+  eta: etaSchema.optional(),
+});
+
+export const shipmentExceptionSchema = z.object({ ...shipmentOf, reason: z.string().trim().min(1).max(500), eta: etaSchema.optional() });
+
+/** ETAs are compared as instants: any offset the carrier sends becomes UTC. */
+const utc = (instant: string | undefined) => (instant === undefined ? null : new Date(instant).toISOString());
 
 type Lines = { sku: string; qty: number }[];
 
@@ -61,7 +81,31 @@ const shipmentDelivered = messageHandler(shipmentDeliveredSchema, async (data, m
   return handled.ok ? undefined : handled.refusal;
 });
 
+const shipmentInTransit = messageHandler(shipmentInTransitSchema, async (data, _message, context) => {
+  const { orderId, shipmentId } = data;
+  const handled = await context.commands.handle(
+    orderDecider,
+    orderStream(orderId),
+    { type: 'RecordShipmentInTransit', data: { shipmentId, location: data.location ?? null, eta: utc(data.eta), now: context.now.toISOString() } },
+    context.command,
+  );
+  return handled.ok ? undefined : handled.refusal;
+});
+
+const shipmentException = messageHandler(shipmentExceptionSchema, async (data, _message, context) => {
+  const { orderId, shipmentId, reason } = data;
+  const handled = await context.commands.handle(
+    orderDecider,
+    orderStream(orderId),
+    { type: 'ReportShipmentException', data: { shipmentId, reason, eta: utc(data.eta), now: context.now.toISOString() } },
+    context.command,
+  );
+  return handled.ok ? undefined : handled.refusal;
+});
+
 export const trackingMessages: Readonly<Record<string, MessageHandler>> = {
   'shipment.dispatched': shipmentDispatched,
   'shipment.delivered': shipmentDelivered,
+  'shipment.in_transit': shipmentInTransit,
+  'shipment.exception': shipmentException,
 };

@@ -179,6 +179,22 @@ export async function stockWithExpiredLots(db: Db, filter: StockFilter): Promise
   return query.orderBy('sku').orderBy('warehouse_id').execute();
 }
 
+/**
+ * The stock streams holding lots that expire after `today` and within `days` days of it: where the
+ * daily expiry alerts look (a hint; they decide on the stock streams themselves).
+ */
+export async function stockWithLotsExpiringWithin(db: Db, today: string, days: number): Promise<{ sku: string; warehouseId: string }[]> {
+  return db
+    .selectFrom('inventory.lots')
+    .select(['sku', 'warehouse_id as warehouseId'])
+    .distinct()
+    .where('qty', '>', 0)
+    .where(sql<SqlBool>`expiry_date > ${today}::date AND expiry_date <= ${today}::date + ${days}::int`)
+    .orderBy('sku')
+    .orderBy('warehouse_id')
+    .execute();
+}
+
 /** Available quantity per SKU over all warehouses (0 for SKUs without stock). */
 export async function availableBySku(db: Db, skus: readonly string[]): Promise<Map<string, number>> {
   if (skus.length === 0) return new Map();

@@ -1,10 +1,11 @@
-// The orders read model's part for fulfilment: shipments, deliveries, completion, prepay payments
-// and returns. Each handler answers the order's status after the event, for its timeline.
+// The orders read model's part for fulfilment: shipments, their tracking, deliveries, completion,
+// prepay payments and returns. Each handler answers the order's status after the event, for its timeline.
 import { sql, type UpdateObject } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { afterDispatch, type FulfillmentEvent } from '../../domain/ordering/fulfillment.ts';
 import type { ReturnEvent } from '../../domain/ordering/returns.ts';
+import type { TrackingEvent } from '../../domain/ordering/tracking.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -112,4 +113,27 @@ export async function applyFulfillment(db: Db, event: RecordedEvent, orderEvent:
       return touchOrder(db, event, orderId);
     }
   }
+}
+
+/** A shipment's latest location and ETA, and the exceptions reported; a delay only shows in the timeline. */
+export async function applyTracking(db: Db, event: RecordedEvent, trackingEvent: TrackingEvent): Promise<string> {
+  const { orderId, shipmentId } = trackingEvent.data;
+  switch (trackingEvent.type) {
+    case 'ShipmentInTransit': {
+      const { location, eta } = trackingEvent.data;
+      await updateShipment(db, orderId, shipmentId, { location, eta: eta === null ? null : new Date(eta) });
+      break;
+    }
+    case 'ShipmentExceptionReported': {
+      const { reason, eta, reportedAt } = trackingEvent.data;
+      await updateShipment(db, orderId, shipmentId, {
+        eta: eta === null ? null : new Date(eta),
+        exceptions: sql<string>`exceptions || ${json([{ reason, eta, reportedAt }])}::jsonb`,
+      });
+      break;
+    }
+    case 'ShipmentDelayed':
+      break;
+  }
+  return touchOrder(db, event, orderId);
 }

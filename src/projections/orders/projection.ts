@@ -6,7 +6,7 @@ import { NO_RESERVATIONS, orderEventTypes, type OrderEvent, type Reservations } 
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import type { Projection } from '../projection.ts';
 import { approval, ordersBatch } from './batch.ts';
-import { applyFulfillment } from './fulfillment-handlers.ts';
+import { applyFulfillment, applyTracking } from './fulfillment-handlers.ts';
 import { timelineDetail } from './timeline.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -176,6 +176,13 @@ export const ordersProjection: Projection = {
         const status = orderEvent.type === 'HeldOrderRejected' ? 'rejected' : 'cancelled';
         await setStatus(db, event, orderId, status, { reservations: NO_RESERVATIONS, released: false });
         await recordTimeline(db, event, orderId, status, detail);
+        return;
+      }
+      case 'ShipmentInTransit':
+      case 'ShipmentExceptionReported':
+      case 'ShipmentDelayed': {
+        const status = await applyTracking(db, event, orderEvent);
+        await recordTimeline(db, event, orderEvent.data.orderId, status, detail);
         return;
       }
       default: {

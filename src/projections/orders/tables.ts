@@ -2,6 +2,7 @@
 import type { PromotionNotApplied } from '../../domain/ordering/cart.ts';
 import type { ColumnType, JSONColumnType } from 'kysely';
 import type { ShipmentLine } from '../../domain/ordering/fulfillment.ts';
+import type { ShipmentException } from '../../domain/ordering/tracking.ts';
 import type { Gift, PricedLine, Reason, Reservations } from '../../domain/ordering/order.ts';
 import type { ReceivedLine, ReturnLine } from '../../domain/ordering/returns.ts';
 import type { RiskAssessment } from '../../domain/ordering/risk.ts';
@@ -57,6 +58,9 @@ export type OrdersTables = {
     shipped_at: Date | null;
     delivered_at: Date | null;
     received_by: string | null;
+    location: ColumnType<string | null, string | null | undefined, string | null>;
+    eta: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    exceptions: JSONColumnType<ShipmentException[], string | undefined, string>;
   };
   'orders.returns': {
     order_id: string;

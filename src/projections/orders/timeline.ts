@@ -28,6 +28,18 @@ export function timelineDetail(event: OrderEvent): Record<string, unknown> {
       const { shipmentId, deliveredAt, receivedBy } = event.data;
       return { shipmentId, deliveredAt, receivedBy };
     }
+    case 'ShipmentInTransit': {
+      const { shipmentId, location, eta } = event.data;
+      return { shipmentId, location, eta };
+    }
+    case 'ShipmentExceptionReported': {
+      const { shipmentId, reason, eta } = event.data;
+      return { shipmentId, reason, eta };
+    }
+    case 'ShipmentDelayed': {
+      const { shipmentId, cause, previousEta, eta, reason } = event.data;
+      return { shipmentId, cause, previousEta, eta, reason };
+    }
     case 'OrderPaymentRecorded':
       return { paymentId: event.data.paymentId, amountMinor: event.data.amountMinor };
     case 'OrderCompleted':

@@ -80,10 +80,11 @@ function toPromotionRow(row: SelectedRow): PromotionRow {
   } as PromotionRow;
 }
 
-const activeAt = (now: Date) => sql<SqlBool>`(p.starts_at <= ${now} AND p.active_until > ${now})`;
+/** The promotion aliased `p` is in force at `now`. */
+export const activeAt = (now: Date) => sql<SqlBool>`(p.starts_at <= ${now} AND p.active_until > ${now})`;
 
-/** The dealer-, tier- and territory conditions for a viewer (none for staff). */
-function viewerMay(viewer: PromotionViewer): Expression<SqlBool> {
+/** The dealer-, tier- and territory conditions for a viewer (none for staff), of the promotion aliased `p`. */
+export function viewerMay(viewer: PromotionViewer): Expression<SqlBool> {
   if (viewer.dealerId === undefined) return sql<SqlBool>`true`;
   const territories = [...(viewer.territories ?? [])];
   return sql<SqlBool>`((cardinality(p.dealer_ids) = 0 OR ${viewer.dealerId} = ANY(p.dealer_ids))
