@@ -13,7 +13,7 @@ import { scenarios } from './scenarios/index.ts';
 
 const HELP = `npm run bench -- [options]
 
-  --scenario <name>   run only this scenario (repeatable): ${scenarios.map((scenario) => scenario.name).join(', ')}
+  --scenario <name>   run only this scenario (repeatable): ${scenarios.map((scenario) => `${scenario.name}${scenario.onlyWhenNamed ? ' (only when named)' : ''}`).join(', ')}
   --runs <n>          runs per scenario; the report shows medians (default 3)
   --duration <s>      seconds per measured load, after its warm-up (default 3)
   --quick             small data and 1 s loads, to try the harness out (figures not comparable)
@@ -67,7 +67,8 @@ async function main(): Promise<void> {
   }
   const unknown = (values.scenario ?? []).filter((name) => !scenarios.some((scenario) => scenario.name === name));
   if (unknown.length > 0) throw new Error(`Unknown scenario ${unknown.join(', ')}; choose from ${scenarios.map((s) => s.name).join(', ')}`);
-  const chosen = values.scenario ? scenarios.filter((scenario) => values.scenario!.includes(scenario.name)) : scenarios;
+  const everyday = scenarios.filter((scenario) => !scenario.onlyWhenNamed);
+  const chosen = values.scenario ? scenarios.filter((scenario) => values.scenario!.includes(scenario.name)) : everyday;
   const runs = Math.round(positive('runs', values.runs) ?? 3);
   const durationSeconds = positive('duration', values.duration) ?? (values.quick ? 1 : 3);
   const maxBatch = positive('max-batch', values['max-batch']);
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
     }
 
     const date = startedAt.toISOString().slice(0, 10);
-    const full = chosen.length === scenarios.length && !values.quick && results.every((result) => result.runs.length === runs);
+    const full = everyday.every((scenario) => chosen.includes(scenario)) && !values.quick && results.every((result) => result.runs.length === runs);
     const result = resultOf(machine);
     const report = markdownReport(result);
     process.stdout.write(`\n${report}`);
@@ -165,6 +166,13 @@ async function main(): Promise<void> {
     await writeFile(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
     log(`\nwrote ${path.relative(repoRoot, jsonFile)}`);
     await rm(partialFile, { force: true });
+    // Scenarios with a report of their own (e.g. results/drivers.md): rewritten by every complete run of them.
+    for (const scenario of chosen) {
+      const own = results.find((item) => item.name === scenario.name);
+      if (!scenario.reportFile || values.quick || !own || own.runs.length !== runs) continue;
+      await writeFile(path.join(resultsDir, scenario.reportFile), markdownReport({ ...result, scenarios: [own] }));
+      log(`wrote bench/results/${scenario.reportFile}`);
+    }
     if (full) {
       await writeFile(path.join(resultsDir, 'latest.md'), report);
       const readme = await updateReadme(result);

@@ -39,4 +39,8 @@ export type Scenario = {
   method: string;
   prepare: (context: BenchContext) => Promise<ScenarioSession>;
   table: (medians: Medians, facts: Record<string, number | string>) => Table;
+  /** Runs only when named with --scenario (a comparison, not a figure of the product). */
+  onlyWhenNamed?: boolean;
+  /** A report of its own in bench/results (committed), rewritten by every run of it that is not --quick. */
+  reportFile?: string;
 };
