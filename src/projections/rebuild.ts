@@ -11,7 +11,8 @@ import { START_POSITION, comparePositions, matchesFilter, type AllPage, type Eve
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import type { BatchHandler, Fold, Projection } from './projection.ts';
 import { passingOver, skippedEventIds } from './skipped-events.ts';
-import { advanceCheckpoint, applyPageInSavepoint, applyPageInTransaction, BatchFailed, batched, ensureCheckpoint } from './runner.ts';
+import { advanceCheckpoint } from '../db/checkpoints.ts';
+import { applyPageInSavepoint, applyPageInTransaction, BatchFailed, batched, ensureCheckpoint } from './runner.ts';
 import { SchemaRedirectPlugin } from './schema-redirect.ts';
 
 export type RebuildProgress = { position: string; head: string; events: number };
@@ -358,7 +359,7 @@ class ProjectionRebuild {
         await this.#freshDb
           .transaction()
           .execute((trx) =>
-            advanceCheckpoint(trx, this.#checkpointName, this.#written, to, () => batched(() => fold.write(trx)), { asyncCommit: true }),
+            advanceCheckpoint(trx, 'projection', this.#checkpointName, this.#written, to, () => batched(() => fold.write(trx)), { asyncCommit: true }),
           );
         this.#written = to;
       } catch (error) {
@@ -416,7 +417,7 @@ class ProjectionRebuild {
       const to = this.checkpoint;
       await this.#freshDb
         .transaction()
-        .execute((trx) => advanceCheckpoint(trx, this.#checkpointName, this.#written, to, async () => undefined, { asyncCommit: true }));
+        .execute((trx) => advanceCheckpoint(trx, 'projection', this.#checkpointName, this.#written, to, async () => undefined, { asyncCommit: true }));
       this.#written = to;
     }
   }
