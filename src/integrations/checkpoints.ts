@@ -1,7 +1,7 @@
 // Adapter checkpoints: created on first run, advanced compare-and-set, reported with lag and errors.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { START_POSITION, comparePositions, type EventStore } from '../eventstore/port.ts';
+import { START_POSITION, comparePositions, positionLag, type EventStore } from '../eventstore/port.ts';
 import { lockName, moveCheckpoint } from '../db/checkpoints.ts';
 import type { Adapter } from './adapter.ts';
 import { openDeadLetterCounts } from './dead-letters.ts';
@@ -100,11 +100,10 @@ export async function adapterStates(db: Db, store: EventStore, names: readonly s
   return names.map((name) => {
     const row = byName.get(name);
     const position = row?.position ?? START_POSITION;
-    const lag = BigInt(head) - BigInt(position);
     return {
       name,
       position,
-      lag: (lag > 0n ? lag : 0n).toString(),
+      lag: positionLag(position, head).toString(),
       active: locked.has(lockName('integration', name)),
       openDeadLetters: deadLetters.get(name) ?? 0,
       lastError: row?.last_error ?? null,

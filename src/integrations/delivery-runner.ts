@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
 import type { Db } from '../db/database.ts';
 import { isTransientDatabaseError } from '../db/errors.ts';
-import type { EventStore, RecordedEvent } from '../eventstore/port.ts';
+import { positionLag, type EventStore, type RecordedEvent } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import { CheckpointMoved, lockName } from '../db/checkpoints.ts';
 import type { Adapter } from './adapter.ts';
@@ -132,7 +132,7 @@ export class DeliveryRunner {
     const writer = new CheckpointWriter(db, adapter.name, from, {
       onWritten: (position) => {
         store.headPosition().then(
-          (head) => metrics.lag.labels(adapter.name).set(Math.max(0, Number(BigInt(head) - BigInt(position)))),
+          (head) => metrics.lag.labels(adapter.name).set(Number(positionLag(position, head))),
           (error: unknown) => deps.logger.warn({ err: error }, 'could not read the head for the lag metric'),
         );
       },
