@@ -6,7 +6,7 @@ import type { Db } from '../../db/database.ts';
 import type { NotificationType } from '../../domain/notifications/catalog.ts';
 import { activeSubscriptionRows } from '../../projections/notifications/queries.ts';
 import type { DeliveryRunner } from '../delivery-runner.ts';
-import { abortableSleep } from '../delivery.ts';
+import { abortableSleep } from '../../shared/sleep.ts';
 import { createSubscriptionAdapter, subscriptionAdapterName, subscriptionIdOf, type OrderDealers } from './adapter.ts';
 import { secretsOf } from './secrets.ts';
 import type { UrlPolicy } from './url-policy.ts';
