@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
-import { servedRoutes } from './support/routes.ts';
+import { bodyFields, servedRoutes, type ServedRoute } from './support/routes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -139,10 +139,12 @@ describe('README and docs/', () => {
 
 describe('API calls in README and docs/', () => {
   let app: TestApp;
-  let routes: { method: string; segments: string[] }[];
+  let routes: (ServedRoute & { segments: string[] })[];
+  let document: { components?: { schemas?: Record<string, unknown> } };
   beforeAll(async () => {
     app = await startTestApp({}, { workers: false });
-    routes = (await servedRoutes(app)).map((route) => ({ method: route.method, segments: route.path.split('/') }));
+    routes = (await servedRoutes(app)).map((route) => ({ ...route, segments: route.path.split('/') }));
+    document = (await app.request('GET', '/openapi.json')).body;
   });
 
   /**
@@ -150,7 +152,7 @@ describe('API calls in README and docs/', () => {
    * lower-case word (`review-queue`): that is a fixed part of some path, so a misspelt one is not
    * mistaken for an id.
    */
-  const serves = (route: { method: string; segments: string[] }, method: string, segments: string[]) =>
+  const serves = (route: { method: string; segments: string[] }, method: string, segments: readonly string[]) =>
     route.method === method &&
     route.segments.length === segments.length &&
     route.segments.every((part, index) => (part.startsWith(':') ? !/^[a-z]+(-[a-z]+)*$/.test(segments[index]!) : part === segments[index]));
@@ -158,9 +160,11 @@ describe('API calls in README and docs/', () => {
     await app?.stop();
   });
 
-  /** `METHOD path` of every curl command in the docs' code blocks (continued lines joined). */
-  function curlCalls(text: string): { method: string; path: string; example: string }[] {
-    const calls: { method: string; path: string; example: string }[] = [];
+  type Call = { method: string; path: string; example: string; body?: string };
+
+  /** `METHOD path` of every curl command in the docs' code blocks (continued lines joined), with its literal JSON body. */
+  function curlCalls(text: string): Call[] {
+    const calls: Call[] = [];
     for (const block of codeBlocks(text)) {
       const commands = block.replace(/\\\n\s*/g, ' ').split('\n');
       for (const command of commands) {
@@ -169,7 +173,8 @@ describe('API calls in README and docs/', () => {
           if (!url) continue;
           const explicit = /(?:-X|--request) +([A-Z]+)/.exec(curl)?.[1];
           const method = explicit ?? (/\s(?:-d|--data|--data-binary|--data-raw|-F)\s/.test(curl) ? 'POST' : 'GET');
-          calls.push({ method, path: url, example: curl.trim().slice(0, 160) });
+          const body = /\s(?:-d|--data|--data-raw) '(\{[^']*\})'/.exec(curl)?.[1];
+          calls.push({ method, path: url, example: curl.trim().slice(0, 160), ...(body === undefined ? {} : { body }) });
         }
       }
     }
@@ -177,8 +182,8 @@ describe('API calls in README and docs/', () => {
   }
 
   /** `GET /v1/orders/{id}`-style mentions in the prose and tables; `a|b` segments mean both. */
-  function mentionedCalls(text: string): { method: string; path: string; example: string }[] {
-    const calls: { method: string; path: string; example: string }[] = [];
+  function mentionedCalls(text: string): Call[] {
+    const calls: Call[] = [];
     for (const match of text.matchAll(/\b(GET|POST|PUT|PATCH|DELETE) +(\/v1\/[^\s`'"?)*,;]*)/g)) {
       const [example, method, raw] = match as unknown as [string, string, string];
       let paths = [raw.replace(/[.:]+$/, '')];
@@ -195,19 +200,42 @@ describe('API calls in README and docs/', () => {
     return calls;
   }
 
+  /** Shell variables, placeholders and {params} stand for one path segment each. */
+  const concrete = (path: string) => path.replace(/\$\{?[A-Za-z_]+\}?|<[^>/]+>|\{[^}/]+\}/g, 'X-1').split('/');
+
   it('are routes the app serves, with that method', async () => {
     const all = await docs();
     const calls = all.flatMap(({ file, text }) => [...curlCalls(text), ...mentionedCalls(text)].map((call) => ({ ...call, file })));
     const unknown = calls
       .filter((call) => call.path.startsWith('/v1/') || call.path.startsWith('/health/') || call.path === '/metrics')
       .filter((call) => {
-        // Shell variables, placeholders and {params} stand for one path segment each.
-        const concrete = call.path.replace(/\$\{?[A-Za-z_]+\}?|<[^>/]+>|\{[^}/]+\}/g, 'X-1');
-        return !routes.some((route) => serves(route, call.method, concrete.split('/')));
+        return !routes.some((route) => serves(route, call.method, concrete(call.path)));
       })
       .map((call) => `${call.file}: ${call.method} ${call.path}  (${call.example})`);
     expect(unknown).toEqual([]);
     const fromCurl = all.flatMap(({ text }) => curlCalls(text));
     expect(fromCurl.length).toBeGreaterThan(40);
+  });
+
+  it('send JSON bodies the routes accept (no 400: every field named and shaped as the schema says)', async () => {
+    const all = await docs();
+    const withBodies = all.flatMap(({ file, text }) => curlCalls(text).flatMap((call) => (call.body === undefined ? [] : [{ ...call, body: call.body, file }])));
+    expect(withBodies.length).toBeGreaterThanOrEqual(10);
+    const refused: string[] = [];
+    for (const call of withBodies) {
+      const segments = concrete(call.path);
+      const route = routes.find((candidate) => serves(candidate, call.method, segments))!;
+      // The role the route is for (a dealer's routes with a dealer's token), so the body meets the check a caller meets.
+      const role = route.declared === 'public' || route.declared === undefined || route.declared.length === 0 ? 'admin' : route.declared[0]!;
+      const token = role === 'dealer' ? app.token('dealer', 'D-1001') : app.token(role);
+      const body = JSON.parse(call.body) as Record<string, unknown>;
+      // A field the schema does not name would be dropped without a word: the docs must not show one.
+      const fields = bodyFields(route, document);
+      const unknown = Object.keys(body).filter((field) => !fields.includes(field));
+      if (unknown.length > 0) refused.push(`${call.file}: ${call.example} → fields the route does not take: ${unknown.join(', ')}`);
+      const response = await app.request(call.method, segments.join('/'), { token, body });
+      if (response.status === 400 || response.status === 415) refused.push(`${call.file}: ${call.example} → ${response.status} ${JSON.stringify(response.body.errors ?? response.body.detail)}`);
+    }
+    expect(refused).toEqual([]);
   });
 });
