@@ -76,6 +76,7 @@ function BudgetRows() {
               <Form.Item
                 name={[field.name, 'regionCode']}
                 label={t.promotions.region}
+                style={{ width: 160 }}
                 rules={[
                   { required: true, message: t.promotions.regionRequired },
                   ({ getFieldValue }) => ({
