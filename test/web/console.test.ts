@@ -281,6 +281,7 @@ if (chromium.available) {
       const confirm = page.getByRole('dialog').filter({ hasText: '结算返利计划 RB-WEB-END？' });
       await confirm.getByRole('button', { name: '结算', exact: true }).click();
       await page.getByText(`已结算：1 家经销商，合计 ${yuan(standing.accruedMinor)}`).waitFor();
+      await confirm.waitFor({ state: 'detached' });
       await documentScreen(page, 'console-rebate-settled');
 
       // One credit note on the dealer's ledger, however often settling is asked for.
