@@ -6,7 +6,7 @@
 // 400s naming the field, writing nothing.
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIntegrationMetrics } from '../../src/integrations/metrics.ts';
 import { replayCommand } from '../../src/integrations/cli-commands.ts';
 import { replayAdapter } from '../../src/integrations/replay.ts';
@@ -241,13 +241,12 @@ describe('webhook subscriptions', () => {
     const from = (BigInt(before) + 1n).toString();
 
     const written: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    const output = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
     let code: number;
     try {
       code = await replayCommand(app.running.infrastructure, [subscriptionAdapterName(subscriptionId), '--from', from]);
     } finally {
-      process.stdout.write = write;
+      output.mockRestore();
     }
     expect(code, written.join('')).toBe(0);
     expect(target.calls, written.join("")).toHaveLength(2);
