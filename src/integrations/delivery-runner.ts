@@ -10,7 +10,8 @@ import { CheckpointMoved, lockName } from '../db/checkpoints.ts';
 import type { Adapter } from './adapter.ts';
 import { CheckpointWriter, ensureAdapterCheckpoint, recordAdapterError } from './checkpoints.ts';
 import { claimRetries, markDelivered, reopenDeadLetter, requeueRetries, type ClaimedRetry } from './dead-letters.ts';
-import { abortableSleep, deliverOrDeadLetter, describeError, type DeliveryDeps } from './delivery.ts';
+import { abortableSleep } from '../shared/sleep.ts';
+import { deliverOrDeadLetter, describeError, type DeliveryDeps } from './delivery.ts';
 import type { IntegrationMetrics } from './metrics.ts';
 import { StreamOrderedPipeline } from './pipeline.ts';
 
