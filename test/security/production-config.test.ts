@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/database.ts';
 import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { eventually } from '../support/wait.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -86,8 +87,7 @@ describe('NODE_ENV=production with real secrets', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise((resolve) => child.on('exit', resolve));
     try {
-      const deadline = Date.now() + 60_000;
-      while (!output.includes('Press Ctrl-C to stop.') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+      await eventually(() => (output.includes('Press Ctrl-C to stop.') || child.exitCode !== null ? true : undefined), { timeoutMs: 60_000, intervalMs: 50, what: 'the server to start' });
       expect(output).toContain('Dealerline is running at');
       expect(output).toContain('token --role');
     } finally {
