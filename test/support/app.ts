@@ -27,6 +27,12 @@ export type RequestOptions = {
   allowBehind?: boolean;
 };
 
+/** What talks to a server: its tokens and its HTTP client (a TestApp, or one replica of a cluster). */
+export type ApiClient = {
+  token: (role: Role, dealerId?: string, sub?: string) => string;
+  request: <Body = any>(method: string, path: string, options?: RequestOptions) => Promise<ApiResponse<Body>>;
+};
+
 export type TestApp = {
   url: string;
   running: Running;
