@@ -169,6 +169,9 @@ describe('ordering invariants across three API replicas and a worker', () => {
     const byKey = new Map<string, Set<string>>();
     sent.forEach(({ key }, index) => byKey.set(key, (byKey.get(key) ?? new Set()).add(responses[index]!.body.id)));
     for (const key of keys) expect(byKey.get(key)!.size, key).toBe(1);
+    // The placement ran once per key; every other request was answered with its stored response.
+    const ran = sent.filter((_, index) => responses[index]!.headers.get('idempotent-replayed') !== 'true').map(({ key }) => key);
+    expect(ran.sort()).toEqual([...keys].sort());
     const ids = new Set([...byKey.values()].map((set) => [...set][0]!));
     expect(ids.size).toBe(keys.length);
     // One reservation per key on the stock stream, of that order's quantity.
