@@ -52,6 +52,8 @@ describe('waking live subscriptions on append', () => {
         const page = await next;
         measured.push(performance.now() - started);
         expect(page.events.map((event) => event.data.trial)).toEqual([trial]);
+        // More than 1 % over the bound already: the p99 cannot hold, no need to wait out the rest.
+        if (measured.filter((ms) => ms > P99_BOUND_MS).length > TRIALS / 100) break;
       }
     } finally {
       stop.abort();
