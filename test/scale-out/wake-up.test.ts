@@ -98,6 +98,8 @@ describe('waking other processes on an append', () => {
       feed.push(feedAnsweredAt - started);
       const arrived = await eventually(() => delivered.get(placed.id), 10_000, `the delivery of ${placed.id}`);
       delivery.push(arrived - started);
+      // Over 1 % of the feed's answers late already: its p99 cannot hold; no need to wait out the rest.
+      if (feed.filter((ms) => ms > P99_BOUND_MS).length > TRIALS / 100) break;
     }
     const summary = (name: string, measured: number[]) =>
       `${name}: p50 ${quantile(measured, 0.5).toFixed(0)} ms, p99 ${quantile(measured, 0.99).toFixed(0)} ms, max ${quantile(measured, 1).toFixed(0)} ms`;
