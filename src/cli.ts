@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ROLES, TokenLifetimeError, createTokenService, type Role } from './api/auth.ts';
 import { ConfigError, developmentSecretsFile, loadConfig, type Config } from './config.ts';
-import { seedDemoData } from './demo-data.ts';
-import { presentDemoUsers } from './demo-users.ts';
+import { seedDemoData } from './demo/data.ts';
+import { presentDemoUsers } from './demo/users.ts';
 import type { UserRegistration } from './accounts/users.ts';
 import { deadLettersCommand, integrationsCommand, replayCommand, retryDeadLetterCommand } from './integrations/cli-commands.ts';
 import { createLogger } from './logger.ts';
@@ -40,6 +40,7 @@ Commands:
   replay <adapter> --from <position>
                         re-deliver the adapter's events from a position (inclusive) to the
                         current head, with a progress bar; partners deduplicate by event id
+                        (a webhook subscription's adapter is subscription:<id>)
   token --role <role> [--sub <id>] [--dealer <dealerId>] [--expires <12h>]
                         print a signed JWT for the configured JWT_SECRET, valid at most
                         TOKEN_MAX_LIFETIME_HOURS (a week by default)

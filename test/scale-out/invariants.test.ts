@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/database.ts';
 import { creditLedgerDecider, creditStream } from '../../src/domain/credit/credit-ledger.ts';
 import { stockDecider, stockLevel, stockStream } from '../../src/domain/inventory/stock.ts';
-import { allUpcasters } from '../../src/domain/upcasters.ts';
+import { allUpcasters } from '../../src/eventstore/upcasters.ts';
 import { createCommandHandler, type CommandHandler } from '../../src/eventstore/command-handler.ts';
 import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
 import { createUpcasting } from '../../src/eventstore/upcasting.ts';

@@ -1,5 +1,7 @@
 // Starts the run's one embedded PostgreSQL and migrates a template database that every test
-// file clones (CREATE DATABASE ... TEMPLATE is fast).
+// file clones (CREATE DATABASE ... TEMPLATE is fast). Meanwhile it makes the web app's build
+// current, so every test that reaches `/`, `/portal` or `/console` meets the app a user gets,
+// whichever file runs first (on a clean checkout nothing is built yet).
 import { mkdtemp, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +10,7 @@ import { createDb, createPool } from '../../src/db/database.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import pg from 'pg';
+import { ensureWebBuilt } from '../../web/build.ts';
 
 export const TEMPLATE_DATABASE = 'dealerline_template';
 
@@ -19,6 +22,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const webBuilt = ensureWebBuilt();
   const dir = await mkdtemp(path.join(tmpdir(), 'dealerline-test-'));
   await chmod(dir, 0o755);
   const server = await startEmbeddedPostgres({
@@ -35,6 +39,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const db = createDb(pool);
   await migrateToLatest(db);
   await db.destroy();
+  await webBuilt;
   project.provide('postgresAdminUrl', server.url('postgres'));
   project.provide('postgresTemplate', TEMPLATE_DATABASE);
   return async () => {
