@@ -40,6 +40,22 @@ export default tseslint.config(
     },
   },
   {
+    // No sleeps as synchronisation in tests: wait on the condition, with a deadline (test/support/wait.ts).
+    files: ['test/**'],
+    ignores: ['test/support/wait.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['setTimeout', 'setInterval', 'setImmediate'].flatMap((timer) => [
+          { selector: `CallExpression[callee.name='${timer}']`, message: `No ${timer} in tests: wait on a condition with eventually() (test/support/wait.ts).` },
+          { selector: `CallExpression[callee.property.name='${timer}']`, message: `No ${timer} in tests: wait on a condition with eventually() (test/support/wait.ts).` },
+        ]),
+        { selector: "ImportDeclaration[source.value=/^(node:)?timers(\\/promises)?$/]", message: 'No timers in tests: wait on a condition with eventually() (test/support/wait.ts).' },
+        { selector: "ImportExpression[source.value=/^(node:)?timers(\\/promises)?$/]", message: 'No timers in tests: wait on a condition with eventually() (test/support/wait.ts).' },
+      ],
+    },
+  },
+  {
     files: ['src/domain/**'],
     rules: {
       'no-restricted-imports': [

@@ -55,7 +55,8 @@ export async function openInfrastructure(config: Config, logger: Logger, options
   const projectionStore = config.eventStore === 'esdb' ? store : new PostgresEventStore(projectionPool);
   const upcasting = createUpcasting(allUpcasters);
   const locks = new AdvisoryLocks(pool);
-  const commands = createCommandHandler(store, { upcasting });
+  const metrics = createMetrics();
+  const commands = createCommandHandler(store, { upcasting, onConflict: (by) => metrics.appendConflicts.inc({ by }) });
   const stockAlerts = createStockAlerts({ store, commands, upcasting, expiryTiers: config.expiryTiers });
   const adapters = [...enabledAdapters(config, logger, { store, upcasting }), stockAlerts.adapter];
   return {
@@ -71,7 +72,7 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     placements: new OrderPlacements({ db, store, commands, logger }),
     locks,
     tokens: createTokenService(config.jwtSecret, config.tokenMaxLifetimeSeconds),
-    metrics: createMetrics(),
+    metrics,
     projections: allProjections,
     adapters,
     stockAlerts,

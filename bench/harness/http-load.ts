@@ -30,7 +30,8 @@ export type HttpAnswer = {
 };
 
 export type HttpLoad = {
-  baseUrl: string;
+  /** Where to send; several: client i sends to baseUrl[i mod n] (replicas behind no balancer). */
+  baseUrl: string | readonly string[];
   /** Request paths, taken round-robin (GET); ignored when `request` is given. */
   paths?: readonly string[];
   /** Headers of every request (a spec's own headers are added to these). */
@@ -83,7 +84,7 @@ function send(agent: http.Agent, url: URL, spec: HttpRequestSpec, headers: Recor
 
 export async function runHttpLoad(load: HttpLoad): Promise<HttpLoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: load.concurrency });
-  const base = new URL(load.baseUrl);
+  const bases = (typeof load.baseUrl === 'string' ? [load.baseUrl] : load.baseUrl).map((url) => new URL(url));
   const paths = load.paths ?? [];
   if (!load.request && paths.length === 0) throw new Error('an HTTP load needs paths or a request builder');
   const latencies = new LatencyRecorder();
@@ -101,7 +102,7 @@ export async function runHttpLoad(load: HttpLoad): Promise<HttpLoadResult> {
   async function client(index: number): Promise<void> {
     for (let sequence = 0; performance.now() < end; sequence++) {
       const spec: HttpRequestSpec = load.request ? load.request(index, sequence) : { path: paths[next++ % paths.length]! };
-      const url = new URL(spec.path, base);
+      const url = new URL(spec.path, bases[index % bases.length]);
       const headers = spec.headers ? { ...load.headers, ...spec.headers } : (load.headers ?? {});
       const sentAt = performance.now();
       let answer: { status: number; body: string };

@@ -64,7 +64,9 @@ export function feedRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         // A client that hangs up stops the wait.
         const gone = new AbortController();
         reply.raw.once('close', () => gone.abort());
-        const page = await readFeed(deps.store, deps.upcasting, { after, limit, types: types?.split(','), waitSeconds }, gone.signal);
+        const page = await readFeed(deps.store, deps.upcasting, { after, limit, types: types?.split(','), waitSeconds }, gone.signal, (now) =>
+          now ? deps.metrics.feedWaiting.inc() : deps.metrics.feedWaiting.dec(),
+        );
         return {
           items: page.items.map((event) => ({
             position: event.position,

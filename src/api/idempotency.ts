@@ -53,7 +53,7 @@ function callerScope(request: FastifyRequest): string {
   return principal.role === 'dealer' ? `dealer:${principal.dealerId}` : `user:${principal.sub}`;
 }
 
-type Stored = { request_hash: string; status_code: number | null; response: unknown; owned: boolean };
+type Stored = { request_hash: string; status_code: number | null; response: unknown; owned: boolean; how: 'owned' | 'merged' | 'taken_over' | 'found' };
 
 type Claim = { scope: string; key: string; hash: string };
 
@@ -61,7 +61,7 @@ type Claim = { scope: string; key: string; hash: string };
  * Claims new keys: true for a key this request now owns, false for one already there. The claims
  * of concurrent requests share one INSERT (a key asked for twice at once: the first asks it).
  */
-const claimNew = coalescedFor(async (db: Db, claims: Claim[]): Promise<boolean[]> => {
+const claimNew = coalescedFor(async (db: Db, claims: Claim[]): Promise<Array<'owned' | 'merged' | 'found'>> => {
   const ids = claims.map((item) => JSON.stringify([item.scope, item.key]));
   const first = claims.filter((_, index) => ids.indexOf(ids[index]!) === index);
   const { rows } = await sql<{ scope: string; key: string }>`
@@ -71,11 +71,12 @@ const claimNew = coalescedFor(async (db: Db, claims: Claim[]): Promise<boolean[]
     ON CONFLICT (scope, key) DO NOTHING
     RETURNING scope, key`.execute(db);
   const owned = new Set(rows.map((row) => JSON.stringify([row.scope, row.key])));
-  return claims.map((_, index) => ids.indexOf(ids[index]!) === index && owned.has(ids[index]!));
+  return claims.map((_, index) => (ids.indexOf(ids[index]!) !== index ? 'merged' : owned.has(ids[index]!) ? 'owned' : 'found'));
 });
 
 async function claim(db: Db, scope: string, key: string, hash: string): Promise<Stored> {
-  if (await claimNew(db, { scope, key, hash })) return { request_hash: hash, status_code: null, response: null, owned: true };
+  const claimed = await claimNew(db, { scope, key, hash });
+  if (claimed === 'owned') return { request_hash: hash, status_code: null, response: null, owned: true, how: 'owned' };
   // A first attempt that died mid-way leaves its lease to expire; then a retry takes over.
   const takenOver = await db
     .updateTable('idempotency_keys')
@@ -87,14 +88,14 @@ async function claim(db: Db, scope: string, key: string, hash: string): Promise<
     .where('locked_until', '<', sql<Date>`now()`)
     .returning(['request_hash'])
     .executeTakeFirst();
-  if (takenOver) return { request_hash: hash, status_code: null, response: null, owned: true };
+  if (takenOver) return { request_hash: hash, status_code: null, response: null, owned: true, how: 'taken_over' };
   const row = await db
     .selectFrom('idempotency_keys')
     .select(['request_hash', 'status_code', 'response'])
     .where('scope', '=', scope)
     .where('key', '=', key)
     .executeTakeFirst();
-  return row ? { ...row, owned: false } : claim(db, scope, key, hash);
+  return row ? { ...row, owned: false, how: claimed === 'merged' ? 'merged' : 'found' } : claim(db, scope, key, hash);
 }
 
 type Completion = { scope: string; key: string; status: number; response: string };
@@ -139,8 +140,15 @@ export async function withIdempotency<Body>(
   const scope = options.scope ?? callerScope(request);
   const hash = requestHash(request, 'fingerprintBody' in options ? options.fingerprintBody : request.body);
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+  const claims = request.server.metrics?.idempotencyClaims;
+  let counted = false;
   for (;;) {
     const stored = await claim(db, scope, key, hash);
+    // Once per request: how its first claim went (a wait for another attempt counts as in_progress).
+    if (!counted) {
+      counted = true;
+      claims?.inc({ outcome: stored.owned ? stored.how : stored.status_code !== null ? 'replayed' : stored.how === 'merged' ? 'merged' : 'in_progress' });
+    }
     if (stored.request_hash !== hash) {
       throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request (another body, route or caller)');
     }

@@ -8,6 +8,21 @@ export type Metrics = {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   commandsRefused: Counter<'code'>;
   projectionLag: Gauge<'projection'>;
+  /**
+   * Appends refused because the stream moved on since it was read (another request, or another
+   * replica, wrote it first); the command is decided again. `by`: `stream` (a command on one
+   * stream) or `streams` (a decision over several, an order placement).
+   */
+  appendConflicts: Counter<'by'>;
+  /**
+   * Idempotency-Key claims by outcome: `owned` (this request runs it), `merged` (the same key asked
+   * for at once in this process: one INSERT asked for both), `in_progress` (the database already
+   * held the key for an attempt still running: a race that reached the database), `replayed`
+   * (answered from the stored response), `taken_over` (a dead attempt's lease expired).
+   */
+  idempotencyClaims: Counter<'outcome'>;
+  /** Feed long-polls waiting for an event now. */
+  feedWaiting: Gauge;
   integrations: IntegrationMetrics;
 };
 
@@ -35,11 +50,32 @@ export function createMetrics(): Metrics {
       labelNames: ['projection'],
       registers: [registry],
     }),
+    appendConflicts: new Counter({
+      name: 'dealerline_append_conflicts_total',
+      help: 'Appends refused on an expected revision (the stream moved on); the command is decided again',
+      labelNames: ['by'],
+      registers: [registry],
+    }),
+    idempotencyClaims: new Counter({
+      name: 'dealerline_idempotency_claims_total',
+      help: 'Idempotency-Key claims by outcome (owned, merged, in_progress, replayed, taken_over)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    feedWaiting: new Gauge({ name: 'dealerline_feed_waiting', help: 'Feed long-polls waiting for an event', registers: [registry] }),
     integrations: createIntegrationMetrics(registry),
   };
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The process's metrics, for code that has a request but not the deps (withIdempotency). */
+    metrics?: Metrics;
+  }
+}
+
 export function registerHttpMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.decorate('metrics', metrics);
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration
       .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))

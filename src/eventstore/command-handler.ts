@@ -66,6 +66,11 @@ export type CommandHandlerOptions = {
   upcasting: Upcasting;
   maxAttempts?: number;
   cacheCapacity?: number;
+  /**
+   * Called for each append the store refused on an expected revision (another writer moved the
+   * stream on): `stream` for a command on one stream, `streams` for a multi-stream decision.
+   */
+  onConflict?: (by: 'stream' | 'streams') => void;
 };
 
 /** What a multi-stream decision answers: its own result, and the position of its append (if it wrote). */
@@ -151,7 +156,9 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
     for (const { streamId, decider, state, revision } of done.outcome()) cache.set(streamId, { decider, state, revision });
   }
 
+  /** Called after a multi-stream append met a conflict (here, or by a caller appending a workspace). */
   function invalidate(streamIds: Iterable<string>): void {
+    options.onConflict?.('streams');
     for (const streamId of streamIds) cache.markStale(streamId);
   }
 
@@ -291,6 +298,7 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
         } catch (error) {
           // Another process wrote this stream meanwhile: read again and decide again.
           if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+          options.onConflict?.('stream');
           cache.markStale(streamId);
           if (unread) {
             unread = undefined;

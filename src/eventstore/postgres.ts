@@ -56,6 +56,11 @@ export type PostgresEventStoreOptions = {
   maxInFlight?: number;
   /** How often a live subscription polls when no notification arrives. */
   pollIntervalMs?: number;
+  /**
+   * LISTEN for NOTIFY es_appended, so that appends by other processes wake live subscriptions
+   * (true by default). Appends through this store wake them in-process either way.
+   */
+  listen?: boolean;
 };
 
 const EXPECTED_CODES = { any: -1, no_stream: -2, stream_exists: -3 } as const;
@@ -132,6 +137,7 @@ export class PostgresEventStore implements EventStore {
   readonly #maxBatch: number;
   readonly #maxInFlight: number;
   readonly #pollIntervalMs: number;
+  readonly #listenForOthers: boolean;
   readonly #appended = new EventEmitter();
   #queue: PendingGroup[] = [];
   #inFlight = 0;
@@ -144,6 +150,7 @@ export class PostgresEventStore implements EventStore {
     this.#maxBatch = options.maxBatch ?? 256;
     this.#maxInFlight = options.maxInFlight ?? 1;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.#listenForOthers = options.listen ?? true;
     this.#appended.setMaxListeners(0);
   }
 
@@ -376,6 +383,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Appends by other processes arrive as NOTIFY es_appended; one listener serves all subscriptions. */
   #listen(): Promise<void> {
+    if (!this.#listenForOthers) return Promise.resolve();
     this.#listening ??= (async () => {
       try {
         const client = await this.#pool.connect();

@@ -110,12 +110,12 @@ describe('catalog search', () => {
     const changed = await app.request('PATCH', '/v1/products/CN-NDL-5', { token: ops, body: { keywords: ['泡面'], brand: '康师傅控股' } });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     expect(changed.body.keywords).toEqual(['泡面']);
-    await app.request('GET', `/v1/products?minPosition=${changed.body.position}`, { token: ops });
+    expect((await app.request('GET', `/v1/products?minPosition=${changed.body.position}`, { token: ops })).status).toBe(200);
     expect(await skus('q=泡面')).toEqual(['CN-NDL-5']);
     expect(await skus('q=fangbianmian')).toEqual([]);
     expect(await skus('q=控股')).toEqual(['CN-NDL-5']);
     const renamed = await app.request('PATCH', '/v1/products/CN-NDL-5', { token: ops, body: { name: '康师傅老坛酸菜牛肉面' } });
-    await app.request('GET', `/v1/products?minPosition=${renamed.body.position}`, { token: ops });
+    expect((await app.request('GET', `/v1/products?minPosition=${renamed.body.position}`, { token: ops })).status).toBe(200);
     expect(await skus('q=酸菜')).toEqual(['CN-NDL-5']);
     expect(await skus('q=红烧')).toEqual([]);
     const product = await app.request('GET', '/v1/products/CN-NDL-5', { token: dealer });

@@ -319,7 +319,7 @@ describe('credit', () => {
     await onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 200_000 } });
     await onLedger(dealerId, { type: 'ChargeCredit', data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 150_000, dueDate: '2021-01-01' } });
     await onLedger(dealerId, { type: 'RecordPayment', data: { dealerId, paymentId: 'P-1', amountMinor: 100_000, reference: 'P-1' } });
-    await app.request('GET', `/v1/dealers/${dealerId}/credit?minPosition=${await head()}`, { token: finance });
+    expect((await app.request('GET', `/v1/dealers/${dealerId}/credit?minPosition=${await head()}`, { token: finance })).status).toBe(200);
     const { db, store, locks, upcasting } = app.running.infrastructure;
     const snapshot = async () => ({
       dealers: await db.selectFrom('dealers.dealers').selectAll().orderBy('id').execute(),

@@ -35,7 +35,7 @@ describe('order import', () => {
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       position = created.body.position;
     }
-    await app.request('GET', `/v1/products?minPosition=${position}`, { token: dealer });
+    expect((await app.request('GET', `/v1/products?minPosition=${position}`, { token: dealer })).status).toBe(200);
   });
   afterAll(async () => {
     await app.stop();

@@ -1,6 +1,7 @@
 // The event store contract: one suite that both adapters (PostgreSQL, EventStoreDB) must pass.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { describeExternal } from '../support/external.ts';
 import {
   ConcurrencyError,
   START_POSITION,
@@ -54,8 +55,9 @@ async function collect(pages: AsyncIterable<AllPage>, until: (seen: RecordedEven
   return { seen, checkpoint };
 }
 
-export function describeEventStoreContract(name: string, factory: StoreFactory): void {
-  describe(`event store contract: ${name}`, () => {
+/** `skipReason`: the store is not available; every test of the contract is reported skipped. */
+export function describeEventStoreContract(name: string, factory: StoreFactory, skipReason?: string): void {
+  describeExternal(`event store contract: ${name}`, skipReason, (it) => {
     let store: EventStore;
     let cleanup: () => Promise<void>;
     const stream = (label: string) => `contract_${label}-${randomUUID()}`;

@@ -1,14 +1,15 @@
 // The event store contract on the KurrentDB (EventStoreDB) adapter: runs against
 // EVENTSTORE_CONNECTION_STRING or a testcontainers KurrentDB; otherwise the suite is skipped and says why.
-import { describe, it } from 'vitest';
 import { createEsdbEventStore } from '../../src/eventstore/esdb.ts';
 import { findEventStoreDb } from '../support/external.ts';
 import { describeEventStoreContract } from './contract.ts';
 
 const esdb = await findEventStoreDb();
 
-if (esdb.available) {
-  describeEventStoreContract('KurrentDB', async () => {
+describeEventStoreContract(
+  'KurrentDB',
+  async () => {
+    if (!esdb.available) throw new Error(esdb.reason);
     const store = createEsdbEventStore(esdb.url);
     return {
       store,
@@ -17,10 +18,6 @@ if (esdb.available) {
         await esdb.stop();
       },
     };
-  });
-} else {
-  describe.skip(`event store contract: KurrentDB — skipped: ${esdb.reason}`, () => {
-    it('runs the contract suite against KurrentDB', () => undefined);
-  });
-  console.warn(`[skipped] KurrentDB contract suite: ${esdb.reason}`);
-}
+  },
+  esdb.available ? undefined : esdb.reason,
+);

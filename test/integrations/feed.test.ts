@@ -1,7 +1,8 @@
 // GET /v1/feed over the real server: paging by position, the types filter, long-polling woken by
 // appends, roles and parameter validation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { eventually, startTestApp, type TestApp } from '../support/app.ts';
+import { metricValue } from '../support/metrics.ts';
 import { newEvent } from '../eventstore/contract.ts';
 
 describe('event feed', () => {
@@ -63,14 +64,17 @@ describe('event feed', () => {
 
   it('long-polls: answers as soon as a matching event is appended, and empty at the deadline', async () => {
     const head = await app.running.infrastructure.store.headPosition();
-    const started = Date.now();
     const waiting = feed(`after=${head}&types=Awaited&waitSeconds=20`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Appended once the request found nothing and waits: the long-poll, not its first read, answers.
+    const isWaiting = async () => ((await metricValue(app.url, 'dealerline_feed_waiting')) === 1 ? true : undefined);
+    await eventually(isWaiting, 10_000, 'the long-poll to wait');
     const skipped = await append('feed-wait-1', 'NotAwaited');
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const awaited = await append('feed-wait-1', 'Awaited', { x: 1 });
+    const appendedAt = performance.now();
     const response = await waiting;
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Woken by the append, not by the 1 s fallback poll (test/scale-out/wake-up.test.ts measures it closely).
+    expect(performance.now() - appendedAt).toBeLessThan(900);
+    expect(response.status).toBe(200);
     expect(response.body.items.map((item: any) => item.id)).toHaveLength(1);
     expect(response.body.items[0]).toMatchObject({ type: 'Awaited', position: awaited.position, data: { x: 1 } });
     expect(BigInt(response.body.nextAfter)).toBeGreaterThan(BigInt(skipped.position));
@@ -78,6 +82,7 @@ describe('event feed', () => {
     const quiet = Date.now();
     const empty = await feed(`after=${awaited.position}&waitSeconds=1`);
     expect(Date.now() - quiet).toBeGreaterThanOrEqual(900);
+    expect(await metricValue(app.url, 'dealerline_feed_waiting')).toBe(0);
     expect(empty.body).toEqual({ items: [], nextAfter: awaited.position });
   });
 

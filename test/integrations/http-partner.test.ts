@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/integrations/adapter.ts';
 import { createPartnerClient, retryAfterMs } from '../../src/integrations/http-partner.ts';
+import { eventually } from '../support/wait.ts';
 import { startPartner, type Partner } from './partner.ts';
 
 describe('HTTP partner client', () => {
@@ -61,8 +62,11 @@ describe('HTTP partner client', () => {
 
     const stop = new AbortController();
     const started = Date.now();
+    const calls = partner.calls.length;
     const pending = createPartnerClient({ baseUrl: partner.url, timeoutMs: 5_000 }).post('events', { status: 200, delayMs: 3_000 }, { idempotencyKey: 'k', signal: stop.signal });
-    setTimeout(() => stop.abort(new Error('runner stopping')), 100);
+    // Aborted while the partner holds the request.
+    await eventually(() => (partner.calls.length > calls ? true : undefined), 5_000, 'the partner to receive the request');
+    stop.abort(new Error('runner stopping'));
     await expect(pending).rejects.toThrow('runner stopping');
     expect(Date.now() - started).toBeLessThan(2_000);
   });

@@ -49,6 +49,8 @@ export async function startPartner(behavior: Behavior = ok): Promise<Partner> {
         response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
         response.end(JSON.stringify({ status: answer.status }));
       };
+      // A slow partner's answer, not a test waiting: the one timer test/ keeps outside support/wait.ts.
+      // eslint-disable-next-line no-restricted-syntax
       if (answer.delayMs) setTimeout(respond, answer.delayMs);
       else respond();
     });

@@ -56,6 +56,7 @@ describe('in-transit tracking', () => {
       ['ShipmentExceptionReported', { shipmentId: 'TRK-1', reason: 'Road closed by snow', eta: '2030-05-02T10:00:00.000Z' }],
       ['ShipmentDelayed', { shipmentId: 'TRK-1', cause: 'exception', previousEta: '2030-05-01T10:00:00.000Z', eta: '2030-05-02T10:00:00.000Z', reason: 'Road closed by snow' }],
     ]);
+    expect(tracking.length).toBeGreaterThan(0);
     expect(tracking.every((entry: { status: string }) => entry.status === 'shipped')).toBe(true);
 
     // Folded from the stream: the same shipment and timeline as the read model, as of then.

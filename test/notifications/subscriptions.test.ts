@@ -106,6 +106,7 @@ describe('webhook subscriptions', () => {
       expect(delivery.idempotencyKey).toBe(delivery.id);
       expect(Object.keys(JSON.parse(delivery.raw)).sort()).toEqual(['data', 'id', 'occurredAt', 'type']);
     }
+    expect(forA.accepted.length).toBeGreaterThan(0);
     expect(forA.accepted.every((delivery) => delivery.data.dealerId === 'D-NA')).toBe(true);
     expect(firstAccepted(forA).find((delivery) => delivery.type === 'order.on_hold')!.data).toMatchObject({ orderId: heldA.id, reasons: [{ code: 'territory_not_authorized' }] });
     expect(firstAccepted(forStaff).find((delivery) => delivery.type === 'stock.low')!.data).toEqual({ sku: 'NT-LOW', warehouseId: 'WH-N', available: 5, threshold: 10 });

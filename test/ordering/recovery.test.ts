@@ -9,7 +9,7 @@ import { freePort } from '../../src/db/embedded.ts';
 import { creditLedgerDecider, creditStream } from '../../src/domain/credit/credit-ledger.ts';
 import { stockDecider, stockLevel, stockStream } from '../../src/domain/inventory/stock.ts';
 import { orderDecider, orderStream } from '../../src/domain/ordering/order.ts';
-import { eventually, request, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/app.ts';
+import { eventually, request, startTestApp, TEST_JWT_SECRET, type ApiResponse, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
 import { expectReadModelsToEqualRebuilds } from '../support/read-models.ts';
 
@@ -22,7 +22,7 @@ describe('order process recovery', () => {
     await createProduct(app, { sku: 'CRASH-1' });
     const last = await receiveStock(app, { sku: 'CRASH-1', warehouseId: 'WH-C', qty: 1_000 });
     await createDealer(app, { id: 'D-CRASH', creditLimitMinor: 100_000_000 });
-    await app.request('GET', `/v1/stock?minPosition=${last}`, { token: app.token('ops') });
+    expect((await app.request('GET', `/v1/stock?minPosition=${last}`, { token: app.token('ops') })).status).toBe(200);
   });
   afterAll(async () => {
     await app.stop();
@@ -65,14 +65,16 @@ describe('order process recovery', () => {
         request(url, 'POST', '/v1/orders', { token, headers: { 'idempotency-key': key }, body: { lines: [{ sku: 'CRASH-1', qty: 3 }], regionCode: 'CN-31' } }).catch(
           () => ({ status: 0, body: undefined }) as const,
         );
-      // A client's retry loop: a key whose first attempt died stays leased for a while (409).
-      const place = async (key: string) => {
-        for (;;) {
-          const response = await attempt(key);
-          if (response.status !== 409) return response;
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
-        }
-      };
+      // A client's retry loop: a key whose first attempt died stays leased for a while (409, 15 s at
+      // most), so it retries once a second (as Retry-After says) until an answer, within a deadline.
+      const place = (key: string) =>
+        eventually(
+          async (): Promise<ApiResponse | undefined> => {
+            const response = await attempt(key);
+            return response.status === 409 ? undefined : (response as ApiResponse);
+          },
+          { timeoutMs: 60_000, intervalMs: 1_000, what: `an answer other than 409 for ${key}` },
+        );
 
       // Three times over: a wave of orders, killed with SIGKILL once some are acknowledged, restarted.
       const keys: string[] = [];

@@ -26,7 +26,7 @@ describe('rebuilding every projection', () => {
     await createDealer(app, { id: 'D-RB1', territories: ['CN-31', 'CN-11'] });
     await createDealer(app, { id: 'D-RB2', tier: 'silver', creditLimitMinor: 20_000 });
     const last = await app.request('POST', '/v1/stock/adjustments', { token: ops, body: { sku: 'RB-CHIPS', warehouseId: 'WH-RB1', lot: 'LOT-RB-CHIPS-WH-RB1', delta: -3, reason: 'damaged' } });
-    await app.request('GET', `/v1/products?minPosition=${last.body.position}`, { token: ops });
+    expect((await app.request('GET', `/v1/products?minPosition=${last.body.position}`, { token: ops })).status).toBe(200);
 
     const orders = [
       ['D-RB1', 'RB-TEA', 30, 'CN-31'],

@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { eventually, pace } from '../support/wait.ts';
 
 const LIMIT = 200;
 const NESTED = '['.repeat(512 * 1024) + ']'.repeat(512 * 1024);
@@ -122,7 +123,7 @@ describe('abuse where requests are refused', () => {
       await response.text();
       latencies.push(performance.now() - started);
       expect(response.status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await pace(10);
     }
     return latencies.sort((a, b) => a - b);
   }
@@ -147,7 +148,7 @@ describe('abuse where requests are refused', () => {
         if (message.statuses) resolve(message.statuses);
       }),
     );
-    while (!started) await new Promise((resolve) => setTimeout(resolve, 10));
+    await eventually(() => (started ? true : undefined), { timeoutMs: 30_000, intervalMs: 10, what: 'the flood to start' });
     // At least 3 s and 100 probes, and until the flood has had 300 answers (a loaded machine is slower).
     const flooded = await probe((elapsed, probes) => (elapsed > 3_000 && probes >= 100 && answered >= 300) || elapsed > 30_000);
     worker.postMessage('stop');

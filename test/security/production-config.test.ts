@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/database.ts';
 import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { eventually } from '../support/wait.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -84,18 +85,27 @@ describe('NODE_ENV=production with real secrets', () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
     try {
       // Waits for the banner, the process's exit or the deadline, whichever comes first; the
       // assertion then shows what the process wrote.
-      const deadline = Date.now() + 90_000;
-      while (!output.includes('Press Ctrl-C to stop.') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+      await eventually(() => (output.includes('Press Ctrl-C to stop.') || child.exitCode !== null ? true : undefined), {
+        timeoutMs: 90_000,
+        intervalMs: 50,
+        what: 'the server to start',
+      }).catch(() => undefined);
       expect(output, output).toContain('Dealerline is running at');
       expect(output).toContain('token --role');
     } finally {
       child.kill('SIGTERM');
       // A stop that hangs is a finding of its own, named as such rather than as a test timeout.
-      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 30_000).unref())]);
+      const stopped = await eventually(() => (child.exitCode !== null || child.signalCode !== null ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+        what: 'the server to stop',
+      }).then(
+        () => true,
+        () => false,
+      );
       if (!stopped) child.kill('SIGKILL');
       expect(stopped, `the server did not stop within 30 s of SIGTERM:\n${output}`).toBe(true);
     }

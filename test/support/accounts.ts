@@ -1,6 +1,6 @@
 // Users and sign-in through the real API, for tests that act as people rather than CLI tokens.
 import { expect } from 'vitest';
-import type { TestApp } from './app.ts';
+import type { ApiClient } from './app.ts';
 
 export type NewUserSpec = {
   username: string;
@@ -15,7 +15,7 @@ export type NewUserSpec = {
 export const TEST_PASSWORD = 'correct horse battery staple';
 
 /** Creates a user as `token` (default: a CLI admin token); returns the created user. */
-export async function createUser(app: TestApp, spec: NewUserSpec, token = app.token('admin')): Promise<{ id: string; position: string }> {
+export async function createUser(app: ApiClient, spec: NewUserSpec, token = app.token('admin')): Promise<{ id: string; position: string }> {
   const created = await app.request('POST', '/v1/users', {
     token,
     body: { displayName: `User ${spec.username}`, password: TEST_PASSWORD, ...spec },
@@ -26,7 +26,7 @@ export async function createUser(app: TestApp, spec: NewUserSpec, token = app.to
 
 export type SignedIn = { accessToken: string; refreshToken: string; expiresIn: number; user: any };
 
-export async function signIn(app: TestApp, username: string, password = TEST_PASSWORD): Promise<SignedIn> {
+export async function signIn(app: ApiClient, username: string, password = TEST_PASSWORD): Promise<SignedIn> {
   const response = await app.request('POST', '/v1/auth/login', { body: { username, password } });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body;

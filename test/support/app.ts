@@ -6,6 +6,9 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openInfrastructure, start, type Running } from '../../src/main.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { eventually } from './wait.ts';
+
+export { eventually } from './wait.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
 
@@ -17,6 +20,17 @@ export type RequestOptions = {
   headers?: Record<string, string>;
   /** Sent as is (e.g. CSV, or a workbook's bytes), instead of JSON. */
   raw?: string | Uint8Array;
+  /**
+   * A GET with `minPosition` that answers 503 (read models behind) throws unless this is set: a
+   * test that goes on would read a stale read model and prove nothing.
+   */
+  allowBehind?: boolean;
+};
+
+/** What talks to a server: its tokens and its HTTP client (a TestApp, or one replica of a cluster). */
+export type ApiClient = {
+  token: (role: Role, dealerId?: string, sub?: string) => string;
+  request: <Body = any>(method: string, path: string, options?: RequestOptions) => Promise<ApiResponse<Body>>;
 };
 
 export type TestApp = {
@@ -44,6 +58,9 @@ export async function request<Body = any>(baseUrl: string, method: string, path:
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
     // not JSON: keep the text
+  }
+  if (response.status === 503 && method === 'GET' && /[?&]minPosition=/.test(path) && !options.allowBehind) {
+    throw new Error(`GET ${path} answered 503: the read models did not reach minPosition (${text})`);
   }
   return { status: response.status, headers: response.headers, body: parsed as Body, text };
 }
@@ -124,20 +141,4 @@ export async function restartTestApp(app: TestApp, env: Record<string, string> =
   await app.running.stop();
   await app.running.infrastructure.close();
   return startOn(app.database, env, options);
-}
-
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`, { cause: lastError });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -1,6 +1,7 @@
 // Finds KurrentDB (EventStoreDB) and Kafka for their suites: an env variable, or a container through
 // testcontainers; otherwise the reason they are skipped.
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { describe, it } from 'vitest';
 
 export type External = { available: true; url: string; stop: () => Promise<void> } | { available: false; reason: string };
 
@@ -51,4 +52,22 @@ export async function findKafka(): Promise<External> {
     () => new KafkaContainer('confluentinc/cp-kafka:7.7.1').withKraft().start(),
     (container) => `${container.getHost()}:${container.getMappedPort(9093)}`,
   );
+}
+
+/**
+ * A suite that needs an external system. When it is not found, the suite is still collected, with
+ * each of its tests reported as skipped (the summary counts every test that did not run, not one
+ * placeholder) under a name that says why, and one console line says how many. `body` registers
+ * its tests with the `test` it is given.
+ */
+export function describeExternal(name: string, skipReason: string | undefined, body: (test: typeof it) => void): void {
+  (skipReason === undefined ? describe : describe.skip)(skipReason === undefined ? name : `${name} — skipped: ${skipReason}`, () => {
+    let count = 0;
+    const counted = ((title: string, ...rest: unknown[]) => {
+      count += 1;
+      return (it as (...args: unknown[]) => unknown)(title, ...rest);
+    }) as unknown as typeof it;
+    body(counted);
+    if (skipReason !== undefined) console.warn(`[skipped] ${name}: ${count} tests not run — ${skipReason}`);
+  });
 }

@@ -1,13 +1,13 @@
 // Business fixtures through the real API: products, warehouses, stock and dealers a test needs.
 import { expect } from 'vitest';
 import { demoGtin } from '../../src/demo/data.ts';
-import type { TestApp } from './app.ts';
+import type { ApiClient } from './app.ts';
 
 let gtinCounter = 5_000;
 
 export type ProductSpec = { sku: string; basePriceMinor?: number; category?: string; brand?: string; tiers?: Record<string, number> };
 
-export async function createProduct(app: TestApp, spec: ProductSpec): Promise<string> {
+export async function createProduct(app: ApiClient, spec: ProductSpec): Promise<string> {
   const ops = app.token('ops');
   const created = await app.request('POST', '/v1/products', {
     token: ops,
@@ -28,14 +28,14 @@ export async function createProduct(app: TestApp, spec: ProductSpec): Promise<st
   return priced.body.position;
 }
 
-export async function createWarehouse(app: TestApp, id: string, regionCode: string): Promise<string> {
+export async function createWarehouse(app: ApiClient, id: string, regionCode: string): Promise<string> {
   const created = await app.request('POST', '/v1/warehouses', { token: app.token('ops'), body: { id, name: `Warehouse ${id}`, regionCode } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return created.body.position;
 }
 
 export async function receiveStock(
-  app: TestApp,
+  app: ApiClient,
   receipt: { sku: string; warehouseId: string; qty: number; lot?: string; expiryDate?: string; productionDate?: string },
 ): Promise<string> {
   const received = await app.request('POST', '/v1/stock/receipts', {
@@ -62,7 +62,7 @@ export type DealerSpec = {
   paymentTermsDays?: number;
 };
 
-export async function createDealer(app: TestApp, spec: DealerSpec): Promise<string> {
+export async function createDealer(app: ApiClient, spec: DealerSpec): Promise<string> {
   const created = await app.request('POST', '/v1/dealers', {
     token: app.token('ops'),
     body: {
@@ -80,14 +80,14 @@ export async function createDealer(app: TestApp, spec: DealerSpec): Promise<stri
 }
 
 /** The available quantity of a SKU in a warehouse, from the stock read model. */
-export async function stockOf(app: TestApp, sku: string, warehouseId: string, minPosition?: string) {
+export async function stockOf(app: ApiClient, sku: string, warehouseId: string, minPosition?: string) {
   const query = `/v1/stock?sku=${sku}&warehouseId=${warehouseId}${minPosition ? `&minPosition=${minPosition}` : ''}`;
   const response = await app.request('GET', query, { token: app.token('ops') });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body.items[0] as { onHand: number; reserved: number; available: number };
 }
 
-export async function creditOf(app: TestApp, dealerId: string, minPosition?: string) {
+export async function creditOf(app: ApiClient, dealerId: string, minPosition?: string) {
   const response = await app.request('GET', `/v1/dealers/${dealerId}/credit${minPosition ? `?minPosition=${minPosition}` : ''}`, {
     token: app.token('finance'),
   });

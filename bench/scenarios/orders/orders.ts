@@ -30,7 +30,7 @@ export const ordersScenario: Scenario = {
     'warehouses in two regions, 400 products (prices 10.00-14.99) with 1 000 000 units in each warehouse, 50 gold dealers (territory = their ' +
     'region, credit limit 10 000 000 000.00), an uncapped 5 % off beverages; each dealer places one order to warm the server up. The harness process then runs 50 closed-loop keep-alive clients, ' +
     'one per dealer with its own JWT, each sending POST /v1/orders: 3 distinct SKUs drawn at random, 1-2 each, delivered to its own region, a ' +
-    'fresh Idempotency-Key per request; 1 s warm-up, then the measured window; in every run once against each deployment (see below). Meanwhile a separate PostgreSQL connection polls ' +
+    'fresh Idempotency-Key per request; 1 s warm-up, then the measured window; in every run once against each deployment (see below: one process, API + worker, 2 × API + worker). Meanwhile a separate PostgreSQL connection polls ' +
     '`projection_checkpoints` every ~5 ms: an order\'s read-model lag is the time from its answer (carrying its event `position`) to the first ' +
     'poll that saw the `orders` checkpoint at or past that position (resolution a few ms); "all read models" waits for the slowest projection.',
 
@@ -39,6 +39,7 @@ export const ordersScenario: Scenario = {
     const url = await context.postgres.createDatabase('bench_orders', { migrate: true });
     const server = await startAppServer(url, { profileDir: context.profileDir });
     let api: AppServer | undefined;
+    let api2: AppServer | undefined;
     const names = allProjections.map((projection) => projection.name);
     let watcher: CheckpointWatcher | undefined;
     try {
@@ -51,15 +52,20 @@ export const ordersScenario: Scenario = {
       // projections hold the locks, its API gets no requests). Same secret, so the same tokens.
       api = await startAppServer(url, { profileDir: context.profileDir, command: 'serve' });
       await primeEveryStream(api, world, LINES);
+      // A second API replica beside it: the load split between the two by client, both primed alike.
+      api2 = await startAppServer(url, { profileDir: context.profileDir, command: 'serve' });
+      await primeEveryStream(api2, world, LINES);
       watcher = await CheckpointWatcher.open(url, names);
       const lagWatcher = watcher;
       const deployments = [
         { key: 'orders', label: 'one process', url: server.url, pids: [server.pid] },
-        { key: 'orders-split', label: 'API + worker', url: api.url, pids: [api.pid, server.pid] },
+        { key: 'orders-split', label: 'API + worker', url: api.url as string | string[], pids: [api.pid, server.pid] },
+        { key: 'orders-replicas', label: '2 × API + worker', url: [api.url, api2.url], pids: [api.pid, api2.pid, server.pid] },
       ];
 
       async function measure(deployment: (typeof deployments)[number], index: number): Promise<Sample> {
-        const draws = world.dealers.map((_, client) => random(1_000 * (index + 1) + client + (deployment.key === 'orders' ? 0 : 500)));
+        const salt = { orders: 0, 'orders-split': 500, 'orders-replicas': 700 }[deployment.key] ?? 0;
+        const draws = world.dealers.map((_, client) => random(1_000 * (index + 1) + client + salt));
         const decisions = new Decisions();
         const answers: { answeredAt: number; position: number }[] = [];
         let highest = 0;
@@ -132,12 +138,14 @@ export const ordersScenario: Scenario = {
         },
         async close() {
           await lagWatcher.close();
+          await api2?.stop();
           await api?.stop();
           await server.stop();
         },
       };
     } catch (error) {
       await watcher?.close().catch(() => undefined);
+      await api2?.stop();
       await api?.stop();
       await server.stop();
       throw error;
@@ -145,11 +153,12 @@ export const ordersScenario: Scenario = {
   },
 
   table(medians: Medians): Table {
-    const columns = ['measure', 'one process', 'API + worker processes', 'target', 'met (one / two)'];
     const one = medians.get('orders');
     const split = medians.get('orders-split');
+    const replicas = medians.get('orders-replicas');
+    const columns = ['measure', 'one process', 'API + worker processes', ...(replicas ? ['2 × API + worker processes'] : []), 'target', `met (${replicas ? 'one / two / three' : 'one / two'})`];
     if (!one || !split) return { columns, rows: [], notes: [] };
-    const both = [one, split];
+    const both = replicas ? [one, split, replicas] : [one, split];
     const ceiling = (sample: Record<string, number>) => (CORES * 1_000) / (sample.serverCpuMsPerOrder! + sample.postgresCpuMsPerOrder!);
     const row = (measure: string, value: (sample: Record<string, number>) => string, target = '', met?: (sample: Record<string, number>) => boolean) => [
       measure,
@@ -175,10 +184,13 @@ export const ordersScenario: Scenario = {
         row('orders/s the cores allow (cores ÷ server + PostgreSQL CPU per order)', (x) => formatNumber(ceiling(x)), `≥ ${formatNumber(TARGET.ordersPerSecond)}`, (x) => ceiling(x) >= TARGET.ordersPerSecond),
       ],
       notes: [
-        'Two deployments of the same code on the same database, each measured in every run: `one process` is `dealerline start` (API, projections ' +
+        'Three deployments of the same code on the same database, each measured in every run: `one process` is `dealerline start` (API, projections ' +
           'and adapters in one process, as the quick start runs it); `API + worker processes` sends the load to `dealerline serve` (the API only) ' +
           'while the `start` process beside it runs the projections (a worker); the `serve` process is first primed with orders touching every ' +
-          'stock stream from both regions, as a process running for a while would be. Its server CPU is both processes together.',
+          'stock stream from both regions, as a process running for a while would be. Its server CPU is both processes together. ' +
+          '`2 × API + worker processes` adds a second `serve` replica (primed alike) and splits the clients between the two (no balancer: ' +
+          'client i talks to replica i mod 2); its server CPU is all three processes together, so CPU per order shows what the replicas ' +
+          'cost in conflicts and in caches each process warms on its own.',
         `Decisions are shares of the orders answered in the measured window (median ${formatNumber(one.orders!)} per run). CPU is read from /proc over the ` +
           'measured window (the server processes, every PostgreSQL process, the harness process) and divided by the orders answered in it; it includes ' +
           'the projections run meanwhile and the lag watcher\'s polls (~200 small queries/s), and it is far steadier than orders/s on a ' +

@@ -14,17 +14,29 @@ export type FeedQuery = {
 /** `nextAfter` is how far the read got, past filtered-out events too: the next `after`. */
 export type FeedPage = { items: RecordedEvent[]; nextAfter: string };
 
-export async function readFeed(store: EventStore, upcasting: Upcasting, query: FeedQuery, signal?: AbortSignal): Promise<FeedPage> {
+/** `waiting`: told true when the read found nothing and waits for an append, false when it stops waiting. */
+export async function readFeed(
+  store: EventStore,
+  upcasting: Upcasting,
+  query: FeedQuery,
+  signal?: AbortSignal,
+  waiting?: (now: boolean) => void,
+): Promise<FeedPage> {
   const filter = query.types ? { eventTypes: query.types } : undefined;
   const page = await store.readAll({ after: query.after, maxCount: query.limit, filter });
   if (page.events.length > 0 || query.waitSeconds <= 0) return { items: page.events.map((event) => upcasting.upcast(event)), nextAfter: page.checkpoint };
   const timeout = AbortSignal.timeout(query.waitSeconds * 1_000);
-  const waiting = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const until = signal ? AbortSignal.any([signal, timeout]) : timeout;
   let nextAfter = page.checkpoint;
-  for await (const next of store.subscribeToAll({ after: nextAfter, maxCount: query.limit, filter, signal: waiting })) {
-    nextAfter = next.checkpoint;
-    if (next.events.length > 0) return { items: next.events.map((event) => upcasting.upcast(event)), nextAfter };
-    if (waiting.aborted) break;
+  waiting?.(true);
+  try {
+    for await (const next of store.subscribeToAll({ after: nextAfter, maxCount: query.limit, filter, signal: until })) {
+      nextAfter = next.checkpoint;
+      if (next.events.length > 0) return { items: next.events.map((event) => upcasting.upcast(event)), nextAfter };
+      if (until.aborted) break;
+    }
+    return { items: [], nextAfter };
+  } finally {
+    waiting?.(false);
   }
-  return { items: [], nextAfter };
 }

@@ -7,6 +7,7 @@ import { afterDispatch, type FulfillmentEvent } from '../../domain/ordering/fulf
 import type { ReturnEvent } from '../../domain/ordering/returns.ts';
 import type { TrackingEvent } from '../../domain/ordering/tracking.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
+import { instantOf } from './dates.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
 
@@ -16,7 +17,7 @@ type OrderChanges = UpdateObject<Database, 'orders.orders'>;
 async function touchOrder(db: Db, event: RecordedEvent, orderId: string, changes: OrderChanges = {}): Promise<string> {
   const row = await db
     .updateTable('orders.orders')
-    .set({ ...changes, updated_at: new Date(event.metadata.occurredAt), version: event.revision })
+    .set({ ...changes, updated_at: instantOf(event.metadata.occurredAt, 'occurredAt'), version: event.revision })
     .where('id', '=', orderId)
     .returning('status')
     .executeTakeFirstOrThrow();
@@ -49,24 +50,24 @@ export async function applyFulfillment(db: Db, event: RecordedEvent, orderEvent:
           carrier: d.carrier,
           tracking_number: d.trackingNumber,
           due_date: d.dueDate,
-          planned_at: new Date(d.plannedAt),
+          planned_at: instantOf(d.plannedAt, 'plannedAt'),
         })
         .execute();
       return touchOrder(db, event, orderId);
     }
     case 'ShipmentDispatched': {
       const d = orderEvent.data;
-      await updateShipment(db, orderId, d.shipmentId, { status: 'dispatched', lines: json(d.lines), shipped_at: new Date(d.shippedAt) });
+      await updateShipment(db, orderId, d.shipmentId, { status: 'dispatched', lines: json(d.lines), shipped_at: instantOf(d.shippedAt, 'shippedAt') });
       const order = await db.selectFrom('orders.orders').select('reservations').where('id', '=', orderId).executeTakeFirstOrThrow();
       return touchOrder(db, event, orderId, { status: d.orderStatus, reservations: json(afterDispatch(order.reservations, d)) });
     }
     case 'ShipmentDelivered': {
       const d = orderEvent.data;
-      await updateShipment(db, orderId, d.shipmentId, { status: 'delivered', delivered_at: new Date(d.deliveredAt), received_by: d.receivedBy });
+      await updateShipment(db, orderId, d.shipmentId, { status: 'delivered', delivered_at: instantOf(d.deliveredAt, 'deliveredAt'), received_by: d.receivedBy });
       return touchOrder(db, event, orderId, { status: d.orderStatus });
     }
     case 'OrderCompleted':
-      return touchOrder(db, event, orderId, { status: 'completed', completed_at: new Date(orderEvent.data.completedAt) });
+      return touchOrder(db, event, orderId, { status: 'completed', completed_at: instantOf(orderEvent.data.completedAt, 'completedAt') });
     case 'OrderPaymentRecorded':
       return touchOrder(db, event, orderId, { paid_minor: sql<number>`paid_minor + ${orderEvent.data.amountMinor}` });
     case 'OrderReleased':
@@ -83,22 +84,22 @@ export async function applyFulfillment(db: Db, event: RecordedEvent, orderEvent:
           status: 'requested',
           lines: json(d.lines),
           received: json([]),
-          requested_at: new Date(d.requestedAt),
+          requested_at: instantOf(d.requestedAt, 'requestedAt'),
         })
         .execute();
       return touchOrder(db, event, orderId);
     }
     case 'ReturnApproved':
-      await updateReturn(db, orderId, orderEvent.data.returnId, { status: 'approved', approved_at: new Date(orderEvent.data.approvedAt) });
+      await updateReturn(db, orderId, orderEvent.data.returnId, { status: 'approved', approved_at: instantOf(orderEvent.data.approvedAt, 'approvedAt') });
       return touchOrder(db, event, orderId);
     case 'ReturnRejected': {
       const { returnId, reason, rejectedAt } = orderEvent.data;
-      await updateReturn(db, orderId, returnId, { status: 'rejected', rejected_at: new Date(rejectedAt), rejection_reason: reason });
+      await updateReturn(db, orderId, returnId, { status: 'rejected', rejected_at: instantOf(rejectedAt, 'rejectedAt'), rejection_reason: reason });
       return touchOrder(db, event, orderId);
     }
     case 'ReturnReceived': {
       const { returnId, lines, receivedAt } = orderEvent.data;
-      await updateReturn(db, orderId, returnId, { status: 'received', received: json(lines), received_at: new Date(receivedAt) });
+      await updateReturn(db, orderId, returnId, { status: 'received', received: json(lines), received_at: instantOf(receivedAt, 'receivedAt') });
       return touchOrder(db, event, orderId);
     }
     case 'ReturnRefunded': {
@@ -108,7 +109,7 @@ export async function applyFulfillment(db: Db, event: RecordedEvent, orderEvent:
         refund_minor: amountMinor,
         refund_method: method,
         credit_note_id: creditNoteId,
-        refunded_at: new Date(refundedAt),
+        refunded_at: instantOf(refundedAt, 'refundedAt'),
       });
       return touchOrder(db, event, orderId);
     }
@@ -121,13 +122,13 @@ export async function applyTracking(db: Db, event: RecordedEvent, trackingEvent:
   switch (trackingEvent.type) {
     case 'ShipmentInTransit': {
       const { location, eta } = trackingEvent.data;
-      await updateShipment(db, orderId, shipmentId, { location, eta: eta === null ? null : new Date(eta) });
+      await updateShipment(db, orderId, shipmentId, { location, eta: eta === null ? null : instantOf(eta, 'eta') });
       break;
     }
     case 'ShipmentExceptionReported': {
       const { reason, eta, reportedAt } = trackingEvent.data;
       await updateShipment(db, orderId, shipmentId, {
-        eta: eta === null ? null : new Date(eta),
+        eta: eta === null ? null : instantOf(eta, 'eta'),
         exceptions: sql<string>`exceptions || ${json([{ reason, eta, reportedAt }])}::jsonb`,
       });
       break;

@@ -8,6 +8,7 @@ import type { Projection } from '../projection.ts';
 import { approval, ordersBatch } from './batch.ts';
 import { applyFulfillment, applyTracking } from './fulfillment-handlers.ts';
 import { timelineDetail } from './timeline.ts';
+import { instantOf } from './dates.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
 
@@ -20,7 +21,7 @@ async function recordTimeline(db: Db, event: RecordedEvent, orderId: string, sta
       position: event.position,
       event_type: event.type,
       status,
-      at: new Date(event.metadata.occurredAt),
+      at: instantOf(event.metadata.occurredAt, 'occurredAt'),
       actor: event.metadata.actor,
       role: event.metadata.role,
       detail: json(detail),
@@ -33,7 +34,7 @@ async function setStatus(db: Db, event: RecordedEvent, orderId: string, status: 
     .updateTable('orders.orders')
     .set({
       status,
-      updated_at: new Date(event.metadata.occurredAt),
+      updated_at: instantOf(event.metadata.occurredAt, 'occurredAt'),
       version: event.revision,
       ...(changes.reservations && { reservations: json(changes.reservations) }),
       ...(changes.released !== undefined && { released: changes.released }),
@@ -75,13 +76,13 @@ export const ordersProjection: Projection = {
   schema: 'orders',
   filter: { eventTypes: orderEventTypes },
   async handle(db, event) {
-    const at = new Date(event.metadata.occurredAt);
+    const at = instantOf(event.metadata.occurredAt, 'occurredAt');
     const orderEvent = { type: event.type, data: event.data } as OrderEvent;
     const detail = timelineDetail(orderEvent);
     switch (orderEvent.type) {
       case 'OrderPlaced': {
         const placed = orderEvent.data;
-        const placedAt = new Date(placed.placedAt);
+        const placedAt = instantOf(placed.placedAt, 'placedAt');
         await db
           .insertInto('orders.orders')
           .values({
