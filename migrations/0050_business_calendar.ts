@@ -1,0 +1,60 @@
+// Business days in analytics: every `day` of the analytics facts and views is a day in the
+// manufacturer's time zone (BUSINESS_TIME_ZONE), no longer a UTC day, and "today" in the views
+// is the business day now. `analytics_calendar` records the time zone the facts are counted in:
+// UTC for the facts projected so far. When it differs from the configured zone, the workers start
+// the analytics projection over (src/projections/analytics/calendar.ts), which re-buckets every
+// fact from the instants the events carry; the views read their "today" in the same zone.
+import { sql, type Kysely } from 'kysely';
+
+/** The zone BUSINESS_TIME_ZONE defaults to, for a store with no analytics facts yet. */
+const DEFAULT_ZONE = 'Asia/Shanghai';
+
+/** "Today" as the views had it, as PostgreSQL writes it back: `(timezone('UTC'::text, now()))::date`. */
+const UTC_NOW = "timezone('UTC'::text, now())";
+const BUSINESS_NOW = 'timezone((SELECT c.time_zone FROM public.analytics_calendar c), now())';
+
+/** What the views' and columns' comments said about UTC days, and what they say now. */
+const COMMENT_CHANGES: [RegExp, string][] = [
+  [/Days are UTC;/g, 'Days are business days, in the time zone public.analytics_calendar names (BUSINESS_TIME_ZONE); no session time zone is needed;'],
+  [/\bThe UTC day\b/g, 'The business day'],
+  [/\b(each|per|the) UTC day\b/g, '$1 business day'],
+  [/^UTC day\./, 'Business day (BUSINESS_TIME_ZONE).'],
+  [/today, UTC\)/g, 'today, a business day)'],
+  [/today \(UTC\)/g, 'today (a business day)'],
+  [/Today \(UTC\)/g, 'Today (a business day)'],
+  [/today - 29, UTC\)/g, 'today - 29, business days)'],
+];
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`CREATE TABLE analytics_calendar (id int PRIMARY KEY DEFAULT 1 CHECK (id = 1), time_zone text NOT NULL)`.execute(db);
+  await sql`
+    INSERT INTO analytics_calendar (time_zone)
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM projection_checkpoints WHERE name = 'analytics' AND position > 0) THEN 'UTC' ELSE ${DEFAULT_ZONE} END`.execute(db);
+  await sql`COMMENT ON TABLE analytics_calendar IS 'The time zone the analytics facts count their days in: BUSINESS_TIME_ZONE when the analytics projection last started over.'`.execute(db);
+
+  const { rows: views } = await sql<{ name: string; definition: string }>`
+    SELECT c.relname AS name, pg_get_viewdef(c.oid) AS definition
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'analytics' AND c.relkind = 'v'`.execute(db);
+  for (const view of views) {
+    if (!view.definition.includes(UTC_NOW)) continue;
+    await sql`CREATE OR REPLACE VIEW ${sql.id('analytics', view.name)} AS ${sql.raw(view.definition.replaceAll(UTC_NOW, BUSINESS_NOW))}`.execute(db);
+  }
+
+  const { rows: comments } = await sql<{ target: string; kind: string; comment: string }>`
+    SELECT format('%I.%I', n.nspname, c.relname) || coalesce('.' || quote_ident(a.attname), '') AS target,
+           CASE WHEN a.attname IS NULL THEN 'VIEW' ELSE 'COLUMN' END AS kind, d.description AS comment
+      FROM pg_description d
+      JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+     WHERE n.nspname = 'analytics' AND c.relkind = 'v'
+    UNION ALL
+    SELECT 'analytics', 'SCHEMA', d.description
+      FROM pg_description d JOIN pg_namespace n ON n.oid = d.objoid AND d.classoid = 'pg_namespace'::regclass
+     WHERE n.nspname = 'analytics'`.execute(db);
+  for (const { target, kind, comment } of comments) {
+    const changed = COMMENT_CHANGES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), comment);
+    if (changed !== comment) await sql`COMMENT ON ${sql.raw(kind)} ${sql.raw(target)} IS ${sql.lit(changed)}`.execute(db);
+  }
+}
