@@ -9,9 +9,11 @@ import { sql, type Kysely } from 'kysely';
 /** The zone BUSINESS_TIME_ZONE defaults to, for a store with no analytics facts yet. */
 const DEFAULT_ZONE = 'Asia/Shanghai';
 
-/** "Today" as the views had it, as PostgreSQL writes it back: `(timezone('UTC'::text, now()))::date`. */
-const UTC_NOW = "timezone('UTC'::text, now())";
-const BUSINESS_NOW = 'timezone((SELECT c.time_zone FROM public.analytics_calendar c), now())';
+/** "Now" on a UTC wall clock as the views had it, as PostgreSQL writes it back (`now() AT TIME ZONE 'UTC'::text`, or older: `timezone('UTC'::text, now())`). */
+const UTC_NOW = [/now\(\) AT TIME ZONE 'UTC'::text/g, /timezone\('UTC'::text, now\(\)\)/g];
+const BUSINESS_ZONE = '(SELECT c.time_zone FROM public.analytics_calendar c)';
+const inBusinessZone = (definition: string) =>
+  definition.replace(UTC_NOW[0]!, `now() AT TIME ZONE ${BUSINESS_ZONE}`).replace(UTC_NOW[1]!, `timezone(${BUSINESS_ZONE}, now())`);
 
 /** What the views' and columns' comments said about UTC days, and what they say now. */
 const COMMENT_CHANGES: [RegExp, string][] = [
@@ -37,8 +39,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'analytics' AND c.relkind = 'v'`.execute(db);
   for (const view of views) {
-    if (!view.definition.includes(UTC_NOW)) continue;
-    await sql`CREATE OR REPLACE VIEW ${sql.id('analytics', view.name)} AS ${sql.raw(view.definition.replaceAll(UTC_NOW, BUSINESS_NOW))}`.execute(db);
+    const definition = inBusinessZone(view.definition);
+    if (definition !== view.definition) await sql`CREATE OR REPLACE VIEW ${sql.id('analytics', view.name)} AS ${sql.raw(definition)}`.execute(db);
   }
 
   const { rows: comments } = await sql<{ target: string; kind: string; comment: string }>`

@@ -3,6 +3,7 @@
 // end each land on the business day, not on the UTC one (eight hours behind).
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessDayOf } from '../../src/domain/shared/calendar.ts';
 import { restartTestApp, startTestApp, type TestApp } from '../support/app.ts';
 import { paymentsAt, placeAt, placedPerDay, sellableAt, setUp, statement, tiersAt, type Fixture } from './business-calendar.ts';
 
@@ -58,6 +59,18 @@ describe('business days in Asia/Shanghai', () => {
     expect(exported.headers.get('business-time-zone')).toBe('Asia/Shanghai');
     const exportedPayments = exported.text.trim().split('\n').map((line) => JSON.parse(line)).filter((entry) => entry.kind === 'payment').map((entry) => entry.paymentId);
     expect(exportedPayments).toEqual(['PAY-2', 'PAY-3']);
+  });
+
+  it("has the analysts' views count today as the business day, in the zone the facts are counted in, and say so", async () => {
+    const { db } = app.running.infrastructure;
+    const views = await sql<{ name: string; definition: string }>`SELECT viewname AS name, definition FROM pg_views WHERE schemaname = 'analytics'`.execute(db);
+    expect(views.rows.filter((view) => view.definition.includes("'UTC'")).map((view) => view.name)).toEqual([]);
+    const today = views.rows.filter((view) => view.definition.includes('analytics_calendar')).map((view) => view.name);
+    expect(today.sort()).toEqual(['expiry_risk', 'inventory_turnover', 'replenishment', 'stock_daily', 'stock_levels']);
+    const asOf = await sql<{ as_of: string }>`SELECT DISTINCT as_of::text FROM analytics.replenishment UNION SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text`.execute(db);
+    expect(asOf.rows).toEqual([{ as_of: businessDayOf(new Date()) }]);
+    const comments = await sql<{ comment: string }>`SELECT obj_description('analytics'::regnamespace) AS comment UNION ALL SELECT col_description('analytics.sales_daily'::regclass, 1)`.execute(db);
+    expect(comments.rows.map((row) => row.comment)).toEqual([expect.stringContaining('Days are business days'), 'The business day the orders were placed.']);
   });
 
   it('counts the analytics facts again when the business time zone changes, as on the upgrade from UTC days: the events carry instants', async () => {
