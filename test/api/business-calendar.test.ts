@@ -61,6 +61,15 @@ describe('business days in Asia/Shanghai', () => {
     expect(exportedPayments).toEqual(['PAY-2', 'PAY-3']);
   });
 
+  it('takes a rebate period given as dates as whole business days', async () => {
+    const created = await app.request('POST', '/v1/rebate-programs', {
+      token: app.token('ops'),
+      body: { id: 'RB-SHA-FEB', title: 'February', startsAt: '2026-02-01', endsAt: '2026-03-01', tiers: [{ fromMinor: 0, percent: 1 }] },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect([created.body.startsAt, created.body.endsAt]).toEqual(['2026-01-31T16:00:00.000Z', '2026-02-28T16:00:00.000Z']);
+  });
+
   it("has the analysts' views count today as the business day, in the zone the facts are counted in, and say so", async () => {
     const { db } = app.running.infrastructure;
     const views = await sql<{ name: string; definition: string }>`SELECT viewname AS name, definition FROM pg_views WHERE schemaname = 'analytics'`.execute(db);
