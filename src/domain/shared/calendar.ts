@@ -72,6 +72,9 @@ export function businessDayOf(at: Date, timeZone: string = configured): string {
   return dayText(clock.year, clock.month, clock.day);
 }
 
+/** The hour (0-23) on the business time zone's clocks at an instant. */
+export const businessHourOf = (at: Date, timeZone: string = configured): number => wallClockAt(at.getTime(), timeZone).hour;
+
 /** The business month (`YYYY-MM`) an instant falls in. */
 export function businessMonthOf(at: Date, timeZone: string = configured): string {
   return businessDayOf(at, timeZone).slice(0, 7);
