@@ -43,6 +43,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     if (definition !== view.definition) await sql`CREATE OR REPLACE VIEW ${sql.id('analytics', view.name)} AS ${sql.raw(definition)}`.execute(db);
   }
 
+  // Analysts' "today" without a session time zone: `(SELECT today FROM analytics.calendar)`.
+  await sql`
+    CREATE VIEW analytics.calendar AS
+    SELECT c.time_zone, (now() AT TIME ZONE c.time_zone)::date AS today FROM public.analytics_calendar c`.execute(db);
+  await sql`COMMENT ON VIEW analytics.calendar IS 'The business calendar the views count in: one row.'`.execute(db);
+  await sql`COMMENT ON COLUMN analytics.calendar.time_zone IS 'The business time zone (IANA, BUSINESS_TIME_ZONE): every day column is a day in it.'`.execute(db);
+  await sql`COMMENT ON COLUMN analytics.calendar.today IS 'Today, the business day now: use it instead of current_date, which is a day in the session time zone.'`.execute(db);
+
   const { rows: comments } = await sql<{ target: string; kind: string; comment: string }>`
     SELECT format('%I.%I', n.nspname, c.relname) || coalesce('.' || quote_ident(a.attname), '') AS target,
            CASE WHEN a.attname IS NULL THEN 'VIEW' ELSE 'COLUMN' END AS kind, d.description AS comment

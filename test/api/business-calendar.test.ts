@@ -75,9 +75,16 @@ describe('business days in Asia/Shanghai', () => {
     const views = await sql<{ name: string; definition: string }>`SELECT viewname AS name, definition FROM pg_views WHERE schemaname = 'analytics'`.execute(db);
     expect(views.rows.filter((view) => view.definition.includes("'UTC'")).map((view) => view.name)).toEqual([]);
     const today = views.rows.filter((view) => view.definition.includes('analytics_calendar')).map((view) => view.name);
-    expect(today.sort()).toEqual(['expiry_risk', 'inventory_turnover', 'replenishment', 'stock_daily', 'stock_levels']);
+    expect(today.sort()).toEqual(['calendar', 'expiry_risk', 'inventory_turnover', 'replenishment', 'stock_daily', 'stock_levels']);
     const asOf = await sql<{ as_of: string }>`SELECT DISTINCT as_of::text FROM analytics.replenishment UNION SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text`.execute(db);
     expect(asOf.rows).toEqual([{ as_of: businessDayOf(new Date()) }]);
+    // What analysts use for today, with no session time zone: a role that reads the views may read it.
+    const calendar = await db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL ROLE dealerline_analyst`.execute(trx);
+      await sql`SET LOCAL timezone = 'America/Los_Angeles'`.execute(trx);
+      return (await sql`SELECT time_zone, today::text FROM analytics.calendar`.execute(trx)).rows;
+    });
+    expect(calendar).toEqual([{ time_zone: 'Asia/Shanghai', today: businessDayOf(new Date()) }]);
     const comments = await sql<{ comment: string }>`SELECT obj_description('analytics'::regnamespace) AS comment UNION ALL SELECT col_description('analytics.sales_daily'::regclass, 1)`.execute(db);
     expect(comments.rows.map((row) => row.comment)).toEqual([expect.stringContaining('Days are business days'), 'The business day the orders were placed.']);
   });
