@@ -45,6 +45,14 @@ describe('the business calendar', () => {
     expect(businessMonthOf(at('2026-03-31T21:59:00Z'), BERLIN)).toBe('2026-03');
   });
 
+  it('answers the same whatever it was asked before (it remembers the last day it answered)', () => {
+    const instants = ['2026-03-28T22:59:59.999Z', '2026-03-28T23:00:00Z', '2026-03-29T21:59:59.999Z', '2026-03-29T22:00:00Z', '2026-03-29T12:00:00Z', '2026-03-28T23:00:00Z'];
+    const days = ['2026-03-28', '2026-03-29', '2026-03-29', '2026-03-30', '2026-03-29', '2026-03-29'];
+    expect(instants.map((instant) => businessDayOf(at(instant), BERLIN))).toEqual(days);
+    expect([...instants].reverse().map((instant) => businessDayOf(at(instant), BERLIN))).toEqual([...days].reverse());
+    expect(instants.map((instant) => businessDayOf(at(instant), SHANGHAI))).toEqual(['2026-03-29', '2026-03-29', '2026-03-30', '2026-03-30', '2026-03-29', '2026-03-29']);
+  });
+
   it('starts a day at its first instant where the clocks skip midnight', () => {
     // America/Santiago moved from -04 to -03 at midnight on 2024-09-08: that day starts at 01:00 local, 04:00 UTC.
     expect(startOfBusinessDay('2024-09-08', 'America/Santiago')).toEqual(at('2024-09-08T04:00:00Z'));

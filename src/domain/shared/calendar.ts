@@ -66,10 +66,23 @@ function partsOf(day: string): [number, number, number] {
   return [Number(match[1]), Number(match[2]), Number(match[3])];
 }
 
+/** The day on the wall calendar of `timeZone` at an instant. */
+function dayAt(time: number, timeZone: string): string {
+  const clock = wallClockAt(time, timeZone);
+  return dayText(clock.year, clock.month, clock.day);
+}
+
+/** Per zone, the last day answered and the instants it spans: events come in time order, so most instants fall on it. */
+const lastDays = new Map<string, { day: string; from: number; to: number }>();
+
 /** The business day (`YYYY-MM-DD`) an instant falls on. */
 export function businessDayOf(at: Date, timeZone: string = configured): string {
-  const clock = wallClockAt(at.getTime(), timeZone);
-  return dayText(clock.year, clock.month, clock.day);
+  const time = at.getTime();
+  const last = lastDays.get(timeZone);
+  if (last && time >= last.from && time < last.to) return last.day;
+  const day = dayAt(time, timeZone);
+  lastDays.set(timeZone, { day, from: startOfBusinessDay(day, timeZone).getTime(), to: startOfBusinessDay(addDays(day, 1), timeZone).getTime() });
+  return day;
 }
 
 /** The hour (0-23) on the business time zone's clocks at an instant. */
@@ -127,7 +140,7 @@ export function startOfBusinessDay(day: string, timeZone: string = configured): 
   let high = at + 86_400_000;
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
-    if (businessDayOf(new Date(middle), timeZone) >= day) high = middle;
+    if (dayAt(middle, timeZone) >= day) high = middle;
     else low = middle;
   }
   return new Date(high);
