@@ -20,6 +20,10 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through src/config.ts.' },
+        {
+          selector: "CallExpression[callee.property.name='slice'][callee.object.type='CallExpression'][callee.object.callee.property.name='toISOString']",
+          message: 'A day is a business day: use businessDayOf (src/domain/shared/calendar.ts), not the UTC date of toISOString().',
+        },
       ],
     },
   },

@@ -54,6 +54,15 @@ describe('configuration', () => {
     expect(() => statSync(developmentSecretsFile(dir))).toThrow();
   });
 
+  it('counts business days in Asia/Shanghai unless BUSINESS_TIME_ZONE names another IANA zone, and refuses an unknown one by name', () => {
+    const test = { NODE_ENV: 'test', DATA_DIR: dataDir() };
+    expect(loadConfig(test).businessTimeZone).toBe('Asia/Shanghai');
+    expect(loadConfig({ ...test, BUSINESS_TIME_ZONE: '' }).businessTimeZone).toBe('Asia/Shanghai');
+    expect(loadConfig({ ...test, BUSINESS_TIME_ZONE: 'Europe/Berlin' }).businessTimeZone).toBe('Europe/Berlin');
+    expect(refusal({ ...test, BUSINESS_TIME_ZONE: 'Mars/Olympus_Mons' })).toContain('BUSINESS_TIME_ZONE: must be an IANA time zone name');
+    expect(refusal({ ...test, BUSINESS_TIME_ZONE: '+08:00' })).toContain('BUSINESS_TIME_ZONE');
+  });
+
   it('names every bad variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', EVENT_STORE: 'mongo', DATABASE_URL: 'not a url', LOG_LEVEL: 'loud' })).toThrow(
       /PORT[\s\S]*DATABASE_URL[\s\S]*EVENT_STORE[\s\S]*LOG_LEVEL/,

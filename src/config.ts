@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_BUSINESS_TIME_ZONE, isTimeZone } from './domain/shared/calendar.ts';
 
 /**
  * Values earlier versions used when a secret was not set. They are in the repository's history,
@@ -59,6 +60,9 @@ const envSchema = z.object({
   EXPIRY_RED_DAYS: z.coerce.number().int().positive().default(30),
   EXPIRY_YELLOW_DAYS: z.coerce.number().int().positive().default(90),
   EXPIRY_BLUE_DAYS: z.coerce.number().int().positive().default(180),
+  BUSINESS_TIME_ZONE: optionalString
+    .transform((value) => value ?? DEFAULT_BUSINESS_TIME_ZONE)
+    .refine(isTimeZone, 'must be an IANA time zone name, such as Asia/Shanghai or Europe/Berlin'),
 });
 
 export type Config = {
@@ -83,6 +87,8 @@ export type Config = {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   expiryTiers: { redDays: number; yellowDays: number; blueDays: number };
+  /** The IANA time zone business days and months are counted in (the manufacturer's). */
+  businessTimeZone: string;
   /** Secrets not set in the environment, taken from the development secrets file (or, in tests, made up). */
   generatedSecrets: SecretName[];
 };
@@ -146,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     expiryTiers: { redDays: e.EXPIRY_RED_DAYS, yellowDays: e.EXPIRY_YELLOW_DAYS, blueDays: e.EXPIRY_BLUE_DAYS },
+    businessTimeZone: e.BUSINESS_TIME_ZONE,
     generatedSecrets,
   };
 }

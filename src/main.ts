@@ -15,6 +15,7 @@ import { seedDemoOrders } from './demo/orders.ts';
 import { seedDemoUsers } from './demo/users.ts';
 import { startErpInboundConsumer } from './integrations/erp/inbound.ts';
 import { allUpcasters } from './eventstore/upcasters.ts';
+import { configureBusinessTimeZone } from './domain/shared/calendar.ts';
 import { createCommandHandler } from './eventstore/command-handler.ts';
 import { createEsdbEventStore } from './eventstore/esdb.ts';
 import type { EventStore } from './eventstore/port.ts';
@@ -24,6 +25,7 @@ import { DeliveryRunner } from './integrations/delivery-runner.ts';
 import { enabledAdapters } from './integrations/index.ts';
 import { OrderDealers } from './integrations/subscriptions/adapter.ts';
 import { SubscriptionSupervisor } from './integrations/subscriptions/supervisor.ts';
+import { countAnalyticsDaysIn } from './projections/analytics/calendar.ts';
 import { allProjections } from './projections/index.ts';
 import { ReadModelClock } from './projections/read-model-clock.ts';
 import { ProjectionRunner } from './projections/runner.ts';
@@ -36,6 +38,8 @@ import type { Infrastructure } from './infrastructure.ts';
 export type { Infrastructure };
 
 export async function openInfrastructure(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<Infrastructure> {
+  // Every business day and month this process counts is in the manufacturer's time zone.
+  configureBusinessTimeZone(config.businessTimeZone);
   let embedded: EmbeddedServer | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -108,6 +112,8 @@ export async function start(infrastructure: Infrastructure, options: StartOption
   // Demo users have known passwords: never in production.
   const users = seeded && config.env !== 'production' ? await seedDemoUsers(infrastructure) : 0;
   if (seeded) logger.info({ ...seeded, users }, 'demo data seeded');
+  // The analytics facts count business days: started over when they were counted in another zone.
+  if (options.workers) await countAnalyticsDaysIn(db, config.businessTimeZone, logger);
   const runner = options.workers
     ? new ProjectionRunner({
         db: infrastructure.projectionDb,

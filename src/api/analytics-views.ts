@@ -2,13 +2,15 @@
 // (reports are computed whole, then paged).
 import { z } from 'zod';
 import { EXPIRY_TIERS } from '../domain/inventory/expiry.ts';
+import { addDays, businessDayOf, daysBetween, startOfBusinessDay } from '../domain/shared/calendar.ts';
 import { isoDateSchema, isoDateTimeSchema } from '../domain/shared/values.ts';
 import type { DayRange } from '../projections/analytics/queries.ts';
+import { businessTimeZoneField } from './business-time-zone.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 import { HttpProblem, type FieldError } from './problem.ts';
 
 /**
- * A UTC day (YYYY-MM-DD) within the years the database and the reports can count in: narrower
+ * A business day (YYYY-MM-DD) within the years the database and the reports can count in: narrower
  * than the commands' calendar (values.ts), so checked against its own range alone.
  */
 export const reportDaySchema = z.iso.date().refine(
@@ -17,43 +19,37 @@ export const reportDaySchema = z.iso.date().refine(
   'must be between 2000-01-01 and 2999-12-31',
 );
 
-const addDays = (day: string, days: number) => {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-};
-
 /**
- * A range bound: a UTC day, or (like every other period in the API) an ISO 8601 timestamp, which
- * widens to whole days: `from` starts its day; `to` ends with its day (a midnight ends the day before).
+ * A range bound: a business day, or (like every other period in the API) an ISO 8601 timestamp,
+ * which widens to whole business days: `from` starts its day; `to` ends with its day (the start of
+ * a business day ends the day before).
  */
 const dayBound = (end: 'from' | 'to') =>
   z
     .union([isoDateSchema, isoDateTimeSchema])
     .transform((value) => {
       if (!value.includes('T')) return value;
-      const at = Date.parse(value);
-      const day = new Date(at).toISOString().slice(0, 10);
-      return end === 'to' && at > Date.parse(`${day}T00:00:00Z`) ? addDays(day, 1) : day;
+      const at = new Date(value);
+      const day = businessDayOf(at);
+      return end === 'to' && at > startOfBusinessDay(day) ? addDays(day, 1) : day;
     })
     .pipe(reportDaySchema);
 
 export const dayRangeQuery = {
   from: dayBound('from')
     .optional()
-    .describe('First UTC day, inclusive (YYYY-MM-DD; a timestamp counts from the start of its UTC day). Default: 30 days before `to`.'),
+    .describe('First business day, inclusive (YYYY-MM-DD, in the business time zone the response names; a timestamp counts from the start of its business day). Default: 30 days before `to`.'),
   to: dayBound('to')
     .optional()
-    .describe('The UTC day after the last one, exclusive (a timestamp includes its whole UTC day). Default: tomorrow, so the range ends with today.'),
+    .describe('The business day after the last one, exclusive (a timestamp includes its whole business day). Default: tomorrow, so the range ends with today.'),
 };
 
-export const todayUtc = () => new Date().toISOString().slice(0, 10);
-
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+/** The business day now. */
+export const businessToday = () => businessDayOf(new Date());
 
 /** The requested range with its defaults (the last 30 days, today included); a bad one is a 400 naming the field. */
 export function dayRange(query: { from?: string | undefined; to?: string | undefined }, limits: { maxDays: number; historyOnly?: boolean }): DayRange & { days: number } {
-  const tomorrow = addDays(todayUtc(), 1);
+  const tomorrow = addDays(businessToday(), 1);
   const to = query.to ?? tomorrow;
   const from = query.from ?? addDays(to, -30);
   const errors: FieldError[] = [];
@@ -83,8 +79,9 @@ export const round = (value: number) => Math.round(value * 10_000) / 10_000;
 export const roundOrNull = (value: number | null) => (value === null ? null : round(value));
 
 const rangeFields = {
-  from: z.string().describe('First UTC day of the range, inclusive.'),
-  to: z.string().describe('The UTC day after the range, exclusive.'),
+  from: z.string().describe('First business day of the range, inclusive.'),
+  to: z.string().describe('The business day after the range, exclusive.'),
+  ...businessTimeZoneField,
 };
 
 const int = (description: string) => z.number().int().describe(description);
@@ -258,7 +255,8 @@ export const REPLENISHMENT_FORMULA =
 
 export const replenishmentSchema = z
   .object({
-    asOf: z.string().describe('Demand is taken from the windowDays days before this UTC day; stock is as of now.'),
+    asOf: z.string().describe('Demand is taken from the windowDays business days before this one; stock is as of now.'),
+    ...businessTimeZoneField,
     formula: z.string(),
     parameters: z.object({
       windowDays: z.number().int(),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { suggestReplenishment, zScore } from '../domain/analytics/replenishment.ts';
 import { EXPIRY_TIERS, expiryTierOf, type ExpiryTier } from '../domain/inventory/expiry.ts';
 import { warehouseIdSchema } from '../domain/inventory/warehouse.ts';
+import { addDays, businessTimeZone } from '../domain/shared/calendar.ts';
 import { currencySchema, dealerIdSchema, entityIdSchema, regionCodeSchema, skuSchema } from '../domain/shared/values.ts';
 import { inventoryReport, replenishmentInputs } from '../projections/analytics/inventory-queries.ts';
 import { bestsellers, ORDER_GROUPS, orderReport, promotionReport, SALES_GROUPS, salesReport, type OrderFigures } from '../projections/analytics/queries.ts';
@@ -23,7 +24,7 @@ import {
   round,
   roundOrNull,
   salesReportSchema,
-  todayUtc,
+  businessToday,
 } from './analytics-views.ts';
 import type { Role } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
@@ -92,7 +93,7 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           description:
             'Booked: lines of orders placed in the range that are approved (at once or after a hold) and not cancelled, on the day of placement. ' +
             'Shipped: lines of shipments that left in the range, on the day they left. Refunds: paid in the range (by day, dealer or region only). ' +
-            'Days are UTC; `groupBy=day` lists every day of the range. Same data as the `analytics.sales_lines`, `shipment_lines` and `refunds` views.',
+            'Days are business days (in the `timeZone` the response names); `groupBy=day` lists every day of the range. Same data as the `analytics.sales_lines`, `shipment_lines` and `refunds` views.',
           querystring: z.object({ groupBy: z.enum(SALES_GROUPS).default('day'), ...dayRangeQuery, ...salesFilters, ...reportPageQuery(50) }),
           response: { 200: salesReportSchema, ...problemResponses(400, 401, 403) },
         },
@@ -101,7 +102,7 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { groupBy, from: _from, to: _to, limit, cursor, ...filters } = request.query;
         const range = dayRange(request.query, { maxDays: MAX_RANGE_DAYS });
         const report = await salesReport(db, { ...filters, from: range.from, to: range.to }, groupBy);
-        return { from: range.from, to: range.to, groupBy, currency: filters.currency, totals: report.totals, ...reportPage(report.rows, limit, cursor) };
+        return { from: range.from, to: range.to, timeZone: businessTimeZone(), groupBy, currency: filters.currency, totals: report.totals, ...reportPage(report.rows, limit, cursor) };
       },
     );
 
@@ -132,7 +133,7 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           shareOfQty: ratio(row.qty, ranked.totalQty) ?? 0,
           shareOfNetMinor: ratio(row.netMinor, ranked.totalNetMinor) ?? 0,
         }));
-        return { from: range.from, to: range.to, by, basis, currency: filters.currency, ...reportPage(items, limit, cursor) };
+        return { from: range.from, to: range.to, timeZone: businessTimeZone(), by, basis, currency: filters.currency, ...reportPage(items, limit, cursor) };
       },
     );
 
@@ -143,7 +144,7 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['analytics'],
           summary: 'Order counts by outcome, approval rate and time from placement to decision',
-          description: 'Orders placed in the range (UTC days), whatever became of them. Same data as `analytics.orders` and `analytics.order_decisions_daily`.',
+          description: 'Orders placed in the range (business days), whatever became of them. Same data as `analytics.orders` and `analytics.order_decisions_daily`.',
           querystring: z.object({
             groupBy: z.enum(ORDER_GROUPS).default('day'),
             ...dayRangeQuery,
@@ -160,7 +161,7 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const range = dayRange(request.query, { maxDays: MAX_RANGE_DAYS });
         const report = await orderReport(db, { from: range.from, to: range.to, dealerId, regionCode, channel }, groupBy);
         const items = report.rows.map((row) => ({ key: row.key, name: row.name, ...orderView(row) }));
-        return { from: range.from, to: range.to, groupBy, totals: orderView(report.totals), ...reportPage(items, limit, cursor) };
+        return { from: range.from, to: range.to, timeZone: businessTimeZone(), groupBy, totals: orderView(report.totals), ...reportPage(items, limit, cursor) };
       },
     );
 
@@ -209,7 +210,7 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             revenueUplift: roundOrNull(row.revenue_uplift),
           },
         }));
-        return { from: range.from, to: range.to, ...reportPage(items, limit, cursor) };
+        return { from: range.from, to: range.to, timeZone: businessTimeZone(), ...reportPage(items, limit, cursor) };
       },
     );
 
@@ -258,6 +259,7 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         return {
           from: range.from,
           to: range.to,
+          timeZone: businessTimeZone(),
           days: range.days,
           expiryThresholds: thresholds,
           totals: { onHand: sum((row) => row.onHand), available: sum((row) => row.available), valueMinor: sum((row) => row.valueMinor) },
@@ -278,7 +280,7 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             `Demand is the booked demand served from the warehouse (approved, uncancelled orders, gifts included) in the windowDays days before asOf. ${REPLENISHMENT_FORMULA} ` +
             'At the defaults this is the `analytics.replenishment` view.',
           querystring: z.object({
-            asOf: reportDaySchema.optional().describe('UTC day; demand is taken from the days before it. Default: today.'),
+            asOf: reportDaySchema.optional().describe('Business day; demand is taken from the days before it. Default: today.'),
             windowDays: z.coerce
               .number()
               .int()
@@ -302,8 +304,8 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { windowDays, leadTimeDays, reviewPeriodDays, serviceLevel, trend, reorderOnly, sku, warehouseId, category, limit, cursor } = request.query;
-        const asOf = request.query.asOf ?? todayUtc();
-        const windowFrom = new Date(Date.parse(`${asOf}T00:00:00Z`) - windowDays * 86_400_000).toISOString().slice(0, 10);
+        const asOf = request.query.asOf ?? businessToday();
+        const windowFrom = addDays(asOf, -windowDays);
         const policy = { leadTimeDays, reviewPeriodDays, serviceLevel, trend };
         const inputs = await replenishmentInputs(db, { asOf, windowDays, sku, warehouseId, category });
         const items = inputs
@@ -341,6 +343,7 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           .filter((item) => !reorderOnly || item.reorderNow);
         return {
           asOf,
+          timeZone: businessTimeZone(),
           formula: REPLENISHMENT_FORMULA,
           parameters: { windowDays, leadTimeDays, reviewPeriodDays, serviceLevel, z: round(zScore(serviceLevel)), trend },
           ...reportPage(items, limit, cursor),

@@ -6,8 +6,9 @@ import { passwordMatches, storedPasswordHash } from '../accounts/credentials.ts'
 import { openSession, revokeSession, revokeSessionOf, rotateRefreshToken } from '../accounts/sessions.ts';
 import { DEALER_ROLES, isBuyer, ROLES, userDecider, userIdFor, usernameSchema, userStream, type User } from '../domain/accounts/user.ts';
 import { buyerSpendDecider, buyerSpendStream, spentIn } from '../domain/ordering/buyer-spend.ts';
-import { businessMonthOf } from '../domain/shared/calendar.ts';
+import { businessMonthOf, businessTimeZone } from '../domain/shared/calendar.ts';
 import { principalOf } from './auth.ts';
+import { businessTimeZoneField } from './business-time-zone.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
 import { throttledPasswordCheck } from './password-check.ts';
@@ -41,7 +42,11 @@ const meSchema = z
     dealerRole: z.enum(DEALER_ROLES).optional().describe('A dealer token without one acts as the owner.'),
     user: userSchema.nullable().describe('The signed-in user; null for a token minted on the command line.'),
     spending: z
-      .object({ month: z.string().describe('The business month, YYYY-MM (Asia/Shanghai).'), spentMinor: z.number().int().describe('What counts against the monthly limit so far.') })
+      .object({
+        month: z.string().describe('The business month, YYYY-MM, in the business time zone `timeZone` names.'),
+        spentMinor: z.number().int().describe('What counts against the monthly limit so far.'),
+        ...businessTimeZoneField,
+      })
       .optional()
       .describe("A buyer's orders this month, against its spendingLimits."),
   })
@@ -170,7 +175,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { sub, role, dealerId, dealerRole } = principalOf(request);
         const { state, revision } = await commands.load(userDecider, userStream(sub));
         const month = businessMonthOf(new Date());
-        const spending = state.exists && isBuyer(state.user) ? { month, spentMinor: spentIn((await commands.load(buyerSpendDecider, buyerSpendStream(sub))).state, month) } : undefined;
+        const spending = state.exists && isBuyer(state.user) ? { month, spentMinor: spentIn((await commands.load(buyerSpendDecider, buyerSpendStream(sub))).state, month), timeZone: businessTimeZone() } : undefined;
         return {
           sub,
           role,

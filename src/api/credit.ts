@@ -17,11 +17,13 @@ import {
   type CreditLedgerState,
 } from '../domain/credit/credit-ledger.ts';
 import { dealerDecider, dealerStream } from '../domain/dealers/dealer.ts';
+import { businessDayOf, businessDaySpan, businessTimeZone } from '../domain/shared/calendar.ts';
 import { dealerIdSchema, isoDateSchema, isoDateTimeSchema } from '../domain/shared/values.ts';
 import type { CommandContext } from '../eventstore/command-handler.ts';
 import { creditSummary, hasCreditAccount, ledgerEntries, type LedgerRow } from '../projections/credit/queries.ts';
 import { LEDGER_KINDS } from '../projections/credit/tables.ts';
 import { assertOwnDealer, type Role } from './auth.ts';
+import { businessTimeZoneField, withBusinessTimeZone } from './business-time-zone.ts';
 import { accepted, commandContext, positionOf, send } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
 import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
@@ -65,11 +67,13 @@ const creditFields = {
     .describe('Overpaid or credited beyond what is owed; settles the next charges, but is not extra credit.'),
 };
 
+
 const creditSchema = z
   .object({
     ...creditFields,
-    overdueMinor: z.number().int().describe('Charges past their due date (by the payment terms) and not yet settled, as of today.'),
+    overdueMinor: z.number().int().describe('Charges past their due date (by the payment terms) and not yet settled, as of today (a business day).'),
     overdueSince: isoDateSchema.nullable().describe('The earliest due date among the overdue charges.'),
+    ...businessTimeZoneField,
   })
   .meta({ id: 'Credit' });
 
@@ -124,13 +128,14 @@ const ledgerEntrySchema = z
 
 export const periodBound = z.union([isoDateTimeSchema, isoDateSchema]);
 
-/** A date means the whole day (UTC): `from` its start, `to` its end. A timestamp is exact; `to` is exclusive. */
+
+const ledgerPageSchema = pageOf(ledgerEntrySchema).extend(businessTimeZoneField).meta({ id: 'LedgerPage' });
+
+/** A date means the whole business day: `from` its start, `to` its end. A timestamp is exact; `to` is exclusive. */
 export function boundary(value: string | undefined, edge: 'from' | 'to'): Date | undefined {
   if (value === undefined) return undefined;
   if (value.includes('T')) return new Date(value);
-  const day = new Date(`${value}T00:00:00Z`);
-  if (edge === 'to') day.setUTCDate(day.getUTCDate() + 1);
-  return day;
+  return businessDaySpan(value)[edge];
 }
 
 function creditOf(dealerId: string, state: Pick<CreditLedgerState, 'limitMinor' | 'reservedMinor' | 'balanceMinor'>) {
@@ -219,12 +224,13 @@ export function creditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const dealerId = request.params.id;
         assertOwnDealer(request, dealerId, `Dealer ${dealerId}`);
-        const summary = await creditSummary(db, dealerId, new Date().toISOString().slice(0, 10));
+        const summary = await creditSummary(db, dealerId, businessDayOf(new Date()));
         if (!summary) throw notFound(`Dealer ${dealerId}`);
         return {
           ...creditOf(dealerId, summary),
           overdueMinor: summary.overdueMinor,
           overdueSince: summary.overdueSince,
+          timeZone: businessTimeZone(),
         };
       },
     );
@@ -238,11 +244,11 @@ export function creditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: "A dealer's credit statement, with running balance",
           description:
             'Every movement of the credit ledger, oldest first: limit changes, reservations and their release, charges on ' +
-            'shipment, payments and credit notes. `from` and `to` take a date (the whole day, UTC) or a timestamp (`to` exclusive). ' +
+            'shipment, payments and credit notes. `from` and `to` take a date (the whole business day, in the `timeZone` the page names) or a timestamp (`to` exclusive). ' +
             'A dealer may read only its own.',
           params: dealerParams,
           querystring: z.object({ from: periodBound.optional(), to: periodBound.optional(), ...pageQuery }),
-          response: { 200: pageOf(ledgerEntrySchema), ...problemResponses(400, 401, 403, 404) },
+          response: { 200: ledgerPageSchema, ...problemResponses(400, 401, 403, 404) },
         },
       },
       async (request) => {
@@ -252,7 +258,7 @@ export function creditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const afterId = decodeCursor(cursor, z.number().int().positive());
         if (!(await hasCreditAccount(db, dealerId))) throw notFound(`Dealer ${dealerId}`);
         const rows = await ledgerEntries(db, dealerId, { from: boundary(from, 'from'), to: boundary(to, 'to'), limit, afterId });
-        return paginate(rows, limit, ledgerEntry, (row) => row.id);
+        return withBusinessTimeZone(paginate(rows, limit, ledgerEntry, (row) => row.id));
       },
     );
 

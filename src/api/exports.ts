@@ -11,6 +11,7 @@ import { dealerIdSchema } from '../domain/shared/values.ts';
 import { comparePositions, START_POSITION, type RecordedEvent } from '../eventstore/port.ts';
 import { lastLedgerId, ledgerExportPage, type LedgerRow } from '../projections/credit/queries.ts';
 import { boundary, ledgerEntry, periodBound } from './credit.ts';
+import { sayBusinessTimeZone } from './business-time-zone.ts';
 import { csvRow } from './csv.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
@@ -25,8 +26,8 @@ type Format = keyof typeof FORMATS;
 const EVENT_TYPES = /^[A-Za-z][\w.:-]{0,99}(,[A-Za-z][\w.:-]{0,99}){0,49}$/;
 
 const periodQuery = {
-  from: periodBound.optional().describe('From this instant, or the start of this day (UTC); inclusive. Default: the beginning.'),
-  to: periodBound.optional().describe('Until this instant, or the end of this day (UTC); exclusive. Default: now.'),
+  from: periodBound.optional().describe('From this instant, or the start of this business day (the `Business-Time-Zone` header names its zone); inclusive. Default: the beginning.'),
+  to: periodBound.optional().describe('Until this instant, or the end of this business day; exclusive. Default: now.'),
   format: z.enum(['ndjson', 'csv']).default('ndjson').describe('`ndjson`: one JSON object per line; `csv`: a header row, then one row per item.'),
 };
 
@@ -106,7 +107,7 @@ function line(format: Format, columns: readonly string[], record: Record<string,
 /** Streams the chunks as the body; the generator runs only as far as the client reads. */
 function sendStream(reply: FastifyReply, format: Format, name: string, chunks: AsyncGenerator<string>): FastifyReply {
   const stream = Readable.from(chunks, { objectMode: false, highWaterMark: 1 });
-  return reply
+  return sayBusinessTimeZone(reply)
     .code(200)
     .header('content-type', FORMATS[format])
     .header('content-disposition', `attachment; filename="${name}.${format}"`)
@@ -116,7 +117,7 @@ function sendStream(reply: FastifyReply, format: Format, name: string, chunks: A
 
 const exportDescription =
   'Streamed (chunked transfer encoding), a chunk of rows at a time with backpressure; a snapshot up to the moment the export started. ' +
-  'CSV: RFC 4180 quoting; text starting with =, +, -, @ is prefixed with \' so spreadsheets do not run it as a formula (NDJSON is exact).';
+  'Dates given for `from`/`to` are business days, in the time zone the `Business-Time-Zone` header names. CSV: RFC 4180 quoting; text starting with =, +, -, @ is prefixed with \' so spreadsheets do not run it as a formula (NDJSON is exact).';
 
 const exportResponse = {
   200: {

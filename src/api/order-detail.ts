@@ -33,7 +33,7 @@ export const shipmentSchema = z
     amountMinor: z.number().int().describe('Charged to the dealer\'s credit on dispatch (unless the order was prepaid).'),
     carrier: z.string().nullable(),
     trackingNumber: z.string().nullable(),
-    dueDate: z.string().nullable().describe('When the charge falls due, by the dealer\'s payment terms.'),
+    dueDate: z.string().nullable().describe('The business day the charge falls due, by the dealer\'s payment terms.'),
     plannedAt: instant,
     shippedAt: instant.nullable(),
     deliveredAt: instant.nullable(),

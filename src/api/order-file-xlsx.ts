@@ -1,6 +1,7 @@
 // An .xlsx order file as sheets of text cells (exceljs), after checking from the zip's own
 // directory that it unpacks to a bounded size: a small upload must not unpack to gigabytes.
 import ExcelJS from 'exceljs';
+import { calendarDateOf } from '../domain/shared/calendar.ts';
 import { HttpProblem } from './problem.ts';
 
 /** A worksheet's rows with any text in them, by their row number. */
@@ -49,7 +50,7 @@ export function cellText(value: CellValue): string {
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (value instanceof Date) return calendarDateOf(value);
   if ('richText' in value) return value.richText.map((run) => run.text).join('').trim();
   if ('formula' in value || 'sharedFormula' in value) return cellText((value as { result?: CellValue }).result);
   if ('text' in value) return cellText(value.text);

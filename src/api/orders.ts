@@ -13,6 +13,7 @@ import { approveHeldOrder, cancelOrder, rejectHeldOrder, type ActionResult } fro
 import { DealerNotFoundError, newOrderId, quoteOrder, type PlacementRequest } from '../processes/order-placement.ts';
 import { actingDealerId, assertOwnDealer, principalOf, type Role } from './auth.ts';
 import { commandContext, positionOf, send } from './commands.ts';
+import { businessTimeZoneField, withBusinessTimeZone } from './business-time-zone.ts';
 import { boundary, periodBound } from './credit.ts';
 import type { ApiDeps } from './deps.ts';
 import { historyPageSchema, historyQuery, historySeenByDealer, streamHistory } from './history.ts';
@@ -71,8 +72,8 @@ const listQuery = z.object({
     .describe(`One status or several, comma-separated: ${orderStatusSchema.options.join(', ')}.`)
     .transform((value) => value?.split(',').map((item) => item.trim()))
     .pipe(z.array(orderStatusSchema).optional()),
-  from: periodBound.optional().describe('Placed at or after (a date means its start, UTC).'),
-  to: periodBound.optional().describe('Placed before this instant, or on or before this date (a date means the whole day, UTC).'),
+  from: periodBound.optional().describe('Placed at or after (a date means the start of that business day, in the `timeZone` the page names).'),
+  to: periodBound.optional().describe('Placed before this instant, or on or before this date (a date means the whole business day).'),
   dealerId: dealerIdSchema.optional().describe('Staff: one dealer\'s orders.'),
   ...pageQuery,
 });
@@ -309,7 +310,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['orders'],
           summary: 'Orders, newest first: a dealer sees its own; staff see all (or one dealer\'s)',
           querystring: listQuery,
-          response: { 200: pageOf(orderSchema), ...problemResponses(400, 401, 403, 404) },
+          response: { 200: pageOf(orderSchema).extend(businessTimeZoneField), ...problemResponses(400, 401, 403, 404) },
         },
       },
       async (request) => {
@@ -325,7 +326,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           after,
         });
         const staff = isStaff(request);
-        return paginate(rows, limit, (row) => orderFromRow(row, staff), (row) => ({ placedAt: row.placed_at.toISOString(), id: row.id }));
+        return withBusinessTimeZone(paginate(rows, limit, (row) => orderFromRow(row, staff), (row) => ({ placedAt: row.placed_at.toISOString(), id: row.id })));
       },
     );
 

@@ -8,6 +8,7 @@ import { skuSchema } from '../domain/shared/values.ts';
 import { expiringLots, listMovements, listStock, lowStock, type LotRow } from '../projections/inventory/queries.ts';
 import type { Role } from './auth.ts';
 import { boundary, periodBound } from './credit.ts';
+import { businessTimeZoneField, withBusinessTimeZone } from './business-time-zone.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponses } from './openapi.ts';
 import { cursorPart, decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
@@ -78,18 +79,20 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['inventory'],
           summary: 'Stock per SKU and warehouse, with lots',
           querystring: z.object({ ...stockFilterQuery, ...pageQuery }),
-          response: { 200: pageOf(stockItemSchema), ...problemResponses(400, 401, 403) },
+          response: { 200: pageOf(stockItemSchema).extend(businessTimeZoneField), ...problemResponses(400, 401, 403) },
         },
       },
       async (request) => {
         const { sku, warehouseId, limit, cursor } = request.query;
         const after = decodeCursor(cursor, z.object({ sku: z.string(), warehouseId: z.string() }));
         const rows = await listStock(db, { sku, warehouseId, limit, after });
-        return paginate(
-          rows,
-          limit,
-          (row) => ({ ...row, lots: row.lots.map((lot) => withTier(lot, thresholds)) }),
-          (row) => ({ sku: row.sku, warehouseId: row.warehouseId }),
+        return withBusinessTimeZone(
+          paginate(
+            rows,
+            limit,
+            (row) => ({ ...row, lots: row.lots.map((lot) => withTier(lot, thresholds)) }),
+            (row) => ({ sku: row.sku, warehouseId: row.warehouseId }),
+          ),
         );
       },
     );
@@ -105,7 +108,7 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             `Lots holding stock, soonest expiry first. \`tier\`: expired (expiry date reached), red (≤ ${thresholds.redDays} days left), ` +
             `yellow (≤ ${thresholds.yellowDays}), blue (≤ ${thresholds.blueDays}); all of them when omitted.`,
           querystring: z.object({ tier: z.enum(EXPIRY_TIERS).optional(), ...stockFilterQuery, ...pageQuery }),
-          response: { 200: pageOf(expiringLotSchema), ...problemResponses(400, 401, 403) },
+          response: { 200: pageOf(expiringLotSchema).extend(businessTimeZoneField), ...problemResponses(400, 401, 403) },
         },
       },
       async (request) => {
@@ -113,11 +116,13 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const after = decodeCursor(cursor, z.object({ expiryDate: cursorPart.day, sku: z.string(), warehouseId: z.string(), lot: z.string() }));
         const range = tier ? expiryTierRange(tier, thresholds) : { afterDays: null, untilDays: thresholds.blueDays };
         const rows = await expiringLots(db, { ...range, sku, warehouseId, limit, after });
-        return paginate(
-          rows,
-          limit,
-          (row) => withTier(row, thresholds),
-          (row) => ({ expiryDate: row.expiryDate, sku: row.sku, warehouseId: row.warehouseId, lot: row.lot }),
+        return withBusinessTimeZone(
+          paginate(
+            rows,
+            limit,
+            (row) => withTier(row, thresholds),
+            (row) => ({ expiryDate: row.expiryDate, sku: row.sku, warehouseId: row.warehouseId, lot: row.lot }),
+          ),
         );
       },
     );
@@ -148,14 +153,14 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['inventory'],
           summary: 'Stock movement history',
-          description: 'Every receipt, reservation, release, pick, adjustment, transfer and write-off, oldest first; one entry per lot touched. `from` inclusive, `to` exclusive.',
+          description: 'Every receipt, reservation, release, pick, adjustment, transfer and write-off, oldest first; one entry per lot touched. `from` inclusive, `to` exclusive; a date is a business day (in the `timeZone` the page names).',
           querystring: z.object({
             ...stockFilterQuery,
-            from: periodBound.optional().describe('From this instant, or the start of this day (UTC); inclusive.'),
-            to: periodBound.optional().describe('Until this instant, or the end of this day (UTC); exclusive.'),
+            from: periodBound.optional().describe('From this instant, or the start of this business day; inclusive.'),
+            to: periodBound.optional().describe('Until this instant, or the end of this business day; exclusive.'),
             ...pageQuery,
           }),
-          response: { 200: pageOf(movementSchema), ...problemResponses(400, 401, 403) },
+          response: { 200: pageOf(movementSchema).extend(businessTimeZoneField), ...problemResponses(400, 401, 403) },
         },
       },
       async (request) => {
@@ -168,7 +173,7 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           limit,
           after: decodeCursor(cursor, z.number().int()),
         });
-        return paginate(rows, limit, (row) => ({ ...row, id: String(row.id), occurredAt: row.occurredAt.toISOString() }), (row) => row.id);
+        return withBusinessTimeZone(paginate(rows, limit, (row) => ({ ...row, id: String(row.id), occurredAt: row.occurredAt.toISOString() }), (row) => row.id));
       },
     );
   };

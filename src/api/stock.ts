@@ -15,7 +15,7 @@ import {
   type StockState,
 } from '../domain/inventory/stock.ts';
 import { warehouseDecider, warehouseStream } from '../domain/inventory/warehouse.ts';
-import { todayOf } from '../domain/shared/calendar.ts';
+import { businessDayOf } from '../domain/shared/calendar.ts';
 import { receiveStock, transferStock } from '../processes/stock-movements.ts';
 import { stockWithExpiredLots } from '../projections/inventory/queries.ts';
 import { principalOf } from './auth.ts';
@@ -139,7 +139,7 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const receiptId = operationId(request, 'receipt', request.body.receiptId);
             const received = await receiveStock(commands, { sku, warehouseId, receiptId, lot, productionDate, expiryDate, qty }, context);
             if (!received.ok) throw refusalProblem(received.refusal);
-            const body = { receiptId, sku, warehouseId, lot, productionDate, expiryDate, qty, stock: levelOf(received.state, todayOf(context.now)) };
+            const body = { receiptId, sku, warehouseId, lot, productionDate, expiryDate, qty, stock: levelOf(received.state, businessDayOf(context.now)) };
             return { status: 201, body: { ...body, position: await positionOf(store, received.position) } };
           }),
         ),
@@ -164,7 +164,7 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           await withIdempotency(db, request, async () => {
             const { sku, warehouseId, lot, delta, reason } = request.body;
             const context = commandContext(request);
-            const today = todayOf(context.now);
+            const today = businessDayOf(context.now);
             const adjustmentId = operationId(request, 'adjustment', request.body.adjustmentId);
             const handled = accepted(
               await commands.handle(
@@ -230,7 +230,7 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           await withIdempotency(db, request, async () => {
             const { sku, warehouseId } = request.body;
             const context = commandContext(request);
-            const today = todayOf(context.now);
+            const today = businessDayOf(context.now);
             const writeOffId = operationId(request, 'write-off', request.body.writeOffId);
             const targets = sku !== undefined && warehouseId !== undefined ? [{ sku, warehouseId }] : await stockWithExpiredLots(db, { sku, warehouseId });
             const items = [];

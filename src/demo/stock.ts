@@ -2,6 +2,7 @@
 // demo product with expiry dates relative to today (some close, so every expiry tier shows),
 // one product sold out, and a few low-stock thresholds.
 import { productDecider, productStream } from '../domain/catalog/product.ts';
+import { addDays, businessDayOf } from '../domain/shared/calendar.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import { registerWarehouse } from '../processes/registrations.ts';
 import { receiveStock } from '../processes/stock-movements.ts';
@@ -19,9 +20,7 @@ const SOLD_OUT = 'SNK-QQ-01';
 
 const THRESHOLDS: Record<string, number> = { 'WTR-NFSQ-01': 200, 'DRY-YILI-07': 400, 'DRY-YILI-01': 300, [SOLD_OUT]: 100 };
 
-const DAY_MS = 86_400_000;
-
-const dayOf = (now: Date, offset: number) => new Date(now.getTime() + offset * DAY_MS).toISOString().slice(0, 10);
+const dayOf = (now: Date, offset: number) => addDays(businessDayOf(now), offset);
 
 export async function seedDemoStock(
   commands: CommandHandler,

@@ -9,7 +9,7 @@ import { orderDecider, orderStream, type OrderState, type PlacedOrder, type Rese
 import { allocateCart, quantitiesOf } from '../domain/ordering/placement.ts';
 import { availableOf } from '../domain/credit/credit-ledger.ts';
 import { isCounted, promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
-import { todayOf } from '../domain/shared/calendar.ts';
+import { businessDayOf } from '../domain/shared/calendar.ts';
 import { isRefusal, refuse, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import type { Workspace } from '../eventstore/workspace.ts';
@@ -79,7 +79,7 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
     workspace.load(creditLedgerDecider, creditStream(dealerId)),
     ...promotionIds.map((id) => workspace.load(promotionDecider, promotionStream(id))),
   ]);
-  const today = todayOf(context.now);
+  const today = businessDayOf(context.now);
   // The dealer's minimum shelf life as it is now, counted from today.
   const minRemainingDays = dealer.exists ? dealer.dealer.minRemainingDays : 0;
   const stock = allocateCart(quantities, stockSourcesOf(workspace, quantities.keys()), placed.regionCode, today, minRemainingDays);

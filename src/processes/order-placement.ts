@@ -19,7 +19,7 @@ import type { OrderHistory } from '../domain/ordering/risk.ts';
 import { promotionIndexDecider, promotionIndexStream, promotionsInForce } from '../domain/promotions/promotion-index.ts';
 import { isCounted, promotionDecider, promotionStream, type BudgetUse } from '../domain/promotions/promotion.ts';
 import { isRefusal, type Refusal } from '../domain/shared/decider.ts';
-import { businessMonthOf, todayOf } from '../domain/shared/calendar.ts';
+import { businessMonthOf, businessDayOf } from '../domain/shared/calendar.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import { ConcurrencyError, type EventStore } from '../eventstore/port.ts';
 import type { Workspace } from '../eventstore/workspace.ts';
@@ -118,7 +118,7 @@ export function recordHoldings(
   reservations: Reservations,
   context: CommandContext,
 ): (readonly unknown[] | Refusal)[] {
-  const today = todayOf(context.now);
+  const today = businessDayOf(context.now);
   const { orderId, dealerId, buyer } = order;
   return [
     ...reservations.stock.map(({ sku, warehouseId, qty }) =>

@@ -10,7 +10,7 @@ import { dealerDecider, dealerStream, dueDateFor } from '../domain/dealers/deale
 import { stockDecider, stockStream, type StockPickedData } from '../domain/inventory/stock.ts';
 import { shipmentMatches } from '../domain/ordering/fulfillment.ts';
 import { orderDecider, orderStream, type OrderState, type PlacedOrder, type Shipment, type ShippedLot } from '../domain/ordering/order.ts';
-import { todayOf } from '../domain/shared/calendar.ts';
+import { businessDayOf } from '../domain/shared/calendar.ts';
 import { isRefusal, refuse, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import type { EventStore } from '../eventstore/port.ts';
@@ -63,7 +63,7 @@ const orderOf = (workspace: Workspace, orderId: string): PlacedOrder => {
 async function pick(deps: ShipmentDeps, workspace: Workspace, state: PlacedOrder, shipment: Shipment, context: CommandContext) {
   const { orderId } = state.order;
   const { shipmentId } = shipment;
-  const today = todayOf(context.now);
+  const today = businessDayOf(context.now);
   await Promise.all(shipment.lines.map((line) => workspace.load(stockDecider, stockStream(line.sku, line.warehouseId))));
   const picks: { sku: string; warehouseId: string; lots: ShippedLot[] }[] = [];
   for (const { sku, warehouseId, qty } of shipment.lines) {

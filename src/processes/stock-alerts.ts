@@ -22,7 +22,7 @@ import {
 } from '../domain/inventory/stock.ts';
 import { stockingDecider, stockingStream } from '../domain/inventory/stocking.ts';
 import { stockAlertDecider, stockAlertStream, type LotOnHand, type StockAlertCommand } from '../domain/notifications/stock-alerts.ts';
-import { todayOf } from '../domain/shared/calendar.ts';
+import { businessDayOf } from '../domain/shared/calendar.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
@@ -125,7 +125,7 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
   const contextOf = (cause: RecordedEvent | undefined, at: Date): CommandContext => ({
     actor: `system:${STOCK_ALERTS}`,
     role: 'admin',
-    correlationId: cause?.metadata.correlationId ?? `${STOCK_ALERTS}-${todayOf(at)}`,
+    correlationId: cause?.metadata.correlationId ?? `${STOCK_ALERTS}-${businessDayOf(at)}`,
     causationId: cause?.id ?? null,
     now: at,
   });
@@ -154,7 +154,7 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
     const { before, after } = await folds.around(event);
     const observedAt = event.metadata.occurredAt;
     // The level as of the day the event happened: what crossed, crossed then.
-    const day = todayOf(new Date(observedAt));
+    const day = businessDayOf(new Date(observedAt));
     const available = stockLevel(after, day).available;
     const threshold = await thresholdOf(sku);
     const context = contextOf(event, now());
@@ -167,7 +167,7 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
     const brought = lotsBroughtIn(stockEvent);
     if (brought.length > 0) {
       const lots = lotsOnHand(after, brought);
-      await decide(sku, warehouseId, { type: 'EvaluateLotExpiry', data: { sku, warehouseId, lots, today: todayOf(context.now), thresholds: expiryTiers } }, context);
+      await decide(sku, warehouseId, { type: 'EvaluateLotExpiry', data: { sku, warehouseId, lots, today: businessDayOf(context.now), thresholds: expiryTiers } }, context);
     }
   }
 
@@ -186,7 +186,7 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
     const at = now();
     for (const warehouseId of stocking.warehouses.keys()) {
       const { state, revision } = await commands.load(stockDecider, stockStream(sku, warehouseId));
-      const { available } = stockLevel(state, todayOf(at));
+      const { available } = stockLevel(state, businessDayOf(at));
       const observe: StockAlertCommand = { type: 'ObserveStockLevel', data: { sku, warehouseId, stockRevision: revision, available, threshold, observedAt: at.toISOString() } };
       await decide(sku, warehouseId, observe, contextOf(event, at));
     }
@@ -204,7 +204,7 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
     },
 
     async evaluateExpiry(streams, at) {
-      const today = todayOf(at);
+      const today = businessDayOf(at);
       for (const { sku, warehouseId } of streams) {
         const { state } = await commands.load(stockDecider, stockStream(sku, warehouseId));
         const lots = lotsOnHand(state);
@@ -259,7 +259,7 @@ export class DailyExpiryEvaluation {
     let done: string | undefined;
     while (!signal.aborted) {
       const at = now();
-      const today = todayOf(at);
+      const today = businessDayOf(at);
       try {
         if (today !== done && (await locks.tryLock(DAILY_LOCK))) {
           const streams = await candidates(today);

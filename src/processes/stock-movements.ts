@@ -4,7 +4,7 @@
 import { stockDecider, stockStream, type ReceiveStock, type StockState } from '../domain/inventory/stock.ts';
 import { stockingDecider, stockingStream } from '../domain/inventory/stocking.ts';
 import { warehouseDecider, warehouseStream } from '../domain/inventory/warehouse.ts';
-import { todayOf } from '../domain/shared/calendar.ts';
+import { businessDayOf } from '../domain/shared/calendar.ts';
 import { isRefusal, refuse, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import type { Workspace } from '../eventstore/workspace.ts';
@@ -48,7 +48,7 @@ export type Transferred = { ok: true; productionDate: string; expiryDate: string
  */
 export async function transferStock(commands: CommandHandler, transfer: Transfer, context: CommandContext): Promise<Transferred> {
   const { transferId, sku, fromWarehouseId, toWarehouseId, lot, qty } = transfer;
-  const today = todayOf(context.now);
+  const today = businessDayOf(context.now);
   const source = stockStream(sku, fromWarehouseId);
   const destination = stockStream(sku, toWarehouseId);
   const { result, position } = await commands.transact(async (workspace) => {

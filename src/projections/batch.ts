@@ -2,6 +2,7 @@
 // rows passed as one JSON parameter, bigint sums kept within int8; handlers combined into one
 // (in segments, for those that must not share a fold).
 import { sql, type RawBuilder } from 'kysely';
+import { isCalendarDay } from '../domain/shared/calendar.ts';
 import type { RecordedEvent } from '../eventstore/port.ts';
 import type { BatchHandler, Fold } from './projection.ts';
 
@@ -44,8 +45,7 @@ export function admits(column: Column, value: unknown): boolean {
       return value instanceof Date && !Number.isNaN(value.getTime());
     case 'date': {
       // A 'YYYY-MM-DD' string of a day that exists, from year 1 to 9999.
-      const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      return time >= YEAR_1 && time < YEAR_10000 && new Date(time).toISOString().slice(0, 10) === value;
+      return typeof value === 'string' && value >= '0001-01-01' && isCalendarDay(value);
     }
   }
 }

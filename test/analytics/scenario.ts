@@ -1,4 +1,4 @@
-// A small, deterministic business for the analytics tests, dated relative to today (UTC): three
+// A small, deterministic business for the analytics tests, dated relative to today (a business day, Asia/Shanghai): three
 // products, two warehouses, two dealers, two promotions, nine orders over the last three weeks,
 // two shipments with their picks, a delivery, a completion, a refund, an adjustment and a transfer.
 // Master data goes through the API; dated facts through the command handler with a chosen `now`
@@ -6,6 +6,7 @@
 // by hand. The expected figures are worked out in the tests.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { addDays, businessDayOf } from '../../src/domain/shared/calendar.ts';
 import { comparePositions } from '../../src/eventstore/port.ts';
 import type { CommandContext } from '../../src/eventstore/command-handler.ts';
 import { stockDecider, stockStream, type StockCommand } from '../../src/domain/inventory/stock.ts';
@@ -16,16 +17,12 @@ import { receiveStock } from '../../src/processes/stock-movements.ts';
 import { eventually, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse } from '../support/fixtures.ts';
 
-export const today = new Date().toISOString().slice(0, 10);
+export const today = businessDayOf(new Date());
 
-/** The UTC day `offset` days from today. */
-export function day(offset: number): string {
-  const date = new Date(`${today}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + offset);
-  return date.toISOString().slice(0, 10);
-}
+/** The business day `offset` days from today. */
+export const day = (offset: number): string => addDays(today, offset);
 
-/** An instant on that day (noon by default). */
+/** An instant on that business day (noon UTC by default: 20:00 in Shanghai; any UTC time before 16:00 is on the same Shanghai day). */
 export const at = (offset: number, time = '12:00:00') => new Date(`${day(offset)}T${time}Z`);
 
 const context = (now: Date): CommandContext => ({ actor: 'analytics-test', role: 'ops', correlationId: randomUUID(), causationId: null, now });

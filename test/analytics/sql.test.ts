@@ -182,7 +182,7 @@ describe('analytics SQL for analysts', () => {
        WHERE n.nspname = 'analytics' AND c.relkind = 'v' AND (obj_description(c.oid, 'pg_class') IS NULL OR a.attname IS NOT NULL)`);
     expect(undocumented).toEqual([]);
     const views = await rows(`SELECT count(*)::int AS views FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'analytics' AND c.relkind = 'v'`);
-    expect(views[0].views).toBe(18);
+    expect(views[0].views).toBe(19);
     const numeric = await rows(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'analytics' AND data_type = 'numeric'`);
     expect(numeric).toEqual([]);
   });

@@ -88,7 +88,7 @@ describe('buyer spending limits', () => {
     const fits = await order(buyer, 6);
     expect(fits.body.status).toBe('approved');
     const me = await app.request('GET', '/v1/me', { token: buyer.accessToken });
-    expect(me.body.spending).toEqual({ month: expect.stringMatching(/^\d{4}-\d{2}$/), spentMinor: 25_000 });
+    expect(me.body.spending).toEqual({ month: expect.stringMatching(/^\d{4}-\d{2}$/), spentMinor: 25_000, timeZone: 'Asia/Shanghai' });
     expect(me.body.user.spendingLimits).toEqual({ perOrderMinor: 10_000, perMonthMinor: 25_000 });
     // 25 000 used: nothing more fits, until an order is cancelled.
     expect((await order(buyer, 1)).body.status).toBe('awaiting_dealer_approval');

@@ -476,16 +476,19 @@ describe('the statuses served match the document', () => {
     expect(await app.running.infrastructure.store.headPosition()).toBe(before);
   });
 
-  it('takes analytics from/to as days or as ISO 8601 timestamps (widened to whole UTC days), like every other period', async () => {
+  it('takes analytics from/to as days or as ISO 8601 timestamps (widened to whole business days), like every other period', async () => {
     const analyst = app.token('analyst');
     const range = async (query: string) => {
       const answer = await app.request('GET', `/v1/analytics/sales?${query}`, { token: analyst });
       expect(answer.status, answer.text).toBe(200);
+      expect(answer.body.timeZone).toBe('Asia/Shanghai');
       return [answer.body.from, answer.body.to];
     };
     expect(await range('from=2024-03-01&to=2024-03-05')).toEqual(['2024-03-01', '2024-03-05']);
-    expect(await range('from=2024-03-01T10:00:00Z&to=2024-03-05T00:00:00Z')).toEqual(['2024-03-01', '2024-03-05']);
-    expect(await range('from=2024-03-01T02:00:00%2B08:00&to=2024-03-05T00:00:00.001Z')).toEqual(['2024-02-29', '2024-03-06']);
+    // Business days start at midnight in Shanghai: 16:00 UTC the day before.
+    expect(await range('from=2024-03-01T10:00:00Z&to=2024-03-04T16:00:00Z')).toEqual(['2024-03-01', '2024-03-05']);
+    expect(await range('from=2024-03-01T02:00:00%2B08:00&to=2024-03-04T16:00:00.001Z')).toEqual(['2024-03-01', '2024-03-06']);
+    expect(await range('from=2024-02-29T15:59:59Z&to=2024-03-05T00:00:00Z')).toEqual(['2024-02-29', '2024-03-06']);
     expect(Object.keys(operation('GET /v1/analytics/bestsellers').parameters.find((parameter: any) => parameter.name === 'from').schema)).toContain('anyOf');
     const bad = await app.request('GET', '/v1/analytics/sales?from=yesterday&to=2024-13-01', { token: analyst });
     expect(bad.body.errors.map((error: any) => error.path).sort()).toEqual(['query.from', 'query.to']);

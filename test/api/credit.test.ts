@@ -209,6 +209,7 @@ describe('credit', () => {
         creditBalanceMinor: 0,
         overdueMinor: 300_000,
         overdueSince: '2020-01-10',
+        timeZone: 'Asia/Shanghai',
       });
 
       const paid = await app.request('POST', `/v1/dealers/${dealerId}/payments`, { token: finance, body: { amountMinor: 250_000, reference: 'TT-1' } });

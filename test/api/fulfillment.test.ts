@@ -15,6 +15,7 @@ import type { CommandContext } from '../../src/eventstore/command-handler.ts';
 import type { NewEvent } from '../../src/eventstore/port.ts';
 import { eventually, startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, creditOf, receiveStock, stockOf } from '../support/fixtures.ts';
+import { businessDayOf } from '../../src/domain/shared/calendar.ts';
 
 describe('fulfilment, returns and the finance trail', () => {
   let app: TestApp;
@@ -233,7 +234,7 @@ describe('fulfilment, returns and the finance trail', () => {
       context(),
     );
     expect(planned.ok).toBe(true);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = businessDayOf(new Date());
     const picked = await commands.handle(stockDecider, stockStream('FUL-TEA', 'WH-FE'), { type: 'PickStock', data: { sku: 'FUL-TEA', warehouseId: 'WH-FE', orderId: order.id, shipmentId, qty: 3, today } }, context());
     expect(picked.ok && picked.events).toHaveLength(1);
     const stockAfterPick = await stockOf(app, 'FUL-TEA', 'WH-FE', picked.ok ? picked.position : undefined);

@@ -11,9 +11,10 @@ import { rebuildProjection } from '../../src/projections/rebuild.ts';
 import { STOCK_ALERTS } from '../../src/processes/stock-alerts.ts';
 import { request, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/app.ts';
 import { adapterPast } from '../integrations/order-partners.ts';
+import { addDays, businessDayOf, startOfBusinessDay } from '../../src/domain/shared/calendar.ts';
 
-/** A calendar day (UTC) `offset` days from today. */
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+/** A business day `offset` days from today. */
+const day = (offset: number) => addDays(businessDayOf(new Date()), offset);
 
 const context = (): CommandContext => ({ actor: 'test:ordering', role: 'admin', correlationId: randomUUID(), now: new Date() });
 
@@ -188,14 +189,14 @@ describe('inventory API', () => {
       ['reservation', null, 0, 6, null],
     ]);
     expect(history.body.items[1]).toMatchObject({ actor: 'ops-user', reference: down.body.adjustmentId });
-    // A period is days or instants, as everywhere: a day `to` includes the whole (UTC) day.
+    // A period is days or instants, as everywhere: a day `to` includes the whole business day.
     const today = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${day(0)}&to=${day(0)}`, { token: ops });
     expect(today.body.items).toHaveLength(3);
     // Ids are strings (API.md conventions).
     for (const item of today.body.items) expect(item.id).toMatch(/^\d+$/);
     const tomorrow = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${day(1)}`, { token: ops });
     expect(tomorrow.body.items).toEqual([]);
-    const instants = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${day(0)}T00:00:00Z&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: ops });
+    const instants = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${startOfBusinessDay(day(0)).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: ops });
     expect(instants.body.items).toHaveLength(3);
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dealerOrderHistory } from '../../src/projections/orders/queries.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, creditOf, receiveStock, stockOf } from '../support/fixtures.ts';
+import { addDays, businessDayOf } from '../../src/domain/shared/calendar.ts';
 
 describe('orders', () => {
   let app: TestApp;
@@ -131,11 +132,11 @@ describe('orders', () => {
 
   it('lists orders placed on the days from and to name, both whole', async () => {
     const placed = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' } });
-    const today = new Date().toISOString().slice(0, 10);
+    const today = businessDayOf(new Date());
     const listed = await app.request('GET', `/v1/orders?from=${today}&to=${today}&minPosition=${placed.body.position}`, { token: dealer() });
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((order: any) => order.id)).toContain(placed.body.id);
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const yesterday = addDays(businessDayOf(new Date()), -1);
     const before = await app.request('GET', `/v1/orders?to=${yesterday}`, { token: dealer() });
     expect(before.body.items.map((order: any) => order.id)).not.toContain(placed.body.id);
   });

@@ -3,13 +3,13 @@
 // cover them, and racing orders never get a reservation served from a lot too close to expiry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stockDecider, stockStream, reservationsServable } from '../../src/domain/inventory/stock.ts';
-import { todayOf } from '../../src/domain/shared/calendar.ts';
+import { addDays, businessDayOf } from '../../src/domain/shared/calendar.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
 
 let app: TestApp;
 const ops = () => app.token('ops');
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number) => addDays(businessDayOf(new Date()), offset);
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -81,7 +81,7 @@ describe('minimum remaining shelf life', () => {
     expect(approved).toHaveLength(6);
     expect(raced.filter((response) => response.body.status === 'on_hold')).toHaveLength(14);
     const { state } = await app.running.infrastructure.commands.load(stockDecider, stockStream('SL-MILK', 'WH-SL'));
-    expect(reservationsServable(state, todayOf(new Date()))).toBe(true);
+    expect(reservationsServable(state, businessDayOf(new Date()))).toBe(true);
     for (const response of approved) expect(await ship(response.body.id, 1)).toEqual([expect.objectContaining({ lot: 'LONG' })]);
   });
 });

@@ -9,8 +9,9 @@ import { createCommandHandler, type CommandContext, type CommandHandler } from '
 import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
 import { createUpcasting } from '../../src/eventstore/upcasting.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { addDays, businessDayOf } from '../../src/domain/shared/calendar.ts';
 
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number) => addDays(businessDayOf(new Date()), offset);
 const today = day(0);
 const context = (): CommandContext => ({ actor: 'test:race', role: 'admin', correlationId: randomUUID(), now: new Date() });
 

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stockAlertStream } from '../../src/domain/notifications/stock-alerts.ts';
-import { todayOf } from '../../src/domain/shared/calendar.ts';
+import { businessDayOf } from '../../src/domain/shared/calendar.ts';
 import { createIntegrationMetrics } from '../../src/integrations/metrics.ts';
 import { replayAdapter } from '../../src/integrations/replay.ts';
 import { STOCK_ALERTS } from '../../src/processes/stock-alerts.ts';
@@ -16,7 +16,7 @@ import { createWarehouse } from '../support/fixtures.ts';
 import { adapterPast } from '../integrations/order-partners.ts';
 
 const DAY_MS = 86_400_000;
-const inDays = (days: number) => todayOf(new Date(Date.now() + days * DAY_MS));
+const inDays = (days: number) => businessDayOf(new Date(Date.now() + days * DAY_MS));
 
 describe('stock alerts', () => {
   let app: TestApp;
@@ -101,7 +101,7 @@ describe('stock alerts', () => {
     // The daily evaluation finds its lots in the inventory read model, as the worker's does once caught up.
     await readModelsCaughtUp(app);
     const at = new Date(Date.now() + 20 * DAY_MS);
-    const streams = await stockWithLotsExpiringWithin(db, todayOf(at), 180);
+    const streams = await stockWithLotsExpiringWithin(db, businessDayOf(at), 180);
     expect(streams).toContainEqual({ sku: 'EXP-A', warehouseId: 'WH-AL' });
     await stockAlerts.evaluateExpiry(streams, at);
     await stockAlerts.evaluateExpiry(streams, at);

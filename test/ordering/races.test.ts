@@ -5,6 +5,7 @@ import { creditLedgerDecider, creditStream } from '../../src/domain/credit/credi
 import { stockDecider, stockLevel, stockStream } from '../../src/domain/inventory/stock.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
+import { businessDayOf } from '../../src/domain/shared/calendar.ts';
 
 describe('ordering under concurrency', () => {
   let app: TestApp;
@@ -40,7 +41,7 @@ describe('ordering under concurrency', () => {
     expect(approved.length + held.length).toBe(40);
     for (const response of held) expect(response.body.review.reasons.map((reason: any) => reason.code)).toEqual(['insufficient_stock']);
     const sold = approved.reduce((sum, response) => sum + response.body.lines[0].qty, 0);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = businessDayOf(new Date());
     let reserved = 0;
     let available = 0;
     for (const warehouse of ['WH-R1', 'WH-R2']) {

@@ -12,6 +12,7 @@ import { orderDecider, orderStream } from '../../src/domain/ordering/order.ts';
 import { eventually, request, startTestApp, TEST_JWT_SECRET, type ApiResponse, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
 import { expectReadModelsToEqualRebuilds } from '../support/read-models.ts';
+import { businessDayOf } from '../../src/domain/shared/calendar.ts';
 
 describe('order process recovery', () => {
   let app: TestApp;
@@ -124,7 +125,7 @@ describe('order process recovery', () => {
       expect(new Set(credit.state.reservations.keys())).toEqual(new Set([...claimed.keys()]));
       for (const [orderId, minor] of claimed) expect(credit.state.reservations.get(orderId)?.reservedMinor, orderId).toBe(minor);
       // Never more reserved than on hand.
-      const level = stockLevel(stock.state, new Date().toISOString().slice(0, 10));
+      const level = stockLevel(stock.state, businessDayOf(new Date()));
       expect(level.reserved).toBeLessThanOrEqual(level.sellable);
       child.kill('SIGKILL');
       // The read models the crashes interrupted converge to a rebuild from scratch, row by row.

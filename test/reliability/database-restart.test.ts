@@ -15,6 +15,7 @@ import { createLogger } from '../../src/logger.ts';
 import { openInfrastructure, start, type Running } from '../../src/main.ts';
 import { eventually, request, TEST_JWT_SECRET, type TestApp } from '../support/app.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
+import { businessDayOf } from '../../src/domain/shared/calendar.ts';
 
 describe('the database restarting under load', () => {
   let dir: string;
@@ -110,6 +111,6 @@ describe('the database restarting under load', () => {
     const head = await running.infrastructure.store.headPosition();
     expect((await app.request('GET', `/v1/stock?minPosition=${head}`, { token: app.token('ops') })).status).toBe(200);
     const { state } = await commands.load(stockDecider, stockStream('DB-1', 'WH-DB'));
-    expect(stockLevel(state, new Date().toISOString().slice(0, 10)).reserved).toBe(approvedQty);
+    expect(stockLevel(state, businessDayOf(new Date())).reserved).toBe(approvedQty);
   });
 });

@@ -4,6 +4,7 @@
 // when it runs, from those the earlier steps created.
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
+import { businessDayOf } from '../../src/domain/shared/calendar.ts';
 import { EARLIEST_DATE, LATEST_DATE, MAX_QUANTITY, MAX_UNIT_PRICE_MINOR, isoDateSchema, isoDateTimeSchema } from '../../src/domain/shared/values.ts';
 import type { ApiResponse, TestApp } from './app.ts';
 
@@ -300,7 +301,7 @@ export async function runStep(app: TestApp, world: World, { kind, pick, values: 
       if (!dealer || world.skus.length === 0) return undefined;
       // Mostly SKUs in stock where the dealer orders for, so that orders are approved and ship.
       const regional = world.warehouses.filter((warehouse) => warehouse.region === dealer.territory).map((warehouse) => warehouse.id);
-      const today = new Date().toISOString().slice(0, 10);
+      const today = businessDayOf(new Date());
       const stocked = world.lots.filter((lot) => regional.includes(lot.warehouseId) && lot.expiryDate > today).map((lot) => lot.sku);
       const offered = stocked.length > 0 && pick % 4 !== 0 ? stocked : world.skus;
       const bySku = new Map<string, number>();

@@ -62,8 +62,10 @@ describe('dealer decider', () => {
     spec.given().when({ type: 'SuspendDealer', data: { dealerId: 'D-9', reason: 'x' } }).thenRefused('dealer_not_found', 'not_found');
   });
 
-  it('computes due dates as calendar days after shipment, in UTC', () => {
-    expect(dueDateFor(new Date('2025-01-31T23:30:00Z'), 30)).toBe('2025-03-02');
+  it('computes due dates as calendar days after the business day of shipment (Asia/Shanghai)', () => {
+    // 23:30 UTC on 2025-01-31 is 07:30 on 2025-02-01 in Shanghai; 15:59 UTC is still 2025-01-31 there.
+    expect(dueDateFor(new Date('2025-01-31T23:30:00Z'), 30)).toBe('2025-03-03');
+    expect(dueDateFor(new Date('2025-01-31T15:59:00Z'), 30)).toBe('2025-03-02');
     expect(dueDateFor(new Date('2025-03-01T00:00:00Z'), 0)).toBe('2025-03-01');
   });
 });

@@ -1,5 +1,6 @@
 // The dealer aggregate (`dealer-<id>`): registration, tier, territories, payment terms, suspension.
 import { z } from 'zod';
+import { addDays, businessDayOf } from '../shared/calendar.ts';
 import { refuse, type Decider, type DomainEvent } from '../shared/decider.ts';
 import { dealerIdSchema, regionCodeSchema, tierSchema } from '../shared/values.ts';
 
@@ -113,10 +114,9 @@ function sameRegistration(a: DealerRegistration, b: DealerRegistration): boolean
   );
 }
 
-/** The day a charge falls due: `paymentTermsDays` calendar days after shipment (UTC). */
+/** The day a charge falls due: `paymentTermsDays` calendar days after the business day of shipment. */
 export function dueDateFor(shippedAt: Date, paymentTermsDays: number): string {
-  const due = new Date(Date.UTC(shippedAt.getUTCFullYear(), shippedAt.getUTCMonth(), shippedAt.getUTCDate() + paymentTermsDays));
-  return due.toISOString().slice(0, 10);
+  return addDays(businessDayOf(shippedAt), paymentTermsDays);
 }
 
 const notFound = (dealerId: string) => refuse('dealer_not_found', `Dealer ${dealerId} does not exist`, 'not_found');

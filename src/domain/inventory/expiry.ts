@@ -1,5 +1,6 @@
 // Expiry tiers: how urgent a lot is by its remaining shelf life (red ≤ 30 days, yellow ≤ 90,
 // blue ≤ 180 by default; the thresholds are configuration).
+import { daysBetween } from '../shared/calendar.ts';
 
 export const EXPIRY_TIERS = ['expired', 'red', 'yellow', 'blue'] as const;
 export type ExpiryTier = (typeof EXPIRY_TIERS)[number];
@@ -29,7 +30,7 @@ export function expiryTierRange(tier: ExpiryTier, thresholds: ExpiryThresholds):
   }
 }
 
-/** Whole days from `today` to `expiryDate` (both `YYYY-MM-DD`): 0 on the expiry day, negative after it. */
+/** Whole days from `today` (a business day) to `expiryDate` (both `YYYY-MM-DD`): 0 on the expiry day, negative after it. */
 export function daysLeft(expiryDate: string, today: string): number {
-  return Math.round((Date.parse(`${expiryDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+  return daysBetween(today, expiryDate);
 }

@@ -1,6 +1,6 @@
 // A notification in words, for an inbox: a title, a sentence, and where to look, in Chinese (the
 // default) or English.
-import { BUSINESS_TIME_ZONE } from '../shared/calendar.ts';
+import { businessTimeZone } from '../shared/calendar.ts';
 import type { Notification } from './catalog.ts';
 
 export const LANGUAGES = ['zh', 'en'] as const;
@@ -37,12 +37,15 @@ function reasonList(reasons: readonly { code: string }[], reason: string | null,
   return language === 'zh' ? `：${all.join('；')}` : `: ${all.join('; ')}`;
 }
 
-const clock = new Intl.DateTimeFormat('sv-SE', { timeZone: BUSINESS_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const clocks = new Map<string, Intl.DateTimeFormat>();
 
 /** An instant as people in the business read it: day and time in the business time zone. */
 function when(instant: string, language: Language): string {
+  const timeZone = businessTimeZone();
+  let clock = clocks.get(timeZone);
+  if (!clock) clocks.set(timeZone, (clock = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })));
   const local = clock.format(new Date(instant));
-  return language === 'zh' ? local : `${local} (${BUSINESS_TIME_ZONE})`;
+  return language === 'zh' ? local : `${local} (${timeZone})`;
 }
 
 const orderLink = (orderId: string) => `/v1/orders/${encodeURIComponent(orderId)}`;

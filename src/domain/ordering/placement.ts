@@ -7,7 +7,7 @@ import type { Dealer } from '../dealers/dealer.ts';
 import type { ProductState } from '../catalog/product.ts';
 import { availableFor, type StockState } from '../inventory/stock.ts';
 import { budgetLeft, isCapped, usageOf, type Promotion, type PromotionState, type Usage } from '../promotions/promotion.ts';
-import { minExpiryFor, todayOf } from '../shared/calendar.ts';
+import { minExpiryFor, businessDayOf } from '../shared/calendar.ts';
 import { priceCart, type CartLine, type PricedCart } from './cart.ts';
 import type { SpendingLimits } from '../accounts/user.ts';
 import { buyerLimitExceeded } from './buyer-spend.ts';
@@ -162,7 +162,7 @@ export function reviewCart(
   redeem: readonly string[] = [...new Set([...cart.applied.filter((promotion) => promotion.capped).map((promotion) => promotion.id), ...Object.keys(cart.budgetUses)])],
 ): PlacementDecision {
   const { dealer, credit, now } = facts;
-  const stock = allocateCart(quantitiesOf(cart), facts.stock, request.regionCode, todayOf(now), dealer.minRemainingDays);
+  const stock = allocateCart(quantitiesOf(cart), facts.stock, request.regionCode, businessDayOf(now), dealer.minRemainingDays);
   const total = cart.totals.totalMinor;
   const needsCredit = !dealer.prepay && total > 0;
   let creditRefused: ReviewFindings['creditRefused'] = null;

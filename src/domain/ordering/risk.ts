@@ -1,4 +1,5 @@
 // The order risk score: named, weighted rules over the order and the dealer's history.
+import { businessHourOf, businessTimeZone } from '../shared/calendar.ts';
 
 export type OrderHistory = {
   /** Decided orders of the dealer before this one (rejected ones excluded). */
@@ -27,7 +28,7 @@ export const RISK_RULES = {
   orderValueSpike: { weight: 40, factor: 3, minHistory: 3 },
   quantitySpike: { weight: 25, factor: 5, minHistory: 2 },
   firstLargeOrder: { weight: 30, amountMinor: 500_000 },
-  unusualHour: { weight: 15, fromHour: 0, toHour: 5, utcOffsetHours: 8 },
+  unusualHour: { weight: 15, fromHour: 0, toHour: 5 },
   newDeliveryRegion: { weight: 20 },
 } as const;
 
@@ -65,9 +66,9 @@ function firstLargeOrder({ totalMinor, history }: RiskInput): RiskFactor | undef
 
 function unusualHour({ placedAt }: RiskInput): RiskFactor | undefined {
   const rule = RISK_RULES.unusualHour;
-  const hour = (placedAt.getUTCHours() + rule.utcOffsetHours) % 24;
+  const hour = businessHourOf(placedAt);
   if (hour < rule.fromHour || hour >= rule.toHour) return undefined;
-  return { rule: 'unusual_hour', weight: rule.weight, detail: `Placed at ${String(hour).padStart(2, '0')}:xx local time (UTC+${rule.utcOffsetHours})` };
+  return { rule: 'unusual_hour', weight: rule.weight, detail: `Placed at ${String(hour).padStart(2, '0')}:xx local time (${businessTimeZone()})` };
 }
 
 function newDeliveryRegion({ regionCode, history }: RiskInput): RiskFactor | undefined {

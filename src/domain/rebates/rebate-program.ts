@@ -5,7 +5,8 @@
 // shipments and refunds that move it, so the figure settled is exactly what shipped.
 import { z } from 'zod';
 import { refuse, type Decider, type DomainEvent } from '../shared/decider.ts';
-import { amountMinorSchema, dealerIdSchema, entityIdSchema, isoDateTimeSchema, regionCodeSchema, skuSchema, tierSchema } from '../shared/values.ts';
+import { startOfBusinessDay } from '../shared/calendar.ts';
+import { amountMinorSchema, dealerIdSchema, entityIdSchema, isoDateSchema, isoDateTimeSchema, regionCodeSchema, skuSchema, tierSchema } from '../shared/values.ts';
 
 export const rebateStream = (programId: string) => `rebate-${programId}`;
 export const rebateBasisStream = (programId: string, dealerId: string) => `rebate-basis-${programId}@${dealerId}`;
@@ -32,12 +33,15 @@ export const rebateTierSchema = z
   })
   .strict();
 
+/** A bound of the period: an instant, or a date meaning the instant its business day starts (kept as that instant). */
+const periodBoundSchema = z.union([isoDateTimeSchema, isoDateSchema.transform((day) => startOfBusinessDay(day).toISOString())]);
+
 export const createRebateProgramSchema = z
   .object({
     id: entityIdSchema.optional().describe('Absent: the server assigns one.'),
     title: z.string().trim().min(1).max(200),
-    startsAt: isoDateTimeSchema,
-    endsAt: isoDateTimeSchema.describe('Exclusive; must be after startsAt.'),
+    startsAt: periodBoundSchema.describe('An instant, or a date: the start of that business day (BUSINESS_TIME_ZONE).'),
+    endsAt: periodBoundSchema.describe('Exclusive; must be after startsAt. A date means the start of that business day: `2026-02-01` ends a January period.'),
     eligibility: rebateEligibilitySchema.default({ tiers: [], dealers: [], territories: [], skus: [], brands: [], categories: [] }),
     tiers: z
       .array(rebateTierSchema)

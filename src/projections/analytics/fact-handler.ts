@@ -3,6 +3,3 @@ import type { Db } from '../../db/database.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 
 export type FactHandler = (db: Db, event: RecordedEvent) => Promise<void>;
-
-/** The UTC day of an instant: every day column of the analytics facts is a UTC day. */
-export const utcDay = (at: Date) => at.toISOString().slice(0, 10);

@@ -7,7 +7,8 @@ import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import type { OrderPlacedData, OrderReviewedData, PricedLine, Reservations } from '../../domain/ordering/order.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
-import { utcDay, type FactHandler } from './fact-handler.ts';
+import { businessDayOf } from '../../domain/shared/calendar.ts';
+import type { FactHandler } from './fact-handler.ts';
 
 /** An instant the event names, or else when it occurred. */
 const instant = (value: unknown, event: RecordedEvent) => new Date(typeof value === 'string' ? value : event.metadata.occurredAt);
@@ -114,7 +115,7 @@ export type PlacedFacts = {
 /** The facts of a placed order, given what `namedBy` names of the products and promotions. */
 export function placedFacts(placed: OrderPlacedData, products: ReadonlyMap<string, ProductFacts>, kinds: ReadonlyMap<string, string>): PlacedFacts {
   const placedAt = new Date(placed.placedAt);
-  const day = utcDay(placedAt);
+  const day = businessDayOf(placedAt);
   const sum = (items: readonly { qty: number }[]) => items.reduce((total, item) => total + item.qty, 0);
   const order = {
     order_id: placed.orderId,
@@ -259,7 +260,7 @@ async function shipmentDispatched(db: Db, event: RecordedEvent): Promise<void> {
       tracking_number: shipment.trackingNumber ?? null,
       amount_minor: shipment.amountMinor ?? lines.reduce((total, line) => total + netOf(line), 0),
       shipped_at: shippedAt,
-      shipped_on: utcDay(shippedAt),
+      shipped_on: businessDayOf(shippedAt),
     })
     .onConflict((oc) => oc.column('shipment_id').doNothing())
     .returning('shipment_id')
@@ -280,7 +281,7 @@ async function shipmentDispatched(db: Db, event: RecordedEvent): Promise<void> {
           qty: line.qty,
           net_minor: netOf(line),
           shipped_at: shippedAt,
-          shipped_on: utcDay(shippedAt),
+          shipped_on: businessDayOf(shippedAt),
         })),
       )
       .execute();
@@ -335,7 +336,7 @@ async function returnRefunded(db: Db, event: RecordedEvent): Promise<void> {
       amount_minor: refund.amountMinor,
       method: refund.method ?? null,
       refunded_at: at,
-      refunded_on: utcDay(at),
+      refunded_on: businessDayOf(at),
     })
     .execute();
   await db

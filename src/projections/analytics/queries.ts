@@ -2,8 +2,9 @@
 // API answers exactly what an analyst's SQL on those views would.
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { addDays, startOfBusinessDay } from '../../domain/shared/calendar.ts';
 
-/** UTC days: `from` inclusive, `to` exclusive, both 'YYYY-MM-DD'. */
+/** Business days: `from` inclusive, `to` exclusive, both 'YYYY-MM-DD'. */
 export type DayRange = { from: string; to: string };
 
 export const SALES_GROUPS = ['day', 'sku', 'dealer', 'region', 'category', 'brand'] as const;
@@ -111,9 +112,7 @@ async function refunded(db: Db, filter: SalesFilter, group: Grouping) {
 /** Days from `from` up to (excluding) `to`. */
 export function daysOf(range: DayRange): string[] {
   const days: string[] = [];
-  for (let day = new Date(`${range.from}T00:00:00Z`); day < new Date(`${range.to}T00:00:00Z`); day.setUTCDate(day.getUTCDate() + 1)) {
-    days.push(day.toISOString().slice(0, 10));
-  }
+  for (let day = range.from; day < range.to; day = addDays(day, 1)) days.push(day);
   return days;
 }
 
@@ -249,14 +248,12 @@ export async function orderReport(db: Db, filter: OrderFilter, groupBy: OrderGro
   return { totals: figures, rows: sorted };
 }
 
-const utcMidnight = (day: string) => new Date(`${day}T00:00:00Z`);
-
 /** Promotions whose window overlaps the range, with their figures from `analytics.promotion_performance`. */
 export async function promotionReport(db: Db, range: DayRange, promotionId?: string) {
   let query = db
     .selectFrom('analytics.promotion_performance')
     .selectAll()
-    .where(sql<SqlBool>`starts_at < ${utcMidnight(range.to)} AND least(ends_at, coalesce(ended_at, 'infinity')) > ${utcMidnight(range.from)}`);
+    .where(sql<SqlBool>`starts_at < ${startOfBusinessDay(range.to)} AND least(ends_at, coalesce(ended_at, 'infinity')) > ${startOfBusinessDay(range.from)}`);
   if (promotionId !== undefined) query = query.where('promotion_id', '=', promotionId);
   return query.orderBy('starts_at', 'desc').orderBy('promotion_id').execute();
 }

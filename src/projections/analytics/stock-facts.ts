@@ -16,7 +16,8 @@ import type {
   StockWrittenOffData,
 } from '../../domain/inventory/stock.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
-import { utcDay, type FactHandler } from './fact-handler.ts';
+import { businessDayOf } from '../../domain/shared/calendar.ts';
+import type { FactHandler } from './fact-handler.ts';
 
 type MovementColumn = 'received' | 'picked' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'written_off';
 
@@ -61,7 +62,7 @@ async function takeFromLots(db: Db, at: StockAddress, lots: readonly Pick<LotQua
 }
 
 async function recordMovement(db: Db, event: RecordedEvent, at: StockAddress, column: MovementColumn, qty: number): Promise<void> {
-  const day = utcDay(new Date(event.metadata.occurredAt));
+  const day = businessDayOf(new Date(event.metadata.occurredAt));
   await sql`
     INSERT INTO ${sql.table('analytics_facts.stock_movements')} AS m (sku, warehouse_id, day, ${sql.ref(column)})
     VALUES (${at.sku}, ${at.warehouseId}, ${day}, ${qty})

@@ -14,7 +14,7 @@ export type CreditSummary = {
 
 /**
  * Overdue is computed at query time from the settled charges, because it changes with the date
- * alone, without any event. `today` is a 'YYYY-MM-DD' date (UTC).
+ * alone, without any event. `today` is a 'YYYY-MM-DD' business day.
  */
 export async function creditSummary(db: Db, dealerId: string, today: string): Promise<CreditSummary | undefined> {
   const account = await db

@@ -2,30 +2,31 @@
 // movements; and the available-quantity expressions the catalog joins.
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { businessDayOf } from '../../domain/shared/calendar.ts';
 import type { MovementKind } from './tables.ts';
 
-/** The read side's day: lots are sellable while this is before their expiry date (UTC, like the commands' `today`). */
-const today = sql<string>`(now() AT TIME ZONE 'UTC')::date`;
+/** The read side's day: lots are sellable while this is before their expiry date (the business day, like the commands' `today`). */
+const today = () => sql<string>`${businessDayOf(new Date())}::date`;
 
 /** Sellable (unexpired) quantity minus reserved, at least 0, of the stock level row aliased `s`. */
-const exactAvailableOfLevel = sql<number>`greatest(0, coalesce((SELECT sum(l.qty) FROM ${sql.table('inventory.lots')} l
-  WHERE l.sku = s.sku AND l.warehouse_id = s.warehouse_id AND l.expiry_date > ${today}), 0) - s.reserved)`;
+const exactAvailableOfLevel = () => sql<number>`greatest(0, coalesce((SELECT sum(l.qty) FROM ${sql.table('inventory.lots')} l
+  WHERE l.sku = s.sku AND l.warehouse_id = s.warehouse_id AND l.expiry_date > ${today()}), 0) - s.reserved)`;
 
 /**
  * The available quantity over all warehouses of the SKU whose totals row is aliased `t`. The
  * stored total is exact until the earliest lot expires; only past that day is it recomputed.
  */
-const availableOfTotals = sql<number>`CASE WHEN t.earliest_expiry IS NULL OR t.earliest_expiry > ${today} THEN t.available
-  ELSE (SELECT coalesce(sum(${exactAvailableOfLevel}), 0) FROM ${sql.table('inventory.stock_levels')} s WHERE s.sku = t.sku) END`;
+const availableOfTotals = () => sql<number>`CASE WHEN t.earliest_expiry IS NULL OR t.earliest_expiry > ${today()} THEN t.available
+  ELSE (SELECT coalesce(sum(${exactAvailableOfLevel()}), 0) FROM ${sql.table('inventory.stock_levels')} s WHERE s.sku = t.sku) END`;
 
 /** Available quantity of `sku` summed over warehouses (0 without stock). */
 export function availableOfSku(sku: Expression<string>): RawBuilder<number> {
-  return sql<number>`coalesce((SELECT ${availableOfTotals} FROM ${sql.table('inventory.sku_totals')} t WHERE t.sku = ${sku}), 0)::bigint`;
+  return sql<number>`coalesce((SELECT ${availableOfTotals()} FROM ${sql.table('inventory.sku_totals')} t WHERE t.sku = ${sku}), 0)::bigint`;
 }
 
 /** True when `sku` has stock available somewhere; a semi-join the planner can run over the in-stock index. */
 export function skuInStock(sku: Expression<string>): RawBuilder<SqlBool> {
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM ${sql.table('inventory.sku_totals')} t WHERE t.sku = ${sku} AND t.available > 0 AND ${availableOfTotals} > 0)`;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM ${sql.table('inventory.sku_totals')} t WHERE t.sku = ${sku} AND t.available > 0 AND ${availableOfTotals()} > 0)`;
 }
 
 export type WarehouseRow = { id: string; name: string; regionCode: string; registeredAt: Date };
@@ -53,7 +54,7 @@ export async function listStock(db: Db, filter: StockFilter & { limit: number; a
   const lots = await db
     .selectFrom('inventory.lots')
     .select(['sku', 'warehouse_id as warehouseId', 'lot', 'production_date as productionDate', 'expiry_date as expiryDate', 'qty'])
-    .select(sql<number>`(expiry_date - ${today})::int`.as('daysLeft'))
+    .select(sql<number>`(expiry_date - ${today()})::int`.as('daysLeft'))
     .where('qty', '>', 0)
     .where(sql<SqlBool>`(sku, warehouse_id) IN (${sql.join(levels.map((level) => sql`(${level.sku}, ${level.warehouseId})`))})`)
     .orderBy('expiry_date')
@@ -82,10 +83,10 @@ export async function expiringLots(
   let query = db
     .selectFrom('inventory.lots')
     .select(['sku', 'warehouse_id as warehouseId', 'lot', 'production_date as productionDate', 'expiry_date as expiryDate', 'qty'])
-    .select(sql<number>`(expiry_date - ${today})::int`.as('daysLeft'))
+    .select(sql<number>`(expiry_date - ${today()})::int`.as('daysLeft'))
     .where('qty', '>', 0)
-    .where(sql<SqlBool>`expiry_date <= ${today} + ${filter.untilDays}::int`);
-  if (filter.afterDays !== null) query = query.where(sql<SqlBool>`expiry_date > ${today} + ${filter.afterDays}::int`);
+    .where(sql<SqlBool>`expiry_date <= ${today()} + ${filter.untilDays}::int`);
+  if (filter.afterDays !== null) query = query.where(sql<SqlBool>`expiry_date > ${today()} + ${filter.afterDays}::int`);
   if (filter.sku) query = query.where('sku', '=', filter.sku);
   if (filter.warehouseId) query = query.where('warehouse_id', '=', filter.warehouseId);
   if (filter.after) {
@@ -99,7 +100,7 @@ export type LowStockRow = { sku: string; name: string; threshold: number; onHand
 
 /** Active products with a threshold whose available total (all warehouses) is below it (limit + 1 rows). */
 export async function lowStock(db: Db, page: { limit: number; after?: string | undefined }): Promise<LowStockRow[]> {
-  const available = sql<number>`coalesce(${availableOfTotals}, 0)::bigint`;
+  const available = sql<number>`coalesce(${availableOfTotals()}, 0)::bigint`;
   let query = db
     .selectFrom('catalog.products as p')
     .leftJoin('inventory.sku_totals as t', 't.sku', 'p.sku')
@@ -173,7 +174,7 @@ export async function stockWithExpiredLots(db: Db, filter: StockFilter): Promise
     .select(['sku', 'warehouse_id as warehouseId'])
     .distinct()
     .where('qty', '>', 0)
-    .where(sql<SqlBool>`expiry_date <= ${today}`);
+    .where(sql<SqlBool>`expiry_date <= ${today()}`);
   if (filter.sku) query = query.where('sku', '=', filter.sku);
   if (filter.warehouseId) query = query.where('warehouse_id', '=', filter.warehouseId);
   return query.orderBy('sku').orderBy('warehouse_id').execute();
