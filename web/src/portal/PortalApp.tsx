@@ -1,5 +1,5 @@
 // The dealer portal: find products, order, follow orders, credit; owners also approve and manage buyers.
-import { AuditOutlined, FileExcelOutlined, SearchOutlined, ShoppingCartOutlined, TeamOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
+import { ApiOutlined, AuditOutlined, FileExcelOutlined, SearchOutlined, ShoppingCartOutlined, TeamOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
 import { Badge, Button } from 'antd';
 import { Route, Routes, useNavigate } from 'react-router';
 import { useT } from '../i18n/i18n.tsx';
@@ -19,6 +19,7 @@ const ImportPage = lazyPage(() => import('./ImportPage.tsx'), 'ImportPage');
 const CreditPage = lazyPage(() => import('./CreditPage.tsx'), 'CreditPage');
 const ApprovalsPage = lazyPage(() => import('./ApprovalsPage.tsx'), 'ApprovalsPage');
 const BuyersPage = lazyPage(() => import('./BuyersPage.tsx'), 'BuyersPage');
+const SubscriptionsPage = lazyPage(() => import('../shared/SubscriptionsPage.tsx'), 'SubscriptionsPage');
 
 function CartButton() {
   const t = useT();
@@ -44,6 +45,7 @@ export default function PortalApp() {
       ? [
           { to: '/portal/approvals', label: t.nav.approvals, icon: <AuditOutlined /> },
           { to: '/portal/buyers', label: t.nav.buyers, icon: <TeamOutlined /> },
+          { to: '/portal/subscriptions', label: t.subscriptions.title, icon: <ApiOutlined /> },
         ]
       : []),
   ];
@@ -61,6 +63,7 @@ export default function PortalApp() {
             <Route path="credit" element={<CreditPage />} />
             <Route path="approvals" element={<ApprovalsPage />} />
             <Route path="buyers" element={<BuyersPage />} />
+            <Route path="subscriptions" element={<SubscriptionsPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>
