@@ -58,7 +58,8 @@ function CreateForm({ events }: { events: readonly NotificationEvent[] }) {
           <Input autoComplete="off" spellCheck={false} />
         </Form.Item>
         <ProblemAlert error={create.error} style={{ marginBottom: 12 }} />
-        <Button type="primary" htmlType="submit" loading={create.isPending}>
+        {/* Disabled rather than loading: the loading icon's leaving motion would stay in the button's name. */}
+        <Button type="primary" htmlType="submit" disabled={create.isPending}>
           {t.subscriptions.create}
         </Button>
       </Form>
@@ -137,7 +138,7 @@ export function SubscriptionsPage() {
               </Space>
             ),
           },
-          { title: t.subscriptions.secretTail, render: (_, subscription) => <Typography.Text code>…{subscription.secretHint}</Typography.Text> },
+          { title: t.subscriptions.secretTail, render: (_, subscription) => <Typography.Text code>{subscription.secretHint}</Typography.Text> },
           { title: t.subscriptions.createdAt, render: (_, subscription) => dateTime(subscription.createdAt, locale) },
           { title: t.app.actions, render: (_, subscription) => <DeleteButton subscription={subscription} /> },
         ]}

@@ -136,7 +136,7 @@ function NotificationItem({ item, area, onOpen, onRead }: { item: Notification; 
             <Button
               size="small"
               type="link"
-              loading={busy}
+              disabled={busy}
               aria-label={`${t.inbox.markRead} ${item.title}`}
               onClick={() => {
                 setBusy(true);
