@@ -181,7 +181,8 @@ function Inbox({ language }: { language: string }) {
 
   return (
     <>
-      <Badge count={unread.length} size="small" overflowCount={99}>
+      {/* Moved in a little: "99+" on the header's last button would stick out of a phone's screen. */}
+      <Badge count={unread.length} size="small" overflowCount={99} offset={[-8, 0]}>
         <Button icon={<BellOutlined />} aria-label={t.inbox.bell(unread.length)} data-inbox={mode} onClick={() => setOpen(true)} />
       </Badge>
       <Drawer
