@@ -1,6 +1,6 @@
 // Notifications, recommendations, tracking and subscriptions in a real Chromium against the real
 // server on the demo data: a held order and its approval reach the dealer's and the staff's bells
-// live (through the server-sent events stream) and are marked read; the portal's home shows the
+// live (through the server-sent events stream), are marked read and read again in English; the portal's home shows the
 // dealer's recommendations with their reasons; a shipment's carrier reports (signed logistics
 // webhooks) show on the order; a subscription is refused on its field, created with its secret
 // shown once, and deleted; no console errors.
@@ -112,6 +112,15 @@ if (chromium.available) {
       // Opening an item marks it read; a mark is its reader's own, and the item's alone.
       await eventually(async () => ((await inbox(app.token('ops'))).find((candidate) => candidate.body.includes(held.id))?.read ? true : undefined));
       expect((await inbox(dealerToken)).find((candidate) => candidate.type === 'order.on_hold' && candidate.body.includes(held.id))?.read).toBe(false);
+
+      // In English the inbox is read again, worded by the server in English, read marks kept.
+      await dealerPage.keyboard.press('Escape');
+      await dealerPage.getByText('English', { exact: true }).click();
+      await dealerPage.getByRole('button', { name: `Notifications (${dealerBefore + 1} unread)` }).click();
+      const english = dealerPage.getByRole('article', { name: 'Order approved' }).filter({ hasText: held.id });
+      await english.getByText(`Order ${held.id} was approved`).waitFor();
+      expect(await english.getAttribute('data-read')).toBe('true');
+      await dealerPage.getByRole('article', { name: 'Order on hold' }).filter({ hasText: held.id }).getByText('Unread', { exact: true }).waitFor();
       expect(browser.errors).toEqual([]);
     });
 
