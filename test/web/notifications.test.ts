@@ -75,7 +75,7 @@ if (chromium.available) {
       return placed.body;
     }
 
-    it('shows a held order and its approval live in the bells of ops and of the dealer, and marks the dealer\'s read', async () => {
+    it("shows a held order and its approval live in the bells of ops and of the dealer, marks the dealer's read, and keeps the mark in English", async () => {
       const dealerPage = await browser.page(DESKTOP);
       await signInWithToken(dealerPage, app.url, dealerToken);
       const opsPage = await browser.page(DESKTOP);

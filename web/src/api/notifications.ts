@@ -44,8 +44,8 @@ export type Subscription = { id: string; url: string; events: NotificationEvent[
 export type SubscriptionCreated = Subscription & { secret: string; position: string };
 
 export type StreamHandlers = {
-  /** Each item, oldest first, from the start of the inbox (or after `after`). */
-  onItem: (item: Notification) => void;
+  /** The items of each piece of the stream read, oldest first, from the start of the inbox (or after `after`). */
+  onItems: (items: Notification[]) => void;
   /** Everything up to now was sent: what follows is live. */
   onLive: () => void;
 };
@@ -77,34 +77,36 @@ function parseEvent(block: string): ServerEvent | null {
 }
 
 /**
- * Reads the inbox stream once, until it ends or `signal` aborts; resolves with the position of the
- * last item it received (to resume from with Last-Event-ID). Throws ApiProblem when the API refuses.
+ * Reads the inbox stream once, after `after` (sent as Last-Event-ID), until it ends or `signal`
+ * aborts. Throws ApiProblem when the API refuses, or a TypeError when the connection drops.
  */
-export async function readInboxStream(after: string, language: string, handlers: StreamHandlers, signal: AbortSignal): Promise<string> {
+export async function readInboxStream(after: string, language: string, handlers: StreamHandlers, signal: AbortSignal): Promise<void> {
   const headers: Record<string, string> = { accept: 'text/event-stream', 'accept-language': language };
   if (after !== '0') headers['last-event-id'] = after;
   const response = await apiResponse('GET', '/v1/notifications/stream', { headers, signal });
   if (!response.body) throw new ApiProblem(0, {});
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
-  let last = after;
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) return last;
+      if (done) return;
       buffer += value.replace(/\r\n?/g, '\n');
+      const items: Notification[] = [];
       let end = buffer.indexOf('\n\n');
       while (end >= 0) {
         const event = parseEvent(buffer.slice(0, end));
         buffer = buffer.slice(end + 2);
         end = buffer.indexOf('\n\n');
         if (!event) continue;
-        if (event.comment === 'live') handlers.onLive();
-        if (event.event === 'notification' && event.data) {
-          handlers.onItem(JSON.parse(event.data) as Notification);
-          if (event.id) last = event.id;
+        if (event.event === 'notification' && event.data) items.push(JSON.parse(event.data) as Notification);
+        if (event.comment === 'live') {
+          handlers.onItems(items.splice(0));
+          handlers.onLive();
         }
       }
+      // One update per piece read: the backlog of a large inbox arrives in few pieces.
+      if (items.length > 0) handlers.onItems(items);
     }
   } finally {
     reader.cancel().catch(() => undefined);

@@ -74,7 +74,12 @@ function useInbox(language: string) {
       let failures = 0;
       while (!signal.aborted) {
         try {
-          after = await readInboxStream(after, language, { onItem: (item) => add([item]), onLive: () => setMode('live') }, signal);
+          // Resumed after the last item received, also when the connection dropped mid-stream.
+          const onItems = (received: Notification[]) => {
+            add(received);
+            after = received.at(-1)?.position ?? after;
+          };
+          await readInboxStream(after, language, { onItems, onLive: () => setMode('live') }, signal);
           failures = 0;
         } catch (error) {
           if (signal.aborted) return;
