@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, readModelsCaughtUp, startTestApp, type TestApp } from '../support/app.ts';
-import { buildWebApp, DESKTOP, findChromium, launchBrowser, signInWithToken, type Browser } from '../support/browser.ts';
+import { buildWebApp, DESKTOP, findChromium, launchBrowser, PHONE, signInWithToken, type Browser } from '../support/browser.ts';
 import { LOGISTICS_SECRET, postWebhook } from '../integrations/order-partners.ts';
 
 /** A demo dealer with a year of orders, its territory, and a product it can order (src/demo-*.ts). */
@@ -145,6 +145,20 @@ if (chromium.available) {
       // Searching hides them: the page is the search's.
       await page.getByRole('searchbox', { name: '搜索商品' }).fill('统一');
       await section.waitFor({ state: 'detached' });
+      expect(browser.errors).toEqual([]);
+    });
+
+    it('fits a phone: recommendations and the open inbox without sideways scrolling', async () => {
+      const page = await browser.page(PHONE);
+      await signInWithToken(page, app.url, dealerToken);
+      await page.getByRole('region', { name: '为您推荐' }).getByRole('article').first().waitFor();
+      const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await liveBell(page);
+      await bell(page).click();
+      const list = page.getByRole('list', { name: '消息通知' });
+      await list.getByRole('article').first().waitFor();
+      expect(await overflow()).toBeLessThanOrEqual(0);
       expect(browser.errors).toEqual([]);
     });
 

@@ -3,7 +3,7 @@
 // (read with fetch, as EventSource cannot send the bearer token), resumed after the last item
 // received; where the stream is refused, long-polling the inbox instead.
 import { BellOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Drawer, Empty, Space, Tag, Typography } from 'antd';
+import { App, Badge, Button, Drawer, Empty, Grid, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiProblem, get, post } from '../api/client.ts';
@@ -171,6 +171,7 @@ function Inbox({ language }: { language: string }) {
   const area = session?.user.role === 'dealer' ? 'portal' : 'console';
   const { items, mode, markRead } = useInbox(language);
   const [open, setOpen] = useState(false);
+  const narrow = !Grid.useBreakpoint().sm;
   const sorted = useMemo(() => [...items.values()].sort(byNewest), [items]);
   const unread = sorted.filter((item) => !item.read);
 
@@ -195,7 +196,7 @@ function Inbox({ language }: { language: string }) {
         onClose={() => setOpen(false)}
         destroyOnHidden
         title={t.inbox.title}
-        size={400}
+        size={narrow ? '100%' : 400}
         extra={
           unread.length > 0 && (
             <Button size="small" onClick={() => void read(unread.map((item) => item.id))}>
