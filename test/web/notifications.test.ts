@@ -1,6 +1,7 @@
 // Notifications, recommendations, tracking and subscriptions in a real Chromium against the real
 // server on the demo data: a held order and its approval reach the dealer's and the staff's bells
-// live (through the server-sent events stream), are marked read and read again in English; the portal's home shows the
+// live (through the server-sent events stream), are marked read and read again in English; where
+// the stream is refused the bell long-polls; the portal's home shows the
 // dealer's recommendations with their reasons; a shipment's carrier reports (signed logistics
 // webhooks) show on the order; a subscription is refused on its field, created with its secret
 // shown once, and deleted; no console errors.
@@ -121,6 +122,25 @@ if (chromium.available) {
       await english.getByText(`Order ${held.id} was approved`).waitFor();
       expect(await english.getAttribute('data-read')).toBe('true');
       await dealerPage.getByRole('article', { name: 'Order on hold' }).filter({ hasText: held.id }).getByText('Unread', { exact: true }).waitFor();
+      expect(browser.errors).toEqual([]);
+    });
+
+    it('long-polls the inbox where the stream is refused (a proxy that cannot stream), in the UI language', async () => {
+      const page = await browser.page(DESKTOP);
+      await page.route('**/v1/notifications/stream*', (route) =>
+        route.fulfill({ status: 404, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Not Found', status: 404, code: 'not_found' }) }),
+      );
+      await signInWithToken(page, app.url, dealerToken, '?lang=en');
+      await page.locator('button[data-inbox="polling"]').waitFor();
+      // The refused stream is the only error the browser saw.
+      expect(browser.errors).toEqual([expect.stringMatching(/status of 404 .*\/v1\/notifications\/stream/)]);
+      browser.errors.length = 0;
+      await bell(page).click();
+      await page.getByRole('status').filter({ hasText: 'Refreshing periodically' }).waitFor();
+      await page.getByRole('list', { name: 'Notifications' }).getByRole('article').first().waitFor();
+
+      const held = await placeOrder(FOREIGN_REGION);
+      await page.getByRole('article', { name: 'Order on hold' }).filter({ hasText: held.id }).getByText('Unread', { exact: true }).waitFor();
       expect(browser.errors).toEqual([]);
     });
 

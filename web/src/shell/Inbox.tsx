@@ -6,7 +6,7 @@ import { BellOutlined } from '@ant-design/icons';
 import { App, Badge, Button, Drawer, Empty, Grid, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { ApiProblem, get, post } from '../api/client.ts';
+import { ApiProblem, api, post } from '../api/client.ts';
 import { appLinkOf, readInboxStream, type Notification, type NotificationPage } from '../api/notifications.ts';
 import { useSession } from '../auth/session.tsx';
 import { dateTime } from '../format.ts';
@@ -59,7 +59,7 @@ function useInbox(language: string) {
       setMode('polling');
       while (!signal.aborted) {
         try {
-          const page = await get<NotificationPage>('/v1/notifications', { after, limit: 500, waitSeconds: LONG_POLL_SECONDS }, signal);
+          const page = await api<NotificationPage>('GET', '/v1/notifications', { query: { after, limit: 500, waitSeconds: LONG_POLL_SECONDS }, headers: { 'accept-language': language }, signal });
           add(page.items);
           after = page.nextAfter;
         } catch (error) {
