@@ -1,5 +1,5 @@
 // `npm run bench`: starts a durable embedded PostgreSQL, runs each scenario several times and
-// reports medians (bench/results/<date>.json, bench/results/latest.md, the README's table).
+// reports medians (bench/results/<date>.json, bench/results/latest.md, the tables in docs/performance.md).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,10 +23,12 @@ const HELP = `npm run bench -- [options]
   --max-batch <n>     our event store's maxBatch (default: the product's)
   --max-in-flight <n> our event store's maxInFlight (default: the product's)
 
-A full run (every scenario, not --quick) also rewrites bench/results/latest.md and the README's table.`;
+A full run (every scenario, not --quick) also rewrites bench/results/latest.md and docs/performance.md's figures.`;
 
-const README_BEGIN = '<!-- bench:begin -->';
-const README_END = '<!-- bench:end -->';
+/** The generated part of docs/performance.md lies between these markers. */
+const FIGURES_FILE = 'docs/performance.md';
+const FIGURES_BEGIN = '<!-- bench:begin -->';
+const FIGURES_END = '<!-- bench:end -->';
 
 function positive(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -35,13 +37,13 @@ function positive(name: string, value: string | undefined): number | undefined {
   return number;
 }
 
-async function updateReadme(result: BenchResult): Promise<boolean> {
-  const file = path.join(repoRoot, 'README.md');
-  const readme = await readFile(file, 'utf8');
-  const begin = readme.indexOf(README_BEGIN);
-  const end = readme.indexOf(README_END);
+async function updateFigures(result: BenchResult): Promise<boolean> {
+  const file = path.join(repoRoot, FIGURES_FILE);
+  const text = await readFile(file, 'utf8');
+  const begin = text.indexOf(FIGURES_BEGIN);
+  const end = text.indexOf(FIGURES_END);
   if (begin < 0 || end < begin) return false;
-  await writeFile(file, `${readme.slice(0, begin + README_BEGIN.length)}\n${markdownReport(result, 3)}${readme.slice(end)}`);
+  await writeFile(file, `${text.slice(0, begin + FIGURES_BEGIN.length)}\n${markdownReport(result, 3)}${text.slice(end)}`);
   return true;
 }
 
@@ -167,8 +169,8 @@ async function main(): Promise<void> {
     await rm(partialFile, { force: true });
     if (full) {
       await writeFile(path.join(resultsDir, 'latest.md'), report);
-      const readme = await updateReadme(result);
-      log(`wrote bench/results/latest.md${readme ? ' and the README table' : ` (README.md has no ${README_BEGIN} marker)`}`);
+      const figures = await updateFigures(result);
+      log(`wrote bench/results/latest.md${figures ? ` and the figures in ${FIGURES_FILE}` : ` (${FIGURES_FILE} has no ${FIGURES_BEGIN} marker)`}`);
     }
   } finally {
     await postgres.stop();

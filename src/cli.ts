@@ -40,6 +40,7 @@ Commands:
   replay <adapter> --from <position>
                         re-deliver the adapter's events from a position (inclusive) to the
                         current head, with a progress bar; partners deduplicate by event id
+                        (a webhook subscription's adapter is subscription:<id>)
   token --role <role> [--sub <id>] [--dealer <dealerId>] [--expires <12h>]
                         print a signed JWT for the configured JWT_SECRET, valid at most
                         TOKEN_MAX_LIFETIME_HOURS (a week by default)

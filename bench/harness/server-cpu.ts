@@ -16,7 +16,12 @@ function statFields(pid: string): string[] | undefined {
   }
 }
 
-/** Microseconds of CPU used so far by the server of `dataDir` and its live children; undefined where /proc is missing. */
+/**
+ * Microseconds of CPU used so far by the server of `dataDir`: the postmaster, its live children,
+ * and its children that have exited (the kernel adds a reaped child's time to its parent's cutime
+ * and cstime). Without those, a backend whose connection closed during the window takes its whole
+ * life's CPU out of the sum, which can make a window's difference negative. Undefined where /proc is missing.
+ */
 export function serverCpuMicros(dataDir: string): number | undefined {
   let postmaster: string;
   try {
@@ -29,9 +34,11 @@ export function serverCpuMicros(dataDir: string): number | undefined {
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const fields = statFields(pid);
-    // fields[1] is the parent pid, fields[11] and fields[12] utime and stime.
+    // fields[1] is the parent pid, fields[11] and fields[12] utime and stime, fields[13] and
+    // fields[14] the reaped children's cutime and cstime.
     if (!fields || (pid !== postmaster && fields[1] !== postmaster)) continue;
     ticks += Number(fields[11]) + Number(fields[12]);
+    if (pid === postmaster) ticks += Number(fields[13]) + Number(fields[14]);
   }
   return ticks * MICROS_PER_TICK;
 }

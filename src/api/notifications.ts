@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { NOTIFICATION_TYPES, type Notification } from '../domain/notifications/catalog.ts';
 import { inboxDecider, inboxStream } from '../domain/notifications/inbox.ts';
 import { LANGUAGES, notificationText, type Language } from '../domain/notifications/texts.ts';
-import { abortableSleep } from '../integrations/delivery.ts';
+import { abortableSleep } from '../shared/sleep.ts';
 import { inboxAfter, inboxItem, type InboxOwner, type InboxRow } from '../projections/notifications/queries.ts';
 import { principalOf, type Role } from './auth.ts';
 import { accepted, commandContext, positionOf } from './commands.ts';

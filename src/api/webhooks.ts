@@ -32,7 +32,7 @@ const receivedSchema = z
   })
   .meta({ id: 'WebhookReceived' });
 
-/** What each partner's messages carry in `data`; the README's integrations section has the full contract. */
+/** What each partner's messages carry in `data`; docs/integrations.md has the full contract. */
 const MESSAGE_DATA: Record<WebhookSource, string> = {
   payments:
     '`payment.succeeded`: `{ orderId?, dealerId, amountMinor, currency?, reference }` — a prepay order\'s payment (released once paid in full), ' +

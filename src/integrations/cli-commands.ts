@@ -6,7 +6,8 @@ import type { Infrastructure } from '../main.ts';
 import { adapterStates } from './checkpoints.ts';
 import { findDeadLetter, listDeadLetters, requestRetry, type DeadLetter } from './dead-letters.ts';
 import { ReplayInProgressError, replayAdapter } from './replay.ts';
-import { subscriptionAdapterNames } from './subscriptions/supervisor.ts';
+import { OrderDealers } from './subscriptions/adapter.ts';
+import { subscriptionAdapterNamed, subscriptionAdapterNames } from './subscriptions/supervisor.ts';
 import type { DeadLetterStatus } from './tables.ts';
 
 const STATUSES: readonly DeadLetterStatus[] = ['open', 'retry_requested', 'retrying', 'delivered'];
@@ -88,8 +89,16 @@ export async function retryDeadLetterCommand(infrastructure: Infrastructure, arg
 
 export async function replayCommand(infrastructure: Infrastructure, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { from: { type: 'string' } } });
-  const names = infrastructure.adapters.map((candidate) => candidate.name);
-  const adapter = infrastructure.adapters.find((candidate) => candidate.name === positionals[0]);
+  const names = await adapterNames(infrastructure);
+  const adapter =
+    infrastructure.adapters.find((candidate) => candidate.name === positionals[0]) ??
+    (positionals[0] === undefined
+      ? undefined
+      : await subscriptionAdapterNamed(infrastructure.db, positionals[0], {
+          dealers: new OrderDealers(infrastructure.store, infrastructure.upcasting),
+          policy: { production: infrastructure.config.env === 'production' },
+          logger: infrastructure.logger,
+        }));
   if (!adapter) return fail(`Usage: dealerline replay <adapter> --from <position>; enabled adapters: ${names.join(', ') || 'none'}`);
   if (!values.from || !POSITION.test(values.from)) return fail('--from must be a position (a decimal string; 0 = from the start)');
 

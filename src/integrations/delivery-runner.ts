@@ -9,7 +9,8 @@ import type { Upcasting } from '../eventstore/upcasting.ts';
 import { lockName, type Adapter } from './adapter.ts';
 import { CheckpointMoved, CheckpointWriter, ensureAdapterCheckpoint, recordAdapterError } from './checkpoints.ts';
 import { claimRetries, markDelivered, reopenDeadLetter, requeueRetries, type ClaimedRetry } from './dead-letters.ts';
-import { abortableSleep, deliverOrDeadLetter, describeError, type DeliveryDeps } from './delivery.ts';
+import { abortableSleep } from '../shared/sleep.ts';
+import { deliverOrDeadLetter, describeError, type DeliveryDeps } from './delivery.ts';
 import type { IntegrationMetrics } from './metrics.ts';
 import { StreamOrderedPipeline } from './pipeline.ts';
 

@@ -1,5 +1,6 @@
 // Delivering one event through an adapter: map, try each delivery with backoff, and dead-letter
 // it when the partner refuses for good or the retry budget is spent.
+import { abortableSleep } from '../shared/sleep.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { RecordedEvent } from '../eventstore/port.ts';
@@ -17,18 +18,6 @@ export type DeliveryDeps = {
   /** Told about every failed attempt that will be retried (the runner records it for status). */
   onRetry?: (error: unknown) => void;
 };
-
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
 
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

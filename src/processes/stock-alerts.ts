@@ -27,7 +27,7 @@ import type { CommandContext, CommandHandler } from '../eventstore/command-handl
 import type { EventStore, RecordedEvent } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import type { Adapter } from '../integrations/adapter.ts';
-import { abortableSleep } from '../integrations/delivery.ts';
+import { abortableSleep } from '../shared/sleep.ts';
 
 export const STOCK_ALERTS = 'stock-alerts';
 const DAILY_LOCK = 'stock-alerts:daily-expiry';

@@ -13,6 +13,7 @@ import type { Upcasting } from '../eventstore/upcasting.ts';
 import { BatchDeclined } from './batch.ts';
 import type { BatchHandler, Projection } from './projection.ts';
 import { passingOver, skippedEventIds } from './skipped-events.ts';
+import { abortableSleep } from '../shared/sleep.ts';
 
 export type RunnerOptions = {
   db: Db;
@@ -233,17 +234,6 @@ export async function applyPageInSavepoint(
   await sql`RELEASE SAVEPOINT apply_page`.execute(trx);
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-
 export class ProjectionRunner {
   readonly progress = new EventEmitter();
   readonly #options: RunnerOptions;
@@ -276,12 +266,12 @@ export class ProjectionRunner {
     while (!signal.aborted) {
       try {
         if (!(await locks.tryLock(lockName(projection.name)))) {
-          await sleep(this.#idleRetryMs, signal);
+          await abortableSleep(this.#idleRetryMs, signal);
           continue;
         }
         const { position, status } = await ensureCheckpoint(db, projection.name);
         if (status !== 'running') {
-          await sleep(this.#idleRetryMs, signal);
+          await abortableSleep(this.#idleRetryMs, signal);
           continue;
         }
         // Read again on every (re)start: a skip is recorded while the projection stands failed.
@@ -297,7 +287,7 @@ export class ProjectionRunner {
         }
         if (!isTransientDatabaseError(error)) log.error({ err: error }, 'projection loop error');
         else log.warn({ err: error }, 'projection waiting for the database');
-        await sleep(backoff, signal);
+        await abortableSleep(backoff, signal);
         backoff = Math.min(backoff * 2, 5_000);
       }
     }

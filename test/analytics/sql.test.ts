@@ -31,7 +31,7 @@ describe('analytics SQL for analysts', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await buildScenario(app);
-    // As the README says: one login role per analyst, member of the read-only role.
+    // As docs/analytics.md says: one login role per analyst, member of the read-only role.
     await sql.raw(`CREATE ROLE ${login} LOGIN IN ROLE dealerline_analyst`).execute(app.running.infrastructure.db);
     analyst = await connectAsAnalyst();
   });
@@ -159,16 +159,16 @@ describe('analytics SQL for analysts', () => {
     await refused('CREATE VIEW analytics.mine AS SELECT 1 AS one');
   });
 
-  it('runs every example query of the README section for analysts', async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('## For analysts'));
-    const examples = /```sql\n([\s\S]*?)```/.exec(section.slice(section.indexOf('**Example queries.**')))![1]!;
+  it('runs every example query of docs/analytics.md', async () => {
+    const guide = await readFile(new URL('../../docs/analytics.md', import.meta.url), 'utf8');
+    const section = guide.slice(guide.indexOf('\n## Example queries'));
+    const examples = /```sql\n([\s\S]*?)```/.exec(section)![1]!;
     const statements = examples.split(/;\s*\n/).map((statement) => statement.trim()).filter((statement) => statement !== '');
     expect(statements.length).toBeGreaterThanOrEqual(8);
     // Some examples look at this month, which may not have begun with sales: they must run, not find rows.
     for (const statement of statements) {
       await analyst.query(statement).catch((error: unknown) => {
-        throw new Error(`README example failed: ${statement}`, { cause: error });
+        throw new Error(`docs/analytics.md example failed: ${statement}`, { cause: error });
       });
     }
   });

@@ -11,7 +11,7 @@ import { createIntegrationMetrics } from '../../src/integrations/metrics.ts';
 import { replayAdapter } from '../../src/integrations/replay.ts';
 import { STOCK_ALERTS } from '../../src/processes/stock-alerts.ts';
 import { stockWithLotsExpiringWithin } from '../../src/projections/inventory/queries.ts';
-import { eventually, restartTestApp, startTestApp, type TestApp } from '../support/app.ts';
+import { eventually, readModelsCaughtUp, restartTestApp, startTestApp, type TestApp } from '../support/app.ts';
 import { createWarehouse } from '../support/fixtures.ts';
 import { adapterPast } from '../integrations/order-partners.ts';
 
@@ -98,6 +98,8 @@ describe('stock alerts', () => {
       'LotEnteredExpiryTier LATER blue',
     ]);
     const { db, stockAlerts } = app.running.infrastructure;
+    // The daily evaluation finds its lots in the inventory read model, as the worker's does once caught up.
+    await readModelsCaughtUp(app);
     const at = new Date(Date.now() + 20 * DAY_MS);
     const streams = await stockWithLotsExpiringWithin(db, todayOf(at), 180);
     expect(streams).toContainEqual({ sku: 'EXP-A', warehouseId: 'WH-AL' });

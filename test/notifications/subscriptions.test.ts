@@ -6,8 +6,9 @@
 // 400s naming the field, writing nothing.
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIntegrationMetrics } from '../../src/integrations/metrics.ts';
+import { replayCommand } from '../../src/integrations/cli-commands.ts';
 import { replayAdapter } from '../../src/integrations/replay.ts';
 import { subscriptionAdapterName } from '../../src/integrations/subscriptions/adapter.ts';
 import { STOCK_ALERTS } from '../../src/processes/stock-alerts.ts';
@@ -227,5 +228,30 @@ describe('webhook subscriptions', () => {
     await settled(subscriptionId);
     expect(new Set(target.calls.map((delivery) => delivery.id)).size).toBe(2);
     expect(firstAccepted(target).map((delivery) => delivery.data.available)).toEqual([2, 1]);
+  });
+  it("replays a subscription's deliveries from a position with the CLI's replay, the same content under the same ids", async () => {
+    const target = await receiver();
+    const subscriptionId = await subscribe(app.token('dealer', 'D-NA'), target, ['order.approved']);
+    const before = await head();
+    const placed = await order('D-NA');
+    expect(placed.status).toBe('approved');
+    await settled(subscriptionId);
+    expect(firstAccepted(target)).toHaveLength(1);
+    // The order's events come after everything before it: the replay starts at the first of them.
+    const from = (BigInt(before) + 1n).toString();
+
+    const written: string[] = [];
+    const output = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    let code: number;
+    try {
+      code = await replayCommand(app.running.infrastructure, [subscriptionAdapterName(subscriptionId), '--from', from]);
+    } finally {
+      output.mockRestore();
+    }
+    expect(code, written.join('')).toBe(0);
+    expect(target.calls, written.join("")).toHaveLength(2);
+    expect(target.calls[1]!.id).toBe(target.calls[0]!.id);
+    expect(target.calls[1]!.data).toEqual(target.calls[0]!.data);
+    expect(target.calls[1]!.signatureValid).toBe(true);
   });
 });

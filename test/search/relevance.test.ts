@@ -1,7 +1,7 @@
 // Search relevance on the demo catalog (306 Chinese FMCG products), over HTTP: for each labelled
 // query (labelled-queries.ts), whether the first result is one the dealer meant, and precision
 // at 5 — of the first five results (or of the first k, when only k < 5 products are relevant),
-// the share that are relevant. Fails below the figures committed here (README: "Chinese search").
+// the share that are relevant. Fails below the figures committed here (docs/architecture.md: "Chinese catalog search").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DEMO_PRODUCTS } from '../../src/demo-catalog.ts';

@@ -70,7 +70,7 @@ export async function buildWebApp(): Promise<void> {
   await ensureWebBuilt();
 }
 
-/** Screenshots for the README, written only when asked: `UPDATE_SCREENSHOTS=1 npx vitest run test/web`. */
+/** Screenshots for the README and docs/web-app.md, written only when asked: `UPDATE_SCREENSHOTS=1 npx vitest run test/web`. */
 export async function documentScreen(page: Page, name: string): Promise<void> {
   if (!process.env.UPDATE_SCREENSHOTS) return;
   // Passing notices ("added to cart") would hide the screen's own header.

@@ -152,7 +152,7 @@ if (chromium.available) {
       const order = await eventually(async () => {
         const response = await app.request('GET', `/v1/orders/${orderId}`, { token: app.token('ops') });
         return response.body.status === 'rejected' ? response.body : undefined;
-      });
+      }, 30_000, `order ${orderId} to be rejected`);
       expect(order.review.reasons).toEqual([{ code: 'dealer_rejected', detail: '本月预算已用完' }]);
 
       await buyer.getByRole('link', { name: '查看订单', exact: true }).click();

@@ -1,7 +1,9 @@
 // The dealer portal in a real Chromium against the real server on the demo data: search in the
 // default Chinese UI, a barcode scan, the cart's quote and re-quote, one order from a double click,
 // the order under Orders; an order file previewed and placed; a capped promotion the cart no longer
-// gets; the English switch and ?lang=en; a phone-width screen; no console errors.
+// gets, and one whose budget for the delivery region is spent (in Chinese and English); the English
+// switch and ?lang=en; a phone-width screen; the dealer's rebates with how far the next tier is, and
+// its minimum shelf life on its account page; no console errors.
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, readModelsCaughtUp, startTestApp, type TestApp } from '../support/app.ts';
@@ -266,6 +268,95 @@ if (chromium.available) {
       await page.getByRole('link', { name: '订单', exact: true }).click();
       await page.getByRole('link', { name: 'O-DEMO-0001', exact: true }).waitFor();
       expect(await overflow()).toBeLessThanOrEqual(0);
+      expect(browser.errors).toEqual([]);
+    });
+    it('tells the dealer, in Chinese and in English, that a promotion\u2019s budget for its delivery region is spent', async () => {
+      const title = '怡宝 华东限量九折';
+      const created = await app.request('POST', '/v1/promotions', {
+        token: app.token('ops'),
+        body: {
+          title,
+          kind: 'percent_off',
+          rule: { percent: 10 },
+          eligibility: { skus: [SCANNED.sku] },
+          startsAt: new Date(Date.now() - 3_600_000).toISOString(),
+          endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+          budgets: { 'CN-31': { maxUnits: 5 } },
+        },
+      });
+      expect(created.status, created.text).toBe(201);
+      // Another order delivered to CN-31 takes the whole budget.
+      const spending = await app.request('POST', '/v1/orders', { token, body: { lines: [{ sku: SCANNED.sku, qty: 5 }], regionCode: 'CN-31' } });
+      expect(spending.body.lines[0].promotions.map((promotion: { title: string }) => promotion.title)).toEqual([title]);
+
+      const page = await browser.page(DESKTOP);
+      await signInWithToken(page, app.url, token);
+      const gtin = (await app.request('GET', `/v1/products/${SCANNED.sku}`, { token })).body.gtin as string;
+      const search = page.getByRole('searchbox', { name: '搜索商品' });
+      await search.fill(gtin);
+      await page.getByRole('article', { name: SCANNED.name }).waitFor();
+      await search.press('Enter');
+      await page.getByRole('button', { name: '购物车 (1)' }).click();
+      await page.getByRole('list', { name: '未能享受的促销' }).getByText(`${title}: 该促销在您的收货地区的预算已用完`).waitFor();
+      await page.getByText('English', { exact: true }).click();
+      await page.getByRole('list', { name: 'Promotions not applied' }).getByText(`${title}: The promotion\u2019s budget for your delivery region is used up`).waitFor();
+      expect(browser.errors).toEqual([]);
+    });
+
+    it('shows the dealer its rebates (basis, tier, accrued, settled, how much more reaches the next tier) and its minimum shelf life', async () => {
+      const ops = app.token('ops');
+      const program = await app.request('POST', '/v1/rebate-programs', {
+        token: ops,
+        body: {
+          id: 'RB-PORTAL',
+          title: '怡宝 季度返利',
+          startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+          endsAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+          eligibility: { dealers: [DEALER] },
+          tiers: [
+            { fromMinor: 0, percent: 1.5 },
+            { fromMinor: 5_000_000, percent: 3 },
+          ],
+        },
+      });
+      expect(program.status, program.text).toBe(201);
+      const lines = [{ sku: SCANNED.sku, qty: 3 }];
+      const placed = await app.request('POST', '/v1/orders', { token, body: { lines, regionCode: 'CN-31' } });
+      expect(placed.body.status).toBe('approved');
+      const shipped = await app.request('POST', `/v1/orders/${placed.body.id}/shipments`, { token: ops, body: { lines } });
+      expect(shipped.status, shipped.text).toBe(201);
+      const standing = ((await app.request('GET', `/v1/dealers/${DEALER}/rebates`, { token })).body.items as {
+        programId: string;
+        basisMinor: number;
+        accruedMinor: number;
+        nextTier: { missingMinor: number };
+      }[]).find((item) => item.programId === 'RB-PORTAL')!;
+      expect(standing.basisMinor).toBeGreaterThan(0);
+      expect(standing.nextTier.missingMinor).toBe(5_000_000 - standing.basisMinor);
+      expect((await app.request('PUT', `/v1/dealers/${DEALER}/shelf-life`, { token: ops, body: { minRemainingDays: 45 } })).status).toBeLessThan(300);
+
+      const page = await browser.page(DESKTOP);
+      await signInWithToken(page, app.url, token);
+      await page.getByRole('link', { name: '返利', exact: true }).click();
+      const card = page.getByRole('article', { name: '怡宝 季度返利' });
+      await card.getByText(yuan(standing.basisMinor), { exact: true }).waitFor();
+      await card.getByText('1.5%', { exact: true }).waitFor();
+      await card.getByText(yuan(standing.accruedMinor), { exact: true }).waitFor();
+      await card.getByText(yuan(0), { exact: true }).waitFor();
+      const missing = `再采购 ${yuan(standing.nextTier.missingMinor)} 即可达到 3%`;
+      await card.getByText(missing).waitFor();
+      const bar = card.getByRole('progressbar', { name: missing });
+      expect(Number(await bar.getAttribute('aria-valuenow'))).toBe(Math.floor((standing.basisMinor / 5_000_000) * 1000) / 10);
+      await documentScreen(page, 'portal-rebates');
+
+      await page.getByRole('link', { name: '信用与对账', exact: true }).click();
+      await page.getByText('45 天：您的订单只预留和发出剩余保质期不少于 45 天的批次').waitFor();
+
+      const english = await browser.page(PHONE);
+      await signInWithToken(english, app.url, token);
+      await english.goto(`${app.url}/portal/rebates?lang=en`);
+      await english.getByRole('article', { name: '怡宝 季度返利' }).getByText(`${yuan(standing.nextTier.missingMinor)} more to reach 3%`).waitFor();
+      expect(await english.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
       expect(browser.errors).toEqual([]);
     });
   });

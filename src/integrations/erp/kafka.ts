@@ -4,7 +4,8 @@ import { Kafka, logLevel, type LogEntry, type Message, type Producer } from 'kaf
 import type { Logger } from 'pino';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import { DeliveryError, type Adapter, type Delivery } from '../adapter.ts';
-import { abortableSleep, describeError } from '../delivery.ts';
+import { abortableSleep } from '../../shared/sleep.ts';
+import { describeError } from '../delivery.ts';
 import { ERP_CONTEXTS, ERP_CONTRACT_V1, ERP_STREAM_PREFIXES, toErpEventV1, topicOf } from './contract.ts';
 
 export type KafkaDelivery = { topic: string; message: Message };

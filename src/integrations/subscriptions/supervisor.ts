@@ -5,8 +5,10 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import type { NotificationType } from '../../domain/notifications/catalog.ts';
 import { activeSubscriptionRows } from '../../projections/notifications/queries.ts';
+import type { RecordedEvent } from '../../eventstore/port.ts';
+import type { Adapter } from '../adapter.ts';
 import type { DeliveryRunner } from '../delivery-runner.ts';
-import { abortableSleep } from '../delivery.ts';
+import { abortableSleep } from '../../shared/sleep.ts';
 import { createSubscriptionAdapter, subscriptionAdapterName, subscriptionIdOf, type OrderDealers } from './adapter.ts';
 import { secretsOf } from './secrets.ts';
 import type { UrlPolicy } from './url-policy.ts';
@@ -64,15 +66,30 @@ export class SubscriptionSupervisor {
     const wanted = new Set(active.map((row) => row.id));
     for (const id of running) if (!wanted.has(id)) await runner.remove(subscriptionAdapterName(id));
     const added = active.filter((row) => !running.has(row.id));
-    const secrets = await secretsOf(db, added.map((row) => row.id));
-    for (const row of added) {
-      const secret = secrets.get(row.id);
-      if (secret === undefined) {
-        logger.error({ subscriptionId: row.id }, 'a webhook subscription has no secret; it is not delivered');
-        continue;
-      }
-      const subscription = { id: row.id, dealerId: row.dealer_id, url: row.url, events: row.events as NotificationType[], createdPosition: row.created_position };
-      runner.add(createSubscriptionAdapter({ subscription, secret, dealers, policy }));
-    }
+    for (const adapter of await adaptersOf(db, added, { dealers, policy, logger })) runner.add(adapter);
   }
+}
+
+type AdapterNeeds = { dealers: OrderDealers; policy: UrlPolicy; logger: Logger };
+
+/** The adapters of these subscriptions; one without a secret is left out, with an error logged. */
+async function adaptersOf(db: Db, rows: Awaited<ReturnType<typeof activeSubscriptionRows>>, needs: AdapterNeeds): Promise<Adapter<RecordedEvent>[]> {
+  const secrets = await secretsOf(db, rows.map((row) => row.id));
+  return rows.flatMap((row) => {
+    const secret = secrets.get(row.id);
+    if (secret === undefined) {
+      needs.logger.error({ subscriptionId: row.id }, 'a webhook subscription has no secret; it is not delivered');
+      return [];
+    }
+    const subscription = { id: row.id, dealerId: row.dealer_id, url: row.url, events: row.events as NotificationType[], createdPosition: row.created_position };
+    return [createSubscriptionAdapter({ subscription, secret, dealers: needs.dealers, policy: needs.policy })];
+  });
+}
+
+/** The adapter of the subscription an adapter name names, when it is one not deleted (for a replay). */
+export async function subscriptionAdapterNamed(db: Db, name: string, needs: AdapterNeeds): Promise<Adapter<RecordedEvent> | undefined> {
+  const id = subscriptionIdOf(name);
+  if (id === undefined) return undefined;
+  const [adapter] = await adaptersOf(db, (await activeSubscriptionRows(db)).filter((row) => row.id === id), needs);
+  return adapter;
 }

@@ -173,7 +173,58 @@ export type Promotion = {
   startsAt: string;
   endsAt: string;
   status: string;
-  redemptions: number;
+  /** Staff only. */
+  redemptions?: number;
+  priority?: number;
+  eligibility?: Record<string, string[]>;
+  caps?: { perDealer: number | null; total: number | null };
+  /** Per delivery region: its budget, what orders holding a redemption use of it, what is left (null: no limit). */
+  budgets?: PromotionBudget[];
+};
+
+export type PromotionBudget = {
+  regionCode: string;
+  maxDiscountMinor: number | null;
+  maxUnits: number | null;
+  usedDiscountMinor: number;
+  usedUnits: number;
+  remainingDiscountMinor: number | null;
+  remainingUnits: number | null;
+};
+
+export type RebateTier = { fromMinor: number; percent: number };
+
+export type RebateEligibility = { tiers: string[]; dealers: string[]; territories: string[]; skus: string[]; brands: string[]; categories: string[] };
+
+export type RebateSettlement = { dealerId: string; basisMinor: number; percent: number; amountMinor: number; creditNoteId: string | null };
+
+export type RebateProgram = {
+  id: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  eligibility: RebateEligibility;
+  tiers: RebateTier[];
+  /** Dealers with a basis on the program. */
+  participants: number;
+  settledAt: string | null;
+  settlements: RebateSettlement[];
+  version: number;
+};
+
+export type RebateProgramWritten = RebateProgram & { position: string };
+
+/** GET /v1/dealers/{id}/rebates: a dealer's standing on one program. */
+export type DealerRebate = {
+  programId: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  basisMinor: number;
+  tierPercent: number;
+  accruedMinor: number;
+  settledMinor: number;
+  nextTier?: { fromMinor: number; percent: number; missingMinor: number };
 };
 
 export type ProjectionState = { name: string; position: string; lag: string; status: string; error: string | null };

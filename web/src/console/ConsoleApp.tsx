@@ -1,6 +1,6 @@
-// The operations console: the review queue, orders, stock, dealers, promotions, finance, system
+// The operations console: the review queue, orders, stock, dealers, promotions, rebates, finance, system
 // status and dashboards; each page shown to the roles the API lets read it.
-import { AlertOutlined, ApiOutlined, AppstoreOutlined, BarChartOutlined, DatabaseOutlined, GiftOutlined, ShopOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApiOutlined, AppstoreOutlined, BarChartOutlined, DatabaseOutlined, GiftOutlined, MoneyCollectOutlined, ShopOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
 import { Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import type { Role } from '../api/types.ts';
@@ -16,6 +16,8 @@ const OpsOrderPage = lazyPage(() => import('./OrdersPage.tsx'), 'OpsOrderPage');
 const StockPage = lazyPage(() => import('./StockPage.tsx'), 'StockPage');
 const DealersPage = lazyPage(() => import('./DealersPage.tsx'), 'DealersPage');
 const PromotionsPage = lazyPage(() => import('./PromotionsPage.tsx'), 'PromotionsPage');
+const RebatesPage = lazyPage(() => import('./RebatesPage.tsx'), 'RebatesPage');
+const RebateProgramPage = lazyPage(() => import('./RebatesPage.tsx'), 'RebateProgramPage');
 const FinancePage = lazyPage(() => import('./FinancePage.tsx'), 'FinancePage');
 const SystemPage = lazyPage(() => import('./SystemPage.tsx'), 'SystemPage');
 const SubscriptionsPage = lazyPage(() => import('../shared/SubscriptionsPage.tsx'), 'SubscriptionsPage');
@@ -34,6 +36,7 @@ export default function ConsoleApp() {
     { to: '/console/stock', label: t.nav.stock, icon: <DatabaseOutlined />, roles: ['ops', 'finance', 'analyst', 'integration'] },
     { to: '/console/dealers', label: t.nav.dealers, icon: <ShopOutlined />, roles: ['ops', 'finance', 'analyst', 'integration'] },
     { to: '/console/promotions', label: t.nav.promotions, icon: <GiftOutlined />, roles: ['ops', 'finance', 'analyst', 'integration'] },
+    { to: '/console/rebates', label: t.nav.rebates, icon: <MoneyCollectOutlined />, roles: ['ops', 'finance', 'analyst'] },
     { to: '/console/finance', label: t.nav.finance, icon: <WalletOutlined />, roles: ['ops', 'finance', 'integration'] },
     { to: '/console/dashboard', label: t.nav.dashboard, icon: <BarChartOutlined />, roles: ['ops', 'finance', 'analyst'] },
     { to: '/console/subscriptions', label: t.subscriptions.title, icon: <ApiOutlined />, roles: ['ops', 'integration'] },
@@ -51,6 +54,8 @@ export default function ConsoleApp() {
           <Route path="stock" element={<StockPage />} />
           <Route path="dealers" element={<DealersPage />} />
           <Route path="promotions" element={<PromotionsPage />} />
+          <Route path="rebates" element={<RebatesPage />} />
+          <Route path="rebates/:id" element={<RebateProgramPage />} />
           <Route path="finance" element={<FinancePage />} />
           <Route path="system" element={<SystemPage />} />
           <Route path="dashboard" element={<DashboardPage />} />

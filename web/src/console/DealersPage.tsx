@@ -9,15 +9,16 @@ import { useT } from '../i18n/i18n.tsx';
 import { CreditSummary } from '../shared/credit.tsx';
 import { useCommand } from '../shared/useCommand.ts';
 import { ProblemAlert, showFieldErrors } from '../shared/problem.tsx';
+import { useCan } from '../shared/roles.ts';
 
 const TIERS = ['platinum', 'gold', 'silver', 'bronze'];
 
-function TierSelect(props: { value?: string; onChange?: (value: string) => void; id?: string }) {
+function TierSelect(props: { value?: string; onChange?: (value: string) => void; id?: string; disabled?: boolean }) {
   const t = useT();
   return <Select {...props} style={{ minWidth: 140 }} options={TIERS.map((tier) => ({ value: tier, label: t.dealers.tiers[tier] ?? tier }))} />;
 }
 
-function TerritoriesSelect(props: { value?: string[]; onChange?: (value: string[]) => void; id?: string }) {
+function TerritoriesSelect(props: { value?: string[]; onChange?: (value: string[]) => void; id?: string; disabled?: boolean }) {
   return <Select {...props} mode="tags" style={{ minWidth: 200 }} tokenSeparators={[',', ' ']} />;
 }
 
@@ -35,6 +36,10 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
   const [territories, setTerritories] = useState(dealer.territories);
   const [minRemainingDays, setMinRemainingDays] = useState<number | null>(dealer.minRemainingDays);
   const [reason, setReason] = useState('');
+  // What the API lets each role change: finance sets credit limits, operations everything else here.
+  const can = useCan();
+  const setsLimit = can(['ops', 'finance']);
+  const manages = can(['ops']);
   const saveLimit = useCommand(() => put(`${path}/credit-limit`, { limitMinor: yuanToMinor(limit ?? 0) }), { success: () => t.dealers.saved, invalidate });
   const saveTier = useCommand(() => put(`${path}/tier`, { tier }), { success: () => t.dealers.saved, invalidate });
   const saveTerritories = useCommand(() => put(`${path}/territories`, { territories }), { success: () => t.dealers.saved, invalidate });
@@ -48,26 +53,32 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
         <Form layout="vertical">
           <Form.Item label={t.dealers.creditLimit} htmlFor="dealer-limit" help={saveLimit.error ? <ProblemAlert error={saveLimit.error} /> : undefined}>
             <Space.Compact>
-              <InputNumber<number> id="dealer-limit" min={0} precision={2} prefix="¥" value={limit} onChange={setLimit} style={{ width: 200 }} />
-              <Button onClick={() => saveLimit.mutate(undefined)} loading={saveLimit.isPending} disabled={limit === null}>
-                {t.app.save}
-              </Button>
+              <InputNumber<number> id="dealer-limit" min={0} precision={2} prefix="¥" value={limit} onChange={setLimit} style={{ width: 200 }} disabled={!setsLimit} />
+              {setsLimit && (
+                <Button onClick={() => saveLimit.mutate(undefined)} loading={saveLimit.isPending} disabled={limit === null}>
+                  {t.app.save}
+                </Button>
+              )}
             </Space.Compact>
           </Form.Item>
           <Form.Item label={t.dealers.tier} htmlFor="dealer-tier" help={saveTier.error ? <ProblemAlert error={saveTier.error} /> : undefined}>
             <Space.Compact>
-              <TierSelect id="dealer-tier" value={tier} onChange={setTier} />
-              <Button onClick={() => saveTier.mutate(undefined)} loading={saveTier.isPending}>
-                {t.app.save}
-              </Button>
+              <TierSelect id="dealer-tier" value={tier} onChange={setTier} disabled={!manages} />
+              {manages && (
+                <Button onClick={() => saveTier.mutate(undefined)} loading={saveTier.isPending}>
+                  {t.app.save}
+                </Button>
+              )}
             </Space.Compact>
           </Form.Item>
           <Form.Item label={t.dealers.territories} htmlFor="dealer-territories" help={saveTerritories.error ? <ProblemAlert error={saveTerritories.error} /> : undefined}>
             <Space.Compact>
-              <TerritoriesSelect id="dealer-territories" value={territories} onChange={setTerritories} />
-              <Button onClick={() => saveTerritories.mutate(undefined)} loading={saveTerritories.isPending}>
-                {t.app.save}
-              </Button>
+              <TerritoriesSelect id="dealer-territories" value={territories} onChange={setTerritories} disabled={!manages} />
+              {manages && (
+                <Button onClick={() => saveTerritories.mutate(undefined)} loading={saveTerritories.isPending}>
+                  {t.app.save}
+                </Button>
+              )}
             </Space.Compact>
           </Form.Item>
           <Form.Item
@@ -77,15 +88,19 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
             help={saveShelfLife.error ? <ProblemAlert error={saveShelfLife.error} /> : undefined}
           >
             <Space.Compact>
-              <InputNumber<number> id="dealer-shelf-life" min={0} max={3650} precision={0} value={minRemainingDays} onChange={setMinRemainingDays} style={{ width: 200 }} />
-              <Button onClick={() => saveShelfLife.mutate(undefined)} loading={saveShelfLife.isPending}>
-                {t.app.save}
-              </Button>
+              <InputNumber<number> id="dealer-shelf-life" min={0} max={3650} precision={0} value={minRemainingDays} onChange={setMinRemainingDays} style={{ width: 200 }} disabled={!manages} />
+              {manages && (
+                <Button onClick={() => saveShelfLife.mutate(undefined)} loading={saveShelfLife.isPending}>
+                  {t.app.save}
+                </Button>
+              )}
             </Space.Compact>
           </Form.Item>
         </Form>
         <Card size="small" title={<DealerStatus dealer={dealer} />}>
-          {dealer.status === 'suspended' ? (
+          {!manages ? (
+            dealer.suspensionReason && <Typography.Text type="secondary">{dealer.suspensionReason}</Typography.Text>
+          ) : dealer.status === 'suspended' ? (
             <Space orientation="vertical">
               {dealer.suspensionReason && <Typography.Text type="secondary">{dealer.suspensionReason}</Typography.Text>}
               <Button type="primary" onClick={() => reinstate.mutate(undefined)} loading={reinstate.isPending}>
@@ -170,6 +185,7 @@ export function DealersPage() {
   const t = useT();
   const [editing, setEditing] = useState<Dealer | null>(null);
   const [creating, setCreating] = useState(false);
+  const can = useCan();
   const dealers = useInfiniteQuery({
     queryKey: ['dealers'],
     initialPageParam: undefined as string | undefined,
@@ -184,9 +200,11 @@ export function DealersPage() {
         <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>
           {t.dealers.title}
         </Typography.Title>
-        <Button type="primary" onClick={() => setCreating(true)}>
-          {t.dealers.create}
-        </Button>
+        {can(['ops']) && (
+          <Button type="primary" onClick={() => setCreating(true)}>
+            {t.dealers.create}
+          </Button>
+        )}
       </Space>
       <ProblemAlert error={dealers.error} />
       <Table<Dealer>

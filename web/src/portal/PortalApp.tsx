@@ -1,5 +1,5 @@
 // The dealer portal: find products, order, follow orders, credit; owners also approve and manage buyers.
-import { ApiOutlined, AuditOutlined, FileExcelOutlined, SearchOutlined, ShoppingCartOutlined, TeamOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
+import { ApiOutlined, AuditOutlined, FileExcelOutlined, MoneyCollectOutlined, SearchOutlined, ShoppingCartOutlined, TeamOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
 import { Badge, Button } from 'antd';
 import { Route, Routes, useNavigate } from 'react-router';
 import { useT } from '../i18n/i18n.tsx';
@@ -17,6 +17,7 @@ const OrdersPage = lazyPage(() => import('./OrdersPage.tsx'), 'OrdersPage');
 const OrderPage = lazyPage(() => import('./OrdersPage.tsx'), 'OrderPage');
 const ImportPage = lazyPage(() => import('./ImportPage.tsx'), 'ImportPage');
 const CreditPage = lazyPage(() => import('./CreditPage.tsx'), 'CreditPage');
+const RebatesPage = lazyPage(() => import('./RebatesPage.tsx'), 'RebatesPage');
 const ApprovalsPage = lazyPage(() => import('./ApprovalsPage.tsx'), 'ApprovalsPage');
 const BuyersPage = lazyPage(() => import('./BuyersPage.tsx'), 'BuyersPage');
 const SubscriptionsPage = lazyPage(() => import('../shared/SubscriptionsPage.tsx'), 'SubscriptionsPage');
@@ -41,6 +42,7 @@ export default function PortalApp() {
     { to: '/portal/orders', label: t.nav.orders, icon: <UnorderedListOutlined /> },
     { to: '/portal/import', label: t.nav.import, icon: <FileExcelOutlined /> },
     { to: '/portal/credit', label: t.nav.credit, icon: <WalletOutlined /> },
+    { to: '/portal/rebates', label: t.nav.rebates, icon: <MoneyCollectOutlined /> },
     ...(isOwner(user)
       ? [
           { to: '/portal/approvals', label: t.nav.approvals, icon: <AuditOutlined /> },
@@ -61,6 +63,7 @@ export default function PortalApp() {
             <Route path="orders/:id" element={<OrderPage />} />
             <Route path="import" element={<ImportPage />} />
             <Route path="credit" element={<CreditPage />} />
+            <Route path="rebates" element={<RebatesPage />} />
             <Route path="approvals" element={<ApprovalsPage />} />
             <Route path="buyers" element={<BuyersPage />} />
             <Route path="subscriptions" element={<SubscriptionsPage />} />

@@ -46,3 +46,23 @@ export function showFieldErrors(form: FormInstance, error: unknown, fields: Reco
   form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
   return byField.size > 0;
 }
+
+/**
+ * Puts a 400's field errors where the form keeps them when its shape differs from the API's
+ * (rows of a list, yuan for minor units): `place` turns a problem's path (`body.` taken off) into
+ * the form's name path, or undefined to leave it to the alert. Returns whether any matched.
+ */
+export function showFieldErrorsAt(form: FormInstance, error: unknown, place: (path: string) => (string | number)[] | undefined): boolean {
+  if (!(error instanceof ApiProblem) || error.errors.length === 0) return false;
+  const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
+  for (const { path, message } of error.errors) {
+    const name = place(path.replace(/^(body|querystring)\./, ''));
+    if (!name) continue;
+    const key = JSON.stringify(name);
+    const entry = byField.get(key) ?? { name, errors: [] };
+    entry.errors.push(message);
+    byField.set(key, entry);
+  }
+  form.setFields([...byField.values()]);
+  return byField.size > 0;
+}
