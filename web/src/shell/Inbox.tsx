@@ -18,6 +18,23 @@ type Mode = 'connecting' | 'live' | 'reconnecting' | 'polling';
 const SHOWN = 100;
 const LONG_POLL_SECONDS = 25;
 
+const COUNT_STYLE: React.CSSProperties = {
+  position: 'absolute',
+  top: -6,
+  right: -4,
+  minWidth: 16,
+  height: 16,
+  padding: '0 4px',
+  borderRadius: 8,
+  background: '#ff4d4f',
+  color: '#fff',
+  fontSize: 11,
+  lineHeight: '16px',
+  textAlign: 'center',
+  whiteSpace: 'nowrap',
+  pointerEvents: 'none',
+};
+
 const byNewest = (a: Notification, b: Notification) => {
   const left = BigInt(a.position);
   const right = BigInt(b.position);
@@ -120,7 +137,7 @@ function NotificationItem({ item, area, onOpen, onRead }: { item: Notification; 
   );
   return (
     <article aria-label={item.title} data-read={item.read} style={{ display: 'flex', gap: 8, alignItems: 'flex-start' }}>
-      <Badge status={item.read ? 'default' : 'processing'} style={{ marginTop: 4 }} />
+      <Badge color={item.read ? '#d9d9d9' : '#1677ff'} style={{ marginTop: 4 }} />
       <div style={{ flex: 1, minWidth: 0 }}>
         <Space wrap size={4}>
           {to ? (
@@ -187,10 +204,19 @@ function Inbox({ language }: { language: string }) {
 
   return (
     <>
-      {/* Moved in a little: "99+" on the header's last button would stick out of a phone's screen. */}
-      <Badge count={unread.length} size="small" overflowCount={99} offset={[-8, 0]}>
+      {/*
+        The count is drawn here rather than by antd's Badge: with a count, its motion left other
+        buttons' loading-icon motions unfinished (a dialog's "保存" kept "loading" in its name),
+        and it stayed inside a phone's screen only when moved in by hand.
+      */}
+      <span style={{ position: 'relative', display: 'inline-block' }}>
         <Button icon={<BellOutlined />} aria-label={t.inbox.bell(unread.length)} data-inbox={mode} onClick={() => setOpen(true)} />
-      </Badge>
+        {unread.length > 0 && (
+          <span aria-hidden style={COUNT_STYLE}>
+            {unread.length > 99 ? '99+' : unread.length}
+          </span>
+        )}
+      </span>
       <Drawer
         open={open}
         onClose={() => setOpen(false)}
