@@ -1,65 +1,39 @@
 // The composition root: opens the database and event store, then runs the API and/or workers.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type pg from 'pg';
 import { buildApp } from './api/app.ts';
-import { createTokenService, type TokenService } from './api/auth.ts';
+import { createTokenService } from './api/auth.ts';
 import type { ApiDeps, ReadinessCheck } from './api/deps.ts';
-import { createMetrics, type Metrics } from './api/metrics.ts';
+import { createMetrics } from './api/metrics.ts';
 import type { Config } from './config.ts';
 import { AdvisoryLocks } from './db/advisory-lock.ts';
-import { createDb, createPool, type Db } from './db/database.ts';
+import { createDb, createPool } from './db/database.ts';
 import { embeddedDatabaseName, startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { seedDemoData } from './demo-data.ts';
-import { seedDemoOrders } from './demo-orders.ts';
-import { seedDemoUsers } from './demo-users.ts';
+import { seedDemoData } from './demo/data.ts';
+import { seedDemoOrders } from './demo/orders.ts';
+import { seedDemoUsers } from './demo/users.ts';
 import { startErpInboundConsumer } from './integrations/erp/inbound.ts';
-import { allUpcasters } from './domain/upcasters.ts';
-import { createCommandHandler, type CommandHandler } from './eventstore/command-handler.ts';
+import { allUpcasters } from './eventstore/upcasters.ts';
+import { createCommandHandler } from './eventstore/command-handler.ts';
 import { createEsdbEventStore } from './eventstore/esdb.ts';
 import type { EventStore } from './eventstore/port.ts';
 import { PostgresEventStore } from './eventstore/postgres.ts';
-import { createUpcasting, type Upcasting } from './eventstore/upcasting.ts';
-import type { Adapter } from './integrations/adapter.ts';
+import { createUpcasting } from './eventstore/upcasting.ts';
 import { DeliveryRunner } from './integrations/delivery-runner.ts';
 import { enabledAdapters } from './integrations/index.ts';
 import { OrderDealers } from './integrations/subscriptions/adapter.ts';
 import { SubscriptionSupervisor } from './integrations/subscriptions/supervisor.ts';
 import { allProjections } from './projections/index.ts';
-import type { Projection } from './projections/projection.ts';
 import { ReadModelClock } from './projections/read-model-clock.ts';
 import { ProjectionRunner } from './projections/runner.ts';
 import { OrderPlacements } from './processes/order-placement.ts';
-import { createStockAlerts, DailyExpiryEvaluation, type StockAlerts } from './processes/stock-alerts.ts';
+import { createStockAlerts, DailyExpiryEvaluation } from './processes/stock-alerts.ts';
 import { stockWithLotsExpiringWithin } from './projections/inventory/queries.ts';
 import { buildWriteSideIndexes } from './processes/write-side-indexes.ts';
+import type { Infrastructure } from './infrastructure.ts';
 
-/** Everything the API, the workers and the CLI share. */
-export type Infrastructure = {
-  config: Config;
-  logger: Logger;
-  pool: pg.Pool;
-  db: Db;
-  store: EventStore;
-  /**
-   * The projections' own connections (and event store reads over them): under load they must not
-   * queue behind the API's queries for a connection, or the read models fall behind.
-   */
-  projectionDb: Db;
-  projectionStore: EventStore;
-  upcasting: Upcasting;
-  commands: CommandHandler;
-  placements: OrderPlacements;
-  locks: AdvisoryLocks;
-  tokens: TokenService;
-  metrics: Metrics;
-  projections: readonly Projection[];
-  /** Enabled integration adapters (and the stock alerts, run as one); connected only where workers run them. */
-  adapters: readonly Adapter[];
-  stockAlerts: StockAlerts;
-  close: () => Promise<void>;
-};
+export type { Infrastructure };
 
 export async function openInfrastructure(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<Infrastructure> {
   let embedded: EmbeddedServer | undefined;

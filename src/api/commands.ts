@@ -1,7 +1,7 @@
 // Shared plumbing of command routes: the command context, refusals, the response with position.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Handled, CommandContext } from '../eventstore/command-handler.ts';
-import type { EventStore } from '../eventstore/port.ts';
+import { maxPosition, type EventStore } from '../eventstore/port.ts';
 import { principalOf } from './auth.ts';
 import type { CommandResponse } from './idempotency.ts';
 import { refusalProblem } from './problem.ts';
@@ -31,7 +31,7 @@ export function accepted<State, Event>(handled: Handled<State, Event>): Extract<
 export async function positionOf(store: EventStore, ...positions: (string | undefined)[]): Promise<string> {
   const known = positions.filter((position): position is string => position !== undefined);
   if (known.length === 0) return store.headPosition();
-  return known.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b));
+  return known.reduce(maxPosition);
 }
 
 export function send<Body>(reply: FastifyReply, response: CommandResponse<Body>): FastifyReply {

@@ -2,9 +2,9 @@
 // it was at an instant, folded from its stream; and the shipment and return views commands answer.
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import type { Shipment } from '../domain/ordering/fulfillment.ts';
+import type { Shipment } from '../domain/ordering/order.ts';
 import { orderDecider, orderStream, type OrderEvent, type OrderState, type PlacedOrder } from '../domain/ordering/order.ts';
-import type { OrderReturn } from '../domain/ordering/returns.ts';
+import type { OrderReturn } from '../domain/ordering/order.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import { orderReturns, orderShipments, orderTimeline, type OrderRow, type ReturnRow, type ShipmentRow } from '../projections/orders/queries.ts';

@@ -12,7 +12,7 @@ import type { UsersTables } from '../projections/users/tables.ts';
 import type { AuthTables } from '../accounts/tables.ts';
 import type { NotificationsTables } from '../projections/notifications/tables.ts';
 import type { RecommendationsTables } from '../projections/recommendations/tables.ts';
-import type { SubscriptionSecretsTables } from '../integrations/subscriptions/secrets.ts';
+import type { SubscriptionSecretsTables } from '../integrations/subscriptions/tables.ts';
 
 export type PlatformTables = {
   projection_checkpoints: {

@@ -185,6 +185,18 @@ export function maxPosition(a: string, b: string): string {
   return comparePositions(a, b) >= 0 ? a : b;
 }
 
+/** The position just before `position` (START_POSITION at the start): positions of both stores are decimal integers. */
+export function positionBefore(position: string): string {
+  const value = BigInt(position);
+  return value > 0n ? (value - 1n).toString() : START_POSITION;
+}
+
+/** How far `position` is behind `head`, in the store's position units; 0 when at or past it. */
+export function positionLag(position: string, head: string): bigint {
+  const lag = BigInt(head) - BigInt(position);
+  return lag > 0n ? lag : 0n;
+}
+
 export function isSystemEvent(streamId: string, type: string): boolean {
   return streamId.startsWith('$') || type.startsWith('$');
 }

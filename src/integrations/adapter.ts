@@ -91,5 +91,3 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs?
 export function isRetryable(error: unknown): boolean {
   return error instanceof DeliveryError ? error.retryable : true;
 }
-
-export const lockName = (adapter: string) => `integration:${adapter}`;

@@ -1,14 +1,10 @@
 // Adapter checkpoints: created on first run, advanced compare-and-set, reported with lag and errors.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { START_POSITION, comparePositions, type EventStore } from '../eventstore/port.ts';
-import { lockName, type Adapter } from './adapter.ts';
+import { START_POSITION, comparePositions, positionLag, type EventStore } from '../eventstore/port.ts';
+import { lockName, moveCheckpoint } from '../db/checkpoints.ts';
+import type { Adapter } from './adapter.ts';
 import { openDeadLetterCounts } from './dead-letters.ts';
-
-/** The checkpoint is not where this runner left it: another instance moved it. */
-export class CheckpointMoved extends Error {
-  override name = 'CheckpointMoved';
-}
 
 /** The adapter's checkpoint; the first time, where the adapter says it starts. */
 export async function ensureAdapterCheckpoint(db: Db, store: EventStore, adapter: Adapter): Promise<string> {
@@ -23,17 +19,6 @@ export async function ensureAdapterCheckpoint(db: Db, store: EventStore, adapter
     .execute();
   const row = await db.selectFrom('integration.checkpoints').select('position').where('adapter', '=', adapter.name).executeTakeFirstOrThrow();
   return row.position;
-}
-
-/** Moves the checkpoint from `expected` to `next`; CheckpointMoved when it was not at `expected`. */
-export async function advanceCheckpoint(db: Db, adapter: string, expected: string, next: string): Promise<void> {
-  const result = await db
-    .updateTable('integration.checkpoints')
-    .set({ position: next, updated_at: sql<Date>`now()` })
-    .where('adapter', '=', adapter)
-    .where('position', '=', expected)
-    .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) throw new CheckpointMoved(`The checkpoint of ${adapter} is no longer at ${expected}`);
 }
 
 export async function recordAdapterError(db: Db, adapter: string, error: string): Promise<void> {
@@ -80,7 +65,7 @@ export class CheckpointWriter {
     try {
       while (comparePositions(this.#target, this.#written) > 0) {
         const next = this.#target;
-        await advanceCheckpoint(this.#db, this.#adapter, this.#written, next);
+        await moveCheckpoint(this.#db, 'integration', this.#adapter, this.#written, next);
         this.#written = next;
         this.#onWritten(next);
       }
@@ -109,18 +94,17 @@ export async function adapterStates(db: Db, store: EventStore, names: readonly s
     db.selectFrom('integration.checkpoints').selectAll().where('adapter', 'in', names).execute(),
     store.headPosition(),
     openDeadLetterCounts(db),
-    heldLocks(db, names.map(lockName)),
+    heldLocks(db, names.map((name) => lockName('integration', name))),
   ]);
   const byName = new Map(rows.map((row) => [row.adapter, row]));
   return names.map((name) => {
     const row = byName.get(name);
     const position = row?.position ?? START_POSITION;
-    const lag = BigInt(head) - BigInt(position);
     return {
       name,
       position,
-      lag: (lag > 0n ? lag : 0n).toString(),
-      active: locked.has(lockName(name)),
+      lag: positionLag(position, head).toString(),
+      active: locked.has(lockName('integration', name)),
       openDeadLetters: deadLetters.get(name) ?? 0,
       lastError: row?.last_error ?? null,
       lastErrorAt: row?.last_error_at?.toISOString() ?? null,

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import type { Infrastructure } from '../main.ts';
+import type { Infrastructure } from '../infrastructure.ts';
 import { adapterStates } from './checkpoints.ts';
 import { findDeadLetter, listDeadLetters, requestRetry, type DeadLetter } from './dead-letters.ts';
 import { ReplayInProgressError, replayAdapter } from './replay.ts';

@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
 import type { Db } from '../db/database.ts';
 import { isTransientDatabaseError } from '../db/errors.ts';
-import type { EventStore, RecordedEvent } from '../eventstore/port.ts';
+import { positionLag, type EventStore, type RecordedEvent } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
-import { lockName, type Adapter } from './adapter.ts';
-import { CheckpointMoved, CheckpointWriter, ensureAdapterCheckpoint, recordAdapterError } from './checkpoints.ts';
+import { CheckpointMoved, lockName } from '../db/checkpoints.ts';
+import type { Adapter } from './adapter.ts';
+import { CheckpointWriter, ensureAdapterCheckpoint, recordAdapterError } from './checkpoints.ts';
 import { claimRetries, markDelivered, reopenDeadLetter, requeueRetries, type ClaimedRetry } from './dead-letters.ts';
 import { abortableSleep } from '../shared/sleep.ts';
 import { deliverOrDeadLetter, describeError, type DeliveryDeps } from './delivery.ts';
@@ -80,7 +81,7 @@ export class DeliveryRunner {
   async #run(adapter: Adapter, stopping: AbortSignal): Promise<void> {
     const { db, store, locks } = this.#options;
     const log = this.#options.logger.child({ adapter: adapter.name });
-    const lock = lockName(adapter.name);
+    const lock = lockName('integration', adapter.name);
     let backoff = 100;
     while (!stopping.aborted) {
       try {
@@ -132,7 +133,7 @@ export class DeliveryRunner {
     const writer = new CheckpointWriter(db, adapter.name, from, {
       onWritten: (position) => {
         store.headPosition().then(
-          (head) => metrics.lag.labels(adapter.name).set(Math.max(0, Number(BigInt(head) - BigInt(position)))),
+          (head) => metrics.lag.labels(adapter.name).set(Number(positionLag(position, head))),
           (error: unknown) => deps.logger.warn({ err: error }, 'could not read the head for the lag metric'),
         );
       },
@@ -149,7 +150,7 @@ export class DeliveryRunner {
     try {
       const pages = store.subscribeToAll({ after: from, filter: adapter.filter, maxCount: this.#options.batchSize ?? 500, signal: deps.signal });
       for await (const page of pages) {
-        if (!locks.isHeld(lockName(adapter.name))) break;
+        if (!locks.isHeld(lockName('integration', adapter.name))) break;
         await pipeline.push(page);
       }
     } finally {

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
 import type { Db } from '../db/database.ts';
-import { START_POSITION, comparePositions, type EventStore } from '../eventstore/port.ts';
+import { comparePositions, positionBefore, type EventStore } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import type { Adapter } from './adapter.ts';
 import { markDelivered } from './dead-letters.ts';
@@ -34,12 +34,6 @@ export class ReplayInProgressError extends Error {
 
 const replayLockName = (adapter: string) => `integration-replay:${adapter}`;
 const MARK_DELIVERED_EVERY = 500;
-
-/** The position just before `position`: positions of both stores are decimal integers. */
-function positionBefore(position: string): string {
-  const value = BigInt(position);
-  return value > 0n ? (value - 1n).toString() : START_POSITION;
-}
 
 /** Delivers every event of `adapter` from `from` to the head as it was when the replay started. */
 export async function replayAdapter(adapter: Adapter, options: ReplayOptions): Promise<ReplayResult> {

@@ -5,9 +5,7 @@
 import { productDecider, productStream } from '../domain/catalog/product.ts';
 import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledger.ts';
 import { dealerDecider, dealerStream } from '../domain/dealers/dealer.ts';
-import type { Shipment } from '../domain/ordering/fulfillment.ts';
-import type { PlacedOrder } from '../domain/ordering/order.ts';
-import type { ReturnLine } from '../domain/ordering/returns.ts';
+import type { PlacedOrder, ReturnLine, Shipment } from '../domain/ordering/order.ts';
 import {
   dealerEligible,
   dealerMayEarn,

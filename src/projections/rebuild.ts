@@ -11,8 +11,10 @@ import { START_POSITION, comparePositions, matchesFilter, type AllPage, type Eve
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import type { BatchHandler, Fold, Projection } from './projection.ts';
 import { passingOver, skippedEventIds } from './skipped-events.ts';
-import { advanceCheckpoint, applyPageInSavepoint, applyPageInTransaction, BatchFailed, batched, ensureCheckpoint } from './runner.ts';
+import { advanceCheckpoint } from '../db/checkpoints.ts';
+import { applyPageInSavepoint, applyPageInTransaction, BatchFailed, batched, ensureCheckpoint } from './runner.ts';
 import { SchemaRedirectPlugin } from './schema-redirect.ts';
+import { createFreshSchema, finishFreshSchema, FINISH_CONCURRENCY, inParallel, swapSchemas, type FreshCopy } from './schema-copy.ts';
 
 export type RebuildProgress = { position: string; head: string; events: number };
 
@@ -73,143 +75,6 @@ export class RebuildInProgressError extends Error {
   override name = 'RebuildInProgressError';
 }
 
-type DependentView = {
-  name: string;
-  definition: string;
-  grants: { grantee: string; privilege: string }[];
-  comment: string | null;
-  columnComments: { column: string; comment: string }[];
-};
-
-/**
- * Views elsewhere (the analytics schema) that would vanish with the old schema, also views on
- * those views, dependencies first; recreated after the swap with their grants and comments.
- */
-async function dependentViews(db: Db, schema: string): Promise<DependentView[]> {
-  const { rows } = await sql<{ name: string; definition: string; comment: string | null; oid: number }>`
-    WITH RECURSIVE dependent(oid, depth) AS (
-      SELECT r.ev_class, 1
-        FROM pg_depend d
-        JOIN pg_rewrite r ON r.oid = d.objid
-        JOIN pg_class t ON t.oid = d.refobjid
-        JOIN pg_namespace tn ON tn.oid = t.relnamespace
-       WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass AND tn.nspname = ${schema}
-      UNION
-      SELECT r.ev_class, dependent.depth + 1
-        FROM dependent
-        JOIN pg_depend d ON d.refobjid = dependent.oid AND d.refclassid = 'pg_class'::regclass AND d.classid = 'pg_rewrite'::regclass
-        JOIN pg_rewrite r ON r.oid = d.objid
-       WHERE r.ev_class <> dependent.oid AND dependent.depth < 32
-    )
-    SELECT v.oid, format('%I.%I', vn.nspname, v.relname) AS name, pg_get_viewdef(v.oid) AS definition,
-           obj_description(v.oid, 'pg_class') AS comment
-      FROM (SELECT oid, max(depth) AS depth FROM dependent GROUP BY oid) dep
-      JOIN pg_class v ON v.oid = dep.oid
-      JOIN pg_namespace vn ON vn.oid = v.relnamespace
-     WHERE vn.nspname <> ${schema} AND v.relkind IN ('v', 'm')
-     ORDER BY dep.depth, v.oid`.execute(db);
-  const views: DependentView[] = [];
-  for (const row of rows) {
-    const grants = await sql<{ grantee: string; privilege: string }>`
-      SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END AS grantee,
-             a.privilege_type AS privilege
-        FROM pg_class c, aclexplode(c.relacl) a
-       WHERE c.oid = ${row.oid} AND a.grantee <> c.relowner`.execute(db);
-    const columnComments = await sql<{ column: string; comment: string }>`
-      SELECT quote_ident(a.attname) AS column, d.description AS comment
-        FROM pg_description d
-        JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid
-       WHERE d.objoid = ${row.oid} AND d.classoid = 'pg_class'::regclass AND d.objsubid > 0
-       ORDER BY a.attnum`.execute(db);
-    views.push({ name: row.name, definition: row.definition, grants: grants.rows, comment: row.comment, columnComments: columnComments.rows });
-  }
-  return views;
-}
-
-async function recreateViews(db: Db, views: DependentView[]): Promise<void> {
-  for (const view of views) {
-    await sql.raw(`CREATE OR REPLACE VIEW ${view.name} AS ${view.definition}`).execute(db);
-    for (const grant of view.grants) await sql.raw(`GRANT ${grant.privilege} ON ${view.name} TO ${grant.grantee}`).execute(db);
-    if (view.comment !== null) await sql`COMMENT ON VIEW ${sql.raw(view.name)} IS ${sql.lit(view.comment)}`.execute(db);
-    for (const { column, comment } of view.columnComments) {
-      await sql`COMMENT ON COLUMN ${sql.raw(`${view.name}.${column}`)} IS ${sql.lit(comment)}`.execute(db);
-    }
-  }
-}
-
-const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
-
-type IndexDefinition = { name: string; table: string; definition: string };
-type FreshCopy = { tables: string[]; deferred: IndexDefinition[] };
-
-/**
- * A fresh, empty copy of every table of `schema` (columns, defaults, constraints, indexes, all
- * under their own names, storage parameters). The indexes the projection defers (`rebuildDeferredIndexes`) are left
- * out and returned, to be created once the copy is filled.
- */
-async function createFreshSchema(db: Db, projection: Projection, fresh: string): Promise<FreshCopy> {
-  const { schema } = projection;
-  await sql`DROP SCHEMA IF EXISTS ${sql.id(fresh)} CASCADE`.execute(db);
-  await sql`CREATE SCHEMA ${sql.id(fresh)}`.execute(db);
-  const { rows: tables } = await sql<{ table: string; options: string[] | null }>`
-    SELECT c.relname AS table, c.reloptions AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'p') ORDER BY c.relname`.execute(db);
-  // Unlogged while it fills: a crashed rebuild starts again from scratch anyway.
-  for (const { table, options } of tables) {
-    await sql`CREATE UNLOGGED TABLE ${sql.id(fresh, table)} (LIKE ${sql.id(schema, table)} INCLUDING ALL EXCLUDING INDEXES)`.execute(db);
-    // Storage parameters (fillfactor, autovacuum settings), which LIKE leaves behind.
-    if (options && options.length > 0) {
-      const settings = options.map((option) => {
-        const at = option.indexOf('=');
-        return sql`${sql.raw(option.slice(0, at))} = ${sql.lit(option.slice(at + 1))}`;
-      });
-      await sql`ALTER TABLE ${sql.id(fresh, table)} SET (${sql.join(settings)})`.execute(db);
-    }
-  }
-  // Primary keys, unique and exclusion constraints (the indexes behind them come along).
-  const { rows: constraints } = await sql<{ table: string; name: string; definition: string }>`
-    SELECT t.relname AS table, c.conname AS name, pg_get_constraintdef(c.oid) AS definition
-      FROM pg_constraint c
-      JOIN pg_class t ON t.oid = c.conrelid
-      JOIN pg_namespace n ON n.oid = t.relnamespace
-     WHERE n.nspname = ${schema} AND c.contype IN ('p', 'u', 'x') AND t.relkind IN ('r', 'p')
-     ORDER BY t.relname, c.contype, c.conname`.execute(db);
-  for (const constraint of constraints) {
-    await sql`ALTER TABLE ${sql.id(fresh, constraint.table)} ADD CONSTRAINT ${sql.id(constraint.name)} ${sql.raw(constraint.definition)}`.execute(db);
-  }
-  // Every other index, under its own name, on the fresh table.
-  const { rows: indexes } = await sql<{ table: string; name: string; unique: boolean; definition: string; prefix: string }>`
-    SELECT t.relname AS table, i.relname AS name, x.indisunique AS unique, pg_get_indexdef(i.oid) AS definition,
-           format(' ON %s.%s USING ', quote_ident(n.nspname), quote_ident(t.relname)) AS prefix
-      FROM pg_index x
-      JOIN pg_class i ON i.oid = x.indexrelid
-      JOIN pg_class t ON t.oid = x.indrelid
-      JOIN pg_namespace n ON n.oid = t.relnamespace
-     WHERE n.nspname = ${schema} AND t.relkind IN ('r', 'p')
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid AND c.conrelid = t.oid)
-     ORDER BY t.relname, i.relname`.execute(db);
-  const deferrable = projection.rebuildDeferredIndexes;
-  const deferred: IndexDefinition[] = [];
-  for (const index of indexes) {
-    const at = index.definition.indexOf(index.prefix);
-    if (at < 0) throw new Error(`Unexpected definition of index ${schema}.${index.name}: ${index.definition}`);
-    const definition = `${index.definition.slice(0, at)} ON ${quoted(fresh)}.${quoted(index.table)} USING ${index.definition.slice(at + index.prefix.length)}`;
-    const defer = !index.unique && (deferrable === 'secondary' || (deferrable?.includes(index.name) ?? false));
-    if (defer) deferred.push({ name: index.name, table: index.table, definition });
-    else await sql.raw(definition).execute(db);
-  }
-  return { tables: tables.map(({ table }) => table), deferred };
-}
-
-/** Runs `work` on every item, `concurrency` at a time (each on a connection of its own). */
-async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
-
 /** Runs the functions given to it, at most `concurrency` at a time. */
 function limiter(concurrency: number): <T>(work: () => Promise<T>) => Promise<T> {
   let running = 0;
@@ -226,28 +91,6 @@ function limiter(concurrency: number): <T>(work: () => Promise<T>) => Promise<T>
       else running -= 1;
     }
   };
-}
-
-/** Statements run side by side: a copy's SET LOGGED, CREATE INDEX, ANALYZE; copies created or finished. */
-const FINISH_CONCURRENCY = 2;
-
-/**
- * Makes the filled copy ready to serve: its tables logged from now on (written to the WAL whole,
- * once), the deferred indexes built, statistics for the planner before the first query.
- */
-async function finish(db: Db, fresh: string, { tables, deferred }: FreshCopy): Promise<void> {
-  await inParallel(tables, FINISH_CONCURRENCY, async (table) => {
-    await sql`ALTER TABLE ${sql.id(fresh, table)} SET LOGGED`.execute(db);
-  });
-  await inParallel(deferred, FINISH_CONCURRENCY, async (index) => {
-    await db.transaction().execute(async (trx) => {
-      await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx);
-      await sql.raw(index.definition).execute(trx);
-    });
-  });
-  await inParallel(tables, FINISH_CONCURRENCY, async (table) => {
-    await sql`ANALYZE ${sql.id(fresh, table)}`.execute(db);
-  });
 }
 
 /** Picks a projection's events out of pages read for several projections. */
@@ -358,7 +201,7 @@ class ProjectionRebuild {
         await this.#freshDb
           .transaction()
           .execute((trx) =>
-            advanceCheckpoint(trx, this.#checkpointName, this.#written, to, () => batched(() => fold.write(trx)), { asyncCommit: true }),
+            advanceCheckpoint(trx, 'projection', this.#checkpointName, this.#written, to, () => batched(() => fold.write(trx)), { asyncCommit: true }),
           );
         this.#written = to;
       } catch (error) {
@@ -416,7 +259,7 @@ class ProjectionRebuild {
       const to = this.checkpoint;
       await this.#freshDb
         .transaction()
-        .execute((trx) => advanceCheckpoint(trx, this.#checkpointName, this.#written, to, async () => undefined, { asyncCommit: true }));
+        .execute((trx) => advanceCheckpoint(trx, 'projection', this.#checkpointName, this.#written, to, async () => undefined, { asyncCommit: true }));
       this.#written = to;
     }
   }
@@ -427,7 +270,7 @@ class ProjectionRebuild {
   }
 
   async finish(): Promise<void> {
-    await finish(this.#options.db, this.#fresh, this.#copy);
+    await finishFreshSchema(this.#options.db, this.#fresh, this.#copy);
   }
 
   /**
@@ -448,13 +291,7 @@ class ProjectionRebuild {
         this.checkpoint = page.checkpoint;
         this.events += page.events.length;
       }
-      const views = await dependentViews(trx, projection.schema);
-      const old = `${projection.schema}__old`;
-      await sql`DROP SCHEMA IF EXISTS ${sql.id(old)} CASCADE`.execute(trx);
-      await sql`ALTER SCHEMA ${sql.id(projection.schema)} RENAME TO ${sql.id(old)}`.execute(trx);
-      await sql`ALTER SCHEMA ${sql.id(this.#fresh)} RENAME TO ${sql.id(projection.schema)}`.execute(trx);
-      await sql`DROP SCHEMA ${sql.id(old)} CASCADE`.execute(trx);
-      await recreateViews(trx, views);
+      await swapSchemas(trx, projection.schema, this.#fresh);
       await trx
         .updateTable('projection_checkpoints')
         .set({ position: this.checkpoint, status: 'running', error: null, failed_position: null, updated_at: sql<Date>`now()` })

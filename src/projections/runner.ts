@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
+import { advanceCheckpoint, CheckpointMoved, lockName, moveCheckpoint } from '../db/checkpoints.ts';
 import type { Db } from '../db/database.ts';
 import { isTransientDatabaseError } from '../db/errors.ts';
 import type { AllPage, EventStore, RecordedEvent } from '../eventstore/port.ts';
@@ -27,9 +28,6 @@ export type RunnerOptions = {
   idleRetryMs?: number;
 };
 
-/** The checkpoint moved under us (a rebuild was swapped in): reload and continue from there. */
-export class CheckpointMoved extends Error {}
-
 /** A handler failed on this event; the projection stops until resumed. */
 class ProjectionFailed extends Error {
   readonly event: RecordedEvent;
@@ -38,8 +36,6 @@ class ProjectionFailed extends Error {
     this.event = event;
   }
 }
-
-export const lockName = (projection: string) => `projection:${projection}`;
 
 export async function ensureCheckpoint(db: Db, name: string): Promise<{ position: string; status: string }> {
   await db.insertInto('projection_checkpoints').values({ name }).onConflict((oc) => oc.column('name').doNothing()).execute();
@@ -96,45 +92,6 @@ async function applyBatched(trx: Db, projection: Projection, batch: BatchHandler
   await flush();
 }
 
-/**
- * In the caller's transaction: locks the checkpoint row, checks that it still is `expected`
- * (compare-and-set), does `work`, stores `position`.
- */
-export async function advanceCheckpoint(
-  trx: Db,
-  checkpointName: string,
-  expected: string,
-  position: string,
-  work: () => Promise<void>,
-  options: Pick<ApplyOptions, 'asyncCommit'> = {},
-): Promise<void> {
-  if (options.asyncCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-  const row = await trx
-    .selectFrom('projection_checkpoints')
-    .select(['position'])
-    .where('name', '=', checkpointName)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!row || row.position !== expected) throw new CheckpointMoved();
-  await work();
-  await trx
-    .updateTable('projection_checkpoints')
-    .set({ position, updated_at: sql<Date>`now()` })
-    .where('name', '=', checkpointName)
-    .execute();
-}
-
-/** Moves a checkpoint from `expected` to `position` with nothing to apply (compare-and-set, one statement). */
-async function skipTo(db: Db, checkpointName: string, expected: string, position: string): Promise<void> {
-  const moved = await db
-    .updateTable('projection_checkpoints')
-    .set({ position, updated_at: sql<Date>`now()` })
-    .where('name', '=', checkpointName)
-    .where('position', '=', expected)
-    .executeTakeFirst();
-  if (moved.numUpdatedRows === 0n) throw new CheckpointMoved();
-}
-
 /** Runs `work` (a batch), turning its failure into a BatchFailed unless the database is only passing trouble. */
 export async function batched(work: () => Promise<void>): Promise<void> {
   try {
@@ -161,6 +118,7 @@ export async function applyPage(
 ): Promise<void> {
   await advanceCheckpoint(
     trx,
+    'projection',
     checkpointName,
     expected,
     page.checkpoint,
@@ -265,7 +223,7 @@ export class ProjectionRunner {
     let backoff = 100;
     while (!signal.aborted) {
       try {
-        if (!(await locks.tryLock(lockName(projection.name)))) {
+        if (!(await locks.tryLock(lockName('projection', projection.name)))) {
           await abortableSleep(this.#idleRetryMs, signal);
           continue;
         }
@@ -279,6 +237,7 @@ export class ProjectionRunner {
         await this.#follow(passingOver(projection, skipped), position, signal, log);
         backoff = 100;
       } catch (error) {
+        // The checkpoint moved under us (a rebuild was swapped in): reload and continue from there.
         if (error instanceof CheckpointMoved) continue;
         if (error instanceof ProjectionFailed) {
           log.error({ err: error.cause, eventId: error.event.id, position: error.event.position, type: error.event.type }, 'projection failed');
@@ -291,7 +250,7 @@ export class ProjectionRunner {
         backoff = Math.min(backoff * 2, 5_000);
       }
     }
-    await locks.unlock(lockName(projection.name));
+    await locks.unlock(lockName('projection', projection.name));
   }
 
   async #follow(projection: Projection, from: string, signal: AbortSignal, log: Logger): Promise<void> {
@@ -299,11 +258,11 @@ export class ProjectionRunner {
     let checkpoint = from;
     const pages = store.subscribeToAll({ after: checkpoint, filter: projection.filter, maxCount: this.#batchSize, signal });
     for await (const page of pages) {
-      if (!locks.isHeld(lockName(projection.name))) return;
+      if (!locks.isHeld(lockName('projection', projection.name))) return;
       if (page.events.length === 0) {
         // Nothing of ours in the range (another projection's events): one statement moves the
         // checkpoint on, so read-your-writes across processes sees this read model caught up.
-        await skipTo(db, projection.name, checkpoint, page.checkpoint);
+        await moveCheckpoint(db, 'projection', projection.name, checkpoint, page.checkpoint);
         checkpoint = page.checkpoint;
         this.progress.emit('progress', projection.name, checkpoint);
         continue;

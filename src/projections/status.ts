@@ -1,7 +1,7 @@
 // The projections' positions, lag and status, as the admin API and the CLI report them.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { EventStore } from '../eventstore/port.ts';
+import { positionLag, type EventStore } from '../eventstore/port.ts';
 import type { Projection } from './projection.ts';
 import { rebuildCheckpointName } from './rebuild.ts';
 
@@ -29,11 +29,10 @@ export async function projectionStates(db: Db, store: EventStore, projections: r
     const row = byName.get(name);
     const rebuilding = byName.get(rebuildCheckpointName(name));
     const position = row?.position ?? '0';
-    const lag = BigInt(head) - BigInt(position);
     return {
       name,
       position,
-      lag: (lag > 0n ? lag : 0n).toString(),
+      lag: positionLag(position, head).toString(),
       status: rebuilding ? 'rebuilding' : (row?.status ?? 'running'),
       error: row?.error ?? null,
       rebuildPosition: rebuilding?.position ?? null,

@@ -2,7 +2,7 @@
 // typo and prefix tolerance, Chinese words, sub-words, pinyin and keywords, cursors through every
 // band, and the caller's prices on the page. (The relevance figures: test/search/.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoGtin } from '../../src/demo-data.ts';
+import { demoGtin } from '../../src/demo/data.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer } from '../support/fixtures.ts';
 

@@ -1,6 +1,6 @@
 // The catalog slice end to end over HTTP: ops write products and prices, everyone reads and scans.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoGtin } from '../../src/demo-data.ts';
+import { demoGtin } from '../../src/demo/data.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
 describe('catalog API', () => {

@@ -1,8 +1,8 @@
 // What `npm start` seeds into an empty database: the demo catalog, stock, dealers and promotions,
 // then demo orders placed through the real review process, shipped and delivered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo-data.ts';
-import { DEMO_USERS } from '../../src/demo-users.ts';
+import { seedDemoData } from '../../src/demo/data.ts';
+import { DEMO_USERS } from '../../src/demo/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
 describe('demo data', () => {

@@ -5,7 +5,7 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PRODUCTS, ean13 } from '../../src/demo-catalog.ts';
+import { DEMO_PRODUCTS, ean13 } from '../../src/demo/catalog.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer } from '../support/fixtures.ts';
 

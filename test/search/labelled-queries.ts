@@ -1,8 +1,8 @@
 // The labelled relevance set: what a dealer types, and which products of the demo catalog
-// (src/demo-catalog.ts) they mean. `relevant` is every product that answers the query; `first`
+// (src/demo/catalog.ts) they mean. `relevant` is every product that answers the query; `first`
 // the products a dealer would accept as the top answer (all relevant ones unless narrower).
 // Labelled by meaning, not by what the search happened to return.
-import { DEMO_PRODUCTS, type DemoProduct } from '../../src/demo-catalog.ts';
+import { DEMO_PRODUCTS, type DemoProduct } from '../../src/demo/catalog.ts';
 
 export type Kind = 'word' | 'part of a word' | 'brand' | 'pinyin' | 'initials' | 'typo' | 'mixed' | 'code';
 

@@ -4,7 +4,7 @@
 // the share that are relevant. Fails below the figures committed here (docs/architecture.md: "Chinese catalog search").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { DEMO_PRODUCTS } from '../../src/demo-catalog.ts';
+import { DEMO_PRODUCTS } from '../../src/demo/catalog.ts';
 import { rebuildProjection } from '../../src/projections/rebuild.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer } from '../support/fixtures.ts';

@@ -3,7 +3,7 @@
 // kept out of every other dealer's data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/api/auth.ts';
-import { demoGtin } from '../../src/demo-data.ts';
+import { demoGtin } from '../../src/demo/data.ts';
 import { createUser, signIn } from '../support/accounts.ts';
 import { startTestApp, type ApiResponse, type TestApp } from '../support/app.ts';
 import { createDealer } from '../support/fixtures.ts';

@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/api/auth.ts';
-import { demoGtin } from '../../src/demo-data.ts';
+import { demoGtin } from '../../src/demo/data.ts';
 import { startTestApp, type ApiResponse, type TestApp } from '../support/app.ts';
 import { bodyFields, bodySchema, COMMAND_METHODS, fillPath, queryParameters, servedRoutes, type ServedRoute } from '../support/routes.ts';
 

@@ -1,6 +1,6 @@
 // Business fixtures through the real API: products, warehouses, stock and dealers a test needs.
 import { expect } from 'vitest';
-import { demoGtin } from '../../src/demo-data.ts';
+import { demoGtin } from '../../src/demo/data.ts';
 import type { TestApp } from './app.ts';
 
 let gtinCounter = 5_000;

@@ -3,11 +3,11 @@
 // owner approves one and rejects another with a reason, which the buyer then reads in words; the
 // owner adds a buyer with limits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS } from '../../src/demo-users.ts';
+import { DEMO_USERS } from '../../src/demo/users.ts';
 import { eventually, startTestApp, type TestApp } from '../support/app.ts';
 import { buildWebApp, DESKTOP, findChromium, launchBrowser, signInWithToken, type Browser } from '../support/browser.ts';
 
-/** A demo product and its search as a dealer types it (src/demo-catalog.ts). */
+/** A demo product and its search as a dealer types it (src/demo/catalog.ts). */
 const PRODUCT = { query: '统一绿茶', name: '统一 绿茶 500ml×15瓶' };
 const DEALER = 'D-1001';
 const PASSWORD = 'correct horse battery staple';

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, readModelsCaughtUp, startTestApp, type TestApp } from '../support/app.ts';
 import { buildWebApp, DESKTOP, documentScreen, findChromium, launchBrowser, PHONE, signInWithToken, type Browser } from '../support/browser.ts';
 
-/** The demo data's order held for review (delivery outside the dealer's territories; src/demo-orders.ts). */
+/** The demo data's order held for review (delivery outside the dealer's territories; src/demo/orders.ts). */
 const HELD = 'O-DEMO-0005';
-/** A demo product whose older lot in WH-EAST has under 30 days left, no demo order touching it (src/demo-stock.ts). */
+/** A demo product whose older lot in WH-EAST has under 30 days left, no demo order touching it (src/demo/stock.ts). */
 const EXPIRING = { sku: 'WTR-NFSQ-02', warehouseId: 'WH-EAST' };
 /** The demo order shipped and delivered, with its tracking number. */
 const DELIVERED = { id: 'O-DEMO-0001', trackingNumber: 'SF1000000001' };

@@ -11,8 +11,8 @@ import { buildWebApp, DESKTOP, documentScreen, findChromium, launchBrowser, PHON
 
 /**
  * What the dealer searches for, typed as a dealer says it (brand and product, no space), and the
- * demo catalog's product it must find, with the demo promotion on it (src/demo-catalog.ts,
- * src/demo-data.ts): change them together when the demo data changes.
+ * demo catalog's product it must find, with the demo promotion on it (src/demo/catalog.ts,
+ * src/demo/data.ts): change them together when the demo data changes.
  */
 const SEARCH = { query: '统一绿茶', sku: 'TEA-TY-02', name: '统一 绿茶 500ml×15瓶', promotion: { id: 'TEA-TY-10', title: '统一 绿茶、冰红茶 九折' } };
 /** A second product, added by its barcode as a scanner types it (digits, then Enter). */
@@ -189,7 +189,7 @@ if (chromium.available) {
     });
 
     it('tells the dealer which promotion its cart no longer gets, and why', async () => {
-      // The demo volume promotion on instant noodles is capped at three orders per dealer (src/demo-data.ts).
+      // The demo volume promotion on instant noodles is capped at three orders per dealer (src/demo/data.ts).
       const capped = { sku: 'INS-KSF-01', query: '康师傅红烧牛肉面', name: '康师傅 红烧牛肉面 103g×24袋', promotion: '方便食品 量大优惠（金牌、白金经销商）' };
       const dealerToken = app.token('dealer', 'D-1003');
       for (let order = 0; order < 3; order++) {

@@ -2,7 +2,7 @@
 // for a dealer's buyer, the spending limits its owner sets.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { refuse, type Decider, type Decision, type DomainEvent } from '../shared/decider.ts';
+import { refuse, type Decider, type DomainEvent, type EventsOrRefusal } from '../shared/decider.ts';
 import { amountMinorSchema } from '../shared/values.ts';
 
 export const ROLES = ['dealer', 'ops', 'finance', 'analyst', 'integration', 'admin'] as const;
@@ -105,7 +105,7 @@ export const isBuyer = (user: Pick<User, 'role' | 'dealerRole'>) => user.role ==
 
 const notFound = (userId: string) => refuse('user_not_found', `User ${userId} does not exist`, 'not_found');
 
-function decideChange(change: UserChange, user: User): Decision<UserEvent> {
+function decideChange(change: UserChange, user: User): EventsOrRefusal<UserEvent> {
   const events: UserEvent[] = [];
   const { userId } = user;
   if (change.displayName !== undefined && change.displayName !== user.displayName) {

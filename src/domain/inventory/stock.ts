@@ -20,7 +20,7 @@
 // hold, for every such t (the eligible lots are nested, so this is exactly when every reservation can
 // be served at once). Reservations, picks, adjustments, transfers and write-offs all keep it.
 import { z } from 'zod';
-import { refuse, type Decider, type Decision, type DomainEvent } from '../shared/decider.ts';
+import { refuse, type Decider, type DomainEvent, type EventsOrRefusal } from '../shared/decider.ts';
 import { entityIdSchema, isoDateSchema, quantitySchema, skuSchema } from '../shared/values.ts';
 import { emptyIdSet, hasId, withId, type IdSet } from '../shared/id-set.ts';
 import { warehouseIdSchema } from './warehouse.ts';
@@ -290,7 +290,7 @@ const sameDates = (a: LotDates, b: LotDates) => a.productionDate === b.productio
 const lotMismatch = (at: StockAddress, known: LotDates) =>
   refuse('lot_mismatch', `Lot ${known.lot} of ${where(at)} was produced ${known.productionDate} and expires ${known.expiryDate}`);
 
-function decideReceipt(data: ReceiveStock, state: StockState): Decision<StockEvent> {
+function decideReceipt(data: ReceiveStock, state: StockState): EventsOrRefusal<StockEvent> {
   const earlier = state.receipts.get(data.receiptId);
   if (earlier) {
     if (earlier.lot === data.lot && sameDates(earlier, data) && earlier.qty === data.qty) return [];
@@ -301,7 +301,7 @@ function decideReceipt(data: ReceiveStock, state: StockState): Decision<StockEve
   return [{ type: 'StockReceived', data }];
 }
 
-function decideReservation(data: ReserveStock, state: StockState): Decision<StockEvent> {
+function decideReservation(data: ReserveStock, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, orderId, qty, today, minExpiryDate } = data;
   if (state.reservations.has(orderId) || hasId(state.pickedOrders, orderId)) return [];
   const available = availableFor(state, today, minExpiryDate);
@@ -312,13 +312,13 @@ function decideReservation(data: ReserveStock, state: StockState): Decision<Stoc
 }
 
 /** Refuses what would leave a reservation unservable by the lots it may take. */
-function keepsServable(state: StockState, events: readonly StockEvent[], today: string, at: StockAddress): Decision<StockEvent> {
+function keepsServable(state: StockState, events: readonly StockEvent[], today: string, at: StockAddress): EventsOrRefusal<StockEvent> {
   const after = events.reduce(stockDecider.evolve, state);
   if (reservationsServable(after, today) || !reservationsServable(state, today)) return events;
   return refuse('stock_reserved', `Stock of ${where(at)} is promised to orders that need it (with enough shelf life left); it cannot be taken`);
 }
 
-function decidePick(data: PickStock, state: StockState): Decision<StockEvent> {
+function decidePick(data: PickStock, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, orderId, shipmentId, qty, today } = data;
   if (hasId(state.shipments, shipmentId)) return [];
   const fromReservation = Math.min(qty, reservedFor(state, orderId));
@@ -332,7 +332,7 @@ function decidePick(data: PickStock, state: StockState): Decision<StockEvent> {
   return keepsServable(state, [{ type: 'StockPicked', data: { sku, warehouseId, orderId, shipmentId, qty, fromReservation, lots } }], today, data);
 }
 
-function decideAdjustment(data: AdjustStock, state: StockState): Decision<StockEvent> {
+function decideAdjustment(data: AdjustStock, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, adjustmentId, lot, delta, reason, today } = data;
   if (hasId(state.adjustments, adjustmentId)) return [];
   const known = state.lots.get(lot);
@@ -347,7 +347,7 @@ function decideAdjustment(data: AdjustStock, state: StockState): Decision<StockE
   return keepsServable(state, [{ type: 'StockAdjusted', data: { sku, warehouseId, adjustmentId, lot, delta, reason } }], today, data);
 }
 
-function decideTransferOut(data: TransferOut, state: StockState): Decision<StockEvent> {
+function decideTransferOut(data: TransferOut, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, transferId, toWarehouseId, lot, qty, today } = data;
   if (state.transfersOut.has(transferId)) return [];
   const known = state.lots.get(lot);
@@ -360,14 +360,14 @@ function decideTransferOut(data: TransferOut, state: StockState): Decision<Stock
   return keepsServable(state, [{ type: 'StockTransferredOut', data: { sku, warehouseId, transferId, toWarehouseId, lot, productionDate, expiryDate, qty } }], today, data);
 }
 
-function decideTransferIn(data: TransferIn, state: StockState): Decision<StockEvent> {
+function decideTransferIn(data: TransferIn, state: StockState): EventsOrRefusal<StockEvent> {
   if (hasId(state.transfersIn, data.transferId)) return [];
   const known = state.lots.get(data.lot);
   if (known && !sameDates(known, data)) return lotMismatch(data, known);
   return [{ type: 'StockTransferredIn', data }];
 }
 
-function decideWriteOff(data: WriteOffExpired, state: StockState): Decision<StockEvent> {
+function decideWriteOff(data: WriteOffExpired, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, writeOffId, today } = data;
   if (hasId(state.writeOffs, writeOffId)) return [];
   const lots = [...state.lots.values()]
@@ -379,7 +379,7 @@ function decideWriteOff(data: WriteOffExpired, state: StockState): Decision<Stoc
   return [{ type: 'StockWrittenOff', data: { sku, warehouseId, writeOffId, qty, lots } }];
 }
 
-function decideReturn(data: ReturnStock, state: StockState): Decision<StockEvent> {
+function decideReturn(data: ReturnStock, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, orderId, returnId, lots } = data;
   if (hasId(state.returns, returnId)) return [];
   for (const lot of lots) {

@@ -6,7 +6,7 @@
 import type { Decider, DomainEvent } from '../shared/decider.ts';
 import type { SpendingLimits } from '../accounts/user.ts';
 import { formatMoney } from '../shared/money.ts';
-import type { Reason } from './order.ts';
+import type { Reason } from './order-state.ts';
 
 export const buyerSpendStream = (userId: string) => `spend-${userId}`;
 

@@ -5,7 +5,23 @@ import { resolvePrice, type PriceBasis } from '../catalog/pricing.ts';
 import type { ProductState } from '../catalog/product.ts';
 import { applyPromotions, type AppliedPromotion, type PromotionRef } from '../promotions/engine.ts';
 import type { BudgetUse, Promotion, Usage } from '../promotions/promotion.ts';
-import type { Gift, PricedLine, Totals } from './order.ts';
+
+export type PricedLine = {
+  sku: string;
+  name: string;
+  qty: number;
+  unitPriceMinor: number;
+  priceBasis: 'contract' | 'tier' | 'base';
+  grossMinor: number;
+  discountMinor: number;
+  netMinor: number;
+  promotions: { id: string; title: string }[];
+  explanation: string;
+};
+
+export type Gift = { sku: string; name: string; qty: number; promotionId: string; explanation: string };
+
+export type Totals = { subtotalMinor: number; discountMinor: number; totalMinor: number; currency: string };
 
 export type Buyer = { dealerId: string; tier: string; regionCode: string };
 

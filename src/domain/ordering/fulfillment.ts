@@ -7,11 +7,10 @@
 // units) and blocks cancellation while goods are being picked. `ShipmentDispatched` comes last,
 // with the lots the stock streams picked, and only then does the order stop claiming what shipped.
 import { z } from 'zod';
-import { refuse, type Decision, type DomainEvent } from '../shared/decider.ts';
+import { refuse, type DomainEvent, type EventsOrRefusal } from '../shared/decider.ts';
 import { entityIdSchema, isoDateTimeSchema, quantitySchema, skuSchema } from '../shared/values.ts';
-import type { PlacedOrder, Reservations } from './order.ts';
-import { NO_TRACKING, type ShipmentTracking } from './tracking.ts';
-import { illegal } from './transitions.ts';
+import { illegal, type PlacedOrder, type PlannedLine, type Reservations, type Shipment, type ShipmentLine, type ShippedLot } from './order-state.ts';
+import { NO_TRACKING } from './tracking.ts';
 import { termsBySku, unitsOf, valueBetween } from './valuation.ts';
 
 const textSchema = (max: number) => z.string().trim().min(1).max(max);
@@ -35,10 +34,6 @@ export const orderPaymentSchema = z.object({
   amountMinor: z.number().int().positive().max(1_000_000_000_000),
   reference: textSchema(100).describe("The payer's reference (bank transfer id); it identifies the payment within the order."),
 });
-
-export type ShippedLot = { lot: string; qty: number; expiryDate: string };
-export type PlannedLine = { sku: string; qty: number; warehouseId: string; netMinor: number };
-export type ShipmentLine = PlannedLine & { lots: ShippedLot[] };
 
 export type ShipmentPlannedData = {
   orderId: string;
@@ -100,25 +95,7 @@ export type FulfillmentCommand =
   | { type: 'CompleteOrder'; data: { now: string } }
   | { type: 'RecordOrderPayment'; data: RecordOrderPayment };
 
-/** With where it is on its way (tracking.ts). */
-export type Shipment = ShipmentTracking & {
-  shipmentId: string;
-  status: 'planned' | 'dispatched' | 'delivered';
-  /** While planned, without lots. */
-  lines: ShipmentLine[];
-  amountMinor: number;
-  carrier: string | null;
-  trackingNumber: string | null;
-  dueDate: string | null;
-  plannedAt: string;
-  shippedAt: string | null;
-  deliveredAt: string | null;
-  receivedBy: string | null;
-};
-
-export type OrderPayment = { paymentId: string; amountMinor: number; reference: string; paidAt: string };
-
-type Decided = Decision<FulfillmentEvent>;
+type Decided = EventsOrRefusal<FulfillmentEvent>;
 
 /** Deliveries may be dated a little ahead of our clock (a partner's clock), never more. */
 const CLOCK_TOLERANCE_MS = 5 * 60_000;

@@ -14,8 +14,6 @@ import {
   fulfillmentEventTypes,
   type FulfillmentCommand,
   type FulfillmentEvent,
-  type OrderPayment,
-  type Shipment,
 } from './fulfillment.ts';
 import {
   decideApproveReturn,
@@ -25,12 +23,19 @@ import {
   decideRequestReturn,
   evolveReturns,
   returnEventTypes,
-  type OrderReturn,
   type ReturnCommand,
   type ReturnEvent,
 } from './returns.ts';
-import type { BudgetUse } from '../promotions/promotion.ts';
-import type { PromotionNotApplied } from './cart.ts';
+import {
+  illegal,
+  NO_RESERVATIONS,
+  type OrderPlacedData,
+  type OrderReviewedData,
+  type OrderState,
+  type PlacedOrder,
+  type Reason,
+  type Reservations,
+} from './order-state.ts';
 import type { RiskAssessment } from './risk.ts';
 import {
   decideShipmentException,
@@ -40,7 +45,6 @@ import {
   type TrackingCommand,
   type TrackingEvent,
 } from './tracking.ts';
-import { illegal } from './transitions.ts';
 
 export const orderStream = (orderId: string) => `order-${orderId}`;
 
@@ -56,85 +60,39 @@ export const placeOrderSchema = z.object({
 
 export type PlaceOrderInput = z.infer<typeof placeOrderSchema>;
 
-export const REASON_CODES = [
-  'insufficient_stock',
-  'credit_limit_exceeded',
-  'territory_not_authorized',
-  'risk_score_high',
-  'dealer_suspended',
-  'unknown_sku',
-  'promotion_cap_reached',
-  'buyer_limit_exceeded',
-  'dealer_rejected',
-] as const;
-
-export type ReasonCode = (typeof REASON_CODES)[number];
-export type Reason = { code: ReasonCode; detail: string };
-
-export type PricedLine = {
-  sku: string;
-  name: string;
-  qty: number;
-  unitPriceMinor: number;
-  priceBasis: 'contract' | 'tier' | 'base';
-  grossMinor: number;
-  discountMinor: number;
-  netMinor: number;
-  promotions: { id: string; title: string }[];
-  explanation: string;
-};
-
-export type Gift = { sku: string; name: string; qty: number; promotionId: string; explanation: string };
-
-export type Totals = { subtotalMinor: number; discountMinor: number; totalMinor: number; currency: string };
-
-export type StockReservation = { sku: string; warehouseId: string; qty: number };
-
-/**
- * What an order holds on other streams; released on cancellation, rejection or a hold for shortage.
- * `minExpiryDate`: its stock reservations need lots expiring on or after it (a dealer's minimum shelf life).
- */
-export type Reservations = { stock: StockReservation[]; creditMinor: number; promotions: string[]; minExpiryDate?: string };
-
-export const NO_RESERVATIONS: Reservations = { stock: [], creditMinor: 0, promotions: [] };
+// The order's state and event data (order-state.ts), with the types of its parts it holds.
+export {
+  NO_RESERVATIONS,
+  REASON_CODES,
+  DISPOSITIONS,
+  type Channel,
+  type Disposition,
+  type OrderPayment,
+  type OrderPlacedData,
+  type OrderPlacer,
+  type OrderReturn,
+  type OrderReviewedData,
+  type OrderState,
+  type OrderStatus,
+  type PlacedOrder,
+  type PlannedLine,
+  type Reason,
+  type ReasonCode,
+  type ReceivedLine,
+  type RefundMethod,
+  type Reservations,
+  type ReturnLine,
+  type ReviewDecision,
+  type Shipment,
+  type ShipmentException,
+  type ShipmentLine,
+  type ShipmentTracking,
+  type ShippedLot,
+  type StockReservation,
+} from './order-state.ts';
+export type { Gift, PricedLine, Totals } from './cart.ts';
 
 const NO_RISK: RiskAssessment = { score: 0, threshold: 0, factors: [] };
-
-export type Channel = 'manual' | 'csv' | 'reorder' | 'on_behalf';
-
-export type OrderPlacedData = {
-  orderId: string;
-  dealerId: string;
-  placedAt: string;
-  channel: Channel;
-  regionCode: string;
-  deliveryAddress: string | null;
-  note: string | null;
-  lines: PricedLine[];
-  gifts: Gift[];
-  totals: Totals;
-  prepay: boolean;
-  reorderOf: string | null;
-  /** Who placed it, for a dealer's user (absent in orders placed before accounts existed, and for staff). */
-  placedBy?: OrderPlacer | null;
-  /** Promotions the cart would have had but did not get (a cap reached, a region's budget spent). */
-  promotionsNotApplied?: PromotionNotApplied[];
-  /** What each applied promotion with a budget in the delivery region took of it, by promotion id. */
-  budgetUses?: Record<string, BudgetUse>;
-};
-
-/** A dealer's user placing an order: a buyer's orders count against its spending limits. */
-export type OrderPlacer = { userId: string; dealerRole: 'owner' | 'buyer' };
-
-export type Decision = 'approved' | 'on_hold' | 'rejected';
-
-export type OrderReviewedData = {
-  orderId: string;
-  decision: Decision;
-  reasons: Reason[];
-  risk: RiskAssessment;
-  reservations: Reservations;
-};
 
 export type OrderEvent =
   | DomainEvent<'OrderPlaced', OrderPlacedData>
@@ -148,47 +106,6 @@ export type OrderEvent =
   | FulfillmentEvent
   | TrackingEvent
   | ReturnEvent;
-
-/**
- * approved (released to the warehouse) or awaiting_payment (a prepay order, until paid) →
- * partially_shipped → shipped → delivered → completed; on_hold → approved | rejected;
- * awaiting_dealer_approval (a buyer's order over its limits) → reviewed as any order | rejected by
- * the dealer's owner; cancelled from approved, awaiting_payment, on_hold or awaiting_dealer_approval,
- * before any shipment.
- */
-export type OrderStatus =
-  | 'awaiting_dealer_approval'
-  | 'approved'
-  | 'awaiting_payment'
-  | 'on_hold'
-  | 'rejected'
-  | 'cancelled'
-  | 'partially_shipped'
-  | 'shipped'
-  | 'delivered'
-  | 'completed';
-
-export type PlacedOrder = {
-  exists: true;
-  order: OrderPlacedData;
-  status: OrderStatus | 'placed';
-  /** The automated review's decision; null until it ran (placed, or waiting for the dealer's owner). */
-  decision: Decision | null;
-  reasons: Reason[];
-  risk: RiskAssessment;
-  reservations: Reservations;
-  /** May ship: approved, and paid in full if the dealer prepays. */
-  released: boolean;
-  payments: OrderPayment[];
-  paidMinor: number;
-  /** In the order they were planned. */
-  shipments: Shipment[];
-  /** In the order they were requested. */
-  returns: OrderReturn[];
-  completedAt: string | null;
-};
-
-export type OrderState = { exists: false } | PlacedOrder;
 
 export type OrderCommand =
   | { type: 'PlaceOrder'; data: { placed: OrderPlacedData; review: Omit<OrderReviewedData, 'orderId'> } }

@@ -11,7 +11,7 @@ import { minExpiryFor, todayOf } from '../shared/calendar.ts';
 import { priceCart, type CartLine, type PricedCart } from './cart.ts';
 import type { SpendingLimits } from '../accounts/user.ts';
 import { buyerLimitExceeded } from './buyer-spend.ts';
-import { NO_RESERVATIONS, type Channel, type OrderPlacedData, type OrderPlacer, type OrderReviewedData, type Reason, type Reservations, type StockReservation } from './order.ts';
+import { NO_RESERVATIONS, type Channel, type OrderPlacedData, type OrderPlacer, type OrderReviewedData, type Reason, type Reservations, type StockReservation } from './order-state.ts';
 import { reviewVerdict, type ReviewFindings, type Verdict } from './review.ts';
 import { assessRisk, type OrderHistory } from './risk.ts';
 

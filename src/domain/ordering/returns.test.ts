@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { specification } from '../../../test/support/decider.ts';
 import { fold } from '../shared/decider.ts';
 import { orderDecider, type OrderCommand, type OrderEvent, type OrderPlacedData, type Reservations } from './order.ts';
-import type { ReceiveLineInput, ReceivedLine, ReturnLine } from './returns.ts';
+import type { ReceivedLine, ReturnLine } from './order-state.ts';
+import type { ReceiveLineInput } from './returns.ts';
 
 /** TEA: 4 paid for 1,000 (a price that does not divide by 4... nor by 3) and 1 gift; shipped from two lots. */
 const placed: OrderPlacedData = {

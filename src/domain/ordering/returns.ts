@@ -4,11 +4,10 @@
 import { z } from 'zod';
 import { lotCodeSchema } from '../inventory/stock.ts';
 import { warehouseIdSchema } from '../inventory/warehouse.ts';
-import { isRefusal, refuse, type Decision, type DomainEvent, type Refusal } from '../shared/decider.ts';
+import { isRefusal, refuse, type DomainEvent, type EventsOrRefusal, type Refusal } from '../shared/decider.ts';
 import { quantitySchema, skuSchema } from '../shared/values.ts';
 import { shippedUnits } from './fulfillment.ts';
-import type { PlacedOrder } from './order.ts';
-import { illegal } from './transitions.ts';
+import { DISPOSITIONS, illegal, type OrderReturn, type PlacedOrder, type ReceivedLine, type RefundMethod, type ReturnLine } from './order-state.ts';
 import { termsBySku, valueBetween } from './valuation.ts';
 
 const reasonSchema = z.string().trim().min(1).max(500);
@@ -18,9 +17,6 @@ export const returnRequestSchema = z.object({
 });
 
 export const returnRejectionSchema = z.object({ reason: reasonSchema });
-
-export const DISPOSITIONS = ['restock', 'quarantine'] as const;
-export type Disposition = (typeof DISPOSITIONS)[number];
 
 export const returnReceiptSchema = z.object({
   lines: z
@@ -36,10 +32,6 @@ export const returnReceiptSchema = z.object({
     .min(1)
     .max(500),
 });
-
-export type RefundMethod = 'credit_note' | 'payment_refund';
-export type ReturnLine = { sku: string; qty: number; reason: string };
-export type ReceivedLine = { sku: string; qty: number; warehouseId: string; lot: string; disposition: Disposition };
 
 export type ReturnRefundedData = {
   orderId: string;
@@ -70,20 +62,7 @@ export type ReturnCommand =
   | { type: 'ReceiveReturn'; data: { returnId: string; lines: ReceiveLineInput[]; now: string } }
   | { type: 'RefundReturn'; data: { returnId: string; now: string } };
 
-export type OrderReturn = {
-  returnId: string;
-  status: 'requested' | 'approved' | 'rejected' | 'received' | 'refunded';
-  lines: ReturnLine[];
-  requestedAt: string;
-  approvedAt: string | null;
-  rejectedAt: string | null;
-  rejectionReason: string | null;
-  received: ReceivedLine[];
-  receivedAt: string | null;
-  refund: { amountMinor: number; method: RefundMethod; creditNoteId: string | null; refundedAt: string } | null;
-};
-
-type Decided = Decision<ReturnEvent>;
+type Decided = EventsOrRefusal<ReturnEvent>;
 
 /** Credit notes for returns are named after them, so issuing one again is recognised as the same. */
 export const creditNoteIdFor = (returnId: string) => `CN-${returnId}`;

@@ -1,5 +1,5 @@
 // The automated review's verdict: what the checks found → approved, on hold (with reasons) or rejected.
-import type { Reason } from './order.ts';
+import type { Reason } from './order-state.ts';
 import type { RiskAssessment } from './risk.ts';
 
 export type ReviewFindings = {

@@ -2,14 +2,8 @@
 // the exceptions it reports. A shipment is delayed (`ShipmentDelayed`, decided here, once per
 // report) when its ETA moves later or the carrier reports an exception: the alert dealers get
 // before they have to ask.
-import { refuse, type Decision, type DomainEvent } from '../shared/decider.ts';
-import type { Shipment } from './fulfillment.ts';
-import type { PlacedOrder } from './order.ts';
-
-export type ShipmentException = { reason: string; eta: string | null; reportedAt: string };
-
-/** Where a shipment is: null fields until the carrier tells. */
-export type ShipmentTracking = { location: string | null; eta: string | null; exceptions: ShipmentException[] };
+import { refuse, type DomainEvent, type EventsOrRefusal } from '../shared/decider.ts';
+import type { PlacedOrder, Shipment, ShipmentTracking } from './order-state.ts';
 
 export const NO_TRACKING: ShipmentTracking = { location: null, eta: null, exceptions: [] };
 
@@ -44,7 +38,7 @@ export type TrackingCommand =
   | { type: 'RecordShipmentInTransit'; data: RecordShipmentInTransit }
   | { type: 'ReportShipmentException'; data: ReportShipmentException };
 
-type Decided = Decision<TrackingEvent>;
+type Decided = EventsOrRefusal<TrackingEvent>;
 
 /** The shipment a report is about, if it can be on its way: dispatched; a delivered one takes no more news. */
 function travelling(state: PlacedOrder, shipmentId: string): Shipment | Decided {

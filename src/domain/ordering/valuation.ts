@@ -6,7 +6,7 @@
 // dealer returning part of a SKU gets the price it paid, keeping the gift). Values are cumulative
 // — the first n units are worth ⌊netMinor · min(n, paid) / paid⌋ — so shipping or returning a
 // SKU in any number of parts sums to exactly its `netMinor`, never a cent more or less.
-import type { Gift, PricedLine } from './order.ts';
+import type { Gift, PricedLine } from './cart.ts';
 
 export type SkuTerms = { paidQty: number; giftQty: number; netMinor: number };
 

@@ -16,12 +16,13 @@ export type Refusal = {
   kind: 'rule' | 'conflict' | 'not_found';
 };
 
-export type Decision<Event> = readonly Event[] | Refusal;
+/** What `decide` returns: the events to append (none: nothing to do), or a refusal. */
+export type EventsOrRefusal<Event> = readonly Event[] | Refusal;
 
 export type Decider<Command, Event extends DomainEvent, State> = {
   initialState: State;
   evolve: (state: State, event: Event) => State;
-  decide: (command: Command, state: State) => Decision<Event>;
+  decide: (command: Command, state: State) => EventsOrRefusal<Event>;
 };
 
 export function refuse(code: string, detail: string, kind: Refusal['kind'] = 'rule'): Refusal {

@@ -16,8 +16,8 @@
 // All are keyed by the provider's `shipmentId`, so even the same fact told twice under two message
 // ids takes effect once.
 import { z } from 'zod';
-import { deliveryRequestSchema, shipmentRequestSchema, unshippedLines, type Shipment } from '../../domain/ordering/fulfillment.ts';
-import { orderDecider, orderStream } from '../../domain/ordering/order.ts';
+import { deliveryRequestSchema, shipmentRequestSchema, unshippedLines } from '../../domain/ordering/fulfillment.ts';
+import { orderDecider, orderStream, type Shipment } from '../../domain/ordering/order.ts';
 import { refuse } from '../../domain/shared/decider.ts';
 import { entityIdSchema, isoDateTimeSchema } from '../../domain/shared/values.ts';
 import { dispatchShipment } from '../../processes/shipments.ts';

@@ -3,10 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 
-export type SubscriptionSecretsTables = {
-  'notify.subscription_secrets': { subscription_id: string; secret: string; created_at: Date };
-};
-
 /** A secret for a subscription created without one: 32 random bytes. */
 export const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 

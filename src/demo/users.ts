@@ -1,10 +1,10 @@
 // Demo users for a new local database: a dealer owner and a buyer with limits of D-1001, and
 // ops, finance and an admin. Their passwords are printed by `npm start`: never seeded in production.
-import { createUser, loadUser, type UserRegistration } from './accounts/users.ts';
-import { userIdFor } from './domain/accounts/user.ts';
-import type { Db } from './db/database.ts';
-import { demoContext } from './demo-data.ts';
-import type { CommandHandler } from './eventstore/command-handler.ts';
+import { createUser, loadUser, type UserRegistration } from '../accounts/users.ts';
+import { userIdFor } from '../domain/accounts/user.ts';
+import type { Db } from '../db/database.ts';
+import { demoContext } from './data.ts';
+import type { CommandHandler } from '../eventstore/command-handler.ts';
 
 export const DEMO_USERS: readonly UserRegistration[] = [
   { username: 'demo.owner', displayName: 'Wang Fang', role: 'dealer', dealerId: 'D-1001', dealerRole: 'owner', spendingLimits: null, password: 'jade-spring-owner' },

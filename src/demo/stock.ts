@@ -1,10 +1,10 @@
 // Demo warehouses and stock for an empty store: three regional warehouses, a couple of lots per
 // demo product with expiry dates relative to today (some close, so every expiry tier shows),
 // one product sold out, and a few low-stock thresholds.
-import { productDecider, productStream } from './domain/catalog/product.ts';
-import type { CommandContext, CommandHandler } from './eventstore/command-handler.ts';
-import { registerWarehouse } from './processes/registrations.ts';
-import { receiveStock } from './processes/stock-movements.ts';
+import { productDecider, productStream } from '../domain/catalog/product.ts';
+import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
+import { registerWarehouse } from '../processes/registrations.ts';
+import { receiveStock } from '../processes/stock-movements.ts';
 
 const WAREHOUSES = [
   { id: 'WH-EAST', name: 'East China DC (Shanghai)', regionCode: 'CN-31' },

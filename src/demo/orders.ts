@@ -2,14 +2,14 @@
 // review queue, shipments and deliveries and sales figures to look at from the first `npm start`.
 // Ids are fixed, so a second run adds nothing.
 import type { Logger } from 'pino';
-import { unshippedLines } from './domain/ordering/fulfillment.ts';
-import { userIdFor } from './domain/accounts/user.ts';
-import { orderDecider, orderStream, type OrderPlacer } from './domain/ordering/order.ts';
-import type { CommandHandler } from './eventstore/command-handler.ts';
-import type { EventStore } from './eventstore/port.ts';
-import { demoContext } from './demo-data.ts';
-import type { OrderPlacements } from './processes/order-placement.ts';
-import { dispatchShipment } from './processes/shipments.ts';
+import { unshippedLines } from '../domain/ordering/fulfillment.ts';
+import { userIdFor } from '../domain/accounts/user.ts';
+import { orderDecider, orderStream, type OrderPlacer } from '../domain/ordering/order.ts';
+import type { CommandHandler } from '../eventstore/command-handler.ts';
+import type { EventStore } from '../eventstore/port.ts';
+import { demoContext } from './data.ts';
+import type { OrderPlacements } from '../processes/order-placement.ts';
+import { dispatchShipment } from '../processes/shipments.ts';
 
 type DemoOrder = {
   orderId: string;

@@ -1,14 +1,14 @@
 // Demo data for an empty store: a food & beverage catalog with tier prices, written as events.
-import { DEMO_PRODUCTS as PRODUCTS, ean13 } from './demo-catalog.ts';
-import { productDecider, productStream } from './domain/catalog/product.ts';
-import { gtinDecider, gtinStream } from './domain/catalog/gtin-registry.ts';
-import type { DealerRegistration } from './domain/dealers/dealer.ts';
-import { createPromotionSchema } from './domain/promotions/promotion.ts';
-import type { CommandContext, CommandHandler } from './eventstore/command-handler.ts';
-import type { EventStore } from './eventstore/port.ts';
-import { seedDemoStock } from './demo-stock.ts';
-import { createPromotion } from './processes/promotion-terms.ts';
-import { registerDealer } from './processes/registrations.ts';
+import { DEMO_PRODUCTS as PRODUCTS, ean13 } from './catalog.ts';
+import { productDecider, productStream } from '../domain/catalog/product.ts';
+import { gtinDecider, gtinStream } from '../domain/catalog/gtin-registry.ts';
+import type { DealerRegistration } from '../domain/dealers/dealer.ts';
+import { createPromotionSchema } from '../domain/promotions/promotion.ts';
+import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
+import type { EventStore } from '../eventstore/port.ts';
+import { seedDemoStock } from './stock.ts';
+import { createPromotion } from '../processes/promotion-terms.ts';
+import { registerDealer } from '../processes/registrations.ts';
 
 const TIER_DISCOUNTS: Record<string, number> = { platinum: 0.85, gold: 0.9, silver: 0.95 };
 
