@@ -106,6 +106,10 @@ export type Shipment = {
   trackingNumber: string | null;
   shippedAt: string | null;
   deliveredAt: string | null;
+  /** In-transit tracking: the carrier's latest location and ETA, and the exceptions it reported. */
+  location?: string | null;
+  eta?: string | null;
+  exceptions?: { reason: string; eta: string | null; reportedAt: string }[];
 };
 
 export type Return = { returnId: string; status: string; lines: { sku: string; qty: number; reason: string }[]; requestedAt: string };

@@ -1,6 +1,6 @@
 // The operations console: the review queue, orders, stock, dealers, promotions, rebates, finance, system
 // status and dashboards; each page shown to the roles the API lets read it.
-import { AlertOutlined, AppstoreOutlined, BarChartOutlined, DatabaseOutlined, GiftOutlined, MoneyCollectOutlined, ShopOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApiOutlined, AppstoreOutlined, BarChartOutlined, DatabaseOutlined, GiftOutlined, MoneyCollectOutlined, ShopOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
 import { Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import type { Role } from '../api/types.ts';
@@ -20,6 +20,7 @@ const RebatesPage = lazyPage(() => import('./RebatesPage.tsx'), 'RebatesPage');
 const RebateProgramPage = lazyPage(() => import('./RebatesPage.tsx'), 'RebateProgramPage');
 const FinancePage = lazyPage(() => import('./FinancePage.tsx'), 'FinancePage');
 const SystemPage = lazyPage(() => import('./SystemPage.tsx'), 'SystemPage');
+const SubscriptionsPage = lazyPage(() => import('../shared/SubscriptionsPage.tsx'), 'SubscriptionsPage');
 // Charts are the heaviest code of the app: loaded only when the dashboard is opened.
 const DashboardPage = lazyPage(() => import('./DashboardPage.tsx'), 'DashboardPage');
 
@@ -38,6 +39,7 @@ export default function ConsoleApp() {
     { to: '/console/rebates', label: t.nav.rebates, icon: <MoneyCollectOutlined />, roles: ['ops', 'finance', 'analyst'] },
     { to: '/console/finance', label: t.nav.finance, icon: <WalletOutlined />, roles: ['ops', 'finance', 'integration'] },
     { to: '/console/dashboard', label: t.nav.dashboard, icon: <BarChartOutlined />, roles: ['ops', 'finance', 'analyst'] },
+    { to: '/console/subscriptions', label: t.subscriptions.title, icon: <ApiOutlined />, roles: ['ops', 'integration'] },
     { to: '/console/system', label: t.nav.system, icon: <AppstoreOutlined />, roles: [] },
   ];
   const visible = sections.filter((section) => role === 'admin' || section.roles.includes(role));
@@ -57,6 +59,7 @@ export default function ConsoleApp() {
           <Route path="finance" element={<FinancePage />} />
           <Route path="system" element={<SystemPage />} />
           <Route path="dashboard" element={<DashboardPage />} />
+          <Route path="subscriptions" element={<SubscriptionsPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>

@@ -5,7 +5,7 @@ import type { Product } from '../api/types.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { useCart } from './cart.tsx';
 
-export function AddToCart({ product }: { product: Product }) {
+export function AddToCart({ product }: { product: Pick<Product, 'sku' | 'name'> }) {
   const t = useT();
   const { add } = useCart();
   const { message } = App.useApp();

@@ -1,5 +1,5 @@
 // The dealer portal: find products, order, follow orders, credit; owners also approve and manage buyers.
-import { AuditOutlined, FileExcelOutlined, MoneyCollectOutlined, SearchOutlined, ShoppingCartOutlined, TeamOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
+import { ApiOutlined, AuditOutlined, FileExcelOutlined, MoneyCollectOutlined, SearchOutlined, ShoppingCartOutlined, TeamOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
 import { Badge, Button } from 'antd';
 import { Route, Routes, useNavigate } from 'react-router';
 import { useT } from '../i18n/i18n.tsx';
@@ -20,6 +20,7 @@ const CreditPage = lazyPage(() => import('./CreditPage.tsx'), 'CreditPage');
 const RebatesPage = lazyPage(() => import('./RebatesPage.tsx'), 'RebatesPage');
 const ApprovalsPage = lazyPage(() => import('./ApprovalsPage.tsx'), 'ApprovalsPage');
 const BuyersPage = lazyPage(() => import('./BuyersPage.tsx'), 'BuyersPage');
+const SubscriptionsPage = lazyPage(() => import('../shared/SubscriptionsPage.tsx'), 'SubscriptionsPage');
 
 function CartButton() {
   const t = useT();
@@ -46,6 +47,7 @@ export default function PortalApp() {
       ? [
           { to: '/portal/approvals', label: t.nav.approvals, icon: <AuditOutlined /> },
           { to: '/portal/buyers', label: t.nav.buyers, icon: <TeamOutlined /> },
+          { to: '/portal/subscriptions', label: t.subscriptions.title, icon: <ApiOutlined /> },
         ]
       : []),
   ];
@@ -64,6 +66,7 @@ export default function PortalApp() {
             <Route path="rebates" element={<RebatesPage />} />
             <Route path="approvals" element={<ApprovalsPage />} />
             <Route path="buyers" element={<BuyersPage />} />
+            <Route path="subscriptions" element={<SubscriptionsPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -13,6 +13,7 @@ import { ProblemAlert } from '../shared/problem.tsx';
 import { AddToCart } from './AddToCart.tsx';
 import { useCart } from './cart.tsx';
 import { ProductSummary } from './ProductCard.tsx';
+import { Recommendations } from './Recommendations.tsx';
 
 const GTIN = /^\d{8,14}$/;
 
@@ -78,6 +79,7 @@ export function SearchPage() {
         <span>{t.product.inStockOnly}</span>
         {GTIN.test(q) && <Typography.Text type="secondary">{t.product.scanned(q)}</Typography.Text>}
       </Space>
+      {text.trim() === '' && <Recommendations />}
       <ProblemAlert error={products.error} />
       <ItemList<Product>
         label={t.nav.search}

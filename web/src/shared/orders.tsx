@@ -9,6 +9,7 @@ import { dateTime, day, money } from '../format.ts';
 import { useLang, useT } from '../i18n/i18n.tsx';
 import { ItemList } from './ItemList.tsx';
 import { ProblemAlert } from './problem.tsx';
+import { ShipmentTracking, TrackingDetail } from './tracking.tsx';
 
 const STATUS_COLORS: Record<string, string> = {
   approved: 'green',
@@ -255,6 +256,7 @@ export function OrderView({
               <Typography.Text type="secondary">
                 {t.orders.shippedAt}: {dateTime(shipment.shippedAt, locale)} · {t.orders.deliveredAt}: {dateTime(shipment.deliveredAt, locale)}
               </Typography.Text>
+              <ShipmentTracking shipment={shipment} />
               <ul style={{ margin: 0, paddingInlineStart: 18 }}>
                 {shipment.lines.map((line) => (
                   <li key={`${line.sku}:${line.warehouseId}`}>
@@ -290,7 +292,8 @@ export function OrderView({
             color: STATUS_COLORS[entry.status] === 'red' ? 'red' : 'blue',
             content: (
               <div>
-                <Typography.Text strong>{t.orders.events[entry.event] ?? entry.event}</Typography.Text> <StatusTag status={entry.status} />
+                <Typography.Text strong>{t.orders.events[entry.event] ?? t.tracking.events[entry.event] ?? entry.event}</Typography.Text> <StatusTag status={entry.status} />
+                <TrackingDetail entry={entry} />
                 <br />
                 <Typography.Text type="secondary">
                   {dateTime(entry.at, locale)} · {entry.actor}

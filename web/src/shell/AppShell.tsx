@@ -8,6 +8,7 @@ import { NavLink, useLocation } from 'react-router';
 import { ApiProblem } from '../api/client.ts';
 import { useSession } from '../auth/session.tsx';
 import { useT } from '../i18n/i18n.tsx';
+import { InboxBell } from './Inbox.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
 const queryClient = new QueryClient({
@@ -75,6 +76,7 @@ export function AppShell({ title, items, headerExtra, children }: { title: strin
             </Typography.Text>
             <div style={{ flex: 1 }} />
             <Space size="small">
+              <InboxBell />
               {headerExtra}
               {!narrow && who}
               {!narrow && <LanguageSwitch />}
