@@ -146,6 +146,8 @@ describe('inbox', () => {
 
     // Missed while away: all of it after the last id seen, nothing before it again.
     const missed = [await order(dealerA()), await order(dealerA(), 'CN-44'), await order(dealerB())];
+    // The inbox read model holds them (what "live" means on reconnecting: sent up to there).
+    await inbox(dealerA(), `?minPosition=${missed[2]!.position}`);
     const again = await stream(dealerA(), { 'last-event-id': arrived!.id!, 'accept-language': 'en' });
     await again.live();
     expect(again.events.map((event) => event.data.link)).toEqual([`/v1/orders/${missed[0]!.id}`, `/v1/orders/${missed[1]!.id}`]);

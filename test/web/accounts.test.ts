@@ -149,9 +149,13 @@ if (chromium.available) {
       await owner.getByRole('button', { name: '拒绝', exact: true }).click();
       await owner.getByRole('textbox', { name: '拒绝原因' }).fill('本月预算已用完');
       await owner.getByRole('button', { name: '确认拒绝', exact: true }).click();
+      // The command's answer first (a refusal would show as a problem instead), then the read model.
+      await owner.getByText('已拒绝', { exact: true }).first().waitFor();
       const order = await eventually(async () => {
         const response = await app.request('GET', `/v1/orders/${orderId}`, { token: app.token('ops') });
-        return response.body.status === 'rejected' ? response.body : undefined;
+        // Not yet: the status seen travels as the timeout's cause.
+        if (response.body.status !== 'rejected') throw new Error(`${response.status} ${String(response.body.status)}`);
+        return response.body;
       }, 30_000, `order ${orderId} to be rejected`);
       expect(order.review.reasons).toEqual([{ code: 'dealer_rejected', detail: '本月预算已用完' }]);
 
