@@ -21,7 +21,8 @@ export default tseslint.config(
         'error',
         { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through src/config.ts.' },
         {
-          selector: "CallExpression[callee.property.name='slice'][callee.object.type='CallExpression'][callee.object.callee.property.name='toISOString']",
+          selector:
+            "CallExpression[callee.property.name='slice'][callee.object.type='CallExpression'][callee.object.callee.property.name='toISOString']",
           message: 'A day is a business day: use businessDayOf (src/domain/shared/calendar.ts), not the UTC date of toISOString().',
         },
       ],
@@ -51,11 +52,23 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         ...['setTimeout', 'setInterval', 'setImmediate'].flatMap((timer) => [
-          { selector: `CallExpression[callee.name='${timer}']`, message: `No ${timer} in tests: wait on a condition with eventually() (test/support/wait.ts).` },
-          { selector: `CallExpression[callee.property.name='${timer}']`, message: `No ${timer} in tests: wait on a condition with eventually() (test/support/wait.ts).` },
+          {
+            selector: `CallExpression[callee.name='${timer}']`,
+            message: `No ${timer} in tests: wait on a condition with eventually() (test/support/wait.ts).`,
+          },
+          {
+            selector: `CallExpression[callee.property.name='${timer}']`,
+            message: `No ${timer} in tests: wait on a condition with eventually() (test/support/wait.ts).`,
+          },
         ]),
-        { selector: "ImportDeclaration[source.value=/^(node:)?timers(\\/promises)?$/]", message: 'No timers in tests: wait on a condition with eventually() (test/support/wait.ts).' },
-        { selector: "ImportExpression[source.value=/^(node:)?timers(\\/promises)?$/]", message: 'No timers in tests: wait on a condition with eventually() (test/support/wait.ts).' },
+        {
+          selector: 'ImportDeclaration[source.value=/^(node:)?timers(\\/promises)?$/]',
+          message: 'No timers in tests: wait on a condition with eventually() (test/support/wait.ts).',
+        },
+        {
+          selector: 'ImportExpression[source.value=/^(node:)?timers(\\/promises)?$/]',
+          message: 'No timers in tests: wait on a condition with eventually() (test/support/wait.ts).',
+        },
       ],
     },
   },

@@ -92,8 +92,7 @@ async function main(): Promise<void> {
     quick: values.quick,
     profileDir: values.profile ? path.join(resultsDir, 'profiles') : undefined,
     statements: values.statements,
-    eventStoreOptions:
-      maxBatch || maxInFlight ? { ...(maxBatch && { maxBatch }), ...(maxInFlight && { maxInFlight }) } : undefined,
+    eventStoreOptions: maxBatch || maxInFlight ? { ...(maxBatch && { maxBatch }), ...(maxInFlight && { maxInFlight }) } : undefined,
     log,
   };
   const results: ScenarioResult[] = [];
@@ -141,7 +140,11 @@ async function main(): Promise<void> {
       } catch (error) {
         // A table that cannot be drawn (e.g. from a run that failed half-way) keeps the samples in the JSON.
         log(`${scenario.title}: its table failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        table = { columns: ['table'], rows: [], notes: [`The table could not be drawn: ${error instanceof Error ? error.message : String(error)}`] };
+        table = {
+          columns: ['table'],
+          rows: [],
+          notes: [`The table could not be drawn: ${error instanceof Error ? error.message : String(error)}`],
+        };
       }
       if (failure) table.notes.unshift(`**Failed** after ${samples.length} of ${runs} runs: ${failure.split('\n')[0]}`);
       results.push({
@@ -159,7 +162,8 @@ async function main(): Promise<void> {
     }
 
     const date = startedAt.toISOString().slice(0, 10);
-    const full = everyday.every((scenario) => chosen.includes(scenario)) && !values.quick && results.every((result) => result.runs.length === runs);
+    const full =
+      everyday.every((scenario) => chosen.includes(scenario)) && !values.quick && results.every((result) => result.runs.length === runs);
     const result = resultOf(machine);
     const report = markdownReport(result);
     process.stdout.write(`\n${report}`);
@@ -178,7 +182,9 @@ async function main(): Promise<void> {
     if (full) {
       await writeFile(path.join(resultsDir, 'latest.md'), report);
       const figures = await updateFigures(result);
-      log(`wrote bench/results/latest.md${figures ? ` and the figures in ${FIGURES_FILE}` : ` (${FIGURES_FILE} has no ${FIGURES_BEGIN} marker)`}`);
+      log(
+        `wrote bench/results/latest.md${figures ? ` and the figures in ${FIGURES_FILE}` : ` (${FIGURES_FILE} has no ${FIGURES_BEGIN} marker)`}`,
+      );
     }
   } finally {
     await postgres.stop();

@@ -12,7 +12,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`UPDATE orders.orders SET status = 'awaiting_payment' WHERE status = 'approved' AND prepay AND total_minor > 0`.execute(db);
   await sql`UPDATE orders.orders SET released = true WHERE status = 'approved'`.execute(db);
   await sql`COMMENT ON COLUMN orders.orders.status IS
-    'placed, approved, awaiting_payment (prepay, until paid), on_hold, rejected, cancelled, partially_shipped, shipped, delivered, completed'`.execute(db);
+    'placed, approved, awaiting_payment (prepay, until paid), on_hold, rejected, cancelled, partially_shipped, shipped, delivered, completed'`.execute(
+    db,
+  );
   await sql`COMMENT ON COLUMN orders.orders.released IS 'May ship: approved, and paid in full if the dealer prepays.'`.execute(db);
 
   await sql`

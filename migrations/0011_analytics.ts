@@ -17,7 +17,9 @@ async function document(db: Kysely<unknown>, view: string, comment: string, colu
 
 async function createFactTables(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE SCHEMA analytics_facts`.execute(db);
-  await sql`COMMENT ON SCHEMA analytics_facts IS 'Fact tables of the analytics projection; rebuilt from the events. Query the analytics views instead.'`.execute(db);
+  await sql`COMMENT ON SCHEMA analytics_facts IS 'Fact tables of the analytics projection; rebuilt from the events. Query the analytics views instead.'`.execute(
+    db,
+  );
   await sql`
     CREATE TABLE analytics_facts.products (
       sku text PRIMARY KEY,
@@ -38,7 +40,9 @@ async function createFactTables(db: Kysely<unknown>): Promise<void> {
       tier text NOT NULL,
       registered_at timestamptz NOT NULL
     )`.execute(db);
-  await sql`CREATE TABLE analytics_facts.warehouses (warehouse_id text PRIMARY KEY, name text NOT NULL, region_code text NOT NULL)`.execute(db);
+  await sql`CREATE TABLE analytics_facts.warehouses (warehouse_id text PRIMARY KEY, name text NOT NULL, region_code text NOT NULL)`.execute(
+    db,
+  );
   await sql`
     CREATE TABLE analytics_facts.promotions (
       promotion_id text PRIMARY KEY,
@@ -255,7 +259,9 @@ const dimensionColumns = {
 };
 
 async function createOrderViews(db: Kysely<unknown>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE VIEW analytics.orders AS
     SELECT o.order_id, o.dealer_id, d.name AS dealer_name, o.region_code, o.channel, o.currency,
            o.placed_at, o.placed_on AS day, o.status, o.first_decision, o.first_reasons,
@@ -266,7 +272,9 @@ async function createOrderViews(db: Kysely<unknown>): Promise<void> {
            o.subtotal_minor, o.discount_minor, o.total_minor, o.qty, o.gift_qty,
            o.shipment_count, o.shipped_qty, o.shipped_net_minor, o.first_shipped_at, o.delivered_at, o.completed_at, o.refunded_minor
       FROM analytics_facts.orders o
-      LEFT JOIN analytics_facts.dealers d ON d.dealer_id = o.dealer_id`).execute(db);
+      LEFT JOIN analytics_facts.dealers d ON d.dealer_id = o.dealer_id`,
+    )
+    .execute(db);
   await document(db, 'analytics.orders', 'Every placed order, whatever became of it: its review, decisions, shipments and refunds.', {
     order_id: 'Order id.',
     dealer_id: dimensionColumns.dealer_id,
@@ -276,7 +284,8 @@ async function createOrderViews(db: Kysely<unknown>): Promise<void> {
     currency: dimensionColumns.currency,
     placed_at: 'When the order was placed.',
     day: 'The UTC day it was placed; booked sales count on this day.',
-    status: 'Current status: placed, approved (also while a prepay order awaits payment), on_hold, rejected, cancelled, partially_shipped, shipped, delivered or completed.',
+    status:
+      'Current status: placed, approved (also while a prepay order awaits payment), on_hold, rejected, cancelled, partially_shipped, shipped, delivered or completed.',
     first_decision: "The automated review's decision: approved, on_hold or rejected.",
     first_reasons: 'Reason codes of the automated review (why it was held or rejected).',
     booked: 'true when the order counts as a sale: approved (at once or after a hold) and not cancelled.',
@@ -299,7 +308,9 @@ async function createOrderViews(db: Kysely<unknown>): Promise<void> {
     refunded_minor: 'Refunded on returns so far, minor units.',
   });
 
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE VIEW analytics.sales_lines AS
     SELECT l.order_id, l.line_no, l.placed_on AS day, l.placed_at, l.sku, l.product_name, l.brand, l.category,
            l.dealer_id, d.name AS dealer_name, l.region_code, l.currency, l.is_gift,
@@ -309,22 +320,29 @@ async function createOrderViews(db: Kysely<unknown>): Promise<void> {
       FROM analytics_facts.order_lines l
       JOIN analytics_facts.orders o ON o.order_id = l.order_id
       LEFT JOIN analytics_facts.dealers d ON d.dealer_id = l.dealer_id
-     WHERE ${BOOKED}`).execute(db);
-  await document(db, 'analytics.sales_lines', 'Booked sales, one row per order line (and per gift): lines of orders that are approved and not cancelled, on the day the order was placed.', {
-    order_id: 'Order id.',
-    line_no: 'Line number within the order; gifts come after the ordered lines.',
-    day: 'The UTC day the order was placed.',
-    placed_at: 'When the order was placed.',
-    ...dimensionColumns,
-    is_gift: 'true for free goods a promotion added (qty 0, gift_qty > 0, no money).',
-    qty: 'Units sold on this line (0 for gifts).',
-    gift_qty: 'Free units (gift rows only).',
-    unit_price_minor: "The dealer's unit price (contract, tier or base), minor units.",
-    gross_minor: 'qty x unit price, minor units.',
-    discount_minor: 'Promotion discount on this line, minor units.',
-    net_minor: 'gross - discount: the booked revenue, minor units.',
-    promotion_ids: 'Promotions that touched this line (for gifts: the promotion that gave it).',
-  });
+     WHERE ${BOOKED}`,
+    )
+    .execute(db);
+  await document(
+    db,
+    'analytics.sales_lines',
+    'Booked sales, one row per order line (and per gift): lines of orders that are approved and not cancelled, on the day the order was placed.',
+    {
+      order_id: 'Order id.',
+      line_no: 'Line number within the order; gifts come after the ordered lines.',
+      day: 'The UTC day the order was placed.',
+      placed_at: 'When the order was placed.',
+      ...dimensionColumns,
+      is_gift: 'true for free goods a promotion added (qty 0, gift_qty > 0, no money).',
+      qty: 'Units sold on this line (0 for gifts).',
+      gift_qty: 'Free units (gift rows only).',
+      unit_price_minor: "The dealer's unit price (contract, tier or base), minor units.",
+      gross_minor: 'qty x unit price, minor units.',
+      discount_minor: 'Promotion discount on this line, minor units.',
+      net_minor: 'gross - discount: the booked revenue, minor units.',
+      promotion_ids: 'Promotions that touched this line (for gifts: the promotion that gave it).',
+    },
+  );
 
   await sql`
     CREATE VIEW analytics.sales_daily AS
@@ -337,16 +355,22 @@ async function createOrderViews(db: Kysely<unknown>): Promise<void> {
            sum(net_minor)::bigint AS net_minor
       FROM analytics.sales_lines
      GROUP BY day, sku, product_name, category, brand, dealer_id, dealer_name, region_code, currency`.execute(db);
-  await document(db, 'analytics.sales_daily', 'Booked sales per day, SKU, dealer and region (with category and brand): sum these rows to roll up.', {
-    day: 'The UTC day the orders were placed.',
-    ...dimensionColumns,
-    orders: 'Distinct orders in this row. Do not sum across rows to count orders: an order with two SKUs is in two rows; count DISTINCT order_id in sales_lines instead.',
-    qty: 'Units sold.',
-    gift_qty: 'Free units given.',
-    gross_minor: 'Gross revenue before discounts, minor units.',
-    discount_minor: 'Promotion discounts, minor units.',
-    net_minor: 'Net booked revenue, minor units.',
-  });
+  await document(
+    db,
+    'analytics.sales_daily',
+    'Booked sales per day, SKU, dealer and region (with category and brand): sum these rows to roll up.',
+    {
+      day: 'The UTC day the orders were placed.',
+      ...dimensionColumns,
+      orders:
+        'Distinct orders in this row. Do not sum across rows to count orders: an order with two SKUs is in two rows; count DISTINCT order_id in sales_lines instead.',
+      qty: 'Units sold.',
+      gift_qty: 'Free units given.',
+      gross_minor: 'Gross revenue before discounts, minor units.',
+      discount_minor: 'Promotion discounts, minor units.',
+      net_minor: 'Net booked revenue, minor units.',
+    },
+  );
 
   await sql`
     CREATE VIEW analytics.order_decisions_daily AS
@@ -456,7 +480,9 @@ async function createShipmentViews(db: Kysely<unknown>): Promise<void> {
 }
 
 async function createPromotionView(db: Kysely<unknown>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE VIEW analytics.promotion_performance AS
     WITH promotion AS (
       SELECT p.*, greatest(least(p.ends_at, coalesce(p.ended_at, 'infinity'), now()), p.starts_at) AS window_end
@@ -505,7 +531,9 @@ async function createPromotionView(db: Kysely<unknown>): Promise<void> {
            during_net / nullif(window_days, 0) AS during_daily_net_minor,
            baseline_net / 28 AS baseline_daily_net_minor,
            (during_net / nullif(window_days, 0)) / nullif(baseline_net / 28, 0) - 1 AS revenue_uplift
-      FROM figures`).execute(db);
+      FROM figures`,
+    )
+    .execute(db);
   await document(
     db,
     'analytics.promotion_performance',
@@ -546,7 +574,9 @@ const stockKeyColumns = {
 };
 
 async function createStockViews(db: Kysely<unknown>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE VIEW analytics.stock_levels AS
     WITH lots AS (
       SELECT sku, warehouse_id, sum(qty) AS on_hand, sum(qty) FILTER (WHERE expiry_date > ${TODAY}) AS sellable,
@@ -572,7 +602,9 @@ async function createStockViews(db: Kysely<unknown>): Promise<void> {
       LEFT JOIN lots l ON l.sku = s.sku AND l.warehouse_id = s.warehouse_id
       LEFT JOIN transit t ON t.sku = s.sku AND t.warehouse_id = s.warehouse_id
       LEFT JOIN analytics_facts.products p ON p.sku = s.sku
-      LEFT JOIN analytics_facts.warehouses w ON w.warehouse_id = s.warehouse_id`).execute(db);
+      LEFT JOIN analytics_facts.warehouses w ON w.warehouse_id = s.warehouse_id`,
+    )
+    .execute(db);
   await document(db, 'analytics.stock_levels', 'Stock now, per SKU and warehouse.', {
     ...stockKeyColumns,
     product_name: dimensionColumns.product_name,
@@ -589,7 +621,9 @@ async function createStockViews(db: Kysely<unknown>): Promise<void> {
     currency: 'Currency of value_minor.',
   });
 
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE VIEW analytics.stock_daily AS
     WITH first_days AS (
       SELECT sku, warehouse_id, min(day) AS first_day FROM analytics_facts.stock_movements GROUP BY sku, warehouse_id
@@ -607,20 +641,29 @@ async function createStockViews(db: Kysely<unknown>): Promise<void> {
            sum(coalesce(m.received - m.picked + m.adjusted + m.transferred_in - m.transferred_out - m.written_off, 0))
              OVER (PARTITION BY d.sku, d.warehouse_id ORDER BY d.day)::bigint AS on_hand
       FROM days d
-      LEFT JOIN analytics_facts.stock_movements m ON m.sku = d.sku AND m.warehouse_id = d.warehouse_id AND m.day = d.day`).execute(db);
-  await document(db, 'analytics.stock_daily', 'Stock movements and the on-hand quantity at the end of each UTC day, per SKU and warehouse, from its first movement to today.', {
-    ...stockKeyColumns,
-    day: 'UTC day.',
-    received: 'Units received from suppliers.',
-    picked: 'Units picked for shipments to dealers (the outflow that turnover counts).',
-    adjusted: 'Net units of stock-count adjustments (signed).',
-    transferred_in: 'Units transferred in from other warehouses.',
-    transferred_out: 'Units transferred out to other warehouses.',
-    written_off: 'Units written off as expired.',
-    on_hand: 'On hand at the end of the day.',
-  });
+      LEFT JOIN analytics_facts.stock_movements m ON m.sku = d.sku AND m.warehouse_id = d.warehouse_id AND m.day = d.day`,
+    )
+    .execute(db);
+  await document(
+    db,
+    'analytics.stock_daily',
+    'Stock movements and the on-hand quantity at the end of each UTC day, per SKU and warehouse, from its first movement to today.',
+    {
+      ...stockKeyColumns,
+      day: 'UTC day.',
+      received: 'Units received from suppliers.',
+      picked: 'Units picked for shipments to dealers (the outflow that turnover counts).',
+      adjusted: 'Net units of stock-count adjustments (signed).',
+      transferred_in: 'Units transferred in from other warehouses.',
+      transferred_out: 'Units transferred out to other warehouses.',
+      written_off: 'Units written off as expired.',
+      on_hand: 'On hand at the end of the day.',
+    },
+  );
 
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE VIEW analytics.expiry_risk AS
     SELECT l.sku, p.name AS product_name, p.brand, p.category, l.warehouse_id, l.lot, l.production_date, l.expiry_date,
            l.expiry_date - ${TODAY} AS days_left,
@@ -631,7 +674,9 @@ async function createStockViews(db: Kysely<unknown>): Promise<void> {
            l.qty, (l.qty * coalesce(p.base_price_minor, 0))::bigint AS value_minor, p.currency
       FROM analytics_facts.stock_lots l
       LEFT JOIN analytics_facts.products p ON p.sku = l.sku
-     WHERE l.qty > 0`).execute(db);
+     WHERE l.qty > 0`,
+    )
+    .execute(db);
   await document(db, 'analytics.expiry_risk', 'Lots holding stock with their remaining shelf life, expiry tier and value.', {
     ...stockKeyColumns,
     product_name: dimensionColumns.product_name,
@@ -641,29 +686,40 @@ async function createStockViews(db: Kysely<unknown>): Promise<void> {
     production_date: 'Production date.',
     expiry_date: 'Expiry date; the lot is sellable before this day.',
     days_left: 'Days from today (UTC) to the expiry date; 0 or less: expired.',
-    tier: "expired (days_left <= 0), red (<= 30), yellow (<= 90), blue (<= 180), null beyond: the default EXPIRY_*_DAYS thresholds (the API uses the configured ones).",
+    tier: 'expired (days_left <= 0), red (<= 30), yellow (<= 90), blue (<= 180), null beyond: the default EXPIRY_*_DAYS thresholds (the API uses the configured ones).',
     qty: 'Units in the lot.',
     value_minor: 'qty at the base (list) price, minor units.',
     currency: 'Currency of value_minor.',
   });
 
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE VIEW analytics.demand_daily AS
     SELECT o.placed_on AS day, a.sku, a.warehouse_id, sum(a.qty)::bigint AS qty, count(DISTINCT a.order_id) AS orders
       FROM analytics_facts.order_allocations a
       JOIN analytics_facts.orders o ON o.order_id = a.order_id
      WHERE ${BOOKED}
-     GROUP BY o.placed_on, a.sku, a.warehouse_id`).execute(db);
-  await document(db, 'analytics.demand_daily', 'Booked demand per UTC day of placement, SKU and the warehouse that serves it (from the stock the order reserved there).', {
-    day: 'The UTC day the orders were placed.',
-    ...stockKeyColumns,
-    qty: 'Units of booked orders to ship from this warehouse, gifts included.',
-    orders: 'Distinct orders.',
-  });
+     GROUP BY o.placed_on, a.sku, a.warehouse_id`,
+    )
+    .execute(db);
+  await document(
+    db,
+    'analytics.demand_daily',
+    'Booked demand per UTC day of placement, SKU and the warehouse that serves it (from the stock the order reserved there).',
+    {
+      day: 'The UTC day the orders were placed.',
+      ...stockKeyColumns,
+      qty: 'Units of booked orders to ship from this warehouse, gifts included.',
+      orders: 'Distinct orders.',
+    },
+  );
 }
 
 async function createInventoryAnalysisViews(db: Kysely<unknown>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE VIEW analytics.inventory_turnover AS
     WITH window_days AS (
       SELECT ${TODAY} - 29 AS first_day, ${TODAY} AS last_day, 30 AS days
@@ -692,24 +748,33 @@ async function createInventoryAnalysisViews(db: Kysely<unknown>): Promise<void> 
            shipped_qty / nullif(average_on_hand, 0) AS turnover,
            demand_qty, average_daily_demand,
            available / nullif(average_daily_demand, 0) AS days_of_cover
-      FROM figures`).execute(db);
-  await document(db, 'analytics.inventory_turnover', 'Turnover and days of cover per SKU and warehouse over the last 30 days (today included).', {
-    ...stockKeyColumns,
-    first_day: 'First day of the window (today - 29, UTC).',
-    last_day: 'Last day of the window (today).',
-    days: 'Days in the window: 30.',
-    on_hand: 'On hand now.',
-    available: 'Available now.',
-    shipped_qty: 'Units picked for shipments in the window.',
-    average_on_hand: 'Mean end-of-day on hand over the window (0 before the first movement).',
-    turnover: 'shipped_qty / average_on_hand: how many times the average stock went out in the window; null without stock.',
-    demand_qty: 'Booked demand on this warehouse in the window (see demand_daily).',
-    average_daily_demand: 'demand_qty / days.',
-    days_of_cover: 'available / average_daily_demand: days the available stock lasts at that rate; null without demand.',
-  });
+      FROM figures`,
+    )
+    .execute(db);
+  await document(
+    db,
+    'analytics.inventory_turnover',
+    'Turnover and days of cover per SKU and warehouse over the last 30 days (today included).',
+    {
+      ...stockKeyColumns,
+      first_day: 'First day of the window (today - 29, UTC).',
+      last_day: 'Last day of the window (today).',
+      days: 'Days in the window: 30.',
+      on_hand: 'On hand now.',
+      available: 'Available now.',
+      shipped_qty: 'Units picked for shipments in the window.',
+      average_on_hand: 'Mean end-of-day on hand over the window (0 before the first movement).',
+      turnover: 'shipped_qty / average_on_hand: how many times the average stock went out in the window; null without stock.',
+      demand_qty: 'Booked demand on this warehouse in the window (see demand_daily).',
+      average_daily_demand: 'demand_qty / days.',
+      days_of_cover: 'available / average_daily_demand: days the available stock lasts at that rate; null without demand.',
+    },
+  );
 
   // The replenishment formula with its default parameters; GET /v1/analytics/replenishment takes others.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     CREATE VIEW analytics.replenishment AS
     WITH params AS (
       SELECT ${TODAY} AS as_of, 28 AS window_days, 7 AS lead_time_days, 7 AS review_period_days,
@@ -757,7 +822,9 @@ async function createInventoryAnalysisViews(db: Kysely<unknown>): Promise<void> 
            available + on_order AS stock_position,
            (available + on_order <= reorder_point AND reorder_point > 0) AS reorder_now,
            greatest(0, ceil(reorder_point + cycle_demand - available - on_order - 1e-9))::bigint AS suggested_qty
-      FROM policy`).execute(db);
+      FROM policy`,
+    )
+    .execute(db);
   await document(
     db,
     'analytics.replenishment',
@@ -796,7 +863,9 @@ async function createInventoryAnalysisViews(db: Kysely<unknown>): Promise<void> 
 
 async function createAnalystRole(db: Kysely<unknown>): Promise<void> {
   // Roles belong to the cluster: another database may have created it already.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     DO $$
     BEGIN
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ANALYST}') THEN
@@ -808,7 +877,9 @@ async function createAnalystRole(db: Kysely<unknown>): Promise<void> {
       WHEN insufficient_privilege THEN
         RAISE EXCEPTION 'The analytics migration needs the role ${ANALYST}: create it once as a superuser '
           '(CREATE ROLE ${ANALYST} NOLOGIN) or migrate as a role with CREATEROLE';
-    END $$`).execute(db);
+    END $$`,
+    )
+    .execute(db);
   await sql.raw(`GRANT USAGE ON SCHEMA analytics TO ${ANALYST}`).execute(db);
   await sql.raw(`GRANT SELECT ON ALL TABLES IN SCHEMA analytics TO ${ANALYST}`).execute(db);
   await sql.raw(`ALTER DEFAULT PRIVILEGES IN SCHEMA analytics GRANT SELECT ON TABLES TO ${ANALYST}`).execute(db);
@@ -817,7 +888,9 @@ async function createAnalystRole(db: Kysely<unknown>): Promise<void> {
 export async function up(db: Kysely<unknown>): Promise<void> {
   await createFactTables(db);
   await sql`CREATE SCHEMA analytics`.execute(db);
-  await sql`COMMENT ON SCHEMA analytics IS 'Documented, stable views for analysts (read with the dealerline_analyst role). Days are UTC; money is in minor units.'`.execute(db);
+  await sql`COMMENT ON SCHEMA analytics IS 'Documented, stable views for analysts (read with the dealerline_analyst role). Days are UTC; money is in minor units.'`.execute(
+    db,
+  );
   await createMasterDataViews(db);
   await createOrderViews(db);
   await createShipmentViews(db);
@@ -832,11 +905,15 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP SCHEMA analytics CASCADE`.execute(db);
   await sql`DROP SCHEMA analytics_facts CASCADE`.execute(db);
   // The role stays while other databases of the cluster still grant it something.
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     DO $$
     BEGIN
       DROP ROLE IF EXISTS ${ANALYST};
     EXCEPTION WHEN dependent_objects_still_exist THEN
       RAISE NOTICE 'Role ${ANALYST} is still used elsewhere; it was kept';
-    END $$`).execute(db);
+    END $$`,
+    )
+    .execute(db);
 }

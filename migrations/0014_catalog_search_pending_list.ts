@@ -10,7 +10,10 @@
 // made by code older than this migration recreated the indexes under generated names.
 import { sql, type Kysely } from 'kysely';
 
-async function setOnGinIndexes(db: Kysely<unknown>, setting: 'SET (gin_pending_list_limit = 256)' | 'RESET (gin_pending_list_limit)'): Promise<void> {
+async function setOnGinIndexes(
+  db: Kysely<unknown>,
+  setting: 'SET (gin_pending_list_limit = 256)' | 'RESET (gin_pending_list_limit)',
+): Promise<void> {
   const indexes = await sql<{ name: string }>`
     SELECT i.relname AS name
       FROM pg_index x

@@ -39,7 +39,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
          ORDER BY (e.tier->>'fromMinor')::bigint DESC
          LIMIT 1
       ) t ON true`.execute(db);
-  await sql`COMMENT ON VIEW analytics.rebates IS ${sql.lit('Volume rebates, one row per program and dealer with a basis: the net value of eligible lines shipped in the period less their returns, the tier it reaches, the rebate it earns, and what settling credited.')}`.execute(db);
+  await sql`COMMENT ON VIEW analytics.rebates IS ${sql.lit('Volume rebates, one row per program and dealer with a basis: the net value of eligible lines shipped in the period less their returns, the tier it reaches, the rebate it earns, and what settling credited.')}`.execute(
+    db,
+  );
   const columns: Record<string, string> = {
     program_id: 'The rebate program.',
     title: 'Its title.',
@@ -54,7 +56,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     settled_minor: 'What settling credited (0 until settled).',
     settled_at: 'When the program was settled; null until then.',
   };
-  for (const [column, comment] of Object.entries(columns)) await sql`COMMENT ON COLUMN ${sql.raw(`analytics.rebates.${column}`)} IS ${sql.lit(comment)}`.execute(db);
+  for (const [column, comment] of Object.entries(columns))
+    await sql`COMMENT ON COLUMN ${sql.raw(`analytics.rebates.${column}`)} IS ${sql.lit(comment)}`.execute(db);
   // The analysts' role reads every analytics view (0011 granted existing ones and set default privileges).
 }
 

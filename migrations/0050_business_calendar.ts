@@ -17,7 +17,10 @@ const inBusinessZone = (definition: string) =>
 
 /** What the views' and columns' comments said about UTC days, and what they say now. */
 const COMMENT_CHANGES: [RegExp, string][] = [
-  [/Days are UTC;/g, 'Days are business days, in the time zone public.analytics_calendar names (BUSINESS_TIME_ZONE); no session time zone is needed;'],
+  [
+    /Days are UTC;/g,
+    'Days are business days, in the time zone public.analytics_calendar names (BUSINESS_TIME_ZONE); no session time zone is needed;',
+  ],
   [/\bThe UTC day\b/g, 'The business day'],
   [/\b(each|per|the) UTC day\b/g, '$1 business day'],
   [/^UTC day\./, 'Business day (BUSINESS_TIME_ZONE).'],
@@ -31,8 +34,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE TABLE analytics_calendar (id int PRIMARY KEY DEFAULT 1 CHECK (id = 1), time_zone text NOT NULL)`.execute(db);
   await sql`
     INSERT INTO analytics_calendar (time_zone)
-    SELECT CASE WHEN EXISTS (SELECT 1 FROM projection_checkpoints WHERE name = 'analytics' AND position > 0) THEN 'UTC' ELSE ${DEFAULT_ZONE} END`.execute(db);
-  await sql`COMMENT ON TABLE analytics_calendar IS 'The time zone the analytics facts count their days in: BUSINESS_TIME_ZONE when the analytics projection last started over.'`.execute(db);
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM projection_checkpoints WHERE name = 'analytics' AND position > 0) THEN 'UTC' ELSE ${DEFAULT_ZONE} END`.execute(
+    db,
+  );
+  await sql`COMMENT ON TABLE analytics_calendar IS 'The time zone the analytics facts count their days in: BUSINESS_TIME_ZONE when the analytics projection last started over.'`.execute(
+    db,
+  );
 
   const { rows: views } = await sql<{ name: string; definition: string }>`
     SELECT c.relname AS name, pg_get_viewdef(c.oid) AS definition
@@ -40,7 +47,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
      WHERE n.nspname = 'analytics' AND c.relkind = 'v'`.execute(db);
   for (const view of views) {
     const definition = inBusinessZone(view.definition);
-    if (definition !== view.definition) await sql`CREATE OR REPLACE VIEW ${sql.id('analytics', view.name)} AS ${sql.raw(definition)}`.execute(db);
+    if (definition !== view.definition)
+      await sql`CREATE OR REPLACE VIEW ${sql.id('analytics', view.name)} AS ${sql.raw(definition)}`.execute(db);
   }
 
   // Analysts' "today" without a session time zone: `(SELECT today FROM analytics.calendar)`.
@@ -48,8 +56,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE VIEW analytics.calendar AS
     SELECT c.time_zone, (now() AT TIME ZONE c.time_zone)::date AS today FROM public.analytics_calendar c`.execute(db);
   await sql`COMMENT ON VIEW analytics.calendar IS 'The business calendar the views count in: one row.'`.execute(db);
-  await sql`COMMENT ON COLUMN analytics.calendar.time_zone IS 'The business time zone (IANA, BUSINESS_TIME_ZONE): every day column is a day in it.'`.execute(db);
-  await sql`COMMENT ON COLUMN analytics.calendar.today IS 'Today, the business day now: use it instead of current_date, which is a day in the session time zone.'`.execute(db);
+  await sql`COMMENT ON COLUMN analytics.calendar.time_zone IS 'The business time zone (IANA, BUSINESS_TIME_ZONE): every day column is a day in it.'`.execute(
+    db,
+  );
+  await sql`COMMENT ON COLUMN analytics.calendar.today IS 'Today, the business day now: use it instead of current_date, which is a day in the session time zone.'`.execute(
+    db,
+  );
 
   const { rows: comments } = await sql<{ target: string; kind: string; comment: string }>`
     SELECT format('%I.%I', n.nspname, c.relname) || coalesce('.' || quote_ident(a.attname), '') AS target,

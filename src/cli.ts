@@ -54,7 +54,13 @@ Configuration is read from the environment; see README.md.`;
  */
 function printBanner(running: Running, config: Config, demoUsers: readonly UserRegistration[]): void {
   const url = running.url!.replace('127.0.0.1', 'localhost');
-  const lines = ['', `Dealerline is running at ${url}`, `  API docs (Swagger UI): ${url}/docs`, `  OpenAPI document:      ${url}/openapi.json`, ''];
+  const lines = [
+    '',
+    `Dealerline is running at ${url}`,
+    `  API docs (Swagger UI): ${url}/docs`,
+    `  OpenAPI document:      ${url}/openapi.json`,
+    '',
+  ];
   if (config.env === 'development') {
     const { tokens } = running.infrastructure;
     const days = Math.min(7, config.tokenMaxLifetimeSeconds / 86_400);
@@ -69,9 +75,14 @@ function printBanner(running: Running, config: Config, demoUsers: readonly UserR
       `Try: curl -H "Authorization: Bearer ${dealer.slice(0, 12)}..." ${url}/v1/products`,
     );
     if (demoUsers.length > 0) {
-      lines.push('', 'Demo users (local use only; sign in at the portal, or POST /v1/auth/login {"username","password"}):', ...demoUsers.map(demoUserLine));
+      lines.push(
+        '',
+        'Demo users (local use only; sign in at the portal, or POST /v1/auth/login {"username","password"}):',
+        ...demoUsers.map(demoUserLine),
+      );
     }
-    if (config.generatedSecrets.length > 0) lines.push('', `Secrets of this install (${config.generatedSecrets.join(', ')}): ${developmentSecretsFile(config.dataDir)}`);
+    if (config.generatedSecrets.length > 0)
+      lines.push('', `Secrets of this install (${config.generatedSecrets.join(', ')}): ${developmentSecretsFile(config.dataDir)}`);
   } else {
     lines.push('Tokens: npm run dealerline -- token --role <role> [--dealer <dealerId>]');
   }
@@ -112,7 +123,10 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config);
   if (config.env === 'development' && config.generatedSecrets.length > 0 && command !== 'token') {
-    logger.info({ settings: config.generatedSecrets, file: developmentSecretsFile(config.dataDir) }, "using this development install's own secrets");
+    logger.info(
+      { settings: config.generatedSecrets, file: developmentSecretsFile(config.dataDir) },
+      "using this development install's own secrets",
+    );
   }
 
   switch (command) {
@@ -125,7 +139,8 @@ async function main(argv: string[]): Promise<number> {
         workers: command !== 'serve',
         seed: command === 'start' ? config.demoData : false,
       });
-      if (command === 'start') printBanner(running, config, config.env === 'production' ? [] : await presentDemoUsers(infrastructure.commands));
+      if (command === 'start')
+        printBanner(running, config, config.env === 'production' ? [] : await presentDemoUsers(infrastructure.commands));
       else if (running.url) logger.info({ url: running.url }, 'API listening');
       await runUntilSignal(running);
       return 0;
@@ -151,7 +166,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'skip-event': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { reason: { type: 'string' }, by: { type: 'string' } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { reason: { type: 'string' }, by: { type: 'string' } },
+      });
       const reason = values.reason?.trim();
       if (positionals.length !== 1 || !reason) {
         process.stderr.write('Usage: skip-event <projection> --reason <why> [--by <who>]\n');
@@ -164,7 +183,10 @@ async function main(argv: string[]): Promise<number> {
           process.stderr.write(`Name a projection: ${infrastructure.projections.map((p) => p.name).join(', ')}.\n`);
           return 2;
         }
-        const skipped = await skipFailedEvent(infrastructure.db, infrastructure.store, projection, { reason, by: values.by ?? userInfo().username });
+        const skipped = await skipFailedEvent(infrastructure.db, infrastructure.store, projection, {
+          reason,
+          by: values.by ?? userInfo().username,
+        });
         process.stdout.write(
           `${projection.name} passes over ${skipped.type} ${skipped.eventId} (stream ${skipped.streamId}, position ${skipped.position}) and resumes.\n` +
             `It had failed with: ${skipped.error}\n`,
@@ -208,7 +230,9 @@ async function main(argv: string[]): Promise<number> {
         { format: '{name} [{bar}] {percentage}% | position {value}/{total} | {events} events', clearOnComplete: false },
         cliProgress.Presets.shades_classic,
       );
-      const bar = new Map(chosen.map((projection) => [projection.name, bars.create(1, 0, { name: projection.name.padEnd(16), events: 0 })]));
+      const bar = new Map(
+        chosen.map((projection) => [projection.name, bars.create(1, 0, { name: projection.name.padEnd(16), events: 0 })]),
+      );
       try {
         await rebuildProjections(chosen, {
           db: infrastructure.db,
@@ -244,7 +268,12 @@ async function main(argv: string[]): Promise<number> {
     case 'token': {
       const { values } = parseArgs({
         args: rest,
-        options: { role: { type: 'string' }, sub: { type: 'string' }, dealer: { type: 'string' }, expires: { type: 'string', default: '12h' } },
+        options: {
+          role: { type: 'string' },
+          sub: { type: 'string' },
+          dealer: { type: 'string' },
+          expires: { type: 'string', default: '12h' },
+        },
       });
       const role = values.role as Role | undefined;
       if (!role || !ROLES.includes(role) || (role === 'dealer' && !values.dealer)) {

@@ -25,7 +25,14 @@ function refusal(env: Record<string, string>): string {
 describe('configuration', () => {
   it('defaults to development on localhost:3000 with an embedded PostgreSQL and demo data', () => {
     const config = loadConfig({ DATA_DIR: dataDir() });
-    expect(config).toMatchObject({ env: 'development', port: 3000, host: '127.0.0.1', eventStore: 'postgres', databaseUrl: undefined, demoData: true });
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      host: '127.0.0.1',
+      eventStore: 'postgres',
+      databaseUrl: undefined,
+      demoData: true,
+    });
   });
 
   it('gives each development install secrets of its own, kept in its data directory for the owner only', () => {
@@ -78,7 +85,12 @@ describe('configuration', () => {
 
   it('refuses the secrets earlier versions defaulted to, in every environment', () => {
     for (const env of ['production', 'development', 'test']) {
-      const error = refusal({ NODE_ENV: env, DATA_DIR: dataDir(), JWT_SECRET: 'dealerline-dev-secret-change-me-0123456789', PAYMENT_WEBHOOK_SECRET: 'dev-payment-webhook-secret' });
+      const error = refusal({
+        NODE_ENV: env,
+        DATA_DIR: dataDir(),
+        JWT_SECRET: 'dealerline-dev-secret-change-me-0123456789',
+        PAYMENT_WEBHOOK_SECRET: 'dev-payment-webhook-secret',
+      });
       expect(error).toContain('JWT_SECRET: is a value published');
       expect(error).toContain('PAYMENT_WEBHOOK_SECRET: is a value published');
     }
@@ -111,8 +123,15 @@ describe('configuration', () => {
 
   it('requires a connection string for EventStoreDB', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', EVENT_STORE: 'esdb' })).toThrow(/EVENTSTORE_CONNECTION_STRING/);
-    expect(loadConfig({ NODE_ENV: 'test', EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'kurrentdb://localhost:2113?tls=false' }).eventStore).toBe('esdb');
-    expect(loadConfig({ NODE_ENV: 'test', EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).eventStore).toBe('esdb');
-    expect(() => loadConfig({ NODE_ENV: 'test', EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' })).toThrow(/kurrentdb:\/\//);
+    expect(
+      loadConfig({ NODE_ENV: 'test', EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'kurrentdb://localhost:2113?tls=false' })
+        .eventStore,
+    ).toBe('esdb');
+    expect(
+      loadConfig({ NODE_ENV: 'test', EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).eventStore,
+    ).toBe('esdb');
+    expect(() => loadConfig({ NODE_ENV: 'test', EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' })).toThrow(
+      /kurrentdb:\/\//,
+    );
   });
 });

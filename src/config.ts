@@ -10,7 +10,11 @@ import { DEFAULT_BUSINESS_TIME_ZONE, isTimeZone } from './domain/shared/calendar
  * Values earlier versions used when a secret was not set. They are in the repository's history,
  * so anyone can sign with them: refused whatever NODE_ENV says.
  */
-const PUBLISHED_SECRETS = new Set(['dealerline-dev-secret-change-me-0123456789', 'dev-payment-webhook-secret', 'dev-logistics-webhook-secret']);
+const PUBLISHED_SECRETS = new Set([
+  'dealerline-dev-secret-change-me-0123456789',
+  'dev-payment-webhook-secret',
+  'dev-logistics-webhook-secret',
+]);
 
 const SECRET_NAMES = ['JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'LOGISTICS_WEBHOOK_SECRET'] as const;
 type SecretName = (typeof SECRET_NAMES)[number];
@@ -40,12 +44,20 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   EVENT_STORE: z.enum(['postgres', 'esdb']).default('postgres'),
   EVENTSTORE_CONNECTION_STRING: optionalString.pipe(
-    z.string().regex(/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\//, 'must be a kurrentdb:// connection string').optional(),
+    z
+      .string()
+      .regex(/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\//, 'must be a kurrentdb:// connection string')
+      .optional(),
   ),
   KAFKA_BROKERS: z
     .string()
     .optional()
-    .transform((value) => (value ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker !== '')),
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((broker) => broker.trim())
+        .filter((broker) => broker !== ''),
+    ),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   DEMO_DATA: booleanFlag.optional(),
   PAYMENT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -120,9 +132,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...SECRET_NAMES.filter((name) => given[name] !== undefined && PUBLISHED_SECRETS.has(given[name])).map(
       (name) => `${name}: is a value published in this project's history; choose your own`,
     ),
-    ...(e.NODE_ENV === 'production' ? SECRET_NAMES.filter((name) => given[name] === undefined).map((name) => `${name}: required when NODE_ENV=production`) : []),
+    ...(e.NODE_ENV === 'production'
+      ? SECRET_NAMES.filter((name) => given[name] === undefined).map((name) => `${name}: required when NODE_ENV=production`)
+      : []),
     ...(e.NODE_ENV === 'development' && !LOOPBACK_HOSTS.has(e.HOST)
-      ? [`HOST: development listens on loopback only (127.0.0.1, ::1, localhost); to listen on ${e.HOST}, run with NODE_ENV=production and real secrets`]
+      ? [
+          `HOST: development listens on loopback only (127.0.0.1, ::1, localhost); to listen on ${e.HOST}, run with NODE_ENV=production and real secrets`,
+        ]
       : []),
   ];
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -170,7 +186,8 @@ function developmentSecrets(dataDir: string): Record<SecretName, string> {
   try {
     stored = z.partialRecord(z.enum(SECRET_NAMES), z.string().min(32)).parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`Invalid configuration:\n  ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new ConfigError(`Invalid configuration:\n  ${file}: ${(error as Error).message}`);
   }
   const secrets = { ...freshSecrets(), ...stored };
   if (SECRET_NAMES.some((name) => stored[name] === undefined)) {

@@ -55,7 +55,11 @@ export async function openInfrastructure(config: Config, logger: Logger, options
   // Opened lazily by the pool: an API-only process never connects it. Read models are derived:
   // each page commits with its checkpoint, so one lost in a crash of PostgreSQL is applied again
   // from the store, and not waiting for the WAL flush leaves the disk to the event appends.
-  const projectionPool = createPool(databaseUrl, { max: allProjections.length + 2, applicationName: 'dealerline-projections', asyncCommit: true });
+  const projectionPool = createPool(databaseUrl, {
+    max: allProjections.length + 2,
+    applicationName: 'dealerline-projections',
+    asyncCommit: true,
+  });
   const projectionStore = config.eventStore === 'esdb' ? store : new PostgresEventStore(projectionPool);
   const upcasting = createUpcasting(allUpcasters);
   const locks = new AdvisoryLocks(pool);
@@ -108,7 +112,7 @@ export type StartOptions = { api: boolean; workers: boolean; seed?: boolean };
 export async function start(infrastructure: Infrastructure, options: StartOptions): Promise<Running> {
   const { config, logger, db, store, projections } = infrastructure;
   await buildWriteSideIndexes(store, infrastructure.commands, logger);
-  const seeded = options.seed ?? config.demoData ? await seedDemoData(infrastructure) : undefined;
+  const seeded = (options.seed ?? config.demoData) ? await seedDemoData(infrastructure) : undefined;
   // Demo users have known passwords: never in production.
   const users = seeded && config.env !== 'production' ? await seedDemoUsers(infrastructure) : 0;
   if (seeded) logger.info({ ...seeded, users }, 'demo data seeded');
@@ -125,7 +129,11 @@ export async function start(infrastructure: Infrastructure, options: StartOption
       })
     : undefined;
   runner?.start();
-  const clock = new ReadModelClock(db, projections.map((projection) => projection.name), runner?.progress);
+  const clock = new ReadModelClock(
+    db,
+    projections.map((projection) => projection.name),
+    runner?.progress,
+  );
   if (seeded) {
     const orders = await seedDemoOrders({ store, commands: infrastructure.commands, placements: infrastructure.placements, logger });
     logger.info({ orders }, 'demo orders placed');
@@ -178,7 +186,9 @@ export async function start(infrastructure: Infrastructure, options: StartOption
       { name: 'database', check: async () => (await infrastructure.pool.query('SELECT 1')).rowCount === 1 },
       { name: 'eventStore', check: () => store.ping() },
       // Adapters count where this process runs them; an API-only replica does not depend on partners.
-      ...(deliveries ? infrastructure.adapters : []).flatMap((adapter) => (adapter.ready ? [{ name: adapter.name, check: () => adapter.ready!() }] : [])),
+      ...(deliveries ? infrastructure.adapters : []).flatMap((adapter) =>
+        adapter.ready ? [{ name: adapter.name, check: () => adapter.ready!() }] : [],
+      ),
     ];
     const deps: ApiDeps = {
       ...infrastructure,

@@ -64,7 +64,12 @@ if (missing.length === 0) {
           'bash',
           ['-c', script],
           // The CLI's token command signs with the app's secret, as `npm start`'s would with .data's.
-          { cwd: dir, env: { ...process.env, NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' }, timeout: 200_000, maxBuffer: 64 * 1024 * 1024 },
+          {
+            cwd: dir,
+            env: { ...process.env, NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' },
+            timeout: 200_000,
+            maxBuffer: 64 * 1024 * 1024,
+          },
           (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err }),
         );
       });
@@ -74,7 +79,9 @@ if (missing.length === 0) {
       const failed = answers.filter((line) => !line.startsWith('2'));
       expect(failed, `stdout:\n${stdout.slice(-4_000)}\nstderr:\n${stderr.slice(-4_000)}`).toEqual([]);
       // Every curl in the guide ran (a block that stopped early would leave some out); those in comments are alternatives.
-      const curls = blocks.flatMap((block) => block.split('\n')).filter((line) => !line.trim().startsWith('#') && line.includes('curl -s')).length;
+      const curls = blocks
+        .flatMap((block) => block.split('\n'))
+        .filter((line) => !line.trim().startsWith('#') && line.includes('curl -s')).length;
       expect(answers.length).toBeGreaterThanOrEqual(curls);
       expect(stdout).toContain('"status":"accepted"');
     });

@@ -15,7 +15,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 type Doc = { file: string; text: string };
 
 async function docs(): Promise<Doc[]> {
-  const files = ['README.md', ...(await readdir(path.join(root, 'docs'))).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+  const files = [
+    'README.md',
+    ...(await readdir(path.join(root, 'docs'))).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`),
+  ];
   return Promise.all(files.map(async (file) => ({ file, text: await readFile(path.join(root, file), 'utf8') })));
 }
 
@@ -60,12 +63,17 @@ describe('README and docs/', () => {
     let checked = 0;
     for (const { file, text } of all) {
       // Inline code is not a link either.
-      const links = [...prose(text).replace(/`[^`\n]*`/g, '').matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?: "[^"]*")?\)/g)].map((match) => match[1]!);
+      const links = [
+        ...prose(text)
+          .replace(/`[^`\n]*`/g, '')
+          .matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?: "[^"]*")?\)/g),
+      ].map((match) => match[1]!);
       for (const link of links) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(link)) continue; // https:, mailto:
         checked += 1;
         const [target = '', anchor] = link.split('#') as [string, string | undefined];
-        const resolved = target === '' ? path.join(root, file) : path.resolve(path.dirname(path.join(root, file)), decodeURIComponent(target));
+        const resolved =
+          target === '' ? path.join(root, file) : path.resolve(path.dirname(path.join(root, file)), decodeURIComponent(target));
         if (!resolved.startsWith(root) || !(await exists(resolved))) {
           broken.push(`${file}: ${link} (no such file)`);
           continue;
@@ -85,7 +93,9 @@ describe('README and docs/', () => {
 
   it('name only npm scripts that exist', async () => {
     const { scripts } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    const named = new Set(all.flatMap(({ text }) => [...text.matchAll(/\bnpm run (?:(?:-s|--silent) )?([a-z][\w:-]*)/g)].map((match) => match[1]!)));
+    const named = new Set(
+      all.flatMap(({ text }) => [...text.matchAll(/\bnpm run (?:(?:-s|--silent) )?([a-z][\w:-]*)/g)].map((match) => match[1]!)),
+    );
     expect([...named].filter((name) => !(name in scripts))).toEqual([]);
     expect([...named]).toEqual(expect.arrayContaining(['dealerline', 'bench', 'typecheck', 'lint']));
     expect(scripts).toHaveProperty('start');
@@ -219,14 +229,17 @@ describe('API calls in README and docs/', () => {
 
   it('send JSON bodies the routes accept (no 400: every field named and shaped as the schema says)', async () => {
     const all = await docs();
-    const withBodies = all.flatMap(({ file, text }) => curlCalls(text).flatMap((call) => (call.body === undefined ? [] : [{ ...call, body: call.body, file }])));
+    const withBodies = all.flatMap(({ file, text }) =>
+      curlCalls(text).flatMap((call) => (call.body === undefined ? [] : [{ ...call, body: call.body, file }])),
+    );
     expect(withBodies.length).toBeGreaterThanOrEqual(10);
     const refused: string[] = [];
     for (const call of withBodies) {
       const segments = concrete(call.path);
       const route = routes.find((candidate) => serves(candidate, call.method, segments))!;
       // The role the route is for (a dealer's routes with a dealer's token), so the body meets the check a caller meets.
-      const role = route.declared === 'public' || route.declared === undefined || route.declared.length === 0 ? 'admin' : route.declared[0]!;
+      const role =
+        route.declared === 'public' || route.declared === undefined || route.declared.length === 0 ? 'admin' : route.declared[0]!;
       const token = role === 'dealer' ? app.token('dealer', 'D-1001') : app.token(role);
       const body = JSON.parse(call.body) as Record<string, unknown>;
       // A field the schema does not name would be dropped without a word: the docs must not show one.
@@ -234,7 +247,8 @@ describe('API calls in README and docs/', () => {
       const unknown = Object.keys(body).filter((field) => !fields.includes(field));
       if (unknown.length > 0) refused.push(`${call.file}: ${call.example} → fields the route does not take: ${unknown.join(', ')}`);
       const response = await app.request(call.method, segments.join('/'), { token, body });
-      if (response.status === 400 || response.status === 415) refused.push(`${call.file}: ${call.example} → ${response.status} ${JSON.stringify(response.body.errors ?? response.body.detail)}`);
+      if (response.status === 400 || response.status === 415)
+        refused.push(`${call.file}: ${call.example} → ${response.status} ${JSON.stringify(response.body.errors ?? response.body.detail)}`);
     }
     expect(refused).toEqual([]);
   });

@@ -31,7 +31,10 @@ async function filesUnder(entry: string): Promise<string[]> {
 /** What the build depends on: the app's sources and the exact versions of its packages. */
 export async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
-  const files = [...(await Promise.all(INPUTS.map((input) => filesUnder(path.join(WEB, input))))).flat(), path.join(WEB, '..', 'package-lock.json')];
+  const files = [
+    ...(await Promise.all(INPUTS.map((input) => filesUnder(path.join(WEB, input))))).flat(),
+    path.join(WEB, '..', 'package-lock.json'),
+  ];
   for (const file of files)
     hash
       .update(path.relative(WEB, file))
@@ -111,6 +114,9 @@ export async function ensureWebBuilt(): Promise<void> {
 
 if (import.meta.main) {
   process.env.NODE_ENV = 'production';
-  const built = await buildIfStale({ force: process.argv.includes('--force'), logLevel: process.argv.includes('--quiet') ? 'warn' : 'info' });
+  const built = await buildIfStale({
+    force: process.argv.includes('--force'),
+    logLevel: process.argv.includes('--quiet') ? 'warn' : 'info',
+  });
   if (!built) console.log('web/dist is up to date');
 }

@@ -25,7 +25,9 @@ export async function startAppServer(
   options: { profileDir?: string | undefined; command?: 'start' | 'serve' } = {},
 ): Promise<AppServer> {
   const port = await freePort();
-  const nodeFlags = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, '--cpu-prof-name=server-${pid}.cpuprofile'] : [];
+  const nodeFlags = options.profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, '--cpu-prof-name=server-${pid}.cpuprofile']
+    : [];
   const child = spawn(process.execPath, [...nodeFlags, path.join(repoRoot, 'src/cli.ts'), options.command ?? 'start'], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'pipe'],

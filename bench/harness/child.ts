@@ -9,7 +9,11 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
  * Runs `node <script>` with `input` as JSON in argv and returns the JSON the child printed last
  * on stdout. `nodeFlags` lets a caller add e.g. --cpu-prof.
  */
-export async function runJsonChild<Output>(script: string, input: unknown, options: { nodeFlags?: string[]; timeoutMs?: number } = {}): Promise<Output> {
+export async function runJsonChild<Output>(
+  script: string,
+  input: unknown,
+  options: { nodeFlags?: string[]; timeoutMs?: number } = {},
+): Promise<Output> {
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), script, JSON.stringify(input)], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],

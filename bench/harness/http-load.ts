@@ -59,7 +59,12 @@ export type HttpLoadResult = {
   statuses: Record<string, number>;
 };
 
-function send(agent: http.Agent, url: URL, spec: HttpRequestSpec, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function send(
+  agent: http.Agent,
+  url: URL,
+  spec: HttpRequestSpec,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const request = http.request(
@@ -67,7 +72,10 @@ function send(agent: http.Agent, url: URL, spec: HttpRequestSpec, headers: Recor
       {
         agent,
         method: spec.method ?? (payload === undefined ? 'GET' : 'POST'),
-        headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) },
+        headers:
+          payload === undefined
+            ? headers
+            : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) },
       },
       (response) => {
         let body = '';
@@ -135,5 +143,14 @@ export async function runHttpLoad(load: HttpLoad): Promise<HttpLoadResult> {
     agent.destroy();
   }
   const { p50, p99, max } = latencies.summary();
-  return { requests: latencies.count, requestsPerSecond: latencies.count / (load.durationMs / 1_000), p50, p99, max, errors, firstError, statuses };
+  return {
+    requests: latencies.count,
+    requestsPerSecond: latencies.count / (load.durationMs / 1_000),
+    p50,
+    p99,
+    max,
+    errors,
+    firstError,
+    statuses,
+  };
 }

@@ -43,7 +43,9 @@ function filesystemOf(dir: string): string {
 }
 
 export async function describeMachine(postgres: BenchPostgres): Promise<Machine> {
-  const version = await postgres.admin(async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
+  const version = await postgres.admin(
+    async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version,
+  );
   return {
     cpu: cpuModel(),
     cores: os.cpus().length,
@@ -52,6 +54,9 @@ export async function describeMachine(postgres: BenchPostgres): Promise<Machine>
     node: process.version,
     postgres: `${version} (embedded, fsync on, synchronous_commit on)`,
     dataDirFilesystem: filesystemOf(postgres.dataDir),
-    loadAverageAtStart: os.loadavg().map((load) => load.toFixed(2)).join(' '),
+    loadAverageAtStart: os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' '),
   };
 }

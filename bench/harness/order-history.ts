@@ -21,7 +21,9 @@ export const dealerOf = (n: number) => `D-${2000 + n}`;
 export const regionOf = (plan: Pick<OrderHistoryPlan, 'regions'>, n: number) => plan.regions[n % plan.regions.length]!;
 export const skuOf = (n: number) => `SKU-${String(n).padStart(6, '0')}`;
 
-const METADATA = (at: string) => `jsonb_build_object('actor', 'system:bench', 'role', 'admin', 'correlationId', 'bench-' || position, 'causationId', null,
+const METADATA = (
+  at: string,
+) => `jsonb_build_object('actor', 'system:bench', 'role', 'admin', 'correlationId', 'bench-' || position, 'causationId', null,
                                   'occurredAt', to_jsonb(${at}), 'schemaVersion', 1)`;
 
 // $1: first position, $2: the product whose receipt comes first, $3: how many, $4: unstocked every.
@@ -79,7 +81,17 @@ export async function writeOrderHistory(pool: pg.Pool, plan: OrderHistoryPlan, o
   const chunk = 20_000;
   for (let from = 1; from <= plan.orders; from += chunk) {
     const to = Math.min(plan.orders, from + chunk - 1);
-    await pool.query(INSERT_ORDERS, [next + from - 1, from, to, plan.orders, plan.dealers, plan.products, plan.regions, plan.until, plan.days]);
+    await pool.query(INSERT_ORDERS, [
+      next + from - 1,
+      from,
+      to,
+      plan.orders,
+      plan.dealers,
+      plan.products,
+      plan.regions,
+      plan.until,
+      plan.days,
+    ]);
     onProgress?.(to);
   }
   const last = next + plan.orders - 1;

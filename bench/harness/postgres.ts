@@ -43,7 +43,10 @@ export async function startBenchPostgres(
   const root = path.resolve(dataDir);
   // Always a fresh cluster, so a run never measures the leftovers of the last one.
   await rm(root, { recursive: true, force: true });
-  const server: EmbeddedServer = await startEmbeddedPostgres({ dataDir: root, persistent: false, settings: {
+  const server: EmbeddedServer = await startEmbeddedPostgres({
+    dataDir: root,
+    persistent: false,
+    settings: {
       ...DURABLE_SETTINGS,
       // --statements: what each request costs, statement by statement (a few % overhead, so off by default).
       ...(options.statements && { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' }),

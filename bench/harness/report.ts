@@ -62,7 +62,9 @@ export function machineTable(machine: Machine): string {
 export function scenarioTables(result: BenchResult, headingLevel: number): string {
   return result.scenarios
     .map((scenario) => {
-      const facts = Object.entries(scenario.facts).map(([name, value]) => `${name}: ${typeof value === 'number' ? formatNumber(value) : value}`);
+      const facts = Object.entries(scenario.facts).map(
+        ([name, value]) => `${name}: ${typeof value === 'number' ? formatNumber(value) : value}`,
+      );
       return [
         `${'#'.repeat(headingLevel)} ${scenario.title}`,
         '',

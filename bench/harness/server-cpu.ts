@@ -25,7 +25,9 @@ function statFields(pid: string): string[] | undefined {
 export function serverCpuMicros(dataDir: string): number | undefined {
   let postmaster: string;
   try {
-    postmaster = readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+    postmaster = readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')
+      .split('\n')[0]!
+      .trim();
     readdirSync('/proc');
   } catch {
     return undefined;

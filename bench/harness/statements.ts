@@ -21,10 +21,14 @@ export async function statementsPerUnit(url: string, units: number, top = 45): P
     );
     const calls = rows.reduce((sum, row) => sum + Number(row.calls), 0);
     const ms = rows.reduce((sum, row) => sum + row.total_ms, 0);
-    const lines = [`  statements per unit: ${formatNumber(calls / units)} calls, ${formatNumber(ms / units)} ms executing (${rows.length} distinct)`];
+    const lines = [
+      `  statements per unit: ${formatNumber(calls / units)} calls, ${formatNumber(ms / units)} ms executing (${rows.length} distinct)`,
+    ];
     for (const row of rows.slice(0, top)) {
       const query = row.query.replace(/\s+/g, ' ').slice(0, 160);
-      lines.push(`  ${formatNumber(Number(row.calls) / units).padStart(7)} calls ${formatNumber(row.total_ms / units).padStart(7)} ms  ${query}`);
+      lines.push(
+        `  ${formatNumber(Number(row.calls) / units).padStart(7)} calls ${formatNumber(row.total_ms / units).padStart(7)} ms  ${query}`,
+      );
     }
     return lines;
   });

@@ -48,7 +48,5 @@ export function mediansOf(runs: readonly { key: string; values: Record<string, n
       byKey.set(key, series);
     }
   }
-  return new Map(
-    [...byKey].map(([key, series]) => [key, Object.fromEntries([...series].map(([name, values]) => [name, median(values)]))]),
-  );
+  return new Map([...byKey].map(([key, series]) => [key, Object.fromEntries([...series].map(([name, values]) => [name, median(values)]))]));
 }

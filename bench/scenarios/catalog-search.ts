@@ -24,21 +24,50 @@ const QUERIES = [
     ),
   },
   { name: 'browse', label: 'no filter (first page)', paths: ['/v1/products'] },
-  { name: 'category', label: '`?category=`', paths: SEARCH_TERMS.categories.map((category) => `/v1/products?category=${encodeURIComponent(category)}`) },
+  {
+    name: 'category',
+    label: '`?category=`',
+    paths: SEARCH_TERMS.categories.map((category) => `/v1/products?category=${encodeURIComponent(category)}`),
+  },
 ] as const;
 
 /** The buying dealer (gold tier) and three active promotions a catalog page has to match, created through the API. */
 async function seedDealerAndPromotions(server: AppServer): Promise<void> {
   const headers = { authorization: `Bearer ${server.token('admin')}`, 'content-type': 'application/json' };
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { ...headers, 'idempotency-key': randomUUID() }, body: JSON.stringify(body) });
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { ...headers, 'idempotency-key': randomUUID() },
+      body: JSON.stringify(body),
+    });
     if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
   };
   await post('/v1/dealers', { id: 'D-1001', name: 'Bench Dealer', tier: 'gold', territories: ['CN-31'], creditLimitMinor: 100_000_000 });
-  const window = { startsAt: new Date(Date.now() - 86_400_000).toISOString(), endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString() };
-  await post('/v1/promotions', { ...window, title: '夏季饮料九五折', kind: 'percent_off', rule: { percent: 5 }, eligibility: { categories: ['饮料'] } });
-  await post('/v1/promotions', { ...window, title: '旺旺品牌周', kind: 'amount_off', rule: { amountMinor: 100 }, eligibility: { brands: ['旺旺'] } });
-  await post('/v1/promotions', { ...window, title: '金牌经销商零食优惠', kind: 'percent_off', rule: { percent: 3 }, eligibility: { tiers: ['gold'], categories: ['休闲零食'] } });
+  const window = {
+    startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+    endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+  };
+  await post('/v1/promotions', {
+    ...window,
+    title: '夏季饮料九五折',
+    kind: 'percent_off',
+    rule: { percent: 5 },
+    eligibility: { categories: ['饮料'] },
+  });
+  await post('/v1/promotions', {
+    ...window,
+    title: '旺旺品牌周',
+    kind: 'amount_off',
+    rule: { amountMinor: 100 },
+    eligibility: { brands: ['旺旺'] },
+  });
+  await post('/v1/promotions', {
+    ...window,
+    title: '金牌经销商零食优惠',
+    kind: 'percent_off',
+    rule: { percent: 3 },
+    eligibility: { tiers: ['gold'], categories: ['休闲零食'] },
+  });
 }
 
 /** Waits until every projection has processed the whole store. */
@@ -62,7 +91,7 @@ export const catalogSearchScenario: Scenario = {
     'The catalog is seeded as events (50 000 ProductRegistered with Chinese names such as 康师傅乌龙茶 蜂蜜 500毫升, and 50 000 ProductPricesSet, ' +
     'bulk-inserted into the event store tables), then the ' +
     'real server (`node src/cli.ts start`, a child process) projects them into the read models; a gold-tier dealer and three active promotions ' +
-    'are created through the API; the database is VACUUMed and ANALYZEd (as autovacuum would soon after such a load). The harness process then sends GET /v1/products with that dealer\'s token (default ' +
+    "are created through the API; the database is VACUUMed and ANALYZEd (as autovacuum would soon after such a load). The harness process then sends GET /v1/products with that dealer's token (default " +
     'page size 50: tier price, stock, promotions per row) from closed-loop keep-alive clients, after a 1 s warm-up.',
 
   async prepare(context: BenchContext) {
@@ -104,7 +133,9 @@ export const catalogSearchScenario: Scenario = {
               durationMs: context.durationSeconds * 1_000,
             });
             if (result.errors > 0) context.log(`  ${query.name}: ${result.errors} errors, first: ${result.firstError}`);
-            context.log(`  ${query.name.padEnd(8)} ${concurrency} clients: ${formatNumber(result.requestsPerSecond)} req/s, p50 ${formatNumber(result.p50)} ms, p99 ${formatNumber(result.p99)} ms`);
+            context.log(
+              `  ${query.name.padEnd(8)} ${concurrency} clients: ${formatNumber(result.requestsPerSecond)} req/s, p50 ${formatNumber(result.p50)} ms, p99 ${formatNumber(result.p99)} ms`,
+            );
             samples.push({
               key: `${query.name}|${concurrency}`,
               values: { requestsPerSecond: result.requestsPerSecond, p50Ms: result.p50, p99Ms: result.p99, errors: result.errors },

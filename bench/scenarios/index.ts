@@ -9,4 +9,13 @@ import { ordersScenario } from './orders/orders.ts';
 import { rebuildScenario } from './rebuild/scenario.ts';
 import { recommendationsScenario } from './recommendations.ts';
 
-export const scenarios: readonly Scenario[] = [appendsScenario, catalogSearchScenario, ordersScenario, coldOrdersScenario, hotSkuScenario, rebuildScenario, recommendationsScenario, driversScenario];
+export const scenarios: readonly Scenario[] = [
+  appendsScenario,
+  catalogSearchScenario,
+  ordersScenario,
+  coldOrdersScenario,
+  hotSkuScenario,
+  rebuildScenario,
+  recommendationsScenario,
+  driversScenario,
+];

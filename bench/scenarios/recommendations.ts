@@ -37,17 +37,48 @@ async function caughtUp(pool: pg.Pool, timeoutMs: number): Promise<void> {
 async function seedDealersAndPromotions(server: AppServer, plan: OrderHistoryPlan): Promise<void> {
   const headers = { authorization: `Bearer ${server.token('admin')}`, 'content-type': 'application/json' };
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { ...headers, 'idempotency-key': randomUUID() }, body: JSON.stringify(body) });
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { ...headers, 'idempotency-key': randomUUID() },
+      body: JSON.stringify(body),
+    });
     if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
   };
   for (let n = 1; n <= ASKING; n++) {
-    await post('/v1/dealers', { id: dealerOf(n), name: `Bench Dealer ${n}`, tier: 'gold', territories: [regionOf(plan, n)], creditLimitMinor: 100_000_000 });
+    await post('/v1/dealers', {
+      id: dealerOf(n),
+      name: `Bench Dealer ${n}`,
+      tier: 'gold',
+      territories: [regionOf(plan, n)],
+      creditLimitMinor: 100_000_000,
+    });
   }
-  const window = { startsAt: new Date(Date.now() - 86_400_000).toISOString(), endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString() };
+  const window = {
+    startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+    endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+  };
   const habitual = Array.from({ length: 40 }, (_, n) => skuOf(1 + n * 73));
-  await post('/v1/promotions', { ...window, title: 'Habit deal', kind: 'percent_off', rule: { percent: 5 }, eligibility: { skus: habitual } });
-  await post('/v1/promotions', { ...window, title: 'Panda week', kind: 'amount_off', rule: { amountMinor: 100 }, eligibility: { brands: ['Panda Foods'] } });
-  await post('/v1/promotions', { ...window, title: 'Gold snacks', kind: 'percent_off', rule: { percent: 3 }, eligibility: { tiers: ['gold'], categories: ['snacks'] } });
+  await post('/v1/promotions', {
+    ...window,
+    title: 'Habit deal',
+    kind: 'percent_off',
+    rule: { percent: 5 },
+    eligibility: { skus: habitual },
+  });
+  await post('/v1/promotions', {
+    ...window,
+    title: 'Panda week',
+    kind: 'amount_off',
+    rule: { amountMinor: 100 },
+    eligibility: { brands: ['Panda Foods'] },
+  });
+  await post('/v1/promotions', {
+    ...window,
+    title: 'Gold snacks',
+    kind: 'percent_off',
+    rule: { percent: 3 },
+    eligibility: { tiers: ['gold'], categories: ['snacks'] },
+  });
 }
 
 export const recommendationsScenario: Scenario = {
@@ -57,8 +88,8 @@ export const recommendationsScenario: Scenario = {
     'The catalog is seeded as events (50 000 ProductRegistered and 50 000 ProductPricesSet), stock for nine SKUs in ten, and a year of ' +
     '60 000 placed orders of 3-8 lines by 200 dealers in three regions (each dealer keeps to a habit of 20 SKUs among the 3 000 most ' +
     'popular, a third of its lines from the whole catalog), bulk-inserted into the event store tables; the real server (`node src/cli.ts start`) ' +
-    'projects them; 20 of the dealers (gold tier) and three active promotions (named SKUs, a brand, a tier\'s category) are created through the ' +
-    'API; VACUUM ANALYZE. The harness then sends GET /v1/recommendations?limit=10, the 20 dealers\' tokens in turn, from closed-loop ' +
+    "projects them; 20 of the dealers (gold tier) and three active promotions (named SKUs, a brand, a tier's category) are created through the " +
+    "API; VACUUM ANALYZE. The harness then sends GET /v1/recommendations?limit=10, the 20 dealers' tokens in turn, from closed-loop " +
     'keep-alive clients after a 1 s warm-up.',
 
   async prepare(context: BenchContext) {
@@ -109,7 +140,10 @@ export const recommendationsScenario: Scenario = {
           const reasons = new Set<string>();
           const result = await runHttpLoad({
             baseUrl: server.url,
-            request: (client, sequence) => ({ path: '/v1/recommendations?limit=10', headers: { authorization: tokens[(client + sequence) % ASKING]! } }),
+            request: (client, sequence) => ({
+              path: '/v1/recommendations?limit=10',
+              headers: { authorization: tokens[(client + sequence) % ASKING]! },
+            }),
             onResponse: (answer) => {
               if (!answer.measured || !answer.ok) return;
               const body = JSON.parse(answer.body) as { items: { reason: string }[] };
@@ -128,7 +162,14 @@ export const recommendationsScenario: Scenario = {
           );
           samples.push({
             key: String(concurrency),
-            values: { requestsPerSecond: result.requestsPerSecond, p50Ms: result.p50, p99Ms: result.p99, errors: result.errors, itemsPerAnswer: items / Math.max(1, answers), reasons: reasons.size },
+            values: {
+              requestsPerSecond: result.requestsPerSecond,
+              p50Ms: result.p50,
+              p99Ms: result.p99,
+              errors: result.errors,
+              itemsPerAnswer: items / Math.max(1, answers),
+              reasons: reasons.size,
+            },
           });
         }
         return samples;

@@ -40,7 +40,9 @@ async function lockRecords(trx: Trx, keys: readonly ThrottleKey[]): Promise<Map<
     .onConflict((conflict) => conflict.column('key').doNothing())
     .execute();
   const rows = await trx.selectFrom('auth.login_attempts').selectAll().where('key', 'in', names).orderBy('key').forUpdate().execute();
-  return new Map(rows.map((row) => [row.key, { attempts: row.attempts, windowStartedAt: row.window_started_at, lockedUntil: row.locked_until }]));
+  return new Map(
+    rows.map((row) => [row.key, { attempts: row.attempts, windowStartedAt: row.window_started_at, lockedUntil: row.locked_until }]),
+  );
 }
 
 async function save(trx: Trx, key: string, record: AttemptRecord): Promise<void> {

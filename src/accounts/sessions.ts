@@ -21,12 +21,25 @@ export async function openSession(db: Db, userId: string, now: Date): Promise<Op
   const refreshToken = newRefreshToken();
   await db.transaction().execute(async (trx) => {
     // A user's sessions that ended long ago go as a new one begins.
-    await trx.deleteFrom('auth.sessions').where('user_id', '=', userId).where('expires_at', '<', new Date(now.getTime() - 86_400_000)).execute();
+    await trx
+      .deleteFrom('auth.sessions')
+      .where('user_id', '=', userId)
+      .where('expires_at', '<', new Date(now.getTime() - 86_400_000))
+      .execute();
     await trx
       .insertInto('auth.sessions')
-      .values({ id: sessionId, user_id: userId, created_at: now, expires_at: new Date(now.getTime() + SESSION_LIFETIME_MS), refreshed_at: now })
+      .values({
+        id: sessionId,
+        user_id: userId,
+        created_at: now,
+        expires_at: new Date(now.getTime() + SESSION_LIFETIME_MS),
+        refreshed_at: now,
+      })
       .execute();
-    await trx.insertInto('auth.refresh_tokens').values({ token_hash: tokenHash(refreshToken), session_id: sessionId, issued_at: now }).execute();
+    await trx
+      .insertInto('auth.refresh_tokens')
+      .values({ token_hash: tokenHash(refreshToken), session_id: sessionId, issued_at: now })
+      .execute();
   });
   return { sessionId, refreshToken };
 }
@@ -71,7 +84,10 @@ export async function rotateRefreshToken(db: Db, refreshToken: string, now: Date
       .executeTakeFirst();
     if (!session) return { outcome: 'invalid' };
     const next = newRefreshToken();
-    await trx.insertInto('auth.refresh_tokens').values({ token_hash: tokenHash(next), session_id: claimed.session_id, issued_at: now }).execute();
+    await trx
+      .insertInto('auth.refresh_tokens')
+      .values({ token_hash: tokenHash(next), session_id: claimed.session_id, issued_at: now })
+      .execute();
     await trx.updateTable('auth.sessions').set({ refreshed_at: now }).where('id', '=', claimed.session_id).execute();
     return { outcome: 'rotated', sessionId: claimed.session_id, userId: session.user_id, refreshToken: next };
   });

@@ -25,7 +25,12 @@ export async function createUser(
   const { password, ...details } = registration;
   const userId = userIdFor(details.username);
   const passwordHash = await hashPassword(password);
-  const handled = await deps.commands.handle(userDecider, userStream(userId), { type: 'CreateUser', data: { ...details, userId } }, context);
+  const handled = await deps.commands.handle(
+    userDecider,
+    userStream(userId),
+    { type: 'CreateUser', data: { ...details, userId } },
+    context,
+  );
   if (handled.ok && handled.events.length > 0) await storePasswordHash(deps.db, userId, passwordHash, context.now);
   return handled;
 }

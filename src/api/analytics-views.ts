@@ -38,26 +38,41 @@ const dayBound = (end: 'from' | 'to') =>
 export const dayRangeQuery = {
   from: dayBound('from')
     .optional()
-    .describe('First business day, inclusive (YYYY-MM-DD, in the business time zone the response names; a timestamp counts from the start of its business day). Default: 30 days before `to`.'),
+    .describe(
+      'First business day, inclusive (YYYY-MM-DD, in the business time zone the response names; a timestamp counts from the start of its business day). Default: 30 days before `to`.',
+    ),
   to: dayBound('to')
     .optional()
-    .describe('The business day after the last one, exclusive (a timestamp includes its whole business day). Default: tomorrow, so the range ends with today.'),
+    .describe(
+      'The business day after the last one, exclusive (a timestamp includes its whole business day). Default: tomorrow, so the range ends with today.',
+    ),
 };
 
 /** The business day now. */
 export const businessToday = () => businessDayOf(new Date());
 
 /** The requested range with its defaults (the last 30 days, today included); a bad one is a 400 naming the field. */
-export function dayRange(query: { from?: string | undefined; to?: string | undefined }, limits: { maxDays: number; historyOnly?: boolean }): DayRange & { days: number } {
+export function dayRange(
+  query: { from?: string | undefined; to?: string | undefined },
+  limits: { maxDays: number; historyOnly?: boolean },
+): DayRange & { days: number } {
   const tomorrow = addDays(businessToday(), 1);
   const to = query.to ?? tomorrow;
   const from = query.from ?? addDays(to, -30);
   const errors: FieldError[] = [];
-  if (from >= to) errors.push({ path: query.to === undefined ? 'query.from' : 'query.to', message: 'the range must end after it starts (to is exclusive)' });
-  else if (daysBetween(from, to) > limits.maxDays) errors.push({ path: 'query.from', message: `the range may span at most ${limits.maxDays} days` });
-  if (limits.historyOnly && to > tomorrow) errors.push({ path: 'query.to', message: `must not be after ${tomorrow}: stock history ends today` });
+  if (from >= to)
+    errors.push({
+      path: query.to === undefined ? 'query.from' : 'query.to',
+      message: 'the range must end after it starts (to is exclusive)',
+    });
+  else if (daysBetween(from, to) > limits.maxDays)
+    errors.push({ path: 'query.from', message: `the range may span at most ${limits.maxDays} days` });
+  if (limits.historyOnly && to > tomorrow)
+    errors.push({ path: 'query.to', message: `must not be after ${tomorrow}: stock history ends today` });
   if (errors.length > 0) {
-    throw new HttpProblem(400, 'validation_failed', `${errors.length} invalid field(s): ${errors.map((error) => error.path).join(', ')}`, { errors });
+    throw new HttpProblem(400, 'validation_failed', `${errors.length} invalid field(s): ${errors.map((error) => error.path).join(', ')}`, {
+      errors,
+    });
   }
   return { from, to, days: daysBetween(from, to) };
 }
@@ -68,7 +83,11 @@ export const reportPageQuery = (defaultLimit: number) => ({
 });
 
 /** A page of a report computed whole: the cursor is the offset of the next item. */
-export function reportPage<Item>(items: readonly Item[], limit: number, cursor: string | undefined): { items: Item[]; nextCursor: string | null } {
+export function reportPage<Item>(
+  items: readonly Item[],
+  limit: number,
+  cursor: string | undefined,
+): { items: Item[]; nextCursor: string | null } {
   const offset = decodeCursor(cursor, z.object({ offset: z.number().int().min(0) }))?.offset ?? 0;
   const next = offset + limit;
   return { items: items.slice(offset, next), nextCursor: next < items.length ? encodeCursor({ offset: next }) : null };
@@ -196,7 +215,10 @@ export const promotionReportSchema = z
         uplift: z
           .object({
             baselineDays: int('Days before startsAt compared against: 28.'),
-            duringDailyQty: z.number().nullable().describe('Booked units of the promoted SKUs per day within the window, with or without the promotion.'),
+            duringDailyQty: z
+              .number()
+              .nullable()
+              .describe('Booked units of the promoted SKUs per day within the window, with or without the promotion.'),
             baselineDailyQty: z.number().describe('The same per day in the baseline days.'),
             qtyUplift: z.number().nullable().describe('duringDailyQty / baselineDailyQty − 1 (0.5 = +50 %); null without baseline sales.'),
             duringDailyNetMinor: z.number().nullable(),
@@ -210,17 +232,27 @@ export const promotionReportSchema = z
   })
   .meta({ id: 'PromotionReport' });
 
-const tierFigures = z.object({ lots: int('Lots holding stock.'), qty: int('Units.'), valueMinor: int('Units at the base (list) price, minor units.') });
+const tierFigures = z.object({
+  lots: int('Lots holding stock.'),
+  qty: int('Units.'),
+  valueMinor: int('Units at the base (list) price, minor units.'),
+});
 
 export const inventoryReportSchema = z
   .object({
     ...rangeFields,
     days: int('Days in the range, for turnover and average demand.'),
     expiryThresholds: z.object({ redDays: z.number().int(), yellowDays: z.number().int(), blueDays: z.number().int() }),
-    totals: z.object({ onHand: int('Units on hand.'), available: int('Units available.'), valueMinor: int('On hand at the base (list) price.') }),
+    totals: z.object({
+      onHand: int('Units on hand.'),
+      available: int('Units available.'),
+      valueMinor: int('On hand at the base (list) price.'),
+    }),
     expiry: z
       .array(tierFigures.extend({ tier: z.enum(EXPIRY_TIERS) }))
-      .describe('Stock by expiry tier (days left ≤ 0: expired; then red, yellow, blue up to the configured days), over the items selected.'),
+      .describe(
+        'Stock by expiry tier (days left ≤ 0: expired; then red, yellow, blue up to the configured days), over the items selected.',
+      ),
     items: z.array(
       z.object({
         sku: z.string(),
@@ -240,7 +272,9 @@ export const inventoryReportSchema = z
         demandQty: int('Booked demand served from this warehouse in the range (by day of placement).'),
         averageDailyDemand: z.number().describe('demandQty / days.'),
         daysOfCover: z.number().nullable().describe('available / averageDailyDemand; null without demand.'),
-        expiry: z.object(Object.fromEntries(EXPIRY_TIERS.map((tier) => [tier, tierFigures])) as Record<(typeof EXPIRY_TIERS)[number], typeof tierFigures>),
+        expiry: z.object(
+          Object.fromEntries(EXPIRY_TIERS.map((tier) => [tier, tierFigures])) as Record<(typeof EXPIRY_TIERS)[number], typeof tierFigures>,
+        ),
       }),
     ),
     nextCursor: z.string().nullable(),

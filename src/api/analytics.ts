@@ -8,7 +8,15 @@ import { warehouseIdSchema } from '../domain/inventory/warehouse.ts';
 import { addDays, businessTimeZone } from '../domain/shared/calendar.ts';
 import { currencySchema, dealerIdSchema, entityIdSchema, regionCodeSchema, skuSchema } from '../domain/shared/values.ts';
 import { inventoryReport, replenishmentInputs } from '../projections/analytics/inventory-queries.ts';
-import { bestsellers, ORDER_GROUPS, orderReport, promotionReport, SALES_GROUPS, salesReport, type OrderFigures } from '../projections/analytics/queries.ts';
+import {
+  bestsellers,
+  ORDER_GROUPS,
+  orderReport,
+  promotionReport,
+  SALES_GROUPS,
+  salesReport,
+  type OrderFigures,
+} from '../projections/analytics/queries.ts';
 import {
   bestsellersSchema,
   dayRange,
@@ -72,11 +80,18 @@ function orderView(figures: OrderFigures) {
       median: roundOrNull(figures.medianDecisionSeconds),
       p90: roundOrNull(figures.p90DecisionSeconds),
     },
-    heldDecisionSeconds: { average: roundOrNull(figures.averageHeldDecisionSeconds), median: roundOrNull(figures.medianHeldDecisionSeconds) },
+    heldDecisionSeconds: {
+      average: roundOrNull(figures.averageHeldDecisionSeconds),
+      median: roundOrNull(figures.medianHeldDecisionSeconds),
+    },
   };
 }
 
-const noTiers = () => Object.fromEntries(EXPIRY_TIERS.map((tier) => [tier, { lots: 0, qty: 0, valueMinor: 0 }])) as Record<ExpiryTier, { lots: number; qty: number; valueMinor: number }>;
+const noTiers = () =>
+  Object.fromEntries(EXPIRY_TIERS.map((tier) => [tier, { lots: 0, qty: 0, valueMinor: 0 }])) as Record<
+    ExpiryTier,
+    { lots: number; qty: number; valueMinor: number }
+  >;
 
 export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db } = deps;
@@ -94,7 +109,12 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             'Booked: lines of orders placed in the range that are approved (at once or after a hold) and not cancelled, on the day of placement. ' +
             'Shipped: lines of shipments that left in the range, on the day they left. Refunds: paid in the range (by day, dealer or region only). ' +
             'Days are business days (in the `timeZone` the response names); `groupBy=day` lists every day of the range. Same data as the `analytics.sales_lines`, `shipment_lines` and `refunds` views.',
-          querystring: z.object({ groupBy: z.enum(SALES_GROUPS).default('day'), ...dayRangeQuery, ...salesFilters, ...reportPageQuery(50) }),
+          querystring: z.object({
+            groupBy: z.enum(SALES_GROUPS).default('day'),
+            ...dayRangeQuery,
+            ...salesFilters,
+            ...reportPageQuery(50),
+          }),
           response: { 200: salesReportSchema, ...problemResponses(400, 401, 403) },
         },
       },
@@ -102,7 +122,15 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { groupBy, from: _from, to: _to, limit, cursor, ...filters } = request.query;
         const range = dayRange(request.query, { maxDays: MAX_RANGE_DAYS });
         const report = await salesReport(db, { ...filters, from: range.from, to: range.to }, groupBy);
-        return { from: range.from, to: range.to, timeZone: businessTimeZone(), groupBy, currency: filters.currency, totals: report.totals, ...reportPage(report.rows, limit, cursor) };
+        return {
+          from: range.from,
+          to: range.to,
+          timeZone: businessTimeZone(),
+          groupBy,
+          currency: filters.currency,
+          totals: report.totals,
+          ...reportPage(report.rows, limit, cursor),
+        };
       },
     );
 
@@ -115,7 +143,10 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: 'SKUs ranked by units or net revenue, booked or shipped',
           querystring: z.object({
             by: z.enum(['qty', 'revenue']).default('qty'),
-            basis: z.enum(['booked', 'shipped']).default('booked').describe('booked: approved, uncancelled orders by day placed; shipped: by day shipped.'),
+            basis: z
+              .enum(['booked', 'shipped'])
+              .default('booked')
+              .describe('booked: approved, uncancelled orders by day placed; shipped: by day shipped.'),
             ...dayRangeQuery,
             ...salesFilters,
             ...reportPageQuery(50),
@@ -133,7 +164,15 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           shareOfQty: ratio(row.qty, ranked.totalQty) ?? 0,
           shareOfNetMinor: ratio(row.netMinor, ranked.totalNetMinor) ?? 0,
         }));
-        return { from: range.from, to: range.to, timeZone: businessTimeZone(), by, basis, currency: filters.currency, ...reportPage(items, limit, cursor) };
+        return {
+          from: range.from,
+          to: range.to,
+          timeZone: businessTimeZone(),
+          by,
+          basis,
+          currency: filters.currency,
+          ...reportPage(items, limit, cursor),
+        };
       },
     );
 
@@ -144,7 +183,8 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['analytics'],
           summary: 'Order counts by outcome, approval rate and time from placement to decision',
-          description: 'Orders placed in the range (business days), whatever became of them. Same data as `analytics.orders` and `analytics.order_decisions_daily`.',
+          description:
+            'Orders placed in the range (business days), whatever became of them. Same data as `analytics.orders` and `analytics.order_decisions_daily`.',
           querystring: z.object({
             groupBy: z.enum(ORDER_GROUPS).default('day'),
             ...dayRangeQuery,
@@ -161,7 +201,14 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const range = dayRange(request.query, { maxDays: MAX_RANGE_DAYS });
         const report = await orderReport(db, { from: range.from, to: range.to, dealerId, regionCode, channel }, groupBy);
         const items = report.rows.map((row) => ({ key: row.key, name: row.name, ...orderView(row) }));
-        return { from: range.from, to: range.to, timeZone: businessTimeZone(), groupBy, totals: orderView(report.totals), ...reportPage(items, limit, cursor) };
+        return {
+          from: range.from,
+          to: range.to,
+          timeZone: businessTimeZone(),
+          groupBy,
+          totals: orderView(report.totals),
+          ...reportPage(items, limit, cursor),
+        };
       },
     );
 
@@ -225,7 +272,13 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             'Stock is as of now, valued at base (list) prices. Turnover = units picked for shipments in the range / mean end-of-day on hand; ' +
             'days of cover = available / average daily booked demand in the range. Same data as `analytics.stock_levels`, `stock_daily`, ' +
             '`demand_daily` and `expiry_risk` (`analytics.inventory_turnover` is this with the default range).',
-          querystring: z.object({ ...dayRangeQuery, sku: skuSchema.optional(), warehouseId: warehouseIdSchema.optional(), category: textFilter.optional(), ...reportPageQuery(50) }),
+          querystring: z.object({
+            ...dayRangeQuery,
+            sku: skuSchema.optional(),
+            warehouseId: warehouseIdSchema.optional(),
+            category: textFilter.optional(),
+            ...reportPageQuery(50),
+          }),
           response: { 200: inventoryReportSchema, ...problemResponses(400, 401, 403) },
         },
       },
@@ -290,8 +343,19 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               .default(28)
               .describe('Days of demand history, even (two halves give the trend). Default 28.'),
             leadTimeDays: z.coerce.number().int().min(0).max(365).default(7).describe('Days from ordering to receiving. Default 7.'),
-            reviewPeriodDays: z.coerce.number().int().min(1).max(365).default(7).describe('Days until the next review; the order must last them. Default 7.'),
-            serviceLevel: z.coerce.number().min(0.5).max(0.999).default(0.95).describe('Probability of not running out in the lead time. Default 0.95.'),
+            reviewPeriodDays: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(365)
+              .default(7)
+              .describe('Days until the next review; the order must last them. Default 7.'),
+            serviceLevel: z.coerce
+              .number()
+              .min(0.5)
+              .max(0.999)
+              .default(0.95)
+              .describe('Probability of not running out in the lead time. Default 0.95.'),
             trend: booleanQuery('true').describe('Follow the trend between the window halves (default true).'),
             reorderOnly: booleanQuery('false').describe('Only SKUs and warehouses at or below their reorder point.'),
             sku: skuSchema.optional(),
@@ -303,7 +367,8 @@ export function analyticsRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { windowDays, leadTimeDays, reviewPeriodDays, serviceLevel, trend, reorderOnly, sku, warehouseId, category, limit, cursor } = request.query;
+        const { windowDays, leadTimeDays, reviewPeriodDays, serviceLevel, trend, reorderOnly, sku, warehouseId, category, limit, cursor } =
+          request.query;
         const asOf = request.query.asOf ?? businessToday();
         const windowFrom = addDays(asOf, -windowDays);
         const policy = { leadTimeDays, reviewPeriodDays, serviceLevel, trend };

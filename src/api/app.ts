@@ -103,7 +103,10 @@ export async function buildApp(deps: ApiDeps, logger: Logger, version = '1.0.0')
   app.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;
     const level = status >= 500 ? 'error' : reply.elapsedTime >= SLOW_REQUEST_MS ? 'warn' : 'debug';
-    request.log[level]({ method: request.method, url: request.url, statusCode: status, responseTimeMs: Math.round(reply.elapsedTime) }, 'request completed');
+    request.log[level](
+      { method: request.method, url: request.url, statusCode: status, responseTimeMs: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
   });
   registerJsonParser(app, deps.config.bodyLimitBytes);
 

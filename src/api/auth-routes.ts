@@ -27,7 +27,9 @@ const refreshTokenSchema = z.string().min(1).max(200).describe('The refresh toke
 
 const tokensSchema = z
   .object({
-    accessToken: z.string().describe('A JWT for `Authorization: Bearer`: claims `sub` (the user id), `role`, `dealerId`, `dealerRole`, `sid`.'),
+    accessToken: z
+      .string()
+      .describe('A JWT for `Authorization: Bearer`: claims `sub` (the user id), `role`, `dealerId`, `dealerRole`, `sid`.'),
     expiresIn: z.number().int().describe('Seconds until the access token expires.'),
     refreshToken: z.string().describe('Single use: each refresh answers with the next one. Using one twice ends the session.'),
     user: userSchema,
@@ -53,7 +55,8 @@ const meSchema = z
   .meta({ id: 'Me' });
 
 const invalidCredentials = () => new HttpProblem(401, 'invalid_credentials', 'The username or password is wrong');
-const invalidRefreshToken = () => new HttpProblem(401, 'invalid_refresh_token', 'The refresh token is invalid, used, expired or revoked; sign in again');
+const invalidRefreshToken = () =>
+  new HttpProblem(401, 'invalid_refresh_token', 'The refresh token is invalid, used, expired or revoked; sign in again');
 
 export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { commands, db, tokens } = deps;
@@ -92,7 +95,9 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         let found: Awaited<ReturnType<typeof activeUser>>;
         const passed = await throttledPasswordCheck(db, request, username, async () => {
           const userId = usernameSchema.safeParse(username).success ? userIdFor(username) : undefined;
-          const [user, passwordHash] = userId ? await Promise.all([activeUser(userId), storedPasswordHash(db, userId)]) : [undefined, undefined];
+          const [user, passwordHash] = userId
+            ? await Promise.all([activeUser(userId), storedPasswordHash(db, userId)])
+            : [undefined, undefined];
           found = user;
           // Without an active user the decoy hash is checked: every refusal takes as long as a wrong password.
           return (await passwordMatches(user ? passwordHash : undefined, password)) && user !== undefined;
@@ -175,7 +180,14 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { sub, role, dealerId, dealerRole } = principalOf(request);
         const { state, revision } = await commands.load(userDecider, userStream(sub));
         const month = businessMonthOf(new Date());
-        const spending = state.exists && isBuyer(state.user) ? { month, spentMinor: spentIn((await commands.load(buyerSpendDecider, buyerSpendStream(sub))).state, month), timeZone: businessTimeZone() } : undefined;
+        const spending =
+          state.exists && isBuyer(state.user)
+            ? {
+                month,
+                spentMinor: spentIn((await commands.load(buyerSpendDecider, buyerSpendStream(sub))).state, month),
+                timeZone: businessTimeZone(),
+              }
+            : undefined;
         return {
           sub,
           role,

@@ -15,7 +15,13 @@ export type RouteAccess = 'public' | readonly Role[];
  * `dealerRole`: a dealer token's (`owner` when the token names none); `sessionId`: the sign-in
  * session of a user's token (CLI-minted tokens have none).
  */
-export type Principal = { sub: string; role: Role; dealerId: string | undefined; dealerRole: DealerRole | undefined; sessionId: string | undefined };
+export type Principal = {
+  sub: string;
+  role: Role;
+  dealerId: string | undefined;
+  dealerRole: DealerRole | undefined;
+  sessionId: string | undefined;
+};
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -100,7 +106,8 @@ function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-  if (!match) throw new HttpProblem(401, 'invalid_token', 'Authorization must be "Bearer <token>"', { headers: { 'www-authenticate': 'Bearer' } });
+  if (!match)
+    throw new HttpProblem(401, 'invalid_token', 'Authorization must be "Bearer <token>"', { headers: { 'www-authenticate': 'Bearer' } });
   return match[1];
 }
 
@@ -136,13 +143,16 @@ export function registerAuth(app: FastifyInstance, tokens: TokenService): void {
     if (access === undefined || access === 'public') return;
     try {
       const token = bearerToken(request);
-      if (!token) throw new HttpProblem(401, 'missing_token', 'This route needs a bearer token', { headers: { 'www-authenticate': 'Bearer' } });
+      if (!token)
+        throw new HttpProblem(401, 'missing_token', 'This route needs a bearer token', { headers: { 'www-authenticate': 'Bearer' } });
       request.principal = tokens.verify(token);
     } catch (error) {
       request.authFailure =
         error instanceof HttpProblem
           ? error
-          : new HttpProblem(401, 'invalid_token', 'The token is invalid or expired', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+          : new HttpProblem(401, 'invalid_token', 'The token is invalid or expired', {
+              headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+            });
     }
   });
 }
@@ -182,7 +192,8 @@ export function principalOf(request: FastifyRequest): Principal {
 export function actingDealerId(request: FastifyRequest, requested: string | undefined): string | undefined {
   const principal = principalOf(request);
   if (principal.role === 'dealer') {
-    if (requested !== undefined && requested !== principal.dealerId) throw new HttpProblem(404, 'not_found', `Dealer ${requested} was not found`);
+    if (requested !== undefined && requested !== principal.dealerId)
+      throw new HttpProblem(404, 'not_found', `Dealer ${requested} was not found`);
     return principal.dealerId;
   }
   return requested;

@@ -15,4 +15,7 @@ export const businessTimeZoneField = {
 export const sayBusinessTimeZone = (reply: FastifyReply) => reply.header(BUSINESS_TIME_ZONE_HEADER, businessTimeZone());
 
 /** A JSON response body with its `timeZone`. */
-export const withBusinessTimeZone = <Body extends object>(body: Body): Body & { timeZone: string } => ({ ...body, timeZone: businessTimeZone() });
+export const withBusinessTimeZone = <Body extends object>(body: Body): Body & { timeZone: string } => ({
+  ...body,
+  timeZone: businessTimeZone(),
+});

@@ -44,7 +44,9 @@ const positionField = z.string().describe('Global position of the last event of 
 const creditLimitBodySchema = z
   .object({
     limitMinor: setCreditLimitSchema.shape.limitMinor.optional(),
-    creditLimitMinor: setCreditLimitSchema.shape.limitMinor.optional().describe('The same as `limitMinor`, named as in `POST /v1/dealers`; send one of the two.'),
+    creditLimitMinor: setCreditLimitSchema.shape.limitMinor
+      .optional()
+      .describe('The same as `limitMinor`, named as in `POST /v1/dealers`; send one of the two.'),
   })
   .superRefine((body, context) => {
     if (body.limitMinor === undefined && body.creditLimitMinor === undefined) {
@@ -67,11 +69,13 @@ const creditFields = {
     .describe('Overpaid or credited beyond what is owed; settles the next charges, but is not extra credit.'),
 };
 
-
 const creditSchema = z
   .object({
     ...creditFields,
-    overdueMinor: z.number().int().describe('Charges past their due date (by the payment terms) and not yet settled, as of today (a business day).'),
+    overdueMinor: z
+      .number()
+      .int()
+      .describe('Charges past their due date (by the payment terms) and not yet settled, as of today (a business day).'),
     overdueSince: isoDateSchema.nullable().describe('The earliest due date among the overdue charges.'),
     ...businessTimeZoneField,
   })
@@ -113,7 +117,9 @@ const ledgerEntrySchema = z
     balanceAfterMinor: z
       .number()
       .int()
-      .describe('What the dealer owes after the entry: charges raise it, payments and credit notes lower it; negative is a credit balance.'),
+      .describe(
+        'What the dealer owes after the entry: charges raise it, payments and credit notes lower it; negative is a credit balance.',
+      ),
     reservedAfterMinor: z.number().int(),
     limitAfterMinor: z.number().int(),
     orderId: z.string().nullable(),
@@ -127,7 +133,6 @@ const ledgerEntrySchema = z
   .meta({ id: 'LedgerEntry' });
 
 export const periodBound = z.union([isoDateTimeSchema, isoDateSchema]);
-
 
 const ledgerPageSchema = pageOf(ledgerEntrySchema).extend(businessTimeZoneField).meta({ id: 'LedgerPage' });
 
@@ -184,7 +189,11 @@ export function creditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   async function onLedger(dealerId: string, command: CreditCommand, context: CommandContext) {
     await assertDealerExists(dealerId);
     const handled = accepted(await commands.handle(creditLedgerDecider, creditStream(dealerId), command, context));
-    return { credit: creditOf(dealerId, handled.state), created: handled.events.length > 0, position: await positionOf(store, handled.position) };
+    return {
+      credit: creditOf(dealerId, handled.state),
+      created: handled.events.length > 0,
+      position: await positionOf(store, handled.position),
+    };
   }
 
   return async (app) => {
@@ -195,7 +204,8 @@ export function creditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['credit'],
           summary: "Set a dealer's credit limit",
-          description: 'Lowering the limit below what is reserved and outstanding is allowed: it stops new reservations until enough is paid.',
+          description:
+            'Lowering the limit below what is reserved and outstanding is allowed: it stops new reservations until enough is paid.',
           params: dealerParams,
           body: creditLimitBodySchema,
           response: { 200: creditWrittenSchema, ...problemResponses(400, 401, 403, 404) },
@@ -287,8 +297,20 @@ export function creditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const { amountMinor, reference } = request.body;
             // The reference is the payment's natural key within the dealer's ledger.
             const paymentId = reference;
-            const done = await onLedger(dealerId, { type: 'RecordPayment', data: { dealerId, paymentId, amountMinor, reference } }, commandContext(request));
-            const body = { paymentId, dealerId, amountMinor, reference, currency: LEDGER_CURRENCY, credit: done.credit, position: done.position };
+            const done = await onLedger(
+              dealerId,
+              { type: 'RecordPayment', data: { dealerId, paymentId, amountMinor, reference } },
+              commandContext(request),
+            );
+            const body = {
+              paymentId,
+              dealerId,
+              amountMinor,
+              reference,
+              currency: LEDGER_CURRENCY,
+              credit: done.credit,
+              position: done.position,
+            };
             return { status: done.created ? 201 : 200, body };
           }),
         ),

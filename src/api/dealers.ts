@@ -44,9 +44,7 @@ const dealerFields = {
   version: z.number().int().describe('The dealer stream revision.'),
 };
 
-const dealerSchema = z
-  .object({ ...dealerFields, registeredAt: z.iso.datetime(), updatedAt: z.iso.datetime() })
-  .meta({ id: 'Dealer' });
+const dealerSchema = z.object({ ...dealerFields, registeredAt: z.iso.datetime(), updatedAt: z.iso.datetime() }).meta({ id: 'Dealer' });
 
 const dealerWrittenSchema = z
   .object({ ...dealerFields, position: z.string().describe('Global position of the last event of this command.') })
@@ -64,7 +62,9 @@ const dealerParams = z.object({ id: dealerIdSchema });
 
 /** API.md names no body for a suspension: the reason is asked for, not required. */
 const NO_REASON = 'No reason given';
-const suspendBodySchema = z.object({ reason: suspendDealerSchema.shape.reason.optional().describe(`Why; default "${NO_REASON}".`) }).nullish();
+const suspendBodySchema = z
+  .object({ reason: suspendDealerSchema.shape.reason.optional().describe(`Why; default "${NO_REASON}".`) })
+  .nullish();
 
 const newDealerId = () => `D-${randomBytes(5).toString('hex').toUpperCase()}`;
 
@@ -130,7 +130,11 @@ export function dealerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const registered = await registerDealer(commands, { ...details, dealerId }, creditLimitMinor, context);
             if (!registered.ok) throw refusalProblem(registered.refusal);
             const { dealer, credit } = registered.state;
-            const body = { ...fromState(existing(dealer), registered.revision), creditLimitMinor: credit.limitMinor, position: await positionOf(store, registered.position) };
+            const body = {
+              ...fromState(existing(dealer), registered.revision),
+              creditLimitMinor: credit.limitMinor,
+              position: await positionOf(store, registered.position),
+            };
             return { status: 201, body };
           }),
         ),

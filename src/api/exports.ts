@@ -26,23 +26,37 @@ type Format = keyof typeof FORMATS;
 const EVENT_TYPES = /^[A-Za-z][\w.:-]{0,99}(,[A-Za-z][\w.:-]{0,99}){0,49}$/;
 
 const periodQuery = {
-  from: periodBound.optional().describe('From this instant, or the start of this business day (the `Business-Time-Zone` header names its zone); inclusive. Default: the beginning.'),
+  from: periodBound
+    .optional()
+    .describe(
+      'From this instant, or the start of this business day (the `Business-Time-Zone` header names its zone); inclusive. Default: the beginning.',
+    ),
   to: periodBound.optional().describe('Until this instant, or the end of this business day; exclusive. Default: now.'),
-  format: z.enum(['ndjson', 'csv']).default('ndjson').describe('`ndjson`: one JSON object per line; `csv`: a header row, then one row per item.'),
+  format: z
+    .enum(['ndjson', 'csv'])
+    .default('ndjson')
+    .describe('`ndjson`: one JSON object per line; `csv`: a header row, then one row per item.'),
 };
 
 const eventsQuery = z.object({
   ...periodQuery,
-  types: z.string().regex(EVENT_TYPES, 'must be a comma-separated list of up to 50 event types').optional().describe('Only these event types.'),
+  types: z
+    .string()
+    .regex(EVENT_TYPES, 'must be a comma-separated list of up to 50 event types')
+    .optional()
+    .describe('Only these event types.'),
 });
 
-const ledgerQuery = z.object({ ...periodQuery, dealerId: dealerIdSchema.optional().describe('Only this dealer\'s ledger.') });
+const ledgerQuery = z.object({ ...periodQuery, dealerId: dealerIdSchema.optional().describe("Only this dealer's ledger.") });
 
 /** The period's bounds; a period that ends before it starts is a 400. */
 function periodOf(query: { from?: string | undefined; to?: string | undefined }): { from: Date | undefined; to: Date | undefined } {
   const from = boundary(query.from, 'from');
   const to = boundary(query.to, 'to');
-  if (from && to && from >= to) throw new HttpProblem(400, 'validation_failed', '1 invalid field(s): query.to', { errors: [{ path: 'query.to', message: 'must be after from' }] });
+  if (from && to && from >= to)
+    throw new HttpProblem(400, 'validation_failed', '1 invalid field(s): query.to', {
+      errors: [{ path: 'query.to', message: 'must be after from' }],
+    });
   return { from, to };
 }
 
@@ -86,7 +100,16 @@ const LEDGER_COLUMNS = [
 
 /** NDJSON: the event as stored (upcast), with its metadata whole. */
 function eventRecord(event: RecordedEvent) {
-  return { position: event.position, stream: event.streamId, revision: event.revision, eventId: event.id, type: event.type, occurredAt: occurredAtOf(event), data: event.data, metadata: event.metadata };
+  return {
+    position: event.position,
+    stream: event.streamId,
+    revision: event.revision,
+    eventId: event.id,
+    type: event.type,
+    occurredAt: occurredAtOf(event),
+    data: event.data,
+    metadata: event.metadata,
+  };
 }
 
 /** CSV: the same, with the metadata an auditor filters by in columns of their own. */
@@ -117,7 +140,7 @@ function sendStream(reply: FastifyReply, format: Format, name: string, chunks: A
 
 const exportDescription =
   'Streamed (chunked transfer encoding), a chunk of rows at a time with backpressure; a snapshot up to the moment the export started. ' +
-  'Dates given for `from`/`to` are business days, in the time zone the `Business-Time-Zone` header names. CSV: RFC 4180 quoting; text starting with =, +, -, @ is prefixed with \' so spreadsheets do not run it as a formula (NDJSON is exact).';
+  "Dates given for `from`/`to` are business days, in the time zone the `Business-Time-Zone` header names. CSV: RFC 4180 quoting; text starting with =, +, -, @ is prefixed with ' so spreadsheets do not run it as a formula (NDJSON is exact).";
 
 const exportResponse = {
   200: {
@@ -133,7 +156,10 @@ const exportResponse = {
 export function exportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, store, upcasting } = deps;
 
-  async function* eventChunks(query: z.infer<typeof eventsQuery>, period: { from: Date | undefined; to: Date | undefined }): AsyncGenerator<string> {
+  async function* eventChunks(
+    query: z.infer<typeof eventsQuery>,
+    period: { from: Date | undefined; to: Date | undefined },
+  ): AsyncGenerator<string> {
     const from = period.from?.getTime() ?? -Infinity;
     const to = period.to?.getTime() ?? Infinity;
     const filter = query.types ? { eventTypes: query.types.split(',') } : undefined;
@@ -147,7 +173,8 @@ export function exportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         if (comparePositions(recorded.position, head) > 0) break;
         const event = upcasting.upcast(recorded);
         const at = Date.parse(occurredAtOf(event));
-        if (at >= from && at < to) chunk += line(query.format, EVENT_COLUMNS, query.format === 'csv' ? eventRow(event) : eventRecord(event));
+        if (at >= from && at < to)
+          chunk += line(query.format, EVENT_COLUMNS, query.format === 'csv' ? eventRow(event) : eventRecord(event));
       }
       if (chunk) yield chunk;
       if (comparePositions(page.checkpoint, after) <= 0) return;
@@ -155,7 +182,10 @@ export function exportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     }
   }
 
-  async function* ledgerChunks(query: z.infer<typeof ledgerQuery>, period: { from: Date | undefined; to: Date | undefined }): AsyncGenerator<string> {
+  async function* ledgerChunks(
+    query: z.infer<typeof ledgerQuery>,
+    period: { from: Date | undefined; to: Date | undefined },
+  ): AsyncGenerator<string> {
     if (query.format === 'csv') yield csvRow(LEDGER_COLUMNS);
     const untilId = await lastLedgerId(db);
     let afterId = 0;

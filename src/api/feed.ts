@@ -11,7 +11,9 @@ const MAX_WAIT_SECONDS = 30;
 const EVENT_TYPES = /^[A-Za-z][\w.:-]{0,99}(,[A-Za-z][\w.:-]{0,99}){0,49}$/;
 
 const feedQuery = z.object({
-  after: positionSchema.default('0').describe('Events after this position (exclusive); pass the previous page\'s `nextAfter`. Default 0: from the start.'),
+  after: positionSchema
+    .default('0')
+    .describe("Events after this position (exclusive); pass the previous page's `nextAfter`. Default 0: from the start."),
   limit: z.coerce.number().int().min(1).max(500).default(50).describe('Page size, 1-500 (default 50).'),
   types: z
     .string()
@@ -31,7 +33,7 @@ const feedItemSchema = z
   .object({
     position: z.string().describe('Global position (a decimal string).'),
     stream: z.string(),
-    revision: z.number().int().describe('The event\'s revision in its stream, from 0.'),
+    revision: z.number().int().describe("The event's revision in its stream, from 0."),
     type: z.string(),
     id: z.string().describe('Event id: the idempotency key downstream.'),
     data: z.record(z.string(), z.unknown()),
@@ -64,8 +66,12 @@ export function feedRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         // A client that hangs up stops the wait.
         const gone = new AbortController();
         reply.raw.once('close', () => gone.abort());
-        const page = await readFeed(deps.store, deps.upcasting, { after, limit, types: types?.split(','), waitSeconds }, gone.signal, (now) =>
-          now ? deps.metrics.feedWaiting.inc() : deps.metrics.feedWaiting.dec(),
+        const page = await readFeed(
+          deps.store,
+          deps.upcasting,
+          { after, limit, types: types?.split(','), waitSeconds },
+          gone.signal,
+          (now) => (now ? deps.metrics.feedWaiting.inc() : deps.metrics.feedWaiting.dec()),
         );
         return {
           items: page.items.map((event) => ({

@@ -19,7 +19,9 @@ export const orderParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$
 
 const positionField = z.string().describe('Global position of the last event of this command.');
 
-const shipmentWrittenSchema = shipmentSchema.extend({ orderStatus: orderStatusSchema, position: positionField }).meta({ id: 'ShipmentWritten' });
+const shipmentWrittenSchema = shipmentSchema
+  .extend({ orderStatus: orderStatusSchema, position: positionField })
+  .meta({ id: 'ShipmentWritten' });
 
 const orderPaymentWrittenSchema = z
   .object({
@@ -66,7 +68,7 @@ export function fulfillmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: ['ops', 'integration'] },
         schema: {
           tags: ['fulfilment'],
-          summary: 'Ship (part of) an order: lots picked first-expiry-first-out, its value charged to the dealer\'s credit',
+          summary: "Ship (part of) an order: lots picked first-expiry-first-out, its value charged to the dealer's credit",
           description:
             'Each line ships from the warehouses the order reserved it in. The same `shipmentId` again completes a shipment ' +
             'a failure left half done (201), or answers the finished one (200); with other lines it is a 409. A prepay order ' +
@@ -80,19 +82,28 @@ export function fulfillmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request, reply) =>
         send(
           reply,
-          await withIdempotency(db, request, async () => {
-            const orderId = request.params.id;
-            const { lines, carrier, trackingNumber } = request.body;
-            const shipmentId = request.body.shipmentId ?? documentId(request, orderId, 'S', newShipmentId);
-            const outcome = await dispatchShipment(
-              { commands, store },
-              { orderId, shipmentId, lines, carrier: carrier ?? null, trackingNumber: trackingNumber ?? null },
-              commandContext(request),
-            );
-            if (!outcome.ok) throw refusalProblem(outcome.refusal);
-            const body = { ...shipmentFromState(orderId, outcome.shipment), orderStatus: statusOf(outcome.state), position: await positionOf(store, outcome.position) };
-            return { status: outcome.created ? 201 : 200, body };
-          }, { scope: documentScope(request.params.id) }),
+          await withIdempotency(
+            db,
+            request,
+            async () => {
+              const orderId = request.params.id;
+              const { lines, carrier, trackingNumber } = request.body;
+              const shipmentId = request.body.shipmentId ?? documentId(request, orderId, 'S', newShipmentId);
+              const outcome = await dispatchShipment(
+                { commands, store },
+                { orderId, shipmentId, lines, carrier: carrier ?? null, trackingNumber: trackingNumber ?? null },
+                commandContext(request),
+              );
+              if (!outcome.ok) throw refusalProblem(outcome.refusal);
+              const body = {
+                ...shipmentFromState(orderId, outcome.shipment),
+                orderStatus: statusOf(outcome.state),
+                position: await positionOf(store, outcome.position),
+              };
+              return { status: outcome.created ? 201 : 200, body };
+            },
+            { scope: documentScope(request.params.id) },
+          ),
         ),
     );
 
@@ -103,7 +114,8 @@ export function fulfillmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['fulfilment'],
           summary: 'Confirm that a shipment was delivered',
-          description: 'Once everything ordered has shipped and every shipment is delivered, the order is `delivered`. A repeated confirmation changes nothing.',
+          description:
+            'Once everything ordered has shipped and every shipment is delivered, the order is `delivered`. A repeated confirmation changes nothing.',
           params: orderParams,
           body: deliveryRequestSchema,
           response: { 200: shipmentWrittenSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
@@ -115,11 +127,18 @@ export function fulfillmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { shipmentId, deliveredAt, receivedBy } = request.body;
         const done = await onOrder(
           orderId,
-          { type: 'ConfirmDelivery', data: { shipmentId, deliveredAt: deliveredAt ?? now.toISOString(), receivedBy: receivedBy ?? null, now: now.toISOString() } },
+          {
+            type: 'ConfirmDelivery',
+            data: { shipmentId, deliveredAt: deliveredAt ?? now.toISOString(), receivedBy: receivedBy ?? null, now: now.toISOString() },
+          },
           request,
         );
         const shipment = done.state.shipments.find((candidate) => candidate.shipmentId === shipmentId)!;
-        return { ...shipmentFromState(orderId, shipment), orderStatus: statusOf(done.state), position: await positionOf(store, done.position) };
+        return {
+          ...shipmentFromState(orderId, shipment),
+          orderStatus: statusOf(done.state),
+          position: await positionOf(store, done.position),
+        };
       },
     );
 
@@ -150,7 +169,7 @@ export function fulfillmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['fulfilment'],
           summary: "Record a payment for a prepay dealer's order; paid in full, the order is released to the warehouse",
           description:
-            "Only for orders of prepay dealers (credit dealers pay against their ledger: `POST /v1/dealers/{id}/payments`). " +
+            'Only for orders of prepay dealers (credit dealers pay against their ledger: `POST /v1/dealers/{id}/payments`). ' +
             'The reference identifies the payment within the order: the same reference and amount again records nothing (200); ' +
             'with another amount it is a 409. More than is left to pay is refused (422).',
           params: orderParams,
@@ -165,7 +184,11 @@ export function fulfillmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           await withIdempotency(db, request, async () => {
             const orderId = request.params.id;
             const { amountMinor, reference } = request.body;
-            const done = await onOrder(orderId, { type: 'RecordOrderPayment', data: { paymentId: reference, amountMinor, reference, now: new Date().toISOString() } }, request);
+            const done = await onOrder(
+              orderId,
+              { type: 'RecordOrderPayment', data: { paymentId: reference, amountMinor, reference, now: new Date().toISOString() } },
+              request,
+            );
             const { state } = done;
             const body = {
               paymentId: reference,

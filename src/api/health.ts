@@ -58,7 +58,10 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['operations'],
           summary: 'Prometheus metrics (text exposition format)',
           response: {
-            200: { description: 'The metrics', content: { 'text/plain': { schema: z.string().describe('Prometheus text exposition format 0.0.4.') } } },
+            200: {
+              description: 'The metrics',
+              content: { 'text/plain': { schema: z.string().describe('Prometheus text exposition format 0.0.4.') } },
+            },
             // Unlike /health, /metrics counts against the rate limit.
             429: problemSchema.describe('Rate limited'),
           },

@@ -14,7 +14,10 @@ export const historyEntrySchema = z
     data: z.record(z.string(), z.unknown()),
     metadata: z.record(z.string(), z.unknown()),
     occurredAt: z.iso.datetime(),
-    actor: z.string().nullable().describe('Who made the change: `metadata.actor`, the `sub` of the caller (or the partner) whose command wrote it.'),
+    actor: z
+      .string()
+      .nullable()
+      .describe('Who made the change: `metadata.actor`, the `sub` of the caller (or the partner) whose command wrote it.'),
   })
   .meta({ id: 'HistoryEntry' });
 
@@ -32,7 +35,10 @@ export function actorSeenByDealer(metadata: { actor?: unknown; role?: unknown })
  * A page as a dealer may see it, no more than the main views show: staff user ids left out, and
  * each event's data as `redact` leaves it (other dealers' prices, the risk model).
  */
-export function historySeenByDealer(page: HistoryPage, redact: (entry: HistoryEntry) => HistoryEntry['data'] = (entry) => entry.data): HistoryPage {
+export function historySeenByDealer(
+  page: HistoryPage,
+  redact: (entry: HistoryEntry) => HistoryEntry['data'] = (entry) => entry.data,
+): HistoryPage {
   return {
     ...page,
     items: page.items.map((entry) => {

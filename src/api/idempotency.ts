@@ -53,7 +53,13 @@ function callerScope(request: FastifyRequest): string {
   return principal.role === 'dealer' ? `dealer:${principal.dealerId}` : `user:${principal.sub}`;
 }
 
-type Stored = { request_hash: string; status_code: number | null; response: unknown; owned: boolean; how: 'owned' | 'merged' | 'taken_over' | 'found' };
+type Stored = {
+  request_hash: string;
+  status_code: number | null;
+  response: unknown;
+  owned: boolean;
+  how: 'owned' | 'merged' | 'taken_over' | 'found';
+};
 
 type Claim = { scope: string; key: string; hash: string };
 
@@ -147,25 +153,41 @@ export async function withIdempotency<Body>(
     // Once per request: how its first claim went (a wait for another attempt counts as in_progress).
     if (!counted) {
       counted = true;
-      claims?.inc({ outcome: stored.owned ? stored.how : stored.status_code !== null ? 'replayed' : stored.how === 'merged' ? 'merged' : 'in_progress' });
+      claims?.inc({
+        outcome: stored.owned ? stored.how : stored.status_code !== null ? 'replayed' : stored.how === 'merged' ? 'merged' : 'in_progress',
+      });
     }
     if (stored.request_hash !== hash) {
-      throw new HttpProblem(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request (another body, route or caller)');
+      throw new HttpProblem(
+        422,
+        'idempotency_key_reused',
+        'This Idempotency-Key was already used for a different request (another body, route or caller)',
+      );
     }
     if (stored.status_code !== null) {
       return { status: stored.status_code, body: stored.response as Body, headers: { 'idempotent-replayed': 'true' } };
     }
     if (stored.owned) return runOwned(db, scope, key, run);
     if (Date.now() > deadline) {
-      throw new HttpProblem(409, 'idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry later', {
-        headers: { 'retry-after': '1' },
-      });
+      throw new HttpProblem(
+        409,
+        'idempotency_key_in_progress',
+        'A request with this Idempotency-Key is still being processed; retry later',
+        {
+          headers: { 'retry-after': '1' },
+        },
+      );
     }
     await pause(25);
   }
 }
 
-async function runOwned<Body>(db: Db, scope: string, key: string, run: () => Promise<CommandResponse<Body>>): Promise<CommandResponse<Body>> {
+async function runOwned<Body>(
+  db: Db,
+  scope: string,
+  key: string,
+  run: () => Promise<CommandResponse<Body>>,
+): Promise<CommandResponse<Body>> {
   let response: CommandResponse<Body>;
   try {
     response = await run();

@@ -16,9 +16,9 @@ const adapterStateSchema = z
     name: z.string(),
     position: z.string().describe('Every event up to here was delivered or dead-lettered.'),
     lag: z.string().describe('Store head position minus the checkpoint.'),
-    active: z.boolean().describe('A worker holds the adapter\'s lock and is running it.'),
+    active: z.boolean().describe("A worker holds the adapter's lock and is running it."),
     openDeadLetters: z.number().int().describe('Dead letters not delivered yet.'),
-    lastError: z.string().nullable().describe('The last failed delivery attempt\'s error.'),
+    lastError: z.string().nullable().describe("The last failed delivery attempt's error."),
     lastErrorAt: z.iso.datetime().nullable(),
   })
   .meta({ id: 'AdapterState' });
@@ -120,7 +120,7 @@ export function integrationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['integration'],
           summary: 'Deliver a dead-lettered event again',
           description:
-            'The adapter\'s active worker delivers it with a fresh retry budget; watch `status` become `delivered` (or `open` again, ' +
+            "The adapter's active worker delivers it with a fresh retry budget; watch `status` become `delivered` (or `open` again, " +
             'with more attempts and the new error). Asking again while a retry is pending changes nothing.',
           params: idParams,
           response: { 202: deadLetterSchema, ...problemResponses(400, 401, 403, 404, 409) },
@@ -135,7 +135,8 @@ export function integrationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         }
         const requested = await requestRetry(deps.db, id);
         if (requested.outcome === 'not_found') throw notFound(`Dead letter ${request.params.id}`);
-        if (requested.outcome === 'already_delivered') throw new HttpProblem(409, 'already_delivered', `Dead letter ${id} was delivered already`);
+        if (requested.outcome === 'already_delivered')
+          throw new HttpProblem(409, 'already_delivered', `Dead letter ${id} was delivered already`);
         return reply.code(202).send(toResponse(requested.deadLetter));
       },
     );

@@ -28,7 +28,7 @@ export const STREAM_LIVE_COMMENT = ': live';
 export const notificationSchema = z
   .object({
     id: z.string().describe('The id of the event the notification came from: what `POST /v1/notifications/{id}/read` takes.'),
-    position: z.string().describe('Its global position: the inbox\'s order, and what `after` (or Last-Event-ID) resumes from.'),
+    position: z.string().describe("Its global position: the inbox's order, and what `after` (or Last-Event-ID) resumes from."),
     type: z.enum(NOTIFICATION_TYPES),
     title: z.string(),
     body: z.string(),
@@ -39,7 +39,9 @@ export const notificationSchema = z
   .meta({ id: 'Notification' });
 
 const inboxQuery = z.object({
-  after: positionSchema.default('0').describe("Items after this position (exclusive); pass the previous page's `nextAfter`. Default 0: from the start."),
+  after: positionSchema
+    .default('0')
+    .describe("Items after this position (exclusive); pass the previous page's `nextAfter`. Default 0: from the start."),
   limit: z.coerce.number().int().min(1).max(500).default(50).describe('Page size, 1-500 (default 50).'),
   waitSeconds: z.coerce
     .number()
@@ -51,7 +53,9 @@ const inboxQuery = z.object({
 });
 
 const streamQuery = z.object({
-  after: positionSchema.optional().describe('Items after this position; `Last-Event-ID` (sent by a reconnecting EventSource) takes precedence. Default: from the start.'),
+  after: positionSchema
+    .optional()
+    .describe('Items after this position; `Last-Event-ID` (sent by a reconnecting EventSource) takes precedence. Default: from the start.'),
 });
 
 const languageDescription = 'Titles and bodies in Chinese, or in English with `Accept-Language: en`.';
@@ -195,7 +199,10 @@ export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             'accept-language': z.string().max(500).optional(),
           }),
           response: {
-            200: { description: 'A `text/event-stream`.', content: { 'text/event-stream': { schema: z.string().describe('Server-sent events.') } } },
+            200: {
+              description: 'A `text/event-stream`.',
+              content: { 'text/event-stream': { schema: z.string().describe('Server-sent events.') } },
+            },
             ...problemResponses(400, 401, 403),
           },
         },
@@ -212,12 +219,16 @@ export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: READERS },
         schema: {
           tags: ['notifications'],
-          summary: 'Mark one item of the caller\'s inbox read',
-          description: 'Marking an item read again changes nothing. Another inbox\'s item reads as not found.',
-          params: z.object({ id: z.uuid().describe('The item\'s id.') }),
+          summary: "Mark one item of the caller's inbox read",
+          description: "Marking an item read again changes nothing. Another inbox's item reads as not found.",
+          params: z.object({ id: z.uuid().describe("The item's id.") }),
           response: {
             200: z
-              .object({ id: z.string(), read: z.literal(true), position: z.string().describe('Global position of the last event of this command.') })
+              .object({
+                id: z.string(),
+                read: z.literal(true),
+                position: z.string().describe('Global position of the last event of this command.'),
+              })
               .meta({ id: 'NotificationMarkedRead' }),
             ...problemResponses(400, 401, 403, 404),
           },
@@ -229,7 +240,12 @@ export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         if (!(await inboxItem(db, owner, id))) throw notFound(`Notification ${id}`);
         const context = commandContext(request);
         const handled = accepted(
-          await commands.handle(inboxDecider, inboxStream(owner.reader), { type: 'MarkNotificationRead', data: { reader: owner.reader, notificationId: id, readAt: context.now.toISOString() } }, context),
+          await commands.handle(
+            inboxDecider,
+            inboxStream(owner.reader),
+            { type: 'MarkNotificationRead', data: { reader: owner.reader, notificationId: id, readAt: context.now.toISOString() } },
+            context,
+          ),
         );
         return { id, read: true as const, position: await positionOf(store, handled.position) };
       },

@@ -9,8 +9,8 @@ import { problemSchema } from './problem.ts';
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; every invalid field is listed in `errors`',
   401: 'Missing or invalid bearer token',
-  403: 'The caller\'s role may not do this',
-  404: 'Not found (also for another dealer\'s resources)',
+  403: "The caller's role may not do this",
+  404: "Not found (also for another dealer's resources)",
   409: 'Conflict: stale If-Match or an illegal state transition',
   413: 'The body is too large',
   414: 'A path parameter is too long',
@@ -76,7 +76,12 @@ export function operationIdOf(method: string, path: string): string {
     .filter((segment) => segment !== '' && segment !== 'v1')
     .map((segment) => {
       const param = /^\{(.+)\}$/.exec(segment)?.[1];
-      return param ? `By${pascal(param)}` : segment.split(/[^A-Za-z0-9]+/).map(pascal).join('');
+      return param
+        ? `By${pascal(param)}`
+        : segment
+            .split(/[^A-Za-z0-9]+/)
+            .map(pascal)
+            .join('');
     });
   return `${method.toLowerCase()}${words.join('')}`;
 }
@@ -89,7 +94,8 @@ export function operationIdOf(method: string, path: string): string {
  * dealer in `?dealerId=` is told it does not exist (404).
  */
 function platformStatuses(method: string, path: string, operation: Operation): number[] {
-  const parameter = (where: string, name: string) => operation.parameters?.some((candidate) => candidate.in === where && candidate.name === name);
+  const parameter = (where: string, name: string) =>
+    operation.parameters?.some((candidate) => candidate.in === where && candidate.name === name);
   return [
     400,
     ...(path.includes('{') ? [414] : []),
@@ -102,7 +108,10 @@ function platformStatuses(method: string, path: string, operation: Operation): n
 function addProblemResponses(operation: Operation, statuses: number[]): void {
   const responses = (operation.responses ??= {});
   for (const status of statuses) {
-    responses[status] ??= { description: DESCRIPTIONS[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: PROBLEM_REF } } } };
+    responses[status] ??= {
+      description: DESCRIPTIONS[status] ?? 'Error',
+      content: { 'application/problem+json': { schema: { $ref: PROBLEM_REF } } },
+    };
   }
   operation.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -112,7 +121,8 @@ function refsIn(value: unknown, into: Set<string>): Set<string> {
   if (Array.isArray(value)) for (const item of value) refsIn(item, into);
   else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (key === '$ref' && typeof item === 'string' && item.startsWith('#/components/schemas/')) into.add(item.slice('#/components/schemas/'.length));
+      if (key === '$ref' && typeof item === 'string' && item.startsWith('#/components/schemas/'))
+        into.add(item.slice('#/components/schemas/'.length));
       else refsIn(item, into);
     }
   }

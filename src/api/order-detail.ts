@@ -7,7 +7,14 @@ import { orderDecider, orderStream, type OrderEvent, type OrderState, type Place
 import type { OrderReturn } from '../domain/ordering/order.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
-import { orderReturns, orderShipments, orderTimeline, type OrderRow, type ReturnRow, type ShipmentRow } from '../projections/orders/queries.ts';
+import {
+  orderReturns,
+  orderShipments,
+  orderTimeline,
+  type OrderRow,
+  type ReturnRow,
+  type ShipmentRow,
+} from '../projections/orders/queries.ts';
 import { timelineDetail } from '../projections/orders/timeline.ts';
 import { orderFromRow, orderFromState, orderSchema } from './order-views.ts';
 import { actorSeenByDealer } from './history.ts';
@@ -20,7 +27,9 @@ export const shipmentSchema = z
   .object({
     shipmentId: z.string(),
     orderId: z.string(),
-    status: z.enum(['planned', 'dispatched', 'delivered']).describe('`planned`: being picked; a retry with the same shipmentId completes it.'),
+    status: z
+      .enum(['planned', 'dispatched', 'delivered'])
+      .describe('`planned`: being picked; a retry with the same shipmentId completes it.'),
     lines: z.array(
       z.object({
         sku: z.string(),
@@ -30,10 +39,10 @@ export const shipmentSchema = z
         netMinor: z.number().int().describe("The goods' value at the order's net prices (gifts: 0)."),
       }),
     ),
-    amountMinor: z.number().int().describe('Charged to the dealer\'s credit on dispatch (unless the order was prepaid).'),
+    amountMinor: z.number().int().describe("Charged to the dealer's credit on dispatch (unless the order was prepaid)."),
     carrier: z.string().nullable(),
     trackingNumber: z.string().nullable(),
-    dueDate: z.string().nullable().describe('The business day the charge falls due, by the dealer\'s payment terms.'),
+    dueDate: z.string().nullable().describe("The business day the charge falls due, by the dealer's payment terms."),
     plannedAt: instant,
     shippedAt: instant.nullable(),
     deliveredAt: instant.nullable(),
@@ -57,7 +66,13 @@ export const returnSchema = z
     rejectedAt: instant.nullable(),
     rejectionReason: z.string().nullable(),
     received: z.array(
-      z.object({ sku: z.string(), qty: z.number().int(), warehouseId: z.string(), lot: z.string(), disposition: z.enum(['restock', 'quarantine']) }),
+      z.object({
+        sku: z.string(),
+        qty: z.number().int(),
+        warehouseId: z.string(),
+        lot: z.string(),
+        disposition: z.enum(['restock', 'quarantine']),
+      }),
     ),
     receivedAt: instant.nullable(),
     refund: z
@@ -139,13 +154,22 @@ function returnFromRow(row: ReturnRow): ReturnView {
     receivedAt: iso(row.received_at),
     refund:
       row.refunded_at && row.refund_method
-        ? { amountMinor: row.refund_minor ?? 0, method: row.refund_method, creditNoteId: row.credit_note_id, refundedAt: row.refunded_at.toISOString() }
+        ? {
+            amountMinor: row.refund_minor ?? 0,
+            method: row.refund_method,
+            creditNoteId: row.credit_note_id,
+            refundedAt: row.refunded_at.toISOString(),
+          }
         : null,
   };
 }
 
 export async function detailFromReadModel(db: Db, row: OrderRow, staff: boolean): Promise<OrderDetail> {
-  const [timeline, shipments, returns] = await Promise.all([orderTimeline(db, row.id), orderShipments(db, row.id), orderReturns(db, row.id)]);
+  const [timeline, shipments, returns] = await Promise.all([
+    orderTimeline(db, row.id),
+    orderShipments(db, row.id),
+    orderReturns(db, row.id),
+  ]);
   return {
     ...orderFromRow(row, staff),
     timeline: timeline.map((entry) => ({

@@ -51,7 +51,11 @@ export function cellText(value: CellValue): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return String(value);
   if (value instanceof Date) return calendarDateOf(value);
-  if ('richText' in value) return value.richText.map((run) => run.text).join('').trim();
+  if ('richText' in value)
+    return value.richText
+      .map((run) => run.text)
+      .join('')
+      .trim();
   if ('formula' in value || 'sharedFormula' in value) return cellText((value as { result?: CellValue }).result);
   if ('text' in value) return cellText(value.text);
   if ('error' in value) return String(value.error);
@@ -74,7 +78,11 @@ function rowsOf(worksheet: ExcelJS.Worksheet, maxRows: number): WorksheetRows['r
 export async function readWorkbook(bytes: Uint8Array, maxRows: number): Promise<WorksheetRows[]> {
   const size = unpackedSize(bytes);
   if (size > MAX_UNPACKED_BYTES) {
-    throw new HttpProblem(413, 'payload_too_large', `The workbook unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB; an order file needs far less`);
+    throw new HttpProblem(
+      413,
+      'payload_too_large',
+      `The workbook unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB; an order file needs far less`,
+    );
   }
   const workbook = new ExcelJS.Workbook();
   try {
@@ -82,7 +90,11 @@ export async function readWorkbook(bytes: Uint8Array, maxRows: number): Promise<
   } catch {
     throw unreadable();
   }
-  const sheets = workbook.worksheets.map((worksheet): WorksheetRows => ({ kind: 'xlsx', name: worksheet.name, rows: rowsOf(worksheet, maxRows) }));
+  const sheets = workbook.worksheets.map((worksheet): WorksheetRows => ({
+    kind: 'xlsx',
+    name: worksheet.name,
+    rows: rowsOf(worksheet, maxRows),
+  }));
   if (sheets.length === 0) throw unreadable('has no worksheet');
   return sheets;
 }

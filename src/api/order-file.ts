@@ -62,11 +62,17 @@ export function decodeCsv(bytes: Uint8Array, contentType: string): string {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
       // Declared UTF-8 but not: refused. Undeclared: what Excel saves CSV in on a Chinese Windows.
-      if (declared) throw new HttpProblem(400, 'validation_failed', `The body is not valid ${declared} text`, { errors: [{ path: 'body', message: `is not valid ${declared}` }] });
+      if (declared)
+        throw new HttpProblem(400, 'validation_failed', `The body is not valid ${declared} text`, {
+          errors: [{ path: 'body', message: `is not valid ${declared}` }],
+        });
       text = iconv.decode(Buffer.from(bytes), 'gb18030');
     }
   }
-  if (text.includes('\u0000')) throw new HttpProblem(400, 'validation_failed', 'The file is not text', { errors: [{ path: 'body', message: 'holds binary data; send CSV text or an .xlsx workbook' }] });
+  if (text.includes('\u0000'))
+    throw new HttpProblem(400, 'validation_failed', 'The file is not text', {
+      errors: [{ path: 'body', message: 'holds binary data; send CSV text or an .xlsx workbook' }],
+    });
   return text;
 }
 
@@ -102,13 +108,16 @@ function readCsv(text: string): OrderSheet {
 
 /** The sheets of an order file (a CSV file has one). */
 export async function readOrderFile(bytes: Uint8Array, contentType: string): Promise<OrderSheet[]> {
-  if (bytes.length === 0) throw new HttpProblem(400, 'validation_failed', 'The file is empty', { errors: [{ path: 'body', message: 'is empty' }] });
+  if (bytes.length === 0)
+    throw new HttpProblem(400, 'validation_failed', 'The file is empty', { errors: [{ path: 'body', message: 'is empty' }] });
   if (startsWith(bytes, ZIP)) return readWorkbook(bytes, MAX_ROWS);
   if (startsWith(bytes, OLE)) {
     throw new HttpProblem(415, 'unsupported_media_type', 'Old Excel workbooks (.xls) are not read: save the file as .xlsx or CSV');
   }
   if (contentType.startsWith('application/vnd.openxmlformats')) {
-    throw new HttpProblem(400, 'validation_failed', 'The file is not an .xlsx workbook', { errors: [{ path: 'body', message: 'is not a readable .xlsx workbook' }] });
+    throw new HttpProblem(400, 'validation_failed', 'The file is not an .xlsx workbook', {
+      errors: [{ path: 'body', message: 'is not a readable .xlsx workbook' }],
+    });
   }
   return [readCsv(decodeCsv(bytes, contentType))];
 }

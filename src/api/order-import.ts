@@ -45,7 +45,10 @@ export const importLineSchema = z.object({
   qty: z.number().int(),
   matched: z.boolean().describe('Whether an active product of the catalog has this SKU or GTIN.'),
   name: z.string().optional().describe("The matched product's name."),
-  suggestions: z.array(suggestionSchema).optional().describe('For an unmatched line: the products the catalog search finds for its SKU text or name.'),
+  suggestions: z
+    .array(suggestionSchema)
+    .optional()
+    .describe('For an unmatched line: the products the catalog search finds for its SKU text or name.'),
 });
 
 /** A line matched, with where its GTIN cell is (for a problem naming it). */
@@ -71,7 +74,8 @@ class Problems {
   }
 }
 
-const COLUMN_LETTERS = (index: number): string => (index < 26 ? '' : COLUMN_LETTERS(Math.floor(index / 26) - 1)) + String.fromCharCode(65 + (index % 26));
+const COLUMN_LETTERS = (index: number): string =>
+  (index < 26 ? '' : COLUMN_LETTERS(Math.floor(index / 26) - 1)) + String.fromCharCode(65 + (index % 26));
 
 /** Where a cell is: `line 3.qty` in a CSV file, `订单!C3` in a workbook. */
 function locate(sheet: OrderSheet, row: number, column?: number, field?: Field): string {
@@ -79,7 +83,12 @@ function locate(sheet: OrderSheet, row: number, column?: number, field?: Field):
   return `${sheet.name}!${column === undefined ? '' : COLUMN_LETTERS(column)}${row}`;
 }
 
-const headerKey = (cell: string) => cell.normalize('NFKC').toLowerCase().replace(/[（(][^)）]*[)）]/g, '').replace(/[\s_*:：-]/g, '');
+const headerKey = (cell: string) =>
+  cell
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[（(][^)）]*[)）]/g, '')
+    .replace(/[\s_*:：-]/g, '');
 
 function columnsOf(row: SheetRow): Columns {
   const columns: Columns = {};
@@ -100,7 +109,8 @@ function headerOf(sheets: OrderSheet[]): Header {
     for (let at = 0; at < Math.min(HEADER_ROWS, sheet.rows.length); at++) {
       const row = sheet.rows[at]!;
       const columns = columnsOf(row);
-      if ((columns.sku !== undefined || columns.gtin !== undefined) && columns.qty !== undefined) return { sheet, at, columns, width: row.cells.length };
+      if ((columns.sku !== undefined || columns.gtin !== undefined) && columns.qty !== undefined)
+        return { sheet, at, columns, width: row.cells.length };
     }
   }
   const first = sheets[0]!;
@@ -109,7 +119,8 @@ function headerOf(sheets: OrderSheet[]): Header {
     errors: [
       {
         path: where,
-        message: 'must be a header row naming the SKU column (sku, 商品编码, 货号 or 物料编码) or the GTIN column (gtin, 条码 or 条形码), and the quantity column (qty, 数量 or 订货数量)',
+        message:
+          'must be a header row naming the SKU column (sku, 商品编码, 货号 or 物料编码) or the GTIN column (gtin, 条码 or 条形码), and the quantity column (qty, 数量 or 订货数量)',
       },
     ],
   });
@@ -158,7 +169,11 @@ export function readImportLines(sheets: OrderSheet[]): ReadLines {
     } else if (gtinText) {
       const parsed = gtinSchema.safeParse(gtinText.normalize('NFKC'));
       if (parsed.success) gtin = parsed.data;
-      else if (SHORTENED_NUMBER.test(gtinText)) problems.add(where('gtin'), `${gtinText} is a barcode a spreadsheet shortened to a number: format the column as text and export again`);
+      else if (SHORTENED_NUMBER.test(gtinText))
+        problems.add(
+          where('gtin'),
+          `${gtinText} is a barcode a spreadsheet shortened to a number: format the column as text and export again`,
+        );
       else problems.add(where('gtin'), parsed.error.issues[0]!.message);
     } else {
       problems.add(where(columns.sku !== undefined ? 'sku' : 'gtin'), 'needs a SKU or a GTIN');
@@ -167,9 +182,15 @@ export function readImportLines(sheets: OrderSheet[]): ReadLines {
     if (!qty.success) problems.add(where('qty'), qty.error.issues[0]!.message);
     if (problems.size > before || !qty.success) continue;
     const name = cell(row, 'name');
-    lines.push({ row: row.number, ...(skuText ? { skuText } : { gtin: gtin!, gtinCell: where('gtin') }), qty: qty.data, ...(name && { name }) });
+    lines.push({
+      row: row.number,
+      ...(skuText ? { skuText } : { gtin: gtin!, gtinCell: where('gtin') }),
+      qty: qty.data,
+      ...(name && { name }),
+    });
   }
-  if (lines.length === 0 && problems.size === 0) problems.add(locate(sheet, (sheet.rows[at]?.number ?? 0) + 1), 'the file has no order lines');
+  if (lines.length === 0 && problems.size === 0)
+    problems.add(locate(sheet, (sheet.rows[at]?.number ?? 0) + 1), 'the file has no order lines');
   if (problems.size > 0) throw problems.refusal();
   return { sheet: sheet.name, lines };
 }
@@ -190,7 +211,9 @@ export type ImportDeps = { db: Db; pool: pg.Pool };
 
 /** Products the catalog search finds for an unmatched line: by its name if the file has one, else its SKU (and shorter beginnings of it). */
 async function suggestionsFor(deps: ImportDeps, line: ReadLine, dealerId: string): Promise<z.infer<typeof suggestionSchema>[]> {
-  const texts = [line.name, line.skuText, line.skuText?.slice(0, -1), line.skuText?.slice(0, -2)].filter((text): text is string => !!text && text.length >= 2);
+  const texts = [line.name, line.skuText, line.skuText?.slice(0, -1), line.skuText?.slice(0, -2)].filter(
+    (text): text is string => !!text && text.length >= 2,
+  );
   for (const q of texts) {
     const rows = await searchCatalog(deps.db, deps.pool, CatalogVocabulary.of(deps.db), {
       q,
@@ -217,7 +240,12 @@ export async function matchImportLines(deps: ImportDeps, { sheet, lines }: ReadL
   const result: ImportLine[] = [];
   for (const line of lines) {
     const match = matchOf(line, matches);
-    const common = { row: line.row, ...(sheet !== undefined && { sheet }), ...(line.gtin !== undefined && { gtin: line.gtin, gtinCell: line.gtinCell }), qty: line.qty };
+    const common = {
+      row: line.row,
+      ...(sheet !== undefined && { sheet }),
+      ...(line.gtin !== undefined && { gtin: line.gtin, gtinCell: line.gtinCell }),
+      qty: line.qty,
+    };
     if (match) {
       result.push({ ...common, sku: match.sku, matched: true, name: match.name });
     } else {

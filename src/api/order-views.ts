@@ -50,7 +50,9 @@ const reviewSchema = z.object({
     .describe("awaiting_dealer_approval: a buyer's order over its limits, not reviewed until the dealer's owner approves it."),
   reasons: z
     .array(reasonSchema)
-    .describe('Machine-readable: insufficient_stock, credit_limit_exceeded, territory_not_authorized, risk_score_high, dealer_suspended, unknown_sku, buyer_limit_exceeded, dealer_rejected.'),
+    .describe(
+      'Machine-readable: insufficient_stock, credit_limit_exceeded, territory_not_authorized, risk_score_high, dealer_suspended, unknown_sku, buyer_limit_exceeded, dealer_rejected.',
+    ),
   riskScore: z.number().int(),
   riskFactors: z
     .array(z.object({ rule: z.string(), weight: z.number().int(), detail: z.string() }))
@@ -59,7 +61,18 @@ const reviewSchema = z.object({
 });
 
 export const orderStatusSchema = z
-  .enum(['awaiting_dealer_approval', 'approved', 'awaiting_payment', 'on_hold', 'rejected', 'cancelled', 'partially_shipped', 'shipped', 'delivered', 'completed'])
+  .enum([
+    'awaiting_dealer_approval',
+    'approved',
+    'awaiting_payment',
+    'on_hold',
+    'rejected',
+    'cancelled',
+    'partially_shipped',
+    'shipped',
+    'delivered',
+    'completed',
+  ])
   .describe(
     "approved (released to the warehouse) or awaiting_payment (prepay) → partially_shipped → shipped → delivered → completed; awaiting_dealer_approval: a buyer's order over its limits, until the dealer's owner answers.",
   );
@@ -75,14 +88,16 @@ export const orderSchema = z
     note: z.string().nullable(),
     review: reviewSchema,
     ...pricedCartFields,
-    prepay: z.boolean().describe('Prepay dealers\' orders wait for payment before release to the warehouse.'),
+    prepay: z.boolean().describe("Prepay dealers' orders wait for payment before release to the warehouse."),
     reorderOf: z.string().nullable(),
     placedAt: z.iso.datetime(),
     version: z.number().int(),
   })
   .meta({ id: 'Order' });
 
-export const orderWrittenSchema = orderSchema.extend({ position: z.string().describe('Global position of the last event of this command.') }).meta({ id: 'OrderWritten' });
+export const orderWrittenSchema = orderSchema
+  .extend({ position: z.string().describe('Global position of the last event of this command.') })
+  .meta({ id: 'OrderWritten' });
 
 export type OrderView = z.infer<typeof orderSchema>;
 
@@ -105,7 +120,12 @@ export function orderFromState(state: Extract<OrderState, { exists: true }>, ver
     regionCode: order.regionCode,
     deliveryAddress: order.deliveryAddress,
     note: order.note,
-    review: review(state.status === 'awaiting_dealer_approval' ? 'awaiting_dealer_approval' : (state.decision ?? 'approved'), state.reasons, state.risk, staff),
+    review: review(
+      state.status === 'awaiting_dealer_approval' ? 'awaiting_dealer_approval' : (state.decision ?? 'approved'),
+      state.reasons,
+      state.risk,
+      staff,
+    ),
     lines: order.lines,
     gifts: order.gifts,
     promotionsNotApplied: order.promotionsNotApplied ?? [],

@@ -39,7 +39,14 @@ const quoteSchema = z
   .meta({ id: 'QuoteRequest' });
 
 const warningSchema = z.object({
-  code: z.enum(['insufficient_stock', 'credit_limit_exceeded', 'territory_not_authorized', 'unknown_sku', 'dealer_suspended', 'buyer_limit_exceeded']),
+  code: z.enum([
+    'insufficient_stock',
+    'credit_limit_exceeded',
+    'territory_not_authorized',
+    'unknown_sku',
+    'dealer_suspended',
+    'buyer_limit_exceeded',
+  ]),
   detail: z.string(),
 });
 
@@ -56,7 +63,9 @@ const quoteResponseSchema = z
 const importPreviewSchema = z
   .object({
     lines: z.array(importLineSchema),
-    quote: quoteResponseSchema.nullable().describe('The quote of the lines with a SKU (as POST /v1/quotes answers it); null when none has.'),
+    quote: quoteResponseSchema
+      .nullable()
+      .describe('The quote of the lines with a SKU (as POST /v1/quotes answers it); null when none has.'),
   })
   .meta({ id: 'OrderImportPreview' });
 
@@ -72,9 +81,11 @@ const listQuery = z.object({
     .describe(`One status or several, comma-separated: ${orderStatusSchema.options.join(', ')}.`)
     .transform((value) => value?.split(',').map((item) => item.trim()))
     .pipe(z.array(orderStatusSchema).optional()),
-  from: periodBound.optional().describe('Placed at or after (a date means the start of that business day, in the `timeZone` the page names).'),
+  from: periodBound
+    .optional()
+    .describe('Placed at or after (a date means the start of that business day, in the `timeZone` the page names).'),
   to: periodBound.optional().describe('Placed before this instant, or on or before this date (a date means the whole business day).'),
-  dealerId: dealerIdSchema.optional().describe('Staff: one dealer\'s orders.'),
+  dealerId: dealerIdSchema.optional().describe("Staff: one dealer's orders."),
   ...pageQuery,
 });
 
@@ -100,7 +111,9 @@ function placerOf(request: FastifyRequest): OrderPlacer | null {
 function orderingDealer(request: FastifyRequest, requested: string | undefined): string {
   const dealerId = actingDealerId(request, requested);
   if (!dealerId) {
-    throw new HttpProblem(400, 'validation_failed', 'Staff must name the dealer', { errors: [{ path: 'body.dealerId', message: 'is required when ordering on behalf of a dealer' }] });
+    throw new HttpProblem(400, 'validation_failed', 'Staff must name the dealer', {
+      errors: [{ path: 'body.dealerId', message: 'is required when ordering on behalf of a dealer' }],
+    });
   }
   return dealerId;
 }
@@ -117,18 +130,23 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
   async function place(request: FastifyRequest, order: Omit<PlacementRequest, 'orderId' | 'placedBy'>) {
     // The order id derives from the dealer and the key: the key is the dealer's, whoever sends it.
-    return withIdempotency(db, request, async () => {
-      const key = request.headers['idempotency-key'];
-      const orderId = newOrderId(order.dealerId, typeof key === 'string' ? key : undefined);
-      try {
-        const placed = await placements.place({ ...order, orderId, placedBy: placerOf(request) }, commandContext(request));
-        const view = orderFromState(placed.state, placed.revision, isStaff(request));
-        return { status: 201, body: { ...view, position: await positionOf(store, placed.position) } };
-      } catch (error) {
-        if (error instanceof DealerNotFoundError) throw new HttpProblem(422, 'dealer_not_found', error.message);
-        throw error;
-      }
-    }, { scope: `dealer:${order.dealerId}` });
+    return withIdempotency(
+      db,
+      request,
+      async () => {
+        const key = request.headers['idempotency-key'];
+        const orderId = newOrderId(order.dealerId, typeof key === 'string' ? key : undefined);
+        try {
+          const placed = await placements.place({ ...order, orderId, placedBy: placerOf(request) }, commandContext(request));
+          const view = orderFromState(placed.state, placed.revision, isStaff(request));
+          return { status: 201, body: { ...view, position: await positionOf(store, placed.position) } };
+        } catch (error) {
+          if (error instanceof DealerNotFoundError) throw new HttpProblem(422, 'dealer_not_found', error.message);
+          throw error;
+        }
+      },
+      { scope: `dealer:${order.dealerId}` },
+    );
   }
 
   /** The caller is the owner of the order's dealer (admin too); a buyer may not answer for its dealer. */
@@ -143,7 +161,12 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   }
 
   /** A priced cart and what would hold or reject it now: POST /v1/quotes, and an order file's preview. Writes nothing. */
-  async function quote(request: FastifyRequest, dealerId: string, lines: CartLine[], requestedRegion: string | undefined): Promise<z.infer<typeof quoteResponseSchema>> {
+  async function quote(
+    request: FastifyRequest,
+    dealerId: string,
+    lines: CartLine[],
+    requestedRegion: string | undefined,
+  ): Promise<z.infer<typeof quoteResponseSchema>> {
     const { state } = await commands.load(dealerDecider, dealerStream(dealerId));
     if (!state.exists) throw new HttpProblem(422, 'dealer_not_found', `Dealer ${dealerId} does not exist`);
     const regionCode = requestedRegion ?? state.dealer.territories[0] ?? 'UNKNOWN';
@@ -151,13 +174,17 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const { cart, findings } = decision;
     const warnings: z.infer<typeof warningSchema>[] = [];
     if (findings.dealerSuspended) warnings.push({ code: 'dealer_suspended', detail: 'The dealer is suspended' });
-    if (cart.unknownSkus.length > 0) warnings.push({ code: 'unknown_sku', detail: `Unknown or discontinued SKU(s): ${cart.unknownSkus.join(', ')}` });
+    if (cart.unknownSkus.length > 0)
+      warnings.push({ code: 'unknown_sku', detail: `Unknown or discontinued SKU(s): ${cart.unknownSkus.join(', ')}` });
     if (!findings.territory.authorized) {
       warnings.push({ code: 'territory_not_authorized', detail: `Region ${regionCode} is not among the dealer's territories` });
     }
     for (const short of findings.stockShort) {
       const eligible = short.minRemainingDays ? ` with at least ${short.minRemainingDays} days of shelf life left` : '';
-      warnings.push({ code: 'insufficient_stock', detail: `${short.sku}: ${short.requested} needed, ${short.available} available${eligible}` });
+      warnings.push({
+        code: 'insufficient_stock',
+        detail: `${short.sku}: ${short.requested} needed, ${short.available} available${eligible}`,
+      });
     }
     if (findings.creditRefused) warnings.push({ code: 'credit_limit_exceeded', detail: findings.creditRefused.detail });
     if (decision.awaitingDealer) warnings.push({ code: 'buyer_limit_exceeded', detail: decision.awaitingDealer.detail });
@@ -200,7 +227,8 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['orders'],
           summary: 'Place an order; it is priced and reviewed at once, and the decision comes back with it',
-          description: 'Ops place orders on behalf of a dealer by naming `dealerId`. With an Idempotency-Key a retry returns the same order.',
+          description:
+            'Ops place orders on behalf of a dealer by naming `dealerId`. With an Idempotency-Key a retry returns the same order.',
           headers: z.object({ 'idempotency-key': idempotencyKeyHeader }),
           body: placeOrderSchema,
           response: { 201: orderWrittenSchema, ...problemResponses(400, 401, 403, 404, 422) },
@@ -210,7 +238,18 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { lines, regionCode, deliveryAddress, note } = request.body;
         const dealerId = orderingDealer(request, request.body.dealerId);
         const channel: Channel = isStaff(request) ? 'on_behalf' : 'manual';
-        return send(reply, await place(request, { dealerId, channel, lines, regionCode, deliveryAddress: deliveryAddress ?? null, note: note ?? null, reorderOf: null }));
+        return send(
+          reply,
+          await place(request, {
+            dealerId,
+            channel,
+            lines,
+            regionCode,
+            deliveryAddress: deliveryAddress ?? null,
+            note: note ?? null,
+            reorderOf: null,
+          }),
+        );
       },
     );
 
@@ -218,7 +257,11 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(async (scope) => {
       // JSON keeps its parser (and the body limit): refused below with 415, as the wrong media type.
       scope.removeContentTypeParser(['text/csv', 'text/plain']);
-      scope.addContentTypeParser([...ORDER_FILE_TYPES], { parseAs: 'buffer', bodyLimit: deps.config.bodyLimitBytes }, (_request, body, done) => done(null, body));
+      scope.addContentTypeParser(
+        [...ORDER_FILE_TYPES],
+        { parseAs: 'buffer', bodyLimit: deps.config.bodyLimitBytes },
+        (_request, body, done) => done(null, body),
+      );
       scope.withTypeProvider<ZodTypeProvider>().post(
         '/v1/orders/import',
         {
@@ -246,7 +289,10 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           },
           // Before the body is read: JSON sent here is the wrong media type, not a bad file.
           preValidation: async (request) => {
-            const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+            const type = String(request.headers['content-type'] ?? '')
+              .split(';')[0]!
+              .trim()
+              .toLowerCase();
             if (!(ORDER_FILE_TYPES as readonly string[]).includes(type)) {
               throw new HttpProblem(415, 'unsupported_media_type', 'Send the order as text/csv or as an .xlsx workbook');
             }
@@ -263,7 +309,18 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           }
           const { state } = await commands.load(dealerDecider, dealerStream(dealerId));
           const regionCode = request.query.regionCode ?? (state.exists ? state.dealer.territories[0] : undefined) ?? 'UNKNOWN';
-          return send(reply, await place(request, { dealerId, channel: 'csv', lines: orderLinesOf(lines), regionCode, deliveryAddress: null, note: null, reorderOf: null }));
+          return send(
+            reply,
+            await place(request, {
+              dealerId,
+              channel: 'csv',
+              lines: orderLinesOf(lines),
+              regionCode,
+              deliveryAddress: null,
+              note: null,
+              reorderOf: null,
+            }),
+          );
         },
       );
     });
@@ -277,7 +334,9 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: 'Order the same lines again (gifts are priced afresh, as are all prices)',
           params: orderParams,
           headers: z.object({ 'idempotency-key': idempotencyKeyHeader }),
-          body: z.object({ regionCode: regionCodeSchema.optional(), deliveryAddress: z.string().trim().min(1).max(500).optional() }).nullish(),
+          body: z
+            .object({ regionCode: regionCodeSchema.optional(), deliveryAddress: z.string().trim().min(1).max(500).optional() })
+            .nullish(),
           response: { 201: orderWrittenSchema, ...problemResponses(400, 401, 403, 404, 422) },
         },
       },
@@ -308,7 +367,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: ['dealer', ...STAFF] },
         schema: {
           tags: ['orders'],
-          summary: 'Orders, newest first: a dealer sees its own; staff see all (or one dealer\'s)',
+          summary: "Orders, newest first: a dealer sees its own; staff see all (or one dealer's)",
           querystring: listQuery,
           response: { 200: pageOf(orderSchema).extend(businessTimeZoneField), ...problemResponses(400, 401, 403, 404) },
         },
@@ -326,7 +385,14 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           after,
         });
         const staff = isStaff(request);
-        return withBusinessTimeZone(paginate(rows, limit, (row) => orderFromRow(row, staff), (row) => ({ placedAt: row.placed_at.toISOString(), id: row.id })));
+        return withBusinessTimeZone(
+          paginate(
+            rows,
+            limit,
+            (row) => orderFromRow(row, staff),
+            (row) => ({ placedAt: row.placed_at.toISOString(), id: row.id }),
+          ),
+        );
       },
     );
 
@@ -345,7 +411,12 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { limit, cursor } = request.query;
         const after = decodeCursor(cursor, placedCursor);
         const rows = await listOrders(db, { status: ['on_hold'], limit, after, oldestFirst: true });
-        return paginate(rows, limit, (row) => orderFromRow(row, true), (row) => ({ placedAt: row.placed_at.toISOString(), id: row.id }));
+        return paginate(
+          rows,
+          limit,
+          (row) => orderFromRow(row, true),
+          (row) => ({ placedAt: row.placed_at.toISOString(), id: row.id }),
+        );
       },
     );
 
@@ -360,7 +431,9 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             'With `asOf`, the order is folded from its event stream up to that instant (by the time each event occurred): ' +
             'the state, timeline, shipments and returns as they were then; 404 if the order did not exist yet.',
           params: orderParams,
-          querystring: z.object({ asOf: isoDateTimeSchema.optional().describe('An instant (ISO 8601 with offset): show the order as it was then.') }),
+          querystring: z.object({
+            asOf: isoDateTimeSchema.optional().describe('An instant (ISO 8601 with offset): show the order as it was then.'),
+          }),
           response: { 200: orderDetailSchema, ...problemResponses(400, 401, 403, 404) },
         },
       },
@@ -381,7 +454,8 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['orders'],
           summary: "Every event of the order's stream, with who did it and when",
-          description: 'A dealer sees what the order itself shows it: the review\'s risk score without the rules behind it, and staff by role, not by user id.',
+          description:
+            "A dealer sees what the order itself shows it: the review's risk score without the rules behind it, and staff by role, not by user id.",
           params: orderParams,
           querystring: historyQuery,
           response: { 200: historyPageSchema, ...problemResponses(400, 401, 403, 404) },
@@ -413,7 +487,11 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: orderWrittenSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
         },
       },
-      async (request) => respondWithState(await approveHeldOrder({ commands }, request.params.id, request.body?.note ?? null, commandContext(request)), true),
+      async (request) =>
+        respondWithState(
+          await approveHeldOrder({ commands }, request.params.id, request.body?.note ?? null, commandContext(request)),
+          true,
+        ),
     );
 
     app.post(
@@ -428,7 +506,11 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: orderWrittenSchema, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => respondWithState(await rejectHeldOrder({ commands }, request.params.id, request.body?.reason ?? NO_REASON, commandContext(request)), true),
+      async (request) =>
+        respondWithState(
+          await rejectHeldOrder({ commands }, request.params.id, request.body?.reason ?? NO_REASON, commandContext(request)),
+          true,
+        ),
     );
 
     app.post(
@@ -438,7 +520,8 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['orders'],
           summary: "The dealer's owner approves a buyer's order that exceeded the buyer's limits; the automated review runs now",
-          description: "Only the dealer's owner (a dealer token without dealerRole acts as the owner); a buyer gets 403, another dealer's order reads as 404.",
+          description:
+            "Only the dealer's owner (a dealer token without dealerRole acts as the owner); a buyer gets 403, another dealer's order reads as 404.",
           params: orderParams,
           body: z.object({ note: z.string().trim().max(500).optional() }).nullish(),
           response: { 200: orderWrittenSchema, ...problemResponses(400, 401, 403, 404, 409) },
@@ -446,7 +529,10 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         await ownersOrder(request, request.params.id);
-        return respondWithState(await approveForDealer({ commands, db }, request.params.id, request.body?.note ?? null, commandContext(request)), false);
+        return respondWithState(
+          await approveForDealer({ commands, db }, request.params.id, request.body?.note ?? null, commandContext(request)),
+          false,
+        );
       },
     );
 
@@ -465,7 +551,10 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         await ownersOrder(request, request.params.id);
-        return respondWithState(await rejectForDealer({ commands, db }, request.params.id, request.body?.reason ?? NO_REASON, commandContext(request)), false);
+        return respondWithState(
+          await rejectForDealer({ commands, db }, request.params.id, request.body?.reason ?? NO_REASON, commandContext(request)),
+          false,
+        );
       },
     );
 
@@ -485,7 +574,10 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { state } = await commands.load(orderDecider, orderStream(request.params.id));
         if (!state.exists) throw notFound(`Order ${request.params.id}`);
         assertOwnDealer(request, state.order.dealerId, `Order ${request.params.id}`);
-        return respondWithState(await cancelOrder({ commands }, request.params.id, request.body?.reason ?? null, commandContext(request)), isStaff(request));
+        return respondWithState(
+          await cancelOrder({ commands }, request.params.id, request.body?.reason ?? null, commandContext(request)),
+          isStaff(request),
+        );
       },
     );
   };

@@ -9,7 +9,12 @@ import { HttpProblem } from './problem.ts';
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `check` (true: the password is right) unless the username or the address is locked. */
-export async function throttledPasswordCheck(db: Db, request: FastifyRequest, username: string, check: () => Promise<boolean>): Promise<boolean> {
+export async function throttledPasswordCheck(
+  db: Db,
+  request: FastifyRequest,
+  username: string,
+  check: () => Promise<boolean>,
+): Promise<boolean> {
   const keys = throttleKeys(username, request.ip);
   const admission = await admitSignIn(db, keys, new Date());
   if (!admission.admitted) {

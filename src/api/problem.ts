@@ -116,7 +116,8 @@ function laterPartErrors(context: string | undefined, request: FastifyRequest): 
     try {
       const result = schema.safeParse(valueOf(request));
       if (!result.success) {
-        for (const issue of result.error.issues) errors.push({ path: fieldPath(part, issue.path.map(String).join('/')), message: issue.message });
+        for (const issue of result.error.issues)
+          errors.push({ path: fieldPath(part, issue.path.map(String).join('/')), message: issue.message });
       }
     } catch {
       // A schema that cannot be checked synchronously: its part is validated on the next attempt.
@@ -153,7 +154,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     }
     if (error.validation) {
       const errors = validationErrors(error, request);
-      return sendProblem(reply, problem(400, 'validation_failed', `${errors.length} invalid field(s): ${errors.map((e) => e.path).join(', ')}`, errors));
+      return sendProblem(
+        reply,
+        problem(400, 'validation_failed', `${errors.length} invalid field(s): ${errors.map((e) => e.path).join(', ')}`, errors),
+      );
     }
     if (error instanceof ConcurrencyError) {
       return sendProblem(reply, problem(409, 'version_conflict', 'The resource was changed by someone else; reload it and retry'));
@@ -176,7 +180,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       request.log.warn({ err: error }, 'database unavailable');
       return sendProblem(reply, problem(503, 'unavailable', 'The database is unavailable; retry shortly'), { 'retry-after': '2' });
     }
-    if (isResponseSerializationError(error)) request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
+    if (isResponseSerializationError(error))
+      request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
     else request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, problem(500, 'internal_error', 'An unexpected error occurred; it has been logged'));
   });

@@ -94,7 +94,9 @@ const promotionViewer = (buyer: Buyer): PromotionViewer => ({ dealerId: buyer.de
  * other status goes through the zod serializer as everywhere.
  */
 function catalogPageSerializer(route: { schema: unknown; method: string; url: string; httpStatus?: string }): (data: unknown) => string {
-  return route.httpStatus === '200' ? (data) => JSON.stringify(data) : serializerCompiler(route as Parameters<typeof serializerCompiler>[0]);
+  return route.httpStatus === '200'
+    ? (data) => JSON.stringify(data)
+    : serializerCompiler(route as Parameters<typeof serializerCompiler>[0]);
 }
 
 /** Where a catalog page ends: the last item's relevance and SKU. */
@@ -194,7 +196,12 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const existing = await commands.load(productDecider, productStream(sku));
             if (existing.state.exists) throw new HttpProblem(409, 'product_exists', `Product ${sku} already exists`);
             const claimed = gtin ? await assignGtin(gtin, sku, context) : undefined;
-            const handled = await commands.handle(productDecider, productStream(sku), { type: 'RegisterProduct', data: request.body }, context);
+            const handled = await commands.handle(
+              productDecider,
+              productStream(sku),
+              { type: 'RegisterProduct', data: request.body },
+              context,
+            );
             if (!handled.ok) {
               if (gtin && claimed?.events.length) await releaseGtin(gtin, sku, context);
               throw refusalProblem(handled.refusal);
@@ -260,7 +267,12 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const { sku } = request.params;
         const handled = accepted(
-          await commands.handle(productDecider, productStream(sku), { type: 'SetProductPrices', data: { sku, ...request.body } }, commandContext(request)),
+          await commands.handle(
+            productDecider,
+            productStream(sku),
+            { type: 'SetProductPrices', data: { sku, ...request.body } },
+            commandContext(request),
+          ),
         );
         return written(handled.state, handled.revision, await positionOf(store, handled.position));
       },
@@ -280,7 +292,7 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             'not know also matches as the start of a word, as a known word one or two letters off (typos) and as known words written ' +
             'together. A match in the name ranks above one in the brand, and that above the category; a whole word above a part of one; ' +
             'shorter names first. Only when nothing matches so: products with any word of `q`, or names merely similar to it. ' +
-            'Without `q`: by SKU. Prices are the caller\'s own.',
+            "Without `q`: by SKU. Prices are the caller's own.",
           querystring: z.object({
             q: z.string().trim().max(200).optional(),
             category: z.string().max(100).optional(),
@@ -311,10 +323,21 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           limit,
           after,
         });
-        const buyer: Buyer = { dealerId: buyerDealerId, tier: rows[0]?.buyerTier ?? undefined, territories: rows[0]?.buyerTerritories ?? undefined, staff };
+        const buyer: Buyer = {
+          dealerId: buyerDealerId,
+          tier: rows[0]?.buyerTier ?? undefined,
+          territories: rows[0]?.buyerTerritories ?? undefined,
+          staff,
+        };
         const page = rows.slice(0, limit);
-        const promotions: PromotionsBySku = page.length === 0 ? new Map() : await promotionsForProducts(db, page, promotionViewer(buyer), new Date());
-        return paginate(rows, limit, (row) => toProduct(row, buyer, promotions), (row) => ({ score: row.score, sku: row.sku }));
+        const promotions: PromotionsBySku =
+          page.length === 0 ? new Map() : await promotionsForProducts(db, page, promotionViewer(buyer), new Date());
+        return paginate(
+          rows,
+          limit,
+          (row) => toProduct(row, buyer, promotions),
+          (row) => ({ score: row.score, sku: row.sku }),
+        );
       },
     );
 
@@ -366,7 +389,8 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['catalog'],
           summary: 'Every change of a product, with actor and time',
-          description: 'Read from the event stream itself. Dealers see only their own tier\'s and contract price in price changes, and staff by role, not by user id.',
+          description:
+            "Read from the event stream itself. Dealers see only their own tier's and contract price in price changes, and staff by role, not by user id.",
           params: z.object({ sku: skuSchema }),
           querystring: historyQuery,
           response: { 200: historyPageSchema, ...problemResponses(400, 401, 403, 404) },
@@ -393,4 +417,3 @@ function onlyKey(prices: unknown, key: string | undefined): Record<string, numbe
   const all = (prices ?? {}) as Record<string, number>;
   return key !== undefined && Object.hasOwn(all, key) ? { [key]: all[key]! } : {};
 }
-

@@ -110,7 +110,12 @@ function budgetViews(state: Extract<PromotionState, { exists: true }>): BudgetVi
   }));
 }
 
-function toView(promotion: Promotion, extra: { redemptions: number; version: number; budgetStatus?: BudgetView[] }, viewer: Viewer, now: Date) {
+function toView(
+  promotion: Promotion,
+  extra: { redemptions: number; version: number; budgetStatus?: BudgetView[] },
+  viewer: Viewer,
+  now: Date,
+) {
   const { eligibility } = promotion;
   return {
     id: promotion.id,
@@ -163,9 +168,17 @@ export function promotionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const { state: regions } = await commands.load(regionIndexDecider, regionIndexStream);
             const unknown = Object.keys(request.body.budgets).filter((regionCode) => !regions.regions.has(regionCode));
             if (unknown.length > 0) {
-              throw new HttpProblem(400, 'validation_failed', `Budgets name regions no warehouse or dealer territory has: ${unknown.join(', ')}`, {
-                errors: unknown.map((regionCode) => ({ path: `body.budgets.${regionCode}`, message: 'is not a known region (no warehouse or dealer territory names it)' })),
-              });
+              throw new HttpProblem(
+                400,
+                'validation_failed',
+                `Budgets name regions no warehouse or dealer territory has: ${unknown.join(', ')}`,
+                {
+                  errors: unknown.map((regionCode) => ({
+                    path: `body.budgets.${regionCode}`,
+                    message: 'is not a known region (no warehouse or dealer territory names it)',
+                  })),
+                },
+              );
             }
             const handled = await createPromotion(commands, { ...request.body, id }, context);
             if (!handled.ok) throw refusalProblem(handled.refusal);
@@ -184,7 +197,10 @@ export function promotionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: 'End a promotion now',
           description: 'Ending a promotion that is already over changes nothing.',
           params: z.object({ id: entityIdSchema }),
-          body: z.object({ reason: z.string().trim().min(1).max(500).optional() }).nullish().describe('Optional.'),
+          body: z
+            .object({ reason: z.string().trim().min(1).max(500).optional() })
+            .nullish()
+            .describe('Optional.'),
           response: { 200: promotionWrittenSchema, ...problemResponses(400, 401, 403, 404) },
         },
       },
@@ -193,7 +209,12 @@ export function promotionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const handled = await endPromotion(commands, request.params.id, request.body?.reason ?? null, context);
         if (!handled.ok) throw refusalProblem(handled.refusal);
         const { promotion, redemptions } = handled.state;
-        const view = toView(promotion, { redemptions: Object.keys(redemptions).length, version: handled.revision }, STAFF_VIEW, context.now);
+        const view = toView(
+          promotion,
+          { redemptions: Object.keys(redemptions).length, version: handled.revision },
+          STAFF_VIEW,
+          context.now,
+        );
         return { ...view, position: await positionOf(store, handled.position) };
       },
     );
@@ -219,8 +240,19 @@ export function promotionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const viewer = await viewerOf(db, request, dealerId);
         const now = new Date();
         const afterId = decodeCursor(cursor, z.string());
-        const rows = await listPromotions(db, { viewer, now, active: active === undefined ? undefined : active === 'true', limit, afterId });
-        return paginate(rows, limit, (row) => toView(row, row, viewer, now), (row) => row.id);
+        const rows = await listPromotions(db, {
+          viewer,
+          now,
+          active: active === undefined ? undefined : active === 'true',
+          limit,
+          afterId,
+        });
+        return paginate(
+          rows,
+          limit,
+          (row) => toView(row, row, viewer, now),
+          (row) => row.id,
+        );
       },
     );
 

@@ -27,9 +27,14 @@ export function registerReadYourWrites(app: FastifyInstance, clock: ReadModelClo
     if (minPosition === undefined) return;
     const caughtUp = await clock.waitFor(minPosition, WAIT_MS);
     if (!caughtUp.reached) {
-      throw new HttpProblem(503, 'read_models_behind', `Read models have not reached position ${minPosition} yet (${caughtUp.behind.join(', ')})`, {
-        headers: { 'retry-after': '1' },
-      });
+      throw new HttpProblem(
+        503,
+        'read_models_behind',
+        `Read models have not reached position ${minPosition} yet (${caughtUp.behind.join(', ')})`,
+        {
+          headers: { 'retry-after': '1' },
+        },
+      );
     }
   });
 }

@@ -3,7 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createRebateProgramSchema, rebateIndexDecider, rebateIndexStream, rebateProgramDecider, rebateStream, type RebateProgramState } from '../domain/rebates/rebate-program.ts';
+import {
+  createRebateProgramSchema,
+  rebateIndexDecider,
+  rebateIndexStream,
+  rebateProgramDecider,
+  rebateStream,
+  type RebateProgramState,
+} from '../domain/rebates/rebate-program.ts';
 import { dealerIdSchema, entityIdSchema } from '../domain/shared/values.ts';
 import { createRebateProgram, dealerRebates, settleRebateProgram, type ProgramOutcome } from '../processes/rebates.ts';
 import { assertOwnDealer, type Role } from './auth.ts';
@@ -36,13 +43,23 @@ const programSchema = z
     participants: z.number().int().describe('Dealers with a basis on the program.'),
     settledAt: z.iso.datetime().nullable(),
     settlements: z
-      .array(z.object({ dealerId: z.string(), basisMinor: z.number().int(), percent: z.number(), amountMinor: z.number().int(), creditNoteId: z.string().nullable() }))
+      .array(
+        z.object({
+          dealerId: z.string(),
+          basisMinor: z.number().int(),
+          percent: z.number(),
+          amountMinor: z.number().int(),
+          creditNoteId: z.string().nullable(),
+        }),
+      )
       .describe('What settling credited each participant (empty until settled).'),
     version: z.number().int(),
   })
   .meta({ id: 'RebateProgram' });
 
-const programWrittenSchema = programSchema.extend({ position: z.string().describe('Global position of the last event of this command.') }).meta({ id: 'RebateProgramWritten' });
+const programWrittenSchema = programSchema
+  .extend({ position: z.string().describe('Global position of the last event of this command.') })
+  .meta({ id: 'RebateProgramWritten' });
 
 const dealerRebateSchema = z
   .object({
@@ -54,7 +71,10 @@ const dealerRebateSchema = z
     tierPercent: z.number().describe('The percent of the tier the basis reaches (0: below the first).'),
     accruedMinor: z.number().int().describe('The rebate the basis earns so far.'),
     settledMinor: z.number().int().describe('What settling credited (0 until settled).'),
-    nextTier: z.object({ fromMinor: z.number().int(), percent: z.number(), missingMinor: z.number().int() }).optional().describe('The next tier, and how much basis it still needs.'),
+    nextTier: z
+      .object({ fromMinor: z.number().int(), percent: z.number(), missingMinor: z.number().int() })
+      .optional()
+      .describe('The next tier, and how much basis it still needs.'),
   })
   .meta({ id: 'DealerRebate' });
 
@@ -107,7 +127,14 @@ export function rebateRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           reply,
           await withIdempotency(db, request, async () => {
             const { id, title, startsAt, endsAt, eligibility, tiers } = request.body;
-            const program = { programId: id ?? newProgramId(), title, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString(), eligibility, tiers };
+            const program = {
+              programId: id ?? newProgramId(),
+              title,
+              startsAt: new Date(startsAt).toISOString(),
+              endsAt: new Date(endsAt).toISOString(),
+              eligibility,
+              tiers,
+            };
             return { status: 201, body: await written(await createRebateProgram(commands, program, commandContext(request))) };
           }),
         ),
@@ -127,10 +154,20 @@ export function rebateRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const after = decodeCursor(request.query.cursor, entityIdSchema);
         const { state: index } = await commands.load(rebateIndexDecider, rebateIndexStream);
-        const ids = [...index.programs.keys()].sort().filter((id) => after === undefined || id > after).slice(0, request.query.limit + 1);
-        const programs = await Promise.all(ids.map(async (id) => ({ id, ...(await commands.load(rebateProgramDecider, rebateStream(id))) })));
+        const ids = [...index.programs.keys()]
+          .sort()
+          .filter((id) => after === undefined || id > after)
+          .slice(0, request.query.limit + 1);
+        const programs = await Promise.all(
+          ids.map(async (id) => ({ id, ...(await commands.load(rebateProgramDecider, rebateStream(id))) })),
+        );
         const views = programs.flatMap(({ state, revision }) => (state.exists ? [toView(state, revision)] : []));
-        return paginate(views, request.query.limit, (view) => view, (view) => view.id);
+        return paginate(
+          views,
+          request.query.limit,
+          (view) => view,
+          (view) => view.id,
+        );
       },
     );
 

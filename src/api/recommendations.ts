@@ -43,7 +43,10 @@ export function recommendationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             'The reasons take turns, in that order; a SKU comes once. Never a discontinued SKU, never one without stock.',
           querystring: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10).describe('How many, 1-50 (default 10).') }),
           headers: z.object({ 'accept-language': z.string().max(500).optional() }),
-          response: { 200: z.object({ items: z.array(recommendationSchema) }).meta({ id: 'Recommendations' }), ...problemResponses(400, 401, 403) },
+          response: {
+            200: z.object({ items: z.array(recommendationSchema) }).meta({ id: 'Recommendations' }),
+            ...problemResponses(400, 401, 403),
+          },
         },
       },
       async (request) => {
@@ -51,13 +54,23 @@ export function recommendationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const dealerId = principalOf(request).dealerId!;
         const profile = await dealerProfile(db, dealerId);
         const tier = profile?.tier;
-        const candidates = await recommendationCandidates(db, { dealerId, tier, territories: profile?.territories ?? [], now: new Date(), perReason: limit });
+        const candidates = await recommendationCandidates(db, {
+          dealerId,
+          tier,
+          territories: profile?.territories ?? [],
+          now: new Date(),
+          perReason: limit,
+        });
         const language = languageOf(request);
         return {
           items: pickRecommendations(candidates, limit).map((candidate) => {
             const { sku, name, available, basePriceMinor, tierPriceMinor, contractPriceMinor } = candidate;
             const { priceMinor } = resolvePrice(
-              { basePriceMinor, tierPrices: tier !== undefined && tierPriceMinor !== null ? { [tier]: tierPriceMinor } : {}, dealerPrices: contractPriceMinor === null ? {} : { [dealerId]: contractPriceMinor } },
+              {
+                basePriceMinor,
+                tierPrices: tier !== undefined && tierPriceMinor !== null ? { [tier]: tierPriceMinor } : {},
+                dealerPrices: contractPriceMinor === null ? {} : { [dealerId]: contractPriceMinor },
+              },
               { dealerId, tier },
             );
             return { sku, name, priceMinor, available, reason: candidate.reason, detail: explain(candidate, language) };

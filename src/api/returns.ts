@@ -19,7 +19,9 @@ import { notFound, refusalProblem } from './problem.ts';
 
 const returnParams = orderParams.extend({ returnId: entityIdSchema });
 
-const returnWrittenSchema = returnSchema.extend({ position: z.string().describe('Global position of the last event of this command.') }).meta({ id: 'ReturnWritten' });
+const returnWrittenSchema = returnSchema
+  .extend({ position: z.string().describe('Global position of the last event of this command.') })
+  .meta({ id: 'ReturnWritten' });
 
 export function returnRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, commands, store } = deps;
@@ -65,14 +67,24 @@ export function returnRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request, reply) =>
         send(
           reply,
-          await withIdempotency(db, request, async () => {
-            const orderId = request.params.id;
-            await visibleOrder(request, orderId);
-            const returnId = documentId(request, orderId, 'R', newReturnId);
-            const context = commandContext(request);
-            const outcome = await step(orderId, returnId, { type: 'RequestReturn', data: { returnId, lines: request.body.lines, now: context.now.toISOString() } }, context);
-            return { status: 201, body: await respond(outcome) };
-          }, { scope: documentScope(request.params.id) }),
+          await withIdempotency(
+            db,
+            request,
+            async () => {
+              const orderId = request.params.id;
+              await visibleOrder(request, orderId);
+              const returnId = documentId(request, orderId, 'R', newReturnId);
+              const context = commandContext(request);
+              const outcome = await step(
+                orderId,
+                returnId,
+                { type: 'RequestReturn', data: { returnId, lines: request.body.lines, now: context.now.toISOString() } },
+                context,
+              );
+              return { status: 201, body: await respond(outcome) };
+            },
+            { scope: documentScope(request.params.id) },
+          ),
         ),
     );
 
@@ -110,7 +122,14 @@ export function returnRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const { id, returnId } = request.params;
         const context = commandContext(request);
-        return respond(await step(id, returnId, { type: 'RejectReturn', data: { returnId, reason: request.body.reason, now: context.now.toISOString() } }, context));
+        return respond(
+          await step(
+            id,
+            returnId,
+            { type: 'RejectReturn', data: { returnId, reason: request.body.reason, now: context.now.toISOString() } },
+            context,
+          ),
+        );
       },
     );
 

@@ -15,10 +15,20 @@ import { cursorPart, decodeCursor, pageOf, pageQuery, paginate } from './paginat
 
 const STAFF: Role[] = ['ops', 'finance', 'analyst', 'integration'];
 
-const expiryTierSchema = z.enum(EXPIRY_TIERS).nullable().describe('By remaining shelf life: expired, red, yellow, blue (thresholds configured), or null.');
+const expiryTierSchema = z
+  .enum(EXPIRY_TIERS)
+  .nullable()
+  .describe('By remaining shelf life: expired, red, yellow, blue (thresholds configured), or null.');
 
 const stockLotSchema = z
-  .object({ lot: z.string(), productionDate: z.string(), expiryDate: z.string(), qty: z.number().int(), daysLeft: z.number().int(), expiryTier: expiryTierSchema })
+  .object({
+    lot: z.string(),
+    productionDate: z.string(),
+    expiryDate: z.string(),
+    qty: z.number().int(),
+    daysLeft: z.number().int(),
+    expiryTier: expiryTierSchema,
+  })
   .meta({ id: 'StockLot' });
 
 const stockItemSchema = z
@@ -35,7 +45,14 @@ const stockItemSchema = z
 const expiringLotSchema = stockLotSchema.extend({ sku: z.string(), warehouseId: z.string() }).meta({ id: 'ExpiringLot' });
 
 const lowStockSchema = z
-  .object({ sku: z.string(), name: z.string(), threshold: z.number().int(), onHand: z.number().int(), reserved: z.number().int(), available: z.number().int() })
+  .object({
+    sku: z.string(),
+    name: z.string(),
+    threshold: z.number().int(),
+    onHand: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+  })
   .meta({ id: 'LowStock' });
 
 const movementSchema = z
@@ -113,7 +130,10 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { tier, sku, warehouseId, limit, cursor } = request.query;
-        const after = decodeCursor(cursor, z.object({ expiryDate: cursorPart.day, sku: z.string(), warehouseId: z.string(), lot: z.string() }));
+        const after = decodeCursor(
+          cursor,
+          z.object({ expiryDate: cursorPart.day, sku: z.string(), warehouseId: z.string(), lot: z.string() }),
+        );
         const range = tier ? expiryTierRange(tier, thresholds) : { afterDays: null, untilDays: thresholds.blueDays };
         const rows = await expiringLots(db, { ...range, sku, warehouseId, limit, after });
         return withBusinessTimeZone(
@@ -142,7 +162,12 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const { limit, cursor } = request.query;
         const rows = await lowStock(db, { limit, after: decodeCursor(cursor, z.string()) });
-        return paginate(rows, limit, (row) => row, (row) => row.sku);
+        return paginate(
+          rows,
+          limit,
+          (row) => row,
+          (row) => row.sku,
+        );
       },
     );
 
@@ -153,7 +178,8 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['inventory'],
           summary: 'Stock movement history',
-          description: 'Every receipt, reservation, release, pick, adjustment, transfer and write-off, oldest first; one entry per lot touched. `from` inclusive, `to` exclusive; a date is a business day (in the `timeZone` the page names).',
+          description:
+            'Every receipt, reservation, release, pick, adjustment, transfer and write-off, oldest first; one entry per lot touched. `from` inclusive, `to` exclusive; a date is a business day (in the `timeZone` the page names).',
           querystring: z.object({
             ...stockFilterQuery,
             from: periodBound.optional().describe('From this instant, or the start of this business day; inclusive.'),
@@ -173,7 +199,14 @@ export function stockReportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           limit,
           after: decodeCursor(cursor, z.number().int()),
         });
-        return withBusinessTimeZone(paginate(rows, limit, (row) => ({ ...row, id: String(row.id), occurredAt: row.occurredAt.toISOString() }), (row) => row.id));
+        return withBusinessTimeZone(
+          paginate(
+            rows,
+            limit,
+            (row) => ({ ...row, id: String(row.id), occurredAt: row.occurredAt.toISOString() }),
+            (row) => row.id,
+          ),
+        );
       },
     );
   };

@@ -82,7 +82,6 @@ const writeOffWrittenSchema = z
 
 const commandHeaders = z.object({ 'idempotency-key': idempotencyKeyHeader });
 
-
 /**
  * The id of an operation: the one given, else one derived from the Idempotency-Key (so a retry
  * after a failure is the same operation in the stream too), else a fresh one.
@@ -92,7 +91,10 @@ function operationId(request: FastifyRequest, kind: string, given: string | unde
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string') return `${kind}-${randomUUID()}`;
   const principal = principalOf(request);
-  return `${kind}-${createHash('sha256').update(`${principal.sub}\n${request.routeOptions.url ?? ''}\n${key}`).digest('base64url').slice(0, 32)}`;
+  return `${kind}-${createHash('sha256')
+    .update(`${principal.sub}\n${request.routeOptions.url ?? ''}\n${key}`)
+    .digest('base64url')
+    .slice(0, 32)}`;
 }
 
 const levelOf = (state: StockState, today: string) => {
@@ -121,7 +123,8 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['inventory'],
           summary: 'Receive a lot into a warehouse',
-          description: 'The SKU must be in the catalog and the warehouse registered (else 422). A `receiptId` is received once (the same receipt again ' +
+          description:
+            'The SKU must be in the catalog and the warehouse registered (else 422). A `receiptId` is received once (the same receipt again ' +
             'changes nothing; the id with other goods is 409 `receipt_conflict`); a lot code keeps its dates (else 422 `lot_mismatch`).',
           headers: commandHeaders,
           body: stockReceiptSchema,
@@ -139,7 +142,16 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const receiptId = operationId(request, 'receipt', request.body.receiptId);
             const received = await receiveStock(commands, { sku, warehouseId, receiptId, lot, productionDate, expiryDate, qty }, context);
             if (!received.ok) throw refusalProblem(received.refusal);
-            const body = { receiptId, sku, warehouseId, lot, productionDate, expiryDate, qty, stock: levelOf(received.state, businessDayOf(context.now)) };
+            const body = {
+              receiptId,
+              sku,
+              warehouseId,
+              lot,
+              productionDate,
+              expiryDate,
+              qty,
+              stock: levelOf(received.state, businessDayOf(context.now)),
+            };
             return { status: 201, body: { ...body, position: await positionOf(store, received.position) } };
           }),
         ),
@@ -152,7 +164,8 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['inventory'],
           summary: 'Adjust a lot (count, damage, found stock) with a reason',
-          description: 'Refused with 422 if the lot would go negative (`insufficient_stock`) or if it would take stock that is reserved (`stock_reserved`); 404 for a lot never received here.',
+          description:
+            'Refused with 422 if the lot would go negative (`insufficient_stock`) or if it would take stock that is reserved (`stock_reserved`); 404 for a lot never received here.',
           headers: commandHeaders,
           body: stockAdjustmentSchema,
           response: { 201: adjustmentWrittenSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
@@ -202,10 +215,24 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const { sku, fromWarehouseId, toWarehouseId, lot, qty } = request.body;
             await requireWarehouse(toWarehouseId);
             const transferId = operationId(request, 'transfer', request.body.transferId);
-            const moved = await transferStock(commands, { transferId, sku, fromWarehouseId, toWarehouseId, lot, qty }, commandContext(request));
+            const moved = await transferStock(
+              commands,
+              { transferId, sku, fromWarehouseId, toWarehouseId, lot, qty },
+              commandContext(request),
+            );
             if (!moved.ok) throw refusalProblem(moved.refusal);
             const { productionDate, expiryDate } = moved;
-            const body = { transferId, sku, fromWarehouseId, toWarehouseId, lot, productionDate, expiryDate, qty, position: await positionOf(store, moved.position) };
+            const body = {
+              transferId,
+              sku,
+              fromWarehouseId,
+              toWarehouseId,
+              lot,
+              productionDate,
+              expiryDate,
+              qty,
+              position: await positionOf(store, moved.position),
+            };
             return { status: 201, body };
           }),
         ),
@@ -218,7 +245,8 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['inventory'],
           summary: 'Write off expired lots',
-          description: 'Writes off every lot that has reached its expiry date, of one SKU and/or warehouse or everywhere. Lists what was written off.',
+          description:
+            'Writes off every lot that has reached its expiry date, of one SKU and/or warehouse or everywhere. Lists what was written off.',
           headers: commandHeaders,
           body: stockWriteOffSchema,
           response: { 201: writeOffWrittenSchema, ...problemResponses(400, 401, 403, 409, 422) },
@@ -232,12 +260,20 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             const context = commandContext(request);
             const today = businessDayOf(context.now);
             const writeOffId = operationId(request, 'write-off', request.body.writeOffId);
-            const targets = sku !== undefined && warehouseId !== undefined ? [{ sku, warehouseId }] : await stockWithExpiredLots(db, { sku, warehouseId });
+            const targets =
+              sku !== undefined && warehouseId !== undefined
+                ? [{ sku, warehouseId }]
+                : await stockWithExpiredLots(db, { sku, warehouseId });
             const items = [];
             const positions = [];
             for (const target of targets) {
               const handled = accepted(
-                await commands.handle(stockDecider, stockStream(target.sku, target.warehouseId), { type: 'WriteOffExpired', data: { ...target, writeOffId, today } }, context),
+                await commands.handle(
+                  stockDecider,
+                  stockStream(target.sku, target.warehouseId),
+                  { type: 'WriteOffExpired', data: { ...target, writeOffId, today } },
+                  context,
+                ),
               );
               for (const event of handled.events) {
                 if (event.type === 'StockWrittenOff') items.push({ ...target, qty: event.data.qty, lots: event.data.lots });
@@ -250,4 +286,3 @@ export function stockRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     );
   };
 }
-

@@ -23,7 +23,12 @@ const SUBSCRIBERS: Role[] = ['dealer', 'ops', 'integration'];
 const subscriptionIdSchema = z.string().regex(/^SUB-[0-9A-F]{16}$/, 'must be a subscription id');
 
 const createSubscriptionSchema = z.strictObject({
-  url: z.string().trim().min(1).max(2_000).describe('Where to POST: https (http only to loopback, and not in production); never a private, link-local or metadata address.'),
+  url: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2_000)
+    .describe('Where to POST: https (http only to loopback, and not in production); never a private, link-local or metadata address.'),
   events: z
     .array(z.enum(NOTIFICATION_TYPES))
     .min(1)
@@ -57,10 +62,17 @@ const subscriptionCreatedSchema = z
   .meta({ id: 'SubscriptionCreated' });
 
 const subscriptionDeletedSchema = z
-  .object({ ...subscriptionFields, deletedAt: z.iso.datetime(), position: z.string().describe('Global position of the last event of this command.') })
+  .object({
+    ...subscriptionFields,
+    deletedAt: z.iso.datetime(),
+    position: z.string().describe('Global position of the last event of this command.'),
+  })
   .meta({ id: 'SubscriptionDeleted' });
 
-const invalid = (errors: FieldError[]) => new HttpProblem(400, 'validation_failed', `${errors.length} invalid field(s): ${errors.map((error) => error.path).join(', ')}`, { errors });
+const invalid = (errors: FieldError[]) =>
+  new HttpProblem(400, 'validation_failed', `${errors.length} invalid field(s): ${errors.map((error) => error.path).join(', ')}`, {
+    errors,
+  });
 
 /** Whose subscriptions the caller manages: its dealer's, or (null) staff's. A dealer's buyer manages none. */
 function ownerOf(request: FastifyRequest): string | null {
@@ -93,7 +105,7 @@ export function subscriptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: 'Subscribe a URL to notifications',
           description:
             'Each notification is POSTed as `{ id, type, occurredAt, data }` with `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` ' +
-            'under the secret (as partner webhooks are signed), `Idempotency-Key` and `id` the notification\'s event id, the same on every retry. ' +
+            "under the secret (as partner webhooks are signed), `Idempotency-Key` and `id` the notification's event id, the same on every retry. " +
             'Failed deliveries are retried with backoff for about a quarter of an hour, then dead-lettered (admin: `/v1/integrations/dead-letters`). ' +
             `A dealer's owner subscribes for its dealer (its own orders only), staff for staff (any order, and stock alerts); at most ${MAX_SUBSCRIPTIONS} each.`,
           headers: z.object({ 'idempotency-key': idempotencyKeyHeader }),
@@ -107,7 +119,8 @@ export function subscriptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const errors: FieldError[] = [];
         if (dealerId !== null) {
           events.forEach((event, index) => {
-            if (!DEALER_NOTIFICATION_TYPES.includes(event)) errors.push({ path: `body.events.${index}`, message: `${event} is not sent to dealers` });
+            if (!DEALER_NOTIFICATION_TYPES.includes(event))
+              errors.push({ path: `body.events.${index}`, message: `${event} is not sent to dealers` });
           });
         }
         const checked = await checkSubscriptionUrl(request.body.url, policy);
@@ -130,7 +143,14 @@ export function subscriptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               createdBy: context.actor,
               createdAt: context.now.toISOString(),
             };
-            const handled = accepted(await commands.handle(subscriptionsDecider, subscriptionsStream(dealerId), { type: 'CreateSubscription', data: created }, context));
+            const handled = accepted(
+              await commands.handle(
+                subscriptionsDecider,
+                subscriptionsStream(dealerId),
+                { type: 'CreateSubscription', data: created },
+                context,
+              ),
+            );
             const { subscriptionId: id, dealerId: _owner, ...view } = created;
             return { status: 201, body: { id, ...view, secret, position: await positionOf(store, handled.position) } };
           }),
@@ -164,7 +184,7 @@ export function subscriptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['notifications'],
           summary: 'Delete a webhook subscription',
-          description: 'Its deliveries stop; those already dead-lettered stay listed. Another owner\'s subscription reads as not found.',
+          description: "Its deliveries stop; those already dead-lettered stay listed. Another owner's subscription reads as not found.",
           params: z.object({ id: subscriptionIdSchema }),
           // A DELETE may still be sent a body: too large, or of another media type, it is refused as any.
           response: { 200: subscriptionDeletedSchema, ...problemResponses(400, 401, 403, 404, 413, 415) },
@@ -174,7 +194,14 @@ export function subscriptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const dealerId = ownerOf(request);
         const context = commandContext(request);
         const deleted = { subscriptionId: request.params.id, dealerId, deletedBy: context.actor, deletedAt: context.now.toISOString() };
-        const handled = accepted(await commands.handle(subscriptionsDecider, subscriptionsStream(dealerId), { type: 'DeleteSubscription', data: deleted }, context));
+        const handled = accepted(
+          await commands.handle(
+            subscriptionsDecider,
+            subscriptionsStream(dealerId),
+            { type: 'DeleteSubscription', data: deleted },
+            context,
+          ),
+        );
         const subscription = handled.state.subscriptions.get(request.params.id)!;
         return {
           id: subscription.subscriptionId,

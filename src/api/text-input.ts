@@ -76,13 +76,14 @@ function unstorable(root: unknown, context: string): FieldError[] {
 
 export function registerTextInputLimits(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    const errors = [
-      ...unstorable(request.params, 'params'),
-      ...unstorable(request.query, 'query'),
-      ...unstorable(request.body, 'body'),
-    ];
+    const errors = [...unstorable(request.params, 'params'), ...unstorable(request.query, 'query'), ...unstorable(request.body, 'body')];
     if (errors.length > 0) {
-      throw new HttpProblem(400, 'validation_failed', `${errors.length} invalid field(s): ${errors.map((error) => error.path).join(', ')}`, { errors });
+      throw new HttpProblem(
+        400,
+        'validation_failed',
+        `${errors.length} invalid field(s): ${errors.map((error) => error.path).join(', ')}`,
+        { errors },
+      );
     }
   });
 }

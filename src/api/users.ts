@@ -63,14 +63,17 @@ const createUserBodySchema = z
     spendingLimits: spendingLimitsSchema.optional().describe('For a buyer.'),
   })
   .superRefine((body, ctx) => {
-    if (body.role === 'dealer' && body.dealerRole === undefined) ctx.addIssue({ code: 'custom', path: ['dealerRole'], message: 'is required for a dealer user' });
+    if (body.role === 'dealer' && body.dealerRole === undefined)
+      ctx.addIssue({ code: 'custom', path: ['dealerRole'], message: 'is required for a dealer user' });
     if (body.role !== 'dealer') {
       for (const field of ['dealerId', 'dealerRole'] as const) {
         if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is only for a dealer user' });
       }
     }
-    if (body.spendingLimits !== undefined && body.dealerRole !== 'buyer') ctx.addIssue({ code: 'custom', path: ['spendingLimits'], message: 'is only for a buyer' });
-    if (containsUsername(body.password, body.username)) ctx.addIssue({ code: 'custom', path: ['password'], message: 'must not contain the username' });
+    if (body.spendingLimits !== undefined && body.dealerRole !== 'buyer')
+      ctx.addIssue({ code: 'custom', path: ['spendingLimits'], message: 'is only for a buyer' });
+    if (containsUsername(body.password, body.username))
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'must not contain the username' });
   });
 
 const changeUserBodySchema = z.strictObject({
@@ -80,7 +83,7 @@ const changeUserBodySchema = z.strictObject({
 });
 
 const changePasswordBodySchema = z.strictObject({
-  currentPassword: z.string().min(1).max(1_024).optional().describe('Required to change one\'s own password.'),
+  currentPassword: z.string().min(1).max(1_024).optional().describe("Required to change one's own password."),
   newPassword: passwordSchema,
 });
 
@@ -134,7 +137,8 @@ function assertAllowed(verdict: Verdict, userId: string, what: string): void {
   if (verdict === 'forbidden') throw new HttpProblem(403, 'forbidden', `You may not ${what}`);
 }
 
-const invalidField = (path: string, message: string) => new HttpProblem(400, 'validation_failed', `1 invalid field(s): ${path}`, { errors: [{ path, message }] });
+const invalidField = (path: string, message: string) =>
+  new HttpProblem(400, 'validation_failed', `1 invalid field(s): ${path}`, { errors: [{ path, message }] });
 
 export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { commands, store, db } = deps;
@@ -148,7 +152,9 @@ export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   /** One's own password is changed only with the current one, throttled as sign-in is. */
   async function checkCurrentPassword(request: FastifyRequest, user: User, currentPassword: string | undefined): Promise<void> {
     if (currentPassword === undefined) throw invalidField('body.currentPassword', 'is required to change your own password');
-    const right = await throttledPasswordCheck(db, request, user.username, async () => passwordMatches(await storedPasswordHash(db, user.userId), currentPassword));
+    const right = await throttledPasswordCheck(db, request, user.username, async () =>
+      passwordMatches(await storedPasswordHash(db, user.userId), currentPassword),
+    );
     if (!right) throw new HttpProblem(422, 'current_password_incorrect', 'The current password is wrong');
   }
 
@@ -177,18 +183,32 @@ export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             request,
             async () => {
               const actor = actorOf(request);
-              const dealerId = details.role === 'dealer' ? (details.dealerId ?? (actor.role === 'dealer' ? actor.dealerId : undefined)) : undefined;
+              const dealerId =
+                details.role === 'dealer' ? (details.dealerId ?? (actor.role === 'dealer' ? actor.dealerId : undefined)) : undefined;
               if (details.role === 'dealer' && dealerId === undefined) throw invalidField('body.dealerId', 'is required for a dealer user');
-              const target = { ...details, dealerId: dealerId ?? null, dealerRole: details.dealerRole ?? null, spendingLimits: details.spendingLimits ?? null };
+              const target = {
+                ...details,
+                dealerId: dealerId ?? null,
+                dealerRole: details.dealerRole ?? null,
+                spendingLimits: details.spendingLimits ?? null,
+              };
               const verdict = mayCreate(actor, target);
               if (verdict === 'not_found') throw notFound(`Dealer ${dealerId}`);
-              if (verdict === 'forbidden') throw new HttpProblem(403, 'forbidden', `You may not create a ${details.role} user${details.dealerRole ? ` (${details.dealerRole})` : ''}`);
+              if (verdict === 'forbidden')
+                throw new HttpProblem(
+                  403,
+                  'forbidden',
+                  `You may not create a ${details.role} user${details.dealerRole ? ` (${details.dealerRole})` : ''}`,
+                );
               if (dealerId !== undefined && !(await commands.load(dealerDecider, dealerStream(dealerId))).state.exists) {
                 throw new HttpProblem(422, 'dealer_not_found', `Dealer ${dealerId} does not exist`);
               }
               const handled = accepted(await createUser({ commands, db }, { ...target, password }, commandContext(request)));
               if (!handled.state.exists) throw new Error('a created user exists');
-              return { status: 201, body: { ...userView(handled.state.user, handled.revision), position: await positionOf(store, handled.position) } };
+              return {
+                status: 201,
+                body: { ...userView(handled.state.user, handled.revision), position: await positionOf(store, handled.position) },
+              };
             },
             { fingerprintBody: details },
           ),
@@ -265,7 +285,9 @@ export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { user } = await existingUser(id, actor);
         assertAllowed(mayChange(actor, user, request.body), id, 'make this change to this user');
         const context = commandContext(request);
-        const handled = accepted(await commands.handle(userDecider, userStream(id), { type: 'ChangeUser', data: { userId: id, ...request.body } }, context));
+        const handled = accepted(
+          await commands.handle(userDecider, userStream(id), { type: 'ChangeUser', data: { userId: id, ...request.body } }, context),
+        );
         if (!handled.state.exists) throw new Error('a changed user exists');
         // Also when the user was disabled already: a retry after a failed revocation finishes it.
         if (handled.state.user.status === 'disabled') await revokeUserSessions(db, id, 'user_disabled', context.now);
@@ -300,7 +322,9 @@ export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         if (own) await checkCurrentPassword(request, user, currentPassword);
         const context = commandContext(request);
         await storePasswordHash(db, id, await hashPassword(newPassword), context.now);
-        const handled = accepted(await commands.handle(userDecider, userStream(id), { type: 'RecordPasswordChange', data: { userId: id, reset: !own } }, context));
+        const handled = accepted(
+          await commands.handle(userDecider, userStream(id), { type: 'RecordPasswordChange', data: { userId: id, reset: !own } }, context),
+        );
         await revokeUserSessions(db, id, 'password_changed', context.now, own ? principalOf(request).sessionId : undefined);
         return { id, position: await positionOf(store, handled.position) };
       },

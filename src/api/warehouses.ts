@@ -19,7 +19,12 @@ const warehouseSchema = z
   .meta({ id: 'Warehouse' });
 
 const warehouseWrittenSchema = z
-  .object({ id: z.string(), name: z.string(), regionCode: z.string(), position: z.string().describe('Global position of the last event of this command.') })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    regionCode: z.string(),
+    position: z.string().describe('Global position of the last event of this command.'),
+  })
   .meta({ id: 'WarehouseWritten' });
 
 export function warehouseRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -64,7 +69,12 @@ export function warehouseRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const { limit, cursor } = request.query;
         const rows = await listWarehouses(db, { limit, after: decodeCursor(cursor, z.string()) });
-        return paginate(rows, limit, (row) => ({ ...row, registeredAt: row.registeredAt.toISOString() }), (row) => row.id);
+        return paginate(
+          rows,
+          limit,
+          (row) => ({ ...row, registeredAt: row.registeredAt.toISOString() }),
+          (row) => row.id,
+        );
       },
     );
   };

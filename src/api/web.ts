@@ -12,7 +12,16 @@ export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url)
  * Where the app's pages live (a section, and an item in it: `/portal/orders/O-1`); any other path
  * stays the API's, where an unknown one is its 404 problem.
  */
-const PAGES = ['/', '/signin', '/portal', '/portal/:section', '/portal/:section/:item', '/console', '/console/:section', '/console/:section/:item'];
+const PAGES = [
+  '/',
+  '/signin',
+  '/portal',
+  '/portal/:section',
+  '/portal/:section/:item',
+  '/console',
+  '/console/:section',
+  '/console/:section/:item',
+];
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Dealerline</title>
 <p>The web app is not built yet: run <code>npm run build:web</code> (<code>npm start</code> does it when needed).</p>`;
@@ -40,7 +49,8 @@ export function webRoutes(root = WEB_DIST): FastifyPluginAsync {
     // Built file names carry a content hash: they never change, so browsers may keep them.
     app.get<{ Params: { file: string } }>('/assets/:file', options, async (request, reply) => {
       const file = `assets/${request.params.file}`;
-      if (request.params.file.includes('/') || request.params.file.startsWith('.') || !isFile(path.join(root, file))) return reply.callNotFound();
+      if (request.params.file.includes('/') || request.params.file.startsWith('.') || !isFile(path.join(root, file)))
+        return reply.callNotFound();
       return reply.sendFile(file, { immutable: true, maxAge: '365d' });
     });
   };

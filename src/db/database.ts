@@ -48,7 +48,8 @@ function prepareRepeatedStatements(client: pg.PoolClient): void {
   (client as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
     if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
       const name = preparedName(config);
-      if (name !== undefined) return callback === undefined ? query({ name, text: config, values }) : query({ name, text: config, values }, callback);
+      if (name !== undefined)
+        return callback === undefined ? query({ name, text: config, values }) : query({ name, text: config, values }, callback);
     }
     return query(config, values, callback);
   };

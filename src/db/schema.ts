@@ -45,4 +45,17 @@ export type PlatformTables = {
   };
 };
 
-export type Database = PlatformTables & CatalogTables & OrdersTables & IntegrationTables & PromotionsTables & InventoryTables & DealersTables & CreditTables & AnalyticsTables & UsersTables & AuthTables & NotificationsTables & SubscriptionSecretsTables & RecommendationsTables;
+export type Database = PlatformTables &
+  CatalogTables &
+  OrdersTables &
+  IntegrationTables &
+  PromotionsTables &
+  InventoryTables &
+  DealersTables &
+  CreditTables &
+  AnalyticsTables &
+  UsersTables &
+  AuthTables &
+  NotificationsTables &
+  SubscriptionSecretsTables &
+  RecommendationsTables;

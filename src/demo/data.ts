@@ -35,7 +35,12 @@ async function seedCatalog(commands: CommandHandler): Promise<number> {
     const tiers = Object.fromEntries(
       Object.entries(TIER_DISCOUNTS).map(([tier, factor]) => [tier, Math.round(product.basePriceMinor * factor)]),
     );
-    await commands.handle(productDecider, productStream(product.sku), { type: 'SetProductPrices', data: { sku: product.sku, tiers, dealers: {} } }, demoContext());
+    await commands.handle(
+      productDecider,
+      productStream(product.sku),
+      { type: 'SetProductPrices', data: { sku: product.sku, tiers, dealers: {} } },
+      demoContext(),
+    );
   }
   return PRODUCTS.length;
 }
@@ -76,7 +81,12 @@ function demoPromotions(now: Date) {
       id: 'NOODLES-VOLUME',
       title: '方便食品 量大优惠（金牌、白金经销商）',
       kind: 'tiered_quantity',
-      rule: { breaks: [{ minQty: 20, unitOffMinor: 200 }, { minQty: 50, unitOffMinor: 500 }] },
+      rule: {
+        breaks: [
+          { minQty: 20, unitOffMinor: 200 },
+          { minQty: 50, unitOffMinor: 500 },
+        ],
+      },
       eligibility: { categories: ['方便食品'], tiers: ['gold', 'platinum'] },
       caps: { perDealer: 3 },
       ...window,
@@ -96,10 +106,42 @@ async function seedPromotions(commands: CommandHandler): Promise<number> {
 
 /** D-1001 is the demo dealer token's dealer. */
 const DEALERS: (DealerRegistration & { creditLimitMinor: number })[] = [
-  { dealerId: 'D-1001', name: 'Huangpu Fresh Distribution', tier: 'gold', territories: ['CN-31', 'CN-32'], paymentTermsDays: 30, prepay: false, creditLimitMinor: 5_000_000 },
-  { dealerId: 'D-1002', name: 'West Lake Wholesale', tier: 'silver', territories: ['CN-33'], paymentTermsDays: 30, prepay: false, creditLimitMinor: 2_000_000 },
-  { dealerId: 'D-1003', name: 'Pearl River Retail Chain', tier: 'platinum', territories: ['CN-44', 'CN-45'], paymentTermsDays: 45, prepay: false, creditLimitMinor: 20_000_000 },
-  { dealerId: 'D-1004', name: 'Jinling Corner Stores', tier: 'silver', territories: ['CN-32'], paymentTermsDays: 0, prepay: true, creditLimitMinor: 500_000 },
+  {
+    dealerId: 'D-1001',
+    name: 'Huangpu Fresh Distribution',
+    tier: 'gold',
+    territories: ['CN-31', 'CN-32'],
+    paymentTermsDays: 30,
+    prepay: false,
+    creditLimitMinor: 5_000_000,
+  },
+  {
+    dealerId: 'D-1002',
+    name: 'West Lake Wholesale',
+    tier: 'silver',
+    territories: ['CN-33'],
+    paymentTermsDays: 30,
+    prepay: false,
+    creditLimitMinor: 2_000_000,
+  },
+  {
+    dealerId: 'D-1003',
+    name: 'Pearl River Retail Chain',
+    tier: 'platinum',
+    territories: ['CN-44', 'CN-45'],
+    paymentTermsDays: 45,
+    prepay: false,
+    creditLimitMinor: 20_000_000,
+  },
+  {
+    dealerId: 'D-1004',
+    name: 'Jinling Corner Stores',
+    tier: 'silver',
+    territories: ['CN-32'],
+    paymentTermsDays: 0,
+    prepay: true,
+    creditLimitMinor: 500_000,
+  },
 ];
 
 async function seedDealers(commands: CommandHandler): Promise<number> {
@@ -110,8 +152,16 @@ async function seedDealers(commands: CommandHandler): Promise<number> {
 }
 
 /** Seeds the demo data when the store is empty; returns what it wrote, or undefined. */
-export async function seedDemoData(deps: { store: EventStore; commands: CommandHandler }): Promise<{ products: number; warehouses: number; receipts: number; promotions: number; dealers: number } | undefined> {
+export async function seedDemoData(deps: {
+  store: EventStore;
+  commands: CommandHandler;
+}): Promise<{ products: number; warehouses: number; receipts: number; promotions: number; dealers: number } | undefined> {
   const { events } = await deps.store.readAll({ maxCount: 1 });
   if (events.length > 0) return undefined;
-  return { products: await seedCatalog(deps.commands), ...(await seedDemoStock(deps.commands, PRODUCTS, demoContext)), dealers: await seedDealers(deps.commands), promotions: await seedPromotions(deps.commands) };
+  return {
+    products: await seedCatalog(deps.commands),
+    ...(await seedDemoStock(deps.commands, PRODUCTS, demoContext)),
+    dealers: await seedDealers(deps.commands),
+    promotions: await seedPromotions(deps.commands),
+  };
 }

@@ -28,26 +28,51 @@ const ORDERS: DemoOrder[] = [
     orderId: 'O-DEMO-0001',
     dealerId: 'D-1001',
     regionCode: 'CN-31',
-    lines: [{ sku: 'WTR-NFSQ-01', qty: 20 }, { sku: 'TEA-TY-02', qty: 10 }, { sku: 'SNK-LAYS-01', qty: 6 }],
+    lines: [
+      { sku: 'WTR-NFSQ-01', qty: 20 },
+      { sku: 'TEA-TY-02', qty: 10 },
+      { sku: 'SNK-LAYS-01', qty: 6 },
+    ],
     ship: { carrier: 'SF Express', trackingNumber: 'SF1000000001', delivered: true },
   },
   {
     orderId: 'O-DEMO-0002',
     dealerId: 'D-1001',
     regionCode: 'CN-32',
-    lines: [{ sku: 'DRY-YILI-01', qty: 8 }, { sku: 'INS-KSF-01', qty: 12 }],
+    lines: [
+      { sku: 'DRY-YILI-01', qty: 8 },
+      { sku: 'INS-KSF-01', qty: 12 },
+    ],
     ship: { carrier: 'ZTO Express', trackingNumber: 'ZTO2000000002', delivered: false },
   },
-  { orderId: 'O-DEMO-0003', dealerId: 'D-1001', regionCode: 'CN-31', lines: [{ sku: 'CND-HT-01', qty: 5 }, { sku: 'SOD-KO-01', qty: 10 }] },
+  {
+    orderId: 'O-DEMO-0003',
+    dealerId: 'D-1001',
+    regionCode: 'CN-31',
+    lines: [
+      { sku: 'CND-HT-01', qty: 5 },
+      { sku: 'SOD-KO-01', qty: 10 },
+    ],
+  },
   {
     orderId: 'O-DEMO-0004',
     dealerId: 'D-1003',
     regionCode: 'CN-44',
-    lines: [{ sku: 'JCE-HY-01', qty: 15 }, { sku: 'BSC-OREO-01', qty: 10 }, { sku: 'CND-HT-05', qty: 4 }],
+    lines: [
+      { sku: 'JCE-HY-01', qty: 15 },
+      { sku: 'BSC-OREO-01', qty: 10 },
+      { sku: 'CND-HT-05', qty: 4 },
+    ],
     ship: { carrier: 'SF Express', trackingNumber: 'SF1000000004', delivered: true },
   },
   // Outside the dealer's territories: held for ops to review.
-  { orderId: 'O-DEMO-0005', dealerId: 'D-1002', regionCode: 'CN-11', lines: [{ sku: 'SNK-SZSS-01', qty: 3 }], note: 'Please deliver to our Beijing branch' },
+  {
+    orderId: 'O-DEMO-0005',
+    dealerId: 'D-1002',
+    regionCode: 'CN-11',
+    lines: [{ sku: 'SNK-SZSS-01', qty: 3 }],
+    note: 'Please deliver to our Beijing branch',
+  },
   // A prepay dealer's order waits for its payment.
   { orderId: 'O-DEMO-0006', dealerId: 'D-1004', regionCode: 'CN-32', lines: [{ sku: 'WTR-NFSQ-03', qty: 4 }] },
   // The demo buyer's order above the buyer's per-order limit: it waits for the dealer owner's approval.
@@ -87,7 +112,13 @@ export async function seedDemoOrders(deps: DemoOrderDeps): Promise<number> {
     const shipmentId = `${order.orderId}-S1`;
     const shipped = await dispatchShipment(
       { commands, store },
-      { orderId: order.orderId, shipmentId, lines: unshippedLines(result.state), carrier: order.ship.carrier, trackingNumber: order.ship.trackingNumber },
+      {
+        orderId: order.orderId,
+        shipmentId,
+        lines: unshippedLines(result.state),
+        carrier: order.ship.carrier,
+        trackingNumber: order.ship.trackingNumber,
+      },
       context,
     );
     if (!shipped.ok) {
@@ -96,7 +127,12 @@ export async function seedDemoOrders(deps: DemoOrderDeps): Promise<number> {
     }
     if (order.ship.delivered) {
       const now = new Date().toISOString();
-      await commands.handle(orderDecider, orderStream(order.orderId), { type: 'ConfirmDelivery', data: { shipmentId, deliveredAt: now, receivedBy: 'Warehouse desk', now } }, context);
+      await commands.handle(
+        orderDecider,
+        orderStream(order.orderId),
+        { type: 'ConfirmDelivery', data: { shipmentId, deliveredAt: now, receivedBy: 'Warehouse desk', now } },
+        context,
+      );
     }
   }
   return placed;

@@ -37,7 +37,11 @@ export async function seedDemoStock(
     const olderDaysLeft = Math.max(1, Math.min(OLDER_LOT_DAYS_LEFT[index % OLDER_LOT_DAYS_LEFT.length]!, shelfLifeDays - 2));
     const lots = [
       { warehouseId: 'WH-EAST', daysLeft: olderDaysLeft, qty: 40 + ((index * 37) % 160) },
-      { warehouseId: WAREHOUSES[1 + (index % 2)]!.id, daysLeft: Math.max(olderDaysLeft, shelfLifeDays - 3 - (index % 10)), qty: 120 + ((index * 53) % 300) },
+      {
+        warehouseId: WAREHOUSES[1 + (index % 2)]!.id,
+        daysLeft: Math.max(olderDaysLeft, shelfLifeDays - 3 - (index % 10)),
+        qty: 120 + ((index * 53) % 300),
+      },
     ];
     for (const [n, lot] of lots.entries()) {
       const productionDate = dayOf(now, lot.daysLeft - shelfLifeDays);
@@ -55,7 +59,12 @@ export async function seedDemoStock(
     }
   }
   for (const [sku, lowStockThreshold] of Object.entries(THRESHOLDS)) {
-    await commands.handle(productDecider, productStream(sku), { type: 'UpdateProduct', data: { sku, changes: { lowStockThreshold } } }, context());
+    await commands.handle(
+      productDecider,
+      productStream(sku),
+      { type: 'UpdateProduct', data: { sku, changes: { lowStockThreshold } } },
+      context(),
+    );
   }
   return { warehouses: WAREHOUSES.length, receipts };
 }

@@ -7,7 +7,15 @@ import { demoContext } from './data.ts';
 import type { CommandHandler } from '../eventstore/command-handler.ts';
 
 export const DEMO_USERS: readonly UserRegistration[] = [
-  { username: 'demo.owner', displayName: 'Wang Fang', role: 'dealer', dealerId: 'D-1001', dealerRole: 'owner', spendingLimits: null, password: 'jade-spring-owner' },
+  {
+    username: 'demo.owner',
+    displayName: 'Wang Fang',
+    role: 'dealer',
+    dealerId: 'D-1001',
+    dealerRole: 'owner',
+    spendingLimits: null,
+    password: 'jade-spring-owner',
+  },
   {
     username: 'demo.buyer',
     displayName: 'Li Wei',
@@ -17,9 +25,33 @@ export const DEMO_USERS: readonly UserRegistration[] = [
     spendingLimits: { perOrderMinor: 300_000, perMonthMinor: 1_000_000 },
     password: 'jade-spring-buyer',
   },
-  { username: 'demo.ops', displayName: 'Zhang Min', role: 'ops', dealerId: null, dealerRole: null, spendingLimits: null, password: 'red-lantern-ops-desk' },
-  { username: 'demo.finance', displayName: 'Chen Jing', role: 'finance', dealerId: null, dealerRole: null, spendingLimits: null, password: 'golden-harvest-ledger' },
-  { username: 'demo.admin', displayName: 'Admin', role: 'admin', dealerId: null, dealerRole: null, spendingLimits: null, password: 'panda-admin-console' },
+  {
+    username: 'demo.ops',
+    displayName: 'Zhang Min',
+    role: 'ops',
+    dealerId: null,
+    dealerRole: null,
+    spendingLimits: null,
+    password: 'red-lantern-ops-desk',
+  },
+  {
+    username: 'demo.finance',
+    displayName: 'Chen Jing',
+    role: 'finance',
+    dealerId: null,
+    dealerRole: null,
+    spendingLimits: null,
+    password: 'golden-harvest-ledger',
+  },
+  {
+    username: 'demo.admin',
+    displayName: 'Admin',
+    role: 'admin',
+    dealerId: null,
+    dealerRole: null,
+    spendingLimits: null,
+    password: 'panda-admin-console',
+  },
 ];
 
 export async function seedDemoUsers(deps: { commands: CommandHandler; db: Db }): Promise<number> {

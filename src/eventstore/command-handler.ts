@@ -277,7 +277,9 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
           outcomes.push({ job, handled: { ok: false, state, refusal: decision, revision } });
           continue;
         }
-        decision.forEach((event, index) => newEvents.push(toNewEvent(event, eventId?.(event, index) ?? randomUUID(), job.context, upcasting)));
+        decision.forEach((event, index) =>
+          newEvents.push(toNewEvent(event, eventId?.(event, index) ?? randomUUID(), job.context, upcasting)),
+        );
         state = decision.reduce(decider.evolve, state);
         revision += decision.length;
         outcomes.push({ job, handled: { ok: true, state, events: decision, position: undefined, revision } });
@@ -310,7 +312,8 @@ export function createCommandHandler(store: EventStore, options: CommandHandlerO
       }
       for (const outcome of outcomes) {
         if ('error' in outcome) outcome.job.reject(outcome.error);
-        else outcome.job.resolve(outcome.handled.ok && outcome.handled.events.length > 0 ? { ...outcome.handled, position } : outcome.handled);
+        else
+          outcome.job.resolve(outcome.handled.ok && outcome.handled.events.length > 0 ? { ...outcome.handled, position } : outcome.handled);
       }
       return;
     }

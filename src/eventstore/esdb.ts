@@ -282,9 +282,10 @@ class EsdbEventStore implements EventStore {
     if (!result.success) throw new ConcurrencyError(streamId, expected, revisionOf(await this.#lastEvent(streamId)));
     const nextExpectedRevision = Number(result.nextExpectedRevision);
     // The server leaves the position out (or zero) when it recognised a retry of events it already has.
-    const position = result.position && result.position.commit > 0n
-      ? result.position.commit.toString()
-      : await this.#positionOf(streamId, nextExpectedRevision);
+    const position =
+      result.position && result.position.commit > 0n
+        ? result.position.commit.toString()
+        : await this.#positionOf(streamId, nextExpectedRevision);
     return { nextExpectedRevision, position };
   }
 
@@ -341,11 +342,15 @@ class EsdbEventStore implements EventStore {
   }
 
   async #appendWithChecks(appends: readonly StreamAppend[]): Promise<MultiStreamAppendResult> {
-    const records = appends.flatMap((append) => append.events.map((event) => ({ streamName: append.streamId, record: toRecordEventData(event) })));
-    const checked = appends.filter((append) => append.expectedRevision !== 'any');
-    const checks = checked.map(
-      (append): ConsistencyCheck => ({ type: STREAM_STATE, streamName: append.streamId, expectedState: toClientExpected(append.expectedRevision) }),
+    const records = appends.flatMap((append) =>
+      append.events.map((event) => ({ streamName: append.streamId, record: toRecordEventData(event) })),
     );
+    const checked = appends.filter((append) => append.expectedRevision !== 'any');
+    const checks = checked.map((append): ConsistencyCheck => ({
+      type: STREAM_STATE,
+      streamName: append.streamId,
+      expectedState: toClientExpected(append.expectedRevision),
+    }));
     let result: MultiAppendResult;
     try {
       result = await this.#client.appendRecords(records, checks);
@@ -363,7 +368,9 @@ class EsdbEventStore implements EventStore {
       if (error instanceof WrongExpectedVersionError) throw await this.#conflictFrom(appends, error);
       if (error instanceof UnsupportedError) {
         const onlyChecked = appends.filter((append) => append.events.length === 0).map((append) => append.streamId);
-        throw new Error(`KurrentDB checks streams an append does not write (${onlyChecked.join(', ')}) only from 26.1 on`, { cause: error });
+        throw new Error(`KurrentDB checks streams an append does not write (${onlyChecked.join(', ')}) only from 26.1 on`, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -388,7 +395,11 @@ class EsdbEventStore implements EventStore {
     return revisions;
   }
 
-  async #resultOf(appends: readonly StreamAppend[], result: MultiAppendResult, checked: Map<string, number>): Promise<MultiStreamAppendResult> {
+  async #resultOf(
+    appends: readonly StreamAppend[],
+    result: MultiAppendResult,
+    checked: Map<string, number>,
+  ): Promise<MultiStreamAppendResult> {
     const written = new Map(result.responses.map((response) => [response.streamName, Number(response.revision)]));
     const streams = appends.map(({ streamId }) => {
       const revision = written.get(streamId) ?? checked.get(streamId);

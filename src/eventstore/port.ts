@@ -99,11 +99,7 @@ export type SubscribeOptions = ReadAllOptions & {
 
 export interface EventStore {
   readonly kind: 'postgres' | 'esdb';
-  appendToStream(
-    streamId: string,
-    events: readonly NewEvent[],
-    options?: { expectedRevision?: ExpectedRevision },
-  ): Promise<AppendResult>;
+  appendToStream(streamId: string, events: readonly NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   /**
    * Appends to several streams atomically: every stream's expected revision holds and all events
    * are stored, or nothing is (a ConcurrencyError naming every stream that did not hold). Each

@@ -104,7 +104,10 @@ function filterClause(filter: EventFilter | undefined, params: unknown[]): strin
 type StreamRead = { streamId: string; fromRevision: number };
 
 /** A group's outcome rows (one per stream, in order) as its result, or the error it failed with. */
-function settle(group: PendingGroup, rows: readonly OutcomeRow[]): { ok: true; result: MultiStreamAppendResult } | { ok: false; error: Error } {
+function settle(
+  group: PendingGroup,
+  rows: readonly OutcomeRow[],
+): { ok: true; result: MultiStreamAppendResult } | { ok: false; error: Error } {
   const conflicts: RevisionConflict[] = [];
   // The group's last event; a group of checks only answers the head.
   let position: string | undefined;
@@ -113,9 +116,13 @@ function settle(group: PendingGroup, rows: readonly OutcomeRow[]): { ok: true; r
     const append = group.entries[index]!;
     const revision = Number(row.next_revision);
     if (row.outcome === 'id_conflict') {
-      return { ok: false, error: new DuplicateEventIdError(`Event ids of this append are already used elsewhere (stream ${append.streamId})`) };
+      return {
+        ok: false,
+        error: new DuplicateEventIdError(`Event ids of this append are already used elsewhere (stream ${append.streamId})`),
+      };
     }
-    if (row.outcome === 'wrong_revision') conflicts.push({ streamId: append.streamId, expected: append.expectedRevision, actual: revision < 0 ? 'no_stream' : revision });
+    if (row.outcome === 'wrong_revision')
+      conflicts.push({ streamId: append.streamId, expected: append.expectedRevision, actual: revision < 0 ? 'no_stream' : revision });
     if (row.last_position === null) continue;
     if (append.events.length === 0) head = row.last_position;
     else if (position === undefined || comparePositions(row.last_position, position) > 0) position = row.last_position;

@@ -74,7 +74,11 @@ export class Workspace {
   }
 
   /** The stream's state as this workspace sees it: as loaded, with the events decided here since. */
-  async load<Event extends DomainEvent, State>(decider: Folding<Event, State>, streamId: string, options: { expectNew?: boolean } = {}): Promise<State> {
+  async load<Event extends DomainEvent, State>(
+    decider: Folding<Event, State>,
+    streamId: string,
+    options: { expectNew?: boolean } = {},
+  ): Promise<State> {
     this.#trace?.add(streamId);
     const known = this.#entries.get(streamId);
     if (known) return this.#stateOf(known, decider, streamId);

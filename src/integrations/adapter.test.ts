@@ -6,7 +6,9 @@ const policy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 1_000 };
 
 describe('retry backoff', () => {
   it('doubles per attempt, jitters within the upper half, and stops at the cap', () => {
-    expect([1, 2, 3, 4, 5, 10].map((attempt) => backoffDelay(policy, attempt, undefined, () => 1))).toEqual([100, 200, 400, 800, 1_000, 1_000]);
+    expect([1, 2, 3, 4, 5, 10].map((attempt) => backoffDelay(policy, attempt, undefined, () => 1))).toEqual([
+      100, 200, 400, 800, 1_000, 1_000,
+    ]);
     expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(policy, attempt, undefined, () => 0))).toEqual([50, 100, 200, 400, 500]);
     for (let i = 0; i < 100; i++) {
       const delay = backoffDelay(policy, 3);

@@ -17,7 +17,11 @@ export async function ensureAdapterCheckpoint(db: Db, store: EventStore, adapter
     .values({ adapter: adapter.name, position: start, last_error: null, last_error_at: null })
     .onConflict((oc) => oc.column('adapter').doNothing())
     .execute();
-  const row = await db.selectFrom('integration.checkpoints').select('position').where('adapter', '=', adapter.name).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('integration.checkpoints')
+    .select('position')
+    .where('adapter', '=', adapter.name)
+    .executeTakeFirstOrThrow();
   return row.position;
 }
 
@@ -42,7 +46,12 @@ export class CheckpointWriter {
   #target: string;
   #writing: Promise<void> | undefined;
 
-  constructor(db: Db, adapter: string, from: string, handlers: { onWritten: (position: string) => void; onError: (error: unknown) => void }) {
+  constructor(
+    db: Db,
+    adapter: string,
+    from: string,
+    handlers: { onWritten: (position: string) => void; onError: (error: unknown) => void },
+  ) {
     this.#db = db;
     this.#adapter = adapter;
     this.#written = from;
@@ -94,7 +103,10 @@ export async function adapterStates(db: Db, store: EventStore, names: readonly s
     db.selectFrom('integration.checkpoints').selectAll().where('adapter', 'in', names).execute(),
     store.headPosition(),
     openDeadLetterCounts(db),
-    heldLocks(db, names.map((name) => lockName('integration', name))),
+    heldLocks(
+      db,
+      names.map((name) => lockName('integration', name)),
+    ),
   ]);
   const byName = new Map(rows.map((row) => [row.adapter, row]));
   return names.map((name) => {

@@ -33,7 +33,10 @@ function row(deadLetter: DeadLetter) {
 }
 
 /** The configured adapters, and one per webhook subscription. */
-const adapterNames = async (infrastructure: Infrastructure) => [...infrastructure.adapters.map((adapter) => adapter.name), ...(await subscriptionAdapterNames(infrastructure.db))];
+const adapterNames = async (infrastructure: Infrastructure) => [
+  ...infrastructure.adapters.map((adapter) => adapter.name),
+  ...(await subscriptionAdapterNames(infrastructure.db)),
+];
 
 export async function integrationsCommand(infrastructure: Infrastructure): Promise<number> {
   console.table(await adapterStates(infrastructure.db, infrastructure.store, await adapterNames(infrastructure)));
@@ -41,7 +44,10 @@ export async function integrationsCommand(infrastructure: Infrastructure): Promi
 }
 
 export async function deadLettersCommand(infrastructure: Infrastructure, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { adapter: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string', default: '50' } } });
+  const { values } = parseArgs({
+    args,
+    options: { adapter: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string', default: '50' } },
+  });
   const status = values.status as DeadLetterStatus | undefined;
   if (status !== undefined && !STATUSES.includes(status)) return fail(`--status must be one of ${STATUSES.join(', ')}`);
   const limit = Number(values.limit);
@@ -83,7 +89,8 @@ export async function retryDeadLetterCommand(infrastructure: Infrastructure, arg
       return 1;
     }
   }
-  if (waitSeconds > 0) process.stdout.write(`No outcome within ${waitSeconds} s: is a worker running ${existing.adapter}? The retry stays requested.\n`);
+  if (waitSeconds > 0)
+    process.stdout.write(`No outcome within ${waitSeconds} s: is a worker running ${existing.adapter}? The retry stays requested.\n`);
   return 0;
 }
 
@@ -137,7 +144,7 @@ export async function replayCommand(infrastructure: Infrastructure, args: string
   } catch (error) {
     bar.stop();
     if (error instanceof ReplayInProgressError) return fail(error.message);
-    if (stop.signal.aborted) return fail('Replay interrupted; events up to the bar\'s position were re-delivered.');
+    if (stop.signal.aborted) return fail("Replay interrupted; events up to the bar's position were re-delivered.");
     throw error;
   } finally {
     process.off('SIGINT', interrupt);

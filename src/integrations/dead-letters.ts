@@ -117,7 +117,12 @@ export async function markDelivered(db: Db, adapter: string, eventIds: readonly 
     .execute();
 }
 
-export type DeadLetterQuery = { adapter?: string | undefined; status?: DeadLetterStatus | undefined; afterId?: number | undefined; limit: number };
+export type DeadLetterQuery = {
+  adapter?: string | undefined;
+  status?: DeadLetterStatus | undefined;
+  afterId?: number | undefined;
+  limit: number;
+};
 
 /** Oldest first; `limit + 1` rows so the caller can tell whether there are more. */
 export async function listDeadLetters(db: Db, query: DeadLetterQuery): Promise<DeadLetter[]> {
@@ -125,7 +130,10 @@ export async function listDeadLetters(db: Db, query: DeadLetterQuery): Promise<D
   if (query.adapter !== undefined) select = select.where('adapter', '=', query.adapter);
   if (query.status !== undefined) select = select.where('status', '=', query.status);
   if (query.afterId !== undefined) select = select.where('id', '>', query.afterId);
-  const rows = await select.orderBy('id').limit(query.limit + 1).execute();
+  const rows = await select
+    .orderBy('id')
+    .limit(query.limit + 1)
+    .execute();
   return rows.map(toDeadLetter);
 }
 
@@ -134,7 +142,8 @@ export async function findDeadLetter(db: Db, id: number): Promise<DeadLetter | u
   return row && toDeadLetter(row);
 }
 
-export type RetryRequest = { outcome: 'requested'; deadLetter: DeadLetter } | { outcome: 'already_delivered'; deadLetter: DeadLetter } | { outcome: 'not_found' };
+export type RetryRequest =
+  { outcome: 'requested'; deadLetter: DeadLetter } | { outcome: 'already_delivered'; deadLetter: DeadLetter } | { outcome: 'not_found' };
 
 /**
  * Asks the adapter's active runner to deliver the event again (with a fresh retry budget).
@@ -151,7 +160,9 @@ export async function requestRetry(db: Db, id: number): Promise<RetryRequest> {
   if (updated) return { outcome: 'requested', deadLetter: toDeadLetter(updated) };
   const existing = await findDeadLetter(db, id);
   if (!existing) return { outcome: 'not_found' };
-  return existing.status === 'delivered' ? { outcome: 'already_delivered', deadLetter: existing } : { outcome: 'requested', deadLetter: existing };
+  return existing.status === 'delivered'
+    ? { outcome: 'already_delivered', deadLetter: existing }
+    : { outcome: 'requested', deadLetter: existing };
 }
 
 /** Takes up to `limit` requested retries of `adapter` for this runner. */

@@ -122,8 +122,12 @@ export class DeliveryRunner {
       onRetry: (error) => this.#noteError(adapter, error, log),
     };
     await Promise.allSettled([
-      this.#follow(adapter, from, deps, fail).catch(fail).finally(() => session.abort()),
-      this.#carryOutRetries(adapter, deps).catch(fail).finally(() => session.abort()),
+      this.#follow(adapter, from, deps, fail)
+        .catch(fail)
+        .finally(() => session.abort()),
+      this.#carryOutRetries(adapter, deps)
+        .catch(fail)
+        .finally(() => session.abort()),
     ]);
     if (failure && !stopping.aborted) throw failure.error;
   }
@@ -148,7 +152,12 @@ export class DeliveryRunner {
       onFailure: fail,
     });
     try {
-      const pages = store.subscribeToAll({ after: from, filter: adapter.filter, maxCount: this.#options.batchSize ?? 500, signal: deps.signal });
+      const pages = store.subscribeToAll({
+        after: from,
+        filter: adapter.filter,
+        maxCount: this.#options.batchSize ?? 500,
+        signal: deps.signal,
+      });
       for await (const page of pages) {
         if (!locks.isHeld(lockName('integration', adapter.name))) break;
         await pipeline.push(page);
@@ -173,7 +182,11 @@ export class DeliveryRunner {
         try {
           await this.#retry(adapter, retry, deps);
         } catch (error) {
-          await requeueRetries(db, adapter.name, claimed.slice(index).map((claim) => claim.id));
+          await requeueRetries(
+            db,
+            adapter.name,
+            claimed.slice(index).map((claim) => claim.id),
+          );
           throw error;
         }
       }

@@ -51,7 +51,8 @@ async function attemptDelivery(
     } catch (error) {
       signal.throwIfAborted();
       metrics.failedAttempts.labels(adapter.name).inc();
-      if (!isRetryable(error) || attempt >= policy.maxAttempts) return { status: 'dead_lettered', attempts: attempt, error: describeError(error) };
+      if (!isRetryable(error) || attempt >= policy.maxAttempts)
+        return { status: 'dead_lettered', attempts: attempt, error: describeError(error) };
       deps.onRetry?.(error);
       const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
       await abortableSleep(backoffDelay(policy, attempt, retryAfterMs), signal);
@@ -82,7 +83,14 @@ export async function deliverOrDeadLetter(adapter: Adapter, event: RecordedEvent
     await recordDeadLetter(deps.db, adapter.name, event, outcome.attempts, outcome.error);
     deps.metrics.deadLettered.labels(adapter.name).inc();
     deps.logger.warn(
-      { adapter: adapter.name, eventId: event.id, type: event.type, position: event.position, attempts: outcome.attempts, error: outcome.error },
+      {
+        adapter: adapter.name,
+        eventId: event.id,
+        type: event.type,
+        position: event.position,
+        attempts: outcome.attempts,
+        error: outcome.error,
+      },
       'event dead-lettered',
     );
   }

@@ -16,6 +16,8 @@ const asOrderEvent = (event: RecordedEvent) => ({ type: event.type, data: event.
 export async function orderAroundEvent(store: EventStore, upcasting: Upcasting, event: RecordedEvent): Promise<OrderAroundEvent> {
   const history = await store.readStream(event.streamId, { maxCount: event.revision + 1 });
   if (history.at(-1)?.id !== event.id) throw new Error(`Event ${event.id} is not at ${event.streamId}@${event.revision}`);
-  const before = history.slice(0, -1).reduce((state, recorded) => orderDecider.evolve(state, asOrderEvent(upcasting.upcast(recorded))), orderDecider.initialState);
+  const before = history
+    .slice(0, -1)
+    .reduce((state, recorded) => orderDecider.evolve(state, asOrderEvent(upcasting.upcast(recorded))), orderDecider.initialState);
   return { before, after: orderDecider.evolve(before, asOrderEvent(event)) };
 }

@@ -23,18 +23,30 @@ export type DealerApprovalDeps = { commands: CommandHandler; db: Db };
 
 const awaiting = (order: OrderState, orderId: string, to: string): PlacedOrder | Refusal => {
   if (!order.exists) return refuse('order_not_found', `Order ${orderId} does not exist`, 'not_found');
-  if (order.status !== 'awaiting_dealer_approval') return refuse('illegal_transition', `An order that is ${order.status} cannot be ${to}`, 'conflict');
+  if (order.status !== 'awaiting_dealer_approval')
+    return refuse('illegal_transition', `An order that is ${order.status} cannot be ${to}`, 'conflict');
   return order;
 };
 
-async function decideApproval(deps: DealerApprovalDeps, workspace: Workspace, orderId: string, note: string | null, context: CommandContext): Promise<PlacedOrder | Refusal> {
+async function decideApproval(
+  deps: DealerApprovalDeps,
+  workspace: Workspace,
+  orderId: string,
+  note: string | null,
+  context: CommandContext,
+): Promise<PlacedOrder | Refusal> {
   const order = awaiting(await workspace.load(orderDecider, orderStream(orderId)), orderId, 'approved by the dealer');
   if (isRefusal(order)) return order;
   const placed = order.order;
   const quantities = quantitiesOf(placed);
   const skus = [...quantities.keys()];
   const buyer = placed.placedBy?.dealerRole === 'buyer' ? placed.placedBy.userId : undefined;
-  const promotionIds = [...new Set([...placed.lines.flatMap((line) => line.promotions.map((promotion) => promotion.id)), ...placed.gifts.map((gift) => gift.promotionId)])];
+  const promotionIds = [
+    ...new Set([
+      ...placed.lines.flatMap((line) => line.promotions.map((promotion) => promotion.id)),
+      ...placed.gifts.map((gift) => gift.promotionId),
+    ]),
+  ];
   const [history] = await Promise.all([
     dealerOrderHistoryHint(deps.db, { dealerId: placed.dealerId, skus: placed.lines.map((line) => line.sku) }),
     workspace.load(dealerDecider, dealerStream(placed.dealerId)),
@@ -109,7 +121,12 @@ async function decideApproval(deps: DealerApprovalDeps, workspace: Workspace, or
 }
 
 /** The dealer's owner approves its buyer's order: the automated review runs now. */
-export function approveForDealer(deps: DealerApprovalDeps, orderId: string, note: string | null, context: CommandContext): Promise<ActionResult> {
+export function approveForDealer(
+  deps: DealerApprovalDeps,
+  orderId: string,
+  note: string | null,
+  context: CommandContext,
+): Promise<ActionResult> {
   return actOnOrder(deps, orderId, (workspace) => decideApproval(deps, workspace, orderId, note, context));
 }
 

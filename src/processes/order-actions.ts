@@ -17,7 +17,8 @@ import { loadStockSources, stockSourcesOf } from './stock-sources.ts';
 
 export type OrderActionDeps = { commands: CommandHandler };
 
-export type ActionResult = { ok: true; state: PlacedOrder; revision: number; position: string | undefined } | { ok: false; refusal: Refusal };
+export type ActionResult =
+  { ok: true; state: PlacedOrder; revision: number; position: string | undefined } | { ok: false; refusal: Refusal };
 
 async function loadOrder(workspace: Workspace, orderId: string): Promise<PlacedOrder | Refusal> {
   const state: OrderState = await workspace.load(orderDecider, orderStream(orderId));
@@ -34,7 +35,11 @@ function settled(workspace: Workspace, orderId: string, outcomes: readonly (read
 }
 
 /** Runs an action on an order as one multi-stream decision; answers the order after it, or the refusal. */
-export async function actOnOrder(deps: OrderActionDeps, orderId: string, run: (workspace: Workspace) => Promise<PlacedOrder | Refusal>): Promise<ActionResult> {
+export async function actOnOrder(
+  deps: OrderActionDeps,
+  orderId: string,
+  run: (workspace: Workspace) => Promise<PlacedOrder | Refusal>,
+): Promise<ActionResult> {
   let revision = -1;
   const { result, position } = await deps.commands.transact(async (workspace) => {
     const outcome = await run(workspace);
@@ -51,12 +56,18 @@ export async function actOnOrder(deps: OrderActionDeps, orderId: string, run: (w
  */
 export function redeemable(workspace: Workspace, order: PlacedOrder, context: CommandContext): string[] | Refusal {
   const { orderId, dealerId, lines, gifts, budgetUses } = order.order;
-  const used = new Set([...lines.flatMap((line) => line.promotions.map((promotion) => promotion.id)), ...gifts.map((gift) => gift.promotionId)]);
+  const used = new Set([
+    ...lines.flatMap((line) => line.promotions.map((promotion) => promotion.id)),
+    ...gifts.map((gift) => gift.promotionId),
+  ]);
   const redeem: string[] = [];
   for (const id of used) {
     const state = workspace.stateOf(promotionDecider, promotionStream(id));
     if (!state.exists || !isCounted(state.promotion)) continue;
-    const decision = promotionDecider.decide({ type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: budgetUses?.[id] } }, state);
+    const decision = promotionDecider.decide(
+      { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: budgetUses?.[id] } },
+      state,
+    );
     if (isRefusal(decision) && decision.code === 'promotion_budget_exhausted') return decision;
     if (!isRefusal(decision)) redeem.push(id);
   }
@@ -72,7 +83,12 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
   const placed = order.order;
   const { orderId, dealerId } = placed;
   const quantities = quantitiesOf(placed);
-  const promotionIds = [...new Set([...placed.lines.flatMap((line) => line.promotions.map((promotion) => promotion.id)), ...placed.gifts.map((gift) => gift.promotionId)])];
+  const promotionIds = [
+    ...new Set([
+      ...placed.lines.flatMap((line) => line.promotions.map((promotion) => promotion.id)),
+      ...placed.gifts.map((gift) => gift.promotionId),
+    ]),
+  ];
   const [dealer] = await Promise.all([
     workspace.load(dealerDecider, dealerStream(dealerId)),
     loadStockSources(workspace, quantities.keys()),
@@ -85,12 +101,16 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
   const stock = allocateCart(quantities, stockSourcesOf(workspace, quantities.keys()), placed.regionCode, today, minRemainingDays);
   if (stock.short.length > 0) {
     const eligible = minRemainingDays > 0 ? ` with at least ${minRemainingDays} days of shelf life left` : '';
-    return refuse('insufficient_stock', stock.short.map((short) => `${short.sku}: ${short.requested} ordered, ${short.available} available${eligible}`).join('; '));
+    return refuse(
+      'insufficient_stock',
+      stock.short.map((short) => `${short.sku}: ${short.requested} ordered, ${short.available} available${eligible}`).join('; '),
+    );
   }
   const creditMinor = !placed.prepay && placed.totals.totalMinor > 0 ? placed.totals.totalMinor : 0;
   if (creditMinor > 0) {
     const available = availableOf(workspace.stateOf(creditLedgerDecider, creditStream(dealerId)));
-    if (available < creditMinor) return refuse('credit_limit_exceeded', `Order total ${creditMinor} exceeds available credit ${Math.max(0, available)}`);
+    if (available < creditMinor)
+      return refuse('credit_limit_exceeded', `Order total ${creditMinor} exceeds available credit ${Math.max(0, available)}`);
   }
   const outcomes = [
     ...stock.reservations.map(({ sku, warehouseId, qty }) =>
@@ -102,7 +122,14 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
       ),
     ),
     ...(creditMinor > 0
-      ? [workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'ReserveCredit', data: { dealerId, orderId, amountMinor: creditMinor } }, context)]
+      ? [
+          workspace.decide(
+            creditLedgerDecider,
+            creditStream(dealerId),
+            { type: 'ReserveCredit', data: { dealerId, orderId, amountMinor: creditMinor } },
+            context,
+          ),
+        ]
       : []),
   ];
   const refusal = outcomes.find(isRefusal);
@@ -110,7 +137,12 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
   const redeem = redeemable(workspace, order, context);
   if (isRefusal(redeem)) return redeem;
   for (const id of redeem) {
-    workspace.decide(promotionDecider, promotionStream(id), { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: placed.budgetUses?.[id] } }, context);
+    workspace.decide(
+      promotionDecider,
+      promotionStream(id),
+      { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: placed.budgetUses?.[id] } },
+      context,
+    );
   }
   return { stock: stock.reservations, creditMinor, promotions: redeem, ...(stock.minExpiryDate && { minExpiryDate: stock.minExpiryDate }) };
 }
@@ -119,14 +151,21 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
  * Approves a held order. One held for territory or risk still holds its reservations; one held for
  * stock or credit reserves again now, and the approval is refused (writing nothing) if that fails.
  */
-export function approveHeldOrder(deps: OrderActionDeps, orderId: string, note: string | null, context: CommandContext): Promise<ActionResult> {
+export function approveHeldOrder(
+  deps: OrderActionDeps,
+  orderId: string,
+  note: string | null,
+  context: CommandContext,
+): Promise<ActionResult> {
   return actOnOrder(deps, orderId, async (workspace) => {
     const order = await loadOrder(workspace, orderId);
     if (isRefusal(order)) return order;
     if (order.status !== 'on_hold') return refuse('illegal_transition', `An order that is ${order.status} cannot be approved`, 'conflict');
     const reservations = order.reservations.stock.length > 0 ? order.reservations : await reserveAgain(workspace, order, context);
     if (isRefusal(reservations)) return reservations;
-    return settled(workspace, orderId, [workspace.decide(orderDecider, orderStream(orderId), { type: 'ApproveHeldOrder', data: { note, reservations } }, context)]);
+    return settled(workspace, orderId, [
+      workspace.decide(orderDecider, orderStream(orderId), { type: 'ApproveHeldOrder', data: { note, reservations } }, context),
+    ]);
   });
 }
 
@@ -142,7 +181,9 @@ async function release(workspace: Workspace, order: PlacedOrder, holdings: Reser
     ...holdings.stock.map(({ sku, warehouseId }) =>
       workspace.decide(stockDecider, stockStream(sku, warehouseId), { type: 'ReleaseStock', data: { sku, warehouseId, orderId } }, context),
     ),
-    ...holdings.promotions.map((id) => workspace.decide(promotionDecider, promotionStream(id), { type: 'ReleasePromotion', data: { orderId } }, context)),
+    ...holdings.promotions.map((id) =>
+      workspace.decide(promotionDecider, promotionStream(id), { type: 'ReleasePromotion', data: { orderId } }, context),
+    ),
     ...(holdings.creditMinor > 0
       ? [workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'ReleaseCredit', data: { dealerId, orderId } }, context)]
       : []),
@@ -163,7 +204,17 @@ function endOrder(
     // A buyer's order no longer counts against its monthly limit.
     const buyer = order.order.placedBy?.dealerRole === 'buyer' ? order.order.placedBy.userId : undefined;
     if (buyer !== undefined) await workspace.load(buyerSpendDecider, buyerSpendStream(buyer));
-    const unspent = buyer === undefined ? [] : [workspace.decide(buyerSpendDecider, buyerSpendStream(buyer), { type: 'ReleaseSpend', data: { userId: buyer, orderId } }, context)];
+    const unspent =
+      buyer === undefined
+        ? []
+        : [
+            workspace.decide(
+              buyerSpendDecider,
+              buyerSpendStream(buyer),
+              { type: 'ReleaseSpend', data: { userId: buyer, orderId } },
+              context,
+            ),
+          ];
     return settled(workspace, orderId, [ended, ...(await release(workspace, order, order.reservations, context)), ...unspent]);
   });
 }

@@ -11,8 +11,21 @@ import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledge
 import { dealerDecider, dealerStream, type Dealer } from '../domain/dealers/dealer.ts';
 import { stockDecider, stockStream } from '../domain/inventory/stock.ts';
 import { giftSkusOf, mergeLines } from '../domain/ordering/cart.ts';
-import { orderDecider, orderStream, type OrderCommand, type OrderState, type PlacedOrder, type Reservations } from '../domain/ordering/order.ts';
-import { decidePlacement, type BuyerFacts, type PlacementDecision, type PlacementFacts, type PlacementRequest } from '../domain/ordering/placement.ts';
+import {
+  orderDecider,
+  orderStream,
+  type OrderCommand,
+  type OrderState,
+  type PlacedOrder,
+  type Reservations,
+} from '../domain/ordering/order.ts';
+import {
+  decidePlacement,
+  type BuyerFacts,
+  type PlacementDecision,
+  type PlacementFacts,
+  type PlacementRequest,
+} from '../domain/ordering/placement.ts';
 import { buyerSpendDecider, buyerSpendStream, spentIn } from '../domain/ordering/buyer-spend.ts';
 import { isBuyer, userDecider, userStream } from '../domain/accounts/user.ts';
 import type { OrderHistory } from '../domain/ordering/risk.ts';
@@ -64,23 +77,35 @@ export async function loadStreams(
   ]);
   const promotions = await Promise.all(promotionsInForce(index, now).map((id) => workspace.load(promotionDecider, promotionStream(id))));
   const gifts = giftSkusOf(promotions.flatMap((state) => (state.exists ? [state.promotion] : [])));
-  await Promise.all([loadStockSources(workspace, [...skus, ...gifts]), ...gifts.map((sku) => workspace.load(productDecider, productStream(sku)))]);
+  await Promise.all([
+    loadStockSources(workspace, [...skus, ...gifts]),
+    ...gifts.map((sku) => workspace.load(productDecider, productStream(sku))),
+  ]);
 }
 
 /**
  * The user whose limits may apply: a token that says buyer. Its limits, and whether it is a buyer
  * at all, are read from its user stream; a token without a user behind it acts as the owner.
  */
-export const buyerOf = (request: Pick<PlacementRequest, 'placedBy'>) => (request.placedBy?.dealerRole === 'buyer' ? request.placedBy.userId : undefined);
+export const buyerOf = (request: Pick<PlacementRequest, 'placedBy'>) =>
+  request.placedBy?.dealerRole === 'buyer' ? request.placedBy.userId : undefined;
 
 /** A buyer's limits and this month's spend, as the workspace holds them (loaded before). */
-export function buyerFactsOf(workspace: Workspace, request: Pick<PlacementRequest, 'placedBy' | 'dealerId'>, now: Date): BuyerFacts | undefined {
+export function buyerFactsOf(
+  workspace: Workspace,
+  request: Pick<PlacementRequest, 'placedBy' | 'dealerId'>,
+  now: Date,
+): BuyerFacts | undefined {
   const userId = buyerOf(request);
   if (userId === undefined) return undefined;
   const user = workspace.stateOf(userDecider, userStream(userId));
   if (!user.exists || !isBuyer(user.user) || user.user.dealerId !== request.dealerId) return undefined;
   const month = businessMonthOf(now);
-  return { limits: user.user.spendingLimits, month, spentMinor: spentIn(workspace.stateOf(buyerSpendDecider, buyerSpendStream(userId)), month) };
+  return {
+    limits: user.user.spendingLimits,
+    month,
+    spentMinor: spentIn(workspace.stateOf(buyerSpendDecider, buyerSpendStream(userId)), month),
+  };
 }
 
 /** The facts a placement is decided on, as the workspace holds them now (everything loaded before). */
@@ -96,7 +121,16 @@ export function factsOf(workspace: Workspace, request: PlacementRequest, dealer:
   const products = new Map<string, ProductState>([...skus].map((sku) => [sku, workspace.stateOf(productDecider, productStream(sku))]));
   const stock = stockSourcesOf(workspace, skus);
   const buyer = buyerFactsOf(workspace, request, now);
-  return { dealer, credit: workspace.stateOf(creditLedgerDecider, creditStream(dealer.dealerId)), products, stock, promotions, history, now, ...(buyer && { buyer }) };
+  return {
+    dealer,
+    credit: workspace.stateOf(creditLedgerDecider, creditStream(dealer.dealerId)),
+    products,
+    stock,
+    promotions,
+    history,
+    now,
+    ...(buyer && { buyer }),
+  };
 }
 
 /**
@@ -138,7 +172,14 @@ export function recordHoldings(
       ),
     ),
     ...(reservations.creditMinor > 0
-      ? [workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'ReserveCredit', data: { dealerId, orderId, amountMinor: reservations.creditMinor } }, context)]
+      ? [
+          workspace.decide(
+            creditLedgerDecider,
+            creditStream(dealerId),
+            { type: 'ReserveCredit', data: { dealerId, orderId, amountMinor: reservations.creditMinor } },
+            context,
+          ),
+        ]
       : []),
     ...(buyer !== undefined && !order.rejected
       ? [
@@ -154,7 +195,13 @@ export function recordHoldings(
 }
 
 /** Records a decision in the workspace: the order, and what it keeps on the other streams. */
-function record(workspace: Workspace, request: PlacementRequest, decision: PlacementDecision, facts: PlacementFacts, context: CommandContext): void {
+function record(
+  workspace: Workspace,
+  request: PlacementRequest,
+  decision: PlacementDecision,
+  facts: PlacementFacts,
+  context: CommandContext,
+): void {
   const { orderId, dealerId } = request;
   const command: OrderCommand = decision.awaitingDealer
     ? { type: 'PlaceOrderForDealerApproval', data: { placed: decision.placed, reasons: [decision.awaitingDealer] } }
@@ -181,7 +228,8 @@ function record(workspace: Workspace, request: PlacementRequest, decision: Place
   ];
   const refused = outcomes.find(isRefusal);
   // The decision was made on these very states: a stream refusing it is a bug, not a business outcome.
-  if (refused) throw new Error(`Placing order ${orderId}: a stream refused what the placement decided (${refused.code}: ${refused.detail})`);
+  if (refused)
+    throw new Error(`Placing order ${orderId}: a stream refused what the placement decided (${refused.code}: ${refused.detail})`);
 }
 
 type Pending = {
@@ -195,8 +243,7 @@ type Pending = {
 };
 
 type Outcome = { pending: Pending; touched: Set<string> } & (
-  | { kind: 'placed' | 'exists'; state: PlacedOrder; revision: number }
-  | { kind: 'failed'; error: unknown }
+  { kind: 'placed' | 'exists'; state: PlacedOrder; revision: number } | { kind: 'failed'; error: unknown }
 );
 
 /** Placements decided together and appended as one group. */
@@ -233,7 +280,7 @@ export class OrderPlacements {
         const batch = this.#queue.splice(0, MAX_BATCH);
         const later: Pending[] = [];
         try {
-          for (let current = batch; current.length > 0; ) {
+          for (let current = batch; current.length > 0;) {
             const { now, next } = await this.#attempt(current);
             later.push(...next);
             current = now;
@@ -259,7 +306,9 @@ export class OrderPlacements {
     const fresh = !checks || batch.some((pending) => pending.fresh);
     const workspace = commands.workspace({ fresh });
     const [histories] = await Promise.all([
-      Promise.all(batch.map(({ request }) => dealerOrderHistoryHint(db, { dealerId: request.dealerId, skus: request.lines.map((line) => line.sku) }))),
+      Promise.all(
+        batch.map(({ request }) => dealerOrderHistoryHint(db, { dealerId: request.dealerId, skus: request.lines.map((line) => line.sku) })),
+      ),
       Promise.all(batch.map(({ request, context }) => loadStreams(workspace, request, context.now))),
     ]);
     const outcomes = batch.map((pending, index) => this.#decide(workspace, pending, histories[index] ?? NO_HISTORY));
@@ -302,7 +351,8 @@ export class OrderPlacements {
     workspace.startTrace();
     try {
       const existing: OrderState = workspace.stateOf(orderDecider, stream);
-      if (existing.exists) return { pending, touched: workspace.endTrace(), kind: 'exists', state: existing, revision: workspace.revisionOf(stream) };
+      if (existing.exists)
+        return { pending, touched: workspace.endTrace(), kind: 'exists', state: existing, revision: workspace.revisionOf(stream) };
       const dealer = workspace.stateOf(dealerDecider, dealerStream(request.dealerId));
       if (!dealer.exists) throw new DealerNotFoundError(`Dealer ${request.dealerId} does not exist`);
       const facts = factsOf(workspace, request, dealer.dealer, history, context.now);
@@ -320,15 +370,33 @@ export class OrderPlacements {
     for (const outcome of outcomes) {
       const { pending } = outcome;
       if (outcome.kind === 'failed') pending.reject(outcome.error);
-      else pending.resolve({ state: outcome.state, revision: outcome.revision, position: outcome.kind === 'placed' ? position : undefined, created: outcome.kind === 'placed' });
+      else
+        pending.resolve({
+          state: outcome.state,
+          revision: outcome.revision,
+          position: outcome.kind === 'placed' ? position : undefined,
+          created: outcome.kind === 'placed',
+        });
     }
   }
 }
 
 /** Prices the cart and reviews it as placing it now would, from freshly read states; writes nothing. */
-export async function quoteOrder(commands: CommandHandler, request: Omit<PlacementRequest, 'orderId' | 'channel' | 'deliveryAddress' | 'note' | 'reorderOf'>, now: Date) {
+export async function quoteOrder(
+  commands: CommandHandler,
+  request: Omit<PlacementRequest, 'orderId' | 'channel' | 'deliveryAddress' | 'note' | 'reorderOf'>,
+  now: Date,
+) {
   const workspace = commands.workspace({ fresh: true });
-  const full: PlacementRequest = { ...request, lines: mergeLines(request.lines), orderId: 'QUOTE', channel: 'manual', deliveryAddress: null, note: null, reorderOf: null };
+  const full: PlacementRequest = {
+    ...request,
+    lines: mergeLines(request.lines),
+    orderId: 'QUOTE',
+    channel: 'manual',
+    deliveryAddress: null,
+    note: null,
+    reorderOf: null,
+  };
   await loadStreams(workspace, { dealerId: full.dealerId, lines: full.lines, placedBy: full.placedBy }, now);
   const dealer = workspace.stateOf(dealerDecider, dealerStream(request.dealerId));
   if (!dealer.exists) throw new DealerNotFoundError(`Dealer ${request.dealerId} does not exist`);

@@ -31,7 +31,11 @@ type Program = Extract<RebateProgramState, { exists: true }>;
 
 export type ProgramOutcome = { ok: true; state: Program; revision: number; position: string | undefined } | { ok: false; refusal: Refusal };
 
-async function onProgram(commands: CommandHandler, programId: string, run: (workspace: Workspace) => Promise<Refusal | undefined>): Promise<ProgramOutcome> {
+async function onProgram(
+  commands: CommandHandler,
+  programId: string,
+  run: (workspace: Workspace) => Promise<Refusal | undefined>,
+): Promise<ProgramOutcome> {
   let revision = -1;
   const { result, position } = await commands.transact(async (workspace) => {
     await workspace.load(rebateProgramDecider, rebateStream(programId));
@@ -47,10 +51,20 @@ async function onProgram(commands: CommandHandler, programId: string, run: (work
 
 export function createRebateProgram(commands: CommandHandler, program: RebateProgram, context: CommandContext): Promise<ProgramOutcome> {
   return onProgram(commands, program.programId, async (workspace) => {
-    const created = workspace.decide(rebateProgramDecider, rebateStream(program.programId), { type: 'CreateRebateProgram', data: program }, context);
+    const created = workspace.decide(
+      rebateProgramDecider,
+      rebateStream(program.programId),
+      { type: 'CreateRebateProgram', data: program },
+      context,
+    );
     if (isRefusal(created)) return created;
     await workspace.load(rebateIndexDecider, rebateIndexStream);
-    const listed = workspace.decide(rebateIndexDecider, rebateIndexStream, { type: 'ListRebateProgram', data: { programId: program.programId, startsAt: program.startsAt, endsAt: program.endsAt } }, context);
+    const listed = workspace.decide(
+      rebateIndexDecider,
+      rebateIndexStream,
+      { type: 'ListRebateProgram', data: { programId: program.programId, startsAt: program.startsAt, endsAt: program.endsAt } },
+      context,
+    );
     return isRefusal(listed) ? listed : undefined;
   });
 }
@@ -64,8 +78,18 @@ async function loadPrograms(workspace: Workspace, at?: Date): Promise<Program[]>
 }
 
 /** The value of each line of `lines` by program eligibility: what counts towards each program's basis. */
-async function eligibleValue(workspace: Workspace, programs: readonly Program[], lines: readonly { sku: string; netMinor: number }[]): Promise<Map<string, number>> {
-  const products = new Map(await Promise.all([...new Set(lines.map((line) => line.sku))].map(async (sku) => [sku, await workspace.load(productDecider, productStream(sku))] as const)));
+async function eligibleValue(
+  workspace: Workspace,
+  programs: readonly Program[],
+  lines: readonly { sku: string; netMinor: number }[],
+): Promise<Map<string, number>> {
+  const products = new Map(
+    await Promise.all(
+      [...new Set(lines.map((line) => line.sku))].map(
+        async (sku) => [sku, await workspace.load(productDecider, productStream(sku))] as const,
+      ),
+    ),
+  );
   const values = new Map<string, number>();
   for (const { program } of programs) {
     let value = 0;
@@ -82,17 +106,35 @@ async function eligibleValue(workspace: Workspace, programs: readonly Program[],
  * A dispatched shipment's eligible net value accrues to its dealer's basis on every program in force
  * at shipment time that is for the dealer and the order's region (decided in the shipment's workspace).
  */
-export async function accrueRebates(workspace: Workspace, order: PlacedOrder, shipment: Shipment, context: CommandContext): Promise<Refusal | undefined> {
+export async function accrueRebates(
+  workspace: Workspace,
+  order: PlacedOrder,
+  shipment: Shipment,
+  context: CommandContext,
+): Promise<Refusal | undefined> {
   const { orderId, dealerId, regionCode } = order.order;
-  const [programs, dealer] = await Promise.all([loadPrograms(workspace, context.now), workspace.load(dealerDecider, dealerStream(dealerId))]);
+  const [programs, dealer] = await Promise.all([
+    loadPrograms(workspace, context.now),
+    workspace.load(dealerDecider, dealerStream(dealerId)),
+  ]);
   if (programs.length === 0 || !dealer.exists) return undefined;
   const eligible = programs.filter(({ program }) => dealerEligible(program, dealer.dealer, regionCode));
   const values = await eligibleValue(workspace, eligible, shipment.lines);
   for (const [programId, basisMinor] of values) {
     await workspace.load(rebateBasisDecider, rebateBasisStream(programId, dealerId));
     const decided = [
-      workspace.decide(rebateBasisDecider, rebateBasisStream(programId, dealerId), { type: 'AccrueRebateBasis', data: { programId, dealerId, orderId, shipmentId: shipment.shipmentId, basisMinor } }, context),
-      workspace.decide(rebateProgramDecider, rebateStream(programId), { type: 'JoinRebateProgram', data: { programId, dealerId } }, context),
+      workspace.decide(
+        rebateBasisDecider,
+        rebateBasisStream(programId, dealerId),
+        { type: 'AccrueRebateBasis', data: { programId, dealerId, orderId, shipmentId: shipment.shipmentId, basisMinor } },
+        context,
+      ),
+      workspace.decide(
+        rebateProgramDecider,
+        rebateStream(programId),
+        { type: 'JoinRebateProgram', data: { programId, dealerId } },
+        context,
+      ),
     ];
     const refusal = decided.find(isRefusal);
     if (refusal) return refusal;
@@ -101,7 +143,13 @@ export async function accrueRebates(workspace: Workspace, order: PlacedOrder, sh
 }
 
 /** A refunded return takes back, from each program the order accrued to, the eligible value of what came back. */
-export async function reduceRebates(workspace: Workspace, order: PlacedOrder, returnId: string, lines: readonly ReturnLine[], context: CommandContext): Promise<Refusal | undefined> {
+export async function reduceRebates(
+  workspace: Workspace,
+  order: PlacedOrder,
+  returnId: string,
+  lines: readonly ReturnLine[],
+  context: CommandContext,
+): Promise<Refusal | undefined> {
   const { orderId, dealerId } = order.order;
   const programs = await loadPrograms(workspace);
   if (programs.length === 0) return undefined;
@@ -114,7 +162,12 @@ export async function reduceRebates(workspace: Workspace, order: PlacedOrder, re
   for (const [programId, amountMinor] of values) {
     const basis = await workspace.load(rebateBasisDecider, rebateBasisStream(programId, dealerId));
     if (!basis.byOrder.has(orderId)) continue;
-    const reduced = workspace.decide(rebateBasisDecider, rebateBasisStream(programId, dealerId), { type: 'ReduceRebateBasis', data: { programId, dealerId, orderId, returnId, amountMinor } }, context);
+    const reduced = workspace.decide(
+      rebateBasisDecider,
+      rebateBasisStream(programId, dealerId),
+      { type: 'ReduceRebateBasis', data: { programId, dealerId, orderId, returnId, amountMinor } },
+      context,
+    );
     if (isRefusal(reduced)) return reduced;
   }
   return undefined;
@@ -132,18 +185,36 @@ export function settleRebateProgram(commands: CommandHandler, programId: string,
     const { program } = state;
     const creditNoteId = `RB-${programId}`;
     const participants = [...state.participants].sort();
-    const bases = await Promise.all(participants.map((dealerId) => workspace.load(rebateBasisDecider, rebateBasisStream(programId, dealerId))));
+    const bases = await Promise.all(
+      participants.map((dealerId) => workspace.load(rebateBasisDecider, rebateBasisStream(programId, dealerId))),
+    );
     const settlements: RebateSettlement[] = participants.map((dealerId, index) => {
       const basisMinor = Math.max(0, bases[index]!.basisMinor);
       const amountMinor = rebateOf(program.tiers, basisMinor);
-      return { dealerId, basisMinor, percent: tierOf(program.tiers, basisMinor).tier?.percent ?? 0, amountMinor, creditNoteId: amountMinor > 0 ? creditNoteId : null };
+      return {
+        dealerId,
+        basisMinor,
+        percent: tierOf(program.tiers, basisMinor).tier?.percent ?? 0,
+        amountMinor,
+        creditNoteId: amountMinor > 0 ? creditNoteId : null,
+      };
     });
-    const settled = workspace.decide(rebateProgramDecider, rebateStream(programId), { type: 'SettleRebateProgram', data: { programId, now: context.now.toISOString(), settlements } }, context);
+    const settled = workspace.decide(
+      rebateProgramDecider,
+      rebateStream(programId),
+      { type: 'SettleRebateProgram', data: { programId, now: context.now.toISOString(), settlements } },
+      context,
+    );
     if (isRefusal(settled)) return settled;
     for (const { dealerId, amountMinor } of settlements.filter((settlement) => settlement.amountMinor > 0)) {
       await workspace.load(creditLedgerDecider, creditStream(dealerId));
       const reason = `Volume rebate ${program.title} (${programId})`;
-      const issued = workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'IssueCreditNote', data: { dealerId, creditNoteId, amountMinor, reason } }, context);
+      const issued = workspace.decide(
+        creditLedgerDecider,
+        creditStream(dealerId),
+        { type: 'IssueCreditNote', data: { dealerId, creditNoteId, amountMinor, reason } },
+        context,
+      );
       if (isRefusal(issued)) return issued;
     }
     return undefined;

@@ -9,7 +9,8 @@ import { isRefusal, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
 import type { Workspace } from '../eventstore/workspace.ts';
 
-export type Registered<State> = { ok: true; state: State; revision: number; position: string | undefined } | { ok: false; refusal: Refusal };
+export type Registered<State> =
+  { ok: true; state: State; revision: number; position: string | undefined } | { ok: false; refusal: Refusal };
 
 async function listRegions(workspace: Workspace, regionCodes: readonly string[], context: CommandContext): Promise<Refusal | undefined> {
   await workspace.load(regionIndexDecider, regionIndexStream);
@@ -17,7 +18,11 @@ async function listRegions(workspace: Workspace, regionCodes: readonly string[],
   return isRefusal(listed) ? listed : undefined;
 }
 
-async function registered<State>(commands: CommandHandler, streamId: string, run: (workspace: Workspace) => Promise<State | Refusal>): Promise<Registered<State>> {
+async function registered<State>(
+  commands: CommandHandler,
+  streamId: string,
+  run: (workspace: Workspace) => Promise<State | Refusal>,
+): Promise<Registered<State>> {
   let revision = -1;
   const { result, position } = await commands.transact(async (workspace) => {
     const outcome = await run(workspace);
@@ -27,7 +32,11 @@ async function registered<State>(commands: CommandHandler, streamId: string, run
   return isRefusal(result) ? { ok: false, refusal: result } : { ok: true, state: result, revision, position };
 }
 
-export function registerWarehouse(commands: CommandHandler, warehouse: RegisterWarehouse, context: CommandContext): Promise<Registered<WarehouseState>> {
+export function registerWarehouse(
+  commands: CommandHandler,
+  warehouse: RegisterWarehouse,
+  context: CommandContext,
+): Promise<Registered<WarehouseState>> {
   const stream = warehouseStream(warehouse.id);
   return registered(commands, stream, async (workspace) => {
     await workspace.load(warehouseDecider, stream);
@@ -49,7 +58,12 @@ export function registerDealer(
     await Promise.all([workspace.load(dealerDecider, dealerStream(dealerId)), workspace.load(creditLedgerDecider, creditStream(dealerId))]);
     const decided = workspace.decide(dealerDecider, dealerStream(dealerId), { type: 'RegisterDealer', data: registration }, context);
     if (isRefusal(decided)) return decided;
-    const opened = workspace.decide(creditLedgerDecider, creditStream(dealerId), { type: 'OpenCreditAccount', data: { dealerId, limitMinor: creditLimitMinor } }, context);
+    const opened = workspace.decide(
+      creditLedgerDecider,
+      creditStream(dealerId),
+      { type: 'OpenCreditAccount', data: { dealerId, limitMinor: creditLimitMinor } },
+      context,
+    );
     if (isRefusal(opened)) return opened;
     return (
       (await listRegions(workspace, registration.territories, context)) ?? {
@@ -60,7 +74,12 @@ export function registerDealer(
   });
 }
 
-export function changeTerritories(commands: CommandHandler, dealerId: string, territories: string[], context: CommandContext): Promise<Registered<DealerState>> {
+export function changeTerritories(
+  commands: CommandHandler,
+  dealerId: string,
+  territories: string[],
+  context: CommandContext,
+): Promise<Registered<DealerState>> {
   const stream = dealerStream(dealerId);
   return registered(commands, stream, async (workspace) => {
     await workspace.load(dealerDecider, stream);

@@ -8,7 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { creditLedgerDecider, creditStream } from '../domain/credit/credit-ledger.ts';
 import { stockDecider, stockStream, type ReturnedLot, type ReturnStock } from '../domain/inventory/stock.ts';
 import { warehouseDecider, warehouseStream } from '../domain/inventory/warehouse.ts';
-import { orderDecider, orderStream, type OrderCommand, type OrderReturn, type OrderState, type PlacedOrder, type ReceivedLine } from '../domain/ordering/order.ts';
+import {
+  orderDecider,
+  orderStream,
+  type OrderCommand,
+  type OrderReturn,
+  type OrderState,
+  type PlacedOrder,
+  type ReceivedLine,
+} from '../domain/ordering/order.ts';
 import type { ReceiveLineInput } from '../domain/ordering/returns.ts';
 import { isRefusal, refuse, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
@@ -17,7 +25,8 @@ import { reduceRebates } from './rebates.ts';
 
 export type ReturnDeps = { commands: CommandHandler };
 
-export type ReturnOutcome = { ok: true; state: PlacedOrder; held: OrderReturn; changed: boolean; position: string | undefined } | { ok: false; refusal: Refusal };
+export type ReturnOutcome =
+  { ok: true; state: PlacedOrder; held: OrderReturn; changed: boolean; position: string | undefined } | { ok: false; refusal: Refusal };
 
 export const newReturnId = () => `R-${randomBytes(8).toString('hex').toUpperCase()}`;
 
@@ -33,20 +42,30 @@ const findReturn = (state: PlacedOrder, returnId: string) => state.returns.find(
 /** The warehouse each received lot shipped from in this order, whose stock stream knows the lot's dates. */
 function shippedFrom(state: PlacedOrder, line: ReceivedLine): string[] {
   return state.shipments.flatMap((shipment) =>
-    shipment.lines.filter((shipped) => shipped.sku === line.sku && shipped.lots.some((lot) => lot.lot === line.lot)).map((shipped) => shipped.warehouseId),
+    shipment.lines
+      .filter((shipped) => shipped.sku === line.sku && shipped.lots.some((lot) => lot.lot === line.lot))
+      .map((shipped) => shipped.warehouseId),
   );
 }
 
 /** The stock commands that put a return's received lines back: one per SKU and warehouse. */
-async function stockCommands(workspace: Workspace, state: PlacedOrder, returnId: string, lines: readonly ReceivedLine[]): Promise<ReturnStock[] | Refusal> {
-  const streams = new Set(lines.flatMap((line) => [line.warehouseId, ...shippedFrom(state, line)].map((warehouseId) => stockStream(line.sku, warehouseId))));
+async function stockCommands(
+  workspace: Workspace,
+  state: PlacedOrder,
+  returnId: string,
+  lines: readonly ReceivedLine[],
+): Promise<ReturnStock[] | Refusal> {
+  const streams = new Set(
+    lines.flatMap((line) => [line.warehouseId, ...shippedFrom(state, line)].map((warehouseId) => stockStream(line.sku, warehouseId))),
+  );
   const warehouses = new Set(lines.map((line) => line.warehouseId));
   await Promise.all([
     ...[...streams].map((stream) => workspace.load(stockDecider, stream)),
     ...[...warehouses].map((warehouseId) => workspace.load(warehouseDecider, warehouseStream(warehouseId))),
   ]);
   for (const warehouseId of warehouses) {
-    if (!workspace.stateOf(warehouseDecider, warehouseStream(warehouseId)).exists) return refuse('warehouse_not_found', `Warehouse ${warehouseId} does not exist`);
+    if (!workspace.stateOf(warehouseDecider, warehouseStream(warehouseId)).exists)
+      return refuse('warehouse_not_found', `Warehouse ${warehouseId} does not exist`);
   }
   const byStream = new Map<string, ReturnStock>();
   for (const line of lines) {
@@ -67,14 +86,25 @@ async function stockCommands(workspace: Workspace, state: PlacedOrder, returnId:
 /** Puts the goods back on their stock streams (a repeat changes nothing); the first refusal, if any. */
 function restock(workspace: Workspace, commands: readonly ReturnStock[], context: CommandContext): Refusal | undefined {
   for (const command of commands) {
-    const decision = workspace.decide(stockDecider, stockStream(command.sku, command.warehouseId), { type: 'ReturnStock', data: command }, context);
+    const decision = workspace.decide(
+      stockDecider,
+      stockStream(command.sku, command.warehouseId),
+      { type: 'ReturnStock', data: command },
+      context,
+    );
     if (isRefusal(decision)) return decision;
   }
   return undefined;
 }
 
 /** Decides `command` on the order; the outcome names the return. */
-function onOrder(workspace: Workspace, orderId: string, returnId: string, command: OrderCommand, context: CommandContext): Recorded | Refusal {
+function onOrder(
+  workspace: Workspace,
+  orderId: string,
+  returnId: string,
+  command: OrderCommand,
+  context: CommandContext,
+): Recorded | Refusal {
   const decision = workspace.decide(orderDecider, orderStream(orderId), command, context);
   if (isRefusal(decision)) return decision;
   const after = workspace.stateOf(orderDecider, orderStream(orderId));
@@ -88,11 +118,18 @@ async function run(deps: ReturnDeps, step: (workspace: Workspace) => Promise<Rec
   return { ok: true, ...result, position: result.changed ? position : undefined };
 }
 
-export function receiveReturn(deps: ReturnDeps, request: { orderId: string; returnId: string; lines: ReceiveLineInput[] }, context: CommandContext): Promise<ReturnOutcome> {
+export function receiveReturn(
+  deps: ReturnDeps,
+  request: { orderId: string; returnId: string; lines: ReceiveLineInput[] },
+  context: CommandContext,
+): Promise<ReturnOutcome> {
   return run(deps, async (workspace) => {
     const state = await loadOrder(workspace, request.orderId);
     if (isRefusal(state)) return state;
-    const command: OrderCommand = { type: 'ReceiveReturn', data: { returnId: request.returnId, lines: request.lines, now: context.now.toISOString() } };
+    const command: OrderCommand = {
+      type: 'ReceiveReturn',
+      data: { returnId: request.returnId, lines: request.lines, now: context.now.toISOString() },
+    };
     const recorded = onOrder(workspace, request.orderId, request.returnId, command, context);
     if (isRefusal(recorded)) return recorded;
     const stock = await stockCommands(workspace, recorded.state, request.returnId, recorded.held.received);
@@ -103,7 +140,11 @@ export function receiveReturn(deps: ReturnDeps, request: { orderId: string; retu
   });
 }
 
-export function refundReturn(deps: ReturnDeps, request: { orderId: string; returnId: string }, context: CommandContext): Promise<ReturnOutcome> {
+export function refundReturn(
+  deps: ReturnDeps,
+  request: { orderId: string; returnId: string },
+  context: CommandContext,
+): Promise<ReturnOutcome> {
   return run(deps, async (workspace) => {
     const state = await loadOrder(workspace, request.orderId);
     if (isRefusal(state)) return state;
@@ -124,7 +165,13 @@ export function refundReturn(deps: ReturnDeps, request: { orderId: string; retur
         creditStream(dealerId),
         {
           type: 'IssueCreditNote',
-          data: { dealerId, creditNoteId: refund.creditNoteId, amountMinor: refund.amountMinor, reason: `Refund of return ${held.returnId} of order ${orderId}`, orderId },
+          data: {
+            dealerId,
+            creditNoteId: refund.creditNoteId,
+            amountMinor: refund.amountMinor,
+            reason: `Refund of return ${held.returnId} of order ${orderId}`,
+            orderId,
+          },
         },
         context,
       );

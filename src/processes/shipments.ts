@@ -28,8 +28,7 @@ export type ShipmentRequest = {
 };
 
 export type ShipmentOutcome =
-  | { ok: true; state: PlacedOrder; shipment: Shipment; created: boolean; position: string | undefined }
-  | { ok: false; refusal: Refusal };
+  { ok: true; state: PlacedOrder; shipment: Shipment; created: boolean; position: string | undefined } | { ok: false; refusal: Refusal };
 
 export const newShipmentId = () => `S-${randomBytes(8).toString('hex').toUpperCase()}`;
 
@@ -44,7 +43,11 @@ async function earlierPick(store: EventStore, stream: string, shipmentId: string
   const pageSize = 200;
   let fromRevision: number | undefined;
   for (;;) {
-    const page = await store.readStream(stream, { direction: 'backwards', maxCount: pageSize, ...(fromRevision !== undefined && { fromRevision }) });
+    const page = await store.readStream(stream, {
+      direction: 'backwards',
+      maxCount: pageSize,
+      ...(fromRevision !== undefined && { fromRevision }),
+    });
     const found = page.find((event) => event.type === 'StockPicked' && (event.data as StockPickedData).shipmentId === shipmentId);
     if (found) return found.data as StockPickedData;
     const last = page[page.length - 1];
@@ -68,27 +71,48 @@ async function pick(deps: ShipmentDeps, workspace: Workspace, state: PlacedOrder
   const picks: { sku: string; warehouseId: string; lots: ShippedLot[] }[] = [];
   for (const { sku, warehouseId, qty } of shipment.lines) {
     const stream = stockStream(sku, warehouseId);
-    const decision = workspace.decide(stockDecider, stream, { type: 'PickStock', data: { sku, warehouseId, orderId, shipmentId, qty, today } }, context);
+    const decision = workspace.decide(
+      stockDecider,
+      stream,
+      { type: 'PickStock', data: { sku, warehouseId, orderId, shipmentId, qty, today } },
+      context,
+    );
     if (isRefusal(decision)) return decision;
     const picked = decision[0]?.type === 'StockPicked' ? decision[0].data : await earlierPick(deps.store, stream, shipmentId);
     if (!picked || picked.orderId !== orderId || picked.qty !== qty) {
-      return refuse('shipment_id_taken', `Shipment ${shipmentId} at ${warehouseId} was picked for something else; use another shipment id`, 'conflict');
+      return refuse(
+        'shipment_id_taken',
+        `Shipment ${shipmentId} at ${warehouseId} was picked for something else; use another shipment id`,
+        'conflict',
+      );
     }
     if (decision.length > 0 && picked.fromReservation < qty) {
-      return refuse('not_reserved', `Order ${orderId} holds ${picked.fromReservation} of ${sku} reserved at ${warehouseId}, ${qty} planned`);
+      return refuse(
+        'not_reserved',
+        `Order ${orderId} holds ${picked.fromReservation} of ${sku} reserved at ${warehouseId}, ${qty} planned`,
+      );
     }
     picks.push({ sku, warehouseId, lots: picked.lots });
   }
   return picks;
 }
 
-async function record(deps: ShipmentDeps, workspace: Workspace, request: ShipmentRequest, context: CommandContext): Promise<Recorded | Refusal> {
+async function record(
+  deps: ShipmentDeps,
+  workspace: Workspace,
+  request: ShipmentRequest,
+  context: CommandContext,
+): Promise<Recorded | Refusal> {
   const { orderId, shipmentId } = request;
   const loaded: OrderState = await workspace.load(orderDecider, orderStream(orderId));
   if (!loaded.exists) return refuse('order_not_found', `Order ${orderId} does not exist`, 'not_found');
   const earlier = loaded.shipments.find((candidate) => candidate.shipmentId === shipmentId);
   if (earlier && !shipmentMatches(earlier, request)) {
-    return refuse('shipment_conflict', `Shipment ${shipmentId} was already recorded with other lines, carrier or tracking number`, 'conflict');
+    return refuse(
+      'shipment_conflict',
+      `Shipment ${shipmentId} was already recorded with other lines, carrier or tracking number`,
+      'conflict',
+    );
   }
   if (earlier && earlier.status !== 'planned') return { state: loaded, shipment: earlier, created: false };
   if (!earlier) {
@@ -122,7 +146,12 @@ async function record(deps: ShipmentDeps, workspace: Workspace, request: Shipmen
     );
     if (isRefusal(charged)) return charged;
   }
-  const dispatched = workspace.decide(orderDecider, orderStream(orderId), { type: 'DispatchShipment', data: { shipmentId, picks, now: context.now.toISOString() } }, context);
+  const dispatched = workspace.decide(
+    orderDecider,
+    orderStream(orderId),
+    { type: 'DispatchShipment', data: { shipmentId, picks, now: context.now.toISOString() } },
+    context,
+  );
   if (isRefusal(dispatched)) return dispatched;
   const after = orderOf(workspace, orderId);
   const sent = after.shipments.find((candidate) => candidate.shipmentId === shipmentId)!;

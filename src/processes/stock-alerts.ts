@@ -12,14 +12,7 @@ import type { Logger } from 'pino';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
 import { productDecider, productStream, productEventTypes, type ProductEvent } from '../domain/catalog/product.ts';
 import type { ExpiryThresholds } from '../domain/inventory/expiry.ts';
-import {
-  stockDecider,
-  stockEventTypes,
-  stockLevel,
-  stockStream,
-  type StockEvent,
-  type StockState,
-} from '../domain/inventory/stock.ts';
+import { stockDecider, stockEventTypes, stockLevel, stockStream, type StockEvent, type StockState } from '../domain/inventory/stock.ts';
 import { stockingDecider, stockingStream } from '../domain/inventory/stocking.ts';
 import { stockAlertDecider, stockAlertStream, type LotOnHand, type StockAlertCommand } from '../domain/notifications/stock-alerts.ts';
 import { businessDayOf } from '../domain/shared/calendar.ts';
@@ -100,16 +93,18 @@ function lotsBroughtIn(event: StockEvent): string[] {
   switch (event.type) {
     case 'StockReceived':
     case 'StockTransferredIn':
-      return [(event.data).lot];
+      return [event.data.lot];
     case 'StockReturned':
-      return (event.data).lots.filter((lot) => lot.disposition === 'restock').map((lot) => lot.lot);
+      return event.data.lots.filter((lot) => lot.disposition === 'restock').map((lot) => lot.lot);
     default:
       return [];
   }
 }
 
 export const lotsOnHand = (state: StockState, only?: readonly string[]): LotOnHand[] =>
-  [...state.lots.values()].filter((lot) => lot.qty > 0 && (!only || only.includes(lot.lot))).map(({ lot, expiryDate, qty }) => ({ lot, expiryDate, qty }));
+  [...state.lots.values()]
+    .filter((lot) => lot.qty > 0 && (!only || only.includes(lot.lot)))
+    .map(({ lot, expiryDate, qty }) => ({ lot, expiryDate, qty }));
 
 export type StockAlerts = {
   adapter: Adapter<null>;
@@ -162,12 +157,22 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
     // changed threshold is looked at when the product changes), so most events decide nothing here.
     const below = (level: number) => threshold !== null && level < threshold;
     if (below(stockLevel(before, day).available) !== below(available)) {
-      await decide(sku, warehouseId, { type: 'ObserveStockLevel', data: { sku, warehouseId, stockRevision: event.revision, available, threshold, observedAt } }, context);
+      await decide(
+        sku,
+        warehouseId,
+        { type: 'ObserveStockLevel', data: { sku, warehouseId, stockRevision: event.revision, available, threshold, observedAt } },
+        context,
+      );
     }
     const brought = lotsBroughtIn(stockEvent);
     if (brought.length > 0) {
       const lots = lotsOnHand(after, brought);
-      await decide(sku, warehouseId, { type: 'EvaluateLotExpiry', data: { sku, warehouseId, lots, today: businessDayOf(context.now), thresholds: expiryTiers } }, context);
+      await decide(
+        sku,
+        warehouseId,
+        { type: 'EvaluateLotExpiry', data: { sku, warehouseId, lots, today: businessDayOf(context.now), thresholds: expiryTiers } },
+        context,
+      );
     }
   }
 
@@ -175,7 +180,12 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
   async function onProductEvent(event: RecordedEvent): Promise<void> {
     const productEvent = event as unknown as ProductEvent;
     if (productEvent.type === 'ProductPricesSet') return;
-    if (productEvent.type === 'ProductUpdated' && !('lowStockThreshold' in productEvent.data.changes) && !('active' in productEvent.data.changes)) return;
+    if (
+      productEvent.type === 'ProductUpdated' &&
+      !('lowStockThreshold' in productEvent.data.changes) &&
+      !('active' in productEvent.data.changes)
+    )
+      return;
     // Registered without a threshold: nothing to look at (a threshold set later comes as an update).
     if (productEvent.type === 'ProductRegistered' && (productEvent.data.lowStockThreshold ?? null) === null) return;
     const { sku } = productEvent.data;
@@ -187,7 +197,10 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
     for (const warehouseId of stocking.warehouses.keys()) {
       const { state, revision } = await commands.load(stockDecider, stockStream(sku, warehouseId));
       const { available } = stockLevel(state, businessDayOf(at));
-      const observe: StockAlertCommand = { type: 'ObserveStockLevel', data: { sku, warehouseId, stockRevision: revision, available, threshold, observedAt: at.toISOString() } };
+      const observe: StockAlertCommand = {
+        type: 'ObserveStockLevel',
+        data: { sku, warehouseId, stockRevision: revision, available, threshold, observedAt: at.toISOString() },
+      };
       await decide(sku, warehouseId, observe, contextOf(event, at));
     }
   }
@@ -209,7 +222,12 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
         const { state } = await commands.load(stockDecider, stockStream(sku, warehouseId));
         const lots = lotsOnHand(state);
         if (lots.length === 0) continue;
-        await decide(sku, warehouseId, { type: 'EvaluateLotExpiry', data: { sku, warehouseId, lots, today, thresholds: expiryTiers } }, contextOf(undefined, at));
+        await decide(
+          sku,
+          warehouseId,
+          { type: 'EvaluateLotExpiry', data: { sku, warehouseId, lots, today, thresholds: expiryTiers } },
+          contextOf(undefined, at),
+        );
       }
     },
   };

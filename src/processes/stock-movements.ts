@@ -12,10 +12,23 @@ import type { Workspace } from '../eventstore/workspace.ts';
 export type Moved = { ok: true; state: StockState; position: string | undefined } | { ok: false; refusal: Refusal };
 
 /** Lists the warehouse in the SKU's stocking index if it is not there yet (the warehouse must exist). */
-async function listWarehouse(workspace: Workspace, sku: string, warehouseId: string, context: CommandContext): Promise<Refusal | undefined> {
-  const [warehouse] = await Promise.all([workspace.load(warehouseDecider, warehouseStream(warehouseId)), workspace.load(stockingDecider, stockingStream(sku))]);
+async function listWarehouse(
+  workspace: Workspace,
+  sku: string,
+  warehouseId: string,
+  context: CommandContext,
+): Promise<Refusal | undefined> {
+  const [warehouse] = await Promise.all([
+    workspace.load(warehouseDecider, warehouseStream(warehouseId)),
+    workspace.load(stockingDecider, stockingStream(sku)),
+  ]);
   if (!warehouse.exists) return refuse('unknown_warehouse', `Warehouse ${warehouseId} does not exist`);
-  const listed = workspace.decide(stockingDecider, stockingStream(sku), { type: 'AddStockingWarehouse', data: { sku, warehouseId, regionCode: warehouse.warehouse.regionCode } }, context);
+  const listed = workspace.decide(
+    stockingDecider,
+    stockingStream(sku),
+    { type: 'AddStockingWarehouse', data: { sku, warehouseId, regionCode: warehouse.warehouse.regionCode } },
+    context,
+  );
   return isRefusal(listed) ? listed : undefined;
 }
 
@@ -40,7 +53,8 @@ export async function receiveStock(commands: CommandHandler, receipt: ReceiveSto
 
 export type Transfer = { transferId: string; sku: string; fromWarehouseId: string; toWarehouseId: string; lot: string; qty: number };
 
-export type Transferred = { ok: true; productionDate: string; expiryDate: string; position: string | undefined } | { ok: false; refusal: Refusal };
+export type Transferred =
+  { ok: true; productionDate: string; expiryDate: string; position: string | undefined } | { ok: false; refusal: Refusal };
 
 /**
  * Moves (part of) a lot out of one warehouse and into another, in one append; the same transfer id
@@ -53,13 +67,31 @@ export async function transferStock(commands: CommandHandler, transfer: Transfer
   const destination = stockStream(sku, toWarehouseId);
   const { result, position } = await commands.transact(async (workspace) => {
     await Promise.all([workspace.load(stockDecider, source), workspace.load(stockDecider, destination)]);
-    const out = workspace.decide(stockDecider, source, { type: 'TransferOut', data: { sku, warehouseId: fromWarehouseId, transferId, toWarehouseId, lot, qty, today } }, context);
+    const out = workspace.decide(
+      stockDecider,
+      source,
+      { type: 'TransferOut', data: { sku, warehouseId: fromWarehouseId, transferId, toWarehouseId, lot, qty, today } },
+      context,
+    );
     if (isRefusal(out)) return out;
     const moved = workspace.stateOf(stockDecider, source).transfersOut.get(transferId)!;
     if (moved.toWarehouseId !== toWarehouseId || moved.lot !== lot || moved.qty !== qty) {
-      return refuse('transfer_conflict', `Transfer ${transferId} already moved ${moved.qty} of lot ${moved.lot} to ${moved.toWarehouseId}`, 'conflict');
+      return refuse(
+        'transfer_conflict',
+        `Transfer ${transferId} already moved ${moved.qty} of lot ${moved.lot} to ${moved.toWarehouseId}`,
+        'conflict',
+      );
     }
-    const arrival = { sku, warehouseId: toWarehouseId, fromWarehouseId, transferId, lot, productionDate: moved.productionDate, expiryDate: moved.expiryDate, qty };
+    const arrival = {
+      sku,
+      warehouseId: toWarehouseId,
+      fromWarehouseId,
+      transferId,
+      lot,
+      productionDate: moved.productionDate,
+      expiryDate: moved.expiryDate,
+      qty,
+    };
     const into = workspace.decide(stockDecider, destination, { type: 'TransferIn', data: arrival }, context);
     if (isRefusal(into)) return into;
     const listed = await listWarehouse(workspace, sku, toWarehouseId, context);

@@ -9,7 +9,11 @@ import type { Workspace } from '../eventstore/workspace.ts';
 export async function loadStockSources(workspace: Workspace, skus: Iterable<string>): Promise<void> {
   const unique = [...new Set(skus)];
   const stocking = await Promise.all(unique.map((sku) => workspace.load(stockingDecider, stockingStream(sku))));
-  await Promise.all(unique.flatMap((sku, index) => [...stocking[index]!.warehouses.keys()].map((warehouseId) => workspace.load(stockDecider, stockStream(sku, warehouseId)))));
+  await Promise.all(
+    unique.flatMap((sku, index) =>
+      [...stocking[index]!.warehouses.keys()].map((warehouseId) => workspace.load(stockDecider, stockStream(sku, warehouseId))),
+    ),
+  );
 }
 
 /** The stock sources of these SKUs as the workspace holds them now (loaded before). */
@@ -19,7 +23,11 @@ export function stockSourcesOf(workspace: Workspace, skus: Iterable<string>): Ma
     const stocking = workspace.stateOf(stockingDecider, stockingStream(sku));
     sources.set(
       sku,
-      [...stocking.warehouses].map(([warehouseId, regionCode]) => ({ warehouseId, regionCode, state: workspace.stateOf(stockDecider, stockStream(sku, warehouseId)) })),
+      [...stocking.warehouses].map(([warehouseId, regionCode]) => ({
+        warehouseId,
+        regionCode,
+        state: workspace.stateOf(stockDecider, stockStream(sku, warehouseId)),
+      })),
     );
   }
   return sources;

@@ -16,7 +16,15 @@ import { ConcurrencyError, START_POSITION, comparePositions, type EventStore } f
 const MARKER_STREAM = 'index-built';
 const INDEX_VERSION = 2;
 
-const INDEXED_TYPES = ['WarehouseRegistered', 'StockReceived', 'StockTransferredIn', 'PromotionCreated', 'PromotionEnded', 'DealerRegistered', 'DealerTerritoriesChanged'];
+const INDEXED_TYPES = [
+  'WarehouseRegistered',
+  'StockReceived',
+  'StockTransferredIn',
+  'PromotionCreated',
+  'PromotionEnded',
+  'DealerRegistered',
+  'DealerTerritoriesChanged',
+];
 
 type Found = {
   /** Warehouse id → its region. */
@@ -29,7 +37,7 @@ type Found = {
 
 async function scan(store: EventStore): Promise<Found> {
   const found: Found = { regions: new Map(), known: new Set(), stocked: new Map(), promotions: new Map() };
-  for (let after = START_POSITION; ; ) {
+  for (let after = START_POSITION; ;) {
     const page = await store.readAll({ after, maxCount: 1_000, filter: { eventTypes: INDEXED_TYPES } });
     for (const event of page.events) {
       if (event.type === 'WarehouseRegistered') {
@@ -60,24 +68,45 @@ export async function buildWriteSideIndexes(store: EventStore, commands: Command
   if (marker && Number(marker.data.version) >= INDEX_VERSION) return;
   // An empty store has nothing to index, and everything written from now on is indexed as written.
   if ((await store.readAll({ maxCount: 1 })).events.length === 0) return;
-  const context: CommandContext = { actor: 'system:index-builder', role: 'admin', correlationId: `index-build-v${INDEX_VERSION}`, causationId: null, now: new Date() };
+  const context: CommandContext = {
+    actor: 'system:index-builder',
+    role: 'admin',
+    correlationId: `index-build-v${INDEX_VERSION}`,
+    causationId: null,
+    now: new Date(),
+  };
   const found = await scan(store);
   let added = 0;
   for (const [sku, warehouses] of found.stocked) {
     for (const warehouseId of warehouses) {
       const regionCode = found.regions.get(warehouseId);
       if (regionCode === undefined) continue;
-      const handled = await commands.handle(stockingDecider, stockingStream(sku), { type: 'AddStockingWarehouse', data: { sku, warehouseId, regionCode } }, context);
+      const handled = await commands.handle(
+        stockingDecider,
+        stockingStream(sku),
+        { type: 'AddStockingWarehouse', data: { sku, warehouseId, regionCode } },
+        context,
+      );
       if (handled.ok) added += handled.events.length;
     }
   }
   for (const [promotionId, { startsAt, endsAt, ended }] of found.promotions) {
     if (ended) continue;
-    const handled = await commands.handle(promotionIndexDecider, promotionIndexStream, { type: 'ListPromotion', data: { promotionId, startsAt, endsAt } }, context);
+    const handled = await commands.handle(
+      promotionIndexDecider,
+      promotionIndexStream,
+      { type: 'ListPromotion', data: { promotionId, startsAt, endsAt } },
+      context,
+    );
     if (handled.ok) added += handled.events.length;
   }
   if (found.known.size > 0) {
-    const handled = await commands.handle(regionIndexDecider, regionIndexStream, { type: 'ListRegions', data: { regionCodes: [...found.known] } }, context);
+    const handled = await commands.handle(
+      regionIndexDecider,
+      regionIndexStream,
+      { type: 'ListRegions', data: { regionCodes: [...found.known] } },
+      context,
+    );
     if (handled.ok) added += handled.events.length;
   }
   try {
@@ -88,7 +117,14 @@ export async function buildWriteSideIndexes(store: EventStore, commands: Command
           id: randomUUID(),
           type: 'WriteSideIndexesBuilt',
           data: { version: INDEX_VERSION },
-          metadata: { actor: context.actor, role: context.role, correlationId: context.correlationId, causationId: null, occurredAt: context.now.toISOString(), schemaVersion: 1 },
+          metadata: {
+            actor: context.actor,
+            role: context.role,
+            correlationId: context.correlationId,
+            causationId: null,
+            occurredAt: context.now.toISOString(),
+            schemaVersion: 1,
+          },
         },
       ],
       { expectedRevision: marker ? marker.revision : 'no_stream' },

@@ -82,7 +82,6 @@ export function recordset(alias: string, columns: readonly Column[], rows: reado
 /** The column names, for an INSERT's column list. */
 export const columnList = (columns: readonly Column[]) => sql.join(columns.map((column) => sql.id(column.name)));
 
-
 const SKU_COLUMN: Column = { name: 'sku', type: 'text' };
 
 /**

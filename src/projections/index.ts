@@ -11,4 +11,15 @@ import { recommendationsProjection } from './recommendations/projection.ts';
 import type { Projection } from './projection.ts';
 import { usersProjection } from './users/projection.ts';
 
-export const allProjections: readonly Projection[] = [catalogProjection, promotionsProjection, inventoryProjection, dealersProjection, creditProjection, ordersProjection, analyticsProjection, usersProjection, notificationsProjection, recommendationsProjection];
+export const allProjections: readonly Projection[] = [
+  catalogProjection,
+  promotionsProjection,
+  inventoryProjection,
+  dealersProjection,
+  creditProjection,
+  ordersProjection,
+  analyticsProjection,
+  usersProjection,
+  notificationsProjection,
+  recommendationsProjection,
+];

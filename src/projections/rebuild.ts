@@ -7,7 +7,15 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
 import { isTransientDatabaseError } from '../db/errors.ts';
-import { START_POSITION, comparePositions, matchesFilter, type AllPage, type EventFilter, type EventStore, type RecordedEvent } from '../eventstore/port.ts';
+import {
+  START_POSITION,
+  comparePositions,
+  matchesFilter,
+  type AllPage,
+  type EventFilter,
+  type EventStore,
+  type RecordedEvent,
+} from '../eventstore/port.ts';
 import type { Upcasting } from '../eventstore/upcasting.ts';
 import type { BatchHandler, Fold, Projection } from './projection.ts';
 import { passingOver, skippedEventIds } from './skipped-events.ts';
@@ -96,7 +104,10 @@ function limiter(concurrency: number): <T>(work: () => Promise<T>) => Promise<T>
 /** Picks a projection's events out of pages read for several projections. */
 function eventsFor(filter: EventFilter | undefined): (page: AllPage, types: ReadonlySet<string>) => AllPage {
   if (!filter?.eventTypes || filter.streamPrefixes) {
-    return (page) => ({ events: page.events.filter((event) => matchesFilter(filter, event.streamId, event.type)), checkpoint: page.checkpoint });
+    return (page) => ({
+      events: page.events.filter((event) => matchesFilter(filter, event.streamId, event.type)),
+      checkpoint: page.checkpoint,
+    });
   }
   const mine = new Set(filter.eventTypes);
   return (page, types) => {
@@ -182,7 +193,8 @@ class ProjectionRebuild {
   async #replay(to: string): Promise<void> {
     while (comparePositions(this.#written, to) < 0) {
       const page = clip(await this.#read(this.#written), to);
-      if (comparePositions(page.checkpoint, this.#written) <= 0) throw new Error(`Rebuild of ${this.projection.name} could not read again up to ${to}`);
+      if (comparePositions(page.checkpoint, this.#written) <= 0)
+        throw new Error(`Rebuild of ${this.projection.name} could not read again up to ${to}`);
       await this.#apply(page);
       this.#written = page.checkpoint;
     }
@@ -198,11 +210,11 @@ class ProjectionRebuild {
     this.#writing = (async () => {
       await before;
       try {
-        await this.#freshDb
-          .transaction()
-          .execute((trx) =>
-            advanceCheckpoint(trx, 'projection', this.#checkpointName, this.#written, to, () => batched(() => fold.write(trx)), { asyncCommit: true }),
-          );
+        await this.#freshDb.transaction().execute((trx) =>
+          advanceCheckpoint(trx, 'projection', this.#checkpointName, this.#written, to, () => batched(() => fold.write(trx)), {
+            asyncCommit: true,
+          }),
+        );
         this.#written = to;
       } catch (error) {
         if (!(error instanceof BatchFailed)) throw error;
@@ -259,7 +271,9 @@ class ProjectionRebuild {
       const to = this.checkpoint;
       await this.#freshDb
         .transaction()
-        .execute((trx) => advanceCheckpoint(trx, 'projection', this.#checkpointName, this.#written, to, async () => undefined, { asyncCommit: true }));
+        .execute((trx) =>
+          advanceCheckpoint(trx, 'projection', this.#checkpointName, this.#written, to, async () => undefined, { asyncCommit: true }),
+        );
       this.#written = to;
     }
   }
@@ -326,7 +340,10 @@ export class RebuildFailedError extends AggregateError {
  * swapped in, then RebuildFailedError names the failed ones. Only one rebuild of a projection runs
  * at a time (advisory lock); RebuildInProgressError when one of these is being rebuilt already.
  */
-export async function rebuildProjections(projections: readonly Projection[], options: RebuildAllOptions): Promise<Record<string, RebuildProgress>> {
+export async function rebuildProjections(
+  projections: readonly Projection[],
+  options: RebuildAllOptions,
+): Promise<Record<string, RebuildProgress>> {
   const { store, locks } = options;
   const settings = { batchSize: options.batchSize ?? DEFAULT_REBUILD_BATCH, foldKeys: options.foldKeys ?? REBUILD_FOLD_KEYS };
   const locked: string[] = [];
@@ -338,7 +355,10 @@ export async function rebuildProjections(projections: readonly Projection[], opt
       locked.push(projection.name);
     }
     const rebuilds = await Promise.all(
-      projections.map(async (projection) => new ProjectionRebuild(passingOver(projection, await skippedEventIds(options.db, projection.name)), options, settings)),
+      projections.map(
+        async (projection) =>
+          new ProjectionRebuild(passingOver(projection, await skippedEventIds(options.db, projection.name)), options, settings),
+      ),
     );
     await inParallel(rebuilds, FINISH_CONCURRENCY, (rebuild) => rebuild.prepare());
     const head = await store.headPosition();
@@ -393,7 +413,9 @@ export async function rebuildProjections(projections: readonly Projection[], opt
       }
     }
     if (failures.length > 0) throw new RebuildFailedError(failures);
-    return Object.fromEntries(rebuilds.map((rebuild) => [rebuild.projection.name, { position: rebuild.checkpoint, head, events: rebuild.events }]));
+    return Object.fromEntries(
+      rebuilds.map((rebuild) => [rebuild.projection.name, { position: rebuild.checkpoint, head, events: rebuild.events }]),
+    );
   } finally {
     for (const name of locked) await locks.unlock(rebuildLockName(name));
   }

@@ -38,12 +38,12 @@ class ProjectionFailed extends Error {
 }
 
 export async function ensureCheckpoint(db: Db, name: string): Promise<{ position: string; status: string }> {
-  await db.insertInto('projection_checkpoints').values({ name }).onConflict((oc) => oc.column('name').doNothing()).execute();
-  return db
-    .selectFrom('projection_checkpoints')
-    .select(['position', 'status'])
-    .where('name', '=', name)
-    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('projection_checkpoints')
+    .values({ name })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  return db.selectFrom('projection_checkpoints').select(['position', 'status']).where('name', '=', name).executeTakeFirstOrThrow();
 }
 
 /** The projection's batch handler failed on a page: the page is to be applied again, event by event. */
@@ -125,7 +125,14 @@ export async function applyPage(
     async () => {
       const { batch } = projection;
       if ((options.batch ?? true) && batch && page.events.length > 1) {
-        await batched(() => applyBatched(trx, projection, batch, page.events.map((recorded) => upcasting.upcast(recorded))));
+        await batched(() =>
+          applyBatched(
+            trx,
+            projection,
+            batch,
+            page.events.map((recorded) => upcasting.upcast(recorded)),
+          ),
+        );
         return;
       }
       for (const recorded of page.events) {
@@ -160,7 +167,9 @@ export async function applyPageInTransaction(
     await db.transaction().execute((trx) => applyPage(trx, projection, checkpointName, expected, page, upcasting, options));
   } catch (error) {
     if (!(error instanceof BatchFailed)) throw error;
-    await db.transaction().execute((trx) => applyPage(trx, projection, checkpointName, expected, page, upcasting, { ...options, batch: false }));
+    await db
+      .transaction()
+      .execute((trx) => applyPage(trx, projection, checkpointName, expected, page, upcasting, { ...options, batch: false }));
     options.onBatchRecovered?.(error);
   }
 }
@@ -240,8 +249,13 @@ export class ProjectionRunner {
         // The checkpoint moved under us (a rebuild was swapped in): reload and continue from there.
         if (error instanceof CheckpointMoved) continue;
         if (error instanceof ProjectionFailed) {
-          log.error({ err: error.cause, eventId: error.event.id, position: error.event.position, type: error.event.type }, 'projection failed');
-          await this.#markFailed(projection.name, error).catch((markError: unknown) => log.error({ err: markError }, 'could not record failure'));
+          log.error(
+            { err: error.cause, eventId: error.event.id, position: error.event.position, type: error.event.type },
+            'projection failed',
+          );
+          await this.#markFailed(projection.name, error).catch((markError: unknown) =>
+            log.error({ err: markError }, 'could not record failure'),
+          );
           continue;
         }
         if (!isTransientDatabaseError(error)) log.error({ err: error }, 'projection loop error');

@@ -53,7 +53,13 @@ async function dependentViews(db: Db, schema: string): Promise<DependentView[]> 
         JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid
        WHERE d.objoid = ${row.oid} AND d.classoid = 'pg_class'::regclass AND d.objsubid > 0
        ORDER BY a.attnum`.execute(db);
-    views.push({ name: row.name, definition: row.definition, grants: grants.rows, comment: row.comment, columnComments: columnComments.rows });
+    views.push({
+      name: row.name,
+      definition: row.definition,
+      grants: grants.rows,
+      comment: row.comment,
+      columnComments: columnComments.rows,
+    });
   }
   return views;
 }
@@ -107,7 +113,9 @@ export async function createFreshSchema(db: Db, projection: Projection, fresh: s
      WHERE n.nspname = ${schema} AND c.contype IN ('p', 'u', 'x') AND t.relkind IN ('r', 'p')
      ORDER BY t.relname, c.contype, c.conname`.execute(db);
   for (const constraint of constraints) {
-    await sql`ALTER TABLE ${sql.id(fresh, constraint.table)} ADD CONSTRAINT ${sql.id(constraint.name)} ${sql.raw(constraint.definition)}`.execute(db);
+    await sql`ALTER TABLE ${sql.id(fresh, constraint.table)} ADD CONSTRAINT ${sql.id(constraint.name)} ${sql.raw(constraint.definition)}`.execute(
+      db,
+    );
   }
   // Every other index, under its own name, on the fresh table.
   const { rows: indexes } = await sql<{ table: string; name: string; unique: boolean; definition: string; prefix: string }>`

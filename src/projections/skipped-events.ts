@@ -47,14 +47,20 @@ export class CannotSkipError extends Error {
 }
 
 /** The event a failed projection stopped on: the first of its events at its failed position. */
-async function failedEvent(store: EventStore, projection: Projection, after: string, failedPosition: string): Promise<RecordedEvent | undefined> {
+async function failedEvent(
+  store: EventStore,
+  projection: Projection,
+  after: string,
+  failedPosition: string,
+): Promise<RecordedEvent | undefined> {
   let checkpoint = after;
   for (;;) {
     const page = await store.readAll({ after: checkpoint, maxCount: 500, filter: projection.filter });
     const found = page.events.find((event) => event.position === failedPosition);
     if (found) return found;
     const last = page.events.at(-1);
-    if (comparePositions(page.checkpoint, checkpoint) <= 0 || (last && comparePositions(last.position, failedPosition) > 0)) return undefined;
+    if (comparePositions(page.checkpoint, checkpoint) <= 0 || (last && comparePositions(last.position, failedPosition) > 0))
+      return undefined;
     checkpoint = page.checkpoint;
   }
 }
@@ -78,10 +84,13 @@ export async function skipFailedEvent(
       .forUpdate()
       .executeTakeFirst();
     if (checkpoint?.status !== 'failed' || checkpoint.failed_position === null) {
-      throw new CannotSkipError(`Projection ${projection.name} has not failed; only the event a failed projection stopped on can be skipped`);
+      throw new CannotSkipError(
+        `Projection ${projection.name} has not failed; only the event a failed projection stopped on can be skipped`,
+      );
     }
     const event = await failedEvent(store, projection, checkpoint.position, checkpoint.failed_position);
-    if (!event) throw new CannotSkipError(`The event at position ${checkpoint.failed_position} that ${projection.name} failed on was not found`);
+    if (!event)
+      throw new CannotSkipError(`The event at position ${checkpoint.failed_position} that ${projection.name} failed on was not found`);
     const skipped: SkippedEvent = {
       projection: projection.name,
       eventId: event.id,

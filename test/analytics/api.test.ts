@@ -48,7 +48,15 @@ describe('analytics API', () => {
     expect(report.items).toHaveLength(30);
     expect(report.items[0].key).toBe(day(-29));
     const byDay = Object.fromEntries(report.items.map((item: any) => [item.key, item]));
-    expect(byDay[day(-8)]).toMatchObject({ orders: 1, qty: 30, giftQty: 1, grossMinor: 23_000, discountMinor: 1_800, netMinor: 21_200, shippedQty: 0 });
+    expect(byDay[day(-8)]).toMatchObject({
+      orders: 1,
+      qty: 30,
+      giftQty: 1,
+      grossMinor: 23_000,
+      discountMinor: 1_800,
+      netMinor: 21_200,
+      shippedQty: 0,
+    });
     expect(byDay[day(-7)]).toMatchObject({ orders: 0, qty: 0, netMinor: 0, shippedQty: 31, shippedNetMinor: 21_200 });
     expect(byDay[day(-19)]).toMatchObject({ orders: 0, shippedQty: 10, shippedNetMinor: 9_000 });
     expect(byDay[day(-2)]).toMatchObject({ orders: 1, qty: 6, netMinor: 12_000, refundedMinor: 1_000 });
@@ -60,9 +68,45 @@ describe('analytics API', () => {
   it('groups sales by SKU, category, dealer, region and brand', async () => {
     const bySku = await get('/v1/analytics/sales?groupBy=sku');
     expect(bySku.items).toEqual([
-      { key: 'A-COLA', name: 'Product A-COLA', orders: 5, qty: 45, giftQty: 0, grossMinor: 42_000, discountMinor: 2_300, netMinor: 39_700, shippedQty: 30, shippedNetMinor: 25_200, refundedMinor: null },
-      { key: 'C-TEA', name: 'Product C-TEA', orders: 1, qty: 6, giftQty: 0, grossMinor: 12_000, discountMinor: 0, netMinor: 12_000, shippedQty: 0, shippedNetMinor: 0, refundedMinor: null },
-      { key: 'B-CHIPS', name: 'Product B-CHIPS', orders: 2, qty: 20, giftQty: 1, grossMinor: 10_000, discountMinor: 0, netMinor: 10_000, shippedQty: 11, shippedNetMinor: 5_000, refundedMinor: null },
+      {
+        key: 'A-COLA',
+        name: 'Product A-COLA',
+        orders: 5,
+        qty: 45,
+        giftQty: 0,
+        grossMinor: 42_000,
+        discountMinor: 2_300,
+        netMinor: 39_700,
+        shippedQty: 30,
+        shippedNetMinor: 25_200,
+        refundedMinor: null,
+      },
+      {
+        key: 'C-TEA',
+        name: 'Product C-TEA',
+        orders: 1,
+        qty: 6,
+        giftQty: 0,
+        grossMinor: 12_000,
+        discountMinor: 0,
+        netMinor: 12_000,
+        shippedQty: 0,
+        shippedNetMinor: 0,
+        refundedMinor: null,
+      },
+      {
+        key: 'B-CHIPS',
+        name: 'Product B-CHIPS',
+        orders: 2,
+        qty: 20,
+        giftQty: 1,
+        grossMinor: 10_000,
+        discountMinor: 0,
+        netMinor: 10_000,
+        shippedQty: 11,
+        shippedNetMinor: 5_000,
+        refundedMinor: null,
+      },
     ]);
 
     const byCategory = await get('/v1/analytics/sales?groupBy=category');
@@ -73,8 +117,32 @@ describe('analytics API', () => {
 
     const byDealer = await get('/v1/analytics/sales?groupBy=dealer');
     expect(byDealer.items).toEqual([
-      { key: 'D-1', name: 'Dealer D-1', orders: 3, qty: 46, giftQty: 1, grossMinor: 44_000, discountMinor: 1_800, netMinor: 42_200, shippedQty: 41, shippedNetMinor: 30_200, refundedMinor: 1_000 },
-      { key: 'D-2', name: 'Dealer D-2', orders: 3, qty: 25, giftQty: 0, grossMinor: 20_000, discountMinor: 500, netMinor: 19_500, shippedQty: 0, shippedNetMinor: 0, refundedMinor: 0 },
+      {
+        key: 'D-1',
+        name: 'Dealer D-1',
+        orders: 3,
+        qty: 46,
+        giftQty: 1,
+        grossMinor: 44_000,
+        discountMinor: 1_800,
+        netMinor: 42_200,
+        shippedQty: 41,
+        shippedNetMinor: 30_200,
+        refundedMinor: 1_000,
+      },
+      {
+        key: 'D-2',
+        name: 'Dealer D-2',
+        orders: 3,
+        qty: 25,
+        giftQty: 0,
+        grossMinor: 20_000,
+        discountMinor: 500,
+        netMinor: 19_500,
+        shippedQty: 0,
+        shippedNetMinor: 0,
+        refundedMinor: 0,
+      },
     ]);
 
     const byRegion = await get('/v1/analytics/sales?groupBy=region');
@@ -94,7 +162,16 @@ describe('analytics API', () => {
   it('filters sales by range and dimension, and pages them', async () => {
     // Placed d-10 … d-4: O3 and O4 (O5, O6, O7 are no sales); S2 left on d-7.
     const week = await get(`/v1/analytics/sales?groupBy=sku&from=${day(-10)}&to=${day(-3)}`);
-    expect(week.totals).toMatchObject({ orders: 2, qty: 35, giftQty: 1, grossMinor: 28_000, discountMinor: 2_300, netMinor: 25_700, shippedQty: 31, refundedMinor: 0 });
+    expect(week.totals).toMatchObject({
+      orders: 2,
+      qty: 35,
+      giftQty: 1,
+      grossMinor: 28_000,
+      discountMinor: 2_300,
+      netMinor: 25_700,
+      shippedQty: 31,
+      refundedMinor: 0,
+    });
     expect(week.items.map((item: any) => [item.key, item.qty, item.netMinor])).toEqual([
       ['A-COLA', 25, 20_700],
       ['B-CHIPS', 10, 5_000],
@@ -155,10 +232,25 @@ describe('analytics API', () => {
       decisionSeconds: { average: 1_000, median: 0, p90: 2_880 },
       heldDecisionSeconds: { average: 4_500, median: 4_500 },
     });
-    expect(report.items.find((item: any) => item.key === day(-6))).toMatchObject({ placed: 1, held: 1, approvedAfterHold: 1, decisionSeconds: { average: 7_200 } });
+    expect(report.items.find((item: any) => item.key === day(-6))).toMatchObject({
+      placed: 1,
+      held: 1,
+      approvedAfterHold: 1,
+      decisionSeconds: { average: 7_200 },
+    });
 
     const byDealer = await get('/v1/analytics/orders?groupBy=dealer');
-    expect(byDealer.items.map((item: any) => [item.key, item.name, item.placed, item.approved, item.rejected, item.cancelled, item.approvalRate])).toEqual([
+    expect(
+      byDealer.items.map((item: any) => [
+        item.key,
+        item.name,
+        item.placed,
+        item.approved,
+        item.rejected,
+        item.cancelled,
+        item.approvalRate,
+      ]),
+    ).toEqual([
       ['D-1', 'Dealer D-1', 5, 3, 2, 0, 0.6],
       ['D-2', 'Dealer D-2', 4, 4, 0, 1, 1],
     ]);
@@ -233,10 +325,27 @@ describe('analytics API', () => {
     });
     expect(items['A-COLA@WH-N']).toMatchObject({ onHand: 0, inTransit: 5, averageOnHand: 0, turnover: null, daysOfCover: null });
     // B-CHIPS: 50, then 39 from d-7, 35 from d-3: 22 × 50 + 4 × 39 + 4 × 35 = 1 396 → 46.5333; demand 10 + 11 (with the gift).
-    expect(items['B-CHIPS@WH-E']).toMatchObject({ onHand: 35, available: 35, shippedQty: 11, averageOnHand: 46.5333, turnover: 0.2364, demandQty: 21, daysOfCover: 50 });
+    expect(items['B-CHIPS@WH-E']).toMatchObject({
+      onHand: 35,
+      available: 35,
+      shippedQty: 11,
+      averageOnHand: 46.5333,
+      turnover: 0.2364,
+      demandQty: 21,
+      daysOfCover: 50,
+    });
     expect(items['B-CHIPS@WH-E'].expiry.yellow).toEqual({ lots: 1, qty: 35, valueMinor: 17_500 });
     // C-TEA: lot L4 (10) expired two days ago and is not sellable; 6 reserved for O8.
-    expect(items['C-TEA@WH-N']).toMatchObject({ onHand: 50, reserved: 6, available: 34, valueMinor: 100_000, shippedQty: 0, turnover: 0, demandQty: 6, daysOfCover: 170 });
+    expect(items['C-TEA@WH-N']).toMatchObject({
+      onHand: 50,
+      reserved: 6,
+      available: 34,
+      valueMinor: 100_000,
+      shippedQty: 0,
+      turnover: 0,
+      demandQty: 6,
+      daysOfCover: 170,
+    });
     expect(report.totals).toEqual({ onHand: 110, available: 94, valueMinor: 142_500 });
     expect(report.expiry).toEqual([
       { tier: 'expired', lots: 1, qty: 10, valueMinor: 20_000 },
@@ -288,7 +397,13 @@ describe('analytics API', () => {
     });
     // B-CHIPS: 10 | 11 → forecast 0.8214, σ 2.7075, reorder point 17.5325, target 23.2825 < 35 available.
     expect(items['B-CHIPS@WH-E']).toMatchObject({ reorderPoint: 17.5325, targetLevel: 23.2825, reorderNow: false, suggestedQty: 0 });
-    expect(items['A-COLA@WH-N']).toMatchObject({ inputs: { demandQty: 0, onOrder: 5 }, stockPosition: 5, reorderPoint: 0, reorderNow: false, suggestedQty: 0 });
+    expect(items['A-COLA@WH-N']).toMatchObject({
+      inputs: { demandQty: 0, onOrder: 5 },
+      stockPosition: 5,
+      reorderPoint: 0,
+      reorderNow: false,
+      suggestedQty: 0,
+    });
 
     const reorder = await get('/v1/analytics/replenishment?reorderOnly=true');
     expect(reorder.items.map((item: any) => `${item.sku}@${item.warehouseId}`)).toEqual(['A-COLA@WH-E']);
@@ -305,7 +420,14 @@ describe('analytics API', () => {
 
     // As of ten days ago the window is d-38 … d-11: O1's 10 and O2's 4 units, both in the recent half (d-24 …).
     const earlier = await get(`/v1/analytics/replenishment?sku=A-COLA&warehouseId=WH-E&asOf=${day(-10)}`);
-    expect(earlier.items[0].inputs).toMatchObject({ from: day(-38), to: day(-10), demandQty: 14, earlierDailyDemand: 0, recentDailyDemand: 1, forecastDailyDemand: 1.5 });
+    expect(earlier.items[0].inputs).toMatchObject({
+      from: day(-38),
+      to: day(-10),
+      demandQty: 14,
+      earlierDailyDemand: 0,
+      recentDailyDemand: 1,
+      forecastDailyDemand: 1.5,
+    });
   });
 
   it('refuses bad parameters with 400 naming each field, and other roles with 403', async () => {
@@ -332,7 +454,11 @@ describe('analytics API', () => {
 
     const odd = await app.request('GET', '/v1/analytics/replenishment?windowDays=15&serviceLevel=2&leadTimeDays=-1', { token: analyst });
     expect(odd.status).toBe(400);
-    expect(odd.body.errors.map((error: any) => error.path).sort()).toEqual(['query.leadTimeDays', 'query.serviceLevel', 'query.windowDays']);
+    expect(odd.body.errors.map((error: any) => error.path).sort()).toEqual([
+      'query.leadTimeDays',
+      'query.serviceLevel',
+      'query.windowDays',
+    ]);
 
     for (const path of ['/v1/analytics/sales', '/v1/analytics/replenishment']) {
       expect((await app.request('GET', path, { token: app.token('dealer', 'D-1') })).status).toBe(403);
@@ -343,7 +469,10 @@ describe('analytics API', () => {
 
   it('counts an order placed over HTTP today in the live figures', async () => {
     const before = await get('/v1/analytics/sales?groupBy=sku&sku=B-CHIPS');
-    const placed = await app.request('POST', '/v1/orders', { token: app.token('dealer', 'D-1'), body: { lines: [{ sku: 'B-CHIPS', qty: 2 }], regionCode: 'CN-31' } });
+    const placed = await app.request('POST', '/v1/orders', {
+      token: app.token('dealer', 'D-1'),
+      body: { lines: [{ sku: 'B-CHIPS', qty: 2 }], regionCode: 'CN-31' },
+    });
     expect(placed.status, JSON.stringify(placed.body)).toBe(201);
     expect(placed.body.status).toBe('approved');
     await caughtUp(app, placed.body.position);
@@ -362,16 +491,31 @@ describe('analytics API', () => {
     expect(orders.totals).toMatchObject({ placed: 1, approvedAutomatically: 1, approvalRate: 1 });
 
     // Shipped and delivered through the fulfilment API: shipped figures, picks and the order's status follow.
-    const shipped = await app.request('POST', `/v1/orders/${placed.body.id}/shipments`, { token: app.token('ops'), body: { lines: [{ sku: 'B-CHIPS', qty: 2 }], carrier: 'SF Express' } });
+    const shipped = await app.request('POST', `/v1/orders/${placed.body.id}/shipments`, {
+      token: app.token('ops'),
+      body: { lines: [{ sku: 'B-CHIPS', qty: 2 }], carrier: 'SF Express' },
+    });
     expect(shipped.status, JSON.stringify(shipped.body)).toBe(201);
     await caughtUp(app, shipped.body.position);
     const todayShipped = await get(`/v1/analytics/sales?from=${day(0)}&to=${day(1)}`);
     expect(todayShipped.totals).toMatchObject({ shippedQty: 2, shippedNetMinor: 1_000 });
-    expect((await get('/v1/analytics/inventory?sku=B-CHIPS')).items[0]).toMatchObject({ onHand: 33, reserved: 0, available: 33, shippedQty: 13 });
-    const delivered = await app.request('POST', `/v1/orders/${placed.body.id}/deliveries`, { token: app.token('ops'), body: { shipmentId: shipped.body.shipmentId, receivedBy: 'Mr Wang' } });
+    expect((await get('/v1/analytics/inventory?sku=B-CHIPS')).items[0]).toMatchObject({
+      onHand: 33,
+      reserved: 0,
+      available: 33,
+      shippedQty: 13,
+    });
+    const delivered = await app.request('POST', `/v1/orders/${placed.body.id}/deliveries`, {
+      token: app.token('ops'),
+      body: { shipmentId: shipped.body.shipmentId, receivedBy: 'Mr Wang' },
+    });
     expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
     await caughtUp(app, delivered.body.position);
-    const [fact] = await app.running.infrastructure.db.selectFrom('analytics.orders').select(['status', 'booked']).where('order_id', '=', placed.body.id).execute();
+    const [fact] = await app.running.infrastructure.db
+      .selectFrom('analytics.orders')
+      .select(['status', 'booked'])
+      .where('order_id', '=', placed.body.id)
+      .execute();
     expect(fact).toEqual({ status: 'delivered', booked: true });
   });
 });

@@ -10,7 +10,14 @@ import { addDays, businessDayOf } from '../../src/domain/shared/calendar.ts';
 import { comparePositions } from '../../src/eventstore/port.ts';
 import type { CommandContext } from '../../src/eventstore/command-handler.ts';
 import { stockDecider, stockStream, type StockCommand } from '../../src/domain/inventory/stock.ts';
-import { orderDecider, orderStream, type OrderCommand, type OrderPlacedData, type ReasonCode, type StockReservation } from '../../src/domain/ordering/order.ts';
+import {
+  orderDecider,
+  orderStream,
+  type OrderCommand,
+  type OrderPlacedData,
+  type ReasonCode,
+  type StockReservation,
+} from '../../src/domain/ordering/order.ts';
 import { createPromotionSchema } from '../../src/domain/promotions/promotion.ts';
 import { createPromotion, endPromotion } from '../../src/processes/promotion-terms.ts';
 import { receiveStock } from '../../src/processes/stock-movements.ts';
@@ -25,7 +32,13 @@ export const day = (offset: number): string => addDays(today, offset);
 /** An instant on that business day (noon UTC by default: 20:00 in Shanghai; any UTC time before 16:00 is on the same Shanghai day). */
 export const at = (offset: number, time = '12:00:00') => new Date(`${day(offset)}T${time}Z`);
 
-const context = (now: Date): CommandContext => ({ actor: 'analytics-test', role: 'ops', correlationId: randomUUID(), causationId: null, now });
+const context = (now: Date): CommandContext => ({
+  actor: 'analytics-test',
+  role: 'ops',
+  correlationId: randomUUID(),
+  causationId: null,
+  now,
+});
 
 /** Waits until the named projections have processed `position`. */
 export async function caughtUp(app: TestApp, position: string, names = ['analytics']): Promise<void> {
@@ -88,7 +101,15 @@ function placedOrder(spec: OrderSpec): OrderPlacedData {
 }
 
 export const ORDERS: OrderSpec[] = [
-  { id: 'O1', dealerId: 'D-1', regionCode: 'CN-31', offset: -20, lines: [{ sku: 'A-COLA', qty: 10, unit: 900 }], decision: 'approved', reserves: [{ sku: 'A-COLA', warehouseId: 'WH-E', qty: 10 }] },
+  {
+    id: 'O1',
+    dealerId: 'D-1',
+    regionCode: 'CN-31',
+    offset: -20,
+    lines: [{ sku: 'A-COLA', qty: 10, unit: 900 }],
+    decision: 'approved',
+    reserves: [{ sku: 'A-COLA', warehouseId: 'WH-E', qty: 10 }],
+  },
   {
     id: 'O2',
     dealerId: 'D-2',
@@ -130,7 +151,15 @@ export const ORDERS: OrderSpec[] = [
     reasons: ['risk_score_high'],
     reserves: [{ sku: 'A-COLA', warehouseId: 'WH-E', qty: 5 }],
   },
-  { id: 'O5', dealerId: 'D-1', regionCode: 'CN-31', offset: -5, lines: [{ sku: 'C-TEA', qty: 3, unit: 2_000 }], decision: 'on_hold', reasons: ['credit_limit_exceeded'] },
+  {
+    id: 'O5',
+    dealerId: 'D-1',
+    regionCode: 'CN-31',
+    offset: -5,
+    lines: [{ sku: 'C-TEA', qty: 3, unit: 2_000 }],
+    decision: 'on_hold',
+    reasons: ['credit_limit_exceeded'],
+  },
   {
     id: 'O6',
     dealerId: 'D-2',
@@ -140,9 +169,33 @@ export const ORDERS: OrderSpec[] = [
     decision: 'approved',
     reserves: [{ sku: 'A-COLA', warehouseId: 'WH-E', qty: 8 }],
   },
-  { id: 'O7', dealerId: 'D-1', regionCode: 'CN-31', offset: -4, lines: [{ sku: 'B-CHIPS', qty: 2, unit: 500 }], decision: 'rejected', reasons: ['unknown_sku'] },
-  { id: 'O8', dealerId: 'D-1', regionCode: 'CN-31', offset: -2, lines: [{ sku: 'C-TEA', qty: 6, unit: 2_000 }], decision: 'approved', reserves: [{ sku: 'C-TEA', warehouseId: 'WH-N', qty: 6 }] },
-  { id: 'O9', dealerId: 'D-2', regionCode: 'CN-11', offset: -1, lines: [{ sku: 'A-COLA', qty: 6, unit: 1_000 }], decision: 'approved', reserves: [{ sku: 'A-COLA', warehouseId: 'WH-E', qty: 6 }] },
+  {
+    id: 'O7',
+    dealerId: 'D-1',
+    regionCode: 'CN-31',
+    offset: -4,
+    lines: [{ sku: 'B-CHIPS', qty: 2, unit: 500 }],
+    decision: 'rejected',
+    reasons: ['unknown_sku'],
+  },
+  {
+    id: 'O8',
+    dealerId: 'D-1',
+    regionCode: 'CN-31',
+    offset: -2,
+    lines: [{ sku: 'C-TEA', qty: 6, unit: 2_000 }],
+    decision: 'approved',
+    reserves: [{ sku: 'C-TEA', warehouseId: 'WH-N', qty: 6 }],
+  },
+  {
+    id: 'O9',
+    dealerId: 'D-2',
+    regionCode: 'CN-11',
+    offset: -1,
+    lines: [{ sku: 'A-COLA', qty: 6, unit: 1_000 }],
+    decision: 'approved',
+    reserves: [{ sku: 'A-COLA', warehouseId: 'WH-E', qty: 6 }],
+  },
 ];
 
 /** Builds the scenario; returns the position of its last event. */
@@ -168,7 +221,11 @@ export async function buildScenario(app: TestApp): Promise<string> {
   };
   // Through the receipt process, which also lists the warehouse in the SKU's stocking index.
   const receipt = async (sku: string, warehouseId: string, lot: string, qty: number, expiryOffset: number) => {
-    const received = await receiveStock(commands, { receiptId: `R-${lot}`, sku, warehouseId, lot, productionDate: day(-200), expiryDate: day(expiryOffset), qty }, context(at(-40)));
+    const received = await receiveStock(
+      commands,
+      { receiptId: `R-${lot}`, sku, warehouseId, lot, productionDate: day(-200), expiryDate: day(expiryOffset), qty },
+      context(at(-40)),
+    );
     expect(received.ok, JSON.stringify(received)).toBe(true);
     note(received.ok ? received.position : undefined);
   };
@@ -183,8 +240,24 @@ export async function buildScenario(app: TestApp): Promise<string> {
     const created = await createPromotion(commands, { ...parsed, id: String(terms.id) }, context(at(-41)));
     expect(created.ok, JSON.stringify(created)).toBe(true);
   };
-  await promotion({ id: 'P-SUMMER', title: TITLES['P-SUMMER'], kind: 'percent_off', rule: { percent: 10 }, startsAt: `${day(-10)}T00:00:00Z`, endsAt: `${day(20)}T00:00:00Z`, eligibility: { skus: ['A-COLA'] } });
-  await promotion({ id: 'P-GIFT', title: TITLES['P-GIFT'], kind: 'buy_x_get_y', rule: { buyQty: 10, getQty: 1 }, startsAt: `${day(-30)}T00:00:00Z`, endsAt: `${day(-1)}T00:00:00Z`, eligibility: { skus: ['B-CHIPS'] } });
+  await promotion({
+    id: 'P-SUMMER',
+    title: TITLES['P-SUMMER'],
+    kind: 'percent_off',
+    rule: { percent: 10 },
+    startsAt: `${day(-10)}T00:00:00Z`,
+    endsAt: `${day(20)}T00:00:00Z`,
+    eligibility: { skus: ['A-COLA'] },
+  });
+  await promotion({
+    id: 'P-GIFT',
+    title: TITLES['P-GIFT'],
+    kind: 'buy_x_get_y',
+    rule: { buyQty: 10, getQty: 1 },
+    startsAt: `${day(-30)}T00:00:00Z`,
+    endsAt: `${day(-1)}T00:00:00Z`,
+    eligibility: { skus: ['B-CHIPS'] },
+  });
   const ended = await endPromotion(commands, 'P-SUMMER', 'stock', context(at(-3, '00:00:00')));
   expect(ended.ok).toBe(true);
 
@@ -203,31 +276,92 @@ export async function buildScenario(app: TestApp): Promise<string> {
     };
     await order(spec.id, { type: 'PlaceOrder', data: { placed: placedOrder(spec), review } }, at(spec.offset));
   }
-  await order('O4', { type: 'ApproveHeldOrder', data: { note: 'known dealer', reservations: { stock: [{ sku: 'A-COLA', warehouseId: 'WH-E', qty: 5 }], creditMinor: 0, promotions: [] } } }, at(-6, '14:00:00'));
+  await order(
+    'O4',
+    {
+      type: 'ApproveHeldOrder',
+      data: {
+        note: 'known dealer',
+        reservations: { stock: [{ sku: 'A-COLA', warehouseId: 'WH-E', qty: 5 }], creditMinor: 0, promotions: [] },
+      },
+    },
+    at(-6, '14:00:00'),
+  );
   await order('O5', { type: 'RejectHeldOrder', data: { reason: 'over limit' } }, at(-5, '12:30:00'));
   await order('O6', { type: 'CancelOrder', data: { reason: 'changed plans' } }, at(-3));
 
   // The stock side: O8's reservation, the picks of two shipments, a count, a transfer under way.
   await stock({ type: 'ReserveStock', data: { sku: 'C-TEA', warehouseId: 'WH-N', orderId: 'O8', qty: 6, today: day(-2) } }, at(-2));
-  await stock({ type: 'PickStock', data: { sku: 'A-COLA', warehouseId: 'WH-E', orderId: 'O1', shipmentId: 'S1', qty: 10, today: day(-19) } }, at(-19));
-  await stock({ type: 'PickStock', data: { sku: 'A-COLA', warehouseId: 'WH-E', orderId: 'O3', shipmentId: 'S2', qty: 20, today: day(-7) } }, at(-7));
-  await stock({ type: 'PickStock', data: { sku: 'B-CHIPS', warehouseId: 'WH-E', orderId: 'O3', shipmentId: 'S2', qty: 11, today: day(-7) } }, at(-7));
-  await stock({ type: 'AdjustStock', data: { sku: 'B-CHIPS', warehouseId: 'WH-E', adjustmentId: 'ADJ-1', lot: 'L3', delta: -4, reason: 'damaged', today: day(-3) } }, at(-3));
-  await stock({ type: 'TransferOut', data: { sku: 'A-COLA', warehouseId: 'WH-E', transferId: 'TR-1', toWarehouseId: 'WH-N', lot: 'L1', qty: 5, today: day(-1) } }, at(-1));
+  await stock(
+    { type: 'PickStock', data: { sku: 'A-COLA', warehouseId: 'WH-E', orderId: 'O1', shipmentId: 'S1', qty: 10, today: day(-19) } },
+    at(-19),
+  );
+  await stock(
+    { type: 'PickStock', data: { sku: 'A-COLA', warehouseId: 'WH-E', orderId: 'O3', shipmentId: 'S2', qty: 20, today: day(-7) } },
+    at(-7),
+  );
+  await stock(
+    { type: 'PickStock', data: { sku: 'B-CHIPS', warehouseId: 'WH-E', orderId: 'O3', shipmentId: 'S2', qty: 11, today: day(-7) } },
+    at(-7),
+  );
+  await stock(
+    {
+      type: 'AdjustStock',
+      data: { sku: 'B-CHIPS', warehouseId: 'WH-E', adjustmentId: 'ADJ-1', lot: 'L3', delta: -4, reason: 'damaged', today: day(-3) },
+    },
+    at(-3),
+  );
+  await stock(
+    {
+      type: 'TransferOut',
+      data: { sku: 'A-COLA', warehouseId: 'WH-E', transferId: 'TR-1', toWarehouseId: 'WH-N', lot: 'L1', qty: 5, today: day(-1) },
+    },
+    at(-1),
+  );
 
   // Fulfilment events, in the shapes the fulfilment slice records them.
   const append = async (orderId: string, type: string, data: Record<string, unknown>, occurredAt: Date) => {
-    const metadata = { actor: 'analytics-test', role: 'ops', correlationId: randomUUID(), causationId: null, occurredAt: occurredAt.toISOString(), schemaVersion: 1 };
-    note((await store.appendToStream(orderStream(orderId), [{ id: randomUUID(), type, data, metadata }], { expectedRevision: 'any' })).position);
+    const metadata = {
+      actor: 'analytics-test',
+      role: 'ops',
+      correlationId: randomUUID(),
+      causationId: null,
+      occurredAt: occurredAt.toISOString(),
+      schemaVersion: 1,
+    };
+    note(
+      (await store.appendToStream(orderStream(orderId), [{ id: randomUUID(), type, data, metadata }], { expectedRevision: 'any' }))
+        .position,
+    );
   };
-  const shipment = async (orderId: string, shipmentId: string, offset: number, lines: { sku: string; qty: number; netMinor: number; lots: { lot: string; qty: number }[] }[], orderStatus: string) => {
+  const shipment = async (
+    orderId: string,
+    shipmentId: string,
+    offset: number,
+    lines: { sku: string; qty: number; netMinor: number; lots: { lot: string; qty: number }[] }[],
+    orderStatus: string,
+  ) => {
     const expiry: Record<string, string> = { L1: day(365), L2: day(20), L3: day(60) };
     const dealerId = ORDERS.find((spec) => spec.id === orderId)!.dealerId;
-    const shipped = lines.map((line) => ({ ...line, warehouseId: 'WH-E', lots: line.lots.map((lot) => ({ ...lot, expiryDate: expiry[lot.lot]! })) }));
+    const shipped = lines.map((line) => ({
+      ...line,
+      warehouseId: 'WH-E',
+      lots: line.lots.map((lot) => ({ ...lot, expiryDate: expiry[lot.lot]! })),
+    }));
     const amountMinor = lines.reduce((sum, line) => sum + line.netMinor, 0);
     const common = { orderId, dealerId, shipmentId, amountMinor, carrier: 'SF Express', trackingNumber: `T-${shipmentId}`, dueDate: null };
-    await append(orderId, 'ShipmentPlanned', { ...common, lines: shipped.map(({ lots: _lots, ...line }) => line), plannedAt: at(offset, '08:00:00').toISOString() }, at(offset, '08:00:00'));
-    await append(orderId, 'ShipmentDispatched', { ...common, lines: shipped, shippedAt: at(offset).toISOString(), orderStatus }, at(offset));
+    await append(
+      orderId,
+      'ShipmentPlanned',
+      { ...common, lines: shipped.map(({ lots: _lots, ...line }) => line), plannedAt: at(offset, '08:00:00').toISOString() },
+      at(offset, '08:00:00'),
+    );
+    await append(
+      orderId,
+      'ShipmentDispatched',
+      { ...common, lines: shipped, shippedAt: at(offset).toISOString(), orderStatus },
+      at(offset),
+    );
   };
   await shipment('O1', 'S1', -19, [{ sku: 'A-COLA', qty: 10, netMinor: 9_000, lots: [{ lot: 'L2', qty: 10 }] }], 'shipped');
   await shipment(
@@ -235,17 +369,38 @@ export async function buildScenario(app: TestApp): Promise<string> {
     'S2',
     -7,
     [
-      { sku: 'A-COLA', qty: 20, netMinor: 16_200, lots: [{ lot: 'L2', qty: 10 }, { lot: 'L1', qty: 10 }] },
+      {
+        sku: 'A-COLA',
+        qty: 20,
+        netMinor: 16_200,
+        lots: [
+          { lot: 'L2', qty: 10 },
+          { lot: 'L1', qty: 10 },
+        ],
+      },
       { sku: 'B-CHIPS', qty: 11, netMinor: 5_000, lots: [{ lot: 'L3', qty: 11 }] },
     ],
     'shipped',
   );
-  await append('O3', 'ShipmentDelivered', { orderId: 'O3', dealerId: 'D-1', shipmentId: 'S2', deliveredAt: at(-6).toISOString(), receivedBy: 'Ms Li', orderStatus: 'delivered' }, at(-6));
+  await append(
+    'O3',
+    'ShipmentDelivered',
+    { orderId: 'O3', dealerId: 'D-1', shipmentId: 'S2', deliveredAt: at(-6).toISOString(), receivedBy: 'Ms Li', orderStatus: 'delivered' },
+    at(-6),
+  );
   await append('O3', 'OrderCompleted', { orderId: 'O3', dealerId: 'D-1', completedAt: at(-5).toISOString() }, at(-5));
   await append(
     'O3',
     'ReturnRefunded',
-    { orderId: 'O3', dealerId: 'D-1', returnId: 'RET-1', amountMinor: 1_000, method: 'credit_note', creditNoteId: 'CN-1', refundedAt: at(-2).toISOString() },
+    {
+      orderId: 'O3',
+      dealerId: 'D-1',
+      returnId: 'RET-1',
+      amountMinor: 1_000,
+      method: 'credit_note',
+      creditNoteId: 'CN-1',
+      refundedAt: at(-2).toISOString(),
+    },
     at(-2),
   );
   await caughtUp(app, last);

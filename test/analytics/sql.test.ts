@@ -54,27 +54,37 @@ describe('analytics SQL for analysts', () => {
     );
     expect(totals).toEqual({ orders: 6, qty: 71, gift_qty: 1, net: 61_700 });
 
-    const byCategory = await rows(`SELECT category, sum(qty)::int AS qty, sum(net_minor)::int AS net FROM analytics.sales_daily GROUP BY category ORDER BY category`);
+    const byCategory = await rows(
+      `SELECT category, sum(qty)::int AS qty, sum(net_minor)::int AS net FROM analytics.sales_daily GROUP BY category ORDER BY category`,
+    );
     expect(byCategory).toEqual([
       { category: 'beverages', qty: 51, net: 51_700 },
       { category: 'snacks', qty: 20, net: 10_000 },
     ]);
-    const byDealerRegion = await rows(`SELECT dealer_name, region_code, sum(discount_minor)::int AS discount FROM analytics.sales_daily GROUP BY 1, 2 ORDER BY 1`);
+    const byDealerRegion = await rows(
+      `SELECT dealer_name, region_code, sum(discount_minor)::int AS discount FROM analytics.sales_daily GROUP BY 1, 2 ORDER BY 1`,
+    );
     expect(byDealerRegion).toEqual([
       { dealer_name: 'Dealer D-1', region_code: 'CN-31', discount: 1_800 },
       { dealer_name: 'Dealer D-2', region_code: 'CN-11', discount: 500 },
     ]);
 
-    const shipped = await rows(`SELECT sku, sum(qty)::int AS qty, sum(net_minor)::int AS net FROM analytics.shipment_lines GROUP BY sku ORDER BY sku`);
+    const shipped = await rows(
+      `SELECT sku, sum(qty)::int AS qty, sum(net_minor)::int AS net FROM analytics.shipment_lines GROUP BY sku ORDER BY sku`,
+    );
     expect(shipped).toEqual([
       { sku: 'A-COLA', qty: 30, net: 25_200 },
       { sku: 'B-CHIPS', qty: 11, net: 5_000 },
     ]);
     const [s1] = await rows(`SELECT days_from_placement, delivered_at FROM analytics.shipments WHERE shipment_id = 'S1'`);
     expect(s1).toEqual({ days_from_placement: 1, delivered_at: null });
-    expect(await rows(`SELECT order_id, amount_minor::int AS amount, method FROM analytics.refunds`)).toEqual([{ order_id: 'O3', amount: 1_000, method: 'credit_note' }]);
+    expect(await rows(`SELECT order_id, amount_minor::int AS amount, method FROM analytics.refunds`)).toEqual([
+      { order_id: 'O3', amount: 1_000, method: 'credit_note' },
+    ]);
 
-    const orders = await rows(`SELECT order_id, status, booked, decision_seconds FROM analytics.orders WHERE order_id IN ('O3', 'O4', 'O5', 'O6') ORDER BY order_id`);
+    const orders = await rows(
+      `SELECT order_id, status, booked, decision_seconds FROM analytics.orders WHERE order_id IN ('O3', 'O4', 'O5', 'O6') ORDER BY order_id`,
+    );
     expect(orders).toEqual([
       { order_id: 'O3', status: 'completed', booked: true, decision_seconds: 0 },
       { order_id: 'O4', status: 'approved', booked: true, decision_seconds: 7_200 },
@@ -86,10 +96,14 @@ describe('analytics SQL for analysts', () => {
          FROM analytics.order_decisions_daily`,
     );
     expect(decisions).toEqual({ placed: 9, approved: 7, rejected: 2, cancelled: 1 });
-    const [held] = await rows(`SELECT approval_rate, average_held_decision_seconds FROM analytics.order_decisions_daily WHERE day = $1`, [day(-6)]);
+    const [held] = await rows(`SELECT approval_rate, average_held_decision_seconds FROM analytics.order_decisions_daily WHERE day = $1`, [
+      day(-6),
+    ]);
     expect(held).toEqual({ approval_rate: 1, average_held_decision_seconds: 7_200 });
 
-    const [summer] = await rows(`SELECT orders::int, discount_minor::int, window_days, qty_uplift, revenue_uplift FROM analytics.promotion_performance WHERE promotion_id = 'P-SUMMER'`);
+    const [summer] = await rows(
+      `SELECT orders::int, discount_minor::int, window_days, qty_uplift, revenue_uplift FROM analytics.promotion_performance WHERE promotion_id = 'P-SUMMER'`,
+    );
     expect(summer.orders).toBe(2);
     expect(summer.discount_minor).toBe(2_300);
     expect(summer.window_days).toBe(7);
@@ -98,27 +112,31 @@ describe('analytics SQL for analysts', () => {
   });
 
   it('answers stock, turnover, expiry and replenishment from the views', async () => {
-    const history = await rows(`SELECT day, on_hand::int FROM analytics.stock_daily WHERE sku = 'A-COLA' AND warehouse_id = 'WH-E' AND day IN ($1, $2, $3, $4) ORDER BY day`, [
-      day(-20),
-      day(-19),
-      day(-7),
-      day(0),
-    ]);
+    const history = await rows(
+      `SELECT day, on_hand::int FROM analytics.stock_daily WHERE sku = 'A-COLA' AND warehouse_id = 'WH-E' AND day IN ($1, $2, $3, $4) ORDER BY day`,
+      [day(-20), day(-19), day(-7), day(0)],
+    );
     expect(history.map((row) => row.on_hand)).toEqual([60, 50, 30, 25]);
 
-    const [turnover] = await rows(`SELECT shipped_qty::int, average_on_hand, turnover, days_of_cover FROM analytics.inventory_turnover WHERE sku = 'A-COLA' AND warehouse_id = 'WH-E'`);
+    const [turnover] = await rows(
+      `SELECT shipped_qty::int, average_on_hand, turnover, days_of_cover FROM analytics.inventory_turnover WHERE sku = 'A-COLA' AND warehouse_id = 'WH-E'`,
+    );
     expect(turnover.shipped_qty).toBe(30);
     expect(turnover.average_on_hand).toBeCloseTo(1_430 / 30, 9);
     expect(turnover.turnover).toBeCloseTo(30 / (1_430 / 30), 9);
     expect(turnover.days_of_cover).toBeCloseTo(25 / 1.5, 9);
 
-    const expiry = await rows(`SELECT tier, sum(qty)::int AS qty, sum(value_minor)::int AS value FROM analytics.expiry_risk WHERE tier IS NOT NULL GROUP BY tier ORDER BY tier`);
+    const expiry = await rows(
+      `SELECT tier, sum(qty)::int AS qty, sum(value_minor)::int AS value FROM analytics.expiry_risk WHERE tier IS NOT NULL GROUP BY tier ORDER BY tier`,
+    );
     expect(expiry).toEqual([
       { tier: 'blue', qty: 40, value: 80_000 },
       { tier: 'expired', qty: 10, value: 20_000 },
       { tier: 'yellow', qty: 35, value: 17_500 },
     ]);
-    const [tea] = await rows(`SELECT on_hand::int, sellable::int, reserved::int, available::int, value_minor::int FROM analytics.stock_levels WHERE sku = 'C-TEA'`);
+    const [tea] = await rows(
+      `SELECT on_hand::int, sellable::int, reserved::int, available::int, value_minor::int FROM analytics.stock_levels WHERE sku = 'C-TEA'`,
+    );
     expect(tea).toEqual({ on_hand: 50, sellable: 40, reserved: 6, available: 34, value_minor: 100_000 });
 
     const [cola] = await rows(
@@ -131,12 +149,15 @@ describe('analytics SQL for analysts', () => {
     expect(cola.reorder_point).toBeCloseTo(38.225861, 5);
     expect(cola.cycle_demand).toBeCloseTo(19.75, 9);
     expect(cola).toMatchObject({ reorder_now: true, suggested_qty: 33 });
-    const [inTransit] = await rows(`SELECT on_order::int, suggested_qty::int FROM analytics.replenishment WHERE sku = 'A-COLA' AND warehouse_id = 'WH-N'`);
+    const [inTransit] = await rows(
+      `SELECT on_order::int, suggested_qty::int FROM analytics.replenishment WHERE sku = 'A-COLA' AND warehouse_id = 'WH-N'`,
+    );
     expect(inTransit).toEqual({ on_order: 5, suggested_qty: 0 });
   });
 
   it('reads the analytics views and nothing else, and writes nothing', async () => {
-    const [role] = (await app.running.infrastructure.pool.query(`SELECT rolcanlogin FROM pg_roles WHERE rolname = 'dealerline_analyst'`)).rows;
+    const [role] = (await app.running.infrastructure.pool.query(`SELECT rolcanlogin FROM pg_roles WHERE rolname = 'dealerline_analyst'`))
+      .rows;
     expect(role).toEqual({ rolcanlogin: false });
 
     const refused = async (statement: string) => {
@@ -163,7 +184,10 @@ describe('analytics SQL for analysts', () => {
     const guide = await readFile(new URL('../../docs/analytics.md', import.meta.url), 'utf8');
     const section = guide.slice(guide.indexOf('\n## Example queries'));
     const examples = /```sql\n([\s\S]*?)```/.exec(section)![1]!;
-    const statements = examples.split(/;\s*\n/).map((statement) => statement.trim()).filter((statement) => statement !== '');
+    const statements = examples
+      .split(/;\s*\n/)
+      .map((statement) => statement.trim())
+      .filter((statement) => statement !== '');
     expect(statements.length).toBeGreaterThanOrEqual(8);
     // Some examples look at this month, which may not have begun with sales: they must run, not find rows.
     for (const statement of statements) {
@@ -181,9 +205,13 @@ describe('analytics SQL for analysts', () => {
         LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL
        WHERE n.nspname = 'analytics' AND c.relkind = 'v' AND (obj_description(c.oid, 'pg_class') IS NULL OR a.attname IS NOT NULL)`);
     expect(undocumented).toEqual([]);
-    const views = await rows(`SELECT count(*)::int AS views FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'analytics' AND c.relkind = 'v'`);
+    const views = await rows(
+      `SELECT count(*)::int AS views FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'analytics' AND c.relkind = 'v'`,
+    );
     expect(views[0].views).toBe(19);
-    const numeric = await rows(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'analytics' AND data_type = 'numeric'`);
+    const numeric = await rows(
+      `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'analytics' AND data_type = 'numeric'`,
+    );
     expect(numeric).toEqual([]);
   });
 
@@ -228,13 +256,18 @@ describe('analytics SQL for analysts', () => {
   });
 
   it('analyses sales by the current category: a re-categorised product takes its history along', async () => {
-    const changed = await app.request('PATCH', '/v1/products/B-CHIPS', { token: app.token('ops'), body: { category: 'crisps', name: 'Crunchy chips' } });
+    const changed = await app.request('PATCH', '/v1/products/B-CHIPS', {
+      token: app.token('ops'),
+      body: { category: 'crisps', name: 'Crunchy chips' },
+    });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     await caughtUp(app, changed.body.position);
     expect(await rows(`SELECT category, sum(qty)::int AS qty FROM analytics.sales_daily GROUP BY category ORDER BY category`)).toEqual([
       { category: 'beverages', qty: 51 },
       { category: 'crisps', qty: 20 },
     ]);
-    expect(await rows(`SELECT DISTINCT product_name FROM analytics.sales_lines WHERE sku = 'B-CHIPS'`)).toEqual([{ product_name: 'Crunchy chips' }]);
+    expect(await rows(`SELECT DISTINCT product_name FROM analytics.sales_lines WHERE sku = 'B-CHIPS'`)).toEqual([
+      { product_name: 'Crunchy chips' },
+    ]);
   });
 });

@@ -12,7 +12,13 @@ beforeAll(async () => {
   app = await startTestApp();
   await createDealer(app, { id: 'D-ACC' });
   await createUser(app, { username: 'Acc.Owner', role: 'dealer', dealerId: 'D-ACC', dealerRole: 'owner' });
-  await createUser(app, { username: 'acc.buyer', role: 'dealer', dealerId: 'D-ACC', dealerRole: 'buyer', spendingLimits: { perOrderMinor: 10_000 } });
+  await createUser(app, {
+    username: 'acc.buyer',
+    role: 'dealer',
+    dealerId: 'D-ACC',
+    dealerRole: 'buyer',
+    spendingLimits: { perOrderMinor: 10_000 },
+  });
   await createUser(app, { username: 'acc.ops', role: 'ops' });
   await createUser(app, { username: 'acc.other', role: 'finance' });
 });
@@ -36,10 +42,22 @@ describe('sign-in', () => {
       status: 'active',
       version: 0,
     });
-    expect(claimsOf(signedIn.accessToken)).toMatchObject({ sub: userIdFor('acc.owner'), role: 'dealer', dealerId: 'D-ACC', dealerRole: 'owner', sid: expect.any(String) });
+    expect(claimsOf(signedIn.accessToken)).toMatchObject({
+      sub: userIdFor('acc.owner'),
+      role: 'dealer',
+      dealerId: 'D-ACC',
+      dealerRole: 'owner',
+      sid: expect.any(String),
+    });
     const answer = await me(signedIn.accessToken);
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ sub: userIdFor('acc.owner'), role: 'dealer', dealerId: 'D-ACC', dealerRole: 'owner', user: signedIn.user });
+    expect(answer.body).toEqual({
+      sub: userIdFor('acc.owner'),
+      role: 'dealer',
+      dealerId: 'D-ACC',
+      dealerRole: 'owner',
+      user: signedIn.user,
+    });
     const buyer = await signIn(app, 'acc.buyer');
     expect(buyer.user.spendingLimits).toEqual({ perOrderMinor: 10_000 });
     expect(claimsOf(buyer.accessToken)).toMatchObject({ dealerRole: 'buyer' });
@@ -67,7 +85,13 @@ describe('sign-in', () => {
     expect(answer.body).toEqual({ sub: 'cli-dealer', role: 'dealer', dealerId: 'D-ACC', dealerRole: 'owner', user: null });
     const created = await app.request('POST', '/v1/users', {
       token: app.token('dealer', 'D-ACC'),
-      body: { username: 'acc.cli-made', displayName: 'Made by a CLI owner token', password: TEST_PASSWORD, role: 'dealer', dealerRole: 'buyer' },
+      body: {
+        username: 'acc.cli-made',
+        displayName: 'Made by a CLI owner token',
+        password: TEST_PASSWORD,
+        role: 'dealer',
+        dealerRole: 'buyer',
+      },
     });
     expect(created.status, created.text).toBe(201);
     expect(created.body.dealerId).toBe('D-ACC');
@@ -75,7 +99,10 @@ describe('sign-in', () => {
 
   it('records the signed-in user as the actor of the events its requests write', async () => {
     const ops = await signIn(app, 'acc.ops');
-    const created = await app.request('POST', '/v1/warehouses', { token: ops.accessToken, body: { id: 'WH-ACC', name: 'Actor test', regionCode: 'CN-31' } });
+    const created = await app.request('POST', '/v1/warehouses', {
+      token: ops.accessToken,
+      body: { id: 'WH-ACC', name: 'Actor test', regionCode: 'CN-31' },
+    });
     expect(created.status).toBe(201);
     const [event] = await app.running.infrastructure.store.readStream('warehouse-WH-ACC');
     expect(event?.metadata).toMatchObject({ actor: userIdFor('acc.ops'), role: 'ops' });
@@ -114,7 +141,9 @@ describe('refresh tokens', () => {
 
   it('let only one of two racing refreshes with one token rotate, and treat the other as reuse', async () => {
     const signedIn = await signIn(app, 'acc.other');
-    const answers = await Promise.all([1, 2].map(() => app.request('POST', '/v1/auth/refresh', { body: { refreshToken: signedIn.refreshToken } })));
+    const answers = await Promise.all(
+      [1, 2].map(() => app.request('POST', '/v1/auth/refresh', { body: { refreshToken: signedIn.refreshToken } })),
+    );
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
     const winner = answers.find((answer) => answer.status === 200)!;
     expect((await me(winner.body.accessToken)).status).toBe(401);
@@ -131,7 +160,7 @@ describe('refresh tokens', () => {
 });
 
 describe('sign-out', () => {
-  it("ends the session: its refresh and access tokens are refused at once; again changes nothing", async () => {
+  it('ends the session: its refresh and access tokens are refused at once; again changes nothing', async () => {
     const signedIn = await signIn(app, 'acc.other');
     const out = await app.request('POST', '/v1/auth/logout', { body: { refreshToken: signedIn.refreshToken } });
     expect(out.status).toBe(204);

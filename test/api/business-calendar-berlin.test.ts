@@ -38,10 +38,9 @@ describe('business days in Europe/Berlin', () => {
 
   it('moves a lot into a tier as the Berlin day starts, on the day the clocks go forward, and takes it out of sale as its expiry day starts', async () => {
     // 2027-03-29, 30 days before 2027-04-28, starts at 22:00 UTC on 2027-03-28 (the clocks went forward that night).
-    expect(await tiersAt(app, fixture, 'EDGE', '2027-04-28', [new Date('2027-03-28T21:59:59.999Z'), new Date('2027-03-28T22:00:00Z')])).toEqual([
-      'yellow 31 2027-03-28',
-      'red 30 2027-03-29',
-    ]);
+    expect(
+      await tiersAt(app, fixture, 'EDGE', '2027-04-28', [new Date('2027-03-28T21:59:59.999Z'), new Date('2027-03-28T22:00:00Z')]),
+    ).toEqual(['yellow 31 2027-03-28', 'red 30 2027-03-29']);
     const before = await sellableAt(app, fixture, new Date('2027-04-27T21:59:59.999Z'));
     expect(before - (await sellableAt(app, fixture, new Date('2027-04-27T22:00:00Z')))).toBe(5);
   });

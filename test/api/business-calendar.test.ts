@@ -29,15 +29,18 @@ describe('business days in Asia/Shanghai', () => {
     const later = await placeAt(app, fixture, 'SHA-O3', 10, new Date('2026-02-01T08:00:00Z'));
     expect(later.status).toBe('awaiting_dealer_approval');
 
-    expect(await placedPerDay(app, later.position, '2026-01-30', '2026-02-03')).toEqual({ timeZone: 'Asia/Shanghai', '2026-01-31': 1, '2026-02-01': 2 });
+    expect(await placedPerDay(app, later.position, '2026-01-30', '2026-02-03')).toEqual({
+      timeZone: 'Asia/Shanghai',
+      '2026-01-31': 1,
+      '2026-02-01': 2,
+    });
   });
 
   it('counts days left and expiry tiers from the business day, which starts at 16:00 UTC the day before; a lot leaves sale as its expiry day starts', async () => {
     // 30 days before 2099-07-01 is 2099-06-01, which starts at 2099-05-31T16:00Z in Shanghai: red from then on, yellow a moment before.
-    expect(await tiersAt(app, fixture, 'EDGE', '2099-07-01', [new Date('2099-05-31T15:59:59.999Z'), new Date('2099-05-31T16:00:00Z')])).toEqual([
-      'yellow 31 2099-05-31',
-      'red 30 2099-06-01',
-    ]);
+    expect(
+      await tiersAt(app, fixture, 'EDGE', '2099-07-01', [new Date('2099-05-31T15:59:59.999Z'), new Date('2099-05-31T16:00:00Z')]),
+    ).toEqual(['yellow 31 2099-05-31', 'red 30 2099-06-01']);
     // Its expiry day starts at 2099-06-30T16:00Z: the lot's 5 units are no longer sellable, while it is still 2099-06-30 in UTC.
     const before = await sellableAt(app, fixture, new Date('2099-06-30T15:59:59.999Z'));
     expect(before - (await sellableAt(app, fixture, new Date('2099-06-30T16:00:00Z')))).toBe(5);
@@ -50,14 +53,24 @@ describe('business days in Asia/Shanghai', () => {
       new Date('2026-02-28T15:59:00Z'), // PAY-3: 2026-02-28 23:59
       new Date('2026-02-28T16:01:00Z'), // PAY-4: 2026-03-01 00:01
     ]);
-    expect(await statement(app, fixture.dealerId, 'from=2026-02-01&to=2026-02-28', position)).toEqual({ timeZone: 'Asia/Shanghai', payments: ['PAY-2', 'PAY-3'] });
+    expect(await statement(app, fixture.dealerId, 'from=2026-02-01&to=2026-02-28', position)).toEqual({
+      timeZone: 'Asia/Shanghai',
+      payments: ['PAY-2', 'PAY-3'],
+    });
     expect(await statement(app, fixture.dealerId, 'to=2026-01-31', position)).toEqual({ timeZone: 'Asia/Shanghai', payments: ['PAY-1'] });
     expect(await statement(app, fixture.dealerId, 'from=2026-03-01', position)).toEqual({ timeZone: 'Asia/Shanghai', payments: ['PAY-4'] });
 
-    const exported = await app.request('GET', `/v1/exports/ledger?dealerId=${fixture.dealerId}&from=2026-02-01&to=2026-02-28`, { token: app.token('finance') });
+    const exported = await app.request('GET', `/v1/exports/ledger?dealerId=${fixture.dealerId}&from=2026-02-01&to=2026-02-28`, {
+      token: app.token('finance'),
+    });
     expect(exported.status).toBe(200);
     expect(exported.headers.get('business-time-zone')).toBe('Asia/Shanghai');
-    const exportedPayments = exported.text.trim().split('\n').map((line) => JSON.parse(line)).filter((entry) => entry.kind === 'payment').map((entry) => entry.paymentId);
+    const exportedPayments = exported.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.kind === 'payment')
+      .map((entry) => entry.paymentId);
     expect(exportedPayments).toEqual(['PAY-2', 'PAY-3']);
   });
 
@@ -72,11 +85,16 @@ describe('business days in Asia/Shanghai', () => {
 
   it("has the analysts' views count today as the business day, in the zone the facts are counted in, and say so", async () => {
     const { db } = app.running.infrastructure;
-    const views = await sql<{ name: string; definition: string }>`SELECT viewname AS name, definition FROM pg_views WHERE schemaname = 'analytics'`.execute(db);
+    const views = await sql<{
+      name: string;
+      definition: string;
+    }>`SELECT viewname AS name, definition FROM pg_views WHERE schemaname = 'analytics'`.execute(db);
     expect(views.rows.filter((view) => view.definition.includes("'UTC'")).map((view) => view.name)).toEqual([]);
     const today = views.rows.filter((view) => view.definition.includes('analytics_calendar')).map((view) => view.name);
     expect(today.sort()).toEqual(['calendar', 'expiry_risk', 'inventory_turnover', 'replenishment', 'stock_daily', 'stock_levels']);
-    const asOf = await sql<{ as_of: string }>`SELECT DISTINCT as_of::text FROM analytics.replenishment UNION SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text`.execute(db);
+    const asOf = await sql<{
+      as_of: string;
+    }>`SELECT DISTINCT as_of::text FROM analytics.replenishment UNION SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text`.execute(db);
     expect(asOf.rows).toEqual([{ as_of: businessDayOf(new Date()) }]);
     // What analysts use for today, with no session time zone: a role that reads the views may read it.
     const calendar = await db.transaction().execute(async (trx) => {
@@ -85,18 +103,31 @@ describe('business days in Asia/Shanghai', () => {
       return (await sql`SELECT time_zone, today::text FROM analytics.calendar`.execute(trx)).rows;
     });
     expect(calendar).toEqual([{ time_zone: 'Asia/Shanghai', today: businessDayOf(new Date()) }]);
-    const comments = await sql<{ comment: string }>`SELECT obj_description('analytics'::regnamespace) AS comment UNION ALL SELECT col_description('analytics.sales_daily'::regclass, 1)`.execute(db);
-    expect(comments.rows.map((row) => row.comment)).toEqual([expect.stringContaining('Days are business days'), 'The business day the orders were placed.']);
+    const comments = await sql<{
+      comment: string;
+    }>`SELECT obj_description('analytics'::regnamespace) AS comment UNION ALL SELECT col_description('analytics.sales_daily'::regclass, 1)`.execute(
+      db,
+    );
+    expect(comments.rows.map((row) => row.comment)).toEqual([
+      expect.stringContaining('Days are business days'),
+      'The business day the orders were placed.',
+    ]);
   });
 
   it('counts the analytics facts again when the business time zone changes, as on the upgrade from UTC days: the events carry instants', async () => {
     const { db } = app.running.infrastructure;
-    expect((await sql<{ time_zone: string }>`SELECT time_zone FROM analytics_calendar`.execute(db)).rows).toEqual([{ time_zone: 'Asia/Shanghai' }]);
+    expect((await sql<{ time_zone: string }>`SELECT time_zone FROM analytics_calendar`.execute(db)).rows).toEqual([
+      { time_zone: 'Asia/Shanghai' },
+    ]);
     app = await restartTestApp(app, { BUSINESS_TIME_ZONE: 'UTC' });
     const head = await app.running.infrastructure.store.headPosition();
     // In UTC both orders of the last minutes of January in Shanghai fall on 2026-01-31.
     expect(await placedPerDay(app, head, '2026-01-30', '2026-02-03')).toEqual({ timeZone: 'UTC', '2026-01-31': 2, '2026-02-01': 1 });
     app = await restartTestApp(app);
-    expect(await placedPerDay(app, head, '2026-01-30', '2026-02-03')).toEqual({ timeZone: 'Asia/Shanghai', '2026-01-31': 1, '2026-02-01': 2 });
+    expect(await placedPerDay(app, head, '2026-01-30', '2026-02-03')).toEqual({
+      timeZone: 'Asia/Shanghai',
+      '2026-01-31': 1,
+      '2026-02-01': 2,
+    });
   });
 });

@@ -15,7 +15,13 @@ import type { TestApp } from '../support/app.ts';
 import { createUser, signIn } from '../support/accounts.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
 
-export const context = (now: Date): CommandContext => ({ actor: 'calendar-test', role: 'ops', correlationId: randomUUID(), causationId: null, now });
+export const context = (now: Date): CommandContext => ({
+  actor: 'calendar-test',
+  role: 'ops',
+  correlationId: randomUUID(),
+  causationId: null,
+  now,
+});
 
 export type Fixture = { dealerId: string; buyerId: string; sku: string; warehouseId: string };
 
@@ -61,7 +67,10 @@ export async function placedPerDay(app: TestApp, position: string, from: string,
   await caughtUp(app, position);
   const report = await app.request('GET', `/v1/analytics/orders?groupBy=day&from=${from}&to=${to}`, { token: app.token('analyst') });
   expect(report.status, report.text).toBe(200);
-  return { timeZone: report.body.timeZone, ...Object.fromEntries(report.body.items.filter((item: any) => item.placed > 0).map((item: any) => [item.key, item.placed])) };
+  return {
+    timeZone: report.body.timeZone,
+    ...Object.fromEntries(report.body.items.filter((item: any) => item.placed > 0).map((item: any) => [item.key, item.placed])),
+  };
 }
 
 /**
@@ -107,7 +116,12 @@ export async function paymentsAt(app: TestApp, dealerId: string, instants: Date[
 
 /** The payments in the dealer's statement for `query`, and the time zone the statement names. */
 export async function statement(app: TestApp, dealerId: string, query: string, position: string) {
-  const answer = await app.request('GET', `/v1/dealers/${dealerId}/ledger?${query}&minPosition=${position}`, { token: app.token('finance') });
+  const answer = await app.request('GET', `/v1/dealers/${dealerId}/ledger?${query}&minPosition=${position}`, {
+    token: app.token('finance'),
+  });
   expect(answer.status, answer.text).toBe(200);
-  return { timeZone: answer.body.timeZone, payments: answer.body.items.filter((entry: any) => entry.kind === 'payment').map((entry: any) => entry.paymentId) };
+  return {
+    timeZone: answer.body.timeZone,
+    payments: answer.body.items.filter((entry: any) => entry.kind === 'payment').map((entry: any) => entry.paymentId),
+  };
 }

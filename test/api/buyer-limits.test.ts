@@ -25,8 +25,16 @@ beforeAll(async () => {
   owner = await signIn(app, 'bl.owner');
   otherOwner = await signIn(app, 'bl2.owner');
   // The owner creates its buyers, with their limits.
-  await createUser(app, { username: 'bl.buyer', role: 'dealer', dealerRole: 'buyer', spendingLimits: { perOrderMinor: 10_000, perMonthMinor: 25_000 } }, owner.accessToken);
-  await createUser(app, { username: 'bl.racer', role: 'dealer', dealerRole: 'buyer', spendingLimits: { perMonthMinor: 10_000 } }, owner.accessToken);
+  await createUser(
+    app,
+    { username: 'bl.buyer', role: 'dealer', dealerRole: 'buyer', spendingLimits: { perOrderMinor: 10_000, perMonthMinor: 25_000 } },
+    owner.accessToken,
+  );
+  await createUser(
+    app,
+    { username: 'bl.racer', role: 'dealer', dealerRole: 'buyer', spendingLimits: { perMonthMinor: 10_000 } },
+    owner.accessToken,
+  );
   buyer = await signIn(app, 'bl.buyer');
   racer = await signIn(app, 'bl.racer');
 });
@@ -34,7 +42,8 @@ afterAll(async () => {
   await app.stop();
 });
 
-const order = (who: SignedIn, qty: number) => app.request('POST', '/v1/orders', { token: who.accessToken, body: { lines: [{ sku: 'BL-TEA', qty }], regionCode: 'CN-31' } });
+const order = (who: SignedIn, qty: number) =>
+  app.request('POST', '/v1/orders', { token: who.accessToken, body: { lines: [{ sku: 'BL-TEA', qty }], regionCode: 'CN-31' } });
 const reserved = async (position: string) => {
   const stock = await app.request('GET', `/v1/stock?sku=BL-TEA&minPosition=${position}`, { token: app.token('ops') });
   expect(stock.status).toBe(200);
@@ -63,7 +72,10 @@ describe('buyer spending limits', () => {
     expect((await app.request('POST', `/v1/orders/${over.body.id}/dealer-approve`, { token: otherOwner.accessToken })).status).toBe(404);
     expect((await app.request('POST', `/v1/orders/${over.body.id}/approve`, { token: owner.accessToken })).status).toBe(403);
 
-    const approved = await app.request('POST', `/v1/orders/${over.body.id}/dealer-approve`, { token: owner.accessToken, body: { note: 'big week' } });
+    const approved = await app.request('POST', `/v1/orders/${over.body.id}/dealer-approve`, {
+      token: owner.accessToken,
+      body: { note: 'big week' },
+    });
     expect(approved.status, approved.text).toBe(200);
     expect(approved.body).toMatchObject({ id: over.body.id, status: 'approved', review: { decision: 'approved', reasons: [] } });
     expect(await reserved(approved.body.position)).toBe(before + 11);
@@ -71,7 +83,9 @@ describe('buyer spending limits', () => {
     expect([again.status, again.body.code]).toEqual([409, 'illegal_transition']);
 
     // Who placed and who approved, in the order's timeline.
-    const detail = await app.request('GET', `/v1/orders/${over.body.id}?minPosition=${approved.body.position}`, { token: owner.accessToken });
+    const detail = await app.request('GET', `/v1/orders/${over.body.id}?minPosition=${approved.body.position}`, {
+      token: owner.accessToken,
+    });
     const actors = Object.fromEntries(detail.body.timeline.map((entry: any) => [entry.status, entry.actor]));
     expect(actors.awaiting_dealer_approval).toBe(buyer.user.id);
     expect(actors.dealer_approved).toBe(owner.user.id);
@@ -82,9 +96,15 @@ describe('buyer spending limits', () => {
     const over = await order(buyer, 8);
     expect(over.body.status).toBe('awaiting_dealer_approval');
     expect(over.body.review.reasons[0].detail).toContain('per month');
-    const rejected = await app.request('POST', `/v1/orders/${over.body.id}/dealer-reject`, { token: owner.accessToken, body: { reason: 'not this month' } });
+    const rejected = await app.request('POST', `/v1/orders/${over.body.id}/dealer-reject`, {
+      token: owner.accessToken,
+      body: { reason: 'not this month' },
+    });
     expect(rejected.status).toBe(200);
-    expect(rejected.body).toMatchObject({ status: 'rejected', review: { reasons: [{ code: 'dealer_rejected', detail: 'not this month' }] } });
+    expect(rejected.body).toMatchObject({
+      status: 'rejected',
+      review: { reasons: [{ code: 'dealer_rejected', detail: 'not this month' }] },
+    });
     const fits = await order(buyer, 6);
     expect(fits.body.status).toBe('approved');
     const me = await app.request('GET', '/v1/me', { token: buyer.accessToken });
@@ -110,7 +130,10 @@ describe('buyer spending limits', () => {
     const waiting = await order(buyer, 30);
     expect(waiting.body.status).toBe('awaiting_dealer_approval');
     const head = await app.running.infrastructure.store.headPosition();
-    const bad = await app.request('POST', `/v1/orders/${waiting.body.id}/dealer-reject`, { token: owner.accessToken, body: { reason: 42 } });
+    const bad = await app.request('POST', `/v1/orders/${waiting.body.id}/dealer-reject`, {
+      token: owner.accessToken,
+      body: { reason: 42 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((error: any) => error.path)).toEqual(['body.reason']);
     expect(await app.running.infrastructure.store.headPosition()).toBe(head);

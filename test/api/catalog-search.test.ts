@@ -31,10 +31,16 @@ describe('catalog search', () => {
       ['CN-NDL-5', '康师傅红烧牛肉面五连包', '康师傅', '方便食品', { keywords: ['方便面'] }],
     ];
     for (const [sku, name, brand, category, extra] of products) {
-      const created = await app.request('POST', '/v1/products', { token: ops, body: { sku, name, brand, category, unit: 'case', basePriceMinor: 1000, ...extra } });
+      const created = await app.request('POST', '/v1/products', {
+        token: ops,
+        body: { sku, name, brand, category, unit: 'case', basePriceMinor: 1000, ...extra },
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
     }
-    const priced = await app.request('PUT', '/v1/products/SRX-100/prices', { token: ops, body: { tiers: { gold: 900, silver: 950 }, dealers: { 'D-CS1': 800, 'D-OTHER': 700 } } });
+    const priced = await app.request('PUT', '/v1/products/SRX-100/prices', {
+      token: ops,
+      body: { tiers: { gold: 900, silver: 950 }, dealers: { 'D-CS1': 800, 'D-OTHER': 700 } },
+    });
     const tiered = await app.request('PUT', '/v1/products/SRX-101/prices', { token: ops, body: { tiers: { gold: 920 } } });
     expect([priced.status, tiered.status]).toEqual([200, 200]);
     expect((await app.request('GET', `/v1/products?minPosition=${tiered.body.position}`, { token: ops })).status).toBe(200);

@@ -32,7 +32,13 @@ describe('catalog API', () => {
   it('registers a product and serves it to a dealer once the read model has the position', async () => {
     const created = await app.request('POST', '/v1/products', { token: ops, body: tea('CAT-1', { gtin: demoGtin(901) }) });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ sku: 'CAT-1', version: 0, currency: 'CNY', gtin: demoGtin(901), prices: { tiers: {}, dealers: {} } });
+    expect(created.body).toMatchObject({
+      sku: 'CAT-1',
+      version: 0,
+      currency: 'CNY',
+      gtin: demoGtin(901),
+      prices: { tiers: {}, dealers: {} },
+    });
     expect(created.body.position).toMatch(/^\d+$/);
 
     const read = await app.request('GET', `/v1/products/CAT-1?minPosition=${created.body.position}`, { token: dealer });
@@ -46,7 +52,7 @@ describe('catalog API', () => {
     expect(scanned.body.sku).toBe('CAT-1');
   });
 
-  it('resolves the caller\'s price: contract over tier over base; a dealer never sees others\' contract prices', async () => {
+  it("resolves the caller's price: contract over tier over base; a dealer never sees others' contract prices", async () => {
     await app.request('POST', '/v1/products', { token: ops, body: tea('CAT-PRICE') });
     const priced = await app.request('PUT', '/v1/products/CAT-PRICE/prices', {
       token: ops,
@@ -146,7 +152,16 @@ describe('catalog API', () => {
     const before = await app.running.infrastructure.store.headPosition();
     const bad = await app.request('POST', '/v1/products', {
       token: ops,
-      body: { sku: 'bad sku!', name: '', brand: 'B', category: 'c', unit: 'case', basePriceMinor: -5, gtin: '1234567890123', currency: 'yen' },
+      body: {
+        sku: 'bad sku!',
+        name: '',
+        brand: 'B',
+        category: 'c',
+        unit: 'case',
+        basePriceMinor: -5,
+        gtin: '1234567890123',
+        currency: 'yen',
+      },
     });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');

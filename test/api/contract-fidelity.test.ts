@@ -202,7 +202,11 @@ describe('the document is valid for independent checkers', () => {
     expect(ids.filter((id) => typeof id !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(id))).toEqual([]);
     expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
     const declared = new Set(document.tags.map((tag: any) => tag.name));
-    expect(operations().flatMap(({ operation }) => operation.tags ?? []).filter((tag) => !declared.has(tag))).toEqual([]);
+    expect(
+      operations()
+        .flatMap(({ operation }) => operation.tags ?? [])
+        .filter((tag) => !declared.has(tag)),
+    ).toEqual([]);
     expect(Object.keys(document.components.securitySchemes)).toEqual(['bearerAuth']);
     for (const { method, path, operation } of operations()) {
       const public_ = /(^|\n)Public\.$/m.test(operation.description ?? '');
@@ -230,7 +234,14 @@ describe('the document is valid for independent checkers', () => {
     const optional = operations()
       .filter(({ operation }) => operation.requestBody?.required === false)
       .map(({ method, path }) => `${method.toUpperCase()} ${path}`);
-    expect(optional).toEqual(expect.arrayContaining(['POST /v1/orders/{id}/cancel', 'POST /v1/orders/{id}/approve', 'POST /v1/orders/{id}/reject', 'POST /v1/promotions/{id}/end']));
+    expect(optional).toEqual(
+      expect.arrayContaining([
+        'POST /v1/orders/{id}/cancel',
+        'POST /v1/orders/{id}/approve',
+        'POST /v1/orders/{id}/reject',
+        'POST /v1/promotions/{id}/end',
+      ]),
+    );
     expect(operation('POST /v1/orders').requestBody.required).toBe(true);
     // Sent without a body, an optional-body command gets as far as looking its order up.
     const ops = app.token('ops');
@@ -244,18 +255,25 @@ describe('the document is valid for independent checkers', () => {
   it('documents the statuses the platform gives any route: 400, 414 for a path parameter, 413/415 for a body, 409/422 for an Idempotency-Key, 404 for another dealer named', async () => {
     for (const { method, path, operation } of operations()) {
       const statuses = Object.keys(operation.responses);
-      const names = (where: string) => (operation.parameters ?? []).filter((parameter: any) => parameter.in === where).map((parameter: any) => parameter.name);
+      const names = (where: string) =>
+        (operation.parameters ?? []).filter((parameter: any) => parameter.in === where).map((parameter: any) => parameter.name);
       expect(statuses, `${method} ${path}`).toContain('400');
       if (path.includes('{')) expect(statuses, `${method} ${path}`).toContain('414');
       if (operation.requestBody || method !== 'get') expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['413', '415']));
-      if (names('header').includes('idempotency-key')) expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['409', '422']));
-      if (names('query').includes('dealerId') && /^Roles: (.*, )?dealer[,.]/m.test(operation.description)) expect(statuses, `${method} ${path}`).toContain('404');
+      if (names('header').includes('idempotency-key'))
+        expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['409', '422']));
+      if (names('query').includes('dealerId') && /^Roles: (.*, )?dealer[,.]/m.test(operation.description))
+        expect(statuses, `${method} ${path}`).toContain('404');
     }
     const dealer = app.token('dealer', 'D-SELF');
     for (const path of ['/v1/products?dealerId=D-OTHER', '/v1/promotions?dealerId=D-OTHER']) {
       expect((await app.request('GET', path, { token: dealer })).status, path).toBe(404);
     }
-    const form = await app.request('POST', '/v1/warehouses', { token: app.token('ops'), raw: 'id=W', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await app.request('POST', '/v1/warehouses', {
+      token: app.token('ops'),
+      raw: 'id=W',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(415);
     expect(Object.keys(operation('POST /v1/warehouses').responses)).toContain('415');
     // Even a route without a body or query schema refuses a malformed request with a documented 400.
@@ -268,13 +286,16 @@ describe('the document is valid for independent checkers', () => {
   });
 
   it('has no unused components', () => {
-    const text = JSON.stringify({ ...document, components: { ...document.components, schemas: {} } }) + JSON.stringify(document.components.schemas);
+    const text =
+      JSON.stringify({ ...document, components: { ...document.components, schemas: {} } }) + JSON.stringify(document.components.schemas);
     const unused = Object.keys(document.components.schemas).filter((name) => !text.includes(`"#/components/schemas/${name}"`));
     expect(unused).toEqual([]);
   });
 
   it('defines the problem details of RFC 9457 with the field errors API.md names', () => {
-    expect(fields({ $ref: '#/components/schemas/Problem' })).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'errors?']));
+    expect(fields({ $ref: '#/components/schemas/Problem' })).toEqual(
+      expect.arrayContaining(['type', 'title', 'status', 'detail', 'errors?']),
+    );
     expect(fields(property({ $ref: '#/components/schemas/Problem' }, 'errors').items)).toEqual(['message', 'path']);
   });
 });
@@ -292,7 +313,7 @@ describe('every route API.md names', () => {
     expect(wrong).toEqual([]);
   });
 
-  it("documents the error statuses API.md gives each kind of route", () => {
+  it('documents the error statuses API.md gives each kind of route', () => {
     const gaps: string[] = [];
     for (const key of Object.keys(CONTRACT)) {
       const [method, path] = key.split(' ') as [string, string];
@@ -300,7 +321,11 @@ describe('every route API.md names', () => {
       const public_ = operation(key).security?.length === 0;
       const expected = [
         ...(public_ ? [] : ['401', '403', '429']),
-        ...(path.startsWith('/v1/') && (method !== 'GET' || LISTS.includes(key) || path.includes('{')) && !path.startsWith('/v1/projections') ? ['400'] : []),
+        ...(path.startsWith('/v1/') &&
+        (method !== 'GET' || LISTS.includes(key) || path.includes('{')) &&
+        !path.startsWith('/v1/projections')
+          ? ['400']
+          : []),
         ...(path.includes('{') && !path.startsWith('/v1/webhooks') ? ['404'] : []),
         ...(path.startsWith('/v1/') && method === 'GET' ? ['503'] : []),
       ];
@@ -314,7 +339,8 @@ describe('every route API.md names', () => {
     for (const key of ['POST /v1/orders/{id}/approve', 'POST /v1/orders/{id}/reject', 'POST /v1/orders/{id}/cancel']) {
       expect(Object.keys(operation(key).responses), key).toContain('409');
     }
-    for (const key of ['POST /v1/webhooks/payments', 'POST /v1/webhooks/logistics']) expect(Object.keys(operation(key).responses), key).toContain('401');
+    for (const key of ['POST /v1/webhooks/payments', 'POST /v1/webhooks/logistics'])
+      expect(Object.keys(operation(key).responses), key).toContain('401');
   });
 
   it('accepts Idempotency-Key on every creating command, and If-Match on the product update', () => {
@@ -325,14 +351,22 @@ describe('every route API.md names', () => {
   it('answers every command with its position', () => {
     const without = Object.entries(CONTRACT)
       // Sign-in writes no event: its answers are tokens, not positions.
-      .filter(([key]) => key.startsWith('P') && !key.includes('/webhooks/') && !key.includes('/projections/') && !key.includes('/auth/') && key !== 'POST /v1/quotes')
+      .filter(
+        ([key]) =>
+          key.startsWith('P') &&
+          !key.includes('/webhooks/') &&
+          !key.includes('/projections/') &&
+          !key.includes('/auth/') &&
+          key !== 'POST /v1/quotes',
+      )
       .filter(([key, status]) => !fields(response(key, status)).includes('position'))
       .map(([key]) => key);
     expect(without).toEqual([]);
   });
 
   it('takes minPosition on every GET under /v1, and pages every list with limit (default 50, max 500) and cursor', () => {
-    for (const { method, path } of operations()) if (method === 'get' && path.startsWith('/v1/')) expect(parameters(`GET ${path}`, 'query'), path).toContain('minPosition');
+    for (const { method, path } of operations())
+      if (method === 'get' && path.startsWith('/v1/')) expect(parameters(`GET ${path}`, 'query'), path).toContain('minPosition');
     for (const key of LISTS) {
       const limit = operation(key).parameters.find((parameter: any) => parameter.name === 'limit' && parameter.in === 'query');
       expect(limit?.schema, key).toMatchObject({ type: 'integer', default: 50, maximum: 500 });
@@ -358,7 +392,9 @@ describe('every route API.md names', () => {
     for (const [key, names] of Object.entries(named)) expect(parameters(key, 'query'), key).toEqual(expect.arrayContaining(names));
     const query = (key: string, name: string) => operation(key).parameters.find((parameter: any) => parameter.name === name).schema;
     expect(query('GET /v1/stock/expiring', 'tier').enum).toEqual(expect.arrayContaining(['red', 'yellow', 'blue']));
-    expect(query('GET /v1/analytics/sales', 'groupBy').enum).toEqual(expect.arrayContaining(['day', 'sku', 'dealer', 'region', 'category']));
+    expect(query('GET /v1/analytics/sales', 'groupBy').enum).toEqual(
+      expect.arrayContaining(['day', 'sku', 'dealer', 'region', 'category']),
+    );
     expect(query('GET /v1/products', 'inStock').enum).toContain('true');
     expect(query('GET /v1/promotions', 'active').enum).toContain('true');
     expect(operation('POST /v1/orders/import').requestBody.content).toHaveProperty(['text/csv']);
@@ -366,7 +402,18 @@ describe('every route API.md names', () => {
 
   it('takes the request fields API.md names, required as API.md says', () => {
     expect(fields(body('POST /v1/products'))).toEqual(
-      expect.arrayContaining(['sku', 'name', 'brand', 'category', 'gtin?', 'unit', 'caseSize?', 'shelfLifeDays?', 'basePriceMinor', 'currency?']),
+      expect.arrayContaining([
+        'sku',
+        'name',
+        'brand',
+        'category',
+        'gtin?',
+        'unit',
+        'caseSize?',
+        'shelfLifeDays?',
+        'basePriceMinor',
+        'currency?',
+      ]),
     );
     expect(fields(body('PUT /v1/products/{sku}/prices'))).toEqual(expect.arrayContaining(['tiers', 'dealers?']));
     expect(fields(body('PATCH /v1/products/{sku}')).every((field) => field.endsWith('?'))).toBe(true);
@@ -382,10 +429,16 @@ describe('every route API.md names', () => {
     expect(fields(body('POST /v1/promotions'))).toEqual(
       expect.arrayContaining(['id?', 'title', 'kind', 'rule', 'startsAt', 'endsAt', 'eligibility?', 'stackable?']),
     );
-    const kinds = objects(body('POST /v1/promotions')).flatMap((variant) => resolve(variant.properties.kind).enum ?? [resolve(variant.properties.kind).const]);
-    expect(kinds).toEqual(expect.arrayContaining(['percent_off', 'amount_off', 'spend_threshold', 'buy_x_get_y', 'bundle_price', 'tiered_quantity']));
+    const kinds = objects(body('POST /v1/promotions')).flatMap(
+      (variant) => resolve(variant.properties.kind).enum ?? [resolve(variant.properties.kind).const],
+    );
+    expect(kinds).toEqual(
+      expect.arrayContaining(['percent_off', 'amount_off', 'spend_threshold', 'buy_x_get_y', 'bundle_price', 'tiered_quantity']),
+    );
     expect(fields(body('POST /v1/quotes'))).toEqual(expect.arrayContaining(['lines', 'regionCode?']));
-    expect(fields(body('POST /v1/orders'))).toEqual(expect.arrayContaining(['lines', 'regionCode', 'deliveryAddress?', 'note?', 'dealerId?']));
+    expect(fields(body('POST /v1/orders'))).toEqual(
+      expect.arrayContaining(['lines', 'regionCode', 'deliveryAddress?', 'note?', 'dealerId?']),
+    );
     expect(fields(property(body('POST /v1/orders'), 'lines').items)).toEqual(['qty', 'sku']);
     expect(fields(body('POST /v1/orders/{id}/shipments'))).toEqual(expect.arrayContaining(['lines', 'carrier?', 'trackingNumber?']));
     expect(fields(body('POST /v1/auth/login'))).toEqual(['password', 'username']);
@@ -422,10 +475,23 @@ describe('every route API.md names', () => {
     const projections = resolve(response('GET /v1/projections', 200));
     expect(projections.type).toBe('array');
     expect(fields(projections.items)).toEqual(expect.arrayContaining(['name', 'position', 'lag', 'status']));
-    for (const key of ['POST /v1/webhooks/payments', 'POST /v1/webhooks/logistics']) expect(parameters(key, 'header'), key).toContain('x-signature');
+    for (const key of ['POST /v1/webhooks/payments', 'POST /v1/webhooks/logistics'])
+      expect(parameters(key, 'header'), key).toContain('x-signature');
     expect(fields(response('POST /v1/auth/login', 200))).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'user']);
     const user = response('POST /v1/users', 201);
-    expect(fields(user)).toEqual(expect.arrayContaining(['id', 'username', 'displayName', 'role', 'dealerId?', 'dealerRole?', 'status', 'spendingLimits?', 'position']));
+    expect(fields(user)).toEqual(
+      expect.arrayContaining([
+        'id',
+        'username',
+        'displayName',
+        'role',
+        'dealerId?',
+        'dealerRole?',
+        'status',
+        'spendingLimits?',
+        'position',
+      ]),
+    );
     expect(fields(user).filter((field) => /password|hash/i.test(field))).toEqual([]);
     expect(property(user, 'role').enum).toEqual(expect.arrayContaining(['dealer', 'ops', 'finance', 'analyst', 'integration', 'admin']));
     expect(property(user, 'dealerRole').enum).toEqual(['owner', 'buyer']);
@@ -449,7 +515,12 @@ describe('every route API.md names', () => {
     expect(parameters('GET /v1/notifications/stream', 'header')).toContain('last-event-id');
     const recommendations = response('GET /v1/recommendations', 200);
     expect(fields(property(recommendations, 'items').items)).toEqual(['available', 'detail', 'name', 'priceMinor', 'reason', 'sku']);
-    expect(property(property(recommendations, 'items').items, 'reason').enum.sort()).toEqual(['bought_together', 'due_to_reorder', 'popular_in_region', 'promoted_for_you']);
+    expect(property(property(recommendations, 'items').items, 'reason').enum.sort()).toEqual([
+      'bought_together',
+      'due_to_reorder',
+      'popular_in_region',
+      'promoted_for_you',
+    ]);
     expect(parameters('GET /v1/recommendations', 'query')).toContain('limit');
   });
 });
@@ -468,7 +539,11 @@ describe('the statuses served match the document', () => {
     expect(ledger.status).toBe(400);
     expect(paths(ledger)).toEqual(['params.id', 'query.from', 'query.limit']);
 
-    const receipt = await app.request('POST', '/v1/stock/receipts', { token: ops, body: { sku: 'S-1' }, headers: { 'idempotency-key': 'k'.repeat(300) } });
+    const receipt = await app.request('POST', '/v1/stock/receipts', {
+      token: ops,
+      body: { sku: 'S-1' },
+      headers: { 'idempotency-key': 'k'.repeat(300) },
+    });
     expect(receipt.status).toBe(400);
     expect(paths(receipt)).toEqual(expect.arrayContaining(['body.warehouseId', 'body.lot', 'body.qty', 'headers.idempotency-key']));
     expect(receipt.body.detail).toContain('headers.idempotency-key');
@@ -489,7 +564,9 @@ describe('the statuses served match the document', () => {
     expect(await range('from=2024-03-01T10:00:00Z&to=2024-03-04T16:00:00Z')).toEqual(['2024-03-01', '2024-03-05']);
     expect(await range('from=2024-03-01T02:00:00%2B08:00&to=2024-03-04T16:00:00.001Z')).toEqual(['2024-03-01', '2024-03-06']);
     expect(await range('from=2024-02-29T15:59:59Z&to=2024-03-05T00:00:00Z')).toEqual(['2024-02-29', '2024-03-06']);
-    expect(Object.keys(operation('GET /v1/analytics/bestsellers').parameters.find((parameter: any) => parameter.name === 'from').schema)).toContain('anyOf');
+    expect(
+      Object.keys(operation('GET /v1/analytics/bestsellers').parameters.find((parameter: any) => parameter.name === 'from').schema),
+    ).toContain('anyOf');
     const bad = await app.request('GET', '/v1/analytics/sales?from=yesterday&to=2024-13-01', { token: analyst });
     expect(bad.body.errors.map((error: any) => error.path).sort()).toEqual(['query.from', 'query.to']);
   });
@@ -501,7 +578,10 @@ describe('the statuses served match the document', () => {
       body: { sku: 'HIST-1', name: 'History Tea', brand: 'B', category: 'tea', unit: 'case', basePriceMinor: 500 },
     });
     expect(created.status).toBe(201);
-    const changed = await app.request('PATCH', '/v1/products/HIST-1', { token: app.token('ops', undefined, 'ops-bob'), body: { name: 'History Tea II' } });
+    const changed = await app.request('PATCH', '/v1/products/HIST-1', {
+      token: app.token('ops', undefined, 'ops-bob'),
+      body: { name: 'History Tea II' },
+    });
     expect(changed.status).toBe(200);
     const history = await app.request('GET', '/v1/products/HIST-1/history', { token: app.token('analyst') });
     expect(history.status).toBe(200);
@@ -526,8 +606,12 @@ describe('the statuses served match the document', () => {
       expect(Object.keys(operation(key).responses[200].content).sort(), key).toEqual(['application/x-ndjson', 'text/csv']);
     }
     const finance = app.token('finance');
-    expect((await app.request('GET', '/v1/exports/events?format=csv', { token: finance })).headers.get('content-type')).toMatch(/^text\/csv/);
-    expect((await app.request('GET', '/v1/exports/ledger', { token: finance })).headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    expect((await app.request('GET', '/v1/exports/events?format=csv', { token: finance })).headers.get('content-type')).toMatch(
+      /^text\/csv/,
+    );
+    expect((await app.request('GET', '/v1/exports/ledger', { token: finance })).headers.get('content-type')).toMatch(
+      /^application\/x-ndjson/,
+    );
     expect(Object.keys(operation('GET /metrics').responses[200].content)).toEqual(['text/plain']);
     const metrics = await app.request('GET', '/metrics');
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);

@@ -66,7 +66,9 @@ describe('credit', () => {
     commands.handle(creditLedgerDecider, creditStream(dealerId), command, context(now));
 
   const ledgerEvents = async (dealerId: string) =>
-    (await app.running.infrastructure.store.readStream(creditStream(dealerId))).map((event) => ({ type: event.type, data: event.data }) as CreditEvent);
+    (await app.running.infrastructure.store.readStream(creditStream(dealerId))).map(
+      (event) => ({ type: event.type, data: event.data }) as CreditEvent,
+    );
 
   /** Folds the stream, checking the invariant after every reservation; returns the final state. */
   const foldCheckingInvariant = (events: CreditEvent[]): CreditLedgerState =>
@@ -86,7 +88,12 @@ describe('credit', () => {
       const amounts = Array.from({ length: 40 }, () => 40_000 + Math.floor(Math.random() * 120_000));
       const results = await Promise.all(
         amounts.map((amountMinor, i) =>
-          onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: `R1-${i}`, amountMinor } }, undefined, processes[i % processes.length]!.commands),
+          onLedger(
+            dealerId,
+            { type: 'ReserveCredit', data: { dealerId, orderId: `R1-${i}`, amountMinor } },
+            undefined,
+            processes[i % processes.length]!.commands,
+          ),
         ),
       );
 
@@ -104,14 +111,21 @@ describe('credit', () => {
       for (const amount of refused) expect(amount).toBeGreaterThan(limitMinor - reserved);
 
       const credit = await app.request('GET', `/v1/dealers/${dealerId}/credit?minPosition=${await head()}`, { token: finance });
-      expect(credit.body).toMatchObject({ limitMinor, reservedMinor: reserved, outstandingMinor: 0, availableMinor: limitMinor - reserved });
+      expect(credit.body).toMatchObject({
+        limitMinor,
+        reservedMinor: reserved,
+        outstandingMinor: 0,
+        availableMinor: limitMinor - reserved,
+      });
     });
 
     it('keeps the invariant while reservations, releases, charges, payments and limit cuts race', async () => {
       const dealerId = 'RACE-2';
       await registerDealer(dealerId, 600_000);
       const first = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: `A-${i}`, amountMinor: 25_000 } })),
+        Array.from({ length: 20 }, (_, i) =>
+          onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: `A-${i}`, amountMinor: 25_000 } }),
+        ),
       );
       expect(first.every((result) => result.ok)).toBe(true);
 
@@ -161,11 +175,15 @@ describe('credit', () => {
         ),
       );
       expect(responses.map((response) => response.status).sort()).toEqual([200, ...Array(18).fill(200), 201].sort());
-      for (const response of responses) expect(response.body).toMatchObject({ paymentId: 'BANK-0001', amountMinor: 7_500, credit: { creditBalanceMinor: 7_500 } });
+      for (const response of responses)
+        expect(response.body).toMatchObject({ paymentId: 'BANK-0001', amountMinor: 7_500, credit: { creditBalanceMinor: 7_500 } });
       const payments = (await ledgerEvents(dealerId)).filter((event) => event.type === 'PaymentReceived');
       expect(payments).toHaveLength(1);
 
-      const otherAmount = await app.request('POST', `/v1/dealers/${dealerId}/payments`, { token: finance, body: { amountMinor: 9_000, reference: 'BANK-0001' } });
+      const otherAmount = await app.request('POST', `/v1/dealers/${dealerId}/payments`, {
+        token: finance,
+        body: { amountMinor: 9_000, reference: 'BANK-0001' },
+      });
       expect(otherAmount.status).toBe(409);
       expect(otherAmount.body.code).toBe('payment_already_recorded');
     });
@@ -175,13 +193,25 @@ describe('credit', () => {
       await registerDealer(dealerId, 100_000);
       const headers = { 'idempotency-key': 'pay-key-1' };
       const token = app.token('integration');
-      const first = await app.request('POST', `/v1/dealers/${dealerId}/payments`, { token, headers, body: { amountMinor: 100, reference: 'K-1' } });
+      const first = await app.request('POST', `/v1/dealers/${dealerId}/payments`, {
+        token,
+        headers,
+        body: { amountMinor: 100, reference: 'K-1' },
+      });
       expect(first.status).toBe(201);
-      const replayed = await app.request('POST', `/v1/dealers/${dealerId}/payments`, { token, headers, body: { amountMinor: 100, reference: 'K-1' } });
+      const replayed = await app.request('POST', `/v1/dealers/${dealerId}/payments`, {
+        token,
+        headers,
+        body: { amountMinor: 100, reference: 'K-1' },
+      });
       expect(replayed.status).toBe(201);
       expect(replayed.headers.get('idempotent-replayed')).toBe('true');
       expect(replayed.body.position).toBe(first.body.position);
-      const reused = await app.request('POST', `/v1/dealers/${dealerId}/payments`, { token, headers, body: { amountMinor: 100, reference: 'K-2' } });
+      const reused = await app.request('POST', `/v1/dealers/${dealerId}/payments`, {
+        token,
+        headers,
+        body: { amountMinor: 100, reference: 'K-2' },
+      });
       expect(reused.status).toBe(422);
     });
   });
@@ -192,13 +222,20 @@ describe('credit', () => {
       await registerDealer(dealerId, 1_000_000);
       await onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 300_000 } });
       await onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: 'O-2', amountMinor: 200_000 } });
-      await onLedger(dealerId, { type: 'ChargeCredit', data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 300_000, dueDate: '2020-01-10' } });
+      await onLedger(dealerId, {
+        type: 'ChargeCredit',
+        data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 300_000, dueDate: '2020-01-10' },
+      });
       const charged = await onLedger(dealerId, {
         type: 'ChargeCredit',
         data: { dealerId, orderId: 'O-2', shipmentId: 'S-2', amountMinor: 200_000, dueDate: '2099-01-01' },
       });
       const read = async (position: string | undefined) =>
-        (await app.request('GET', `/v1/dealers/${dealerId}/credit?minPosition=${position ?? (await head())}`, { token: app.token('dealer', dealerId) })).body;
+        (
+          await app.request('GET', `/v1/dealers/${dealerId}/credit?minPosition=${position ?? (await head())}`, {
+            token: app.token('dealer', dealerId),
+          })
+        ).body;
       expect(await read(charged.ok ? charged.position : undefined)).toEqual({
         dealerId,
         currency: 'CNY',
@@ -212,17 +249,37 @@ describe('credit', () => {
         timeZone: 'Asia/Shanghai',
       });
 
-      const paid = await app.request('POST', `/v1/dealers/${dealerId}/payments`, { token: finance, body: { amountMinor: 250_000, reference: 'TT-1' } });
+      const paid = await app.request('POST', `/v1/dealers/${dealerId}/payments`, {
+        token: finance,
+        body: { amountMinor: 250_000, reference: 'TT-1' },
+      });
       expect(paid.status).toBe(201);
       expect(await read(paid.body.position)).toMatchObject({ outstandingMinor: 250_000, overdueMinor: 50_000, overdueSince: '2020-01-10' });
 
-      const overpaid = await app.request('POST', `/v1/dealers/${dealerId}/payments`, { token: finance, body: { amountMinor: 300_000, reference: 'TT-2' } });
-      expect(await read(overpaid.body.position)).toMatchObject({ outstandingMinor: 0, creditBalanceMinor: 50_000, overdueMinor: 0, overdueSince: null, availableMinor: 1_000_000 });
+      const overpaid = await app.request('POST', `/v1/dealers/${dealerId}/payments`, {
+        token: finance,
+        body: { amountMinor: 300_000, reference: 'TT-2' },
+      });
+      expect(await read(overpaid.body.position)).toMatchObject({
+        outstandingMinor: 0,
+        creditBalanceMinor: 50_000,
+        overdueMinor: 0,
+        overdueSince: null,
+        availableMinor: 1_000_000,
+      });
 
       // The credit balance settles the next charge first.
       await onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: 'O-3', amountMinor: 100_000 } });
-      const third = await onLedger(dealerId, { type: 'ChargeCredit', data: { dealerId, orderId: 'O-3', shipmentId: 'S-3', amountMinor: 100_000, dueDate: '2020-02-01' } });
-      expect(await read(third.ok ? third.position : undefined)).toMatchObject({ outstandingMinor: 50_000, creditBalanceMinor: 0, overdueMinor: 50_000, overdueSince: '2020-02-01' });
+      const third = await onLedger(dealerId, {
+        type: 'ChargeCredit',
+        data: { dealerId, orderId: 'O-3', shipmentId: 'S-3', amountMinor: 100_000, dueDate: '2020-02-01' },
+      });
+      expect(await read(third.ok ? third.position : undefined)).toMatchObject({
+        outstandingMinor: 50_000,
+        creditBalanceMinor: 0,
+        overdueMinor: 50_000,
+        overdueSince: '2020-02-01',
+      });
 
       const note = await app.request('POST', `/v1/dealers/${dealerId}/credit-notes`, {
         token: finance,
@@ -238,7 +295,9 @@ describe('credit', () => {
       expect(await read(note.body.position)).toMatchObject({ outstandingMinor: 0, overdueMinor: 0 });
 
       const ledger = await app.request('GET', `/v1/dealers/${dealerId}/ledger`, { token: finance });
-      expect(ledger.body.items.map((entry: any) => [entry.kind, entry.amountMinor, entry.balanceAfterMinor, entry.reservedAfterMinor])).toEqual([
+      expect(
+        ledger.body.items.map((entry: any) => [entry.kind, entry.amountMinor, entry.balanceAfterMinor, entry.reservedAfterMinor]),
+      ).toEqual([
         ['limit_set', 1_000_000, 0, 0],
         ['reserved', 300_000, 0, 300_000],
         ['reserved', 200_000, 0, 500_000],
@@ -250,7 +309,12 @@ describe('credit', () => {
         ['charged', 100_000, 50_000, 0],
         ['credit_note', 50_000, 0, 0],
       ]);
-      expect(ledger.body.items[3]).toMatchObject({ orderId: 'O-1', shipmentId: 'S-1', dueDate: '2020-01-10', position: expect.stringMatching(/^\d+$/) });
+      expect(ledger.body.items[3]).toMatchObject({
+        orderId: 'O-1',
+        shipmentId: 'S-1',
+        dueDate: '2020-01-10',
+        position: expect.stringMatching(/^\d+$/),
+      });
       expect(ledger.body.items[5]).toMatchObject({ paymentId: 'TT-1', reference: 'TT-1' });
       expect(ledger.body.items[9]).toMatchObject({ creditNoteId: 'CN-OVD-1', orderId: 'O-3', reason: 'damaged cases' });
     });
@@ -258,16 +322,42 @@ describe('credit', () => {
     it('filters the statement by period and pages it with a cursor', async () => {
       const dealerId = 'STMT-1';
       const at = (day: string) => new Date(`${day}T10:00:00Z`);
-      const registration = { dealerId, name: 'Statement Dealer', tier: 'silver', territories: ['CN-31'], paymentTermsDays: 30, prepay: false };
-      await app.running.infrastructure.commands.handle(dealerDecider, dealerStream(dealerId), { type: 'RegisterDealer', data: registration }, context(at('2024-01-01')));
+      const registration = {
+        dealerId,
+        name: 'Statement Dealer',
+        tier: 'silver',
+        territories: ['CN-31'],
+        paymentTermsDays: 30,
+        prepay: false,
+      };
+      await app.running.infrastructure.commands.handle(
+        dealerDecider,
+        dealerStream(dealerId),
+        { type: 'RegisterDealer', data: registration },
+        context(at('2024-01-01')),
+      );
       await onLedger(dealerId, { type: 'OpenCreditAccount', data: { dealerId, limitMinor: 500_000 } }, at('2024-01-01'));
       await onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 100_000 } }, at('2024-01-05'));
-      await onLedger(dealerId, { type: 'ChargeCredit', data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 100_000, dueDate: '2024-02-09' } }, at('2024-01-10'));
-      await onLedger(dealerId, { type: 'RecordPayment', data: { dealerId, paymentId: 'W-1', amountMinor: 60_000, reference: 'W-1' } }, at('2024-02-03'));
-      await onLedger(dealerId, { type: 'RecordPayment', data: { dealerId, paymentId: 'W-2', amountMinor: 40_000, reference: 'W-2' } }, at('2024-02-20'));
+      await onLedger(
+        dealerId,
+        { type: 'ChargeCredit', data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 100_000, dueDate: '2024-02-09' } },
+        at('2024-01-10'),
+      );
+      await onLedger(
+        dealerId,
+        { type: 'RecordPayment', data: { dealerId, paymentId: 'W-1', amountMinor: 60_000, reference: 'W-1' } },
+        at('2024-02-03'),
+      );
+      await onLedger(
+        dealerId,
+        { type: 'RecordPayment', data: { dealerId, paymentId: 'W-2', amountMinor: 40_000, reference: 'W-2' } },
+        at('2024-02-20'),
+      );
 
       const token = app.token('dealer', dealerId);
-      const period = await app.request('GET', `/v1/dealers/${dealerId}/ledger?from=2024-01-10&to=2024-02-03&minPosition=${await head()}`, { token });
+      const period = await app.request('GET', `/v1/dealers/${dealerId}/ledger?from=2024-01-10&to=2024-02-03&minPosition=${await head()}`, {
+        token,
+      });
       expect(period.status).toBe(200);
       expect(period.body.items.map((entry: any) => [entry.kind, entry.at, entry.balanceAfterMinor])).toEqual([
         ['charged', '2024-01-10T10:00:00.000Z', 100_000],
@@ -293,7 +383,12 @@ describe('credit', () => {
       await onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 80_000 } });
       const lowered = await app.request('PUT', `/v1/dealers/${dealerId}/credit-limit`, { token: finance, body: { limitMinor: 50_000 } });
       expect(lowered.status).toBe(200);
-      expect(lowered.body).toMatchObject({ limitMinor: 50_000, reservedMinor: 80_000, availableMinor: -30_000, position: expect.any(String) });
+      expect(lowered.body).toMatchObject({
+        limitMinor: 50_000,
+        reservedMinor: 80_000,
+        availableMinor: -30_000,
+        position: expect.any(String),
+      });
       const refused = await onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: 'O-2', amountMinor: 1 } });
       expect(refused.ok === false && refused.refusal.code).toBe('credit_limit_exceeded');
       const raised = await app.request('PUT', `/v1/dealers/${dealerId}/credit-limit`, { token: ops, body: { limitMinor: 200_000 } });
@@ -305,7 +400,10 @@ describe('credit', () => {
       const before = await app.running.infrastructure.store.headPosition();
       const neither = await app.request('PUT', `/v1/dealers/${dealerId}/credit-limit`, { token: ops, body: {} });
       expect(neither.body.errors).toEqual([{ path: 'body.limitMinor', message: expect.stringContaining('required') }]);
-      const both = await app.request('PUT', `/v1/dealers/${dealerId}/credit-limit`, { token: ops, body: { limitMinor: 1, creditLimitMinor: 2 } });
+      const both = await app.request('PUT', `/v1/dealers/${dealerId}/credit-limit`, {
+        token: ops,
+        body: { limitMinor: 1, creditLimitMinor: 2 },
+      });
       expect(both.body.errors.map((error: any) => error.path)).toEqual(['body.creditLimitMinor']);
       expect(await app.running.infrastructure.store.headPosition()).toBe(before);
       const unknown = await app.request('PUT', '/v1/dealers/LIM-NOPE/credit-limit', { token: ops, body: { limitMinor: 1 } });
@@ -318,14 +416,21 @@ describe('credit', () => {
     const dealerId = 'REBUILD-1';
     await registerDealer(dealerId, 300_000);
     await onLedger(dealerId, { type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 200_000 } });
-    await onLedger(dealerId, { type: 'ChargeCredit', data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 150_000, dueDate: '2021-01-01' } });
+    await onLedger(dealerId, {
+      type: 'ChargeCredit',
+      data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 150_000, dueDate: '2021-01-01' },
+    });
     await onLedger(dealerId, { type: 'RecordPayment', data: { dealerId, paymentId: 'P-1', amountMinor: 100_000, reference: 'P-1' } });
     expect((await app.request('GET', `/v1/dealers/${dealerId}/credit?minPosition=${await head()}`, { token: finance })).status).toBe(200);
     const { db, store, locks, upcasting } = app.running.infrastructure;
     const snapshot = async () => ({
       dealers: await db.selectFrom('dealers.dealers').selectAll().orderBy('id').execute(),
       accounts: await db.selectFrom('credit.accounts').selectAll().orderBy('dealer_id').execute(),
-      charges: await db.selectFrom('credit.charges').select(['dealer_id', 'shipment_id', 'amount_minor', 'settled_minor', 'due_date']).orderBy('id').execute(),
+      charges: await db
+        .selectFrom('credit.charges')
+        .select(['dealer_id', 'shipment_id', 'amount_minor', 'settled_minor', 'due_date'])
+        .orderBy('id')
+        .execute(),
       // Entry ids are only an order (a rolled-back live transaction may leave gaps); compare without them.
       ledger: (await db.selectFrom('credit.ledger').selectAll().orderBy('id').execute()).map(({ id: _id, ...entry }) => entry),
     });
@@ -344,14 +449,20 @@ describe('credit', () => {
     const limit = await app.request('PUT', '/v1/dealers/BAD-1/credit-limit', { token: ops, body: { limitMinor: 12.5 } });
     expect(limit.status).toBe(400);
     expect(limit.body.errors.map((error: any) => error.path)).toEqual(['body.limitMinor']);
-    const note = await app.request('POST', '/v1/dealers/BAD-1/credit-notes', { token: finance, body: { amountMinor: -5, reason: '', orderId: 'no spaces' } });
+    const note = await app.request('POST', '/v1/dealers/BAD-1/credit-notes', {
+      token: finance,
+      body: { amountMinor: -5, reason: '', orderId: 'no spaces' },
+    });
     expect(note.body.errors.map((error: any) => error.path).sort()).toEqual(['body.amountMinor', 'body.orderId', 'body.reason']);
     const period = await app.request('GET', '/v1/dealers/BAD-1/ledger?from=yesterday&to=2024-13-01', { token: finance });
     expect(period.status).toBe(400);
     expect(period.body.errors.map((error: any) => error.path).sort()).toEqual(['query.from', 'query.to']);
     const badId = await app.request('GET', '/v1/dealers/bad%20id/credit', { token: finance });
     expect(badId.status).toBe(400);
-    const unknownDealer = await app.request('POST', '/v1/dealers/NOPE-1/payments', { token: finance, body: { amountMinor: 10, reference: 'X-1' } });
+    const unknownDealer = await app.request('POST', '/v1/dealers/NOPE-1/payments', {
+      token: finance,
+      body: { amountMinor: 10, reference: 'X-1' },
+    });
     expect(unknownDealer.status).toBe(404);
     expect(await head()).toBe(before);
   });
@@ -371,7 +482,9 @@ describe('credit', () => {
     expect((await app.request('POST', '/v1/dealers/ROLE-1/payments', { token: own, body: payment })).status).toBe(403);
     expect((await app.request('POST', '/v1/dealers/ROLE-1/payments', { token: ops, body: payment })).status).toBe(403);
     expect((await app.request('PUT', '/v1/dealers/ROLE-1/credit-limit', { token: own, body: { limitMinor: 1 } })).status).toBe(403);
-    expect((await app.request('POST', '/v1/dealers/ROLE-1/credit-notes', { token: ops, body: { amountMinor: 1, reason: 'x' } })).status).toBe(403);
+    expect(
+      (await app.request('POST', '/v1/dealers/ROLE-1/credit-notes', { token: ops, body: { amountMinor: 1, reason: 'x' } })).status,
+    ).toBe(403);
     expect((await app.request('GET', '/v1/dealers/ROLE-1/credit', { token: app.token('analyst') })).status).toBe(403);
     expect((await app.request('GET', '/v1/dealers/ROLE-1/credit')).status).toBe(401);
     expect((await app.request('POST', '/v1/dealers/ROLE-1/payments', { token: app.token('integration'), body: payment })).status).toBe(201);

@@ -84,7 +84,9 @@ describe('dealers API', () => {
   });
 
   it('registers a dealer once when the same registration races', async () => {
-    const results = await Promise.all(Array.from({ length: 12 }, () => app.request('POST', '/v1/dealers', { token: ops, body: dealer('DL-RACE') })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => app.request('POST', '/v1/dealers', { token: ops, body: dealer('DL-RACE') })),
+    );
     expect(results.map((result) => result.status)).toEqual(Array(12).fill(201));
     expect(await streamTypes('dealer-DL-RACE')).toEqual(['DealerRegistered']);
     expect(await streamTypes('credit-DL-RACE')).toEqual(['CreditLimitSet']);
@@ -92,19 +94,31 @@ describe('dealers API', () => {
 
   it('changes territories, tier, payment terms and status; a change that changes nothing writes nothing', async () => {
     await app.request('POST', '/v1/dealers', { token: ops, body: dealer('DL-CHG') });
-    const territories = await app.request('PUT', '/v1/dealers/DL-CHG/territories', { token: ops, body: { territories: ['CN-44', 'CN-31', 'CN-44'] } });
+    const territories = await app.request('PUT', '/v1/dealers/DL-CHG/territories', {
+      token: ops,
+      body: { territories: ['CN-44', 'CN-31', 'CN-44'] },
+    });
     expect(territories.status).toBe(200);
     expect(territories.body).toMatchObject({ territories: ['CN-31', 'CN-44'], version: 1 });
     const tier = await app.request('PUT', '/v1/dealers/DL-CHG/tier', { token: ops, body: { tier: 'platinum' } });
     expect(tier.body).toMatchObject({ tier: 'platinum', version: 2 });
     const sameTier = await app.request('PUT', '/v1/dealers/DL-CHG/tier', { token: ops, body: { tier: 'platinum' } });
     expect(sameTier.body.version).toBe(2);
-    const terms = await app.request('PUT', '/v1/dealers/DL-CHG/payment-terms', { token: app.token('finance'), body: { paymentTermsDays: 60, prepay: true } });
+    const terms = await app.request('PUT', '/v1/dealers/DL-CHG/payment-terms', {
+      token: app.token('finance'),
+      body: { paymentTermsDays: 60, prepay: true },
+    });
     expect(terms.body).toMatchObject({ paymentTermsDays: 60, prepay: true, version: 3 });
     const suspended = await app.request('POST', '/v1/dealers/DL-CHG/suspend', { token: ops, body: { reason: 'overdue invoices' } });
     expect(suspended.body).toMatchObject({ status: 'suspended', suspensionReason: 'overdue invoices', version: 4 });
     const read = await app.request('GET', `/v1/dealers/DL-CHG?minPosition=${suspended.body.position}`, { token: ops });
-    expect(read.body).toMatchObject({ tier: 'platinum', territories: ['CN-31', 'CN-44'], paymentTermsDays: 60, prepay: true, status: 'suspended' });
+    expect(read.body).toMatchObject({
+      tier: 'platinum',
+      territories: ['CN-31', 'CN-44'],
+      paymentTermsDays: 60,
+      prepay: true,
+      status: 'suspended',
+    });
     const reinstated = await app.request('POST', '/v1/dealers/DL-CHG/reinstate', { token: ops });
     expect(reinstated.body).toMatchObject({ status: 'active', suspensionReason: null, version: 5 });
     // API.md names no body for a suspension: without one (or without a reason) it still suspends.
@@ -143,7 +157,11 @@ describe('dealers API', () => {
     const last = (await app.request('POST', '/v1/dealers/LST-3/suspend', { token: ops, body: { reason: 'audit' } })).body.position;
     const analyst = app.token('analyst');
     const ids = (response: any) => response.body.items.map((item: any) => item.id);
-    expect(ids(await app.request('GET', `/v1/dealers?tier=bronze&minPosition=${last}`, { token: analyst }))).toEqual(['LST-1', 'LST-2', 'LST-3']);
+    expect(ids(await app.request('GET', `/v1/dealers?tier=bronze&minPosition=${last}`, { token: analyst }))).toEqual([
+      'LST-1',
+      'LST-2',
+      'LST-3',
+    ]);
     expect(ids(await app.request('GET', '/v1/dealers?tier=bronze&territory=CN-12', { token: analyst }))).toEqual(['LST-2', 'LST-3']);
     expect(ids(await app.request('GET', '/v1/dealers?tier=bronze&status=active', { token: analyst }))).toEqual(['LST-1', 'LST-2']);
 
@@ -161,14 +179,30 @@ describe('dealers API', () => {
     const before = await app.running.infrastructure.store.headPosition();
     const bad = await app.request('POST', '/v1/dealers', {
       token: ops,
-      body: { id: 'bad id!', name: '', tier: 'Gold', territories: ['shanghai'], creditLimitMinor: -1, paymentTermsDays: 1000, prepay: 'yes' },
+      body: {
+        id: 'bad id!',
+        name: '',
+        tier: 'Gold',
+        territories: ['shanghai'],
+        creditLimitMinor: -1,
+        paymentTermsDays: 1000,
+        prepay: 'yes',
+      },
     });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect(bad.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status: 400, detail: expect.any(String) });
     const paths = bad.body.errors.map((error: any) => error.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['body.id', 'body.name', 'body.tier', 'body.territories.0', 'body.creditLimitMinor', 'body.paymentTermsDays', 'body.prepay']),
+      expect.arrayContaining([
+        'body.id',
+        'body.name',
+        'body.tier',
+        'body.territories.0',
+        'body.creditLimitMinor',
+        'body.paymentTermsDays',
+        'body.prepay',
+      ]),
     );
     const empty = await app.request('PUT', '/v1/dealers/DL-1/territories', { token: ops, body: { territories: [] } });
     expect(empty.status).toBe(400);
@@ -184,7 +218,9 @@ describe('dealers API', () => {
     const asDealer = await app.request('POST', '/v1/dealers', { token: app.token('dealer', 'DL-1'), body: dealer('DL-ROLE') });
     expect(asDealer.status).toBe(403);
     expect((await app.request('PUT', '/v1/dealers/DL-1/tier', { token: app.token('analyst'), body: { tier: 'silver' } })).status).toBe(403);
-    expect((await app.request('POST', '/v1/dealers/DL-1/suspend', { token: app.token('finance'), body: { reason: 'x' } })).status).toBe(403);
+    expect((await app.request('POST', '/v1/dealers/DL-1/suspend', { token: app.token('finance'), body: { reason: 'x' } })).status).toBe(
+      403,
+    );
     expect((await app.request('GET', '/v1/dealers', { token: app.token('dealer', 'DL-1') })).status).toBe(403);
     expect((await app.request('GET', '/v1/dealers/DL-1')).status).toBe(401);
     expect((await app.request('POST', '/v1/dealers', { token: app.token('admin'), body: dealer('DL-ADMIN') })).status).toBe(201);
@@ -215,7 +251,7 @@ describe('dealers API', () => {
     );
   });
 
-  it('prices the catalog at the dealer\'s tier, for the dealer and for staff naming it', async () => {
+  it("prices the catalog at the dealer's tier, for the dealer and for staff naming it", async () => {
     const product = await app.request('POST', '/v1/products', {
       token: ops,
       body: { sku: 'TIER-TEA', name: 'Tier Tea', brand: 'Jade', category: 'beverages', unit: 'case', basePriceMinor: 1000 },

@@ -24,7 +24,8 @@ describe('fulfilment, returns and the finance trail', () => {
     app = await startTestApp();
     await createWarehouse(app, 'WH-FE', 'CN-31');
     await createWarehouse(app, 'WH-FN', 'CN-11');
-    for (const sku of ['FUL-TEA', 'FUL-CHIPS', 'FUL-SPLIT', 'FUL-JAM']) await createProduct(app, { sku, basePriceMinor: 1_000, tiers: { gold: 900 } });
+    for (const sku of ['FUL-TEA', 'FUL-CHIPS', 'FUL-SPLIT', 'FUL-JAM'])
+      await createProduct(app, { sku, basePriceMinor: 1_000, tiers: { gold: 900 } });
     await receiveStock(app, { sku: 'FUL-TEA', warehouseId: 'WH-FE', qty: 4, lot: 'TEA-EARLY', expiryDate: '2098-06-30' });
     await receiveStock(app, { sku: 'FUL-TEA', warehouseId: 'WH-FE', qty: 60, lot: 'TEA-LATE', expiryDate: '2099-12-31' });
     await receiveStock(app, { sku: 'FUL-CHIPS', warehouseId: 'WH-FE', qty: 100, lot: 'CHIPS-1' });
@@ -58,7 +59,10 @@ describe('fulfilment, returns and the finance trail', () => {
   }
 
   async function deliver(orderId: string, shipmentId: string, expected = 200) {
-    const done = await app.request('POST', `/v1/orders/${orderId}/deliveries`, { token: as('integration'), body: { shipmentId, receivedBy: 'Ms Wang' } });
+    const done = await app.request('POST', `/v1/orders/${orderId}/deliveries`, {
+      token: as('integration'),
+      body: { shipmentId, receivedBy: 'Ms Wang' },
+    });
     expect(done.status, JSON.stringify(done.body)).toBe(expected);
     return done.body;
   }
@@ -89,7 +93,14 @@ describe('fulfilment, returns and the finance trail', () => {
     expect(order).toMatchObject({ status: 'approved', totals: { totalMinor: 18 * 900 } });
     expect(await creditOf(app, 'D-FUL', order.position)).toMatchObject({ reservedMinor: 16_200, outstandingMinor: 0 });
 
-    const first = await ship(order.id, [{ sku: 'FUL-TEA', qty: 5 }, { sku: 'FUL-SPLIT', qty: 6 }], { carrier: 'SF Express', trackingNumber: 'SF1001' });
+    const first = await ship(
+      order.id,
+      [
+        { sku: 'FUL-TEA', qty: 5 },
+        { sku: 'FUL-SPLIT', qty: 6 },
+      ],
+      { carrier: 'SF Express', trackingNumber: 'SF1001' },
+    );
     expect(first).toMatchObject({
       orderId: order.id,
       status: 'dispatched',
@@ -119,17 +130,29 @@ describe('fulfilment, returns and the finance trail', () => {
     expect(await stockOf(app, 'FUL-TEA', 'WH-FE', first.position)).toMatchObject({ onHand: 64 - 5, reserved: 1 });
     expect(await stockOf(app, 'FUL-SPLIT', 'WH-FN', first.position)).toMatchObject({ onHand: 9, reserved: 2 });
     const ledger = await app.request('GET', `/v1/dealers/D-FUL/ledger?minPosition=${first.position}`, { token: as('finance') });
-    expect(ledger.body.items.find((entry: any) => entry.kind === 'charged')).toMatchObject({ orderId: order.id, shipmentId: first.shipmentId, amountMinor: 9_900, dueDate: first.dueDate });
+    expect(ledger.body.items.find((entry: any) => entry.kind === 'charged')).toMatchObject({
+      orderId: order.id,
+      shipmentId: first.shipmentId,
+      amountMinor: 9_900,
+      dueDate: first.dueDate,
+    });
 
     const cancel = await app.request('POST', `/v1/orders/${order.id}/cancel`, { token: dealer() });
     expect(cancel.status).toBe(409);
     expect(cancel.body.code).toBe('illegal_transition');
 
-    const second = await ship(order.id, [{ sku: 'FUL-TEA', qty: 1 }, { sku: 'FUL-CHIPS', qty: 4 }, { sku: 'FUL-SPLIT', qty: 2 }]);
+    const second = await ship(order.id, [
+      { sku: 'FUL-TEA', qty: 1 },
+      { sku: 'FUL-CHIPS', qty: 4 },
+      { sku: 'FUL-SPLIT', qty: 2 },
+    ]);
     expect(second).toMatchObject({ orderStatus: 'shipped', amountMinor: 7 * 900 });
     expect(await creditOf(app, 'D-FUL', second.position)).toMatchObject({ reservedMinor: 0, outstandingMinor: 16_200 });
     expect(await stockOf(app, 'FUL-TEA', 'WH-FE', second.position)).toMatchObject({ reserved: 0 });
-    const more = await app.request('POST', `/v1/orders/${order.id}/shipments`, { token: as('ops'), body: { lines: [{ sku: 'FUL-TEA', qty: 1 }] } });
+    const more = await app.request('POST', `/v1/orders/${order.id}/shipments`, {
+      token: as('ops'),
+      body: { lines: [{ sku: 'FUL-TEA', qty: 1 }] },
+    });
     expect(more.status).toBe(409);
     expect(more.body.code).toBe('illegal_transition');
 
@@ -148,7 +171,9 @@ describe('fulfilment, returns and the finance trail', () => {
     const shown = await readOrder(order.id, completed.body.position, dealer());
     expect(shown.status).toBe('completed');
     expect(shown.completedAt).toMatch(/Z$/);
-    expect(shown.shipments.map((shipment: any) => [shipment.shipmentId, shipment.status, shipment.carrier, shipment.trackingNumber])).toEqual([
+    expect(
+      shown.shipments.map((shipment: any) => [shipment.shipmentId, shipment.status, shipment.carrier, shipment.trackingNumber]),
+    ).toEqual([
       [first.shipmentId, 'delivered', 'SF Express', 'SF1001'],
       [second.shipmentId, 'delivered', null, null],
     ]);
@@ -177,15 +202,30 @@ describe('fulfilment, returns and the finance trail', () => {
       'ShipmentDelivered',
       'OrderCompleted',
     ]);
-    expect(history.body.items[3].data).toMatchObject({ orderId: order.id, dealerId: 'D-FUL', shipmentId: first.shipmentId, amountMinor: 9_900, carrier: 'SF Express', trackingNumber: 'SF1001' });
-    expect(history.body.items[6].data).toMatchObject({ orderId: order.id, dealerId: 'D-FUL', shipmentId: first.shipmentId, receivedBy: 'Ms Wang' });
+    expect(history.body.items[3].data).toMatchObject({
+      orderId: order.id,
+      dealerId: 'D-FUL',
+      shipmentId: first.shipmentId,
+      amountMinor: 9_900,
+      carrier: 'SF Express',
+      trackingNumber: 'SF1001',
+    });
+    expect(history.body.items[6].data).toMatchObject({
+      orderId: order.id,
+      dealerId: 'D-FUL',
+      shipmentId: first.shipmentId,
+      receivedBy: 'Ms Wang',
+    });
     expect(history.body.items[8].data).toMatchObject({ orderId: order.id, dealerId: 'D-FUL' });
     journey = { orderId: order.id, position: completed.body.position };
   });
 
   it('answers the order as of any instant: before and after each event', async () => {
     const { orderId, position } = journey!;
-    const history = (await app.request('GET', `/v1/orders/${orderId}/history`, { token: as('finance') })).body.items as { revision: number; occurredAt: string }[];
+    const history = (await app.request('GET', `/v1/orders/${orderId}/history`, { token: as('finance') })).body.items as {
+      revision: number;
+      occurredAt: string;
+    }[];
     const current = await readOrder(orderId, position);
     const asOf = async (instant: number, token = as('finance')) =>
       app.request('GET', `/v1/orders/${orderId}?asOf=${encodeURIComponent(new Date(instant).toISOString())}`, { token });
@@ -230,12 +270,27 @@ describe('fulfilment, returns and the finance trail', () => {
     const planned = await commands.handle(
       orderDecider,
       orderStream(order.id),
-      { type: 'PlanShipment', data: { shipmentId, lines, carrier: null, trackingNumber: null, dueDate: dueDateFor(new Date(), 30), now: new Date().toISOString() } },
+      {
+        type: 'PlanShipment',
+        data: {
+          shipmentId,
+          lines,
+          carrier: null,
+          trackingNumber: null,
+          dueDate: dueDateFor(new Date(), 30),
+          now: new Date().toISOString(),
+        },
+      },
       context(),
     );
     expect(planned.ok).toBe(true);
     const today = businessDayOf(new Date());
-    const picked = await commands.handle(stockDecider, stockStream('FUL-TEA', 'WH-FE'), { type: 'PickStock', data: { sku: 'FUL-TEA', warehouseId: 'WH-FE', orderId: order.id, shipmentId, qty: 3, today } }, context());
+    const picked = await commands.handle(
+      stockDecider,
+      stockStream('FUL-TEA', 'WH-FE'),
+      { type: 'PickStock', data: { sku: 'FUL-TEA', warehouseId: 'WH-FE', orderId: order.id, shipmentId, qty: 3, today } },
+      context(),
+    );
     expect(picked.ok && picked.events).toHaveLength(1);
     const stockAfterPick = await stockOf(app, 'FUL-TEA', 'WH-FE', picked.ok ? picked.position : undefined);
 
@@ -250,7 +305,10 @@ describe('fulfilment, returns and the finance trail', () => {
     expect(await stockOf(app, 'FUL-TEA', 'WH-FE', retried.position)).toMatchObject({ onHand: stockAfterPick.onHand });
     const again = await ship(order.id, lines, { shipmentId }, 200);
     expect(again.shipmentId).toBe(shipmentId);
-    const other = await app.request('POST', `/v1/orders/${order.id}/shipments`, { token: as('ops'), body: { lines: [{ sku: 'FUL-TEA', qty: 2 }], shipmentId } });
+    const other = await app.request('POST', `/v1/orders/${order.id}/shipments`, {
+      token: as('ops'),
+      body: { lines: [{ sku: 'FUL-TEA', qty: 2 }], shipmentId },
+    });
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('shipment_conflict');
   });
@@ -260,36 +318,64 @@ describe('fulfilment, returns and the finance trail', () => {
     const before = await stockOf(app, 'FUL-CHIPS', 'WH-FE', order.position);
     const racing = await Promise.all(
       Array.from({ length: 5 }, (_, index) =>
-        app.request('POST', `/v1/orders/${order.id}/shipments`, { token: as('integration'), body: { lines: [{ sku: 'FUL-CHIPS', qty: 6 }], shipmentId: `S-RACE-${order.id}-${index}` } }),
+        app.request('POST', `/v1/orders/${order.id}/shipments`, {
+          token: as('integration'),
+          body: { lines: [{ sku: 'FUL-CHIPS', qty: 6 }], shipmentId: `S-RACE-${order.id}-${index}` },
+        }),
       ),
     );
-    expect(racing.filter((response) => response.status === 201), JSON.stringify(racing.map((response) => response.body))).toHaveLength(1);
+    expect(
+      racing.filter((response) => response.status === 201),
+      JSON.stringify(racing.map((response) => response.body)),
+    ).toHaveLength(1);
     // A loser planned alongside the winner finds nothing left to ship (422); one arriving after the
     // winner's dispatch finds the order shipped (409). Either way it writes nothing.
     for (const loser of racing.filter((response) => response.status !== 201)) {
-      expect([loser.status, loser.body.code]).toEqual(expect.arrayContaining([loser.status === 409 ? 'illegal_transition' : 'exceeds_unshipped']));
+      expect([loser.status, loser.body.code]).toEqual(
+        expect.arrayContaining([loser.status === 409 ? 'illegal_transition' : 'exceeds_unshipped']),
+      );
       expect([409, 422]).toContain(loser.status);
     }
     const winner = racing.find((response) => response.status === 201)!.body;
-    expect(await stockOf(app, 'FUL-CHIPS', 'WH-FE', winner.position)).toMatchObject({ onHand: before.onHand - 6, reserved: before.reserved - 6 });
+    expect(await stockOf(app, 'FUL-CHIPS', 'WH-FE', winner.position)).toMatchObject({
+      onHand: before.onHand - 6,
+      reserved: before.reserved - 6,
+    });
     expect((await readOrder(order.id, winner.position)).shipments).toHaveLength(1);
   });
 
   it('replays a shipment by Idempotency-Key, and refuses what the order cannot ship with nothing written', async () => {
     const order = await place([{ sku: 'FUL-CHIPS', qty: 5 }]);
     const before = await head();
-    const tooMany = await app.request('POST', `/v1/orders/${order.id}/shipments`, { token: as('ops'), body: { lines: [{ sku: 'FUL-CHIPS', qty: 6 }] } });
+    const tooMany = await app.request('POST', `/v1/orders/${order.id}/shipments`, {
+      token: as('ops'),
+      body: { lines: [{ sku: 'FUL-CHIPS', qty: 6 }] },
+    });
     expect([tooMany.status, tooMany.body.code]).toEqual([422, 'exceeds_unshipped']);
-    const notInOrder = await app.request('POST', `/v1/orders/${order.id}/shipments`, { token: as('ops'), body: { lines: [{ sku: 'FUL-TEA', qty: 1 }] } });
+    const notInOrder = await app.request('POST', `/v1/orders/${order.id}/shipments`, {
+      token: as('ops'),
+      body: { lines: [{ sku: 'FUL-TEA', qty: 1 }] },
+    });
     expect([notInOrder.status, notInOrder.body.code]).toEqual([422, 'sku_not_in_order']);
-    const unknown = await app.request('POST', '/v1/orders/O-NOPE/shipments', { token: as('ops'), body: { lines: [{ sku: 'FUL-TEA', qty: 1 }] } });
+    const unknown = await app.request('POST', '/v1/orders/O-NOPE/shipments', {
+      token: as('ops'),
+      body: { lines: [{ sku: 'FUL-TEA', qty: 1 }] },
+    });
     expect(unknown.status).toBe(404);
     expect(await head()).toBe(before);
 
     const headers = { 'idempotency-key': `ship-${order.id}` };
-    const first = await app.request('POST', `/v1/orders/${order.id}/shipments`, { token: as('integration'), headers, body: { lines: [{ sku: 'FUL-CHIPS', qty: 2 }] } });
+    const first = await app.request('POST', `/v1/orders/${order.id}/shipments`, {
+      token: as('integration'),
+      headers,
+      body: { lines: [{ sku: 'FUL-CHIPS', qty: 2 }] },
+    });
     expect(first.status).toBe(201);
-    const replay = await app.request('POST', `/v1/orders/${order.id}/shipments`, { token: as('integration'), headers, body: { lines: [{ sku: 'FUL-CHIPS', qty: 2 }] } });
+    const replay = await app.request('POST', `/v1/orders/${order.id}/shipments`, {
+      token: as('integration'),
+      headers,
+      body: { lines: [{ sku: 'FUL-CHIPS', qty: 2 }] },
+    });
     expect(replay.body.shipmentId).toBe(first.body.shipmentId);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     const orderNow = await readOrder(order.id, first.body.position);
@@ -297,7 +383,10 @@ describe('fulfilment, returns and the finance trail', () => {
 
     const held = await place([{ sku: 'FUL-CHIPS', qty: 1 }], 'D-OTH');
     await app.request('POST', `/v1/orders/${held.id}/cancel`, { token: dealer('D-OTH') });
-    const cancelled = await app.request('POST', `/v1/orders/${held.id}/shipments`, { token: as('ops'), body: { lines: [{ sku: 'FUL-CHIPS', qty: 1 }] } });
+    const cancelled = await app.request('POST', `/v1/orders/${held.id}/shipments`, {
+      token: as('ops'),
+      body: { lines: [{ sku: 'FUL-CHIPS', qty: 1 }] },
+    });
     expect([cancelled.status, cancelled.body.code]).toEqual([409, 'illegal_transition']);
   });
 
@@ -309,12 +398,27 @@ describe('fulfilment, returns and the finance trail', () => {
     const jamBefore = await stockOf(app, 'FUL-JAM', 'WH-FE', await head());
     const creditBefore = await creditOf(app, 'D-FUL', await head());
 
-    const tooMany = await app.request('POST', `/v1/orders/${order.id}/returns`, { token: dealer(), body: { lines: [{ sku: 'FUL-JAM', qty: 13, reason: 'broken' }] } });
+    const tooMany = await app.request('POST', `/v1/orders/${order.id}/returns`, {
+      token: dealer(),
+      body: { lines: [{ sku: 'FUL-JAM', qty: 13, reason: 'broken' }] },
+    });
     expect([tooMany.status, tooMany.body.code]).toEqual([422, 'exceeds_returnable']);
-    expect((await app.request('POST', `/v1/orders/${order.id}/returns`, { token: dealer('D-OTH'), body: { lines: [{ sku: 'FUL-JAM', qty: 1, reason: 'x' }] } })).status).toBe(404);
+    expect(
+      (
+        await app.request('POST', `/v1/orders/${order.id}/returns`, {
+          token: dealer('D-OTH'),
+          body: { lines: [{ sku: 'FUL-JAM', qty: 1, reason: 'x' }] },
+        })
+      ).status,
+    ).toBe(404);
     const requested = await app.request('POST', `/v1/orders/${order.id}/returns`, {
       token: dealer(),
-      body: { lines: [{ sku: 'FUL-JAM', qty: 3, reason: 'jars cracked' }, { sku: 'FUL-CHIPS', qty: 1, reason: 'wrong flavour' }] },
+      body: {
+        lines: [
+          { sku: 'FUL-JAM', qty: 3, reason: 'jars cracked' },
+          { sku: 'FUL-CHIPS', qty: 1, reason: 'wrong flavour' },
+        ],
+      },
     });
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
     const returnId = requested.body.returnId as string;
@@ -322,13 +426,23 @@ describe('fulfilment, returns and the finance trail', () => {
     const path = `/v1/orders/${order.id}/returns/${returnId}`;
 
     expect((await app.request('POST', `${path}/approve`, { token: dealer() })).status).toBe(403);
-    expect((await app.request('POST', `${path}/receive`, { token: as('ops'), body: { lines: [{ sku: 'FUL-JAM', qty: 1, warehouseId: 'WH-FE', lot: 'JAM-A', disposition: 'restock' }] } })).status).toBe(409);
+    expect(
+      (
+        await app.request('POST', `${path}/receive`, {
+          token: as('ops'),
+          body: { lines: [{ sku: 'FUL-JAM', qty: 1, warehouseId: 'WH-FE', lot: 'JAM-A', disposition: 'restock' }] },
+        })
+      ).status,
+    ).toBe(409);
     const approved = await app.request('POST', `${path}/approve`, { token: as('ops') });
     expect(approved.body).toMatchObject({ status: 'approved', approvedAt: expect.stringMatching(/Z$/) });
     expect((await app.request('POST', `${path}/approve`, { token: as('ops') })).status).toBe(409);
 
     // 12 jars left as 10 of lot A and 2 of lot B: the lot must be named.
-    const noLot = await app.request('POST', `${path}/receive`, { token: as('ops'), body: { lines: [{ sku: 'FUL-JAM', qty: 1, warehouseId: 'WH-FE', disposition: 'restock' }] } });
+    const noLot = await app.request('POST', `${path}/receive`, {
+      token: as('ops'),
+      body: { lines: [{ sku: 'FUL-JAM', qty: 1, warehouseId: 'WH-FE', disposition: 'restock' }] },
+    });
     expect([noLot.status, noLot.body.code]).toEqual([422, 'lot_required']);
     const receipt = {
       lines: [
@@ -345,7 +459,10 @@ describe('fulfilment, returns and the finance trail', () => {
       { sku: 'FUL-CHIPS', qty: 1, warehouseId: 'WH-FN', lot: 'CHIPS-1', disposition: 'restock' },
     ]);
     // Restocked jars are on hand and sellable again; the quarantined one is not on hand.
-    expect(await stockOf(app, 'FUL-JAM', 'WH-FE', received.body.position)).toMatchObject({ onHand: jamBefore.onHand + 2, available: jamBefore.available + 2 });
+    expect(await stockOf(app, 'FUL-JAM', 'WH-FE', received.body.position)).toMatchObject({
+      onHand: jamBefore.onHand + 2,
+      available: jamBefore.available + 2,
+    });
     const chips = await stockOf(app, 'FUL-CHIPS', 'WH-FN', received.body.position);
     expect(chips).toMatchObject({ onHand: 1 });
     const lots = await app.request('GET', '/v1/stock?sku=FUL-CHIPS&warehouseId=WH-FN', { token: as('ops') });
@@ -367,16 +484,27 @@ describe('fulfilment, returns and the finance trail', () => {
     const notes = ledger.body.items.filter((entry: any) => entry.kind === 'credit_note' && entry.orderId === order.id);
     expect(notes).toEqual([expect.objectContaining({ amountMinor: 3_600, creditNoteId: `CN-${returnId}` })]);
 
-    const rejectedReturn = await app.request('POST', `/v1/orders/${order.id}/returns`, { token: as('ops'), body: { lines: [{ sku: 'FUL-JAM', qty: 9, reason: 'overstock' }] } });
+    const rejectedReturn = await app.request('POST', `/v1/orders/${order.id}/returns`, {
+      token: as('ops'),
+      body: { lines: [{ sku: 'FUL-JAM', qty: 9, reason: 'overstock' }] },
+    });
     expect(rejectedReturn.status).toBe(201);
-    const rejected = await app.request('POST', `/v1/orders/${order.id}/returns/${rejectedReturn.body.returnId}/reject`, { token: as('ops'), body: { reason: 'not faulty' } });
+    const rejected = await app.request('POST', `/v1/orders/${order.id}/returns/${rejectedReturn.body.returnId}/reject`, {
+      token: as('ops'),
+      body: { reason: 'not faulty' },
+    });
     expect(rejected.body).toMatchObject({ status: 'rejected', rejectionReason: 'not faulty' });
-    expect((await app.request('POST', `/v1/orders/${order.id}/returns/${rejectedReturn.body.returnId}/refund`, { token: as('finance') })).status).toBe(409);
+    expect(
+      (await app.request('POST', `/v1/orders/${order.id}/returns/${rejectedReturn.body.returnId}/refund`, { token: as('finance') })).status,
+    ).toBe(409);
     expect((await app.request('POST', `/v1/orders/${order.id}/returns/R-NOPE/approve`, { token: as('ops') })).status).toBe(404);
 
     const completed = await app.request('POST', `/v1/orders/${order.id}/complete`, { token: as('ops') });
     expect(completed.body.status).toBe('completed');
-    const late = await app.request('POST', `/v1/orders/${order.id}/returns`, { token: dealer(), body: { lines: [{ sku: 'FUL-JAM', qty: 1, reason: 'late' }] } });
+    const late = await app.request('POST', `/v1/orders/${order.id}/returns`, {
+      token: dealer(),
+      body: { lines: [{ sku: 'FUL-JAM', qty: 1, reason: 'late' }] },
+    });
     expect([late.status, late.body.code]).toEqual([409, 'illegal_transition']);
 
     const shown = await readOrder(order.id, completed.body.position, dealer());
@@ -391,20 +519,39 @@ describe('fulfilment, returns and the finance trail', () => {
   it('holds a prepay order until it is paid, then ships it without touching credit; its refund is a payment refund', async () => {
     const order = await place([{ sku: 'FUL-CHIPS', qty: 3 }], 'D-PRE');
     expect(order.status).toBe('awaiting_payment');
-    const early = await app.request('POST', `/v1/orders/${order.id}/shipments`, { token: as('ops'), body: { lines: [{ sku: 'FUL-CHIPS', qty: 3 }] } });
+    const early = await app.request('POST', `/v1/orders/${order.id}/shipments`, {
+      token: as('ops'),
+      body: { lines: [{ sku: 'FUL-CHIPS', qty: 3 }] },
+    });
     expect([early.status, early.body.code]).toEqual([422, 'payment_required']);
 
-    const part = await app.request('POST', `/v1/orders/${order.id}/payments`, { token: as('integration'), body: { amountMinor: 1_000, reference: 'BANK-P1' } });
+    const part = await app.request('POST', `/v1/orders/${order.id}/payments`, {
+      token: as('integration'),
+      body: { amountMinor: 1_000, reference: 'BANK-P1' },
+    });
     expect(part.status, JSON.stringify(part.body)).toBe(201);
     expect(part.body).toMatchObject({ paidMinor: 1_000, dueMinor: 1_700, released: false, orderStatus: 'awaiting_payment' });
-    const same = await app.request('POST', `/v1/orders/${order.id}/payments`, { token: as('finance'), body: { amountMinor: 1_000, reference: 'BANK-P1' } });
+    const same = await app.request('POST', `/v1/orders/${order.id}/payments`, {
+      token: as('finance'),
+      body: { amountMinor: 1_000, reference: 'BANK-P1' },
+    });
     expect(same.status).toBe(200);
-    const over = await app.request('POST', `/v1/orders/${order.id}/payments`, { token: as('finance'), body: { amountMinor: 1_701, reference: 'BANK-P2' } });
+    const over = await app.request('POST', `/v1/orders/${order.id}/payments`, {
+      token: as('finance'),
+      body: { amountMinor: 1_701, reference: 'BANK-P2' },
+    });
     expect([over.status, over.body.code]).toEqual([422, 'payment_exceeds_due']);
-    const rest = await app.request('POST', `/v1/orders/${order.id}/payments`, { token: as('finance'), body: { amountMinor: 1_700, reference: 'BANK-P2' } });
+    const rest = await app.request('POST', `/v1/orders/${order.id}/payments`, {
+      token: as('finance'),
+      body: { amountMinor: 1_700, reference: 'BANK-P2' },
+    });
     expect(rest.body).toMatchObject({ paidMinor: 2_700, dueMinor: 0, released: true, orderStatus: 'approved' });
     const history = await app.request('GET', `/v1/orders/${order.id}/history`, { token: as('finance') });
-    expect(history.body.items.slice(2).map((item: any) => item.type)).toEqual(['OrderPaymentRecorded', 'OrderPaymentRecorded', 'OrderReleased']);
+    expect(history.body.items.slice(2).map((item: any) => item.type)).toEqual([
+      'OrderPaymentRecorded',
+      'OrderPaymentRecorded',
+      'OrderReleased',
+    ]);
     expect(history.body.items[2].data).toMatchObject({ orderId: order.id, dealerId: 'D-PRE', paymentId: 'BANK-P1', amountMinor: 1_000 });
 
     const creditBefore = await creditOf(app, 'D-PRE', rest.body.position);
@@ -412,30 +559,64 @@ describe('fulfilment, returns and the finance trail', () => {
     expect(shipment).toMatchObject({ orderStatus: 'shipped', amountMinor: 2_700, dueDate: null });
     expect(await creditOf(app, 'D-PRE', shipment.position)).toEqual(creditBefore);
     await deliver(order.id, shipment.shipmentId);
-    const requested = await app.request('POST', `/v1/orders/${order.id}/returns`, { token: dealer('D-PRE'), body: { lines: [{ sku: 'FUL-CHIPS', qty: 1, reason: 'stale' }] } });
+    const requested = await app.request('POST', `/v1/orders/${order.id}/returns`, {
+      token: dealer('D-PRE'),
+      body: { lines: [{ sku: 'FUL-CHIPS', qty: 1, reason: 'stale' }] },
+    });
     const path = `/v1/orders/${order.id}/returns/${requested.body.returnId}`;
     await app.request('POST', `${path}/approve`, { token: as('ops') });
-    await app.request('POST', `${path}/receive`, { token: as('ops'), body: { lines: [{ sku: 'FUL-CHIPS', qty: 1, warehouseId: 'WH-FE', disposition: 'quarantine' }] } });
+    await app.request('POST', `${path}/receive`, {
+      token: as('ops'),
+      body: { lines: [{ sku: 'FUL-CHIPS', qty: 1, warehouseId: 'WH-FE', disposition: 'quarantine' }] },
+    });
     const refunded = await app.request('POST', `${path}/refund`, { token: as('finance') });
     expect(refunded.body.refund).toMatchObject({ amountMinor: 900, method: 'payment_refund', creditNoteId: null });
     expect(await creditOf(app, 'D-PRE', refunded.body.position)).toEqual(creditBefore);
 
     const onCredit = await place([{ sku: 'FUL-CHIPS', qty: 1 }]);
-    const wrong = await app.request('POST', `/v1/orders/${onCredit.id}/payments`, { token: as('finance'), body: { amountMinor: 900, reference: 'BANK-X' } });
+    const wrong = await app.request('POST', `/v1/orders/${onCredit.id}/payments`, {
+      token: as('finance'),
+      body: { amountMinor: 900, reference: 'BANK-X' },
+    });
     expect([wrong.status, wrong.body.code]).toEqual([422, 'not_prepay']);
   });
 
-  it('lets only the right roles call each new route, and keeps dealers out of each other\'s orders', async () => {
+  it("lets only the right roles call each new route, and keeps dealers out of each other's orders", async () => {
     const { order, shipment } = await deliveredOrder([{ sku: 'FUL-CHIPS', qty: 1 }]);
     const routes: { method: string; path: string; body?: unknown; allowed: Role[] }[] = [
-      { method: 'POST', path: `/v1/orders/${order.id}/shipments`, body: { lines: [{ sku: 'FUL-CHIPS', qty: 1 }] }, allowed: ['ops', 'integration'] },
-      { method: 'POST', path: `/v1/orders/${order.id}/deliveries`, body: { shipmentId: shipment.shipmentId }, allowed: ['ops', 'integration'] },
+      {
+        method: 'POST',
+        path: `/v1/orders/${order.id}/shipments`,
+        body: { lines: [{ sku: 'FUL-CHIPS', qty: 1 }] },
+        allowed: ['ops', 'integration'],
+      },
+      {
+        method: 'POST',
+        path: `/v1/orders/${order.id}/deliveries`,
+        body: { shipmentId: shipment.shipmentId },
+        allowed: ['ops', 'integration'],
+      },
       { method: 'POST', path: `/v1/orders/${order.id}/complete`, allowed: ['ops', 'finance'] },
-      { method: 'POST', path: `/v1/orders/${order.id}/payments`, body: { amountMinor: 1, reference: 'R' }, allowed: ['finance', 'integration'] },
-      { method: 'POST', path: `/v1/orders/${order.id}/returns`, body: { lines: [{ sku: 'FUL-CHIPS', qty: 9, reason: 'x' }] }, allowed: ['dealer', 'ops'] },
+      {
+        method: 'POST',
+        path: `/v1/orders/${order.id}/payments`,
+        body: { amountMinor: 1, reference: 'R' },
+        allowed: ['finance', 'integration'],
+      },
+      {
+        method: 'POST',
+        path: `/v1/orders/${order.id}/returns`,
+        body: { lines: [{ sku: 'FUL-CHIPS', qty: 9, reason: 'x' }] },
+        allowed: ['dealer', 'ops'],
+      },
       { method: 'POST', path: `/v1/orders/${order.id}/returns/R-X/approve`, allowed: ['ops'] },
       { method: 'POST', path: `/v1/orders/${order.id}/returns/R-X/reject`, body: { reason: 'x' }, allowed: ['ops'] },
-      { method: 'POST', path: `/v1/orders/${order.id}/returns/R-X/receive`, body: { lines: [{ sku: 'FUL-CHIPS', qty: 1, warehouseId: 'WH-FE', disposition: 'restock' }] }, allowed: ['ops'] },
+      {
+        method: 'POST',
+        path: `/v1/orders/${order.id}/returns/R-X/receive`,
+        body: { lines: [{ sku: 'FUL-CHIPS', qty: 1, warehouseId: 'WH-FE', disposition: 'restock' }] },
+        allowed: ['ops'],
+      },
       { method: 'POST', path: `/v1/orders/${order.id}/returns/R-X/refund`, allowed: ['ops', 'finance'] },
       { method: 'GET', path: '/v1/exports/events?from=2999-01-01', allowed: ['finance'] },
       { method: 'GET', path: '/v1/exports/ledger?from=2999-01-01', allowed: ['finance'] },
@@ -443,9 +624,13 @@ describe('fulfilment, returns and the finance trail', () => {
     const wrong: string[] = [];
     for (const route of routes) {
       for (const role of ['dealer', 'ops', 'finance', 'analyst', 'integration', 'admin'] as Role[]) {
-        const response = await app.request(route.method, route.path, { token: as(role, role === 'dealer' ? 'D-FUL' : undefined), body: route.body });
+        const response = await app.request(route.method, route.path, {
+          token: as(role, role === 'dealer' ? 'D-FUL' : undefined),
+          body: route.body,
+        });
         const allowed = role === 'admin' || route.allowed.includes(role);
-        if (allowed === (response.status === 403) || response.status >= 500) wrong.push(`${role} ${route.method} ${route.path}: ${response.status}`);
+        if (allowed === (response.status === 403) || response.status >= 500)
+          wrong.push(`${role} ${route.method} ${route.path}: ${response.status}`);
       }
       const anonymous = await app.request(route.method, route.path, { body: route.body });
       if (anonymous.status !== 401) wrong.push(`anonymous ${route.path}: ${anonymous.status}`);
@@ -453,7 +638,10 @@ describe('fulfilment, returns and the finance trail', () => {
     expect(wrong).toEqual([]);
 
     const stranger = dealer('D-OTH');
-    const returnsOfOther = await app.request('POST', `/v1/orders/${order.id}/returns`, { token: stranger, body: { lines: [{ sku: 'FUL-CHIPS', qty: 1, reason: 'x' }] } });
+    const returnsOfOther = await app.request('POST', `/v1/orders/${order.id}/returns`, {
+      token: stranger,
+      body: { lines: [{ sku: 'FUL-CHIPS', qty: 1, reason: 'x' }] },
+    });
     expect(returnsOfOther.status).toBe(404);
     expect((await app.request('GET', `/v1/orders/${order.id}?asOf=${new Date().toISOString()}`, { token: stranger })).status).toBe(404);
   });
@@ -462,12 +650,20 @@ describe('fulfilment, returns and the finance trail', () => {
     const order = await place([{ sku: 'FUL-CHIPS', qty: 1 }]);
     const before = await head();
     const cases: { path: string; body: unknown; fields: string[] }[] = [
-      { path: 'shipments', body: { lines: [{ sku: '', qty: 0 }], carrier: '', shipmentId: 'bad id' }, fields: ['body.lines.0.sku', 'body.lines.0.qty', 'body.carrier', 'body.shipmentId'] },
+      {
+        path: 'shipments',
+        body: { lines: [{ sku: '', qty: 0 }], carrier: '', shipmentId: 'bad id' },
+        fields: ['body.lines.0.sku', 'body.lines.0.qty', 'body.carrier', 'body.shipmentId'],
+      },
       { path: 'shipments', body: { lines: [] }, fields: ['body.lines'] },
       { path: 'deliveries', body: { deliveredAt: 'tuesday' }, fields: ['body.shipmentId', 'body.deliveredAt'] },
       { path: 'payments', body: { amountMinor: -1, reference: '' }, fields: ['body.amountMinor', 'body.reference'] },
       { path: 'returns', body: { lines: [{ sku: 'FUL-CHIPS', qty: 1.5 }] }, fields: ['body.lines.0.qty', 'body.lines.0.reason'] },
-      { path: 'returns/R-1/receive', body: { lines: [{ sku: 'FUL-CHIPS', qty: 1, warehouseId: 'WH-FE', disposition: 'burn', lot: 'no spaces' }] }, fields: ['body.lines.0.disposition', 'body.lines.0.lot'] },
+      {
+        path: 'returns/R-1/receive',
+        body: { lines: [{ sku: 'FUL-CHIPS', qty: 1, warehouseId: 'WH-FE', disposition: 'burn', lot: 'no spaces' }] },
+        fields: ['body.lines.0.disposition', 'body.lines.0.lot'],
+      },
       { path: 'returns/R-1/reject', body: {}, fields: ['body.reason'] },
     ];
     for (const { path, body, fields } of cases) {
@@ -538,7 +734,13 @@ describe('fulfilment, returns and the finance trail', () => {
       }));
       await appendInBatches(`exportprobe-${randomUUID()}`, events);
       // An event after the period (`to` is a date: the whole day is in) is left out.
-      await app.running.infrastructure.store.appendToStream(`exportprobe-${randomUUID()}`, [{ id: randomUUID(), type: 'ExportProbeA', data: { index: -1 }, metadata: metadata(0) }].map((event) => ({ ...event, metadata: { ...event.metadata, occurredAt: '2031-01-03T00:00:00.000Z' } })));
+      await app.running.infrastructure.store.appendToStream(
+        `exportprobe-${randomUUID()}`,
+        [{ id: randomUUID(), type: 'ExportProbeA', data: { index: -1 }, metadata: metadata(0) }].map((event) => ({
+          ...event,
+          metadata: { ...event.metadata, occurredAt: '2031-01-03T00:00:00.000Z' },
+        })),
+      );
 
       // The export pages through the store a chunk at a time (the same store object the API uses).
       const { store } = app.running.infrastructure;
@@ -561,10 +763,19 @@ describe('fulfilment, returns and the finance trail', () => {
       expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
       expect(ndjson.headers.get('transfer-encoding')).toBe('chunked');
       expect(ndjson.headers.get('content-length')).toBeNull();
-      const lines = ndjson.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+      const lines = ndjson.text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       expect(lines).toHaveLength(ROWS);
       expect(lines.map((line) => line.data.index)).toEqual(events.map((_, index) => index));
-      expect(lines[1]).toMatchObject({ type: 'ExportProbeB', revision: 1, eventId: events[1]!.id, data: { note: tricky }, metadata: events[1]!.metadata });
+      expect(lines[1]).toMatchObject({
+        type: 'ExportProbeB',
+        revision: 1,
+        eventId: events[1]!.id,
+        data: { note: tricky },
+        metadata: events[1]!.metadata,
+      });
       expect(lines.every((line, index) => index === 0 || BigInt(line.position) > BigInt(lines[index - 1].position))).toBe(true);
 
       const csv = await app.request('GET', `/v1/exports/events?from=${PERIOD.from}&to=${PERIOD.to}&format=csv`, { token: as('finance') });
@@ -572,12 +783,28 @@ describe('fulfilment, returns and the finance trail', () => {
       expect(csv.headers.get('content-disposition')).toBe('attachment; filename="events.csv"');
       const rows = parse<Record<string, string>>(csv.text, { columns: true });
       expect(rows).toHaveLength(ROWS);
-      expect(Object.keys(rows[0]!)).toEqual(['position', 'stream', 'revision', 'eventId', 'type', 'occurredAt', 'actor', 'role', 'correlationId', 'causationId', 'schemaVersion', 'data', 'metadata']);
+      expect(Object.keys(rows[0]!)).toEqual([
+        'position',
+        'stream',
+        'revision',
+        'eventId',
+        'type',
+        'occurredAt',
+        'actor',
+        'role',
+        'correlationId',
+        'causationId',
+        'schemaVersion',
+        'data',
+        'metadata',
+      ]);
       expect(rows[0]!.actor).toBe('\'=HYPERLINK("x")');
       expect(JSON.parse(rows[7]!.data!)).toEqual({ index: 7, note: tricky, formula: '=SUM(A1:A9)' });
       expect(rows[7]!.eventId).toBe(events[7]!.id);
 
-      const onlyB = await app.request('GET', `/v1/exports/events?from=${PERIOD.from}&to=${PERIOD.to}&types=ExportProbeB`, { token: as('finance') });
+      const onlyB = await app.request('GET', `/v1/exports/events?from=${PERIOD.from}&to=${PERIOD.to}&types=ExportProbeB`, {
+        token: as('finance'),
+      });
       expect(onlyB.text.trimEnd().split('\n')).toHaveLength(ROWS / 2);
     });
 
@@ -596,19 +823,35 @@ describe('fulfilment, returns and the finance trail', () => {
       // 1 100 payments each settle charges on their own (per event): on a busy machine that may take
       // longer than one read-your-writes wait (5 s, then 503), so wait on the condition itself.
       await eventually(
-        async () => ((await app.request('GET', `/v1/dealers/${dealerId}/ledger?limit=1&minPosition=${position}`, { token: as('finance') })).status === 200 ? true : undefined),
+        async () =>
+          (await app.request('GET', `/v1/dealers/${dealerId}/ledger?limit=1&minPosition=${position}`, { token: as('finance') })).status ===
+          200
+            ? true
+            : undefined,
         45_000,
         'the ledger to include every payment',
       );
 
-      const ndjson = await app.request('GET', `/v1/exports/ledger?from=${LEDGER_PERIOD.from}&to=${LEDGER_PERIOD.to}&dealerId=${dealerId}`, { token: as('finance') });
+      const ndjson = await app.request('GET', `/v1/exports/ledger?from=${LEDGER_PERIOD.from}&to=${LEDGER_PERIOD.to}&dealerId=${dealerId}`, {
+        token: as('finance'),
+      });
       expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
-      const entries = ndjson.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+      const entries = ndjson.text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       expect(entries).toHaveLength(ROWS + 1);
       expect(entries[0]).toMatchObject({ dealerId, kind: 'limit_set', amountMinor: 1_000 });
-      expect(entries[ROWS]).toMatchObject({ kind: 'payment', paymentId: `P-${ROWS - 1}`, amountMinor: ROWS, balanceAfterMinor: -(ROWS * (ROWS + 1)) / 2 });
+      expect(entries[ROWS]).toMatchObject({
+        kind: 'payment',
+        paymentId: `P-${ROWS - 1}`,
+        amountMinor: ROWS,
+        balanceAfterMinor: -(ROWS * (ROWS + 1)) / 2,
+      });
 
-      const csv = await app.request('GET', `/v1/exports/ledger?from=${LEDGER_PERIOD.from}&to=${LEDGER_PERIOD.to}&format=csv`, { token: as('finance') });
+      const csv = await app.request('GET', `/v1/exports/ledger?from=${LEDGER_PERIOD.from}&to=${LEDGER_PERIOD.to}&format=csv`, {
+        token: as('finance'),
+      });
       const rows = parse<Record<string, string>>(csv.text, { columns: true });
       expect(rows).toHaveLength(ROWS + 1);
       expect(rows[4]).toMatchObject({ dealerId, kind: 'payment', paymentId: 'P-3', reference: tricky, amountMinor: '4', orderId: '' });

@@ -25,7 +25,10 @@ describe('inventory API', () => {
   beforeAll(async () => {
     app = await startTestApp();
     ops = app.token('ops');
-    for (const [id, regionCode] of [['WH-A', 'CN-31'], ['WH-B', 'CN-11']] as const) {
+    for (const [id, regionCode] of [
+      ['WH-A', 'CN-31'],
+      ['WH-B', 'CN-11'],
+    ] as const) {
       const created = await app.request('POST', '/v1/warehouses', { token: ops, body: { id, name: `Warehouse ${id}`, regionCode } });
       expect(created.status).toBe(201);
     }
@@ -43,7 +46,14 @@ describe('inventory API', () => {
     return created.body;
   }
 
-  async function receive(sku: string, warehouseId: string, lot: string, qty: number, expiresIn: number, extra: Record<string, unknown> = {}) {
+  async function receive(
+    sku: string,
+    warehouseId: string,
+    lot: string,
+    qty: number,
+    expiresIn: number,
+    extra: Record<string, unknown> = {},
+  ) {
     const received = await app.request('POST', '/v1/stock/receipts', {
       token: ops,
       body: { sku, warehouseId, lot, productionDate: day(expiresIn - 365), expiryDate: day(expiresIn), qty, ...extra },
@@ -54,7 +64,12 @@ describe('inventory API', () => {
 
   async function reserve(sku: string, warehouseId: string, orderId: string, qty: number) {
     const { commands } = app.running.infrastructure;
-    return commands.handle(stockDecider, stockStream(sku, warehouseId), { type: 'ReserveStock', data: { sku, warehouseId, orderId, qty, today: day(0) } }, context());
+    return commands.handle(
+      stockDecider,
+      stockStream(sku, warehouseId),
+      { type: 'ReserveStock', data: { sku, warehouseId, orderId, qty, today: day(0) } },
+      context(),
+    );
   }
 
   async function stockOf(sku: string, warehouseId: string, position: string) {
@@ -67,7 +82,10 @@ describe('inventory API', () => {
     const duplicate = await app.request('POST', '/v1/warehouses', { token: ops, body: { id: 'WH-A', name: 'Again', regionCode: 'CN-31' } });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.code).toBe('warehouse_exists');
-    const created = await app.request('POST', '/v1/warehouses', { token: ops, body: { id: 'WH-LIST', name: 'Listed', regionCode: 'CN-44' } });
+    const created = await app.request('POST', '/v1/warehouses', {
+      token: ops,
+      body: { id: 'WH-LIST', name: 'Listed', regionCode: 'CN-44' },
+    });
     const list = await app.request('GET', `/v1/warehouses?minPosition=${created.body.position}`, { token: app.token('analyst') });
     expect(list.status).toBe(200);
     expect(list.body.items).toContainEqual(expect.objectContaining({ id: 'WH-LIST', name: 'Listed', regionCode: 'CN-44' }));
@@ -78,7 +96,13 @@ describe('inventory API', () => {
     await receive('INV-1', 'WH-A', 'L-LATE', 40, 200);
     await receive('INV-1', 'WH-A', 'L-SOON', 10, 20);
     const last = await receive('INV-1', 'WH-B', 'L-B', 25, 100);
-    expect(last).toMatchObject({ sku: 'INV-1', warehouseId: 'WH-B', lot: 'L-B', qty: 25, stock: { onHand: 25, reserved: 0, available: 25 } });
+    expect(last).toMatchObject({
+      sku: 'INV-1',
+      warehouseId: 'WH-B',
+      lot: 'L-B',
+      qty: 25,
+      stock: { onHand: 25, reserved: 0, available: 25 },
+    });
     expect(last.position).toMatch(/^\d+$/);
 
     const reserved = await reserve('INV-1', 'WH-A', 'O-1', 15);
@@ -164,24 +188,40 @@ describe('inventory API', () => {
   it('adjusts a lot with a reason, never below zero nor into reserved stock, and records the movement', async () => {
     await product('ADJ-1');
     await receive('ADJ-1', 'WH-A', 'L1', 10, 100);
-    const down = await app.request('POST', '/v1/stock/adjustments', { token: ops, body: { sku: 'ADJ-1', warehouseId: 'WH-A', lot: 'L1', delta: -2, reason: 'damaged in handling' } });
+    const down = await app.request('POST', '/v1/stock/adjustments', {
+      token: ops,
+      body: { sku: 'ADJ-1', warehouseId: 'WH-A', lot: 'L1', delta: -2, reason: 'damaged in handling' },
+    });
     expect(down.status).toBe(201);
     expect(down.body).toMatchObject({ delta: -2, reason: 'damaged in handling', stock: { onHand: 8, available: 8 } });
 
-    const negative = await app.request('POST', '/v1/stock/adjustments', { token: ops, body: { sku: 'ADJ-1', warehouseId: 'WH-A', lot: 'L1', delta: -9, reason: 'count' } });
+    const negative = await app.request('POST', '/v1/stock/adjustments', {
+      token: ops,
+      body: { sku: 'ADJ-1', warehouseId: 'WH-A', lot: 'L1', delta: -9, reason: 'count' },
+    });
     expect(negative.status).toBe(422);
     expect(negative.body.code).toBe('insufficient_stock');
 
     const reserved = await reserve('ADJ-1', 'WH-A', 'O-ADJ', 6);
-    const intoReserved = await app.request('POST', '/v1/stock/adjustments', { token: ops, body: { sku: 'ADJ-1', warehouseId: 'WH-A', lot: 'L1', delta: -3, reason: 'count' } });
+    const intoReserved = await app.request('POST', '/v1/stock/adjustments', {
+      token: ops,
+      body: { sku: 'ADJ-1', warehouseId: 'WH-A', lot: 'L1', delta: -3, reason: 'count' },
+    });
     expect(intoReserved.status).toBe(422);
     expect(intoReserved.body.code).toBe('stock_reserved');
     expect(intoReserved.body.detail).toContain('6 of ADJ-1 at WH-A is reserved and 2 available');
 
-    const unknownLot = await app.request('POST', '/v1/stock/adjustments', { token: ops, body: { sku: 'ADJ-1', warehouseId: 'WH-A', lot: 'L9', delta: 3, reason: 'found' } });
+    const unknownLot = await app.request('POST', '/v1/stock/adjustments', {
+      token: ops,
+      body: { sku: 'ADJ-1', warehouseId: 'WH-A', lot: 'L9', delta: 3, reason: 'found' },
+    });
     expect(unknownLot.status).toBe(404);
 
-    const history = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&minPosition=${reserved.ok ? reserved.position : ''}`, { token: app.token('finance') });
+    const history = await app.request(
+      'GET',
+      `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&minPosition=${reserved.ok ? reserved.position : ''}`,
+      { token: app.token('finance') },
+    );
     expect(history.status).toBe(200);
     expect(history.body.items.map((item: any) => [item.kind, item.lot, item.qty, item.reservedDelta, item.reason])).toEqual([
       ['receipt', 'L1', 10, 0, null],
@@ -196,7 +236,11 @@ describe('inventory API', () => {
     for (const item of today.body.items) expect(item.id).toMatch(/^\d+$/);
     const tomorrow = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${day(1)}`, { token: ops });
     expect(tomorrow.body.items).toEqual([]);
-    const instants = await app.request('GET', `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${startOfBusinessDay(day(0)).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`, { token: ops });
+    const instants = await app.request(
+      'GET',
+      `/v1/stock/movements?sku=ADJ-1&warehouseId=WH-A&from=${startOfBusinessDay(day(0)).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`,
+      { token: ops },
+    );
     expect(instants.body.items).toHaveLength(3);
   });
 
@@ -220,7 +264,10 @@ describe('inventory API', () => {
     await commands.handle(
       stockDecider,
       stockStream('TRF-1', 'WH-A'),
-      { type: 'TransferOut', data: { sku: 'TRF-1', warehouseId: 'WH-A', transferId: 'T-2', toWarehouseId: 'WH-B', lot: 'L1', qty: 5, today: day(0) } },
+      {
+        type: 'TransferOut',
+        data: { sku: 'TRF-1', warehouseId: 'WH-A', transferId: 'T-2', toWarehouseId: 'WH-B', lot: 'L1', qty: 5, today: day(0) },
+      },
       context(),
     );
     const completed = await app.request('POST', '/v1/stock/transfers', {
@@ -232,12 +279,20 @@ describe('inventory API', () => {
     const source = await stockOf('TRF-1', 'WH-A', completed.body.position);
     const destination = await stockOf('TRF-1', 'WH-B', completed.body.position);
     expect(source.onHand).toBe(7);
-    expect(destination.lots).toEqual([{ lot: 'L1', productionDate: day(90 - 365), expiryDate: day(90), qty: 13, daysLeft: 90, expiryTier: 'yellow' }]);
+    expect(destination.lots).toEqual([
+      { lot: 'L1', productionDate: day(90 - 365), expiryDate: day(90), qty: 13, daysLeft: 90, expiryTier: 'yellow' },
+    ]);
 
-    const tooMuch = await app.request('POST', '/v1/stock/transfers', { token: ops, body: { sku: 'TRF-1', fromWarehouseId: 'WH-A', toWarehouseId: 'WH-B', lot: 'L1', qty: 8 } });
+    const tooMuch = await app.request('POST', '/v1/stock/transfers', {
+      token: ops,
+      body: { sku: 'TRF-1', fromWarehouseId: 'WH-A', toWarehouseId: 'WH-B', lot: 'L1', qty: 8 },
+    });
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.code).toBe('insufficient_stock');
-    const nowhere = await app.request('POST', '/v1/stock/transfers', { token: ops, body: { sku: 'TRF-1', fromWarehouseId: 'WH-A', toWarehouseId: 'WH-NOPE', lot: 'L1', qty: 1 } });
+    const nowhere = await app.request('POST', '/v1/stock/transfers', {
+      token: ops,
+      body: { sku: 'TRF-1', fromWarehouseId: 'WH-A', toWarehouseId: 'WH-NOPE', lot: 'L1', qty: 1 },
+    });
     expect(nowhere.status).toBe(422);
     expect(nowhere.body.code).toBe('unknown_warehouse');
   });
@@ -250,7 +305,9 @@ describe('inventory API', () => {
     await receive('EXP-1', 'WH-B', 'BLUE', 6, 150);
     const last = await receive('EXP-1', 'WH-B', 'GREEN', 7, 400);
     const tier = async (name?: string) => {
-      const page = await app.request('GET', `/v1/stock/expiring?sku=EXP-1${name ? `&tier=${name}` : ''}&minPosition=${last.position}`, { token: ops });
+      const page = await app.request('GET', `/v1/stock/expiring?sku=EXP-1${name ? `&tier=${name}` : ''}&minPosition=${last.position}`, {
+        token: ops,
+      });
       expect(page.status).toBe(200);
       return page.body.items.map((item: any) => [item.lot, item.expiryTier]);
     };
@@ -258,11 +315,18 @@ describe('inventory API', () => {
     expect(await tier('yellow')).toEqual([['YELLOW', 'yellow']]);
     expect(await tier('blue')).toEqual([['BLUE', 'blue']]);
     expect(await tier('expired')).toEqual([['GONE', 'expired']]);
-    expect(await tier()).toEqual([['GONE', 'expired'], ['RED', 'red'], ['YELLOW', 'yellow'], ['BLUE', 'blue']]);
+    expect(await tier()).toEqual([
+      ['GONE', 'expired'],
+      ['RED', 'red'],
+      ['YELLOW', 'yellow'],
+      ['BLUE', 'blue'],
+    ]);
 
     const written = await app.request('POST', '/v1/stock/write-offs', { token: ops, body: { sku: 'EXP-1' } });
     expect(written.status).toBe(201);
-    expect(written.body.items).toEqual([{ sku: 'EXP-1', warehouseId: 'WH-A', qty: 3, lots: [{ lot: 'GONE', qty: 3, expiryDate: day(-2) }] }]);
+    expect(written.body.items).toEqual([
+      { sku: 'EXP-1', warehouseId: 'WH-A', qty: 3, lots: [{ lot: 'GONE', qty: 3, expiryDate: day(-2) }] },
+    ]);
     const again = await app.request('POST', '/v1/stock/write-offs', { token: ops, body: { sku: 'EXP-1', warehouseId: 'WH-A' } });
     expect(again.body.items).toEqual([]);
     const stock = await stockOf('EXP-1', 'WH-A', written.body.position);
@@ -277,7 +341,11 @@ describe('inventory API', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await app.request('GET', `/v1/stock/expiring?sku=EXP-PAGE&tier=red&limit=2&minPosition=${last.position}${cursor ? `&cursor=${cursor}` : ''}`, { token: ops });
+      const page: any = await app.request(
+        'GET',
+        `/v1/stock/expiring?sku=EXP-PAGE&tier=red&limit=2&minPosition=${last.position}${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: ops },
+      );
       seen.push(...page.body.items.map((item: any) => item.lot));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -326,9 +394,16 @@ describe('inventory API', () => {
     });
     const stock = await stockOf('FEFO-1', 'WH-A', picked.ok ? picked.position! : '0');
     expect(stock).toMatchObject({ onHand: 75, reserved: 0, available: 25 });
-    expect(stock.lots.map((lot: any) => [lot.lot, lot.qty])).toEqual([['EXPIRED', 50], ['LATE', 25]]);
+    expect(stock.lots.map((lot: any) => [lot.lot, lot.qty])).toEqual([
+      ['EXPIRED', 50],
+      ['LATE', 25],
+    ]);
     const movements = await app.request('GET', '/v1/stock/movements?sku=FEFO-1', { token: ops });
-    expect(movements.body.items.filter((item: any) => item.kind === 'pick').map((item: any) => [item.lot, item.qty, item.reservedDelta, item.orderId])).toEqual([
+    expect(
+      movements.body.items
+        .filter((item: any) => item.kind === 'pick')
+        .map((item: any) => [item.lot, item.qty, item.reservedDelta, item.orderId]),
+    ).toEqual([
       ['EARLY', -10, -10, 'O-FEFO'],
       ['MIDDLE', -10, -10, 'O-FEFO'],
       ['LATE', -5, -5, 'O-FEFO'],
@@ -354,16 +429,27 @@ describe('inventory API', () => {
     });
     expect(backwards.status).toBe(400);
     expect(backwards.body.errors).toEqual([{ path: 'body.expiryDate', message: 'must be after productionDate' }]);
-    const adjustment = await app.request('POST', '/v1/stock/adjustments', { token: ops, body: { sku: 'INV-1', warehouseId: 'WH-A', lot: 'L1', delta: 0, reason: ' ' } });
+    const adjustment = await app.request('POST', '/v1/stock/adjustments', {
+      token: ops,
+      body: { sku: 'INV-1', warehouseId: 'WH-A', lot: 'L1', delta: 0, reason: ' ' },
+    });
     expect(adjustment.status).toBe(400);
     expect(adjustment.body.errors.map((error: any) => error.path)).toEqual(expect.arrayContaining(['body.delta', 'body.reason']));
-    const transfer = await app.request('POST', '/v1/stock/transfers', { token: ops, body: { sku: 'INV-1', fromWarehouseId: 'WH-A', toWarehouseId: 'WH-A', lot: 'L1', qty: 1 } });
+    const transfer = await app.request('POST', '/v1/stock/transfers', {
+      token: ops,
+      body: { sku: 'INV-1', fromWarehouseId: 'WH-A', toWarehouseId: 'WH-A', lot: 'L1', qty: 1 },
+    });
     expect(transfer.status).toBe(400);
     expect(transfer.body.errors).toEqual([{ path: 'body.toWarehouseId', message: 'must differ from fromWarehouseId' }]);
-    const negativeQty = await app.request('POST', '/v1/stock/transfers', { token: ops, body: { sku: 'INV-1', fromWarehouseId: 'WH-A', lot: 'L1', qty: -1 } });
+    const negativeQty = await app.request('POST', '/v1/stock/transfers', {
+      token: ops,
+      body: { sku: 'INV-1', fromWarehouseId: 'WH-A', lot: 'L1', qty: -1 },
+    });
     expect(negativeQty.body.errors.map((error: any) => error.path)).toEqual(expect.arrayContaining(['body.toWarehouseId', 'body.qty']));
     const warehouse = await app.request('POST', '/v1/warehouses', { token: ops, body: { id: 'a@b', name: '', regionCode: 'cn' } });
-    expect(warehouse.body.errors.map((error: any) => error.path)).toEqual(expect.arrayContaining(['body.id', 'body.name', 'body.regionCode']));
+    expect(warehouse.body.errors.map((error: any) => error.path)).toEqual(
+      expect.arrayContaining(['body.id', 'body.name', 'body.regionCode']),
+    );
     const tier = await app.request('GET', '/v1/stock/expiring?tier=green', { token: ops });
     expect(tier.status).toBe(400);
     expect(tier.body.errors.map((error: any) => error.path)).toEqual(['query.tier']);
@@ -383,7 +469,14 @@ describe('inventory API', () => {
     const transfer = { sku: 'INV-1', fromWarehouseId: 'WH-A', toWarehouseId: 'WH-B', lot: 'L-ROLE', qty: 1 };
     expect((await app.request('POST', '/v1/stock/transfers', { token: app.token('analyst'), body: transfer })).status).toBe(403);
     expect((await app.request('POST', '/v1/stock/write-offs', { token: app.token('finance'), body: {} })).status).toBe(403);
-    expect((await app.request('POST', '/v1/warehouses', { token: app.token('integration'), body: { id: 'WH-X', name: 'X', regionCode: 'CN-1' } })).status).toBe(403);
+    expect(
+      (
+        await app.request('POST', '/v1/warehouses', {
+          token: app.token('integration'),
+          body: { id: 'WH-X', name: 'X', regionCode: 'CN-1' },
+        })
+      ).status,
+    ).toBe(403);
     for (const path of ['/v1/stock', '/v1/stock/expiring', '/v1/stock/low', '/v1/stock/movements', '/v1/warehouses']) {
       for (const role of ['ops', 'finance', 'analyst', 'integration'] as const) {
         expect((await app.request('GET', path, { token: app.token(role) })).status, `${role} ${path}`).toBe(200);
@@ -408,7 +501,10 @@ describe('inventory API', () => {
     };
     const before = await snapshot();
     expect(before.stock.length).toBeGreaterThan(10);
-    await rebuildProjection(projections.find((projection) => projection.name === 'inventory')!, { db, store, locks, upcasting });
+    await rebuildProjection(
+      projections.find((projection) => projection.name === 'inventory')!,
+      { db, store, locks, upcasting },
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -441,8 +537,14 @@ describe('inventory API', () => {
         Array.from({ length: 40 }, (_, i) => {
           const url = i % 2 === 0 ? app.url : replica.url!;
           return i % 3 === 0
-            ? request(url, 'POST', '/v1/stock/adjustments', { token: ops, body: { sku: 'RACE-LOT', warehouseId: 'WH-A', lot: 'L1', delta: -3, reason: `breakage ${i}` } })
-            : request(url, 'POST', '/v1/stock/transfers', { token: ops, body: { sku: 'RACE-LOT', fromWarehouseId: 'WH-A', toWarehouseId: 'WH-B', lot: 'L1', qty: 3 } });
+            ? request(url, 'POST', '/v1/stock/adjustments', {
+                token: ops,
+                body: { sku: 'RACE-LOT', warehouseId: 'WH-A', lot: 'L1', delta: -3, reason: `breakage ${i}` },
+              })
+            : request(url, 'POST', '/v1/stock/transfers', {
+                token: ops,
+                body: { sku: 'RACE-LOT', fromWarehouseId: 'WH-A', toWarehouseId: 'WH-B', lot: 'L1', qty: 3 },
+              });
         }),
       );
       const statuses = results.map((result) => result.status);

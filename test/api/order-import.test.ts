@@ -31,7 +31,10 @@ describe('order import', () => {
     let position = '0';
     for (const sku of SKUS) {
       const { name, brand, category, gtin, unit, caseSize, basePriceMinor } = product(sku);
-      const created = await app.request('POST', '/v1/products', { token: app.token('ops'), body: { sku, name, brand, category, gtin, unit, caseSize, basePriceMinor } });
+      const created = await app.request('POST', '/v1/products', {
+        token: app.token('ops'),
+        body: { sku, name, brand, category, gtin, unit, caseSize, basePriceMinor },
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       position = created.body.position;
     }
@@ -97,7 +100,13 @@ describe('order import', () => {
     expect(byGtin.status, JSON.stringify(byGtin.body)).toBe(201);
     expect(linesOf(byGtin.body)).toEqual([['CND-HT-05', 4]]);
 
-    const file = await workbook({ Sheet1: [['SKU', 'GTIN', 'Qty'], ['wtr-nfsq-01', null, 1], [null, Number(product('TEA-TY-02').gtin), 2]] });
+    const file = await workbook({
+      Sheet1: [
+        ['SKU', 'GTIN', 'Qty'],
+        ['wtr-nfsq-01', null, 1],
+        [null, Number(product('TEA-TY-02').gtin), 2],
+      ],
+    });
     const mixed = await post(file, XLSX);
     expect(mixed.status, JSON.stringify(mixed.body)).toBe(201);
     expect(linesOf(mixed.body)).toEqual([
@@ -121,8 +130,23 @@ describe('order import', () => {
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
     expect(preview.body.lines).toEqual([
       { row: 2, sheet: '订单', sku: 'CND-HT-01', qty: 2, matched: true, name: '海天金标生抽酱油1.28L×6瓶' },
-      { row: 3, sheet: '订单', sku: 'CND-HT-0', qty: 1, matched: false, suggestions: expect.arrayContaining([expect.objectContaining({ sku: 'CND-HT-01' })]) },
-      { row: 4, sheet: '订单', sku: null, gtin: unknownGtin, qty: 3, matched: false, suggestions: [expect.objectContaining({ sku: 'TEA-TY-02', name: '统一 绿茶 500ml×15瓶' })] },
+      {
+        row: 3,
+        sheet: '订单',
+        sku: 'CND-HT-0',
+        qty: 1,
+        matched: false,
+        suggestions: expect.arrayContaining([expect.objectContaining({ sku: 'CND-HT-01' })]),
+      },
+      {
+        row: 4,
+        sheet: '订单',
+        sku: null,
+        gtin: unknownGtin,
+        qty: 3,
+        matched: false,
+        suggestions: [expect.objectContaining({ sku: 'TEA-TY-02', name: '统一 绿茶 500ml×15瓶' })],
+      },
       { row: 5, sheet: '订单', sku: 'NO-SUCH-1', qty: 1, matched: false, suggestions: [expect.objectContaining({ sku: 'CND-HT-05' })] },
     ]);
     expect(preview.body.quote).toMatchObject({ dealerId: 'D-IMP', regionCode: 'CN-31' });
@@ -133,13 +157,22 @@ describe('order import', () => {
     // Placing the same file: a GTIN nothing has cannot become a line.
     const placed = await post(file, XLSX);
     expect(placed.status).toBe(400);
-    expect(placed.body.errors).toEqual([{ path: '订单!B4', message: expect.stringContaining('did you mean TEA-TY-02 (统一 绿茶 500ml×15瓶)') }]);
+    expect(placed.body.errors).toEqual([
+      { path: '订单!B4', message: expect.stringContaining('did you mean TEA-TY-02 (统一 绿茶 500ml×15瓶)') },
+    ]);
     expect(await head()).toBe(before);
   });
 
   it('names the sheet, row and column of every bad cell, and writes nothing', async () => {
     const before = await head();
-    const file = await workbook({ 订单: [['商品编码', '名称', '数量'], ['WTR-NFSQ-01', '农夫山泉', 'two'], ['绿茶!', '统一绿茶', 2], [null, '无编码', 1]] });
+    const file = await workbook({
+      订单: [
+        ['商品编码', '名称', '数量'],
+        ['WTR-NFSQ-01', '农夫山泉', 'two'],
+        ['绿茶!', '统一绿茶', 2],
+        [null, '无编码', 1],
+      ],
+    });
     const bad = await post(file, XLSX);
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');

@@ -34,7 +34,14 @@ describe('orders', () => {
   it('approves a good order at once, reserving stock and credit, and shows it to its dealer', async () => {
     const placed = await app.request('POST', '/v1/orders', {
       token: dealer(),
-      body: { lines: [{ sku: 'ORD-TEA', qty: 10 }, { sku: 'ORD-CHIPS', qty: 5 }], regionCode: 'CN-31', note: 'back door' },
+      body: {
+        lines: [
+          { sku: 'ORD-TEA', qty: 10 },
+          { sku: 'ORD-CHIPS', qty: 5 },
+        ],
+        regionCode: 'CN-31',
+        note: 'back door',
+      },
     });
     expect(placed.status, JSON.stringify(placed.body)).toBe(201);
     expect(placed.body).toMatchObject({
@@ -65,7 +72,10 @@ describe('orders', () => {
   });
 
   it('splits a line over warehouses, preferring the delivery region', async () => {
-    const placed = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: 'ORD-TEA', qty: 120 }], regionCode: 'CN-11' } });
+    const placed = await app.request('POST', '/v1/orders', {
+      token: dealer(),
+      body: { lines: [{ sku: 'ORD-TEA', qty: 120 }], regionCode: 'CN-11' },
+    });
     expect(placed.body.status).toBe('approved');
     expect(await stockOf(app, 'ORD-TEA', 'WH-N', placed.body.position)).toMatchObject({ reserved: 50, available: 0 });
     const east = await stockOf(app, 'ORD-TEA', 'WH-E', placed.body.position);
@@ -77,7 +87,10 @@ describe('orders', () => {
   });
 
   it('holds an order when stock falls short, saying why, and keeps nothing reserved', async () => {
-    const placed = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: 'ORD-RARE', qty: 8 }], regionCode: 'CN-31' } });
+    const placed = await app.request('POST', '/v1/orders', {
+      token: dealer(),
+      body: { lines: [{ sku: 'ORD-RARE', qty: 8 }], regionCode: 'CN-31' },
+    });
     expect(placed.status).toBe(201);
     expect(placed.body.status).toBe('on_hold');
     expect(placed.body.review.reasons).toEqual([{ code: 'insufficient_stock', detail: 'ORD-RARE: 8 ordered, 5 available' }]);
@@ -93,7 +106,10 @@ describe('orders', () => {
     const received = await receiveStock(app, { sku: 'ORD-RARE', warehouseId: 'WH-E', qty: 10, lot: 'RARE-2' });
     // Ops approve once they see the stock (the process looks for stock where the read model shows it).
     await stockOf(app, 'ORD-RARE', 'WH-E', received);
-    const approved = await app.request('POST', `/v1/orders/${placed.body.id}/approve`, { token: app.token('ops'), body: { note: 'stock arrived' } });
+    const approved = await app.request('POST', `/v1/orders/${placed.body.id}/approve`, {
+      token: app.token('ops'),
+      body: { note: 'stock arrived' },
+    });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     expect(approved.body.status).toBe('approved');
     const again = await app.request('POST', `/v1/orders/${placed.body.id}/approve`, { token: app.token('ops') });
@@ -101,16 +117,25 @@ describe('orders', () => {
   });
 
   it('holds an order over the credit limit and releases its stock', async () => {
-    const placed = await app.request('POST', '/v1/orders', { token: dealer('D-POOR'), body: { lines: [{ sku: 'ORD-CHIPS', qty: 10 }], regionCode: 'CN-31' } });
+    const placed = await app.request('POST', '/v1/orders', {
+      token: dealer('D-POOR'),
+      body: { lines: [{ sku: 'ORD-CHIPS', qty: 10 }], regionCode: 'CN-31' },
+    });
     expect(placed.body.status).toBe('on_hold');
     expect(placed.body.review.reasons.map((reason: any) => reason.code)).toEqual(['credit_limit_exceeded']);
     expect(await creditOf(app, 'D-POOR', placed.body.position)).toMatchObject({ reservedMinor: 0 });
-    const rejected = await app.request('POST', `/v1/orders/${placed.body.id}/reject`, { token: app.token('ops'), body: { reason: 'pay first' } });
+    const rejected = await app.request('POST', `/v1/orders/${placed.body.id}/reject`, {
+      token: app.token('ops'),
+      body: { reason: 'pay first' },
+    });
     expect(rejected.body.status).toBe('rejected');
   });
 
   it('holds an order outside the territories but keeps its reservations, so approval is instant', async () => {
-    const placed = await app.request('POST', '/v1/orders', { token: dealer('D-OTHER'), body: { lines: [{ sku: 'ORD-CHIPS', qty: 3 }], regionCode: 'CN-44' } });
+    const placed = await app.request('POST', '/v1/orders', {
+      token: dealer('D-OTHER'),
+      body: { lines: [{ sku: 'ORD-CHIPS', qty: 3 }], regionCode: 'CN-44' },
+    });
     expect(placed.body.status).toBe('on_hold');
     expect(placed.body.review.reasons.map((reason: any) => reason.code)).toEqual(['territory_not_authorized']);
     expect(await creditOf(app, 'D-OTHER', placed.body.position)).toMatchObject({ reservedMinor: 2_700 });
@@ -121,7 +146,10 @@ describe('orders', () => {
   });
 
   it('lets ops reject a held order without giving a reason (API.md names no body), releasing its holdings', async () => {
-    const placed = await app.request('POST', '/v1/orders', { token: dealer('D-OTHER'), body: { lines: [{ sku: 'ORD-CHIPS', qty: 2 }], regionCode: 'CN-44' } });
+    const placed = await app.request('POST', '/v1/orders', {
+      token: dealer('D-OTHER'),
+      body: { lines: [{ sku: 'ORD-CHIPS', qty: 2 }], regionCode: 'CN-44' },
+    });
     expect(placed.body.status).toBe('on_hold');
     const rejected = await app.request('POST', `/v1/orders/${placed.body.id}/reject`, { token: app.token('ops') });
     expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
@@ -131,9 +159,14 @@ describe('orders', () => {
   });
 
   it('lists orders placed on the days from and to name, both whole', async () => {
-    const placed = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' } });
+    const placed = await app.request('POST', '/v1/orders', {
+      token: dealer(),
+      body: { lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' },
+    });
     const today = businessDayOf(new Date());
-    const listed = await app.request('GET', `/v1/orders?from=${today}&to=${today}&minPosition=${placed.body.position}`, { token: dealer() });
+    const listed = await app.request('GET', `/v1/orders?from=${today}&to=${today}&minPosition=${placed.body.position}`, {
+      token: dealer(),
+    });
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((order: any) => order.id)).toContain(placed.body.id);
     const yesterday = addDays(businessDayOf(new Date()), -1);
@@ -142,18 +175,29 @@ describe('orders', () => {
   });
 
   it('rejects orders of a suspended dealer and orders with unknown SKUs', async () => {
-    const unknown = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: 'NO-SUCH-SKU', qty: 1 }], regionCode: 'CN-31' } });
+    const unknown = await app.request('POST', '/v1/orders', {
+      token: dealer(),
+      body: { lines: [{ sku: 'NO-SUCH-SKU', qty: 1 }], regionCode: 'CN-31' },
+    });
     expect(unknown.body.status).toBe('rejected');
     expect(unknown.body.review.reasons[0].code).toBe('unknown_sku');
     await createDealer(app, { id: 'D-SUSP' });
-    expect((await app.request('POST', '/v1/dealers/D-SUSP/suspend', { token: app.token('ops'), body: { reason: 'unpaid' } })).status).toBe(200);
-    const suspended = await app.request('POST', '/v1/orders', { token: dealer('D-SUSP'), body: { lines: [{ sku: 'ORD-TEA', qty: 1 }], regionCode: 'CN-31' } });
+    expect((await app.request('POST', '/v1/dealers/D-SUSP/suspend', { token: app.token('ops'), body: { reason: 'unpaid' } })).status).toBe(
+      200,
+    );
+    const suspended = await app.request('POST', '/v1/orders', {
+      token: dealer('D-SUSP'),
+      body: { lines: [{ sku: 'ORD-TEA', qty: 1 }], regionCode: 'CN-31' },
+    });
     expect(suspended.body.status).toBe('rejected');
     expect(suspended.body.review.reasons.map((reason: any) => reason.code)).toEqual(['dealer_suspended']);
   });
 
-  it('refuses to cancel twice, or to let a dealer cancel another dealer\'s order', async () => {
-    const placed = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' } });
+  it("refuses to cancel twice, or to let a dealer cancel another dealer's order", async () => {
+    const placed = await app.request('POST', '/v1/orders', {
+      token: dealer(),
+      body: { lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' },
+    });
     expect((await app.request('POST', `/v1/orders/${placed.body.id}/cancel`, { token: dealer('D-OTHER') })).status).toBe(404);
     expect((await app.request('POST', `/v1/orders/${placed.body.id}/cancel`, { token: app.token('ops') })).status).toBe(200);
     const twice = await app.request('POST', `/v1/orders/${placed.body.id}/cancel`, { token: dealer() });
@@ -165,17 +209,32 @@ describe('orders', () => {
     const before = await app.running.infrastructure.store.headPosition();
     const quote = await app.request('POST', '/v1/quotes', {
       token: dealer('D-POOR'),
-      body: { lines: [{ sku: 'ORD-CHIPS', qty: 9_999 }, { sku: 'GHOST', qty: 1 }], regionCode: 'CN-44' },
+      body: {
+        lines: [
+          { sku: 'ORD-CHIPS', qty: 9_999 },
+          { sku: 'GHOST', qty: 1 },
+        ],
+        regionCode: 'CN-44',
+      },
     });
     expect(quote.status, JSON.stringify(quote.body)).toBe(200);
-    expect(quote.body.warnings.map((warning: any) => warning.code).sort()).toEqual(['credit_limit_exceeded', 'insufficient_stock', 'territory_not_authorized', 'unknown_sku']);
+    expect(quote.body.warnings.map((warning: any) => warning.code).sort()).toEqual([
+      'credit_limit_exceeded',
+      'insufficient_stock',
+      'territory_not_authorized',
+      'unknown_sku',
+    ]);
     expect(quote.body.lines).toHaveLength(1);
     expect(await app.running.infrastructure.store.headPosition()).toBe(before);
   });
 
   it('imports an order from CSV, naming bad lines', async () => {
     const csv = 'sku,qty\nORD-TEA,2\nORD-CHIPS,3\nORD-TEA,1\n';
-    const placed = await app.request('POST', '/v1/orders/import?regionCode=CN-31', { token: dealer(), raw: csv, headers: { 'content-type': 'text/csv' } });
+    const placed = await app.request('POST', '/v1/orders/import?regionCode=CN-31', {
+      token: dealer(),
+      raw: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(placed.status, JSON.stringify(placed.body)).toBe(201);
     expect(placed.body.channel).toBe('csv');
     expect(placed.body.lines.map((line: any) => [line.sku, line.qty])).toEqual([
@@ -184,10 +243,18 @@ describe('orders', () => {
     ]);
 
     const before = await app.running.infrastructure.store.headPosition();
-    const bad = await app.request('POST', '/v1/orders/import', { token: dealer(), raw: 'sku,qty\nORD-TEA,two\n,4\nORD-CHIPS,-1\nA,1,extra\n', headers: { 'content-type': 'text/csv' } });
+    const bad = await app.request('POST', '/v1/orders/import', {
+      token: dealer(),
+      raw: 'sku,qty\nORD-TEA,two\n,4\nORD-CHIPS,-1\nA,1,extra\n',
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((error: any) => error.path)).toEqual(['line 2.qty', 'line 3.sku', 'line 4.qty', 'line 5']);
-    const header = await app.request('POST', '/v1/orders/import', { token: dealer(), raw: 'product,amount\nX,1\n', headers: { 'content-type': 'text/csv' } });
+    const header = await app.request('POST', '/v1/orders/import', {
+      token: dealer(),
+      raw: 'product,amount\nX,1\n',
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(header.status).toBe(400);
     expect(header.body.errors[0].path).toBe('line 1');
     const json = await app.request('POST', '/v1/orders/import', { token: dealer(), body: { lines: [{ sku: 'ORD-TEA', qty: 1 }] } });
@@ -197,7 +264,10 @@ describe('orders', () => {
   });
 
   it('reorders the same lines as a new order', async () => {
-    const first = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: 'ORD-CHIPS', qty: 4 }], regionCode: 'CN-31' } });
+    const first = await app.request('POST', '/v1/orders', {
+      token: dealer(),
+      body: { lines: [{ sku: 'ORD-CHIPS', qty: 4 }], regionCode: 'CN-31' },
+    });
     const again = await app.request('POST', `/v1/orders/${first.body.id}/reorder`, { token: dealer() });
     expect(again.status, JSON.stringify(again.body)).toBe(201);
     expect(again.body).toMatchObject({ channel: 'reorder', reorderOf: first.body.id, status: 'approved' });
@@ -206,13 +276,22 @@ describe('orders', () => {
   });
 
   it('lets ops order on behalf of a dealer, naming it', async () => {
-    const missing = await app.request('POST', '/v1/orders', { token: app.token('ops'), body: { lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' } });
+    const missing = await app.request('POST', '/v1/orders', {
+      token: app.token('ops'),
+      body: { lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' },
+    });
     expect(missing.status).toBe(400);
-    const placed = await app.request('POST', '/v1/orders', { token: app.token('ops'), body: { dealerId: 'D-ORD', lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' } });
+    const placed = await app.request('POST', '/v1/orders', {
+      token: app.token('ops'),
+      body: { dealerId: 'D-ORD', lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' },
+    });
     expect(placed.body).toMatchObject({ dealerId: 'D-ORD', channel: 'on_behalf' });
     // Staff see the risk factors; at night (00-06 in China) the unusual-hour factor is among them.
     expect(placed.body.review.riskFactors.filter((factor: any) => factor.rule !== 'unusual_hour')).toEqual([]);
-    const dealerNamingOther = await app.request('POST', '/v1/orders', { token: dealer(), body: { dealerId: 'D-OTHER', lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' } });
+    const dealerNamingOther = await app.request('POST', '/v1/orders', {
+      token: dealer(),
+      body: { dealerId: 'D-OTHER', lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' },
+    });
     expect(dealerNamingOther.status).toBe(404);
   });
 
@@ -227,7 +306,10 @@ describe('orders', () => {
   });
 
   it('serves the full history of an order to finance and its dealer, with actors', async () => {
-    const placed = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' } });
+    const placed = await app.request('POST', '/v1/orders', {
+      token: dealer(),
+      body: { lines: [{ sku: 'ORD-CHIPS', qty: 1 }], regionCode: 'CN-31' },
+    });
     await app.request('POST', `/v1/orders/${placed.body.id}/cancel`, { token: app.token('ops', undefined, 'ops-alice') });
     const history = await app.request('GET', `/v1/orders/${placed.body.id}/history`, { token: app.token('finance') });
     expect(history.body.items.map((item: any) => item.type)).toEqual(['OrderPlaced', 'OrderReviewed', 'OrderCancelled']);
@@ -239,7 +321,10 @@ describe('orders', () => {
 
   it('rejects bad orders with every invalid field, writing nothing', async () => {
     const before = await app.running.infrastructure.store.headPosition();
-    const bad = await app.request('POST', '/v1/orders', { token: dealer(), body: { lines: [{ sku: '', qty: 0 }, { qty: 1.5 }], regionCode: 'cn 31' } });
+    const bad = await app.request('POST', '/v1/orders', {
+      token: dealer(),
+      body: { lines: [{ sku: '', qty: 0 }, { qty: 1.5 }], regionCode: 'cn 31' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((error: any) => error.path)).toEqual(
       expect.arrayContaining(['body.lines.0.sku', 'body.lines.0.qty', 'body.lines.1.sku', 'body.lines.1.qty', 'body.regionCode']),
@@ -251,8 +336,19 @@ describe('orders', () => {
     await createDealer(app, { id: 'D-HIST', tier: 'gold', territories: ['CN-31', 'CN-11'], creditLimitMinor: 1_000_000 });
     const place = (lines: { sku: string; qty: number }[], regionCode: string) =>
       app.request('POST', '/v1/orders', { token: dealer('D-HIST'), body: { lines, regionCode } });
-    expect(await dealerOrderHistory(app.running.infrastructure.db, 'D-HIST', ['ORD-TEA'])).toEqual({ orderCount: 0, averageTotalMinor: 0, regionsUsed: [], skuQuantities: {} });
-    const first = await place([{ sku: 'ORD-TEA', qty: 2 }, { sku: 'ORD-CHIPS', qty: 1 }], 'CN-11');
+    expect(await dealerOrderHistory(app.running.infrastructure.db, 'D-HIST', ['ORD-TEA'])).toEqual({
+      orderCount: 0,
+      averageTotalMinor: 0,
+      regionsUsed: [],
+      skuQuantities: {},
+    });
+    const first = await place(
+      [
+        { sku: 'ORD-TEA', qty: 2 },
+        { sku: 'ORD-CHIPS', qty: 1 },
+      ],
+      'CN-11',
+    );
     const second = await place([{ sku: 'ORD-TEA', qty: 4 }], 'CN-31');
     expect([first.status, second.status]).toEqual([201, 201]);
     expect((await app.request('GET', `/v1/orders?minPosition=${second.body.position}`, { token: dealer('D-HIST') })).status).toBe(200);

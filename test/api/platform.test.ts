@@ -66,7 +66,11 @@ describe('API platform', () => {
       const missing = await app.request('GET', '/v1/nothing-here', { token: ops });
       expect(missing.status).toBe(404);
       expect(missing.headers.get('content-type')).toContain('application/problem+json');
-      const badJson = await app.request('POST', '/v1/products', { token: ops, raw: '{"sku": ', headers: { 'content-type': 'application/json' } });
+      const badJson = await app.request('POST', '/v1/products', {
+        token: ops,
+        raw: '{"sku": ',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(badJson.status).toBe(400);
       expect(badJson.body.type).toMatch(/^https:\/\//);
       const xml = await app.request('POST', '/v1/products', { token: ops, raw: '<p/>', headers: { 'content-type': 'application/xml' } });
@@ -126,7 +130,11 @@ describe('API platform', () => {
     it('scopes keys per caller', async () => {
       const headers = { 'idempotency-key': 'shared-key' };
       const mine = await app.request('POST', '/v1/products', { token: ops, headers, body: product('IDEM-5') });
-      const theirs = await app.request('POST', '/v1/products', { token: app.token('ops', undefined, 'someone-else'), headers, body: product('IDEM-6') });
+      const theirs = await app.request('POST', '/v1/products', {
+        token: app.token('ops', undefined, 'someone-else'),
+        headers,
+        body: product('IDEM-6'),
+      });
       expect(mine.status).toBe(201);
       expect(theirs.status).toBe(201);
     });

@@ -32,13 +32,25 @@ describe('promotion budgets per region', () => {
     const head = await app.running.infrastructure.store.headPosition();
     const bad = await app.request('POST', '/v1/promotions', {
       token: ops(),
-      body: { title: 'Bad budgets', kind: 'percent_off', rule: { percent: 10 }, ...window(), budgets: { 'CN-99': { maxUnits: 5 }, 'CN-98': { maxDiscountMinor: 100 } } },
+      body: {
+        title: 'Bad budgets',
+        kind: 'percent_off',
+        rule: { percent: 10 },
+        ...window(),
+        budgets: { 'CN-99': { maxUnits: 5 }, 'CN-98': { maxDiscountMinor: 100 } },
+      },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((error: any) => error.path).sort()).toEqual(['body.budgets.CN-98', 'body.budgets.CN-99']);
     const shapes = await app.request('POST', '/v1/promotions', {
       token: ops(),
-      body: { title: 'Bad budgets', kind: 'percent_off', rule: { percent: 10 }, ...window(), budgets: { 'CN-31': {}, 'CN-44': { maxUnits: -1 } } },
+      body: {
+        title: 'Bad budgets',
+        kind: 'percent_off',
+        rule: { percent: 10 },
+        ...window(),
+        budgets: { 'CN-31': {}, 'CN-44': { maxUnits: -1 } },
+      },
     });
     expect(shapes.status).toBe(400);
     expect(shapes.body.errors.map((error: any) => error.path).sort()).toEqual(['body.budgets.CN-31', 'body.budgets.CN-44.maxUnits']);
@@ -48,7 +60,15 @@ describe('promotion budgets per region', () => {
   it('never grants more discount in a region than its budget, under racing orders; other regions are not limited', async () => {
     const created = await app.request('POST', '/v1/promotions', {
       token: ops(),
-      body: { id: 'PB-TEA10', title: 'Tea 10% off', kind: 'percent_off', rule: { percent: 10 }, ...window(), eligibility: { skus: ['PB-TEA'] }, budgets: { 'CN-31': { maxDiscountMinor: 1_000 } } },
+      body: {
+        id: 'PB-TEA10',
+        title: 'Tea 10% off',
+        kind: 'percent_off',
+        rule: { percent: 10 },
+        ...window(),
+        eligibility: { skus: ['PB-TEA'] },
+        budgets: { 'CN-31': { maxDiscountMinor: 1_000 } },
+      },
     });
     expect(created.status, created.text).toBe(201);
     // Each order of 3 takes 300 of discount: three fit in 1 000, the others are priced without it.
@@ -56,15 +76,28 @@ describe('promotion budgets per region', () => {
     const discounted = raced.filter((response) => response.body.totals.discountMinor === 300);
     expect(discounted).toHaveLength(3);
     for (const response of raced.filter((candidate) => candidate.body.totals.discountMinor === 0)) {
-      expect(response.body.promotionsNotApplied).toEqual([{ id: 'PB-TEA10', title: 'Tea 10% off', reason: 'promotion_budget_exhausted', detail: expect.stringContaining('CN-31') }]);
+      expect(response.body.promotionsNotApplied).toEqual([
+        { id: 'PB-TEA10', title: 'Tea 10% off', reason: 'promotion_budget_exhausted', detail: expect.stringContaining('CN-31') },
+      ]);
     }
     const shown = await app.request('GET', `/v1/promotions/PB-TEA10?minPosition=${raced.at(-1)!.body.position}`, { token: ops() });
     expect(shown.body.budgets).toEqual([
-      { regionCode: 'CN-31', maxDiscountMinor: 1_000, maxUnits: null, usedDiscountMinor: 900, usedUnits: 9, remainingDiscountMinor: 100, remainingUnits: null },
+      {
+        regionCode: 'CN-31',
+        maxDiscountMinor: 1_000,
+        maxUnits: null,
+        usedDiscountMinor: 900,
+        usedUnits: 9,
+        remainingDiscountMinor: 100,
+        remainingUnits: null,
+      },
     ]);
     // Delivered to another region, the promotion applies without limit; a quote there shows it, here it warns.
     expect((await order(11, 'PB-TEA', 20, 'CN-44')).body.totals.discountMinor).toBe(2_000);
-    const quote = await app.request('POST', '/v1/quotes', { token: app.token('dealer', 'D-PB11'), body: { lines: [{ sku: 'PB-TEA', qty: 3 }], regionCode: 'CN-31' } });
+    const quote = await app.request('POST', '/v1/quotes', {
+      token: app.token('dealer', 'D-PB11'),
+      body: { lines: [{ sku: 'PB-TEA', qty: 3 }], regionCode: 'CN-31' },
+    });
     expect(quote.body.promotionsNotApplied.map((promotion: any) => promotion.reason)).toEqual(['promotion_budget_exhausted']);
 
     // A cancellation gives its share back: the next order gets the discount again.

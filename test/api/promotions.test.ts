@@ -112,7 +112,7 @@ describe('promotions API', () => {
     expect(unknown.status).toBe(404);
   });
 
-  it('shows a dealer only the promotions it may have, and never other dealers\' ids', async () => {
+  it("shows a dealer only the promotions it may have, and never other dealers' ids", async () => {
     await create(spring('FOR-D1-D2', { eligibility: { dealerIds: ['D-1', 'D-2'] } }));
     await create(spring('FOR-GOLD', { eligibility: { tiers: ['gold'] } }));
     const last = await create(spring('FOR-EAST', { eligibility: { territories: ['CN-31'] } }));
@@ -130,7 +130,9 @@ describe('promotions API', () => {
 
     const staff = await app.request('GET', '/v1/promotions/FOR-D1-D2', { token: ops });
     expect(staff.body.eligibility.dealerIds).toEqual(['D-1', 'D-2']);
-    expect(idsOf(await app.request('GET', '/v1/promotions?limit=500', { token: ops }))).toEqual(expect.arrayContaining(['FOR-GOLD', 'FOR-EAST']));
+    expect(idsOf(await app.request('GET', '/v1/promotions?limit=500', { token: ops }))).toEqual(
+      expect.arrayContaining(['FOR-GOLD', 'FOR-EAST']),
+    );
     expect(idsOf(await app.request('GET', '/v1/promotions?dealerId=D-3&limit=500', { token: ops }))).not.toContain('FOR-D1-D2');
   });
 
@@ -167,12 +169,24 @@ describe('promotions API', () => {
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     const paths = bad.body.errors.map((error: any) => error.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['body.title', 'body.rule.amountMinor', 'body.rule', 'body.endsAt', 'body.eligibility.tiers.0', 'body.caps.total']),
+      expect.arrayContaining([
+        'body.title',
+        'body.rule.amountMinor',
+        'body.rule',
+        'body.endsAt',
+        'body.eligibility.tiers.0',
+        'body.caps.total',
+      ]),
     );
 
-    const unknownKind = await app.request('POST', '/v1/promotions', { token: ops, body: { title: '', kind: 'free_lunch', rule: {}, startsAt: 'soon', endsAt: at(1) } });
+    const unknownKind = await app.request('POST', '/v1/promotions', {
+      token: ops,
+      body: { title: '', kind: 'free_lunch', rule: {}, startsAt: 'soon', endsAt: at(1) },
+    });
     expect(unknownKind.status).toBe(400);
-    expect(unknownKind.body.errors.map((error: any) => error.path)).toEqual(expect.arrayContaining(['body.kind', 'body.title', 'body.startsAt']));
+    expect(unknownKind.body.errors.map((error: any) => error.path)).toEqual(
+      expect.arrayContaining(['body.kind', 'body.title', 'body.startsAt']),
+    );
     expect(await app.running.infrastructure.store.headPosition()).toBe(before);
   });
 
@@ -187,11 +201,26 @@ describe('promotions API', () => {
 
   it('shows each product the active promotions the caller may have', async () => {
     const product = (sku: string, brand: string, category: string) =>
-      app.request('POST', '/v1/products', { token: ops, body: { sku, name: `Product ${sku}`, brand, category, unit: 'case', basePriceMinor: 1000 } });
+      app.request('POST', '/v1/products', {
+        token: ops,
+        body: { sku, name: `Product ${sku}`, brand, category, unit: 'case', basePriceMinor: 1000 },
+      });
     await product('PRM-TEA', 'Leafy', 'tea');
     await product('PRM-NUT', 'Crunch', 'snacks');
     await create(spring('CAT-TEA', { title: 'Leafy tea 10% off', eligibility: { brands: ['Leafy'] } }));
-    await create(spring('CAT-BUNDLE', { kind: 'bundle_price', rule: { items: [{ sku: 'PRM-TEA', qty: 1 }, { sku: 'PRM-NUT', qty: 1 }], priceMinor: 1500 }, eligibility: {} }));
+    await create(
+      spring('CAT-BUNDLE', {
+        kind: 'bundle_price',
+        rule: {
+          items: [
+            { sku: 'PRM-TEA', qty: 1 },
+            { sku: 'PRM-NUT', qty: 1 },
+          ],
+          priceMinor: 1500,
+        },
+        eligibility: {},
+      }),
+    );
     await create(spring('CAT-D2', { eligibility: { skus: ['PRM-NUT'], dealerIds: ['D-2'] } }));
     await create(spring('CAT-LATER', { startsAt: at(10), eligibility: { skus: ['PRM-NUT'] } }));
     const ended = await create(spring('CAT-ENDED', { eligibility: { categories: ['tea'] } }));
@@ -208,7 +237,10 @@ describe('promotions API', () => {
 
     const detail = await app.request('GET', '/v1/products/PRM-NUT', { token: app.token('dealer', 'D-2') });
     expect(ours(detail.body.promotions).sort()).toEqual(['CAT-BUNDLE', 'CAT-D2']);
-    expect(detail.body.promotions.find((promotion: any) => promotion.id === 'CAT-D2')).toEqual({ id: 'CAT-D2', title: 'Jade Spring 10% off (CAT-D2)' });
+    expect(detail.body.promotions.find((promotion: any) => promotion.id === 'CAT-D2')).toEqual({
+      id: 'CAT-D2',
+      title: 'Jade Spring 10% off (CAT-D2)',
+    });
   });
 
   it('rebuilds the read model from the events to the same promotions and counts', async () => {
@@ -216,11 +248,25 @@ describe('promotions API', () => {
     // Redemptions of a capped promotion, and one released again.
     await create(spring('RB-CAPPED', { caps: { perDealer: 2, total: 5 } }));
     const context = { actor: 'test', role: 'ops', correlationId: 'test', now: new Date() };
-    for (const [orderId, dealerId] of [['O-RB1', 'D-1'], ['O-RB2', 'D-9'], ['O-RB3', 'D-1']] as const) {
-      const redeemed = await commands.handle(promotionDecider, promotionStream('RB-CAPPED'), { type: 'RedeemPromotion', data: { orderId, dealerId, now: new Date().toISOString() } }, context);
+    for (const [orderId, dealerId] of [
+      ['O-RB1', 'D-1'],
+      ['O-RB2', 'D-9'],
+      ['O-RB3', 'D-1'],
+    ] as const) {
+      const redeemed = await commands.handle(
+        promotionDecider,
+        promotionStream('RB-CAPPED'),
+        { type: 'RedeemPromotion', data: { orderId, dealerId, now: new Date().toISOString() } },
+        context,
+      );
       expect(redeemed.ok).toBe(true);
     }
-    await commands.handle(promotionDecider, promotionStream('RB-CAPPED'), { type: 'ReleasePromotion', data: { orderId: 'O-RB2' } }, context);
+    await commands.handle(
+      promotionDecider,
+      promotionStream('RB-CAPPED'),
+      { type: 'ReleasePromotion', data: { orderId: 'O-RB2' } },
+      context,
+    );
     const snapshot = async () => ({
       promotions: await db.selectFrom('promotions.promotions').selectAll().orderBy('id').execute(),
       redemptions: await db.selectFrom('promotions.dealer_redemptions').selectAll().orderBy('promotion_id').orderBy('dealer_id').execute(),
@@ -237,6 +283,8 @@ describe('promotions API', () => {
     const document = (await app.request('GET', '/openapi.json')).body;
     const result = await new Validator().validate(document);
     expect(result.errors ?? []).toEqual([]);
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/promotions', '/v1/promotions/{id}', '/v1/promotions/{id}/end']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/v1/promotions', '/v1/promotions/{id}', '/v1/promotions/{id}/end']),
+    );
   });
 });

@@ -31,7 +31,10 @@ async function shipOrder(dealerId: string, lines: { sku: string; qty: number }[]
   expect(placed.body.status).toBe('approved');
   const shipped = await app.request('POST', `/v1/orders/${placed.body.id}/shipments`, { token: ops(), body: { lines } });
   expect(shipped.status, shipped.text).toBe(201);
-  const delivered = await app.request('POST', `/v1/orders/${placed.body.id}/deliveries`, { token: ops(), body: { shipmentId: shipped.body.shipmentId } });
+  const delivered = await app.request('POST', `/v1/orders/${placed.body.id}/deliveries`, {
+    token: ops(),
+    body: { shipmentId: shipped.body.shipmentId },
+  });
   expect(delivered.status, delivered.text).toBeLessThan(300);
   return placed.body.id as string;
 }
@@ -42,7 +45,15 @@ describe('volume rebates', () => {
     const now = Date.now();
     const bad = await app.request('POST', '/v1/rebate-programs', {
       token: ops(),
-      body: { title: 'Bad', startsAt: new Date(now).toISOString(), endsAt: new Date(now - 1).toISOString(), tiers: [{ fromMinor: 100, percent: 1 }, { fromMinor: 100, percent: 2 }] },
+      body: {
+        title: 'Bad',
+        startsAt: new Date(now).toISOString(),
+        endsAt: new Date(now - 1).toISOString(),
+        tiers: [
+          { fromMinor: 100, percent: 1 },
+          { fromMinor: 100, percent: 2 },
+        ],
+      },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((error: any) => error.path).sort()).toEqual(['body.endsAt', 'body.tiers']);
@@ -50,7 +61,7 @@ describe('volume rebates', () => {
     expect(await app.running.infrastructure.store.headPosition()).toBe(head);
   });
 
-  it("accrues shipped eligible value, takes returns back, shows the tier and the next one, and settles once after the end", async () => {
+  it('accrues shipped eligible value, takes returns back, shows the tier and the next one, and settles once after the end', async () => {
     const now = Date.now();
     endsAt = new Date(now + PERIOD_MS).toISOString();
     const created = await app.request('POST', '/v1/rebate-programs', {
@@ -61,25 +72,49 @@ describe('volume rebates', () => {
         startsAt: new Date(now - 86_400_000).toISOString(),
         endsAt,
         eligibility: { categories: ['tea'], tiers: ['gold'] },
-        tiers: [{ fromMinor: 0, percent: 1 }, { fromMinor: 100_000, percent: 2 }, { fromMinor: 500_000, percent: 3 }],
+        tiers: [
+          { fromMinor: 0, percent: 1 },
+          { fromMinor: 100_000, percent: 2 },
+          { fromMinor: 500_000, percent: 3 },
+        ],
       },
     });
     expect(created.status, created.text).toBe(201);
 
     // 12 tea (120 000) and salt (not eligible) for the gold dealer; tea for the silver one (not eligible).
-    const order = await shipOrder('D-RB1', [{ sku: 'RB-TEA', qty: 12 }, { sku: 'RB-SALT', qty: 5 }]);
+    const order = await shipOrder('D-RB1', [
+      { sku: 'RB-TEA', qty: 12 },
+      { sku: 'RB-SALT', qty: 5 },
+    ]);
     await shipOrder('D-RB2', [{ sku: 'RB-TEA', qty: 50 }]);
     // Two tea come back and are refunded: the basis loses their 20 000.
-    const requested = await app.request('POST', `/v1/orders/${order}/returns`, { token: app.token('dealer', 'D-RB1'), body: { lines: [{ sku: 'RB-TEA', qty: 2, reason: 'damaged' }] } });
+    const requested = await app.request('POST', `/v1/orders/${order}/returns`, {
+      token: app.token('dealer', 'D-RB1'),
+      body: { lines: [{ sku: 'RB-TEA', qty: 2, reason: 'damaged' }] },
+    });
     expect(requested.status, requested.text).toBe(201);
     const path = `/v1/orders/${order}/returns/${requested.body.returnId}`;
     expect((await app.request('POST', `${path}/approve`, { token: ops() })).status).toBe(200);
-    expect((await app.request('POST', `${path}/receive`, { token: ops(), body: { lines: [{ sku: 'RB-TEA', qty: 2, warehouseId: 'WH-RB', disposition: 'restock' }] } })).status).toBe(200);
+    expect(
+      (
+        await app.request('POST', `${path}/receive`, {
+          token: ops(),
+          body: { lines: [{ sku: 'RB-TEA', qty: 2, warehouseId: 'WH-RB', disposition: 'restock' }] },
+        })
+      ).status,
+    ).toBe(200);
     expect((await app.request('POST', `${path}/refund`, { token: finance() })).status).toBe(200);
 
     const standing = await app.request('GET', '/v1/dealers/D-RB1/rebates', { token: app.token('dealer', 'D-RB1') });
     expect(standing.body.items).toEqual([
-      expect.objectContaining({ programId: 'RB-TEA-Q4', basisMinor: 100_000, tierPercent: 2, accruedMinor: 2_000, settledMinor: 0, nextTier: { fromMinor: 500_000, percent: 3, missingMinor: 400_000 } }),
+      expect.objectContaining({
+        programId: 'RB-TEA-Q4',
+        basisMinor: 100_000,
+        tierPercent: 2,
+        accruedMinor: 2_000,
+        settledMinor: 0,
+        nextTier: { fromMinor: 500_000, percent: 3, missingMinor: 400_000 },
+      }),
     ]);
     expect((await app.request('GET', '/v1/dealers/D-RB1/rebates', { token: app.token('dealer', 'D-RB2') })).status).toBe(404);
     expect((await app.request('GET', '/v1/dealers/D-RB2/rebates', { token: finance() })).body.items).toEqual([]);
@@ -90,10 +125,14 @@ describe('volume rebates', () => {
 
     // Once it has ended, racing settlements credit the dealer once.
     await eventually(() => (Date.now() > Date.parse(endsAt) ? true : undefined), PERIOD_MS + 10_000, 'the program to end');
-    const settled = await Promise.all(Array.from({ length: 5 }, () => app.request('POST', '/v1/rebate-programs/RB-TEA-Q4/settle', { token: finance() })));
+    const settled = await Promise.all(
+      Array.from({ length: 5 }, () => app.request('POST', '/v1/rebate-programs/RB-TEA-Q4/settle', { token: finance() })),
+    );
     expect(settled.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
     for (const response of settled) {
-      expect(response.body.settlements).toEqual([{ dealerId: 'D-RB1', basisMinor: 100_000, percent: 2, amountMinor: 2_000, creditNoteId: 'RB-RB-TEA-Q4' }]);
+      expect(response.body.settlements).toEqual([
+        { dealerId: 'D-RB1', basisMinor: 100_000, percent: 2, amountMinor: 2_000, creditNoteId: 'RB-RB-TEA-Q4' },
+      ]);
     }
     const head = settled.map((response) => response.body.position).reduce((a, b) => (BigInt(a) > BigInt(b) ? a : b));
     const ledger = await app.request('GET', `/v1/dealers/D-RB1/ledger?minPosition=${head}`, { token: finance() });
@@ -103,10 +142,18 @@ describe('volume rebates', () => {
     const again = await app.request('POST', '/v1/rebate-programs/RB-TEA-Q4/settle', { token: finance() });
     expect(again.status).toBe(200);
     expect(BigInt(again.body.position)).toBeLessThanOrEqual(BigInt(await app.running.infrastructure.store.headPosition()));
-    expect((await app.request('GET', '/v1/dealers/D-RB1/rebates', { token: finance() })).body.items[0]).toMatchObject({ settledMinor: 2_000 });
+    expect((await app.request('GET', '/v1/dealers/D-RB1/rebates', { token: finance() })).body.items[0]).toMatchObject({
+      settledMinor: 2_000,
+    });
 
     // Analysts read the same per program and dealer.
-    const { rows } = await sql<{ dealer_id: string; basis_minor: string; tier_percent: string; accrued_minor: string; settled_minor: string }>`
+    const { rows } = await sql<{
+      dealer_id: string;
+      basis_minor: string;
+      tier_percent: string;
+      accrued_minor: string;
+      settled_minor: string;
+    }>`
       SELECT dealer_id, basis_minor::text, tier_percent::text, accrued_minor::text, settled_minor::text FROM analytics.rebates WHERE program_id = 'RB-TEA-Q4'`.execute(
       app.running.infrastructure.db,
     );

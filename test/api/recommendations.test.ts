@@ -38,13 +38,27 @@ describe('recommendations', () => {
     const metadata = { actor: 'seed', role: 'dealer', correlationId: orderId, causationId: null, occurredAt: at, schemaVersion: 1 };
     const priced = lines.map(([sku, qty]) => line(sku, qty));
     const total = priced.reduce((sum, item) => sum + item.netMinor, 0);
-    const data = placed({ orderId, dealerId, regionCode, placedAt: at, lines: priced, gifts: [], totals: { subtotalMinor: total, discountMinor: 0, totalMinor: total, currency: 'CNY' } });
+    const data = placed({
+      orderId,
+      dealerId,
+      regionCode,
+      placedAt: at,
+      lines: priced,
+      gifts: [],
+      totals: { subtotalMinor: total, discountMinor: 0, totalMinor: total, currency: 'CNY' },
+    });
     const appended = await app.running.infrastructure.store.appendToStream(`order-${orderId}`, [
       { id: randomUUID(), type: 'OrderPlaced', data, metadata },
       {
         id: randomUUID(),
         type: 'OrderReviewed',
-        data: { orderId, decision: 'approved', reasons: [], risk: { score: 0, threshold: 60, factors: [] }, reservations: { stock: [], creditMinor: 0, promotions: [] } },
+        data: {
+          orderId,
+          decision: 'approved',
+          reasons: [],
+          risk: { score: 0, threshold: 60, factors: [] },
+          reservations: { stock: [], creditMinor: 0, promotions: [] },
+        },
         metadata,
       },
     ]);
@@ -68,26 +82,56 @@ describe('recommendations', () => {
       expect(received.status, received.text).toBe(201);
     }
     expect((await app.request('PATCH', '/v1/products/R-GONE', { token: ops(), body: { active: false } })).status).toBe(200);
-    expect((await app.request('PUT', '/v1/products/R-SOY/prices', { token: ops(), body: { tiers: { gold: 450 }, dealers: { 'D-R1': 420 } } })).status).toBe(200);
+    expect(
+      (await app.request('PUT', '/v1/products/R-SOY/prices', { token: ops(), body: { tiers: { gold: 450 }, dealers: { 'D-R1': 420 } } }))
+        .status,
+    ).toBe(200);
     await createDealer(app, { id: 'D-R1', tier: 'gold', territories: ['CN-31'] });
     await createDealer(app, { id: 'D-R2', territories: ['CN-31'] });
     await createDealer(app, { id: 'D-R3', territories: ['CN-11'] });
     await createDealer(app, { id: 'D-R4', territories: ['CN-11'] });
-    for (const [id, dealerIds, skus] of [['P-R1', ['D-R1'], ['R-PROMO']], ['P-R2', ['D-R2'], ['R-NOODLE']]] as const) {
+    for (const [id, dealerIds, skus] of [
+      ['P-R1', ['D-R1'], ['R-PROMO']],
+      ['P-R2', ['D-R2'], ['R-NOODLE']],
+    ] as const) {
       const promotion = await app.request('POST', '/v1/promotions', {
         token: ops(),
-        body: { id, title: `Promotion ${id}`, kind: 'percent_off', rule: { percent: 5 }, startsAt: daysAgo(1), endsAt: daysAgo(-30), eligibility: { dealerIds, skus } },
+        body: {
+          id,
+          title: `Promotion ${id}`,
+          kind: 'percent_off',
+          rule: { percent: 5 },
+          startsAt: daysAgo(1),
+          endsAt: daysAgo(-30),
+          eligibility: { dealerIds, skus },
+        },
       });
       expect(promotion.status, promotion.text).toBe(201);
     }
 
     // D-R1 orders cola (with two SKUs that cannot be recommended) every 7 days, last 14 days ago; chips twice lately.
-    for (const days of [35, 28, 21, 14]) await history('D-R1', 'CN-31', days, [['R-COLA', 2], ['R-GONE', 1], ['R-EMPTY', 1]]);
+    for (const days of [35, 28, 21, 14])
+      await history('D-R1', 'CN-31', days, [
+        ['R-COLA', 2],
+        ['R-GONE', 1],
+        ['R-EMPTY', 1],
+      ]);
     for (const days of [10, 3]) await history('D-R1', 'CN-31', days, [['R-CHIPS', 1]]);
     // Others in its region buy chips with soy sauce (3 orders) or noodles (1), cola with milk (2), and a lot of tea.
-    for (let n = 0; n < 3; n++) await history('D-R2', 'CN-31', 20, [['R-CHIPS', 1], ['R-SOY', 1]]);
-    await history('D-R2', 'CN-31', 20, [['R-CHIPS', 1], ['R-NOODLE', 1]]);
-    for (let n = 0; n < 2; n++) await history('D-R2', 'CN-31', 20, [['R-COLA', 1], ['R-MILK', 1]]);
+    for (let n = 0; n < 3; n++)
+      await history('D-R2', 'CN-31', 20, [
+        ['R-CHIPS', 1],
+        ['R-SOY', 1],
+      ]);
+    await history('D-R2', 'CN-31', 20, [
+      ['R-CHIPS', 1],
+      ['R-NOODLE', 1],
+    ]);
+    for (let n = 0; n < 2; n++)
+      await history('D-R2', 'CN-31', 20, [
+        ['R-COLA', 1],
+        ['R-MILK', 1],
+      ]);
     await history('D-R2', 'CN-31', 20, [['R-TEA', 50]]);
     const last = await history('D-R3', 'CN-11', 5, [['R-NORTH', 80]]);
     expect((await app.request('GET', `/v1/orders?minPosition=${last}`, { token: ops() })).status).toBe(200);
@@ -112,9 +156,19 @@ describe('recommendations', () => {
       ['R-MILK', 'bought_together'],
       ['R-NOODLE', 'popular_in_region'],
     ]);
-    expect(items[0]).toEqual({ sku: 'R-COLA', name: 'Name of R-COLA', priceMinor: 500, available: 100, reason: 'due_to_reorder', detail: '您通常约每 7 天订购一次，距上次订购已 14 天。' });
+    expect(items[0]).toEqual({
+      sku: 'R-COLA',
+      name: 'Name of R-COLA',
+      priceMinor: 500,
+      available: 100,
+      reason: 'due_to_reorder',
+      detail: '您通常约每 7 天订购一次，距上次订购已 14 天。',
+    });
     // Its contract price, over its tier's.
-    expect(items[2]).toMatchObject({ priceMinor: 420, detail: '常与您最近订购的 Name of R-CHIPS（R-CHIPS）一起购买，已有 3 个订单同时订购。' });
+    expect(items[2]).toMatchObject({
+      priceMinor: 420,
+      detail: '常与您最近订购的 Name of R-CHIPS（R-CHIPS）一起购买，已有 3 个订单同时订购。',
+    });
     expect(items[1]!.detail).toBe('您现在可享受促销：Promotion P-R1。');
     expect(items[3]!.detail).toMatch(/^CN-31 地区近期订购量第 1 的商品/);
   });
@@ -129,7 +183,10 @@ describe('recommendations', () => {
 
   it('explains in English on request, keeps to the limit, and knows each dealer by its own history and territories', async () => {
     const english = await recommend('D-R1', '?limit=2', { 'accept-language': 'en' });
-    expect(english.map((item) => item.detail)).toEqual(['You order this about every 7 days; you last ordered it 14 days ago.', 'On promotion for you now: Promotion P-R1.']);
+    expect(english.map((item) => item.detail)).toEqual([
+      'You order this about every 7 days; you last ordered it 14 days ago.',
+      'On promotion for you now: Promotion P-R1.',
+    ]);
     // What its region buys that it has bought already is not news to it.
     expect(await recommend('D-R3')).toEqual([]);
     const newcomer = await recommend('D-R4');

@@ -25,9 +25,15 @@ afterAll(async () => {
 });
 
 const order = (dealerId: string, qty: number) =>
-  app.request('POST', '/v1/orders', { token: app.token('dealer', dealerId), body: { lines: [{ sku: 'SL-MILK', qty }], regionCode: 'CN-31' } });
+  app.request('POST', '/v1/orders', {
+    token: app.token('dealer', dealerId),
+    body: { lines: [{ sku: 'SL-MILK', qty }], regionCode: 'CN-31' },
+  });
 const ship = async (orderId: string, qty: number) => {
-  const shipped = await app.request('POST', `/v1/orders/${orderId}/shipments`, { token: ops(), body: { lines: [{ sku: 'SL-MILK', qty }] } });
+  const shipped = await app.request('POST', `/v1/orders/${orderId}/shipments`, {
+    token: ops(),
+    body: { lines: [{ sku: 'SL-MILK', qty }] },
+  });
   expect(shipped.status, shipped.text).toBe(201);
   return shipped.body.lines[0].lots as { lot: string; qty: number }[];
 };
@@ -41,7 +47,10 @@ describe('minimum remaining shelf life', () => {
       expect(bad.body.errors.map((error: any) => error.path)).toEqual(['body.minRemainingDays']);
     }
     expect(await app.running.infrastructure.store.headPosition()).toBe(head);
-    expect((await app.request('PUT', '/v1/dealers/D-SL/shelf-life', { token: app.token('dealer', 'D-SL'), body: { minRemainingDays: 1 } })).status).toBe(403);
+    expect(
+      (await app.request('PUT', '/v1/dealers/D-SL/shelf-life', { token: app.token('dealer', 'D-SL'), body: { minRemainingDays: 1 } }))
+        .status,
+    ).toBe(403);
     const set = await app.request('PUT', '/v1/dealers/D-SL/shelf-life', { token: ops(), body: { minRemainingDays: 60 } });
     expect(set.status).toBe(200);
     expect(set.body.minRemainingDays).toBe(60);
@@ -52,11 +61,19 @@ describe('minimum remaining shelf life', () => {
   it('holds an order the eligible lots cannot cover, naming the eligible quantity; a quote warns the same', async () => {
     const held = await order('D-SL', 12);
     expect(held.body.status).toBe('on_hold');
-    expect(held.body.review.reasons).toEqual([{ code: 'insufficient_stock', detail: 'SL-MILK: 12 ordered, 10 available with at least 60 days of shelf life left' }]);
-    const quote = await app.request('POST', '/v1/quotes', { token: app.token('dealer', 'D-SL'), body: { lines: [{ sku: 'SL-MILK', qty: 12 }] } });
+    expect(held.body.review.reasons).toEqual([
+      { code: 'insufficient_stock', detail: 'SL-MILK: 12 ordered, 10 available with at least 60 days of shelf life left' },
+    ]);
+    const quote = await app.request('POST', '/v1/quotes', {
+      token: app.token('dealer', 'D-SL'),
+      body: { lines: [{ sku: 'SL-MILK', qty: 12 }] },
+    });
     expect(quote.body.warnings.map((warning: any) => warning.code)).toEqual(['insufficient_stock']);
     // Without a minimum, all 20 units count.
-    const plainQuote = await app.request('POST', '/v1/quotes', { token: app.token('dealer', 'D-PLAIN'), body: { lines: [{ sku: 'SL-MILK', qty: 12 }] } });
+    const plainQuote = await app.request('POST', '/v1/quotes', {
+      token: app.token('dealer', 'D-PLAIN'),
+      body: { lines: [{ sku: 'SL-MILK', qty: 12 }] },
+    });
     expect(plainQuote.body.warnings).toEqual([]);
   });
 
@@ -74,7 +91,9 @@ describe('minimum remaining shelf life', () => {
     const dealers = Array.from({ length: 20 }, (_, index) => `D-SLR${index}`);
     for (const dealerId of dealers) {
       await createDealer(app, { id: dealerId });
-      expect((await app.request('PUT', `/v1/dealers/${dealerId}/shelf-life`, { token: ops(), body: { minRemainingDays: 60 } })).status).toBe(200);
+      expect(
+        (await app.request('PUT', `/v1/dealers/${dealerId}/shelf-life`, { token: ops(), body: { minRemainingDays: 60 } })).status,
+      ).toBe(200);
     }
     const raced = await Promise.all(dealers.map((dealerId) => order(dealerId, 1)));
     const approved = raced.filter((response) => response.body.status === 'approved');

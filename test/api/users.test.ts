@@ -23,15 +23,31 @@ beforeAll(async () => {
   await createUser(app, { username: 'u1.owner', role: 'dealer', dealerId: 'D-U1', dealerRole: 'owner' });
   await createUser(app, { username: 'u2.owner', role: 'dealer', dealerId: 'D-U2', dealerRole: 'owner' });
   await createUser(app, { username: 'u1.buyer', role: 'dealer', dealerId: 'D-U1', dealerRole: 'buyer' });
-  await createUser(app, { username: 'u2.buyer', role: 'dealer', dealerId: 'D-U2', dealerRole: 'buyer', displayName: 'Second dealer buyer' });
+  await createUser(app, {
+    username: 'u2.buyer',
+    role: 'dealer',
+    dealerId: 'D-U2',
+    dealerRole: 'buyer',
+    displayName: 'Second dealer buyer',
+  });
   await createUser(app, { username: 'u.ops', role: 'ops' });
-  [owner, otherOwner, buyer, ops] = [await signIn(app, 'u1.owner'), await signIn(app, 'u2.owner'), await signIn(app, 'u1.buyer'), await signIn(app, 'u.ops')];
+  [owner, otherOwner, buyer, ops] = [
+    await signIn(app, 'u1.owner'),
+    await signIn(app, 'u2.owner'),
+    await signIn(app, 'u1.buyer'),
+    await signIn(app, 'u.ops'),
+  ];
 });
 afterAll(async () => {
   await app.stop();
 });
 
-const newUser = (username: string, extra: object = {}) => ({ username, displayName: `User ${username}`, password: TEST_PASSWORD, ...extra });
+const newUser = (username: string, extra: object = {}) => ({
+  username,
+  displayName: `User ${username}`,
+  password: TEST_PASSWORD,
+  ...extra,
+});
 const buyerBody = (username: string, extra: object = {}) => newUser(username, { role: 'dealer', dealerRole: 'buyer', ...extra });
 
 describe('creating users', () => {
@@ -45,7 +61,13 @@ describe('creating users', () => {
 
     const made = await post(owner.accessToken, buyerBody('c.buyer', { spendingLimits: { perOrderMinor: 5_000, perMonthMinor: 20_000 } }));
     expect(made.status, made.text).toBe(201);
-    expect(made.body).toMatchObject({ id: idOf('c.buyer'), dealerId: 'D-U1', dealerRole: 'buyer', status: 'active', spendingLimits: { perOrderMinor: 5_000, perMonthMinor: 20_000 } });
+    expect(made.body).toMatchObject({
+      id: idOf('c.buyer'),
+      dealerId: 'D-U1',
+      dealerRole: 'buyer',
+      status: 'active',
+      spendingLimits: { perOrderMinor: 5_000, perMonthMinor: 20_000 },
+    });
     expect(made.body.position).toMatch(/^\d+$/);
     expect(made.text).not.toContain(TEST_PASSWORD);
 
@@ -54,7 +76,9 @@ describe('creating users', () => {
     expect(elsewhere.status).toBe(404);
     expect((await post(owner.accessToken, buyerBody('c.owner2', { dealerRole: 'owner' }))).status).toBe(403);
     expect((await post(buyer.accessToken, buyerBody('c.by-buyer'))).status).toBe(403);
-    expect((await post(ops.accessToken, newUser('c.ghost', { role: 'dealer', dealerId: 'D-NONE', dealerRole: 'owner' }))).body.code).toBe('dealer_not_found');
+    expect((await post(ops.accessToken, newUser('c.ghost', { role: 'dealer', dealerId: 'D-NONE', dealerRole: 'owner' }))).body.code).toBe(
+      'dealer_not_found',
+    );
     expect(await head()).toBe(before);
   });
 
@@ -65,7 +89,10 @@ describe('creating users', () => {
     const before = await head();
     const racing = await Promise.all(
       ['Race.User', 'race.user', 'RACE.USER', 'race.User', 'Race.user', 'rACE.uSER'].map((username, index) =>
-        app.request('POST', '/v1/users', { token: app.token('admin'), body: newUser(username, { role: 'analyst', displayName: `Racer ${index}` }) }),
+        app.request('POST', '/v1/users', {
+          token: app.token('admin'),
+          body: newUser(username, { role: 'analyst', displayName: `Racer ${index}` }),
+        }),
       ),
     );
     expect(racing.map((answer) => answer.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
@@ -88,7 +115,10 @@ describe('creating users', () => {
       [newUser('no spaces allowed', { role: 'ops' }), ['body.username']],
       [newUser('b.dealer', { role: 'dealer', dealerId: 'D-U1' }), ['body.dealerRole']],
       [newUser('b.staff', { role: 'ops', dealerId: 'D-U1', dealerRole: 'owner' }), ['body.dealerId', 'body.dealerRole']],
-      [newUser('b.limits', { role: 'dealer', dealerId: 'D-U1', dealerRole: 'owner', spendingLimits: { perOrderMinor: 1 } }), ['body.spendingLimits']],
+      [
+        newUser('b.limits', { role: 'dealer', dealerId: 'D-U1', dealerRole: 'owner', spendingLimits: { perOrderMinor: 1 } }),
+        ['body.spendingLimits'],
+      ],
       [buyerBody('b.negative', { dealerId: 'D-U1', spendingLimits: { perOrderMinor: -1, daily: 5 } }), ['body.spendingLimits']],
       [newUser('b.role', { role: 'superuser' }), ['body.role']],
     ];
@@ -97,14 +127,26 @@ describe('creating users', () => {
       expect(answer.status, JSON.stringify(body)).toBe(400);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');
       const paths = answer.body.errors.map((error: { path: string }) => error.path);
-      for (const field of fields) expect(paths.some((path: string) => path.startsWith(field)), `${JSON.stringify(body)}: ${paths.join(', ')}`).toBe(true);
+      for (const field of fields)
+        expect(
+          paths.some((path: string) => path.startsWith(field)),
+          `${JSON.stringify(body)}: ${paths.join(', ')}`,
+        ).toBe(true);
       expect(answer.text).not.toContain(TEST_PASSWORD);
     }
-    const staffWithoutDealer = await app.request('POST', '/v1/users', { token: ops.accessToken, body: newUser('b.nodealer', { role: 'dealer', dealerRole: 'owner' }) });
+    const staffWithoutDealer = await app.request('POST', '/v1/users', {
+      token: ops.accessToken,
+      body: newUser('b.nodealer', { role: 'dealer', dealerRole: 'owner' }),
+    });
     expect(staffWithoutDealer.body.errors).toEqual([expect.objectContaining({ path: 'body.dealerId' })]);
-    const patch = await app.request('PATCH', `/v1/users/${idOf('u1.buyer')}`, { token: owner.accessToken, body: { role: 'admin', spendingLimits: { perOrderMinor: 'lots' } } });
+    const patch = await app.request('PATCH', `/v1/users/${idOf('u1.buyer')}`, {
+      token: owner.accessToken,
+      body: { role: 'admin', spendingLimits: { perOrderMinor: 'lots' } },
+    });
     expect(patch.status).toBe(400);
-    expect(patch.body.errors.map((error: { path: string }) => error.path)).toEqual(expect.arrayContaining(['body', 'body.spendingLimits.perOrderMinor']));
+    expect(patch.body.errors.map((error: { path: string }) => error.path)).toEqual(
+      expect.arrayContaining(['body', 'body.spendingLimits.perOrderMinor']),
+    );
     expect(await head()).toBe(before);
   });
 
@@ -116,9 +158,13 @@ describe('creating users', () => {
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     const { db } = app.running.infrastructure;
-    const { rows } = await sql<{ password_hash: string }>`SELECT password_hash FROM auth.credentials WHERE user_id = ${idOf('c.idem')}`.execute(db);
+    const { rows } = await sql<{
+      password_hash: string;
+    }>`SELECT password_hash FROM auth.credentials WHERE user_id = ${idOf('c.idem')}`.execute(db);
     expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    const stored = await sql<{ all: string }>`SELECT string_agg(request_hash || coalesce(response::text, ''), ' ') AS all FROM idempotency_keys`.execute(db);
+    const stored = await sql<{
+      all: string;
+    }>`SELECT string_agg(request_hash || coalesce(response::text, ''), ' ') AS all FROM idempotency_keys`.execute(db);
     expect(stored.rows[0]!.all).not.toContain(TEST_PASSWORD);
   });
 });
@@ -156,7 +202,10 @@ describe('seeing users', () => {
 describe('managing users', () => {
   it("lets an owner set its buyers' limits, never another dealer's users, nor its own limits", async () => {
     const mine = idOf('u1.buyer');
-    const set = await app.request('PATCH', `/v1/users/${mine}`, { token: owner.accessToken, body: { spendingLimits: { perMonthMinor: 80_000 } } });
+    const set = await app.request('PATCH', `/v1/users/${mine}`, {
+      token: owner.accessToken,
+      body: { spendingLimits: { perMonthMinor: 80_000 } },
+    });
     expect(set.status, set.text).toBe(200);
     expect(set.body.spendingLimits).toEqual({ perMonthMinor: 80_000 });
     const read = await app.request('GET', `/v1/users/${mine}?minPosition=${set.body.position}`, { token: owner.accessToken });
@@ -175,12 +224,23 @@ describe('managing users', () => {
       expect(answer.status, `${method} ${path}`).toBe(404);
       expect(answer.text).not.toContain('Second dealer buyer');
     }
-    expect((await app.request('PATCH', `/v1/users/${idOf('u1.owner')}`, { token: owner.accessToken, body: { status: 'disabled' } })).status).toBe(403);
-    expect((await app.request('PATCH', `/v1/users/${mine}`, { token: buyer.accessToken, body: { spendingLimits: null } })).status).toBe(403);
-    expect((await app.request('PATCH', `/v1/users/${idOf('u.ops')}`, { token: ops.accessToken, body: { status: 'disabled' } })).status).toBe(403);
-    expect((await app.request('PATCH', `/v1/users/${idOf('u1.owner')}`, { token: ops.accessToken, body: { spendingLimits: { perOrderMinor: 1 } } })).body.code).toBe(
-      'limits_for_buyers_only',
+    expect(
+      (await app.request('PATCH', `/v1/users/${idOf('u1.owner')}`, { token: owner.accessToken, body: { status: 'disabled' } })).status,
+    ).toBe(403);
+    expect((await app.request('PATCH', `/v1/users/${mine}`, { token: buyer.accessToken, body: { spendingLimits: null } })).status).toBe(
+      403,
     );
+    expect(
+      (await app.request('PATCH', `/v1/users/${idOf('u.ops')}`, { token: ops.accessToken, body: { status: 'disabled' } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await app.request('PATCH', `/v1/users/${idOf('u1.owner')}`, {
+          token: ops.accessToken,
+          body: { spendingLimits: { perOrderMinor: 1 } },
+        })
+      ).body.code,
+    ).toBe('limits_for_buyers_only');
     expect(await head()).toBe(before);
 
     const renamed = await app.request('PATCH', `/v1/users/${mine}`, { token: buyer.accessToken, body: { displayName: 'Buyer, renamed' } });
@@ -191,11 +251,17 @@ describe('managing users', () => {
     await createUser(app, { username: 'p.self', role: 'finance' });
     const [here, elsewhere] = [await signIn(app, 'p.self'), await signIn(app, 'p.self')];
     const path = `/v1/users/${idOf('p.self')}/password`;
-    const wrong = await app.request('PUT', path, { token: here.accessToken, body: { currentPassword: 'not my password', newPassword: 'a brand new passphrase' } });
+    const wrong = await app.request('PUT', path, {
+      token: here.accessToken,
+      body: { currentPassword: 'not my password', newPassword: 'a brand new passphrase' },
+    });
     expect([wrong.status, wrong.body.code]).toEqual([422, 'current_password_incorrect']);
     const missing = await app.request('PUT', path, { token: here.accessToken, body: { newPassword: 'a brand new passphrase' } });
     expect(missing.body.errors).toEqual([expect.objectContaining({ path: 'body.currentPassword' })]);
-    const changed = await app.request('PUT', path, { token: here.accessToken, body: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase' } });
+    const changed = await app.request('PUT', path, {
+      token: here.accessToken,
+      body: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase' },
+    });
     expect(changed.status, changed.text).toBe(200);
     expect((await app.request('GET', '/v1/me', { token: here.accessToken })).status).toBe(200);
     expect((await app.request('GET', '/v1/me', { token: elsewhere.accessToken })).status).toBe(401);

@@ -53,7 +53,9 @@ describe('command handler', () => {
     const { store, commands } = newHandler();
     const decider = capacity(120);
     const stream = `cap-${randomUUID()}`;
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => commands.handle(decider, stream, { by: `t${i}`, n: 1 }, context())));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => commands.handle(decider, stream, { by: `t${i}`, n: 1 }, context())),
+    );
     const accepted = results.filter((result) => result.ok);
     expect(accepted).toHaveLength(120);
     for (const result of results.filter((r) => !r.ok)) expect(result.ok === false && result.refusal.code).toBe('capacity_exceeded');
@@ -83,7 +85,9 @@ describe('command handler', () => {
     const decider = capacity(10);
     const stream = `cap-${randomUUID()}`;
     await commands.handle(decider, stream, { by: 'x', n: 1 }, context());
-    await expect(commands.handle(decider, stream, { by: 'y', n: 1 }, context(), { expectedRevision: 5 })).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(commands.handle(decider, stream, { by: 'y', n: 1 }, context(), { expectedRevision: 5 })).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
     const ok = await commands.handle(decider, stream, { by: 'y', n: 1 }, context(), { expectedRevision: 0 });
     expect(ok.ok && ok.revision).toBe(1);
   });
@@ -91,9 +95,21 @@ describe('command handler', () => {
   it('records who did what: actor, role, correlation and schema version on every event', async () => {
     const { store, commands } = newHandler();
     const stream = `cap-${randomUUID()}`;
-    await commands.handle(capacity(5), stream, { by: 'meta', n: 1 }, { actor: 'alice', role: 'ops', correlationId: 'c-1', causationId: 'e-0', now: new Date('2026-01-02T03:04:05Z') });
+    await commands.handle(
+      capacity(5),
+      stream,
+      { by: 'meta', n: 1 },
+      { actor: 'alice', role: 'ops', correlationId: 'c-1', causationId: 'e-0', now: new Date('2026-01-02T03:04:05Z') },
+    );
     const [event] = await store.readStream(stream);
-    expect(event!.metadata).toEqual({ actor: 'alice', role: 'ops', correlationId: 'c-1', causationId: 'e-0', occurredAt: '2026-01-02T03:04:05.000Z', schemaVersion: 1 });
+    expect(event!.metadata).toEqual({
+      actor: 'alice',
+      role: 'ops',
+      correlationId: 'c-1',
+      causationId: 'e-0',
+      occurredAt: '2026-01-02T03:04:05.000Z',
+      schemaVersion: 1,
+    });
   });
 
   it('decides from its cached state without reading, and decides again on the stream when that state was stale', async () => {
@@ -119,7 +135,10 @@ describe('command handler', () => {
     const stream = `recheck-${randomUUID()}`;
     // A capacity another process raised: a's cache says full, the stream says there is room.
     const limits = { value: 1 };
-    const raisable: Decider<Take, Taken, { taken: number; takers: string[] }> = { ...capacity(0), decide: (command, state) => capacity(limits.value).decide(command, state) };
+    const raisable: Decider<Take, Taken, { taken: number; takers: string[] }> = {
+      ...capacity(0),
+      decide: (command, state) => capacity(limits.value).decide(command, state),
+    };
     expect((await a.commands.handle(raisable, stream, { by: 'a1', n: 1 }, context())).ok).toBe(true);
     // b returns a unit by taking a negative amount (the stream's state changes behind a's cache).
     expect((await b.commands.handle(raisable, stream, { by: 'b-return', n: -1 }, context())).ok).toBe(true);

@@ -104,8 +104,13 @@ export function describeEventStoreContract(name: string, factory: StoreFactory, 
       // And in one multi-stream append, which some stores encode differently.
       const before = await store.headPosition();
       const together = [stream('tricky'), stream('tricky')];
-      const togetherBatches = together.map((id, index) => [odd({ ...tricky, together: index }), odd({ together: index, more: tricky.unicode })]);
-      await store.appendToStreams(together.map((streamId, index) => ({ streamId, events: togetherBatches[index]!, expectedRevision: 'no_stream' as const })));
+      const togetherBatches = together.map((id, index) => [
+        odd({ ...tricky, together: index }),
+        odd({ together: index, more: tricky.unicode }),
+      ]);
+      await store.appendToStreams(
+        together.map((streamId, index) => ({ streamId, events: togetherBatches[index]!, expectedRevision: 'no_stream' as const })),
+      );
       for (const [index, id] of [...ids, ...together].entries()) {
         const sent = [...batches, ...togetherBatches][index]!;
         const read = await store.readStream(id);
@@ -113,7 +118,9 @@ export function describeEventStoreContract(name: string, factory: StoreFactory, 
         expect(read.map((event) => event.metadata)).toEqual(sent.map((event) => event.metadata));
       }
       const fromAll = await readAllAfter(store, before, { streamPrefixes: together });
-      expect(fromAll.events.map((event) => [event.data, event.metadata])).toEqual(togetherBatches.flat().map((event) => [event.data, event.metadata]));
+      expect(fromAll.events.map((event) => [event.data, event.metadata])).toEqual(
+        togetherBatches.flat().map((event) => [event.data, event.metadata]),
+      );
     });
 
     it('answers stream reads asked for together each with its own stream, from its own revision', async () => {
@@ -144,7 +151,9 @@ export function describeEventStoreContract(name: string, factory: StoreFactory, 
 
     it('enforces no_stream, stream_exists and exact revisions with ConcurrencyError', async () => {
       const id = stream('expect');
-      await expect(store.appendToStream(id, [newEvent('A')], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(store.appendToStream(id, [newEvent('A')], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(
+        ConcurrencyError,
+      );
       await expect(store.appendToStream(id, [newEvent('A')], { expectedRevision: 0 })).rejects.toBeInstanceOf(ConcurrencyError);
       await store.appendToStream(id, [newEvent('A')], { expectedRevision: 'no_stream' });
       await expect(store.appendToStream(id, [newEvent('B')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(ConcurrencyError);
@@ -192,13 +201,22 @@ export function describeEventStoreContract(name: string, factory: StoreFactory, 
         { streamId: stock, nextExpectedRevision: 1 },
         { streamId: credit, nextExpectedRevision: 2 },
       ]);
-      const written = [...(await store.readStream(order)), ...(await store.readStream(stock)).slice(1), ...(await store.readStream(credit)).slice(2)];
+      const written = [
+        ...(await store.readStream(order)),
+        ...(await store.readStream(stock)).slice(1),
+        ...(await store.readStream(credit)).slice(2),
+      ];
       expect(written.map((event) => event.type)).toEqual(['Placed', 'Reviewed', 'Reserved', 'CreditReserved']);
       // One append: its events are adjacent in $all, and the answer's position is the last of them.
       const positions = written.map((event) => BigInt(event.position)).sort((a, b) => (a < b ? -1 : 1));
       expect(positions.at(-1)!.toString()).toBe(result.position);
       const between = await readAllAfter(store, (positions[0]! - 1n).toString());
-      expect(between.events.slice(0, 4).map((event) => event.type).sort()).toEqual(['CreditReserved', 'Placed', 'Reserved', 'Reviewed']);
+      expect(
+        between.events
+          .slice(0, 4)
+          .map((event) => event.type)
+          .sort(),
+      ).toEqual(['CreditReserved', 'Placed', 'Reserved', 'Reviewed']);
     });
 
     it('writes nothing on any stream when one expected revision does not hold, and names every stream that did not', async () => {
@@ -300,7 +318,9 @@ export function describeEventStoreContract(name: string, factory: StoreFactory, 
           { streamId: shared, events: [newEvent('Reserved', { n })], expectedRevision: 0 },
         ]),
       );
-      const singles = Array.from({ length: 4 }, (_, n) => store.appendToStream(stream('multi-race-single'), [newEvent('Alone', { n })], { expectedRevision: 'no_stream' }));
+      const singles = Array.from({ length: 4 }, (_, n) =>
+        store.appendToStream(stream('multi-race-single'), [newEvent('Alone', { n })], { expectedRevision: 'no_stream' }),
+      );
       const results = await Promise.allSettled(multis);
       expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
       for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConcurrencyError);
@@ -321,7 +341,10 @@ export function describeEventStoreContract(name: string, factory: StoreFactory, 
 
     it('reads forwards and backwards from a revision, with a maximum count', async () => {
       const id = stream('read');
-      await store.appendToStream(id, [0, 1, 2, 3, 4].map((n) => newEvent('N', { n })));
+      await store.appendToStream(
+        id,
+        [0, 1, 2, 3, 4].map((n) => newEvent('N', { n })),
+      );
       const forwards = await store.readStream(id, { fromRevision: 1, maxCount: 3 });
       expect(forwards.map((event) => event.data.n)).toEqual([1, 2, 3]);
       const backwards = await store.readStream(id, { direction: 'backwards', maxCount: 2 });
@@ -355,7 +378,10 @@ export function describeEventStoreContract(name: string, factory: StoreFactory, 
       const prefix = `contract_page${randomUUID().slice(0, 8)}-`;
       const before = await store.headPosition();
       for (let batch = 0; batch < 5; batch++) {
-        await store.appendToStream(`${prefix}${batch % 2}`, Array.from({ length: 5 }, (_, n) => newEvent('Paged', { n: batch * 5 + n })));
+        await store.appendToStream(
+          `${prefix}${batch % 2}`,
+          Array.from({ length: 5 }, (_, n) => newEvent('Paged', { n: batch * 5 + n })),
+        );
       }
       const seen: RecordedEvent[] = [];
       let after = before;
@@ -388,7 +414,11 @@ export function describeEventStoreContract(name: string, factory: StoreFactory, 
       const before = await store.headPosition();
       await store.appendToStream(`${prefix}1`, [newEvent('Sub', { n: 1 }), newEvent('Noise', { n: 0 })]);
       const controller = new AbortController();
-      const pages = store.subscribeToAll({ after: before, filter: { streamPrefixes: [prefix], eventTypes: ['Sub'] }, signal: controller.signal });
+      const pages = store.subscribeToAll({
+        after: before,
+        filter: { streamPrefixes: [prefix], eventTypes: ['Sub'] },
+        signal: controller.signal,
+      });
       const collecting = collect(pages, (seen) => seen.length >= 3);
       await store.appendToStream(`${prefix}2`, [newEvent('Sub', { n: 2 })]);
       await store.appendToStream(`${prefix}1`, [newEvent('Sub', { n: 3 })]);

@@ -34,16 +34,27 @@ describe('PostgreSQL event store: batches from several processes creating the sa
         id: randomUUID(),
         type: 'Raced',
         data,
-        metadata: { actor: 'test', role: 'ops', correlationId: randomUUID(), causationId: null, occurredAt: new Date().toISOString(), schemaVersion: 1 },
+        metadata: {
+          actor: 'test',
+          role: 'ops',
+          correlationId: randomUUID(),
+          causationId: null,
+          occurredAt: new Date().toISOString(),
+          schemaVersion: 1,
+        },
       });
       const creations = await Promise.allSettled(
-        streams.flatMap((id) => stores.map((store, writer) => store.appendToStream(id, [event({ writer })], { expectedRevision: 'no_stream' }))),
+        streams.flatMap((id) =>
+          stores.map((store, writer) => store.appendToStream(id, [event({ writer })], { expectedRevision: 'no_stream' })),
+        ),
       );
       for (const result of creations) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConcurrencyError);
       expect(creations.filter((result) => result.status === 'fulfilled')).toHaveLength(streams.length);
 
       const fresh = Array.from({ length: 30 }, () => `any-${randomUUID()}`);
-      await Promise.all(fresh.flatMap((id) => stores.map((store, writer) => store.appendToStream(id, [event({ writer }), event({ writer })]))));
+      await Promise.all(
+        fresh.flatMap((id) => stores.map((store, writer) => store.appendToStream(id, [event({ writer }), event({ writer })]))),
+      );
       for (const id of [...streams, ...fresh]) {
         const read = await stores[0]!.readStream(id);
         const expected = streams.includes(id) ? 1 : 8;

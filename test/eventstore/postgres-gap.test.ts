@@ -37,7 +37,12 @@ describe('PostgreSQL event store: no subscriber ever skips a late-committing eve
     const controller = new AbortController();
     const seen: RecordedEvent[] = [];
     const subscription = (async () => {
-      for await (const page of reader.subscribeToAll({ after: start, maxCount: 50, filter: { streamPrefixes: [prefix] }, signal: controller.signal })) {
+      for await (const page of reader.subscribeToAll({
+        after: start,
+        maxCount: 50,
+        filter: { streamPrefixes: [prefix] },
+        signal: controller.signal,
+      })) {
         seen.push(...page.events);
       }
     })();
@@ -76,20 +81,33 @@ describe('PostgreSQL event store: no subscriber ever skips a late-committing eve
     await slow.query('BEGIN');
     await slow.query(
       `SELECT * FROM es_append_groups($1::text[], $2::bigint[], $3::int[], $4::int[], $5::uuid[], $6::text[], $7::jsonb, $8::jsonb)`,
-      [[`${prefix}slow`], [-1], [1], [0], [randomUUID()], ['Slow'], JSON.stringify([{ order: 1 }]), JSON.stringify([newEvent('Slow').metadata])],
+      [
+        [`${prefix}slow`],
+        [-1],
+        [1],
+        [0],
+        [randomUUID()],
+        ['Slow'],
+        JSON.stringify([{ order: 1 }]),
+        JSON.stringify([newEvent('Slow').metadata]),
+      ],
     );
 
     // A later append must wait for it, rather than become visible first with a higher position.
     const fast = writer.appendToStream(`${prefix}fast`, [newEvent('Fast', { order: 2 })]);
     const observer = new pg.Client({ connectionString: database.url });
     await observer.connect();
-    await eventually(async () => {
-      const { rows } = await observer.query<{ waiting: number }>(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+    await eventually(
+      async () => {
+        const { rows } = await observer.query<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%es_append%'`,
-      );
-      return rows[0]!.waiting >= 1 ? true : undefined;
-    }, 10_000, 'the later append to wait on the earlier transaction');
+        );
+        return rows[0]!.waiting >= 1 ? true : undefined;
+      },
+      10_000,
+      'the later append to wait on the earlier transaction',
+    );
     const whileHeld = await reader.readAll({ after: start, filter: { streamPrefixes: [prefix] } });
     expect(whileHeld.events).toEqual([]);
     expect(whileHeld.checkpoint).toBe(start);

@@ -42,7 +42,12 @@ describe('waking live subscriptions on append', () => {
    */
   async function latencies(writer: PostgresEventStore, reader: PostgresEventStore, stream: string): Promise<number[]> {
     const stop = new AbortController();
-    const pages = reader.subscribeToAll({ after: await reader.headPosition(), filter: { streamPrefixes: [stream] }, signal: stop.signal })[Symbol.asyncIterator]();
+    const subscription = reader.subscribeToAll({
+      after: await reader.headPosition(),
+      filter: { streamPrefixes: [stream] },
+      signal: stop.signal,
+    });
+    const pages = subscription[Symbol.asyncIterator]();
     const measured: number[] = [];
     try {
       for (let trial = 0; trial < TRIALS; trial++) {
@@ -70,7 +75,8 @@ describe('waking live subscriptions on append', () => {
     }
   }
 
-  const summary = (measured: number[]) => `p50 ${quantile(measured, 0.5).toFixed(1)} ms, p99 ${quantile(measured, 0.99).toFixed(1)} ms, max ${quantile(measured, 1).toFixed(1)} ms`;
+  const summary = (measured: number[]) =>
+    `p50 ${quantile(measured, 0.5).toFixed(1)} ms, p99 ${quantile(measured, 0.99).toFixed(1)} ms, max ${quantile(measured, 1).toFixed(1)} ms`;
 
   it(`wakes a subscription on this store's own appends (no LISTEN) within ${P99_BOUND_MS} ms p99`, async () => {
     const alone = store({ listen: false });

@@ -53,7 +53,12 @@ describe('dealerline CLI: integrations', () => {
 
   it('replays from a position, lists the dead letter, and requests its retry', async () => {
     const sku = `CLI-${randomUUID().slice(0, 8)}`;
-    const events = [newEvent('ProductNoted', { n: 0 }), newEvent('ProductNoted', { n: 1 }), newEvent('ProductNoted', { n: 2, refuse: true }), newEvent('ProductNoted', { n: 3 })];
+    const events = [
+      newEvent('ProductNoted', { n: 0 }),
+      newEvent('ProductNoted', { n: 1 }),
+      newEvent('ProductNoted', { n: 2, refuse: true }),
+      newEvent('ProductNoted', { n: 3 }),
+    ];
     const positions: string[] = [];
     for (const event of events) positions.push((await store.appendToStream(`product-${sku}`, [event])).position);
     await store.appendToStream(`internal-${sku}`, [newEvent('NotForTheErp')]);
@@ -71,12 +76,20 @@ describe('dealerline CLI: integrations', () => {
     expect(listed.stdout).toContain(`product-${sku}`);
     expect(listed.stdout).toContain('HTTP 422');
 
-    const deadLetter = await db.selectFrom('integration.dead_letters').select(['id', 'status']).where('event_id', '=', events[2]!.id).executeTakeFirstOrThrow();
+    const deadLetter = await db
+      .selectFrom('integration.dead_letters')
+      .select(['id', 'status'])
+      .where('event_id', '=', events[2]!.id)
+      .executeTakeFirstOrThrow();
     expect(deadLetter.status).toBe('open');
     const retry = await cli('retry-dead-letter', String(deadLetter.id), '--wait', '0');
     expect(retry.code).toBe(0);
     expect(retry.stdout).toContain(`Retry of dead letter ${deadLetter.id}`);
-    const requested = await db.selectFrom('integration.dead_letters').select('status').where('id', '=', deadLetter.id).executeTakeFirstOrThrow();
+    const requested = await db
+      .selectFrom('integration.dead_letters')
+      .select('status')
+      .where('id', '=', deadLetter.id)
+      .executeTakeFirstOrThrow();
     expect(requested.status).toBe('retry_requested');
 
     const status = await cli('integrations');

@@ -160,7 +160,9 @@ describe('delivery runner', () => {
 
       // The runner counts a delivery once the partner's answer is back, a moment after the partner logged it.
       const counts = async () =>
-        Promise.all([metrics.delivered, metrics.deadLettered, metrics.failedAttempts].map(async (metric) => (await metric.get()).values[0]?.value));
+        Promise.all(
+          [metrics.delivered, metrics.deadLettered, metrics.failedAttempts].map(async (metric) => (await metric.get()).values[0]?.value),
+        );
       await eventually(async () => ((await counts())[0] === 3 ? true : undefined));
       expect(await counts()).toEqual([3, 2, 3 + 1 + 2]);
 
@@ -202,7 +204,8 @@ describe('delivery runner', () => {
     const delivered = target.calls.length;
     const ours = target.accepted.map((call) => call.payload.eventId as string);
     const positions = new Map<string, string>();
-    for (const event of (await store.readAll({ filter: { streamPrefixes: ['replay-'] }, maxCount: 1_000 })).events) positions.set(event.id, event.position);
+    for (const event of (await store.readAll({ filter: { streamPrefixes: ['replay-'] }, maxCount: 1_000 })).events)
+      positions.set(event.id, event.position);
     const fromId = ours[12]!;
     const from = positions.get(fromId)!;
     const expected = ids.filter((id) => BigInt(positions.get(id)!) >= BigInt(from));
@@ -232,9 +235,9 @@ describe('delivery runner', () => {
     const otherLocks = new AdvisoryLocks(otherPool);
     try {
       expect(await otherLocks.tryLock('integration-replay:replayed-partner')).toBe(true);
-      await expect(replayAdapter(adapter, { from: '0', db, store, locks, upcasting, metrics: createIntegrationMetrics(new Registry()), logger })).rejects.toThrow(
-        ReplayInProgressError,
-      );
+      await expect(
+        replayAdapter(adapter, { from: '0', db, store, locks, upcasting, metrics: createIntegrationMetrics(new Registry()), logger }),
+      ).rejects.toThrow(ReplayInProgressError);
     } finally {
       await otherLocks.close();
       await otherPool.end();

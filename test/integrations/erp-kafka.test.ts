@@ -25,7 +25,10 @@ describe('ERP Kafka adapter without a reachable broker', () => {
         const response = await app.request('GET', '/v1/integrations', { token: app.token('admin') });
         return response.body[0]?.active ? response.body : undefined;
       });
-      expect(status).toEqual([expect.objectContaining({ name: 'erp-kafka', position: '0', openDeadLetters: 0 }), expect.objectContaining({ name: 'stock-alerts' })]);
+      expect(status).toEqual([
+        expect.objectContaining({ name: 'erp-kafka', position: '0', openDeadLetters: 0 }),
+        expect.objectContaining({ name: 'stock-alerts' }),
+      ]);
       expect(Number(status[0].lag)).toBeGreaterThan(0);
     } finally {
       const stopping = Date.now();
@@ -49,7 +52,11 @@ describeExternal('ERP Kafka adapter against a real broker', kafka.available ? un
 
     beforeAll(async () => {
       app = await startTestApp({ KAFKA_BROKERS: brokers });
-      await eventually(async () => ((await app.request('GET', '/health/ready')).status === 200 ? true : undefined), 60_000, 'Kafka readiness');
+      await eventually(
+        async () => ((await app.request('GET', '/health/ready')).status === 200 ? true : undefined),
+        60_000,
+        'Kafka readiness',
+      );
       const client = new Kafka({ clientId: 'erp-contract-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
       consumer = client.consumer({ groupId: `erp-contract-test-${randomUUID()}` });
       await consumer.connect();

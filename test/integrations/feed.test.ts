@@ -97,7 +97,12 @@ describe('event feed', () => {
     const response = await feed('after=abc&limit=0&types=,bad type&waitSeconds=31');
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(response.body.errors.map((error: any) => error.path).sort()).toEqual(['query.after', 'query.limit', 'query.types', 'query.waitSeconds']);
+    expect(response.body.errors.map((error: any) => error.path).sort()).toEqual([
+      'query.after',
+      'query.limit',
+      'query.types',
+      'query.waitSeconds',
+    ]);
     expect((await feed('limit=501')).status).toBe(400);
     expect((await feed('waitSeconds=-1')).status).toBe(400);
   });

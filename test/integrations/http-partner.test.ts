@@ -63,7 +63,11 @@ describe('HTTP partner client', () => {
     const stop = new AbortController();
     const started = Date.now();
     const calls = partner.calls.length;
-    const pending = createPartnerClient({ baseUrl: partner.url, timeoutMs: 5_000 }).post('events', { status: 200, delayMs: 3_000 }, { idempotencyKey: 'k', signal: stop.signal });
+    const pending = createPartnerClient({ baseUrl: partner.url, timeoutMs: 5_000 }).post(
+      'events',
+      { status: 200, delayMs: 3_000 },
+      { idempotencyKey: 'k', signal: stop.signal },
+    );
     // Aborted while the partner holds the request.
     await eventually(() => (partner.calls.length > calls ? true : undefined), 5_000, 'the partner to receive the request');
     stop.abort(new Error('runner stopping'));

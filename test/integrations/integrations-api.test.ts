@@ -114,7 +114,14 @@ describe('integration adapters in the application', () => {
     const document = (await app.request('GET', '/openapi.json')).body;
     const result = await new Validator().validate(document);
     expect(result.errors ?? []).toEqual([]);
-    for (const path of ['/v1/feed', '/v1/integrations', '/v1/integrations/dead-letters', '/v1/integrations/dead-letters/{id}/retry', '/v1/webhooks/payments', '/v1/webhooks/logistics']) {
+    for (const path of [
+      '/v1/feed',
+      '/v1/integrations',
+      '/v1/integrations/dead-letters',
+      '/v1/integrations/dead-letters/{id}/retry',
+      '/v1/webhooks/payments',
+      '/v1/webhooks/logistics',
+    ]) {
       expect(document.paths[path], path).toBeDefined();
     }
     expect(document.paths['/v1/feed'].get.parameters.map((parameter: any) => parameter.name)).toEqual(

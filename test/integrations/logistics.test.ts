@@ -42,7 +42,11 @@ describe('logistics provider', () => {
 
   beforeAll(async () => {
     logistics = await startPartner();
-    app = await startTestApp({ LOGISTICS_BASE_URL: logistics.url, LOGISTICS_WEBHOOK_SECRET: LOGISTICS_SECRET, PAYMENT_WEBHOOK_SECRET: PAYMENT_SECRET });
+    app = await startTestApp({
+      LOGISTICS_BASE_URL: logistics.url,
+      LOGISTICS_WEBHOOK_SECRET: LOGISTICS_SECRET,
+      PAYMENT_WEBHOOK_SECRET: PAYMENT_SECRET,
+    });
     await eventually(() => checkpointOf(app, 'logistics'), 10_000, 'the logistics checkpoint');
     await setUpCatalog(app);
   });
@@ -62,11 +66,20 @@ describe('logistics provider', () => {
     partnerTestAdapter(app, createLogisticsAdapter, name, target, options);
 
   const ops = () => app.token('ops');
-  const cancel = (orderId: string) => app.request('POST', `/v1/orders/${orderId}/cancel`, { token: ops(), body: { reason: 'ordered twice' } });
+  const cancel = (orderId: string) =>
+    app.request('POST', `/v1/orders/${orderId}/cancel`, { token: ops(), body: { reason: 'ordered twice' } });
   const webhookStream = (id: string) => app.running.infrastructure.store.readStream(`webhook-logistics-${id}`);
 
   it('asks for one shipment per order released to the warehouse, keyed by the releasing event', async () => {
-    const approved = await placeOrder(app, CREDIT_DEALER, [{ sku: 'TEA', qty: 10 }, { sku: 'CUP', qty: 2 }], { deliveryAddress: '88 Century Avenue' });
+    const approved = await placeOrder(
+      app,
+      CREDIT_DEALER,
+      [
+        { sku: 'TEA', qty: 10 },
+        { sku: 'CUP', qty: 2 },
+      ],
+      { deliveryAddress: '88 Century Avenue' },
+    );
     expect(approved.status).toBe('approved');
     const reviewed = await eventIdOf(app, approved.id, 'OrderReviewed');
     const call = await acceptedCall(logistics, reviewed);
@@ -92,7 +105,11 @@ describe('logistics provider', () => {
     expect(held.status).toBe('on_hold');
     expect((await app.request('POST', `/v1/orders/${held.id}/approve`, { token: ops(), body: {} })).status).toBe(200);
     const heldCall = await acceptedCall(logistics, await eventIdOf(app, held.id, 'HeldOrderApproved'));
-    expect(heldCall.payload).toMatchObject({ releasedBy: 'ops_approval', delivery: { regionCode: 'CN-44' }, lines: [{ sku: 'CUP', qty: 3 }] });
+    expect(heldCall.payload).toMatchObject({
+      releasedBy: 'ops_approval',
+      delivery: { regionCode: 'CN-44' },
+      lines: [{ sku: 'CUP', qty: 3 }],
+    });
 
     // A prepay order is approved but released only once paid in full.
     const prepay = await placeOrder(app, PREPAY_DEALER, [{ sku: 'CUP', qty: 5 }]);
@@ -106,9 +123,15 @@ describe('logistics provider', () => {
     });
     expect(paid.body.released).toBe(true);
     const prepayCall = await acceptedCall(logistics, await eventIdOf(app, prepay.id, 'OrderReleased'));
-    expect(prepayCall.payload).toMatchObject({ releasedBy: 'payment', orderId: prepay.id, dealerId: PREPAY_DEALER, lines: [{ sku: 'CUP', qty: 5 }] });
+    expect(prepayCall.payload).toMatchObject({
+      releasedBy: 'payment',
+      orderId: prepay.id,
+      dealerId: PREPAY_DEALER,
+      lines: [{ sku: 'CUP', qty: 5 }],
+    });
 
-    for (const order of [approved, held, prepay]) expect(logistics.calls.filter((candidate) => candidate.payload?.orderId === order.id)).toHaveLength(1);
+    for (const order of [approved, held, prepay])
+      expect(logistics.calls.filter((candidate) => candidate.payload?.orderId === order.id)).toHaveLength(1);
   });
 
   it('tells the provider when a released order is cancelled, after its shipment request', async () => {
@@ -136,7 +159,10 @@ describe('logistics provider', () => {
 
   it('ships and delivers an order from signed tracking webhooks, each fact once', async () => {
     const { store } = app.running.infrastructure;
-    const order = await placeOrder(app, CREDIT_DEALER, [{ sku: 'TEA', qty: 4 }, { sku: 'CUP', qty: 3 }]);
+    const order = await placeOrder(app, CREDIT_DEALER, [
+      { sku: 'TEA', qty: 4 },
+      { sku: 'CUP', qty: 3 },
+    ]);
     const first = {
       id: `trk-${randomUUID()}`,
       type: 'shipment.dispatched',
@@ -147,7 +173,9 @@ describe('logistics provider', () => {
     expect(dispatched.body).toEqual({ id: first.id, status: 'accepted', position: expect.any(String) });
     let state = await orderState(app, order.id);
     expect(state.status).toBe('partially_shipped');
-    expect(state.shipments).toEqual([expect.objectContaining({ shipmentId: 'LP-1', status: 'dispatched', carrier: 'SF Express', trackingNumber: 'SF100' })]);
+    expect(state.shipments).toEqual([
+      expect.objectContaining({ shipmentId: 'LP-1', status: 'dispatched', carrier: 'SF Express', trackingNumber: 'SF100' }),
+    ]);
     const count = (await orderEvents(app, order.id)).length;
 
     // The same message again, and the same fact under another message id: nothing more happens.
@@ -163,16 +191,24 @@ describe('logistics provider', () => {
     expect(responses.filter((response) => response.body.status === 'accepted')).toHaveLength(1);
     state = await orderState(app, order.id);
     expect(state.status).toBe('shipped');
-    expect(state.shipments.find((shipment) => shipment.shipmentId === 'LP-2')!.lines.map((line) => [line.sku, line.qty])).toEqual([['CUP', 3]]);
+    expect(state.shipments.find((shipment) => shipment.shipmentId === 'LP-2')!.lines.map((line) => [line.sku, line.qty])).toEqual([
+      ['CUP', 3],
+    ]);
     const history = await orderEvents(app, order.id);
     expect(history.filter((event) => event.type === 'ShipmentDispatched').map((event) => event.data.shipmentId)).toEqual(['LP-1', 'LP-2']);
     expect(history.at(-1)!.metadata).toMatchObject({ actor: 'partner:logistics', role: 'integration', correlationId: rest.id });
-    const charges = (await store.readStream(creditStream(CREDIT_DEALER))).filter((event) => event.type === 'CreditCharged' && event.data.orderId === order.id);
+    const charges = (await store.readStream(creditStream(CREDIT_DEALER))).filter(
+      (event) => event.type === 'CreditCharged' && event.data.orderId === order.id,
+    );
     expect(charges.map((event) => event.data.shipmentId)).toEqual(['LP-1', 'LP-2']);
 
     // Delivered once every shipment is; a repeated confirmation under another id changes nothing.
     for (const shipmentId of ['LP-1', 'LP-2', 'LP-2']) {
-      const delivered = await postWebhook(app, 'logistics', { type: 'shipment.delivered', occurredAt: new Date().toISOString(), data: { orderId: order.id, shipmentId, receivedBy: 'Ms Wang' } });
+      const delivered = await postWebhook(app, 'logistics', {
+        type: 'shipment.delivered',
+        occurredAt: new Date().toISOString(),
+        data: { orderId: order.id, shipmentId, receivedBy: 'Ms Wang' },
+      });
       expect(delivered.body.status).toBe('accepted');
     }
     expect((await orderEvents(app, order.id)).filter((event) => event.type === 'ShipmentDelivered')).toHaveLength(2);
@@ -215,7 +251,10 @@ describe('logistics provider', () => {
       [{ type: 'shipment.dispatched', data: { orderId: 'O-NOPE', shipmentId: 'LP-R1' } }, 'order_not_found'],
       [{ type: 'shipment.dispatched', data: { orderId: held.id, shipmentId: 'LP-R2' } }, 'illegal_transition'],
       [{ type: 'shipment.dispatched', data: { orderId: prepay.id, shipmentId: 'LP-R3' } }, 'payment_required'],
-      [{ type: 'shipment.dispatched', data: { orderId: approved.id, shipmentId: 'LP-R4', lines: [{ sku: 'TEA', qty: 1 }] } }, 'sku_not_in_order'],
+      [
+        { type: 'shipment.dispatched', data: { orderId: approved.id, shipmentId: 'LP-R4', lines: [{ sku: 'TEA', qty: 1 }] } },
+        'sku_not_in_order',
+      ],
       [{ type: 'shipment.delivered', data: { orderId: approved.id, shipmentId: 'LP-NONE' } }, 'shipment_not_found'],
       [{ type: 'shipment.returned', data: { orderId: approved.id } }, 'unsupported_message_type'],
     ];
@@ -225,7 +264,10 @@ describe('logistics provider', () => {
       expect(response.status, code).toBe(202);
       expect(response.body, code).toMatchObject({ id, status: 'rejected', reason: { code } });
       const events = await webhookStream(id);
-      expect(events.map((event) => event.type), code).toEqual(['LogisticsWebhookReceived', 'LogisticsWebhookRejected']);
+      expect(
+        events.map((event) => event.type),
+        code,
+      ).toEqual(['LogisticsWebhookReceived', 'LogisticsWebhookRejected']);
       expect(events[1]!.data, code).toMatchObject({ messageId: id, messageType: message.type, code });
       // Final: told again, it is a duplicate, not a second try.
       expect((await postWebhook(app, 'logistics', { id, ...message })).body.status, code).toBe('duplicate');
@@ -237,22 +279,39 @@ describe('logistics provider', () => {
 
   it('answers tracking data it cannot read with 400 naming each field, writing nothing', async () => {
     const id = `trk-${randomUUID()}`;
-    const response = await postWebhook(app, 'logistics', { id, type: 'shipment.dispatched', data: { shipmentId: '', lines: [{ sku: 'TEA', qty: 0 }] } });
+    const response = await postWebhook(app, 'logistics', {
+      id,
+      type: 'shipment.dispatched',
+      data: { shipmentId: '', lines: [{ sku: 'TEA', qty: 0 }] },
+    });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('validation_failed');
-    expect(response.body.errors.map((error: any) => error.path).sort()).toEqual(['body.data.lines.0.qty', 'body.data.orderId', 'body.data.shipmentId']);
+    expect(response.body.errors.map((error: any) => error.path).sort()).toEqual([
+      'body.data.lines.0.qty',
+      'body.data.orderId',
+      'body.data.shipmentId',
+    ]);
     expect(await webhookStream(id)).toEqual([]);
-    const inbox = await app.running.infrastructure.db.selectFrom('integration.webhook_inbox').select('message_id').where('message_id', '=', id).execute();
+    const inbox = await app.running.infrastructure.db
+      .selectFrom('integration.webhook_inbox')
+      .select('message_id')
+      .where('message_id', '=', id)
+      .execute();
     expect(inbox).toEqual([]);
   });
 
   it('gets every release and cancellation through a flaky, slow partner: each once, the same content, in order per order', async () => {
     // The first try of every message fails; every fourth call answers after the client gave up.
-    const flaky = await partner(({ call, callsForKey }) => (callsForKey === 1 ? { status: 503 } : call % 4 === 0 ? { status: 200, delayMs: 400 } : { status: 200 }));
-    await expectEveryMessageOnceInOrder(app, testAdapter('logistics-flaky', flaky, { timeoutMs: 200 }), flaky, CREDIT_DEALER, [SHIPMENT_REQUEST_V1, SHIPMENT_CANCELLATION_V1]);
+    const flaky = await partner(({ call, callsForKey }) =>
+      callsForKey === 1 ? { status: 503 } : call % 4 === 0 ? { status: 200, delayMs: 400 } : { status: 200 },
+    );
+    await expectEveryMessageOnceInOrder(app, testAdapter('logistics-flaky', flaky, { timeoutMs: 200 }), flaky, CREDIT_DEALER, [
+      SHIPMENT_REQUEST_V1,
+      SHIPMENT_CANCELLATION_V1,
+    ]);
   });
 
-  it('dead-letters a release after the retry budget while the partner keeps failing, and delivers it on an operator\'s retry', async () => {
+  it("dead-letters a release after the retry budget while the partner keeps failing, and delivers it on an operator's retry", async () => {
     const { db } = app.running.infrastructure;
     const failing = await partner(() => ({ status: 500 }));
     const run = await runAdapter(app, testAdapter('logistics-failing', failing, { retry: { maxAttempts: 3 } }));
@@ -263,7 +322,13 @@ describe('logistics provider', () => {
         const rows = await listDeadLetters(db, { adapter: 'logistics-failing', limit: 10 });
         return rows.length === 1 ? rows : undefined;
       });
-      expect(deadLetter).toMatchObject({ eventId: key, eventType: 'OrderReviewed', streamId: `order-${order.id}`, attempts: 3, status: 'open' });
+      expect(deadLetter).toMatchObject({
+        eventId: key,
+        eventType: 'OrderReviewed',
+        streamId: `order-${order.id}`,
+        attempts: 3,
+        status: 'open',
+      });
       expect(deadLetter!.lastError).toContain('HTTP 500');
       expect(failing.calls.filter((call) => call.key === key)).toHaveLength(3);
 

@@ -50,7 +50,13 @@ export async function setUpCatalog(app: TestApp): Promise<void> {
   expect((await app.request('GET', `/v1/products?minPosition=${promotion.body.position}`, { token: app.token('ops') })).status).toBe(200);
 }
 
-export type PlacedOrderBody = { id: string; status: string; dealerId: string; position: string; totals: { totalMinor: number; currency: string } };
+export type PlacedOrderBody = {
+  id: string;
+  status: string;
+  dealerId: string;
+  position: string;
+  totals: { totalMinor: number; currency: string };
+};
 
 export async function placeOrder(
   app: TestApp,
@@ -58,7 +64,10 @@ export async function placeOrder(
   lines: { sku: string; qty: number }[],
   extra: { regionCode?: string; deliveryAddress?: string } = {},
 ): Promise<PlacedOrderBody> {
-  const placed = await app.request('POST', '/v1/orders', { token: app.token('dealer', dealerId), body: { lines, regionCode: 'CN-31', ...extra } });
+  const placed = await app.request('POST', '/v1/orders', {
+    token: app.token('dealer', dealerId),
+    body: { lines, regionCode: 'CN-31', ...extra },
+  });
   expect(placed.status, JSON.stringify(placed.body)).toBe(201);
   return placed.body;
 }
@@ -82,7 +91,12 @@ export async function eventIdOf(app: TestApp, orderId: string, type: string): Pr
 export type Message = { id?: string; type: string; occurredAt?: string; data: Record<string, unknown> };
 
 /** Posts a partner message signed with `secret` at `at` (unix seconds, default now). */
-export function postWebhook(app: TestApp, source: 'payments' | 'logistics', message: Message, options: { secret?: string; at?: number; raw?: string } = {}) {
+export function postWebhook(
+  app: TestApp,
+  source: 'payments' | 'logistics',
+  message: Message,
+  options: { secret?: string; at?: number; raw?: string } = {},
+) {
   const raw = options.raw ?? JSON.stringify({ id: `msg-${randomUUID()}`, ...message });
   const secret = options.secret ?? (source === 'payments' ? PAYMENT_SECRET : LOGISTICS_SECRET);
   return app.request('POST', `/v1/webhooks/${source}`, {
@@ -106,10 +120,14 @@ export async function checkpointOf(app: TestApp, adapter: string): Promise<strin
 
 /** Waits until the adapter has dealt with every event up to `position`. */
 export const adapterPast = (app: TestApp, adapter: string, position: string) =>
-  eventually(async () => {
-    const checkpoint = await checkpointOf(app, adapter);
-    return checkpoint !== undefined && BigInt(checkpoint) >= BigInt(position) ? checkpoint : undefined;
-  }, 15_000, `${adapter} to pass ${position}`);
+  eventually(
+    async () => {
+      const checkpoint = await checkpointOf(app, adapter);
+      return checkpoint !== undefined && BigInt(checkpoint) >= BigInt(position) ? checkpoint : undefined;
+    },
+    15_000,
+    `${adapter} to pass ${position}`,
+  );
 
 /** Runs `adapter` beside the application's own adapters; resolves once it has its checkpoint. */
 export async function runAdapter(app: TestApp, adapter: Adapter): Promise<{ stop: () => Promise<void> }> {
@@ -174,17 +192,36 @@ export async function expectReplayFromPosition(app: TestApp, adapter: Adapter, t
   let reviewed: { id: string; position: string }[];
   try {
     const orders = await Promise.all(Array.from({ length: 6 }, (_, n) => placeOrder(app, dealerId, [{ sku: 'CUP', qty: n + 1 }])));
-    reviewed = await Promise.all(orders.map(async (order) => (await orderEvents(app, order.id)).find((event) => event.type === 'OrderReviewed')!));
+    reviewed = await Promise.all(
+      orders.map(async (order) => (await orderEvents(app, order.id)).find((event) => event.type === 'OrderReviewed')!),
+    );
     reviewed.sort((a, b) => comparePositions(a.position, b.position));
-    await eventually(() => (reviewed.every((event) => acceptedKeys(target).has(event.id)) ? true : undefined), 15_000, 'the first deliveries');
+    await eventually(
+      () => (reviewed.every((event) => acceptedKeys(target).has(event.id)) ? true : undefined),
+      15_000,
+      'the first deliveries',
+    );
   } finally {
     await run.stop();
   }
   const before = target.calls.length;
   const from = reviewed[2]!.position;
-  const result = await replayAdapter(adapter, { from, db, store, locks, upcasting, metrics: createIntegrationMetrics(new Registry()), logger: pino({ level: 'silent' }) });
+  const result = await replayAdapter(adapter, {
+    from,
+    db,
+    store,
+    locks,
+    upcasting,
+    metrics: createIntegrationMetrics(new Registry()),
+    logger: pino({ level: 'silent' }),
+  });
   const replayed = target.calls.slice(before);
-  expect(replayed.map((call) => call.key).sort()).toEqual(reviewed.slice(2).map((event) => event.id).sort());
+  expect(replayed.map((call) => call.key).sort()).toEqual(
+    reviewed
+      .slice(2)
+      .map((event) => event.id)
+      .sort(),
+  );
   expect(result).toMatchObject({ events: 4, delivered: 4, deadLettered: 0 });
   expect(replayed.every((call) => call.callsForKey === 2)).toBe(true);
   expectSameContentPerKey(target);
@@ -196,14 +233,23 @@ export async function expectReplayFromPosition(app: TestApp, adapter: Adapter, t
  * them cancelled: every request and cancellation arrives, each the same content under its key, and
  * per order in the order they happened (`contracts`: the request's, then the cancellation's).
  */
-export async function expectEveryMessageOnceInOrder(app: TestApp, adapter: Adapter, flaky: Partner, dealerId: string, contracts: [string, string]): Promise<void> {
+export async function expectEveryMessageOnceInOrder(
+  app: TestApp,
+  adapter: Adapter,
+  flaky: Partner,
+  dealerId: string,
+  contracts: [string, string],
+): Promise<void> {
   const run = await runAdapter(app, adapter);
   let orders: PlacedOrderBody[];
   let expected: string[];
   try {
     orders = await Promise.all(Array.from({ length: 12 }, (_, n) => placeOrder(app, dealerId, [{ sku: 'CUP', qty: n + 1 }])));
     for (const order of orders.slice(0, 4)) {
-      const cancelled = await app.request('POST', `/v1/orders/${order.id}/cancel`, { token: app.token('ops'), body: { reason: 'ordered twice' } });
+      const cancelled = await app.request('POST', `/v1/orders/${order.id}/cancel`, {
+        token: app.token('ops'),
+        body: { reason: 'ordered twice' },
+      });
       expect(cancelled.status).toBe(200);
     }
     expected = [

@@ -40,7 +40,14 @@ export async function startPartner(behavior: Behavior = ok): Promise<Partner> {
       const key = String(request.headers['idempotency-key'] ?? '');
       const callsForKey = (perKey.get(key) ?? 0) + 1;
       perKey.set(key, callsForKey);
-      const call: PartnerCall = { key, path: request.url ?? '', body, payload: body ? JSON.parse(body) : undefined, call: calls.length + 1, callsForKey };
+      const call: PartnerCall = {
+        key,
+        path: request.url ?? '',
+        body,
+        payload: body ? JSON.parse(body) : undefined,
+        call: calls.length + 1,
+        callsForKey,
+      };
       calls.push(call);
       const answer = current(call);
       const respond = () => {
@@ -89,7 +96,10 @@ export function partnerAdapter(
     retry: { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 40, ...options.retry },
     maxInFlight: options.maxInFlight,
     map: (event) => [
-      { contract: 'test.v1', payload: { eventId: event.id, stream: event.streamId, revision: event.revision, type: event.type, data: event.data } },
+      {
+        contract: 'test.v1',
+        payload: { eventId: event.id, stream: event.streamId, revision: event.revision, type: event.type, data: event.data },
+      },
     ],
     deliver: (delivery, { idempotencyKey, signal }) => client.post('events', delivery.payload, { idempotencyKey, signal }),
   };

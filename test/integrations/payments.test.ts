@@ -73,10 +73,16 @@ describe('payment provider', () => {
     partnerTestAdapter(app, createPaymentsAdapter, name, target, options);
 
   const ops = () => app.token('ops');
-  const cancel = (orderId: string) => app.request('POST', `/v1/orders/${orderId}/cancel`, { token: ops(), body: { reason: 'ordered twice' } });
+  const cancel = (orderId: string) =>
+    app.request('POST', `/v1/orders/${orderId}/cancel`, { token: ops(), body: { reason: 'ordered twice' } });
   const webhookStream = (id: string) => app.running.infrastructure.store.readStream(`webhook-payments-${id}`);
   const inboxRows = (id: string) =>
-    app.running.infrastructure.db.selectFrom('integration.webhook_inbox').select('message_id').where('source', '=', 'payments').where('message_id', '=', id).execute();
+    app.running.infrastructure.db
+      .selectFrom('integration.webhook_inbox')
+      .select('message_id')
+      .where('source', '=', 'payments')
+      .where('message_id', '=', id)
+      .execute();
   const callsFor = (target: Partner, orderId: string) => target.calls.filter((call) => call.payload?.orderId === orderId);
   const headPosition = () => app.running.infrastructure.store.headPosition();
   const paymentsReceived = async (reference: string) =>
@@ -86,9 +92,21 @@ describe('payment provider', () => {
   const succeeded = (order: PlacedOrderBody, data: Record<string, unknown> = {}): Message => ({
     id: `pay-${randomUUID()}`,
     type: 'payment.succeeded',
-    data: { orderId: order.id, dealerId: order.dealerId, amountMinor: order.totals.totalMinor, currency: 'CNY', reference: `PSP-${randomUUID()}`, ...data },
+    data: {
+      orderId: order.id,
+      dealerId: order.dealerId,
+      amountMinor: order.totals.totalMinor,
+      currency: 'CNY',
+      reference: `PSP-${randomUUID()}`,
+      ...data,
+    },
   });
-  const awaitingPayment = async (lines = [{ sku: 'CUP', qty: 5 }, { sku: 'TEA', qty: 3 }]) => {
+  const awaitingPayment = async (
+    lines = [
+      { sku: 'CUP', qty: 5 },
+      { sku: 'TEA', qty: 3 },
+    ],
+  ) => {
     const order = await placeOrder(app, PREPAY_DEALER, lines);
     expect(order.status).toBe('awaiting_payment');
     expect(order.totals.totalMinor).toBeGreaterThan(0);
@@ -125,7 +143,12 @@ describe('payment provider', () => {
     const heldApproval = await eventIdOf(app, held.id, 'HeldOrderApproved');
     const heldCall = await acceptedCall(payments, heldApproval);
     expect(heldCall.path).toBe('/payment-requests');
-    expect(heldCall.payload).toMatchObject({ contract: PAYMENT_REQUEST_V1, requestId: heldApproval, orderId: held.id, amountMinor: held.totals.totalMinor });
+    expect(heldCall.payload).toMatchObject({
+      contract: PAYMENT_REQUEST_V1,
+      requestId: heldApproval,
+      orderId: held.id,
+      amountMinor: held.totals.totalMinor,
+    });
 
     await adapterPast(app, 'payments', await headPosition());
     for (const order of [prepay, held]) expect(callsFor(payments, order.id), order.id).toHaveLength(1);
@@ -177,7 +200,12 @@ describe('payment provider', () => {
     expect(state).toMatchObject({ status: 'approved', released: true, paidMinor: order.totals.totalMinor });
     const history = await orderEvents(app, order.id);
     expect(history.slice(-2).map((event) => event.type)).toEqual(['OrderPaymentRecorded', 'OrderReleased']);
-    expect(history.at(-2)!.data).toMatchObject({ paymentId: reference, reference, amountMinor: order.totals.totalMinor, dealerId: PREPAY_DEALER });
+    expect(history.at(-2)!.data).toMatchObject({
+      paymentId: reference,
+      reference,
+      amountMinor: order.totals.totalMinor,
+      dealerId: PREPAY_DEALER,
+    });
     expect(history.at(-1)!.metadata).toMatchObject({ actor: 'partner:payments', role: 'integration', correlationId: message.id });
     expect((await webhookStream(message.id!)).map((event) => event.type)).toEqual(['PaymentWebhookReceived']);
     const read = await app.request('GET', `/v1/orders/${order.id}?minPosition=${await headPosition()}`, { token: ops() });
@@ -188,7 +216,11 @@ describe('payment provider', () => {
     expect(shipment.payload).toMatchObject({ contract: SHIPMENT_REQUEST_V1, orderId: order.id, releasedBy: 'payment' });
 
     // The same message again, and the same payment under another message id: nothing more happens.
-    expect((await postWebhook(app, 'payments', message)).body).toEqual({ id: message.id, status: 'duplicate', position: expect.any(String) });
+    expect((await postWebhook(app, 'payments', message)).body).toEqual({
+      id: message.id,
+      status: 'duplicate',
+      position: expect.any(String),
+    });
     expect((await postWebhook(app, 'payments', { ...message, id: `pay-${randomUUID()}` })).body.status).toBe('accepted');
     expect(await orderEvents(app, order.id)).toHaveLength(history.length);
     await adapterPast(app, 'logistics', await headPosition());
@@ -219,7 +251,11 @@ describe('payment provider', () => {
     state = await orderState(app, order.id);
     expect(state).toMatchObject({ status: 'approved', released: true, paidMinor: total });
     const history = await orderEvents(app, order.id);
-    expect(history.filter((event) => ['OrderPaymentRecorded', 'OrderReleased'].includes(event.type)).map((event) => [event.type, event.data.reference])).toEqual([
+    expect(
+      history
+        .filter((event) => ['OrderPaymentRecorded', 'OrderReleased'].includes(event.type))
+        .map((event) => [event.type, event.data.reference]),
+    ).toEqual([
       ['OrderPaymentRecorded', first.data.reference],
       ['OrderPaymentRecorded', rest.data.reference],
       ['OrderReleased', undefined],
@@ -231,22 +267,37 @@ describe('payment provider', () => {
   it("pays the dealer's credit ledger when the payment names no order, or an order on credit, once", async () => {
     const credit = await placeOrder(app, CREDIT_DEALER, [{ sku: 'CUP', qty: 1 }]);
     const creditOf = async () => {
-      const read = await app.request('GET', `/v1/dealers/${CREDIT_DEALER}/credit?minPosition=${await headPosition()}`, { token: app.token('finance') });
+      const read = await app.request('GET', `/v1/dealers/${CREDIT_DEALER}/credit?minPosition=${await headPosition()}`, {
+        token: app.token('finance'),
+      });
       expect(read.status, JSON.stringify(read.body)).toBe(200);
       return read.body as { creditBalanceMinor: number; outstandingMinor: number };
     };
     const before = await creditOf();
     const orderEventCount = (await orderEvents(app, credit.id)).length;
 
-    const onAccount: Message = { id: `pay-${randomUUID()}`, type: 'payment.succeeded', data: { dealerId: CREDIT_DEALER, amountMinor: 12_345, reference: `BANK-${randomUUID()}` } };
+    const onAccount: Message = {
+      id: `pay-${randomUUID()}`,
+      type: 'payment.succeeded',
+      data: { dealerId: CREDIT_DEALER, amountMinor: 12_345, reference: `BANK-${randomUUID()}` },
+    };
     const forOrder = succeeded(credit, { amountMinor: 5_000 });
     for (const message of [onAccount, forOrder]) {
-      expect((await postWebhook(app, 'payments', message)).body, message.id).toEqual({ id: message.id, status: 'accepted', position: expect.any(String) });
+      expect((await postWebhook(app, 'payments', message)).body, message.id).toEqual({
+        id: message.id,
+        status: 'accepted',
+        position: expect.any(String),
+      });
       // Told again under another message id: recorded once.
       expect((await postWebhook(app, 'payments', { ...message, id: `pay-${randomUUID()}` })).body.status).toBe('accepted');
       const received = await paymentsReceived(message.data.reference as string);
       expect(received, message.id).toHaveLength(1);
-      expect(received[0]!.data).toEqual({ dealerId: CREDIT_DEALER, paymentId: message.data.reference, amountMinor: message.data.amountMinor, reference: message.data.reference });
+      expect(received[0]!.data).toEqual({
+        dealerId: CREDIT_DEALER,
+        paymentId: message.data.reference,
+        amountMinor: message.data.amountMinor,
+        reference: message.data.reference,
+      });
       expect(received[0]!.metadata).toMatchObject({ actor: 'partner:payments', role: 'integration', correlationId: message.id });
     }
     // The order on credit itself is untouched: its invoice is settled on the ledger.
@@ -299,8 +350,17 @@ describe('payment provider', () => {
       [succeeded(order, { amountMinor: due + 1 }), 'payment_exceeds_due'],
       [succeeded(order, { amountMinor: 200, reference: paidPart.data.reference }), 'payment_already_recorded'],
       [succeeded(cancelledOrder), 'illegal_transition'],
-      [{ type: 'payment.succeeded', data: { dealerId: CREDIT_DEALER, amountMinor: 100, currency: 'USD', reference: `BANK-${randomUUID()}` } }, 'currency_mismatch'],
-      [{ type: 'payment.succeeded', data: { dealerId: 'D-NOPE', amountMinor: 100, reference: `BANK-${randomUUID()}` } }, 'dealer_not_found'],
+      [
+        {
+          type: 'payment.succeeded',
+          data: { dealerId: CREDIT_DEALER, amountMinor: 100, currency: 'USD', reference: `BANK-${randomUUID()}` },
+        },
+        'currency_mismatch',
+      ],
+      [
+        { type: 'payment.succeeded', data: { dealerId: 'D-NOPE', amountMinor: 100, reference: `BANK-${randomUUID()}` } },
+        'dealer_not_found',
+      ],
       [{ type: 'payment.refunded', data: { orderId: order.id, dealerId: PREPAY_DEALER, amountMinor: 100 } }, 'unsupported_message_type'],
     ];
     for (const [message, code] of cases) {
@@ -309,7 +369,10 @@ describe('payment provider', () => {
       expect(response.status, code).toBe(202);
       expect(response.body, code).toMatchObject({ id, status: 'rejected', reason: { code } });
       const events = await webhookStream(id);
-      expect(events.map((event) => event.type), code).toEqual(['PaymentWebhookReceived', 'PaymentWebhookRejected']);
+      expect(
+        events.map((event) => event.type),
+        code,
+      ).toEqual(['PaymentWebhookReceived', 'PaymentWebhookRejected']);
       expect(events[1]!.data, code).toMatchObject({ messageId: id, messageType: message.type, code });
       // Final: told again, it is a duplicate, not a second try.
       expect((await postWebhook(app, 'payments', { ...message, id })).body.status, code).toBe('duplicate');
@@ -326,8 +389,14 @@ describe('payment provider', () => {
   it('answers payment data it cannot read with 400 naming each field, writing nothing', async () => {
     const order = await awaitingPayment();
     const cases: [Message, string[]][] = [
-      [{ type: 'payment.succeeded', data: { orderId: order.id, amountMinor: -500, currency: 'cny' } }, ['body.data.amountMinor', 'body.data.currency', 'body.data.dealerId', 'body.data.reference']],
-      [{ type: 'payment.succeeded', data: { orderId: order.id, dealerId: PREPAY_DEALER, amountMinor: 1.5, reference: '' } }, ['body.data.amountMinor', 'body.data.reference']],
+      [
+        { type: 'payment.succeeded', data: { orderId: order.id, amountMinor: -500, currency: 'cny' } },
+        ['body.data.amountMinor', 'body.data.currency', 'body.data.dealerId', 'body.data.reference'],
+      ],
+      [
+        { type: 'payment.succeeded', data: { orderId: order.id, dealerId: PREPAY_DEALER, amountMinor: 1.5, reference: '' } },
+        ['body.data.amountMinor', 'body.data.reference'],
+      ],
       [{ type: 'payment.failed', data: { orderId: order.id, amountMinor: 0 } }, ['body.data.amountMinor', 'body.data.dealerId']],
     ];
     for (const [message, paths] of cases) {
@@ -351,7 +420,10 @@ describe('payment provider', () => {
       if (callsForKey === 2 && call % 3 === 0) return { status: 429, headers: { 'retry-after': '1' } };
       return call % 4 === 0 ? { status: 200, delayMs: 400 } : { status: 200 };
     });
-    await expectEveryMessageOnceInOrder(app, testAdapter('payments-flaky', flaky, { timeoutMs: 200 }), flaky, PREPAY_DEALER, [PAYMENT_REQUEST_V1, PAYMENT_CANCELLATION_V1]);
+    await expectEveryMessageOnceInOrder(app, testAdapter('payments-flaky', flaky, { timeoutMs: 200 }), flaky, PREPAY_DEALER, [
+      PAYMENT_REQUEST_V1,
+      PAYMENT_CANCELLATION_V1,
+    ]);
     for (const call of flaky.accepted) expect(call.payload.amountMinor ?? call.payload.paidMinor, call.key).toBeGreaterThanOrEqual(0);
     expect(flaky.calls.some((call) => call.callsForKey === 2 && call.call % 3 === 0)).toBe(true);
   });
@@ -367,13 +439,24 @@ describe('payment provider', () => {
         const rows = await listDeadLetters(db, { adapter: 'payments-down', limit: 10 });
         return rows.length === 1 ? rows : undefined;
       });
-      expect(deadLetter).toMatchObject({ eventId: key, eventType: 'OrderReviewed', streamId: `order-${order.id}`, attempts: 3, status: 'open' });
+      expect(deadLetter).toMatchObject({
+        eventId: key,
+        eventType: 'OrderReviewed',
+        streamId: `order-${order.id}`,
+        attempts: 3,
+        status: 'open',
+      });
       expect(deadLetter!.lastError).toContain('HTTP 503');
       expect(down.calls.filter((call) => call.key === key)).toHaveLength(3);
 
       down.behave(ok);
       expect((await requestRetry(db, Number(deadLetter!.id))).outcome).toBe('requested');
-      expect((await acceptedCall(down, key)).payload).toMatchObject({ contract: PAYMENT_REQUEST_V1, orderId: order.id, requestId: key, amountMinor: order.totals.totalMinor });
+      expect((await acceptedCall(down, key)).payload).toMatchObject({
+        contract: PAYMENT_REQUEST_V1,
+        orderId: order.id,
+        requestId: key,
+        amountMinor: order.totals.totalMinor,
+      });
       await eventually(async () => ((await findDeadLetter(db, Number(deadLetter!.id)))?.status === 'delivered' ? true : undefined));
     } finally {
       await run.stop();

@@ -40,7 +40,12 @@ describe('in-transit tracking', () => {
     await tell('shipment.in_transit', { orderId, shipmentId: 'TRK-1', location: '杭州转运中心', eta: '2030-05-01T18:00:00+08:00' });
     const between = new Date().toISOString();
     await tell('shipment.in_transit', { orderId, shipmentId: 'TRK-1', location: 'Shanghai depot' });
-    const last = await tell('shipment.exception', { orderId, shipmentId: 'TRK-1', reason: 'Road closed by snow', eta: '2030-05-02T10:00:00Z' });
+    const last = await tell('shipment.exception', {
+      orderId,
+      shipmentId: 'TRK-1',
+      reason: 'Road closed by snow',
+      eta: '2030-05-02T10:00:00Z',
+    });
 
     const now = await detail(orderId, `?minPosition=${last.position}`);
     expect(now.shipments[0]).toMatchObject({
@@ -49,12 +54,23 @@ describe('in-transit tracking', () => {
       eta: '2030-05-02T10:00:00.000Z',
       exceptions: [{ reason: 'Road closed by snow', eta: '2030-05-02T10:00:00.000Z', reportedAt: expect.any(String) }],
     });
-    const tracking = now.timeline.filter((entry: { event: string }) => ['ShipmentInTransit', 'ShipmentExceptionReported', 'ShipmentDelayed'].includes(entry.event));
+    const tracking = now.timeline.filter((entry: { event: string }) =>
+      ['ShipmentInTransit', 'ShipmentExceptionReported', 'ShipmentDelayed'].includes(entry.event),
+    );
     expect(tracking.map((entry: { event: string; detail: unknown }) => [entry.event, entry.detail])).toEqual([
       ['ShipmentInTransit', { shipmentId: 'TRK-1', location: '杭州转运中心', eta: '2030-05-01T10:00:00.000Z' }],
       ['ShipmentInTransit', { shipmentId: 'TRK-1', location: 'Shanghai depot', eta: '2030-05-01T10:00:00.000Z' }],
       ['ShipmentExceptionReported', { shipmentId: 'TRK-1', reason: 'Road closed by snow', eta: '2030-05-02T10:00:00.000Z' }],
-      ['ShipmentDelayed', { shipmentId: 'TRK-1', cause: 'exception', previousEta: '2030-05-01T10:00:00.000Z', eta: '2030-05-02T10:00:00.000Z', reason: 'Road closed by snow' }],
+      [
+        'ShipmentDelayed',
+        {
+          shipmentId: 'TRK-1',
+          cause: 'exception',
+          previousEta: '2030-05-01T10:00:00.000Z',
+          eta: '2030-05-02T10:00:00.000Z',
+          reason: 'Road closed by snow',
+        },
+      ],
     ]);
     expect(tracking.length).toBeGreaterThan(0);
     expect(tracking.every((entry: { status: string }) => entry.status === 'shipped')).toBe(true);
@@ -78,7 +94,12 @@ describe('in-transit tracking', () => {
     await tell('shipment.in_transit', { orderId, shipmentId: 'TRK-2', eta: '2030-06-02T10:00:00Z' });
     const delays = (await orderEvents(app, orderId)).filter((event) => event.type === 'ShipmentDelayed');
     expect(delays.map((event) => event.data)).toEqual([
-      expect.objectContaining({ cause: 'eta_later', previousEta: '2030-06-01T10:00:00.000Z', eta: '2030-06-03T10:00:00.000Z', dealerId: CREDIT_DEALER }),
+      expect.objectContaining({
+        cause: 'eta_later',
+        previousEta: '2030-06-01T10:00:00.000Z',
+        eta: '2030-06-03T10:00:00.000Z',
+        dealerId: CREDIT_DEALER,
+      }),
     ]);
   });
 
@@ -88,7 +109,10 @@ describe('in-transit tracking', () => {
       status: 'rejected',
       reason: { code: 'shipment_not_found' },
     });
-    const bad = await postWebhook(app, 'logistics', { type: 'shipment.exception', data: { orderId, shipmentId: 'TRK-3', eta: 'tomorrow' } });
+    const bad = await postWebhook(app, 'logistics', {
+      type: 'shipment.exception',
+      data: { orderId, shipmentId: 'TRK-3', eta: 'tomorrow' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['body.data.eta', 'body.data.reason']);
   });

@@ -27,7 +27,8 @@ describe('partner webhooks', () => {
     });
   }
 
-  const message = (id: string, extra: object = {}) => JSON.stringify({ id, type: 'payment.failed', data: { dealerId: 'D-1', amountMinor: 1200 }, ...extra });
+  const message = (id: string, extra: object = {}) =>
+    JSON.stringify({ id, type: 'payment.failed', data: { dealerId: 'D-1', amountMinor: 1200 }, ...extra });
   const streamOf = (source: string, id: string) => app.running.infrastructure.store.readStream(`webhook-${source}-${id}`);
 
   it('accepts a validly signed message once and records it as an event', async () => {
@@ -48,7 +49,12 @@ describe('partner webhooks', () => {
     expect(events[0]).toMatchObject({
       id: webhookEventId('payments', id, 0),
       type: 'PaymentWebhookReceived',
-      data: { messageId: id, messageType: 'payment.failed', occurredAt: '2025-06-01T10:00:00Z', data: { dealerId: 'D-1', amountMinor: 1200 } },
+      data: {
+        messageId: id,
+        messageType: 'payment.failed',
+        occurredAt: '2025-06-01T10:00:00Z',
+        data: { dealerId: 'D-1', amountMinor: 1200 },
+      },
       metadata: { actor: 'partner:payments', role: 'integration', correlationId: id },
     });
   });
@@ -123,7 +129,11 @@ describe('partner webhooks', () => {
   });
 
   it('leaves JSON parsing of every other route alone', async () => {
-    const response = await app.request('POST', '/v1/products', { token: app.token('ops'), raw: '{"sku": ', headers: { 'content-type': 'application/json' } });
+    const response = await app.request('POST', '/v1/products', {
+      token: app.token('ops'),
+      raw: '{"sku": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('invalid_body');
   });

@@ -4,7 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/database.ts';
 import { fold } from '../../src/domain/shared/decider.ts';
-import { stockDecider, stockLevel, stockStream, type StockCommand, type StockEvent, type StockState } from '../../src/domain/inventory/stock.ts';
+import {
+  stockDecider,
+  stockLevel,
+  stockStream,
+  type StockCommand,
+  type StockEvent,
+  type StockState,
+} from '../../src/domain/inventory/stock.ts';
 import { createCommandHandler, type CommandContext, type CommandHandler } from '../../src/eventstore/command-handler.ts';
 import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
 import { createUpcasting } from '../../src/eventstore/upcasting.ts';
@@ -38,7 +45,8 @@ describe('stock under concurrency', () => {
     await database.drop();
   });
 
-  const on = (replica: number, stream: string, command: StockCommand) => replicas[replica % replicas.length]!.handle(stockDecider, stream, command, context());
+  const on = (replica: number, stream: string, command: StockCommand) =>
+    replicas[replica % replicas.length]!.handle(stockDecider, stream, command, context());
 
   async function stocked(sku: string): Promise<string> {
     const stream = stockStream(sku, 'WH-1');
@@ -48,7 +56,10 @@ describe('stock under concurrency', () => {
       { lot: 'EXPIRED', expiryDate: day(-1), qty: 100 },
     ];
     for (const lot of lots) {
-      await on(0, stream, { type: 'ReceiveStock', data: { sku, warehouseId: 'WH-1', receiptId: `R-${lot.lot}`, productionDate: day(-300), ...lot } });
+      await on(0, stream, {
+        type: 'ReceiveStock',
+        data: { sku, warehouseId: 'WH-1', receiptId: `R-${lot.lot}`, productionDate: day(-300), ...lot },
+      });
     }
     return stream;
   }
@@ -64,9 +75,14 @@ describe('stock under concurrency', () => {
     const stream = await stocked(sku);
     const orders = Array.from({ length: 400 }, (_, i) => ({ orderId: `O-${i}`, qty: 1 + ((i * 7) % 5) }));
     // The first 40 orders also arrive a second time, at another replica.
-    const requests = [...orders.map((order, i) => ({ ...order, replica: i })), ...orders.slice(0, 40).map((order, i) => ({ ...order, replica: i + 1 }))];
+    const requests = [
+      ...orders.map((order, i) => ({ ...order, replica: i })),
+      ...orders.slice(0, 40).map((order, i) => ({ ...order, replica: i + 1 })),
+    ];
     const results = await Promise.all(
-      requests.map(({ orderId, qty, replica }) => on(replica, stream, { type: 'ReserveStock', data: { sku, warehouseId: 'WH-1', orderId, qty, today } })),
+      requests.map(({ orderId, qty, replica }) =>
+        on(replica, stream, { type: 'ReserveStock', data: { sku, warehouseId: 'WH-1', orderId, qty, today } }),
+      ),
     );
 
     const { state, events } = await stateOf(stream);
@@ -90,17 +106,29 @@ describe('stock under concurrency', () => {
     const sku = 'RACE-PICK';
     const stream = await stocked(sku);
     const holders = Array.from({ length: 60 }, (_, i) => ({ orderId: `H-${i}`, qty: 5 }));
-    for (const [i, holder] of holders.entries()) await on(i, stream, { type: 'ReserveStock', data: { sku, warehouseId: 'WH-1', ...holder, today } });
+    for (const [i, holder] of holders.entries())
+      await on(i, stream, { type: 'ReserveStock', data: { sku, warehouseId: 'WH-1', ...holder, today } });
 
     const commands: StockCommand[] = [
       // Holders ship (some asking for more than they reserved), a few release, newcomers reserve and ship.
-      ...holders.map(({ orderId }, i): StockCommand => (i % 6 === 0
-        ? { type: 'ReleaseStock', data: { sku, warehouseId: 'WH-1', orderId } }
-        : { type: 'PickStock', data: { sku, warehouseId: 'WH-1', orderId, shipmentId: `S-${orderId}`, qty: i % 4 === 0 ? 8 : 5, today } })),
-      ...Array.from({ length: 80 }, (_, i): StockCommand => ({ type: 'ReserveStock', data: { sku, warehouseId: 'WH-1', orderId: `N-${i}`, qty: 4, today } })),
-      ...Array.from({ length: 80 }, (_, i): StockCommand => ({ type: 'PickStock', data: { sku, warehouseId: 'WH-1', orderId: `N-${i}`, shipmentId: `S-N-${i}`, qty: 4, today } })),
+      ...holders.map(({ orderId }, i): StockCommand =>
+        i % 6 === 0
+          ? { type: 'ReleaseStock', data: { sku, warehouseId: 'WH-1', orderId } }
+          : { type: 'PickStock', data: { sku, warehouseId: 'WH-1', orderId, shipmentId: `S-${orderId}`, qty: i % 4 === 0 ? 8 : 5, today } },
+      ),
+      ...Array.from({ length: 80 }, (_, i): StockCommand => ({
+        type: 'ReserveStock',
+        data: { sku, warehouseId: 'WH-1', orderId: `N-${i}`, qty: 4, today },
+      })),
+      ...Array.from({ length: 80 }, (_, i): StockCommand => ({
+        type: 'PickStock',
+        data: { sku, warehouseId: 'WH-1', orderId: `N-${i}`, shipmentId: `S-N-${i}`, qty: 4, today },
+      })),
       // The same shipments again: picked once.
-      ...holders.slice(1, 20).map(({ orderId }, i): StockCommand => ({ type: 'PickStock', data: { sku, warehouseId: 'WH-1', orderId, shipmentId: `S-${orderId}`, qty: (i + 1) % 4 === 0 ? 8 : 5, today } })),
+      ...holders.slice(1, 20).map(({ orderId }, i): StockCommand => ({
+        type: 'PickStock',
+        data: { sku, warehouseId: 'WH-1', orderId, shipmentId: `S-${orderId}`, qty: (i + 1) % 4 === 0 ? 8 : 5, today },
+      })),
     ];
     const results = await Promise.all(commands.map((command, i) => on(i, stream, command)));
     for (const result of results.filter((r) => !r.ok)) expect(!result.ok && result.refusal.code).toBe('insufficient_stock');

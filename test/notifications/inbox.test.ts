@@ -21,7 +21,10 @@ describe('inbox', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await createWarehouse(app, 'WH-I', 'CN-31');
-    for (const [sku, threshold, qty] of [['IN-TEA', null, 10_000], ['IN-LOW', 5, 8]] as const) {
+    for (const [sku, threshold, qty] of [
+      ['IN-TEA', null, 10_000],
+      ['IN-LOW', 5, 8],
+    ] as const) {
       const created = await app.request('POST', '/v1/products', {
         token: ops(),
         body: { sku, name: `Inbox ${sku}`, brand: 'I', category: 'tea', unit: 'case', basePriceMinor: 100, lowStockThreshold: threshold },
@@ -35,7 +38,10 @@ describe('inbox', () => {
     }
     await createDealer(app, { id: 'D-IA' });
     await createDealer(app, { id: 'D-IB' });
-    expect((await app.request('GET', `/v1/products?minPosition=${await app.running.infrastructure.store.headPosition()}`, { token: ops() })).status).toBe(200);
+    expect(
+      (await app.request('GET', `/v1/products?minPosition=${await app.running.infrastructure.store.headPosition()}`, { token: ops() }))
+        .status,
+    ).toBe(200);
   });
   afterAll(async () => {
     await Promise.all(streams.map((stream) => stream.close()));
@@ -51,7 +57,10 @@ describe('inbox', () => {
   const inbox = async (token: string, query = '', headers: Record<string, string> = {}) => {
     const response = await app.request('GET', `/v1/notifications${query}`, { token, headers });
     expect(response.status, response.text).toBe(200);
-    return response.body as { items: { id: string; position: string; type: string; title: string; body: string; link: string; read: boolean }[]; nextAfter: string };
+    return response.body as {
+      items: { id: string; position: string; type: string; title: string; body: string; link: string; read: boolean }[];
+      nextAfter: string;
+    };
   };
 
   async function stream(token: string, headers: Record<string, string> = {}, query = ''): Promise<EventStream> {
@@ -108,7 +117,7 @@ describe('inbox', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
-  it("keeps read marks per reader: another user of the dealer still sees it unread, another dealer cannot touch it", async () => {
+  it('keeps read marks per reader: another user of the dealer still sees it unread, another dealer cannot touch it', async () => {
     const [item] = (await inbox(dealerA())).items;
     const marked = await app.request('POST', `/v1/notifications/${item!.id}/read`, { token: dealerA() });
     expect(marked.status, marked.text).toBe(200);
@@ -136,7 +145,9 @@ describe('inbox', () => {
     expect(first.status).toBe(200);
     expect(first.contentType).toMatch(/^text\/event-stream/);
     await first.live();
-    expect(first.events.map((event) => [event.id, event.event, event.data.id])).toEqual(everything.map((item) => [item.position, 'notification', item.id]));
+    expect(first.events.map((event) => [event.id, event.event, event.data.id])).toEqual(
+      everything.map((item) => [item.position, 'notification', item.id]),
+    );
 
     // Live: what arrives while connected comes at once.
     const live = await order(dealerA());

@@ -45,7 +45,12 @@ export async function startReceiver(secret: string): Promise<Receiver> {
       const delivery: Delivery = {
         ...parsed,
         idempotencyKey: String(request.headers['idempotency-key']),
-        signatureValid: verifyWebhookSignature(secret, typeof header === 'string' ? header : undefined, body, Math.floor(Date.now() / 1_000)).valid,
+        signatureValid: verifyWebhookSignature(
+          secret,
+          typeof header === 'string' ? header : undefined,
+          body,
+          Math.floor(Date.now() / 1_000),
+        ).valid,
         raw: body.toString('utf8'),
       };
       calls.push(delivery);

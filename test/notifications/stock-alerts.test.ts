@@ -48,14 +48,19 @@ describe('stock alerts', () => {
   }
 
   async function adjust(sku: string, lot: string, delta: number) {
-    const adjusted = await app.request('POST', '/v1/stock/adjustments', { token: ops(), body: { sku, warehouseId: 'WH-AL', lot, delta, reason: 'count' } });
+    const adjusted = await app.request('POST', '/v1/stock/adjustments', {
+      token: ops(),
+      body: { sku, warehouseId: 'WH-AL', lot, delta, reason: 'count' },
+    });
     expect(adjusted.status, adjusted.text).toBe(201);
     return adjusted.body.position as string;
   }
 
   const alerts = async (sku: string) =>
     (await app.running.infrastructure.store.readStream(stockAlertStream(sku, 'WH-AL'))).map((event) =>
-      event.type === 'LotEnteredExpiryTier' ? `${event.type} ${String(event.data.lot)} ${String(event.data.tier)}` : `${event.type} ${String(event.data.available)}`,
+      event.type === 'LotEnteredExpiryTier'
+        ? `${event.type} ${String(event.data.lot)} ${String(event.data.tier)}`
+        : `${event.type} ${String(event.data.available)}`,
     );
 
   /** The alerts once the process has looked at everything up to `position`. */
@@ -71,7 +76,11 @@ describe('stock alerts', () => {
     expect(await alertsAfter('LOW-A', await adjust('LOW-A', 'L1', -10))).toEqual(['StockFellBelowThreshold 5']);
     await adjust('LOW-A', 'L1', -2);
     expect(await alertsAfter('LOW-A', await receive('LOW-A', 'L2', 20))).toEqual(['StockFellBelowThreshold 5', 'StockRecovered 23']);
-    expect(await alertsAfter('LOW-A', await adjust('LOW-A', 'L2', -20))).toEqual(['StockFellBelowThreshold 5', 'StockRecovered 23', 'StockFellBelowThreshold 3']);
+    expect(await alertsAfter('LOW-A', await adjust('LOW-A', 'L2', -20))).toEqual([
+      'StockFellBelowThreshold 5',
+      'StockRecovered 23',
+      'StockFellBelowThreshold 3',
+    ]);
 
     // Lowering the threshold below what is available takes the SKU out of its low state.
     const changed = await app.request('PATCH', '/v1/products/LOW-A', { token: ops(), body: { lowStockThreshold: 2 } });
@@ -105,21 +114,35 @@ describe('stock alerts', () => {
     expect(streams).toContainEqual({ sku: 'EXP-A', warehouseId: 'WH-AL' });
     await stockAlerts.evaluateExpiry(streams, at);
     await stockAlerts.evaluateExpiry(streams, at);
-    expect(await alerts('EXP-A')).toEqual(['LotEnteredExpiryTier SOON red', 'LotEnteredExpiryTier LATER blue', 'LotEnteredExpiryTier LATER yellow']);
+    expect(await alerts('EXP-A')).toEqual([
+      'LotEnteredExpiryTier SOON red',
+      'LotEnteredExpiryTier LATER blue',
+      'LotEnteredExpiryTier LATER yellow',
+    ]);
   });
 
   it('decides nothing new when the process replays every stock event, or the server restarts', async () => {
     const before = await Promise.all(['LOW-A', 'LOW-NONE', 'EXP-A'].map(alerts));
     const { db, store, locks, upcasting, adapters } = app.running.infrastructure;
     const adapter = adapters.find((candidate) => candidate.name === STOCK_ALERTS)!;
-    const replayed = await replayAdapter(adapter, { from: '0', db, store, locks, upcasting, metrics: createIntegrationMetrics(new Registry()), logger: pino({ level: 'silent' }) });
+    const replayed = await replayAdapter(adapter, {
+      from: '0',
+      db,
+      store,
+      locks,
+      upcasting,
+      metrics: createIntegrationMetrics(new Registry()),
+      logger: pino({ level: 'silent' }),
+    });
     expect(replayed.deadLettered).toBe(0);
     expect(replayed.events).toBeGreaterThan(10);
     expect(await Promise.all(['LOW-A', 'LOW-NONE', 'EXP-A'].map(alerts))).toEqual(before);
 
     app = await restartTestApp(app);
     const head = await app.running.infrastructure.store.headPosition();
-    await eventually(async () => ((await app.request('GET', `/v1/stock?minPosition=${head}`, { token: ops() })).status === 200 ? true : undefined));
+    await eventually(async () =>
+      (await app.request('GET', `/v1/stock?minPosition=${head}`, { token: ops() })).status === 200 ? true : undefined,
+    );
     expect(await alertsAfter('LOW-A', await adjust('LOW-A', 'L1', 1))).toEqual(before[0]);
     expect(await Promise.all(['LOW-A', 'LOW-NONE', 'EXP-A'].map(alerts))).toEqual(before);
   });

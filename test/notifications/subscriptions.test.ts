@@ -27,15 +27,33 @@ describe('webhook subscriptions', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await createWarehouse(app, 'WH-N', 'CN-31');
-    for (const [sku, threshold] of [['NT-TEA', null], ['NT-LOW', 10]] as const) {
+    for (const [sku, threshold] of [
+      ['NT-TEA', null],
+      ['NT-LOW', 10],
+    ] as const) {
       const created = await app.request('POST', '/v1/products', {
         token: ops(),
-        body: { sku, name: `Notified ${sku}`, brand: 'N', category: 'tea', unit: 'case', basePriceMinor: 100, lowStockThreshold: threshold },
+        body: {
+          sku,
+          name: `Notified ${sku}`,
+          brand: 'N',
+          category: 'tea',
+          unit: 'case',
+          basePriceMinor: 100,
+          lowStockThreshold: threshold,
+        },
       });
       expect(created.status, created.text).toBe(201);
       const received = await app.request('POST', '/v1/stock/receipts', {
         token: ops(),
-        body: { sku, warehouseId: 'WH-N', lot: `LOT-${sku}`, productionDate: '2026-01-01', expiryDate: '2099-12-31', qty: sku === 'NT-TEA' ? 10_000 : 30 },
+        body: {
+          sku,
+          warehouseId: 'WH-N',
+          lot: `LOT-${sku}`,
+          productionDate: '2026-01-01',
+          expiryDate: '2099-12-31',
+          qty: sku === 'NT-TEA' ? 10_000 : 30,
+        },
       });
       expect(received.status, received.text).toBe(201);
     }
@@ -60,14 +78,25 @@ describe('webhook subscriptions', () => {
     return created.body.id as string;
   }
 
-  async function order(dealerId: string, qty = 1, regionCode = 'CN-31', sku = 'NT-TEA'): Promise<{ id: string; status: string; position: string }> {
-    const placed = await app.request('POST', '/v1/orders', { token: app.token('dealer', dealerId), body: { lines: [{ sku, qty }], regionCode } });
+  async function order(
+    dealerId: string,
+    qty = 1,
+    regionCode = 'CN-31',
+    sku = 'NT-TEA',
+  ): Promise<{ id: string; status: string; position: string }> {
+    const placed = await app.request('POST', '/v1/orders', {
+      token: app.token('dealer', dealerId),
+      body: { lines: [{ sku, qty }], regionCode },
+    });
     expect(placed.status, placed.text).toBe(201);
     return placed.body;
   }
 
   async function ship(orderId: string, qty = 1, sku = 'NT-TEA'): Promise<string> {
-    const shipped = await app.request('POST', `/v1/orders/${orderId}/shipments`, { token: ops(), body: { lines: [{ sku, qty }], carrier: 'SF' } });
+    const shipped = await app.request('POST', `/v1/orders/${orderId}/shipments`, {
+      token: ops(),
+      body: { lines: [{ sku, qty }], carrier: 'SF' },
+    });
     expect(shipped.status, shipped.text).toBe(201);
     return shipped.body.position as string;
   }
@@ -79,7 +108,10 @@ describe('webhook subscriptions', () => {
   }
 
   /** What the receiver got, sorted: different orders' notifications may arrive in any order (each order's in its own). */
-  const summary = (target: Receiver) => firstAccepted(target).map((delivery) => `${delivery.type} ${String(delivery.data.orderId ?? delivery.data.sku)}`).sort();
+  const summary = (target: Receiver) =>
+    firstAccepted(target)
+      .map((delivery) => `${delivery.type} ${String(delivery.data.orderId ?? delivery.data.sku)}`)
+      .sort();
   const sorted = (items: string[]) => [...items].sort();
 
   it('sends each subscriber the notifications it took, signed, a dealer only about its own orders, staff about any', async () => {
@@ -99,8 +131,14 @@ describe('webhook subscriptions', () => {
 
     expect(summary(forA)).toEqual(sorted([`order.approved ${approvedA.id}`, `order.on_hold ${heldA.id}`, `order.shipped ${approvedA.id}`]));
     expect(summary(forB)).toEqual(sorted([`order.approved ${approvedB.id}`, `order.approved ${low.id}`]));
-    expect(summary(forStaff)).toEqual(sorted([`order.approved ${approvedA.id}`, `order.approved ${approvedB.id}`, `order.approved ${low.id}`, 'stock.low NT-LOW']));
-    expect(firstAccepted(forA).filter((delivery) => delivery.data.orderId === approvedA.id).map((delivery) => delivery.type)).toEqual(['order.approved', 'order.shipped']);
+    expect(summary(forStaff)).toEqual(
+      sorted([`order.approved ${approvedA.id}`, `order.approved ${approvedB.id}`, `order.approved ${low.id}`, 'stock.low NT-LOW']),
+    );
+    expect(
+      firstAccepted(forA)
+        .filter((delivery) => delivery.data.orderId === approvedA.id)
+        .map((delivery) => delivery.type),
+    ).toEqual(['order.approved', 'order.shipped']);
     for (const delivery of [...forA.calls, ...forB.calls, ...forStaff.calls]) {
       expect(delivery.signatureValid).toBe(true);
       expect(delivery.idempotencyKey).toBe(delivery.id);
@@ -108,8 +146,16 @@ describe('webhook subscriptions', () => {
     }
     expect(forA.accepted.length).toBeGreaterThan(0);
     expect(forA.accepted.every((delivery) => delivery.data.dealerId === 'D-NA')).toBe(true);
-    expect(firstAccepted(forA).find((delivery) => delivery.type === 'order.on_hold')!.data).toMatchObject({ orderId: heldA.id, reasons: [{ code: 'territory_not_authorized' }] });
-    expect(firstAccepted(forStaff).find((delivery) => delivery.type === 'stock.low')!.data).toEqual({ sku: 'NT-LOW', warehouseId: 'WH-N', available: 5, threshold: 10 });
+    expect(firstAccepted(forA).find((delivery) => delivery.type === 'order.on_hold')!.data).toMatchObject({
+      orderId: heldA.id,
+      reasons: [{ code: 'territory_not_authorized' }],
+    });
+    expect(firstAccepted(forStaff).find((delivery) => delivery.type === 'stock.low')!.data).toEqual({
+      sku: 'NT-LOW',
+      warehouseId: 'WH-N',
+      available: 5,
+      threshold: 10,
+    });
 
     // Each lists its own, never a secret; deleting one stops its deliveries.
     const listed = await app.request('GET', '/v1/subscriptions', { token: app.token('dealer', 'D-NA') });
@@ -118,8 +164,15 @@ describe('webhook subscriptions', () => {
     expect((await app.request('DELETE', `/v1/subscriptions/${subA}`, { token: app.token('dealer', 'D-NB') })).status).toBe(404);
     const deleted = await app.request('DELETE', `/v1/subscriptions/${subA}`, { token: app.token('dealer', 'D-NA') });
     expect(deleted.status, deleted.text).toBe(200);
-    expect((await app.request('GET', `/v1/subscriptions?minPosition=${deleted.body.position}`, { token: app.token('dealer', 'D-NA') })).body.items).toEqual([]);
-    await eventually(() => (app.running.deliveries!.running().includes(subscriptionAdapterName(subA)) ? undefined : true), 10_000, 'the subscription to stop');
+    expect(
+      (await app.request('GET', `/v1/subscriptions?minPosition=${deleted.body.position}`, { token: app.token('dealer', 'D-NA') })).body
+        .items,
+    ).toEqual([]);
+    await eventually(
+      () => (app.running.deliveries!.running().includes(subscriptionAdapterName(subA)) ? undefined : true),
+      10_000,
+      'the subscription to stop',
+    );
     const after = await order('D-NA');
     await settled(subB);
     expect(forA.calls.some((delivery) => delivery.data.orderId === after.id)).toBe(false);
@@ -146,9 +199,15 @@ describe('webhook subscriptions', () => {
       const response = await app.request('POST', '/v1/subscriptions', { token, body });
       expect(response.status, `${JSON.stringify(body)}: ${response.text}`).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
-      expect(response.body.errors.map((error: { path: string }) => error.path), JSON.stringify(body)).toContain(path);
+      expect(
+        response.body.errors.map((error: { path: string }) => error.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
-    const both = await app.request('POST', '/v1/subscriptions', { token: app.token('dealer', 'D-NA'), body: { url: 'https://10.0.0.1/', events: ['stock.expiring'] } });
+    const both = await app.request('POST', '/v1/subscriptions', {
+      token: app.token('dealer', 'D-NA'),
+      body: { url: 'https://10.0.0.1/', events: ['stock.expiring'] },
+    });
     expect(both.body.errors.map((error: { path: string }) => error.path)).toEqual(['body.url', 'body.events.0']);
     const buyer = await app.request('POST', '/v1/subscriptions', {
       token: app.running.infrastructure.tokens.sign({ sub: 'buyer-1', role: 'dealer', dealerId: 'D-NA', dealerRole: 'buyer' }),
@@ -168,15 +227,24 @@ describe('webhook subscriptions', () => {
     const held = await Promise.all([order('D-NA', 1, 'CN-44'), order('D-NB', 1, 'CN-44')]);
     for (const { id } of held) expect((await app.request('POST', `/v1/orders/${id}/approve`, { token: ops(), body: {} })).status).toBe(200);
     for (const { id } of held) await ship(id);
-    const state = () => app.running.infrastructure.db.selectFrom('integration.checkpoints').select('last_error').where('adapter', '=', subscriptionAdapterName(subscriptionId)).executeTakeFirst();
+    const state = () =>
+      app.running.infrastructure.db
+        .selectFrom('integration.checkpoints')
+        .select('last_error')
+        .where('adapter', '=', subscriptionAdapterName(subscriptionId))
+        .executeTakeFirst();
     await eventually(async () => ((await state())?.last_error ? true : undefined), 15_000, 'a failed attempt');
     // The other receiver has its shipments meanwhile.
-    await eventually(() => (firstAccepted(other).length === 2 ? true : undefined), 15_000, 'the other receiver\'s deliveries');
+    await eventually(() => (firstAccepted(other).length === 2 ? true : undefined), 15_000, "the other receiver's deliveries");
     expect(target.calls).toEqual([]);
     await target.up();
     await eventually(() => (firstAccepted(target).length === 6 ? true : undefined), 30_000, 'every delivery after the receiver returned');
     for (const { id } of held) {
-      expect(firstAccepted(target).filter((delivery) => delivery.data.orderId === id).map((delivery) => delivery.type)).toEqual(['order.on_hold', 'order.approved', 'order.shipped']);
+      expect(
+        firstAccepted(target)
+          .filter((delivery) => delivery.data.orderId === id)
+          .map((delivery) => delivery.type),
+      ).toEqual(['order.on_hold', 'order.approved', 'order.shipped']);
     }
     expect((await app.request('GET', '/v1/integrations/dead-letters?status=open', { token: app.token('admin') })).body.items).toEqual([]);
   });
@@ -188,10 +256,14 @@ describe('webhook subscriptions', () => {
     const placed = await order('D-NA');
     const admin = app.token('admin');
     const adapter = subscriptionAdapterName(subscriptionId);
-    const deadLetter = await eventually(async () => {
-      const page = await app.request('GET', `/v1/integrations/dead-letters?adapter=${encodeURIComponent(adapter)}`, { token: admin });
-      return page.body.items[0];
-    }, 15_000, 'the dead letter');
+    const deadLetter = await eventually(
+      async () => {
+        const page = await app.request('GET', `/v1/integrations/dead-letters?adapter=${encodeURIComponent(adapter)}`, { token: admin });
+        return page.body.items[0];
+      },
+      15_000,
+      'the dead letter',
+    );
     expect(deadLetter).toMatchObject({ adapter, eventType: 'OrderReviewed', status: 'open', attempts: 1 });
     expect(deadLetter.lastError).toContain('HTTP 400');
     const states = await app.request('GET', '/v1/integrations', { token: admin });
@@ -200,7 +272,11 @@ describe('webhook subscriptions', () => {
     target.answer(() => 204);
     const retried = await app.request('POST', `/v1/integrations/dead-letters/${deadLetter.id}/retry`, { token: admin });
     expect(retried.status, retried.text).toBe(202);
-    await eventually(async () => ((await app.request('GET', `/v1/integrations/dead-letters/${deadLetter.id}`, { token: admin })).body.status === 'delivered' ? true : undefined));
+    await eventually(async () =>
+      (await app.request('GET', `/v1/integrations/dead-letters/${deadLetter.id}`, { token: admin })).body.status === 'delivered'
+        ? true
+        : undefined,
+    );
     expect(target.calls.map((delivery) => delivery.id)).toEqual([deadLetter.eventId, deadLetter.eventId]);
     expect(target.calls[1]!.raw).toBe(target.calls[0]!.raw);
     expect(target.accepted[0]!.data.orderId).toBe(placed.id);
@@ -210,7 +286,10 @@ describe('webhook subscriptions', () => {
     const target = await receiver();
     const subscriptionId = await subscribe(ops(), target, ['stock.low']);
     const adjust = async (delta: number) => {
-      const adjusted = await app.request('POST', '/v1/stock/adjustments', { token: ops(), body: { sku: 'NT-LOW', warehouseId: 'WH-N', lot: 'LOT-NT-LOW', delta, reason: 'count' } });
+      const adjusted = await app.request('POST', '/v1/stock/adjustments', {
+        token: ops(),
+        body: { sku: 'NT-LOW', warehouseId: 'WH-N', lot: 'LOT-NT-LOW', delta, reason: 'count' },
+      });
       expect(adjusted.status, adjusted.text).toBe(201);
     };
     // Available 5 (below 10) since the first test: up to 25, then down to 2 — one new crossing.
@@ -220,9 +299,18 @@ describe('webhook subscriptions', () => {
 
     app = await restartTestApp(app);
     const { db, store, locks, upcasting, adapters, projections } = app.running.infrastructure;
-    for (const projection of projections.filter((candidate) => candidate.name === 'notifications')) await rebuildProjection(projection, { db, store, locks, upcasting });
+    for (const projection of projections.filter((candidate) => candidate.name === 'notifications'))
+      await rebuildProjection(projection, { db, store, locks, upcasting });
     const alerts = adapters.find((adapter) => adapter.name === STOCK_ALERTS)!;
-    await replayAdapter(alerts, { from: '0', db, store, locks, upcasting, metrics: createIntegrationMetrics(new Registry()), logger: pino({ level: 'silent' }) });
+    await replayAdapter(alerts, {
+      from: '0',
+      db,
+      store,
+      locks,
+      upcasting,
+      metrics: createIntegrationMetrics(new Registry()),
+      logger: pino({ level: 'silent' }),
+    });
     await adjust(30);
     await adjust(-31);
     await eventually(() => (firstAccepted(target).length === 2 ? true : undefined), 15_000, 'the second crossing');
@@ -242,7 +330,9 @@ describe('webhook subscriptions', () => {
     const from = (BigInt(before) + 1n).toString();
 
     const written: string[] = [];
-    const output = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    const output = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
     let code: number;
     try {
       code = await replayCommand(app.running.infrastructure, [subscriptionAdapterName(subscriptionId), '--from', from]);
@@ -250,7 +340,7 @@ describe('webhook subscriptions', () => {
       output.mockRestore();
     }
     expect(code, written.join('')).toBe(0);
-    expect(target.calls, written.join("")).toHaveLength(2);
+    expect(target.calls, written.join('')).toHaveLength(2);
     expect(target.calls[1]!.id).toBe(target.calls[0]!.id);
     expect(target.calls[1]!.data).toEqual(target.calls[0]!.data);
     expect(target.calls[1]!.signatureValid).toBe(true);

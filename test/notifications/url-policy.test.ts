@@ -31,29 +31,76 @@ describe('the subscription URL policy', () => {
   });
 
   it('never allows private, link-local, metadata, shared, reserved or IPv4-mapped internal addresses', () => {
-    for (const address of ['10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.100.100.200', 'fe80::1', 'fd00:ec2::254', '::ffff:10.0.0.1', '::ffff:169.254.169.254', '0.0.0.0', '::', '224.0.0.1', '255.255.255.255', '198.18.0.1']) {
+    for (const address of [
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.100.100.200',
+      'fe80::1',
+      'fd00:ec2::254',
+      '::ffff:10.0.0.1',
+      '::ffff:169.254.169.254',
+      '0.0.0.0',
+      '::',
+      '224.0.0.1',
+      '255.255.255.255',
+      '198.18.0.1',
+    ]) {
       expect(refusedAddress(address, development), address).toBeDefined();
     }
   });
 
   it('checks every address a host name resolves to', async () => {
-    const names = resolver({ 'hooks.example.com': ['93.184.216.34'], 'mixed.example.com': ['93.184.216.34', '10.0.0.7'], 'metadata.google.internal': ['169.254.169.254'] });
+    const names = resolver({
+      'hooks.example.com': ['93.184.216.34'],
+      'mixed.example.com': ['93.184.216.34', '10.0.0.7'],
+      'metadata.google.internal': ['169.254.169.254'],
+    });
     const policy = { ...production, resolve: names.resolve };
-    expect(await checkSubscriptionUrl('https://hooks.example.com/dealerline#ignored', policy)).toMatchObject({ ok: true, url: new URL('https://hooks.example.com/dealerline') });
-    expect(await checkSubscriptionUrl('https://mixed.example.com/hook', policy)).toMatchObject({ ok: false, message: expect.stringContaining('10.0.0.7') });
-    expect(await checkSubscriptionUrl('https://metadata.google.internal/computeMetadata/v1/', policy)).toMatchObject({ ok: false, message: expect.stringContaining('link-local') });
-    expect(await checkSubscriptionUrl('https://nowhere.example.com/hook', policy)).toEqual({ ok: false, message: 'host nowhere.example.com does not resolve' });
+    expect(await checkSubscriptionUrl('https://hooks.example.com/dealerline#ignored', policy)).toMatchObject({
+      ok: true,
+      url: new URL('https://hooks.example.com/dealerline'),
+    });
+    expect(await checkSubscriptionUrl('https://mixed.example.com/hook', policy)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('10.0.0.7'),
+    });
+    expect(await checkSubscriptionUrl('https://metadata.google.internal/computeMetadata/v1/', policy)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('link-local'),
+    });
+    expect(await checkSubscriptionUrl('https://nowhere.example.com/hook', policy)).toEqual({
+      ok: false,
+      message: 'host nowhere.example.com does not resolve',
+    });
   });
 
   it('takes https only in production, and http only to loopback outside it', async () => {
     const names = resolver({ 'hooks.example.com': ['93.184.216.34'], localhost: ['127.0.0.1', '::1'] });
-    expect(await checkSubscriptionUrl('http://hooks.example.com/hook', { ...development, resolve: names.resolve })).toMatchObject({ ok: false, message: expect.stringContaining('https') });
-    expect(await checkSubscriptionUrl('http://localhost:8080/hook', { ...development, resolve: names.resolve })).toMatchObject({ ok: true });
-    expect(await checkSubscriptionUrl('http://localhost:8080/hook', { ...production, resolve: names.resolve })).toMatchObject({ ok: false });
-    expect(await checkSubscriptionUrl('https://localhost:8443/hook', { ...production, resolve: names.resolve })).toMatchObject({ ok: false, message: expect.stringContaining('loopback') });
+    expect(await checkSubscriptionUrl('http://hooks.example.com/hook', { ...development, resolve: names.resolve })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('https'),
+    });
+    expect(await checkSubscriptionUrl('http://localhost:8080/hook', { ...development, resolve: names.resolve })).toMatchObject({
+      ok: true,
+    });
+    expect(await checkSubscriptionUrl('http://localhost:8080/hook', { ...production, resolve: names.resolve })).toMatchObject({
+      ok: false,
+    });
+    expect(await checkSubscriptionUrl('https://localhost:8443/hook', { ...production, resolve: names.resolve })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('loopback'),
+    });
     // Numeric forms of an address are the address.
-    expect(await checkSubscriptionUrl('https://0x7f.1/hook', production)).toMatchObject({ ok: false, message: expect.stringContaining('127.0.0.1') });
-    expect(await checkSubscriptionUrl('https://2852039166/hook', production)).toMatchObject({ ok: false, message: expect.stringContaining('169.254.169.254') });
+    expect(await checkSubscriptionUrl('https://0x7f.1/hook', production)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('127.0.0.1'),
+    });
+    expect(await checkSubscriptionUrl('https://2852039166/hook', production)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('169.254.169.254'),
+    });
   });
 });
 
@@ -68,7 +115,18 @@ describe('a delivery connection', () => {
   });
 
   const post = (url: string, policy: UrlPolicy) =>
-    postSigned({ url, body: '{"id":"e-1"}', secret: target.secret, idempotencyKey: 'e-1', eventType: 'order.approved', signal: AbortSignal.timeout(5_000), timeoutMs: 5_000 }, policy);
+    postSigned(
+      {
+        url,
+        body: '{"id":"e-1"}',
+        secret: target.secret,
+        idempotencyKey: 'e-1',
+        eventType: 'order.approved',
+        signal: AbortSignal.timeout(5_000),
+        timeoutMs: 5_000,
+      },
+      policy,
+    );
 
   it('connects to what the host resolves to when every address is allowed, and refuses it when one is not (DNS rebinding)', async () => {
     const port = new URL(target.url).port;
@@ -78,7 +136,9 @@ describe('a delivery connection', () => {
     expect(target.accepted[0]!.signatureValid).toBe(true);
 
     names.set('hooks.test', ['10.0.0.1']);
-    const refused = await post(`http://hooks.test:${port}/hook`, { production: false, resolve: names.resolve }).catch((error: unknown) => error);
+    const refused = await post(`http://hooks.test:${port}/hook`, { production: false, resolve: names.resolve }).catch(
+      (error: unknown) => error,
+    );
     expect(refused).toBeInstanceOf(DeliveryError);
     expect(refused).toMatchObject({ retryable: false, message: expect.stringContaining('10.0.0.1') });
     expect(target.calls).toHaveLength(1);

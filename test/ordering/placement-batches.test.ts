@@ -32,7 +32,13 @@ const context = (actor = 'property-test'): CommandContext => ({ actor, role: 'op
 
 const worldArbitrary = fc
   .record({
-    products: fc.array(fc.record({ price: fc.integer({ min: 100, max: 2_000 }), goldPrice: fc.option(fc.integer({ min: 50, max: 2_000 }), { nil: undefined }) }), { minLength: 2, maxLength: 4 }),
+    products: fc.array(
+      fc.record({
+        price: fc.integer({ min: 100, max: 2_000 }),
+        goldPrice: fc.option(fc.integer({ min: 50, max: 2_000 }), { nil: undefined }),
+      }),
+      { minLength: 2, maxLength: 4 },
+    ),
     dealers: fc.array(
       fc.record({
         limit: fc.integer({ min: 0, max: 60_000 }),
@@ -47,7 +53,11 @@ const worldArbitrary = fc
         percent: fc.integer({ min: 5, max: 40 }),
         sku: fc.nat(),
         gift: fc.boolean(),
-        caps: fc.oneof(fc.constant({}), fc.record({ perDealer: fc.integer({ min: 1, max: 2 }) }), fc.record({ total: fc.integer({ min: 1, max: 3 }) })),
+        caps: fc.oneof(
+          fc.constant({}),
+          fc.record({ perDealer: fc.integer({ min: 1, max: 2 }) }),
+          fc.record({ total: fc.integer({ min: 1, max: 3 }) }),
+        ),
       }),
       { maxLength: 2 },
     ),
@@ -55,15 +65,21 @@ const worldArbitrary = fc
   .chain((world) =>
     fc.record({
       world: fc.constant(world),
-      stock: fc.array(fc.array(fc.integer({ min: 0, max: 25 }), { minLength: 2, maxLength: 2 }), { minLength: world.products.length, maxLength: world.products.length }),
+      stock: fc.array(fc.array(fc.integer({ min: 0, max: 25 }), { minLength: 2, maxLength: 2 }), {
+        minLength: world.products.length,
+        maxLength: world.products.length,
+      }),
       orders: fc.array(
         fc.record({
           dealer: fc.integer({ min: 0, max: world.dealers.length - 1 }),
-          lines: fc.uniqueArray(fc.record({ product: fc.integer({ min: 0, max: world.products.length }), qty: fc.integer({ min: 1, max: 12 }) }), {
-            minLength: 1,
-            maxLength: 3,
-            selector: (line) => line.product,
-          }),
+          lines: fc.uniqueArray(
+            fc.record({ product: fc.integer({ min: 0, max: world.products.length }), qty: fc.integer({ min: 1, max: 12 }) }),
+            {
+              minLength: 1,
+              maxLength: 3,
+              selector: (line) => line.product,
+            },
+          ),
           region: fc.constantFrom(...REGIONS),
         }),
         { minLength: 4, maxLength: 24 },
@@ -87,7 +103,12 @@ describe('batched placements', () => {
     commands = createCommandHandler(store, { upcasting: createUpcasting([]) });
     placements = new OrderPlacements({ db: createDb(pool), store, commands });
     for (const { id, regionCode } of WAREHOUSES) {
-      await commands.handle(warehouseDecider, warehouseStream(id), { type: 'RegisterWarehouse', data: { id, name: id, regionCode } }, context());
+      await commands.handle(
+        warehouseDecider,
+        warehouseStream(id),
+        { type: 'RegisterWarehouse', data: { id, name: id, regionCode } },
+        context(),
+      );
     }
   });
   afterAll(async () => {
@@ -105,27 +126,63 @@ describe('batched placements', () => {
       await commands.handle(
         productDecider,
         productStream(sku(index)),
-        { type: 'RegisterProduct', data: { sku: sku(index), name: `P${index}`, brand: 'B', category: 'C', unit: 'case', basePriceMinor: product.price, currency: 'CNY' } },
+        {
+          type: 'RegisterProduct',
+          data: {
+            sku: sku(index),
+            name: `P${index}`,
+            brand: 'B',
+            category: 'C',
+            unit: 'case',
+            basePriceMinor: product.price,
+            currency: 'CNY',
+          },
+        },
         context(),
       );
       if (product.goldPrice !== undefined) {
-        await commands.handle(productDecider, productStream(sku(index)), { type: 'SetProductPrices', data: { sku: sku(index), tiers: { gold: product.goldPrice }, dealers: {} } }, context());
+        await commands.handle(
+          productDecider,
+          productStream(sku(index)),
+          { type: 'SetProductPrices', data: { sku: sku(index), tiers: { gold: product.goldPrice }, dealers: {} } },
+          context(),
+        );
       }
       for (const [w, qty] of stock[index]!.entries()) {
         if (qty === 0) continue;
         const warehouseId = WAREHOUSES[w]!.id;
         const received = await receiveStock(
           commands,
-          { sku: sku(index), warehouseId, receiptId: `R-${sku(index)}-${w}`, lot: 'L1', productionDate: '2026-01-01', expiryDate: '2099-01-01', qty },
+          {
+            sku: sku(index),
+            warehouseId,
+            receiptId: `R-${sku(index)}-${w}`,
+            lot: 'L1',
+            productionDate: '2026-01-01',
+            expiryDate: '2099-01-01',
+            qty,
+          },
           context(),
         );
         expect(received.ok).toBe(true);
       }
     }
     for (const [index, dealer] of world.dealers.entries()) {
-      const registration = { dealerId: dealerId(index), name: `Dealer ${index}`, tier: dealer.tier, territories: [...dealer.territories].sort(), paymentTermsDays: 30, prepay: dealer.prepay };
+      const registration = {
+        dealerId: dealerId(index),
+        name: `Dealer ${index}`,
+        tier: dealer.tier,
+        territories: [...dealer.territories].sort(),
+        paymentTermsDays: 30,
+        prepay: dealer.prepay,
+      };
       await commands.handle(dealerDecider, dealerStream(dealerId(index)), { type: 'RegisterDealer', data: registration }, context());
-      await commands.handle(creditLedgerDecider, creditStream(dealerId(index)), { type: 'OpenCreditAccount', data: { dealerId: dealerId(index), limitMinor: dealer.limit } }, context());
+      await commands.handle(
+        creditLedgerDecider,
+        creditStream(dealerId(index)),
+        { type: 'OpenCreditAccount', data: { dealerId: dealerId(index), limitMinor: dealer.limit } },
+        context(),
+      );
     }
     for (const [index, promotion] of world.promotions.entries()) {
       const target = sku(promotion.sku % world.products.length);
@@ -161,7 +218,12 @@ describe('batched placements', () => {
   /** What was decided, with the world's suffix taken out so that two worlds compare. */
   const decisionOf = (placed: Placed, suffix: string) => {
     const { status, reasons, order, reservations } = placed.state;
-    return JSON.parse(JSON.stringify({ status, reasons, lines: order.lines, gifts: order.gifts, totals: order.totals, reservations }).replaceAll(suffix, ''));
+    return JSON.parse(
+      JSON.stringify({ status, reasons, lines: order.lines, gifts: order.gifts, totals: order.totals, reservations }).replaceAll(
+        suffix,
+        '',
+      ),
+    );
   };
 
   /** Every stream the world's placements wrote to, as it stands. */
@@ -170,7 +232,10 @@ describe('batched placements', () => {
     for (const index of scenario.world.products.keys()) {
       for (const { id } of WAREHOUSES) {
         const { state } = await commands.load(stockDecider, stockStream(`PB${index}${suffix}`, id));
-        states[`stock ${index} ${id}`] = { reserved: state.reserved, reservations: [...state.reservations].map(([orderId, qty]) => [orderId.replace(suffix, ''), qty]).sort() };
+        states[`stock ${index} ${id}`] = {
+          reserved: state.reserved,
+          reservations: [...state.reservations].map(([orderId, qty]) => [orderId.replace(suffix, ''), qty]).sort(),
+        };
       }
     }
     for (const index of scenario.world.dealers.keys()) {
@@ -215,6 +280,10 @@ describe('batched placements', () => {
     // with placements contending for the same stock, and every kind of outcome.
     expect(batchedTogether).toBeGreaterThan(15);
     expect(sharedStreams).toBeGreaterThan(20);
-    expect(Object.fromEntries(statuses)).toMatchObject({ approved: expect.any(Number), on_hold: expect.any(Number), rejected: expect.any(Number) });
+    expect(Object.fromEntries(statuses)).toMatchObject({
+      approved: expect.any(Number),
+      on_hold: expect.any(Number),
+      rejected: expect.any(Number),
+    });
   });
 });

@@ -32,7 +32,10 @@ describe('ordering under concurrency', () => {
   it('never oversells a scarce SKU, and sells all of it', async () => {
     const responses = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        app.request('POST', '/v1/orders', { token: app.token('dealer', `D-R${i}`), body: { lines: [{ sku: 'HOT-1', qty: 1 + (i % 3) }], regionCode: 'CN-31' } }),
+        app.request('POST', '/v1/orders', {
+          token: app.token('dealer', `D-R${i}`),
+          body: { lines: [{ sku: 'HOT-1', qty: 1 + (i % 3) }], regionCode: 'CN-31' },
+        }),
       ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(40).fill(201));
@@ -59,10 +62,12 @@ describe('ordering under concurrency', () => {
     expect(available).toBeLessThan(smallestHeld);
   });
 
-  it('never overruns a dealer\'s credit, and uses it', async () => {
+  it("never overruns a dealer's credit, and uses it", async () => {
     const token = app.token('dealer', 'D-CREDIT');
     const responses = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => app.request('POST', '/v1/orders', { token, body: { lines: [{ sku: 'PLENTY', qty: 2 + (i % 5) }], regionCode: 'CN-31' } })),
+      Array.from({ length: 30 }, (_, i) =>
+        app.request('POST', '/v1/orders', { token, body: { lines: [{ sku: 'PLENTY', qty: 2 + (i % 5) }], regionCode: 'CN-31' } }),
+      ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(30).fill(201));
     const approved = responses.filter((response) => response.body.status === 'approved');
@@ -81,7 +86,9 @@ describe('ordering under concurrency', () => {
     const token = app.token('dealer', 'D-R1');
     const headers = { 'idempotency-key': 'race-order-key' };
     const responses = await Promise.all(
-      Array.from({ length: 15 }, () => app.request('POST', '/v1/orders', { token, headers, body: { lines: [{ sku: 'PLENTY', qty: 3 }], regionCode: 'CN-31' } })),
+      Array.from({ length: 15 }, () =>
+        app.request('POST', '/v1/orders', { token, headers, body: { lines: [{ sku: 'PLENTY', qty: 3 }], regionCode: 'CN-31' } }),
+      ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(15).fill(201));
     const ids = new Set(responses.map((response) => response.body.id));

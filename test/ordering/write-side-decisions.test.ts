@@ -26,7 +26,14 @@ describe('order placement reads no read model', () => {
       JSON.stringify({
         status: order.status,
         reasons: order.review.reasons,
-        lines: order.lines.map((line: any) => ({ sku: line.sku, qty: line.qty, unit: line.unitPriceMinor, basis: line.priceBasis, discount: line.discountMinor, promotions: line.promotions })),
+        lines: order.lines.map((line: any) => ({
+          sku: line.sku,
+          qty: line.qty,
+          unit: line.unitPriceMinor,
+          basis: line.priceBasis,
+          discount: line.discountMinor,
+          promotions: line.promotions,
+        })),
         gifts: order.gifts.map((gift: any) => ({ sku: gift.sku, qty: gift.qty })),
         totals: order.totals,
       }).replaceAll(suffix, ''),
@@ -46,15 +53,32 @@ describe('order placement reads no read model', () => {
       await settled(response.body.position);
     };
     const order = async (what: string, dealer: string, lines: { sku: string; qty: number }[], regionCode = 'CN-31') => {
-      const placed = await app.request('POST', '/v1/orders', { token: app.token('dealer', id(dealer)), body: { lines: lines.map((line) => ({ ...line, sku: id(line.sku) })), regionCode } });
+      const placed = await app.request('POST', '/v1/orders', {
+        token: app.token('dealer', id(dealer)),
+        body: { lines: lines.map((line) => ({ ...line, sku: id(line.sku) })), regionCode },
+      });
       expect(placed.status, JSON.stringify(placed.body)).toBe(201);
       steps.push({ what, order: decided(placed.body, suffix) });
       await settled(placed.body.position);
     };
     const product = (sku: string, basePriceMinor: number) =>
-      command('POST', '/v1/products', { sku: id(sku), name: `Product ${sku}`, brand: 'Jade', category: 'snacks', unit: 'case', basePriceMinor });
+      command('POST', '/v1/products', {
+        sku: id(sku),
+        name: `Product ${sku}`,
+        brand: 'Jade',
+        category: 'snacks',
+        unit: 'case',
+        basePriceMinor,
+      });
     const receive = (sku: string, warehouse: string, qty: number, lot = 'L1') =>
-      command('POST', '/v1/stock/receipts', { sku: id(sku), warehouseId: id(warehouse), lot, productionDate: '2026-01-01', expiryDate: '2099-12-31', qty });
+      command('POST', '/v1/stock/receipts', {
+        sku: id(sku),
+        warehouseId: id(warehouse),
+        lot,
+        productionDate: '2026-01-01',
+        expiryDate: '2099-12-31',
+        qty,
+      });
     const dealer = (name: string, extra: Record<string, unknown> = {}) =>
       command('POST', '/v1/dealers', { id: id(name), name, tier: 'gold', territories: ['CN-31'], creditLimitMinor: 10_000_000, ...extra });
 
@@ -151,11 +175,16 @@ describe('order placement reads no read model', () => {
     expect(outcome['right after it is registered'].lines[0]).toMatchObject({ unit: 800, basis: 'base' });
     expect(outcome['right after its prices are set'].lines[0]).toMatchObject({ unit: 650, basis: 'contract' });
     expect(outcome['right after it is discontinued'].status).toBe('rejected');
-    expect(outcome['right after the promotion is created'].lines[0]).toMatchObject({ discount: 1_000, promotions: [{ id: 'PROMO', title: 'Chips 20% off' }] });
+    expect(outcome['right after the promotion is created'].lines[0]).toMatchObject({
+      discount: 1_000,
+      promotions: [{ id: 'PROMO', title: 'Chips 20% off' }],
+    });
     expect(outcome['with the promotion once more'].lines[0].discount).toBe(1_000);
     expect(outcome['once the dealer used it up'].lines[0].discount).toBe(0);
     expect(outcome['right after the promotion ended'].lines[0].discount).toBe(0);
-    expect(outcome['outside the territories it was registered with'].reasons.map((reason: any) => reason.code)).toEqual(['territory_not_authorized']);
+    expect(outcome['outside the territories it was registered with'].reasons.map((reason: any) => reason.code)).toEqual([
+      'territory_not_authorized',
+    ]);
     expect(outcome['right after its territories changed'].status).toBe('approved');
     expect(outcome['beyond its credit limit'].reasons.map((reason: any) => reason.code)).toEqual(['credit_limit_exceeded']);
     expect(outcome['right after its credit limit was raised'].status).toBe('approved');

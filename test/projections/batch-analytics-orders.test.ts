@@ -9,7 +9,12 @@ import { applyPageInTransaction, ensureCheckpoint } from '../../src/projections/
 import { batchHarness, random, type Planned } from '../support/batch-harness.ts';
 
 const SKUS = ['TEA', 'CUP', 'RICE', 'OIL', 'SOY'];
-const PROMOTIONS: Record<string, string> = { 'P-PCT': 'percent_off', 'P-AMT': 'amount_off', 'P-GIFT': 'buy_x_get_y', 'P-BUNDLE': 'bundle_price' };
+const PROMOTIONS: Record<string, string> = {
+  'P-PCT': 'percent_off',
+  'P-AMT': 'amount_off',
+  'P-GIFT': 'buy_x_get_y',
+  'P-BUNDLE': 'bundle_price',
+};
 const WAREHOUSES = ['WH-1', 'WH-2'];
 const NONE = { stock: [], creditMinor: 0, promotions: [] };
 
@@ -20,11 +25,22 @@ const registration = (sku: string, name = sku): Planned => ({
   type: 'ProductRegistered',
   data: { sku, name, brand: 'Jade', category: 'tea', unit: 'case', basePriceMinor: 100, currency: 'CNY' },
 });
-const rename = (sku: string, changes: Record<string, unknown>): Planned => ({ stream: `product-${sku}`, type: 'ProductUpdated', data: { sku, changes } });
+const rename = (sku: string, changes: Record<string, unknown>): Planned => ({
+  stream: `product-${sku}`,
+  type: 'ProductUpdated',
+  data: { sku, changes },
+});
 const promotion = (promotionId: string): Planned => ({
   stream: `promotion-${promotionId}`,
   type: 'PromotionCreated',
-  data: { promotionId, title: promotionId, kind: PROMOTIONS[promotionId], startsAt: '2025-01-01T00:00:00.000Z', endsAt: '2026-01-01T00:00:00.000Z', stackable: true },
+  data: {
+    promotionId,
+    title: promotionId,
+    kind: PROMOTIONS[promotionId],
+    startsAt: '2025-01-01T00:00:00.000Z',
+    endsAt: '2026-01-01T00:00:00.000Z',
+    stackable: true,
+  },
 });
 
 type Line = { sku: unknown; qty: unknown; unitPriceMinor?: number; promotions?: unknown[] };
@@ -102,7 +118,13 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
   const pending: Planned[] = [];
   const events: Planned[] = [];
   const stock = (): { sku: unknown; warehouseId: unknown; qty: unknown }[] =>
-    chance(0.35) ? [] : Array.from({ length: 1 + Math.floor(next() * 3) }, () => ({ sku: pick(SKUS.slice(0, 3)), warehouseId: pick(WAREHOUSES), qty: odd(0.05) ? '2' : 1 + Math.floor(next() * 5) }));
+    chance(0.35)
+      ? []
+      : Array.from({ length: 1 + Math.floor(next() * 3) }, () => ({
+          sku: pick(SKUS.slice(0, 3)),
+          warehouseId: pick(WAREHOUSES),
+          qty: odd(0.05) ? '2' : 1 + Math.floor(next() * 5),
+        }));
   while (events.length < count) {
     const roll = next();
     if (roll < 0.08 && unregistered.length > 0) {
@@ -120,9 +142,13 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
         sku: fatal(0.02) ? null : pick(SKUS),
         qty: fatal(0.02) ? 2.5 : odd(0.04) ? '3' : 1 + Math.floor(next() * 9),
         unitPriceMinor: 100 + Math.floor(next() * 800),
-        promotions: Object.keys(PROMOTIONS).filter(() => chance(0.25)).map((id) => (fatal(0.02) ? null : id)),
+        promotions: Object.keys(PROMOTIONS)
+          .filter(() => chance(0.25))
+          .map((id) => (fatal(0.02) ? null : id)),
       }));
-      const gifts = lines.some((line) => line.promotions!.includes('P-GIFT')) ? [{ sku: pick(SKUS), qty: chance(0.5) ? 1 : 2, promotionId: 'P-GIFT' }] : [];
+      const gifts = lines.some((line) => line.promotions!.includes('P-GIFT'))
+        ? [{ sku: pick(SKUS), qty: chance(0.5) ? 1 : 2, promotionId: 'P-GIFT' }]
+        : [];
       const event = placed(orderId, lines, gifts);
       if (fatal(0.03)) event.data.placedAt = 'soon';
       if (odd(0.03)) (event.data.totals as Record<string, unknown>).subtotalMinor = '400';
@@ -143,19 +169,31 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
     } else if (roll < 0.78) {
       const sku = pick(SKUS);
       const warehouseId = pick(WAREHOUSES);
-      events.push({ stream: `stock-${sku}@${warehouseId}`, type: 'StockReserved', data: { sku, warehouseId, orderId: `O-${seed}-${orders.length}`, qty: 1 + Math.floor(next() * 4) } });
+      events.push({
+        stream: `stock-${sku}@${warehouseId}`,
+        type: 'StockReserved',
+        data: { sku, warehouseId, orderId: `O-${seed}-${orders.length}`, qty: 1 + Math.floor(next() * 4) },
+      });
     } else if (roll < 0.86) {
       const held = orders.filter((order) => order.status === 'on_hold');
       if (held.length === 0) continue;
       const order = pick(held);
       order.status = 'approved';
-      events.push({ stream: orderStream(order.orderId), type: 'HeldOrderApproved', data: { orderId: order.orderId, note: null, reservations: { ...NONE, stock: stock() } } });
+      events.push({
+        stream: orderStream(order.orderId),
+        type: 'HeldOrderApproved',
+        data: { orderId: order.orderId, note: null, reservations: { ...NONE, stock: stock() } },
+      });
     } else if (roll < 0.94) {
       const open = orders.filter((order) => order.status === 'approved' || order.status === 'on_hold');
       if (open.length === 0) continue;
       const order = pick(open);
       order.status = 'cancelled';
-      events.push({ stream: orderStream(order.orderId), type: 'OrderCancelled', data: { orderId: order.orderId, reason: null, releasing: NONE } });
+      events.push({
+        stream: orderStream(order.orderId),
+        type: 'OrderCancelled',
+        data: { orderId: order.orderId, reason: null, releasing: NONE },
+      });
     } else if (messy) {
       // A review of an order placed nowhere, or (rarely) an order placed again.
       const again = orders.length > 0 && fatal(0.4);
@@ -181,18 +219,22 @@ describe('the analytics order facts batch handler', () => {
     [63, true],
     [65, true],
   ] as const) {
-    it(`leaves the rows the per-event path leaves, and fails where it fails (seed ${seed}${messy ? ', messy' : ''})`, { timeout: 120_000 }, async () => {
-      await open(plan(seed, messy ? 90 : 150, messy));
-      const reference = await expectSameAsPerEvent(analyticsProjection);
-      if (messy) return;
-      expect(reference).toHaveProperty('rows');
-      const { rows } = reference as { rows: Record<string, Record<string, unknown>[]> };
-      expect(rows.orders!.some((row) => row.first_decision !== null)).toBe(true);
-      expect(rows.order_lines!.some((row) => row.is_gift)).toBe(true);
-      expect(rows.order_lines!.some((row) => row.product_name !== null)).toBe(true);
-      expect(rows.promotion_usage!.length).toBeGreaterThan(0);
-      expect(rows.order_allocations!.length).toBeGreaterThan(0);
-    });
+    it(
+      `leaves the rows the per-event path leaves, and fails where it fails (seed ${seed}${messy ? ', messy' : ''})`,
+      { timeout: 120_000 },
+      async () => {
+        await open(plan(seed, messy ? 90 : 150, messy));
+        const reference = await expectSameAsPerEvent(analyticsProjection);
+        if (messy) return;
+        expect(reference).toHaveProperty('rows');
+        const { rows } = reference as { rows: Record<string, Record<string, unknown>[]> };
+        expect(rows.orders!.some((row) => row.first_decision !== null)).toBe(true);
+        expect(rows.order_lines!.some((row) => row.is_gift)).toBe(true);
+        expect(rows.order_lines!.some((row) => row.product_name !== null)).toBe(true);
+        expect(rows.promotion_usage!.length).toBeGreaterThan(0);
+        expect(rows.order_allocations!.length).toBeGreaterThan(0);
+      },
+    );
   }
 
   it('names the lines of orders placed before and after a rename by the new name, the rename in the same page or the page before', async () => {
@@ -207,7 +249,10 @@ describe('the analytics order facts batch handler', () => {
       rename('CUP', { category: 'kitchen' }),
       placed('O-1', [{ sku: 'TEA', qty: 2 }]),
       reviewed('O-1', 'approved', [{ sku: 'TEA', warehouseId: 'WH-1', qty: 2 }]),
-      placed('O-2', [{ sku: 'CUP', qty: 1 }, { sku: 'TEA', qty: 1 }]),
+      placed('O-2', [
+        { sku: 'CUP', qty: 1 },
+        { sku: 'TEA', qty: 1 },
+      ]),
       reviewed('O-2', 'approved'),
       placed('O-3', [{ sku: 'CUP', qty: 3 }]),
       reviewed('O-3', 'on_hold'),
@@ -239,7 +284,10 @@ describe('the analytics order facts batch handler', () => {
     await open([
       registration('TEA'),
       ...[1, 2, 3, 4].map((n) => placed(`O-${n}`, [{ sku: 'TEA', qty: n }])),
-      reviewed('O-1', 'approved', [{ sku: 'TEA', warehouseId: 'WH-1', qty: 1 }, { sku: 'TEA', warehouseId: 'WH-1', qty: 2 }]),
+      reviewed('O-1', 'approved', [
+        { sku: 'TEA', warehouseId: 'WH-1', qty: 1 },
+        { sku: 'TEA', warehouseId: 'WH-1', qty: 2 },
+      ]),
       reviewed('O-2', 'on_hold', [{ sku: 'TEA', warehouseId: 'WH-2', qty: 2 }]),
       reviewed('O-2', 'rejected'),
       reviewed('O-9', 'approved', [{ sku: 'TEA', warehouseId: 'WH-1', qty: 9 }]),
@@ -252,7 +300,14 @@ describe('the analytics order facts batch handler', () => {
       rows: {
         orders: [
           { order_id: 'O-1', status: 'approved', first_decision: 'approved', first_reasons: [], approved_at: at(6), rejected_at: null },
-          { order_id: 'O-2', status: 'rejected', first_decision: 'rejected', first_reasons: ['insufficient_stock'], approved_at: null, rejected_at: at(8) },
+          {
+            order_id: 'O-2',
+            status: 'rejected',
+            first_decision: 'rejected',
+            first_reasons: ['insufficient_stock'],
+            approved_at: null,
+            rejected_at: at(8),
+          },
           { order_id: 'O-3', status: 'placed', first_decision: null },
           { order_id: 'O-4', status: 'placed', first_decision: null },
           { order_id: 'O-5', status: 'placed', first_decision: null, rejected_at: null },
@@ -282,10 +337,17 @@ describe('the analytics order facts batch handler', () => {
     const master = [...SKUS.map((sku) => registration(sku)), ...Object.keys(PROMOTIONS).map(promotion)];
     const orders = Array.from({ length: 250 }, (_, index): Planned[] => {
       const orderId = `O-${index}`;
-      const lines = [pick(SKUS), pick(SKUS)].map((sku): Line => ({ sku, qty: 1 + (index % 7), promotions: Object.keys(PROMOTIONS).filter(() => chance(0.3)) }));
+      const lines = [pick(SKUS), pick(SKUS)].map((sku): Line => ({
+        sku,
+        qty: 1 + (index % 7),
+        promotions: Object.keys(PROMOTIONS).filter(() => chance(0.3)),
+      }));
       const gifts = lines.some((line) => line.promotions!.includes('P-GIFT')) ? [{ sku: pick(SKUS), qty: 1, promotionId: 'P-GIFT' }] : [];
       const decision = pick(['approved', 'on_hold', 'rejected']);
-      return [placed(orderId, lines, gifts), reviewed(orderId, decision, decision === 'rejected' ? [] : [{ sku: lines[0]!.sku, warehouseId: pick(WAREHOUSES), qty: 2 }])];
+      return [
+        placed(orderId, lines, gifts),
+        reviewed(orderId, decision, decision === 'rejected' ? [] : [{ sku: lines[0]!.sku, warehouseId: pick(WAREHOUSES), qty: 2 }]),
+      ];
     }).flat();
     await open([...master, ...orders]);
     const { position } = await ensureCheckpoint(harness.db, analyticsProjection.name);
@@ -302,9 +364,17 @@ describe('the analytics order facts batch handler', () => {
     };
     const page = await harness.store.readAll({ after: first.checkpoint, maxCount: 500, filter: analyticsProjection.filter });
     expect(page.events).toHaveLength(500);
-    await applyPageInTransaction(harness.db.withPlugin(counter), analyticsProjection, analyticsProjection.name, first.checkpoint, page, harness.upcasting, {
-      onBatchRecovered: (failure) => expect.fail(`batch failed: ${failure.message}`),
-    });
+    await applyPageInTransaction(
+      harness.db.withPlugin(counter),
+      analyticsProjection,
+      analyticsProjection.name,
+      first.checkpoint,
+      page,
+      harness.upcasting,
+      {
+        onBatchRecovered: (failure) => expect.fail(`batch failed: ${failure.message}`),
+      },
+    );
     // The checkpoint's two (lock, store); products and promotions read; orders, order lines,
     // promotion usage, allocations (delete, insert) written.
     expect(statements).toBe(9);

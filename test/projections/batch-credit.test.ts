@@ -45,15 +45,32 @@ function planCredit(seed: number, count: number, messy: boolean): Planned[] {
       const [orderId, reservation] = open.length > 0 ? pick(open) : [`O-${seed}-${serial}`, { dealerId, amountMinor: 100 }];
       if (roll < 0.65) {
         reserved.delete(orderId);
-        events.push({ stream, type: 'CreditReleased', data: { dealerId, orderId: orderOf(orderId), amountMinor: messy ? amount(reservation.amountMinor) : reservation.amountMinor } });
+        events.push({
+          stream,
+          type: 'CreditReleased',
+          data: { dealerId, orderId: orderOf(orderId), amountMinor: messy ? amount(reservation.amountMinor) : reservation.amountMinor },
+        });
       } else if (roll < 0.8) {
         reserved.delete(orderId);
         const amountMinor = chance(0.3) ? Math.ceil(reservation.amountMinor / 2) : reservation.amountMinor;
-        events.push({ stream, type: 'CreditCharged', data: { dealerId, orderId, shipmentId: `S-${seed}-${serial}`, amountMinor, dueDate: '2025-02-28' } });
+        events.push({
+          stream,
+          type: 'CreditCharged',
+          data: { dealerId, orderId, shipmentId: `S-${seed}-${serial}`, amountMinor, dueDate: '2025-02-28' },
+        });
       } else if (roll < 0.9) {
-        events.push({ stream, type: 'PaymentReceived', data: { dealerId, paymentId: `P-${seed}-${serial}`, amountMinor: amount(800), reference: `REF-${serial}` } });
+        events.push({
+          stream,
+          type: 'PaymentReceived',
+          data: { dealerId, paymentId: `P-${seed}-${serial}`, amountMinor: amount(800), reference: `REF-${serial}` },
+        });
       } else {
-        const creditNote = { creditNoteId: `CN-${seed}-${serial}`, amountMinor: amount(200), reason: 'damaged', orderId: chance(0.5) ? orderId : null };
+        const creditNote = {
+          creditNoteId: `CN-${seed}-${serial}`,
+          amountMinor: amount(200),
+          reason: 'damaged',
+          orderId: chance(0.5) ? orderId : null,
+        };
         events.push({ stream, type: 'CreditNoteIssued', data: { dealerId, ...creditNote } });
       }
     }
@@ -89,11 +106,15 @@ describe('the credit batch handler', () => {
     [36, true],
     [40, true],
   ] as const) {
-    it(`leaves the rows the per-event path leaves, and fails where it fails (seed ${seed}${messy ? ', messy' : ''})`, { timeout: 60_000 }, async () => {
-      await open(planCredit(seed, 150, messy));
-      const reference = await expectSameAsPerEvent(creditProjection);
-      if (!messy) expect(reference).toHaveProperty('rows');
-    });
+    it(
+      `leaves the rows the per-event path leaves, and fails where it fails (seed ${seed}${messy ? ', messy' : ''})`,
+      { timeout: 60_000 },
+      async () => {
+        await open(planCredit(seed, 150, messy));
+        const reference = await expectSameAsPerEvent(creditProjection);
+        if (!messy) expect(reference).toHaveProperty('rows');
+      },
+    );
   }
 
   it('fails on a reservation for a dealer without an account, even one whose limit the same fold sets later', async () => {
@@ -113,7 +134,11 @@ describe('the credit batch handler', () => {
       ...dealers.map((dealerId) => ({ stream: `credit-${dealerId}`, type: 'CreditLimitSet', data: { dealerId, limitMinor: 10_000_000 } })),
       ...Array.from({ length: 497 }, (_, index) => {
         const dealerId = dealers[index % dealers.length]!;
-        return { stream: `credit-${dealerId}`, type: 'CreditReserved', data: { dealerId, orderId: `O-${index}`, amountMinor: 100 + index } };
+        return {
+          stream: `credit-${dealerId}`,
+          type: 'CreditReserved',
+          data: { dealerId, orderId: `O-${index}`, amountMinor: 100 + index },
+        };
       }),
     ]);
     const { store, upcasting } = harness;
@@ -124,7 +149,9 @@ describe('the credit batch handler', () => {
     expect(page.events).toHaveLength(500);
     const declined: unknown[] = [];
     statements.count = 0;
-    await applyPageInTransaction(db, creditProjection, creditProjection.name, '0', page, upcasting, { onBatchRecovered: (failure) => declined.push(failure) });
+    await applyPageInTransaction(db, creditProjection, creditProjection.name, '0', page, upcasting, {
+      onBatchRecovered: (failure) => declined.push(failure),
+    });
     expect(declined).toEqual([]);
     // The checkpoint's lock and update; the accounts read, upserted; the ledger inserted.
     expect(statements.count).toBeLessThanOrEqual(5);

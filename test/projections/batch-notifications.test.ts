@@ -24,29 +24,57 @@ function planNotifications(seed: number, count: number, messy: boolean): Planned
       const orderId = messy && chance(0.02) && placed.length > 0 ? pick(placed).orderId : `O-${seed}-${serial}`;
       const dealerId = messy && chance(0.01) ? (42 as unknown as string) : pick(['D-1', 'D-2', 'D-3']);
       placed.push({ orderId, dealerId });
-      events.push({ stream: `order-${orderId}`, type: 'OrderPlaced', data: { orderId, dealerId, placedAt: '2025-01-01T00:00:00Z', lines: [] } });
+      events.push({
+        stream: `order-${orderId}`,
+        type: 'OrderPlaced',
+        data: { orderId, dealerId, placedAt: '2025-01-01T00:00:00Z', lines: [] },
+      });
       continue;
     }
     const { orderId, dealerId } = messy && chance(0.03) ? { orderId: `O-NEVER-${serial}`, dealerId: 'D-1' } : pick(placed);
     const stream = `order-${orderId}`;
     if (roll < 0.7) {
       const decision = pick(['approved', 'on_hold', 'rejected']);
-      events.push({ stream, type: 'OrderReviewed', data: { orderId, decision, reasons: decision === 'approved' ? [] : [{ code: 'insufficient_stock', detail: 'short' }] } });
+      events.push({
+        stream,
+        type: 'OrderReviewed',
+        data: { orderId, decision, reasons: decision === 'approved' ? [] : [{ code: 'insufficient_stock', detail: 'short' }] },
+      });
     } else if (roll < 0.78) {
       events.push({ stream, type: pick(['HeldOrderApproved', 'HeldOrderRejected']), data: { orderId, note: 'ok', reason: 'no' } });
     } else if (roll < 0.86) {
       events.push({
         stream,
         type: 'ShipmentDispatched',
-        data: { orderId, dealerId, shipmentId: `S-${serial}`, carrier: 'SF', trackingNumber: null, orderStatus: 'shipped', lines: [{ sku: 'TEA', qty: 1, lots: [] }] },
+        data: {
+          orderId,
+          dealerId,
+          shipmentId: `S-${serial}`,
+          carrier: 'SF',
+          trackingNumber: null,
+          orderStatus: 'shipped',
+          lines: [{ sku: 'TEA', qty: 1, lots: [] }],
+        },
       });
     } else if (roll < 0.96) {
-      events.push({ stream: `inbox-reader-${serial % 3}`, type: 'NotificationRead', data: { reader: `reader-${serial % 3}`, notificationId: randomUUID(), readAt: '2025-01-02T00:00:00Z' } });
+      events.push({
+        stream: `inbox-reader-${serial % 3}`,
+        type: 'NotificationRead',
+        data: { reader: `reader-${serial % 3}`, notificationId: randomUUID(), readAt: '2025-01-02T00:00:00Z' },
+      });
     } else {
       events.push({
         stream: 'subscriptions-~staff',
         type: 'SubscriptionCreated',
-        data: { subscriptionId: `SUB-${serial}`, dealerId: null, url: 'https://example.com/hook', events: ['stock.low'], secretHint: '…abcd', createdBy: 'ops', createdAt: '2025-01-01T00:00:00Z' },
+        data: {
+          subscriptionId: `SUB-${serial}`,
+          dealerId: null,
+          url: 'https://example.com/hook',
+          events: ['stock.low'],
+          secretHint: '…abcd',
+          createdBy: 'ops',
+          createdAt: '2025-01-01T00:00:00Z',
+        },
       });
     }
   }
@@ -63,11 +91,15 @@ describe('the notifications batch handler', () => {
     [54, true],
     [55, true],
   ] as const) {
-    it(`leaves the rows the per-event path leaves, and fails where it fails (seed ${seed}${messy ? ', messy' : ''})`, { timeout: 60_000 }, async () => {
-      await open(planNotifications(seed, 150, messy));
-      const reference = await expectSameAsPerEvent(notificationsProjection);
-      if (!messy) expect(reference).toHaveProperty('rows');
-    });
+    it(
+      `leaves the rows the per-event path leaves, and fails where it fails (seed ${seed}${messy ? ', messy' : ''})`,
+      { timeout: 60_000 },
+      async () => {
+        await open(planNotifications(seed, 150, messy));
+        const reference = await expectSameAsPerEvent(notificationsProjection);
+        if (!messy) expect(reference).toHaveProperty('rows');
+      },
+    );
   }
 
   it('tells an order event that does not name its dealer by the order it is about, placed in the same fold or before', async () => {

@@ -17,7 +17,13 @@ type Order = { orderId: string; stream: string; status: 'placed' | 'approved' | 
 
 const stream = (orderId: string) => `order-${orderId}`;
 
-function placedData(orderId: string, dealerId: string, regionCode: string, lines: { sku: string; qty: unknown }[], options: { prepay?: unknown; totalMinor?: unknown } = {}) {
+function placedData(
+  orderId: string,
+  dealerId: string,
+  regionCode: string,
+  lines: { sku: string; qty: unknown }[],
+  options: { prepay?: unknown; totalMinor?: unknown } = {},
+) {
   const subtotalMinor = lines.reduce((sum, line) => sum + (typeof line.qty === 'number' ? line.qty : 1) * 500, 0);
   return {
     orderId,
@@ -47,7 +53,10 @@ function placedData(orderId: string, dealerId: string, regionCode: string, lines
 }
 
 function reviewData(orderId: string, decision: unknown) {
-  const held = decision === 'rejected' ? NO_RESERVATIONS : { stock: [{ sku: 'TEA', warehouseId: 'WH-1', qty: 2 }], creditMinor: 1_000, promotions: [] };
+  const held =
+    decision === 'rejected'
+      ? NO_RESERVATIONS
+      : { stock: [{ sku: 'TEA', warehouseId: 'WH-1', qty: 2 }], creditMinor: 1_000, promotions: [] };
   const reasons = decision === 'approved' ? [] : [{ code: 'risk_score_high', detail: 'unusual' }];
   return { orderId, decision, reasons, risk: { score: decision === 'approved' ? 10 : 70, threshold: 60, factors: [] }, reservations: held };
 }
@@ -84,7 +93,11 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
       if (odd(0.05)) delete data.note;
       const decision = fatal(0.015) ? null : odd(0.03) ? 'escalated' : pick(['approved', 'approved', 'on_hold', 'rejected']);
       if (decision === 'rejected' && odd(0.3)) data.lines = pick([null, 'none']);
-      const order: Order = { orderId, stream: stream(orderId), status: decision === 'on_hold' || decision === 'rejected' ? decision : 'approved' };
+      const order: Order = {
+        orderId,
+        stream: stream(orderId),
+        status: decision === 'on_hold' || decision === 'rejected' ? decision : 'approved',
+      };
       orders.push(order);
       events.push({ stream: order.stream, type: 'OrderPlaced', data });
       const review = { stream: order.stream, type: 'OrderReviewed', data: reviewData(orderId, decision) };
@@ -97,13 +110,21 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
       if (held.length === 0) continue;
       const order = pick(held);
       order.status = 'approved';
-      events.push({ stream: order.stream, type: 'HeldOrderApproved', data: { orderId: order.orderId, note: 'ok', reservations: NO_RESERVATIONS } });
+      events.push({
+        stream: order.stream,
+        type: 'HeldOrderApproved',
+        data: { orderId: order.orderId, note: 'ok', reservations: NO_RESERVATIONS },
+      });
     } else if (roll < 0.95) {
       const open = orders.filter((order) => order.status === 'approved' || order.status === 'on_hold');
       if (open.length === 0) continue;
       const order = pick(open);
       order.status = 'cancelled';
-      events.push({ stream: order.stream, type: 'OrderCancelled', data: { orderId: order.orderId, reason: null, releasing: NO_RESERVATIONS } });
+      events.push({
+        stream: order.stream,
+        type: 'OrderCancelled',
+        data: { orderId: order.orderId, reason: null, releasing: NO_RESERVATIONS },
+      });
     } else if (fatal(0.2)) {
       // A review without its order, or an order placed again.
       const order = orders.length > 0 && chance(0.5) ? pick(orders) : undefined;
@@ -133,20 +154,31 @@ describe('the orders batch handler', () => {
     [39, true],
     [41, true],
   ] as const) {
-    it(`leaves the rows the per-event path leaves, and fails where it fails (seed ${seed}${messy ? ', messy' : ''})`, { timeout: 120_000 }, async () => {
-      await open(plan(seed, messy ? 80 : 150, messy));
-      const reference = await expectSameAsPerEvent(ordersProjection);
-      if (messy) return;
-      expect(reference).toHaveProperty('rows');
-      const { rows } = reference as { rows: Record<string, { regions?: string[] }[]> };
-      expect(rows.dealer_history!.some((row) => row.regions!.length > 1)).toBe(true);
-      expect(rows.dealer_sku_history!.length).toBeGreaterThan(0);
-    });
+    it(
+      `leaves the rows the per-event path leaves, and fails where it fails (seed ${seed}${messy ? ', messy' : ''})`,
+      { timeout: 120_000 },
+      async () => {
+        await open(plan(seed, messy ? 80 : 150, messy));
+        const reference = await expectSameAsPerEvent(ordersProjection);
+        if (messy) return;
+        expect(reference).toHaveProperty('rows');
+        const { rows } = reference as { rows: Record<string, { regions?: string[] }[]> };
+        expect(rows.dealer_history!.some((row) => row.regions!.length > 1)).toBe(true);
+        expect(rows.dealer_sku_history!.length).toBeGreaterThan(0);
+      },
+    );
   }
 
   it('appends a dealer’s new regions in the order they come up, to a stored row that has some', async () => {
     const order = (n: number, regionCode: string, decision: string): Planned[] => [
-      { stream: stream(`O-${n}`), type: 'OrderPlaced', data: placedData(`O-${n}`, 'D-1', regionCode, [{ sku: 'TEA', qty: n }, { sku: 'TEA', qty: 1 }]) },
+      {
+        stream: stream(`O-${n}`),
+        type: 'OrderPlaced',
+        data: placedData(`O-${n}`, 'D-1', regionCode, [
+          { sku: 'TEA', qty: n },
+          { sku: 'TEA', qty: 1 },
+        ]),
+      },
       { stream: stream(`O-${n}`), type: 'OrderReviewed', data: reviewData(`O-${n}`, decision) },
     ];
     await open([
@@ -176,7 +208,11 @@ describe('the orders batch handler', () => {
 
   it('fails on an order placed again, in the same fold or after it was written', async () => {
     const placed = { stream: stream('O-1'), type: 'OrderPlaced', data: placedData('O-1', 'D-1', 'CN-31', [{ sku: 'TEA', qty: 1 }]) };
-    const others = [2, 3, 4, 5].map((n) => ({ stream: stream(`O-${n}`), type: 'OrderPlaced', data: placedData(`O-${n}`, 'D-2', 'CN-11', [{ sku: 'CUP', qty: n }]) }));
+    const others = [2, 3, 4, 5].map((n) => ({
+      stream: stream(`O-${n}`),
+      type: 'OrderPlaced',
+      data: placedData(`O-${n}`, 'D-2', 'CN-11', [{ sku: 'CUP', qty: n }]),
+    }));
     await open([placed, ...others, placed]);
     expect(await expectSameAsPerEvent(ordersProjection)).toMatchObject({ failed: { position: '6' } });
   });
@@ -186,9 +222,16 @@ describe('the orders batch handler', () => {
     await open(
       Array.from({ length: 250 }, (_, index): Planned[] => {
         const orderId = `O-${index}`;
-        const lines = [{ sku: pick(SKUS), qty: 1 + (index % 7) }, { sku: pick(SKUS), qty: 2 }];
+        const lines = [
+          { sku: pick(SKUS), qty: 1 + (index % 7) },
+          { sku: pick(SKUS), qty: 2 },
+        ];
         return [
-          { stream: stream(orderId), type: 'OrderPlaced', data: placedData(orderId, pick(DEALERS), pick(REGIONS), lines, { prepay: chance(0.3) }) },
+          {
+            stream: stream(orderId),
+            type: 'OrderPlaced',
+            data: placedData(orderId, pick(DEALERS), pick(REGIONS), lines, { prepay: chance(0.3) }),
+          },
           { stream: stream(orderId), type: 'OrderReviewed', data: reviewData(orderId, pick(['approved', 'on_hold', 'rejected'])) },
         ];
       }).flat(),
@@ -204,9 +247,17 @@ describe('the orders batch handler', () => {
     const { position } = await ensureCheckpoint(harness.db, ordersProjection.name);
     const page = await harness.store.readAll({ after: position, maxCount: 500, filter: ordersProjection.filter });
     expect(page.events).toHaveLength(500);
-    await applyPageInTransaction(harness.db.withPlugin(counter), ordersProjection, ordersProjection.name, position, page, harness.upcasting, {
-      onBatchRecovered: (failure) => expect.fail(`batch failed: ${failure.message}`),
-    });
+    await applyPageInTransaction(
+      harness.db.withPlugin(counter),
+      ordersProjection,
+      ordersProjection.name,
+      position,
+      page,
+      harness.upcasting,
+      {
+        onBatchRecovered: (failure) => expect.fail(`batch failed: ${failure.message}`),
+      },
+    );
     // The checkpoint's two (lock, store); orders, timeline, dealer history, dealer SKU history.
     expect(statements).toBe(6);
     const orders = await harness.db.selectFrom('orders.orders').select('id').execute();

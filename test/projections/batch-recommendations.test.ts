@@ -11,9 +11,16 @@ function planOrders(seed: number, count: number, messy: boolean): Planned[] {
   const skus = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
   return Array.from({ length: count }, (_, n) => {
     const orderId = `O-${seed}-${n}`;
-    const lines = Array.from({ length: 1 + Math.floor(next() * 6) }, () => ({ sku: pick(skus), qty: messy && chance(0.01) ? pick([2.5, undefined]) : 1 + Math.floor(next() * 9) }));
+    const lines = Array.from({ length: 1 + Math.floor(next() * 6) }, () => ({
+      sku: pick(skus),
+      qty: messy && chance(0.01) ? pick([2.5, undefined]) : 1 + Math.floor(next() * 9),
+    }));
     const placedAt = new Date(Date.parse('2024-12-01T00:00:00Z') + Math.floor(next() * 730) * 86_400_000).toISOString();
-    return { stream: `order-${orderId}`, type: 'OrderPlaced', data: { orderId, dealerId: pick(['D-1', 'D-2', 'D-3', 'D-4']), regionCode: pick(['CN-31', 'CN-11']), placedAt, lines } };
+    return {
+      stream: `order-${orderId}`,
+      type: 'OrderPlaced',
+      data: { orderId, dealerId: pick(['D-1', 'D-2', 'D-3', 'D-4']), regionCode: pick(['CN-31', 'CN-11']), placedAt, lines },
+    };
   });
 }
 
@@ -26,10 +33,14 @@ describe('the recommendations batch handler', () => {
     [63, true],
     [64, true],
   ] as const) {
-    it(`leaves the rows the per-event path leaves, and fails where it fails (seed ${seed}${messy ? ', messy' : ''})`, { timeout: 60_000 }, async () => {
-      await open(planOrders(seed, 120, messy));
-      const reference = await expectSameAsPerEvent(recommendationsProjection);
-      if (!messy) expect(reference).toHaveProperty('rows');
-    });
+    it(
+      `leaves the rows the per-event path leaves, and fails where it fails (seed ${seed}${messy ? ', messy' : ''})`,
+      { timeout: 60_000 },
+      async () => {
+        await open(planOrders(seed, 120, messy));
+        const reference = await expectSameAsPerEvent(recommendationsProjection);
+        if (!messy) expect(reference).toHaveProperty('rows');
+      },
+    );
   }
 });

@@ -58,7 +58,13 @@ describe('segments of a batch handler', () => {
     const projection = recordingProjection(log);
 
     // Pages of 3: a fold over two pages of A; a page of B; a page of A, B, A; a page of A; X among A.
-    await rebuildProjection(projection, { db: harness.db, store: harness.store, locks: harness.locks, upcasting: harness.upcasting, batchSize: 3 });
+    await rebuildProjection(projection, {
+      db: harness.db,
+      store: harness.store,
+      locks: harness.locks,
+      upcasting: harness.upcasting,
+      batchSize: 3,
+    });
     expect(log).toEqual(['A1 A2 A3 A4 A5 A6', 'B7 B8 B9', 'A10', 'B11', 'A12', 'A13 A14 A15', 'X16', 'A17 A18']);
 
     // Live, the whole store in one page (from the start again: the rebuild moved the checkpoint on).
@@ -71,17 +77,25 @@ describe('segments of a batch handler', () => {
   });
 
   it('combine handlers under the segments given, each divided by a handler’s own', () => {
-    const handler = (type: string, segment?: BatchHandler['segment']): BatchHandler => ({ folds: (event) => event.type === type, fold: () => expect.fail(), segment });
+    const handler = (type: string, segment?: BatchHandler['segment']): BatchHandler => ({
+      folds: (event) => event.type === type,
+      fold: () => expect.fail(),
+      segment,
+    });
     const event = (type: string, n: number) => ({ type, data: { n } }) as unknown as RecordedEvent;
     const combined = combineBatches([handler('A'), handler('B', (e) => (Number(e.data.n) % 2 === 0 ? 'even' : 'odd')), handler('C')], {
       segment: (e) => (e.type === 'C' ? 'c' : 'ab'),
     });
-    const segments = [event('A', 1), event('A', 2), event('B', 1), event('B', 3), event('B', 2), event('C', 1)].map((e) => combined.segment!(e));
+    const segments = [event('A', 1), event('A', 2), event('B', 1), event('B', 3), event('B', 2), event('C', 1)].map((e) =>
+      combined.segment!(e),
+    );
     expect(new Set(segments).size).toBe(4);
     expect(segments[0]).toBe(segments[1]);
     expect(segments[2]).toBe(segments[3]);
     expect(segments[2]).not.toBe(segments[4]);
     expect(segments[0]).not.toBe(segments[2]);
-    expect(combineBatches([handler('A'), handler('B')]).segment!(event('B', 1))).toBe(combineBatches([handler('A'), handler('B')]).segment!(event('A', 1)));
+    expect(combineBatches([handler('A'), handler('B')]).segment!(event('B', 1))).toBe(
+      combineBatches([handler('A'), handler('B')]).segment!(event('A', 1)),
+    );
   });
 });

@@ -30,7 +30,13 @@ const product = (sku: string): Planned => ({
   type: 'ProductRegistered',
   data: { sku, name: sku, brand: 'Jade', category: 'tea', unit: 'case', basePriceMinor: 100, currency: 'CNY' },
 });
-const reservation = (type: 'StockReserved' | 'StockReleased', sku: string, warehouseId: string, orderId: string, qty: unknown): Planned => ({
+const reservation = (
+  type: 'StockReserved' | 'StockReleased',
+  sku: string,
+  warehouseId: string,
+  orderId: string,
+  qty: unknown,
+): Planned => ({
   stream: stream(sku, warehouseId),
   type,
   data: { sku, warehouseId, orderId, qty },
@@ -83,7 +89,15 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
       events.push({
         stream: stream(sku, warehouseId),
         type: 'StockPicked',
-        data: { sku, warehouseId, orderId, shipmentId: `S-${operation}`, qty, fromReservation: Math.min(qty, quantity(5)), lots: [{ lot, qty, expiryDate: LOTS[lot]!.expiryDate }] },
+        data: {
+          sku,
+          warehouseId,
+          orderId,
+          shipmentId: `S-${operation}`,
+          qty,
+          fromReservation: Math.min(qty, quantity(5)),
+          lots: [{ lot, qty, expiryDate: LOTS[lot]!.expiryDate }],
+        },
       });
     } else if (roll < 0.9) {
       events.push({
@@ -95,7 +109,12 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
       const toWarehouseId = pick(WAREHOUSES.filter((id) => id !== warehouseId));
       const transfer = { sku, lot, ...LOTS[lot], transferId: `T-${operation}`, qty: quantity(4) };
       events.push({ stream: stream(sku, warehouseId), type: 'StockTransferredOut', data: { ...transfer, warehouseId, toWarehouseId } });
-      if (chance(0.8)) events.push({ stream: stream(sku, toWarehouseId), type: 'StockTransferredIn', data: { ...transfer, warehouseId: toWarehouseId, fromWarehouseId: warehouseId } });
+      if (chance(0.8))
+        events.push({
+          stream: stream(sku, toWarehouseId),
+          type: 'StockTransferredIn',
+          data: { ...transfer, warehouseId: toWarehouseId, fromWarehouseId: warehouseId },
+        });
     } else {
       const qty = quantity(3);
       events.push({
@@ -133,13 +152,17 @@ describe('stock reservation batch handlers', () => {
     [25, true],
     [26, true],
   ] as const) {
-    it(`leave the rows the per-event path leaves, and fail where it fails (seed ${seed}${messy ? ', messy' : ''})`, { timeout: 120_000 }, async () => {
-      await open(plan(seed, messy ? 120 : 150, messy));
-      for (const projection of [inventoryProjection, analyticsProjection]) {
-        const reference = await expectSameAsPerEvent(projection);
-        if (!messy) expect(reference, projection.name).toHaveProperty('rows');
-      }
-    });
+    it(
+      `leave the rows the per-event path leaves, and fail where it fails (seed ${seed}${messy ? ', messy' : ''})`,
+      { timeout: 120_000 },
+      async () => {
+        await open(plan(seed, messy ? 120 : 150, messy));
+        for (const projection of [inventoryProjection, analyticsProjection]) {
+          const reference = await expectSameAsPerEvent(projection);
+          if (!messy) expect(reference, projection.name).toHaveProperty('rows');
+        }
+      },
+    );
   }
 
   it('fold reservations of levels without a row yet, and a release, receipt and reservation in one page', async () => {
@@ -160,9 +183,30 @@ describe('stock reservation batch handlers', () => {
     expect(reference).toMatchObject({
       rows: {
         stock_levels: [
-          { sku: 'SKU-A', warehouse_id: 'WH-1', on_hand: 10, reserved: 4, earliest_expiry: '2025-06-01', updated_at: new Date('2025-01-01T00:00:08Z') },
-          { sku: 'SKU-A', warehouse_id: 'WH-2', on_hand: 0, reserved: 2, earliest_expiry: null, updated_at: new Date('2025-01-01T00:00:04Z') },
-          { sku: 'SKU-B', warehouse_id: 'WH-1', on_hand: 0, reserved: -1, earliest_expiry: null, updated_at: new Date('2025-01-01T00:00:09Z') },
+          {
+            sku: 'SKU-A',
+            warehouse_id: 'WH-1',
+            on_hand: 10,
+            reserved: 4,
+            earliest_expiry: '2025-06-01',
+            updated_at: new Date('2025-01-01T00:00:08Z'),
+          },
+          {
+            sku: 'SKU-A',
+            warehouse_id: 'WH-2',
+            on_hand: 0,
+            reserved: 2,
+            earliest_expiry: null,
+            updated_at: new Date('2025-01-01T00:00:04Z'),
+          },
+          {
+            sku: 'SKU-B',
+            warehouse_id: 'WH-1',
+            on_hand: 0,
+            reserved: -1,
+            earliest_expiry: null,
+            updated_at: new Date('2025-01-01T00:00:09Z'),
+          },
         ],
         sku_totals: [
           { sku: 'SKU-A', on_hand: 10, reserved: 6, available: 6, earliest_expiry: '2025-06-01' },
@@ -171,7 +215,11 @@ describe('stock reservation batch handlers', () => {
       },
     });
     // Written by the batch (live pages of 500, the last run): ids in event order.
-    const movements = await harness.db.selectFrom('inventory.movements').select(['kind', 'sku', 'warehouse_id', 'reserved_delta', 'order_id']).orderBy('id').execute();
+    const movements = await harness.db
+      .selectFrom('inventory.movements')
+      .select(['kind', 'sku', 'warehouse_id', 'reserved_delta', 'order_id'])
+      .orderBy('id')
+      .execute();
     expect(movements).toEqual([
       { kind: 'reservation', sku: 'SKU-A', warehouse_id: 'WH-1', reserved_delta: 3, order_id: 'O-1' },
       { kind: 'reservation', sku: 'SKU-A', warehouse_id: 'WH-2', reserved_delta: 2, order_id: 'O-2' },

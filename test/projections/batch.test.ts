@@ -55,7 +55,8 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
       });
     } else if (roll < 0.72) {
       const changes: Record<string, unknown> = {};
-      if (chance(0.4)) changes.name = messy && chance(0.05) ? null : `${sku} ${pick(['Green Tea', 'Oolong', 'Crisps'])} ${Math.floor(next() * 100)}`;
+      if (chance(0.4))
+        changes.name = messy && chance(0.05) ? null : `${sku} ${pick(['Green Tea', 'Oolong', 'Crisps'])} ${Math.floor(next() * 100)}`;
       if (chance(0.2)) changes.brand = pick(['Jade', 'Panda', 'Lotus', '康师傅']);
       if (chance(0.15)) changes.keywords = messy && chance(0.1) ? null : pick([[], ['方便面'], ['ht', '酱油']]);
       if (chance(0.2)) changes.category = pick(['beverages', 'snacks', 'noodles']);
@@ -76,8 +77,12 @@ function plan(seed: number, count: number, messy: boolean): Planned[] {
       if (chance(0.15)) changes.active = chance(0.5);
       events.push({ stream, type: 'ProductUpdated', data: { sku, changes } });
     } else if (roll < 0.9) {
-      const tiers = Object.fromEntries(['gold', 'silver', 'platinum'].filter(() => chance(0.7)).map((tier) => [tier, 500 + Math.floor(next() * 500)]));
-      const dealers = Object.fromEntries(['D-1', 'D-2'].filter(() => chance(0.3)).map((dealer) => [dealer, 400 + Math.floor(next() * 400)]));
+      const tiers = Object.fromEntries(
+        ['gold', 'silver', 'platinum'].filter(() => chance(0.7)).map((tier) => [tier, 500 + Math.floor(next() * 500)]),
+      );
+      const dealers = Object.fromEntries(
+        ['D-1', 'D-2'].filter(() => chance(0.3)).map((dealer) => [dealer, 400 + Math.floor(next() * 400)]),
+      );
       events.push({ stream, type: 'ProductPricesSet', data: { sku, tiers, dealers } });
     } else {
       order += 1;
@@ -121,29 +126,40 @@ describe('batch handlers', () => {
     [5, true],
     [6, true],
   ] as const) {
-    it(`leave the rows the per-event path leaves, and fail where it fails (seed ${seed}${messy ? ', messy' : ''})`, { timeout: 60_000 }, async () => {
-      await open(plan(seed, messy ? 60 : 120, messy));
-      const projections = [catalogProjection, analyticsProjection];
-      const references = new Map<string, Outcome>();
-      for (const projection of projections) {
-        const reference = await expectSameAsPerEvent(projection);
-        if (!messy) expect(reference, projection.name).toHaveProperty('rows');
-        references.set(projection.name, reference);
-      }
-      // Both in one pass over the store: one failing leaves the other rebuilt.
-      let failures: Map<string, Outcome> = new Map();
-      try {
-        await rebuildProjections(projections, { db: harness.db, store: harness.store, locks: harness.locks, upcasting: harness.upcasting, batchSize: 9, foldKeys: 5 });
-      } catch (error) {
-        expect(error).toBeInstanceOf(RebuildFailedError);
-        const failed = error as RebuildFailedError;
-        failures = new Map(failed.projections.map((name, index) => [name, failure(failed.errors[index])]));
-      }
-      for (const projection of projections) {
-        const outcome = failures.get(projection.name) ?? { rows: await snapshot(harness.db, projection.schema) };
-        expect(outcome, `${projection.name}: one pass with the others`).toEqual(references.get(projection.name));
-      }
-    });
+    it(
+      `leave the rows the per-event path leaves, and fail where it fails (seed ${seed}${messy ? ', messy' : ''})`,
+      { timeout: 60_000 },
+      async () => {
+        await open(plan(seed, messy ? 60 : 120, messy));
+        const projections = [catalogProjection, analyticsProjection];
+        const references = new Map<string, Outcome>();
+        for (const projection of projections) {
+          const reference = await expectSameAsPerEvent(projection);
+          if (!messy) expect(reference, projection.name).toHaveProperty('rows');
+          references.set(projection.name, reference);
+        }
+        // Both in one pass over the store: one failing leaves the other rebuilt.
+        let failures: Map<string, Outcome> = new Map();
+        try {
+          await rebuildProjections(projections, {
+            db: harness.db,
+            store: harness.store,
+            locks: harness.locks,
+            upcasting: harness.upcasting,
+            batchSize: 9,
+            foldKeys: 5,
+          });
+        } catch (error) {
+          expect(error).toBeInstanceOf(RebuildFailedError);
+          const failed = error as RebuildFailedError;
+          failures = new Map(failed.projections.map((name, index) => [name, failure(failed.errors[index])]));
+        }
+        for (const projection of projections) {
+          const outcome = failures.get(projection.name) ?? { rows: await snapshot(harness.db, projection.schema) };
+          expect(outcome, `${projection.name}: one pass with the others`).toEqual(references.get(projection.name));
+        }
+      },
+    );
   }
 
   const registration = (sku: string, gtin: string) => ({
@@ -151,7 +167,11 @@ describe('batch handlers', () => {
     type: 'ProductRegistered',
     data: { sku, name: sku, brand: 'Jade', category: 'tea', gtin, unit: 'case', basePriceMinor: 100, currency: 'CNY' },
   });
-  const move = (sku: string, gtin: string | null) => ({ stream: `product-${sku}`, type: 'ProductUpdated', data: { sku, changes: { gtin } } });
+  const move = (sku: string, gtin: string | null) => ({
+    stream: `product-${sku}`,
+    type: 'ProductUpdated',
+    data: { sku, changes: { gtin } },
+  });
 
   it('catch a GTIN taken while another product still held it, even when it lets go later in the same fold', async () => {
     await open([registration('SKU-A', '111'), registration('SKU-B', '111'), move('SKU-A', '222')]);
@@ -169,7 +189,13 @@ describe('batch handlers', () => {
   });
 
   it('let a GTIN pass from one product to another within a fold', async () => {
-    await open([registration('SKU-A', '111'), registration('SKU-B', '222'), move('SKU-A', '333'), move('SKU-B', '111'), move('SKU-A', '222')]);
+    await open([
+      registration('SKU-A', '111'),
+      registration('SKU-B', '222'),
+      move('SKU-A', '333'),
+      move('SKU-B', '111'),
+      move('SKU-A', '222'),
+    ]);
     const reference = await expectSameAsPerEvent(catalogProjection);
     expect(reference).toHaveProperty('rows');
   });

@@ -14,7 +14,8 @@ describe('commit durability per pool', () => {
   });
 
   const setting = async (db: TestApp['running']['infrastructure']['db']) =>
-    (await sql<{ setting: string; source: string }>`SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'`.execute(db)).rows[0];
+    (await sql<{ setting: string; source: string }>`SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'`.execute(db))
+      .rows[0];
 
   it('commits read models asynchronously, set by the projections pool itself, and leaves the API pool to the server', async () => {
     const { db, projectionDb } = app.running.infrastructure;

@@ -62,7 +62,10 @@ describe('projection runner', () => {
   }
 
   async function totals(schema: string, keys: string[]) {
-    const { rows } = await sql<{ key: string; total: number }>`SELECT key, total FROM ${sql.id(schema, 'counts')} WHERE key = ANY(${keys}) ORDER BY key`.execute(db);
+    const { rows } = await sql<{
+      key: string;
+      total: number;
+    }>`SELECT key, total FROM ${sql.id(schema, 'counts')} WHERE key = ANY(${keys}) ORDER BY key`.execute(db);
     return Object.fromEntries(rows.map((row) => [row.key, row.total]));
   }
 
@@ -74,7 +77,16 @@ describe('projection runner', () => {
     const poison: { type?: string } = { type: 'Poison' };
     const fragile = tallyProjection('tally-a', 'tally_a', poison);
     const sturdy = tallyProjection('tally-b', 'tally_b', {});
-    const runner = new ProjectionRunner({ db, store, locks, upcasting, projections: [fragile, sturdy], logger, batchSize: 3, idleRetryMs: 50 });
+    const runner = new ProjectionRunner({
+      db,
+      store,
+      locks,
+      upcasting,
+      projections: [fragile, sturdy],
+      logger,
+      batchSize: 3,
+      idleRetryMs: 50,
+    });
     runner.start();
     try {
       for (let i = 0; i < 10; i++) await count('x', 1);
@@ -170,7 +182,15 @@ describe('projection runner', () => {
     const otherLocks = new AdvisoryLocks(otherPool);
     const otherDb = createDb(otherPool);
     const first = new ProjectionRunner({ db, store, locks, upcasting, projections: [projection], logger, idleRetryMs: 50 });
-    const second = new ProjectionRunner({ db: otherDb, store, locks: otherLocks, upcasting, projections: [projection], logger, idleRetryMs: 50 });
+    const second = new ProjectionRunner({
+      db: otherDb,
+      store,
+      locks: otherLocks,
+      upcasting,
+      projections: [projection],
+      logger,
+      idleRetryMs: 50,
+    });
     first.start();
     second.start();
     try {

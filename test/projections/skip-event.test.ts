@@ -28,7 +28,14 @@ describe('skipping an event a projection cannot store', () => {
   });
 
   function cli(...args: string[]): Promise<Run> {
-    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: app.database.url, DEMO_DATA: 'false', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      DATABASE_URL: app.database.url,
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: TEST_JWT_SECRET,
+    };
     return new Promise((resolve) => {
       execFile(process.execPath, ['src/cli.ts', ...args], { cwd: root, env, timeout: 60_000 }, (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
@@ -47,8 +54,23 @@ describe('skipping an event a projection cannot store', () => {
       {
         id: poison,
         type: 'StockReceived',
-        data: { sku: 'SKIP-1', warehouseId: 'WH-SKIP', receiptId: 'R-POISON', lot: 'L-POISON', productionDate: '0000-01-01', expiryDate: '2099-12-31', qty: 5 },
-        metadata: { actor: 'ops-user', role: 'ops', correlationId: poison, causationId: null, occurredAt: new Date().toISOString(), schemaVersion: 1 },
+        data: {
+          sku: 'SKIP-1',
+          warehouseId: 'WH-SKIP',
+          receiptId: 'R-POISON',
+          lot: 'L-POISON',
+          productionDate: '0000-01-01',
+          expiryDate: '2099-12-31',
+          qty: 5,
+        },
+        metadata: {
+          actor: 'ops-user',
+          role: 'ops',
+          correlationId: poison,
+          causationId: null,
+          occurredAt: new Date().toISOString(),
+          schemaVersion: 1,
+        },
       },
     ]);
     for (const name of ['inventory', 'analytics']) {
@@ -73,8 +95,19 @@ describe('skipping an event a projection cannot store', () => {
 
     const audit = await db.selectFrom('projection_skipped_events').selectAll().orderBy('projection').execute();
     expect(audit).toEqual([
-      expect.objectContaining({ projection: 'analytics', event_id: poison, event_type: 'StockReceived', reason: 'receipt dated year 0, re-entered as R-FIXED', skipped_by: 'alice' }),
-      expect.objectContaining({ projection: 'inventory', event_id: poison, event_type: 'StockReceived', stream_id: stockStream('SKIP-1', 'WH-SKIP') }),
+      expect.objectContaining({
+        projection: 'analytics',
+        event_id: poison,
+        event_type: 'StockReceived',
+        reason: 'receipt dated year 0, re-entered as R-FIXED',
+        skipped_by: 'alice',
+      }),
+      expect.objectContaining({
+        projection: 'inventory',
+        event_id: poison,
+        event_type: 'StockReceived',
+        stream_id: stockStream('SKIP-1', 'WH-SKIP'),
+      }),
     ]);
     const listed = await cli('skipped-events', 'inventory');
     expect(listed.code).toBe(0);
@@ -85,7 +118,10 @@ describe('skipping an event a projection cannot store', () => {
     expect((await store.readStream(stockStream('SKIP-1', 'WH-SKIP'))).map((event) => event.id)).toContain(poison);
     const { locks, upcasting, projections } = app.running.infrastructure;
     for (const name of ['inventory', 'analytics']) {
-      await rebuildProjection(projections.find((projection) => projection.name === name)!, { db, store, locks, upcasting });
+      await rebuildProjection(
+        projections.find((projection) => projection.name === name)!,
+        { db, store, locks, upcasting },
+      );
     }
     expect(await stockOf(app, 'SKIP-1', 'WH-SKIP')).toMatchObject({ onHand: 7 });
     expect((await states()).filter((state) => state.status !== 'running')).toEqual([]);

@@ -36,7 +36,14 @@ describe('the database restarting under load', () => {
     const db = createDb(createPool(url, { max: 2 }));
     await migrateToLatest(db);
     await db.destroy();
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, PORT: '0', DEMO_DATA: 'false', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: url,
+      PORT: '0',
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: TEST_JWT_SECRET,
+    });
     const infrastructure = await openInfrastructure(config, createLogger(config), { migrate: false });
     running = await start(infrastructure, { api: true, workers: true, seed: false });
     const base = running.url!;
@@ -62,55 +69,62 @@ describe('the database restarting under load', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('answers 503 with Retry-After while the database is down, loses nothing acknowledged, and recovers', { timeout: 120_000 }, async () => {
-    const token = app.token('dealer', 'D-DB');
-    const acknowledged: string[] = [];
-    const outageStatuses: number[] = [];
-    let down = false;
-    let stopLoad = false;
-    const order = async () => {
-      const started = Date.now();
-      const response = await app.request('POST', '/v1/orders', { token, body: { lines: [{ sku: 'DB-1', qty: 1 }], regionCode: 'CN-31' } });
-      if (response.status === 201) acknowledged.push(response.body.id);
-      else if (down) {
-        outageStatuses.push(response.status);
-        expect(response.status, response.text).toBe(503);
-        expect(response.headers.get('retry-after')).toBeTruthy();
-        expect(response.headers.get('content-type')).toContain('application/problem+json');
-        // Failing fast: no request waits out the outage.
-        expect(Date.now() - started).toBeLessThan(10_000);
+  it(
+    'answers 503 with Retry-After while the database is down, loses nothing acknowledged, and recovers',
+    { timeout: 120_000 },
+    async () => {
+      const token = app.token('dealer', 'D-DB');
+      const acknowledged: string[] = [];
+      const outageStatuses: number[] = [];
+      let down = false;
+      let stopLoad = false;
+      const order = async () => {
+        const started = Date.now();
+        const response = await app.request('POST', '/v1/orders', {
+          token,
+          body: { lines: [{ sku: 'DB-1', qty: 1 }], regionCode: 'CN-31' },
+        });
+        if (response.status === 201) acknowledged.push(response.body.id);
+        else if (down) {
+          outageStatuses.push(response.status);
+          expect(response.status, response.text).toBe(503);
+          expect(response.headers.get('retry-after')).toBeTruthy();
+          expect(response.headers.get('content-type')).toContain('application/problem+json');
+          // Failing fast: no request waits out the outage.
+          expect(Date.now() - started).toBeLessThan(10_000);
+        }
+      };
+      const load = (async () => {
+        while (!stopLoad) await Promise.all(Array.from({ length: 4 }, order));
+      })();
+
+      await eventually(() => (acknowledged.length >= 10 ? true : undefined), 20_000, 'orders before the outage');
+      down = true;
+      await server.stop();
+      await eventually(() => (outageStatuses.length >= 8 ? true : undefined), 30_000, 'requests during the outage');
+      const ready = await app.request('GET', '/health/ready');
+      expect(ready.status).toBe(503);
+
+      server = await startServer();
+      down = false;
+      const before = acknowledged.length;
+      await eventually(() => (acknowledged.length >= before + 10 ? true : undefined), 60_000, 'orders after the restart');
+      stopLoad = true;
+      await load;
+      await eventually(async () => ((await app.request('GET', '/health/ready')).status === 200 ? true : undefined), 30_000, 'readiness');
+
+      // Every acknowledged order exists with its decision; nothing is reserved that no order claims.
+      const { commands } = running.infrastructure;
+      let approvedQty = 0;
+      for (const id of new Set(acknowledged)) {
+        const { state } = await commands.load(orderDecider, orderStream(id));
+        expect(state.exists && state.decision, id).toBe('approved');
+        if (state.exists) approvedQty += state.reservations.stock.reduce((sum, held) => sum + held.qty, 0);
       }
-    };
-    const load = (async () => {
-      while (!stopLoad) await Promise.all(Array.from({ length: 4 }, order));
-    })();
-
-    await eventually(() => (acknowledged.length >= 10 ? true : undefined), 20_000, 'orders before the outage');
-    down = true;
-    await server.stop();
-    await eventually(() => (outageStatuses.length >= 8 ? true : undefined), 30_000, 'requests during the outage');
-    const ready = await app.request('GET', '/health/ready');
-    expect(ready.status).toBe(503);
-
-    server = await startServer();
-    down = false;
-    const before = acknowledged.length;
-    await eventually(() => (acknowledged.length >= before + 10 ? true : undefined), 60_000, 'orders after the restart');
-    stopLoad = true;
-    await load;
-    await eventually(async () => ((await app.request('GET', '/health/ready')).status === 200 ? true : undefined), 30_000, 'readiness');
-
-    // Every acknowledged order exists with its decision; nothing is reserved that no order claims.
-    const { commands } = running.infrastructure;
-    let approvedQty = 0;
-    for (const id of new Set(acknowledged)) {
-      const { state } = await commands.load(orderDecider, orderStream(id));
-      expect(state.exists && state.decision, id).toBe('approved');
-      if (state.exists) approvedQty += state.reservations.stock.reduce((sum, held) => sum + held.qty, 0);
-    }
-    const head = await running.infrastructure.store.headPosition();
-    expect((await app.request('GET', `/v1/stock?minPosition=${head}`, { token: app.token('ops') })).status).toBe(200);
-    const { state } = await commands.load(stockDecider, stockStream('DB-1', 'WH-DB'));
-    expect(stockLevel(state, businessDayOf(new Date())).reserved).toBe(approvedQty);
-  });
+      const head = await running.infrastructure.store.headPosition();
+      expect((await app.request('GET', `/v1/stock?minPosition=${head}`, { token: app.token('ops') })).status).toBe(200);
+      const { state } = await commands.load(stockDecider, stockStream('DB-1', 'WH-DB'));
+      expect(stockLevel(state, businessDayOf(new Date())).reserved).toBe(approvedQty);
+    },
+  );
 });

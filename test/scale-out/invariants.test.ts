@@ -63,7 +63,11 @@ describe('ordering invariants across three API replicas and a worker', () => {
     await createDealer(admin, { id: 'D-XBUY', creditLimitMinor: 100_000_000 });
     await createUser(admin, { username: 'x.owner', role: 'dealer', dealerId: 'D-XBUY', dealerRole: 'owner' });
     const owner = await signIn(admin, 'x.owner');
-    await createUser(admin, { username: 'x.racer', role: 'dealer', dealerRole: 'buyer', spendingLimits: { perMonthMinor: 10_000 } }, owner.accessToken);
+    await createUser(
+      admin,
+      { username: 'x.racer', role: 'dealer', dealerRole: 'buyer', spendingLimits: { perMonthMinor: 10_000 } },
+      owner.accessToken,
+    );
     racer = await signIn(cluster.replicas[1]!, 'x.racer');
   }, 180_000);
   afterAll(async () => {
@@ -75,7 +79,9 @@ describe('ordering invariants across three API replicas and a worker', () => {
   it('never oversells a scarce SKU, and sells all of it', async () => {
     // 48 orders of 1-3 (about 96 units) for 30 on hand, spread over the replicas at once.
     const { result: responses, conflicts } = await raced(() =>
-      Promise.all(Array.from({ length: 48 }, (_, i) => placeOn(on(i), cluster.token('dealer', `D-X${i}`), [{ sku: 'X-HOT', qty: 1 + (i % 3) }]))),
+      Promise.all(
+        Array.from({ length: 48 }, (_, i) => placeOn(on(i), cluster.token('dealer', `D-X${i}`), [{ sku: 'X-HOT', qty: 1 + (i % 3) }])),
+      ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(48).fill(201));
     const approved = responses.filter((response) => response.body.status === 'approved');
@@ -162,9 +168,13 @@ describe('ordering invariants across three API replicas and a worker', () => {
     const before = await cluster.counter(CLAIMS, { outcome: 'in_progress' });
     // Each key twice to each replica, all at once.
     const sent = keys.flatMap((key) => cluster.replicas.flatMap((replica) => [0, 1].map(() => ({ key, replica }))));
-    const responses = await Promise.all(sent.map(({ key, replica }) => placeOn(replica, token, [{ sku: 'X-PLENTY', qty: 4 }], { 'idempotency-key': key })));
+    const responses = await Promise.all(
+      sent.map(({ key, replica }) => placeOn(replica, token, [{ sku: 'X-PLENTY', qty: 4 }], { 'idempotency-key': key })),
+    );
     const inProgress = (await cluster.counter(CLAIMS, { outcome: 'in_progress' })) - before;
-    console.info(`[scale-out] ${sent.length} requests for ${keys.length} keys: ${inProgress} found their key claimed by a request still running`);
+    console.info(
+      `[scale-out] ${sent.length} requests for ${keys.length} keys: ${inProgress} found their key claimed by a request still running`,
+    );
     expect(responses.map((response) => response.status)).toEqual(Array(sent.length).fill(201));
     const byKey = new Map<string, Set<string>>();
     sent.forEach(({ key }, index) => byKey.set(key, (byKey.get(key) ?? new Set()).add(responses[index]!.body.id)));
@@ -186,7 +196,7 @@ describe('ordering invariants across three API replicas and a worker', () => {
   /** The ids of the OrderPlaced events of a dealer in the store. */
   async function ordersPlacedBy(dealerId: string): Promise<string[]> {
     const ids: string[] = [];
-    for (let after = '0'; ; ) {
+    for (let after = '0'; ;) {
       const page = await store.readAll({ after, maxCount: 1_000, filter: { eventTypes: ['OrderPlaced'] } });
       for (const event of page.events) if (event.data.dealerId === dealerId) ids.push(String(event.data.orderId));
       if (page.checkpoint === after) return ids;
@@ -212,17 +222,23 @@ describe('ordering invariants across three API replicas and a worker', () => {
       return after;
     })();
     const { result: responses } = await raced(() =>
-      Promise.all(Array.from({ length: 48 }, (_, i) => placeOn(on(i % 2), cluster.token('dealer', `D-X${i}`), [{ sku: 'X-PLENTY', qty: 1 }]))),
+      Promise.all(
+        Array.from({ length: 48 }, (_, i) => placeOn(on(i % 2), cluster.token('dealer', `D-X${i}`), [{ sku: 'X-PLENTY', qty: 1 }])),
+      ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(48).fill(201));
     const head = await store.headPosition();
     // Until the consumer has read up to the head.
-    await eventually(() => (seen.length > 0 && BigInt(seen.at(-1)!) >= BigInt(head) ? true : undefined), 30_000, 'the feed consumer to reach the head');
+    await eventually(
+      () => (seen.length > 0 && BigInt(seen.at(-1)!) >= BigInt(head) ? true : undefined),
+      30_000,
+      'the feed consumer to reach the head',
+    );
     done = true;
     await consuming;
     // Every event the store holds after `start`, once, in strictly increasing order.
     const all: string[] = [];
-    for (let after = start; ; ) {
+    for (let after = start; ;) {
       const page = await store.readAll({ after, maxCount: 1_000 });
       all.push(...page.events.map((event) => event.position).filter((position) => BigInt(position) <= BigInt(head)));
       if (page.checkpoint === after || BigInt(page.checkpoint) >= BigInt(head)) break;
@@ -232,7 +248,9 @@ describe('ordering invariants across three API replicas and a worker', () => {
     // The worker's orders read model holds every order acknowledged on any replica.
     const listed = new Set<string>();
     for (const response of responses) {
-      const detail = await cluster.replicas[0]!.request('GET', `/v1/orders/${response.body.id}?minPosition=${head}`, { token: cluster.token('ops') });
+      const detail = await cluster.replicas[0]!.request('GET', `/v1/orders/${response.body.id}?minPosition=${head}`, {
+        token: cluster.token('ops'),
+      });
       expect(detail.status, detail.text).toBe(200);
       listed.add(detail.body.id);
     }

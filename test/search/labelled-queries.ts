@@ -15,16 +15,35 @@ export type LabelledQuery = {
 
 type Test = (product: DemoProduct) => boolean;
 
-const nameHas = (pattern: RegExp): Test => (product) => pattern.test(product.name);
-const brandIs = (...brands: string[]): Test => (product) => brands.includes(product.brand);
-const categoryIs = (category: string): Test => (product) => product.category === category;
+const nameHas =
+  (pattern: RegExp): Test =>
+  (product) =>
+    pattern.test(product.name);
+const brandIs =
+  (...brands: string[]): Test =>
+  (product) =>
+    brands.includes(product.brand);
+const categoryIs =
+  (category: string): Test =>
+  (product) =>
+    product.category === category;
 const named = (...names: string[]): Test => {
-  for (const name of names) if (!DEMO_PRODUCTS.some((product) => product.name === name)) throw new Error(`no demo product is named ${name}`);
+  for (const name of names)
+    if (!DEMO_PRODUCTS.some((product) => product.name === name)) throw new Error(`no demo product is named ${name}`);
   return (product) => names.includes(product.name);
 };
-const keyword = (word: string): Test => (product) => product.keywords?.includes(word) ?? false;
-const both = (...tests: Test[]): Test => (product) => tests.every((test) => test(product));
-const either = (...tests: Test[]): Test => (product) => tests.some((test) => test(product));
+const keyword =
+  (word: string): Test =>
+  (product) =>
+    product.keywords?.includes(word) ?? false;
+const both =
+  (...tests: Test[]): Test =>
+  (product) =>
+    tests.every((test) => test(product));
+const either =
+  (...tests: Test[]): Test =>
+  (product) =>
+    tests.some((test) => test(product));
 
 const soySauce = nameHas(/酱油|生抽|老抽/);
 const haitian = DEMO_PRODUCTS.find((product) => product.name === '海天金标生抽酱油1.28L×6瓶')!;

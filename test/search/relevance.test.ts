@@ -72,7 +72,10 @@ describe('search relevance', () => {
     });
     const misses = outcomes
       .filter((outcome) => !outcome.first || outcome.precision < 1)
-      .map((outcome) => `${outcome.q} (${outcome.first ? 'first ok' : 'first wrong'}, P@5 ${outcome.precision.toFixed(2)}): ${outcome.top.join(' | ') || 'nothing'}`);
+      .map(
+        (outcome) =>
+          `${outcome.q} (${outcome.first ? 'first ok' : 'first wrong'}, P@5 ${outcome.precision.toFixed(2)}): ${outcome.top.join(' | ') || 'nothing'}`,
+      );
     const report = [
       `${outcomes.length} queries: expected product first ${(100 * first).toFixed(1)} %, precision at 5 ${precision.toFixed(3)}`,
       ...byKind,
@@ -95,9 +98,16 @@ describe('search relevance', () => {
     };
     const before = await topFive();
     const { db, store, locks, upcasting, projections } = app.running.infrastructure;
-    await rebuildProjection(projections.find((projection) => projection.name === 'catalog')!, { db, store, locks, upcasting });
-    const indexes = await sql<{ indexdef: string }>`SELECT indexdef FROM pg_indexes WHERE schemaname = 'catalog' AND tablename = 'products'`.execute(db);
-    expect(indexes.rows.map((row) => row.indexdef)).toEqual(expect.arrayContaining([expect.stringMatching(/USING gin \(search\) WITH \(gin_pending_list_limit='256'\)/)]));
+    await rebuildProjection(
+      projections.find((projection) => projection.name === 'catalog')!,
+      { db, store, locks, upcasting },
+    );
+    const indexes = await sql<{
+      indexdef: string;
+    }>`SELECT indexdef FROM pg_indexes WHERE schemaname = 'catalog' AND tablename = 'products'`.execute(db);
+    expect(indexes.rows.map((row) => row.indexdef)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/USING gin \(search\) WITH \(gin_pending_list_limit='256'\)/)]),
+    );
     expect(await topFive()).toEqual(before);
   });
 });

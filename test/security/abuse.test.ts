@@ -90,7 +90,9 @@ describe('abuse where requests are refused', () => {
     expect(forbidden.slice(LIMIT)).toEqual([429, 429]);
 
     const ops = app.token('ops', undefined, 'abuse-ops');
-    const invalid = await statuses(LIMIT + 2, () => app.request('POST', '/v1/products', { token: ops, raw: '{"broken', headers: { 'content-type': 'application/json' } }));
+    const invalid = await statuses(LIMIT + 2, () =>
+      app.request('POST', '/v1/products', { token: ops, raw: '{"broken', headers: { 'content-type': 'application/json' } }),
+    );
     expect(invalid.slice(0, LIMIT).every((status) => status === 400)).toBe(true);
     expect(invalid.slice(LIMIT)).toEqual([429, 429]);
 
@@ -106,7 +108,9 @@ describe('abuse where requests are refused', () => {
       const response = await app.request('POST', '/v1/products', { token, raw: NESTED, headers: { 'content-type': 'application/json' } });
       elapsed.push(performance.now() - started);
       expect(response.status).toBe(400);
-      expect(response.body.errors).toEqual([expect.objectContaining({ path: 'body', message: expect.stringContaining('nested more than') })]);
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({ path: 'body', message: expect.stringContaining('nested more than') }),
+      ]);
     }
     elapsed.sort((a, b) => a - b);
     // Sending and reading a megabyte over loopback is most of it; parsing used to add ~150 ms of CPU.
@@ -138,7 +142,10 @@ describe('abuse where requests are refused', () => {
   it('answers /health/live within 100 ms while floods of refused requests run', async () => {
     const idle = await probe((elapsed) => elapsed > 1_500);
     const tokens = { ops: app.token('ops', undefined, 'flood-ops'), dealer: app.token('dealer', 'D-FLOOD', 'flood-buyer') };
-    const worker = new Worker(FLOOD, { eval: true, workerData: { port: Number(new URL(app.url).port), clients: 40, nested: NESTED, tokens } });
+    const worker = new Worker(FLOOD, {
+      eval: true,
+      workerData: { port: Number(new URL(app.url).port), clients: 40, nested: NESTED, tokens },
+    });
     let started = false;
     let answered = 0;
     const finished = new Promise<Record<string, number>>((resolve) =>
@@ -156,7 +163,9 @@ describe('abuse where requests are refused', () => {
     await worker.terminate();
 
     // `error`: a connection closed without an answer (none expected, but a flood may see resets).
-    const refused = Object.entries(flood).filter(([status]) => ['400', '401', '403', '413', '429', 'error'].includes(status)).reduce((sum, [, count]) => sum + count, 0);
+    const refused = Object.entries(flood)
+      .filter(([status]) => ['400', '401', '403', '413', '429', 'error'].includes(status))
+      .reduce((sum, [, count]) => sum + count, 0);
     expect(Object.keys(flood).filter((status) => status !== 'error' && Number(status) >= 500)).toEqual([]);
     expect(refused).toBeGreaterThanOrEqual(300);
     expect(flooded.length).toBeGreaterThanOrEqual(100);

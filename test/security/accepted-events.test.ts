@@ -18,7 +18,11 @@ describe('accepted commands and the read models', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ RATE_LIMIT_PER_MINUTE: '1000000', PAYMENT_WEBHOOK_SECRET: SECRETS.payments, LOGISTICS_WEBHOOK_SECRET: SECRETS.logistics });
+    app = await startTestApp({
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      PAYMENT_WEBHOOK_SECRET: SECRETS.payments,
+      LOGISTICS_WEBHOOK_SECRET: SECRETS.logistics,
+    });
   });
   afterAll(async () => {
     await app.stop();
@@ -26,10 +30,14 @@ describe('accepted commands and the read models', () => {
 
   /** Every projection caught up with the store's head, or one of them failed. */
   async function settled(): Promise<Projection[]> {
-    return eventually(async () => {
-      const states = (await app.request<Projection[]>('GET', '/v1/projections', { token: app.token('admin') })).body;
-      return states.every((state) => state.lag === '0') || states.some((state) => state.status !== 'running') ? states : undefined;
-    }, 30_000, 'the projections to catch up');
+    return eventually(
+      async () => {
+        const states = (await app.request<Projection[]>('GET', '/v1/projections', { token: app.token('admin') })).body;
+        return states.every((state) => state.lag === '0') || states.some((state) => state.status !== 'running') ? states : undefined;
+      },
+      30_000,
+      'the projections to catch up',
+    );
   }
 
   it('keeps every projection running whatever valid commands are accepted', async () => {
@@ -40,7 +48,11 @@ describe('accepted commands and the read models', () => {
     const invalid: string[] = [];
     // Products, dealers and warehouses first in each run, so that later steps have something to act on.
     const [product, , , dealer, , warehouse] = steps;
-    const run = fc.tuple(fc.array(fc.oneof(product!, dealer!, warehouse!), { minLength: 3, maxLength: 5 }), fulfilment, fc.array(fc.oneof(...steps), { minLength: 10, maxLength: 25 }));
+    const run = fc.tuple(
+      fc.array(fc.oneof(product!, dealer!, warehouse!), { minLength: 3, maxLength: 5 }),
+      fulfilment,
+      fc.array(fc.oneof(...steps), { minLength: 10, maxLength: 25 }),
+    );
 
     await fc.assert(
       fc.asyncProperty(run, async ([setup, flow, rest]) => {
@@ -48,7 +60,10 @@ describe('accepted commands and the read models', () => {
           const response = await runStep(app, world, step, unique, SECRETS);
           if (!response) continue;
           answers.set(step.kind, [...(answers.get(step.kind) ?? []), response.status]);
-          if (response.status === 400 || response.status >= 500) invalid.push(`${step.kind}: ${response.status} ${JSON.stringify(response.body?.errors ?? response.body)} for ${JSON.stringify(step.values)}`);
+          if (response.status === 400 || response.status >= 500)
+            invalid.push(
+              `${step.kind}: ${response.status} ${JSON.stringify(response.body?.errors ?? response.body)} for ${JSON.stringify(step.values)}`,
+            );
         }
         expect(invalid).toEqual([]);
         const states = await settled();
@@ -59,6 +74,19 @@ describe('accepted commands and the read models', () => {
 
     // Not vacuous: most kinds of command were accepted at least once.
     const acceptedKinds = [...answers].filter(([, statuses]) => statuses.some((status) => status < 300)).map(([kind]) => kind);
-    expect(acceptedKinds).toEqual(expect.arrayContaining(['product', 'prices', 'dealer', 'dealerChange', 'warehouse', 'receipt', 'adjustment', 'promotion', 'order', 'fulfilment']));
+    expect(acceptedKinds).toEqual(
+      expect.arrayContaining([
+        'product',
+        'prices',
+        'dealer',
+        'dealerChange',
+        'warehouse',
+        'receipt',
+        'adjustment',
+        'promotion',
+        'order',
+        'fulfilment',
+      ]),
+    );
   });
 });

@@ -7,7 +7,16 @@ import { demoGtin } from '../../src/demo/data.ts';
 import { createUser, signIn } from '../support/accounts.ts';
 import { startTestApp, type ApiResponse, type TestApp } from '../support/app.ts';
 import { createDealer } from '../support/fixtures.ts';
-import { bodyFields, COMMAND_METHODS, fillPath, queryParameters, routeKey, servedRoutes, type Access, type ServedRoute } from '../support/routes.ts';
+import {
+  bodyFields,
+  COMMAND_METHODS,
+  fillPath,
+  queryParameters,
+  routeKey,
+  servedRoutes,
+  type Access,
+  type ServedRoute,
+} from '../support/routes.ts';
 
 const EVERYONE: Role[] = ['dealer', 'ops', 'finance', 'analyst', 'integration'];
 const STAFF: Role[] = ['ops', 'finance', 'analyst', 'integration'];
@@ -163,7 +172,10 @@ const AUTH_CODES = ['missing_token', 'invalid_token', 'forbidden'];
 const app: TestApp = await startTestApp();
 const routes = await servedRoutes(app);
 const document = (await app.request('GET', '/openapi.json')).body;
-const tokens = Object.fromEntries(ROLES.map((role) => [role, app.token(role, role === 'dealer' ? 'D-A' : undefined)])) as Record<Role, string>;
+const tokens = Object.fromEntries(ROLES.map((role) => [role, app.token(role, role === 'dealer' ? 'D-A' : undefined)])) as Record<
+  Role,
+  string
+>;
 const head = () => app.running.infrastructure.store.headPosition();
 
 afterAll(async () => {
@@ -208,7 +220,8 @@ async function wrongAnswers(route: ServedRoute, tokenOf: (role: Role) => string)
       if (AUTH_CODES.includes(response.body?.code)) wrong.push(`${who} on a public route: ${got}`);
     } else if (role === undefined) {
       if (response.status !== 401 || response.body.code !== 'missing_token') wrong.push(`anonymous: ${got}, expected 401 missing_token`);
-      else if (!response.headers.get('www-authenticate')?.startsWith('Bearer')) wrong.push('anonymous: 401 without WWW-Authenticate: Bearer');
+      else if (!response.headers.get('www-authenticate')?.startsWith('Bearer'))
+        wrong.push('anonymous: 401 without WWW-Authenticate: Bearer');
     } else if (allows(access, role)) {
       if (response.status === 401 || response.status === 403) wrong.push(`${who}: ${got}, expected to be let through`);
     } else if (response.status !== 403 || response.body.code !== 'forbidden') wrong.push(`${who}: ${got}, expected 403 forbidden`);
@@ -271,7 +284,10 @@ describe('dealer isolation', () => {
    * shared by every dealer, or owned by one? Owned: how to make dealer B's, and the path to it.
    * A new dealer-allowed route with a parameter fails the suite until it has a row here.
    */
-  const DEALER_RESOURCES: Record<string, 'shared' | ((ctx: { ops: string; dealerB: string }) => Promise<{ path: string; body?: unknown }>)> = {
+  const DEALER_RESOURCES: Record<
+    string,
+    'shared' | ((ctx: { ops: string; dealerB: string }) => Promise<{ path: string; body?: unknown }>)
+  > = {
     'GET /v1/products/{sku}': 'shared',
     'GET /v1/products/by-gtin/{gtin}': 'shared',
     'GET /v1/products/{sku}/history': 'shared',
@@ -280,12 +296,21 @@ describe('dealer isolation', () => {
     'GET /v1/orders/{id}/history': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/history` }),
     'POST /v1/orders/{id}/cancel': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/cancel`, body: { reason: 'not mine' } }),
     'POST /v1/orders/{id}/dealer-approve': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/dealer-approve`, body: {} }),
-    'POST /v1/orders/{id}/dealer-reject': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/dealer-reject`, body: { reason: 'not mine' } }),
+    'POST /v1/orders/{id}/dealer-reject': async (ctx) => ({
+      path: `/v1/orders/${await orderOfB(ctx)}/dealer-reject`,
+      body: { reason: 'not mine' },
+    }),
     'POST /v1/orders/{id}/reorder': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/reorder`, body: {} }),
-    'POST /v1/orders/{id}/returns': async (ctx) => ({ path: `/v1/orders/${await orderOfB(ctx)}/returns`, body: { lines: [{ sku: SKU, qty: 1, reason: 'not mine' }] } }),
+    'POST /v1/orders/{id}/returns': async (ctx) => ({
+      path: `/v1/orders/${await orderOfB(ctx)}/returns`,
+      body: { lines: [{ sku: SKU, qty: 1, reason: 'not mine' }] },
+    }),
     'GET /v1/users/{id}': async (ctx) => ({ path: `/v1/users/${await userOfB(ctx)}` }),
     'PATCH /v1/users/{id}': async (ctx) => ({ path: `/v1/users/${await userOfB(ctx)}`, body: { status: 'disabled' } }),
-    'PUT /v1/users/{id}/password': async (ctx) => ({ path: `/v1/users/${await userOfB(ctx)}/password`, body: { newPassword: 'a passphrase not mine' } }),
+    'PUT /v1/users/{id}/password': async (ctx) => ({
+      path: `/v1/users/${await userOfB(ctx)}/password`,
+      body: { newPassword: 'a passphrase not mine' },
+    }),
     'POST /v1/notifications/{id}/read': async (ctx) => ({ path: `/v1/notifications/${await notificationOfB(ctx)}/read` }),
     'DELETE /v1/subscriptions/{id}': async (ctx) => ({ path: `/v1/subscriptions/${await subscriptionOfB(ctx)}` }),
   };
@@ -297,9 +322,17 @@ describe('dealer isolation', () => {
   const ON_BEHALF_BODIES: Record<string, unknown> = {
     'POST /v1/quotes': { lines: [{ sku: SKU, qty: 1 }], regionCode: 'CN-44' },
     'POST /v1/orders': { lines: [{ sku: SKU, qty: 1 }], regionCode: 'CN-44' },
-    'POST /v1/users': { username: 'iso.buyer', displayName: 'Isolation buyer', password: 'isolation passphrase', role: 'dealer', dealerRole: 'buyer' },
+    'POST /v1/users': {
+      username: 'iso.buyer',
+      displayName: 'Isolation buyer',
+      password: 'isolation passphrase',
+      role: 'dealer',
+      dealerRole: 'buyer',
+    },
   };
-  const onBehalf = new Map(Object.entries(ON_BEHALF_BODIES).map(([route, body]) => [routeKey(route.split(' ')[0]!, route.split(' ')[1]!), body]));
+  const onBehalf = new Map(
+    Object.entries(ON_BEHALF_BODIES).map(([route, body]) => [routeKey(route.split(' ')[0]!, route.split(' ')[1]!), body]),
+  );
 
   let placedForB: string | undefined;
   async function orderOfB(ctx: { dealerB: string }): Promise<string> {
@@ -331,12 +364,17 @@ describe('dealer isolation', () => {
   let subscriptionOfBCreated: string | undefined;
   async function subscriptionOfB(ctx: { dealerB: string }): Promise<string> {
     if (subscriptionOfBCreated) return subscriptionOfBCreated;
-    const created = await app.request('POST', '/v1/subscriptions', { token: ctx.dealerB, body: { url: 'https://127.0.0.1/canary-b', events: ['order.approved'] } });
+    const created = await app.request('POST', '/v1/subscriptions', {
+      token: ctx.dealerB,
+      body: { url: 'https://127.0.0.1/canary-b', events: ['order.approved'] },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     subscriptionOfBCreated = created.body.id as string;
     return subscriptionOfBCreated;
   }
-  const resources = new Map(Object.entries(DEALER_RESOURCES).map(([route, entry]) => [routeKey(route.split(' ')[0]!, route.split(' ')[1]!), entry]));
+  const resources = new Map(
+    Object.entries(DEALER_RESOURCES).map(([route, entry]) => [routeKey(route.split(' ')[0]!, route.split(' ')[1]!), entry]),
+  );
 
   const forDealers = routes.filter((route) => spec.has(route.key) && allows(spec.get(route.key)!, 'dealer'));
   const underDealer = (route: ServedRoute) => /^\/v1\/dealers\/:[^/]+/.test(route.path);
@@ -352,14 +390,26 @@ describe('dealer isolation', () => {
   beforeAll(async () => {
     const ops = tokens.ops;
     const created = [
-      await app.request('POST', '/v1/dealers', { token: ops, body: { id: 'D-A', name: 'Alpha Trading', tier: 'gold', territories: ['CN-31'], creditLimitMinor: 10_000 } }),
-      await app.request('POST', '/v1/dealers', { token: ops, body: { id: 'D-B', name: CANARY_NAME, tier: 'silver', territories: ['CN-44'], creditLimitMinor: 20_000 } }),
-      await app.request('POST', '/v1/dealers/D-B/payments', { token: tokens.finance, body: { amountMinor: 555, reference: 'Canary-B-payment' } }),
+      await app.request('POST', '/v1/dealers', {
+        token: ops,
+        body: { id: 'D-A', name: 'Alpha Trading', tier: 'gold', territories: ['CN-31'], creditLimitMinor: 10_000 },
+      }),
+      await app.request('POST', '/v1/dealers', {
+        token: ops,
+        body: { id: 'D-B', name: CANARY_NAME, tier: 'silver', territories: ['CN-44'], creditLimitMinor: 20_000 },
+      }),
+      await app.request('POST', '/v1/dealers/D-B/payments', {
+        token: tokens.finance,
+        body: { amountMinor: 555, reference: 'Canary-B-payment' },
+      }),
       await app.request('POST', '/v1/products', {
         token: ops,
         body: { sku: SKU, gtin: GTIN, name: 'Isolation Tea', brand: 'Iso', category: 'tea', unit: 'case', basePriceMinor: 1000 },
       }),
-      await app.request('PUT', `/v1/products/${SKU}/prices`, { token: ops, body: { tiers: { gold: 900 }, dealers: { 'D-A': 800, 'D-B': CANARY_PRICE } } }),
+      await app.request('PUT', `/v1/products/${SKU}/prices`, {
+        token: ops,
+        body: { tiers: { gold: 900 }, dealers: { 'D-A': 800, 'D-B': CANARY_PRICE } },
+      }),
     ];
     const at = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
     for (const [id, title, eligibility] of [
@@ -379,18 +429,29 @@ describe('dealer isolation', () => {
   });
 
   const leaks = (response: ApiResponse) =>
-    [CANARY_NAME, String(CANARY_PRICE), CANARY_PROMOTION, CANARY_ORDER_NOTE, CANARY_USER, 'Canary-B-payment'].filter((canary) => response.text.includes(canary));
+    [CANARY_NAME, String(CANARY_PRICE), CANARY_PROMOTION, CANARY_ORDER_NOTE, CANARY_USER, 'Canary-B-payment'].filter((canary) =>
+      response.text.includes(canary),
+    );
 
   it("answers 404 to a dealer for another dealer's dealer, credit and ledger (and whatever else hangs under /v1/dealers/{id})", async () => {
     const scoped = forDealers.filter(underDealer);
-    expect(scoped.map((route) => route.key)).toEqual(expect.arrayContaining(['GET /v1/dealers/{}', 'GET /v1/dealers/{}/credit', 'GET /v1/dealers/{}/ledger']));
+    expect(scoped.map((route) => route.key)).toEqual(
+      expect.arrayContaining(['GET /v1/dealers/{}', 'GET /v1/dealers/{}/credit', 'GET /v1/dealers/{}/ledger']),
+    );
     for (const route of scoped) {
-      const own = await app.request(route.method, fillPath(route, fixture(route)), { token: dealerA, ...(route.method !== 'GET' && { body: {} }) });
-      const before = await head();
-      const other = await app.request(route.method, fillPath(route, (param) => (param === route.params[0] ? 'D-B' : fixture(route)(param))), {
+      const own = await app.request(route.method, fillPath(route, fixture(route)), {
         token: dealerA,
         ...(route.method !== 'GET' && { body: {} }),
       });
+      const before = await head();
+      const other = await app.request(
+        route.method,
+        fillPath(route, (param) => (param === route.params[0] ? 'D-B' : fixture(route)(param))),
+        {
+          token: dealerA,
+          ...(route.method !== 'GET' && { body: {} }),
+        },
+      );
       if (route.method === 'GET') expect(own.status, `${route.key} own`).toBe(200);
       expect(other.status, `${route.key} as another dealer`).toBe(404);
       expect(other.headers.get('content-type')).toContain('application/problem+json');
@@ -419,11 +480,17 @@ describe('dealer isolation', () => {
     for (const route of naming) {
       const path = fillPath(route, fixture(route));
       const before = await head();
-      const other = await app.request(route.method, path, { token: dealerA, body: { ...(onBehalf.get(route.key) as object), dealerId: 'D-B' } });
+      const other = await app.request(route.method, path, {
+        token: dealerA,
+        body: { ...(onBehalf.get(route.key) as object), dealerId: 'D-B' },
+      });
       expect(other.status, `${route.key} naming D-B: ${other.text.slice(0, 200)}`).toBe(404);
       expect(leaks(other), route.key).toEqual([]);
       expect(await head()).toBe(before);
-      const own = await app.request(route.method, path, { token: dealerA, body: { ...(onBehalf.get(route.key) as object), dealerId: 'D-A' } });
+      const own = await app.request(route.method, path, {
+        token: dealerA,
+        body: { ...(onBehalf.get(route.key) as object), dealerId: 'D-A' },
+      });
       expect(own.status, `${route.key} naming itself: ${own.text.slice(0, 200)}`).toBeLessThan(300);
     }
   });
@@ -431,7 +498,10 @@ describe('dealer isolation', () => {
   it("answers 404 for another dealer's resources on every dealer route with an id, and names routes not classified", async () => {
     const withIds = forDealers.filter((route) => route.params.length > 0 && !underDealer(route));
     const unclassified = withIds.filter((route) => !resources.has(route.key)).map((route) => route.key);
-    expect(unclassified, `classify these routes in DEALER_RESOURCES (shared, or how to make dealer B's): ${unclassified.join(', ')}`).toEqual([]);
+    expect(
+      unclassified,
+      `classify these routes in DEALER_RESOURCES (shared, or how to make dealer B's): ${unclassified.join(', ')}`,
+    ).toEqual([]);
     for (const route of withIds) {
       const entry = resources.get(route.key)!;
       if (entry === 'shared') continue;

@@ -37,7 +37,11 @@ describe('CSV charsets', () => {
   }
 
   it.each([
-    ['utf-16 with a little-endian BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CSV, 'utf16le')]), 'text/csv; charset=utf-16'],
+    [
+      'utf-16 with a little-endian BOM',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CSV, 'utf16le')]),
+      'text/csv; charset=utf-16',
+    ],
     ['utf-16 with a big-endian BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(CSV)]), 'text/csv; charset=UTF-16'],
     ['utf-16le without a BOM', Buffer.from(CSV, 'utf16le'), 'text/csv;charset="utf-16le"'],
     ['utf-8, named', Buffer.from(CSV), 'text/csv; charset=utf-8'],

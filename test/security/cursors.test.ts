@@ -61,9 +61,19 @@ describe('edited pagination cursors', () => {
     await createWarehouse(app, 'WH-CUR', 'CN-31');
     await createProduct(app, { sku: 'P-CUR' });
     await createDealer(app, { id: 'D-CUR' });
-    const promotion = { id: 'PROMO-CUR', title: 'Cursor', kind: 'percent_off', rule: { percent: 5 }, startsAt: '2026-01-01T00:00:00Z', endsAt: '2099-01-01T00:00:00Z' };
+    const promotion = {
+      id: 'PROMO-CUR',
+      title: 'Cursor',
+      kind: 'percent_off',
+      rule: { percent: 5 },
+      startsAt: '2026-01-01T00:00:00Z',
+      endsAt: '2099-01-01T00:00:00Z',
+    };
     expect((await app.request('POST', '/v1/promotions', { token: app.token('ops'), body: promotion })).status).toBe(201);
-    const order = await app.request('POST', '/v1/orders', { token: app.token('dealer', 'D-CUR'), body: { lines: [{ sku: 'P-CUR', qty: 1 }], regionCode: 'CN-31' } });
+    const order = await app.request('POST', '/v1/orders', {
+      token: app.token('dealer', 'D-CUR'),
+      body: { lines: [{ sku: 'P-CUR', qty: 1 }], regionCode: 'CN-31' },
+    });
     expect(order.status, order.text).toBe(201);
     orderId = order.body.id;
     paged = (await servedRoutes(app)).filter((route) => route.method === 'GET' && queryParameters(route).includes('cursor'));
@@ -91,7 +101,8 @@ describe('edited pagination cursors', () => {
       for (const cursor of editedCursors()) {
         const response = await app.request('GET', `${path}?cursor=${encode(cursor)}`, { token: admin });
         const refused = response.status === 400 && response.body?.errors?.some((error: { path: string }) => error.path === 'query.cursor');
-        if (!(refused || response.status === 200)) wrong.push(`${route.path} ${JSON.stringify(cursor).slice(0, 80)}: ${response.status} ${response.text.slice(0, 100)}`);
+        if (!(refused || response.status === 200))
+          wrong.push(`${route.path} ${JSON.stringify(cursor).slice(0, 80)}: ${response.status} ${response.text.slice(0, 100)}`);
       }
     }
     expect(wrong).toEqual([]);

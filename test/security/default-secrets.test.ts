@@ -28,7 +28,13 @@ describe('a fresh development install', () => {
 
   beforeAll(async () => {
     // No secret set: what `npm start` on a new machine does.
-    app = await startTestApp({ NODE_ENV: 'development', DATA_DIR: dataDir, JWT_SECRET: '', PAYMENT_WEBHOOK_SECRET: '', LOGISTICS_WEBHOOK_SECRET: '' });
+    app = await startTestApp({
+      NODE_ENV: 'development',
+      DATA_DIR: dataDir,
+      JWT_SECRET: '',
+      PAYMENT_WEBHOOK_SECRET: '',
+      LOGISTICS_WEBHOOK_SECRET: '',
+    });
     dealerCreated = await createDealer(app, { id: 'D-FRESH' });
   });
   afterAll(async () => {
@@ -49,7 +55,11 @@ describe('a fresh development install', () => {
 
   it('does not credit a ledger on a payment webhook signed with the old development secret', async () => {
     const before = await creditOf(app, 'D-FRESH', dealerCreated);
-    const body = JSON.stringify({ id: 'pay-old-secret', type: 'payment.succeeded', data: { dealerId: 'D-FRESH', amountMinor: 5_000_000, reference: 'FORGED-1' } });
+    const body = JSON.stringify({
+      id: 'pay-old-secret',
+      type: 'payment.succeeded',
+      data: { dealerId: 'D-FRESH', amountMinor: 5_000_000, reference: 'FORGED-1' },
+    });
     const response = await app.request('POST', '/v1/webhooks/payments', {
       raw: body,
       headers: { 'content-type': 'application/json', 'x-signature': signWebhook(OLD_PAYMENT_SECRET, body, Math.floor(Date.now() / 1_000)) },

@@ -48,11 +48,25 @@ const SAMPLES: Record<string, unknown> = {
   'POST /v1/dealers/{}/payments': { amountMinor: 1, reference: 'FZ-PAY-1' },
   'POST /v1/dealers/{}/credit-notes': { amountMinor: 1, reason: 'fuzzing' },
   'POST /v1/warehouses': { id: 'WH-FZ-NEW', name: 'Fuzz', regionCode: 'CN-31' },
-  'POST /v1/stock/receipts': { sku: 'FZ-1', warehouseId: 'WH-FZ', lot: 'LOT-FZ', productionDate: '2026-01-01', expiryDate: '2099-12-31', qty: 1 },
+  'POST /v1/stock/receipts': {
+    sku: 'FZ-1',
+    warehouseId: 'WH-FZ',
+    lot: 'LOT-FZ',
+    productionDate: '2026-01-01',
+    expiryDate: '2099-12-31',
+    qty: 1,
+  },
   'POST /v1/stock/adjustments': { sku: 'FZ-1', warehouseId: 'WH-FZ', lot: 'LOT-FZ', delta: -1, reason: 'count' },
   'POST /v1/stock/transfers': { sku: 'FZ-1', fromWarehouseId: 'WH-FZ', toWarehouseId: 'WH-FZ-2', lot: 'LOT-FZ', qty: 1 },
   'POST /v1/stock/write-offs': { sku: 'FZ-1', warehouseId: 'WH-FZ' },
-  'POST /v1/promotions': { id: 'PROMO-FZ-NEW', title: 'Fuzz', kind: 'percent_off', rule: { percent: 5 }, startsAt: day(-1), endsAt: day(9) },
+  'POST /v1/promotions': {
+    id: 'PROMO-FZ-NEW',
+    title: 'Fuzz',
+    kind: 'percent_off',
+    rule: { percent: 5 },
+    startsAt: day(-1),
+    endsAt: day(9),
+  },
   'POST /v1/promotions/{}/end': { reason: 'fuzzing' },
   'POST /v1/quotes': { lines: [{ sku: 'FZ-1', qty: 1 }], regionCode: 'CN-31' },
   'POST /v1/orders': { lines: [{ sku: 'FZ-1', qty: 1 }], regionCode: 'CN-31', note: 'fuzz' },
@@ -85,15 +99,51 @@ const SQL_INJECTION = [
   "' OR 1=1 --",
   "1' OR '1'='1",
   '"; DROP SCHEMA public CASCADE; --',
-  "1; SELECT pg_sleep(5); --",
+  '1; SELECT pg_sleep(5); --',
   "' UNION SELECT usename, passwd FROM pg_shadow --",
   '$$; DELETE FROM idempotency_keys; $$',
   "\\'; TRUNCATE catalog.products; --",
 ];
-const JSON_INJECTION = ['{"role":"admin"}', '","role":"admin', '\\"}', '{"$ne":null}', '{"$gt":""}', '[object Object]', '__proto__', 'constructor', 'prototype', 'toString'];
-const UNICODE = ['\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '\u202eevil', '\ufeff', '𝓤𝓷𝓲𝓬𝓸𝓭𝓮', '🧨'.repeat(40), 'e\u0301', '\u2028\u2029', 'ＦＺ－１', 'İı', '\u0085', '\t\r\n'];
+const JSON_INJECTION = [
+  '{"role":"admin"}',
+  '","role":"admin',
+  '\\"}',
+  '{"$ne":null}',
+  '{"$gt":""}',
+  '[object Object]',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+];
+const UNICODE = [
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udfffy',
+  '\u202eevil',
+  '\ufeff',
+  '𝓤𝓷𝓲𝓬𝓸𝓭𝓮',
+  '🧨'.repeat(40),
+  'e\u0301',
+  '\u2028\u2029',
+  'ＦＺ－１',
+  'İı',
+  '\u0085',
+  '\t\r\n',
+];
 const NUMBER_STRINGS = ['1e309', '-1e309', '-0', 'NaN', 'Infinity', '0x10', '1_000', '9007199254740993', '', ' ', '1.0', '01'];
-const PATHS = ['../../etc/passwd', '..\\..\\windows', '%00', '%2e%2e%2f', 'file:///etc/passwd', 'http://169.254.169.254/', '<script>alert(1)</script>', '${jndi:ldap://x}', '{{7*7}}'];
+const PATHS = [
+  '../../etc/passwd',
+  '..\\..\\windows',
+  '%00',
+  '%2e%2e%2f',
+  'file:///etc/passwd',
+  'http://169.254.169.254/',
+  '<script>alert(1)</script>',
+  '${jndi:ldap://x}',
+  '{{7*7}}',
+];
 const HOSTILE_STRINGS = [...SQL_INJECTION, ...JSON_INJECTION, ...UNICODE, ...NUMBER_STRINGS, ...PATHS];
 
 function nested(depth: number): unknown {
@@ -105,7 +155,10 @@ function nested(depth: number): unknown {
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) },
-  { weight: 2, arbitrary: fc.constantFrom(-1, 0, 0.5, 1e21, 2 ** 53 + 1, -(2 ** 53) - 1, 1e308, -1e308, Number.MIN_VALUE, 2 ** 31, true, false, null) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(-1, 0, 0.5, 1e21, 2 ** 53 + 1, -(2 ** 53) - 1, 1e308, -1e308, Number.MIN_VALUE, 2 ** 31, true, false, null),
+  },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
   { weight: 1, arbitrary: fc.constantFrom('x'.repeat(10_000), 'ß'.repeat(200_000), ['x'.repeat(1_000)]) },
   { weight: 1, arbitrary: fc.integer({ min: 20, max: 3_000 }).map(nested) },
@@ -116,19 +169,42 @@ type Body = { raw: string; contentType: string };
 
 /** A body that prints shortened in fast-check's counterexamples. */
 function body(raw: string, contentType: string): Body {
-  return { raw, contentType, [fc.toStringMethod]: () => `${contentType} ${raw.length > 300 ? `${raw.slice(0, 300)}… (${raw.length} chars)` : raw}` } as Body;
+  return {
+    raw,
+    contentType,
+    [fc.toStringMethod]: () => `${contentType} ${raw.length > 300 ? `${raw.slice(0, 300)}… (${raw.length} chars)` : raw}`,
+  } as Body;
 }
 
 const json = (value: unknown): Body => body(JSON.stringify(value) ?? 'null', 'application/json');
 
 const RAW_BODIES: Body[] = [
-  ...['', '{', '{"a":', 'null', '[]', '"x"', '0', '1e309', '{"amountMinor":1e309,"qty":1e309}', '{"qty":-0,"amountMinor":-0}', '{"a":NaN}', "{'a':1}",
-    '{"a":1,"a":2}', '\ufeff{}', '{"__proto__":{"role":"admin"}}', '{"constructor":{"prototype":{"role":"admin"}}}', '{"a":"\\u0000"}',
-    '{"name":"\\ud800"}', '{"a":"\\uZZZZ"}', '[' .repeat(100_000) + ']'.repeat(100_000), '{"a":'.repeat(40_000) + '1' + '}'.repeat(40_000)]
-    .map((raw) => body(raw, 'application/json')),
+  ...[
+    '',
+    '{',
+    '{"a":',
+    'null',
+    '[]',
+    '"x"',
+    '0',
+    '1e309',
+    '{"amountMinor":1e309,"qty":1e309}',
+    '{"qty":-0,"amountMinor":-0}',
+    '{"a":NaN}',
+    "{'a':1}",
+    '{"a":1,"a":2}',
+    '\ufeff{}',
+    '{"__proto__":{"role":"admin"}}',
+    '{"constructor":{"prototype":{"role":"admin"}}}',
+    '{"a":"\\u0000"}',
+    '{"name":"\\ud800"}',
+    '{"a":"\\uZZZZ"}',
+    '['.repeat(100_000) + ']'.repeat(100_000),
+    '{"a":'.repeat(40_000) + '1' + '}'.repeat(40_000),
+  ].map((raw) => body(raw, 'application/json')),
   body('a=1&b=2', 'application/x-www-form-urlencoded'),
   body('sku,qty\nFZ-1,1', 'text/csv'),
-  body("sku,qty\n'; DROP TABLE events; --,1\nFZ-1,1e309\nFZ-1,-0\n\"unterminated", 'text/csv'),
+  body('sku,qty\n\'; DROP TABLE events; --,1\nFZ-1,1e309\nFZ-1,-0\n"unterminated', 'text/csv'),
   body('sku,qty\n' + 'FZ-1,1\n'.repeat(20_000), 'text/csv'),
   body('<x/>', 'application/xml'),
   body('{}', 'application/json; charset=utf-16'),
@@ -149,7 +225,13 @@ function brokenBody(route: ServedRoute): fc.Arbitrary<Body> {
     )
     .map(([chosen, values, extra]) =>
       // Object.fromEntries makes `__proto__` an own key, so JSON.stringify sends it.
-      json(Object.fromEntries([...Object.entries(sample), ...chosen.map((field, i) => [field, values[i]] as const), ...(extra ? [extra] : [])])),
+      json(
+        Object.fromEntries([
+          ...Object.entries(sample),
+          ...chosen.map((field, i) => [field, values[i]] as const),
+          ...(extra ? [extra] : []),
+        ]),
+      ),
     );
 }
 
@@ -158,7 +240,10 @@ const csvBody: fc.Arbitrary<Body> = fc
   .tuple(
     fc.constantFrom('sku,qty', 'SKU,QTY', 'qty,sku', 'sku;qty', 'sku', '', '\ufeffsku,qty', 'sku,qty,sku'),
     fc.array(
-      fc.tuple(fc.oneof(fc.constant('FZ-1'), fc.constantFrom(...HOSTILE_STRINGS)), fc.oneof(fc.constantFrom('1', '0', '-1', '1.5', '1e309', '-0', 'NaN', '99999999999', ''), fc.constantFrom(...HOSTILE_STRINGS))),
+      fc.tuple(
+        fc.oneof(fc.constant('FZ-1'), fc.constantFrom(...HOSTILE_STRINGS)),
+        fc.oneof(fc.constantFrom('1', '0', '-1', '1.5', '1e309', '-0', 'NaN', '99999999999', ''), fc.constantFrom(...HOSTILE_STRINGS)),
+      ),
       { maxLength: 6 },
     ),
     fc.constantFrom('\n', '\r\n', '\r'),
@@ -175,9 +260,31 @@ const bodyFor = (route: ServedRoute): fc.Arbitrary<Body> =>
 
 /** UTF-8 percent-encoding that, unlike encodeURIComponent, also takes lone surrogates. */
 const percentEncode = (value: string) =>
-  [...Buffer.from(value, 'utf8')].map((byte) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  [...Buffer.from(value, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9._~-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 
-const HOSTILE_PATH = [...HOSTILE_STRINGS, 'x'.repeat(101), 'x'.repeat(3_000), 'a/b', 'a?b', 'a#b', ';', ':id', '{id}', '-1', '0', 'null', 'undefined', '..', '.'];
+const HOSTILE_PATH = [
+  ...HOSTILE_STRINGS,
+  'x'.repeat(101),
+  'x'.repeat(3_000),
+  'a/b',
+  'a?b',
+  'a#b',
+  ';',
+  ':id',
+  '{id}',
+  '-1',
+  '0',
+  'null',
+  'undefined',
+  '..',
+  '.',
+];
 /** Already encoded, or deliberately mis-encoded. */
 const RAW_PATH = ['%ZZ', '%', '%2', '..%2F..%2F', '%2e%2e', '%C0%AE%C0%AE', '%ED%A0%80', '%FF%FE', '%00', '%0A%0D'];
 
@@ -197,18 +304,22 @@ function queryFor(route: ServedRoute): fc.Arbitrary<string> {
     fc.string({ unit: 'binary', maxLength: 20 }).map(percentEncode),
     fc.constantFrom('%ZZ', '%', '%FF', '', '1', '-1', '501', 'true', 'false'),
   );
-  return fc.array(fc.tuple(key, value), { maxLength: 4 }).map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${percentEncode(k)}=${v}`).join('&')}` : ''));
+  return fc
+    .array(fc.tuple(key, value), { maxLength: 4 })
+    .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${percentEncode(k)}=${v}`).join('&')}` : ''));
 }
 
 const headersFor = (route: ServedRoute): fc.Arbitrary<Record<string, string>> =>
-  fc.record(
-    {
-      'idempotency-key': fc.constantFrom("' OR 1=1 --", 'k'.repeat(300), 'has space', '../x', '%00', 'FZ-KEY-1'),
-      'if-match': fc.constantFrom('"abc"', '*', 'W/"1"', '"99999999999"', '-1', '"0"'),
-      'x-correlation-id': fc.constantFrom("'; DROP TABLE events; --", 'c'.repeat(500)),
-    },
-    { requiredKeys: [] },
-  ).map((headers) => (route.method === 'PATCH' ? headers : { ...headers, 'if-match': undefined }) as Record<string, string>);
+  fc
+    .record(
+      {
+        'idempotency-key': fc.constantFrom("' OR 1=1 --", 'k'.repeat(300), 'has space', '../x', '%00', 'FZ-KEY-1'),
+        'if-match': fc.constantFrom('"abc"', '*', 'W/"1"', '"99999999999"', '-1', '"0"'),
+        'x-correlation-id': fc.constantFrom("'; DROP TABLE events; --", 'c'.repeat(500)),
+      },
+      { requiredKeys: [] },
+    )
+    .map((headers) => (route.method === 'PATCH' ? headers : { ...headers, 'if-match': undefined }) as Record<string, string>);
 
 type Attempt = { path: string; query: string; headers: Record<string, string>; body: Body | undefined };
 
@@ -273,11 +384,23 @@ beforeAll(async () => {
   const ops = app.token('ops');
   const steps: [string, string, unknown, string?][] = [
     ['POST', '/v1/dealers', { id: 'D-FZ', name: 'Fuzz Dealer', tier: 'gold', territories: ['CN-31'], creditLimitMinor: 10_000_000 }],
-    ['POST', '/v1/products', { sku: 'FZ-1', gtin: demoGtin(4242), name: 'Fuzz Tea', brand: 'Fz', category: 'tea', unit: 'case', basePriceMinor: 100 }],
+    [
+      'POST',
+      '/v1/products',
+      { sku: 'FZ-1', gtin: demoGtin(4242), name: 'Fuzz Tea', brand: 'Fz', category: 'tea', unit: 'case', basePriceMinor: 100 },
+    ],
     ['POST', '/v1/warehouses', { id: 'WH-FZ', name: 'Fuzz', regionCode: 'CN-31' }],
     ['POST', '/v1/warehouses', { id: 'WH-FZ-2', name: 'Fuzz 2', regionCode: 'CN-31' }],
-    ['POST', '/v1/stock/receipts', { sku: 'FZ-1', warehouseId: 'WH-FZ', lot: 'LOT-FZ', productionDate: '2026-01-01', expiryDate: '2099-12-31', qty: 1_000 }],
-    ['POST', '/v1/promotions', { id: 'PROMO-FZ', title: 'Fuzz', kind: 'percent_off', rule: { percent: 5 }, startsAt: day(-1), endsAt: day(30) }],
+    [
+      'POST',
+      '/v1/stock/receipts',
+      { sku: 'FZ-1', warehouseId: 'WH-FZ', lot: 'LOT-FZ', productionDate: '2026-01-01', expiryDate: '2099-12-31', qty: 1_000 },
+    ],
+    [
+      'POST',
+      '/v1/promotions',
+      { id: 'PROMO-FZ', title: 'Fuzz', kind: 'percent_off', rule: { percent: 5 }, startsAt: day(-1), endsAt: day(30) },
+    ],
   ];
   for (const [method, path, body] of steps) {
     const response = await app.request(method, path, { token: ops, body });
@@ -319,7 +442,15 @@ describe('bad path and query parameters on every read route: a 4xx problem or an
 
 describe('what fuzzing found, pinned', () => {
   const ops = () => app.token('ops');
-  const product = (sku: string, extra: Record<string, unknown> = {}) => ({ sku, name: 'Pinned', brand: 'Fz', category: 'tea', unit: 'case', basePriceMinor: 100, ...extra });
+  const product = (sku: string, extra: Record<string, unknown> = {}) => ({
+    sku,
+    name: 'Pinned',
+    brand: 'Fz',
+    category: 'tea',
+    unit: 'case',
+    basePriceMinor: 100,
+    ...extra,
+  });
 
   async function expectInvalid(response: ApiResponse, path: string): Promise<void> {
     expect(response.status, response.text).toBe(400);
@@ -329,25 +460,48 @@ describe('what fuzzing found, pinned', () => {
 
   it('refuses NUL characters and unpaired surrogates with a 400 naming the field (they were 500s from Postgres)', async () => {
     const before = await head();
-    await expectInvalid(await app.request('POST', '/v1/products', { token: ops(), body: product('PIN-NUL', { name: 'a\u0000b' }) }), 'body.name');
-    await expectInvalid(await app.request('POST', '/v1/products', { token: ops(), body: product('PIN-SUR', { brand: 'x\ud800' }) }), 'body.brand');
     await expectInvalid(
-      await app.request('POST', '/v1/dealers/D-FZ/payments', { token: app.token('finance'), body: { amountMinor: 1, reference: 'r\u0000' } }),
+      await app.request('POST', '/v1/products', { token: ops(), body: product('PIN-NUL', { name: 'a\u0000b' }) }),
+      'body.name',
+    );
+    await expectInvalid(
+      await app.request('POST', '/v1/products', { token: ops(), body: product('PIN-SUR', { brand: 'x\ud800' }) }),
+      'body.brand',
+    );
+    await expectInvalid(
+      await app.request('POST', '/v1/dealers/D-FZ/payments', {
+        token: app.token('finance'),
+        body: { amountMinor: 1, reference: 'r\u0000' },
+      }),
       'body.reference',
     );
     await expectInvalid(await app.request('GET', '/v1/products?q=%00', { token: ops() }), 'query.q');
     const raw = JSON.stringify({ id: 'PIN-NUL\u0000', type: 'payment.received', data: {} });
-    await expectInvalid(await send(routes.find((route) => route.key === 'POST /v1/webhooks/payments')!, { path: '/v1/webhooks/payments', query: '', headers: {}, body: json(JSON.parse(raw)) }), 'body.id');
+    await expectInvalid(
+      await send(
+        routes.find((route) => route.key === 'POST /v1/webhooks/payments')!,
+        { path: '/v1/webhooks/payments', query: '', headers: {}, body: json(JSON.parse(raw)) },
+      ),
+      'body.id',
+    );
     expect(await head()).toBe(before);
   });
 
   it('refuses JSON nested deeper than any command needs, also in a signed webhook (a 500 before)', async () => {
     const webhook = routes.find((route) => route.key === 'POST /v1/webhooks/payments')!;
-    const deep = body(`{"id":"PIN-DEEP","type":"payment.received","data":{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`, 'application/json');
+    const deep = body(
+      `{"id":"PIN-DEEP","type":"payment.received","data":{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`,
+      'application/json',
+    );
     const response = await send(webhook, { path: '/v1/webhooks/payments', query: '', headers: {}, body: deep });
     expect(response.status, response.text).toBe(400);
     expect(response.body.errors[0].message).toMatch(/nested more than \d+ levels/);
-    const shallow = await send(webhook, { path: '/v1/webhooks/payments', query: '', headers: {}, body: json({ id: 'PIN-SHALLOW', type: 'payment.received', data: { x: nested(10) } }) });
+    const shallow = await send(webhook, {
+      path: '/v1/webhooks/payments',
+      query: '',
+      headers: {},
+      body: json({ id: 'PIN-SHALLOW', type: 'payment.received', data: { x: nested(10) } }),
+    });
     expect(shallow.status, shallow.text).toBe(202);
   });
 
@@ -384,7 +538,10 @@ describe('refusals that still write events (compensations after a first step suc
 
   it('a transfer the destination refuses (lot_mismatch) writes nothing', async () => {
     const ops = app.token('ops');
-    for (const [warehouseId, expiryDate] of [['WH-FZ', '2099-12-31'], ['WH-FZ-2', '2098-12-31']] as const) {
+    for (const [warehouseId, expiryDate] of [
+      ['WH-FZ', '2099-12-31'],
+      ['WH-FZ-2', '2098-12-31'],
+    ] as const) {
       const received = await app.request('POST', '/v1/stock/receipts', {
         token: ops,
         body: { sku: 'FZ-1', warehouseId, lot: 'LOT-CLASH', productionDate: '2026-01-01', expiryDate, qty: 5 },

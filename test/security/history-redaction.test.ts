@@ -37,7 +37,7 @@ describe('history as a dealer sees it', () => {
     return response.body.items;
   };
 
-  it('shows a product\'s price changes with the dealer\'s own tier and contract price only, and no staff ids', async () => {
+  it("shows a product's price changes with the dealer's own tier and contract price only, and no staff ids", async () => {
     const items = await history('/v1/products/H-1/history', dealer);
     const priced = items.find((item) => item.type === 'ProductPricesSet')!;
     expect(priced.data.tiers).toEqual({ gold: 900_000 });
@@ -52,11 +52,17 @@ describe('history as a dealer sees it', () => {
     });
   });
 
-  it('shows an order\'s review with its score and reasons but not the risk rules, and no staff ids', async () => {
-    const placed = await app.request('POST', '/v1/orders', { token: dealer, body: { lines: [{ sku: 'H-1', qty: 2 }], regionCode: 'CN-31' } });
+  it("shows an order's review with its score and reasons but not the risk rules, and no staff ids", async () => {
+    const placed = await app.request('POST', '/v1/orders', {
+      token: dealer,
+      body: { lines: [{ sku: 'H-1', qty: 2 }], regionCode: 'CN-31' },
+    });
     expect(placed.status, placed.text).toBe(201);
     const id: string = placed.body.id;
-    const cancelled = await app.request('POST', `/v1/orders/${id}/cancel`, { token: app.token('ops', undefined, 'ops-erin'), body: { reason: 'duplicate' } });
+    const cancelled = await app.request('POST', `/v1/orders/${id}/cancel`, {
+      token: app.token('ops', undefined, 'ops-erin'),
+      body: { reason: 'duplicate' },
+    });
     expect(cancelled.status, cancelled.text).toBe(200);
 
     const staff = await history(`/v1/orders/${id}/history`, app.token('ops'));

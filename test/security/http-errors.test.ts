@@ -31,9 +31,24 @@ describe('errors of the HTTP layer', () => {
   });
 
   const cases: [name: string, request: string, status: number, code: string][] = [
-    ['headers over the limit', `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'headers_too_large'],
-    ['a Content-Length that is no number', 'POST /v1/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}', 400, 'bad_request'],
-    ['two different Content-Lengths', 'POST /v1/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400, 'bad_request'],
+    [
+      'headers over the limit',
+      `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'headers_too_large',
+    ],
+    [
+      'a Content-Length that is no number',
+      'POST /v1/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}',
+      400,
+      'bad_request',
+    ],
+    [
+      'two different Content-Lengths',
+      'POST /v1/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+      400,
+      'bad_request',
+    ],
     ['a malformed request line', 'GET\u0001 / HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'bad_request'],
   ];
 
@@ -41,7 +56,13 @@ describe('errors of the HTTP layer', () => {
     const response = await raw(app.url, request);
     expect(response.status).toBe(status);
     expect(response.headers).toContain('content-type: application/problem+json');
-    expect(JSON.parse(response.body)).toMatchObject({ status, code, type: `https://dealerline.dev/problems/${code}`, title: expect.any(String), detail: expect.any(String) });
+    expect(JSON.parse(response.body)).toMatchObject({
+      status,
+      code,
+      type: `https://dealerline.dev/problems/${code}`,
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
   });
 
   it('keeps serving after them', async () => {

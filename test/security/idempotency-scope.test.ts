@@ -50,18 +50,33 @@ describe('Idempotency-Key scope', () => {
     const placed = await app.request('POST', '/v1/orders', { token: app.token('dealer', 'D-IK'), body: order });
     expect(placed.body.status).toBe('approved');
     const headers = { 'idempotency-key': 'pick-list-7' };
-    const shipped = await app.request('POST', `/v1/orders/${placed.body.id}/shipments`, { token: app.token('ops', undefined, 'ops-a'), headers, body: { lines: order.lines } });
+    const shipped = await app.request('POST', `/v1/orders/${placed.body.id}/shipments`, {
+      token: app.token('ops', undefined, 'ops-a'),
+      headers,
+      body: { lines: order.lines },
+    });
     expect(shipped.status, shipped.text).toBe(201);
-    const other = await app.request('POST', `/v1/orders/${placed.body.id}/shipments`, { token: app.token('ops', undefined, 'ops-b'), headers, body: { lines: order.lines } });
+    const other = await app.request('POST', `/v1/orders/${placed.body.id}/shipments`, {
+      token: app.token('ops', undefined, 'ops-b'),
+      headers,
+      body: { lines: order.lines },
+    });
     expect(other.status, other.text).toBe(422);
     expect(other.body.code).toBe('idempotency_key_reused');
   });
 
-  it('refuses one caller\'s key reused on another route', async () => {
+  it("refuses one caller's key reused on another route", async () => {
     const ops = app.token('ops', undefined, 'ops-routes');
     const headers = { 'idempotency-key': 'setup-1' };
-    expect((await app.request('POST', '/v1/warehouses', { token: ops, headers, body: { id: 'WH-IK-2', name: 'Two', regionCode: 'CN-31' } })).status).toBe(201);
-    const product = await app.request('POST', '/v1/products', { token: ops, headers, body: { sku: 'IK-2', name: 'Two', brand: 'B', category: 'c', unit: 'case', basePriceMinor: 1 } });
+    expect(
+      (await app.request('POST', '/v1/warehouses', { token: ops, headers, body: { id: 'WH-IK-2', name: 'Two', regionCode: 'CN-31' } }))
+        .status,
+    ).toBe(201);
+    const product = await app.request('POST', '/v1/products', {
+      token: ops,
+      headers,
+      body: { sku: 'IK-2', name: 'Two', brand: 'B', category: 'c', unit: 'case', basePriceMinor: 1 },
+    });
     expect(product.status).toBe(422);
     expect(product.body.code).toBe('idempotency_key_reused');
   });

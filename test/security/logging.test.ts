@@ -54,7 +54,9 @@ describe('logs at LOG_LEVEL=trace', () => {
   it('hold no token, signature or secret, over accepted, refused, invalid and failing requests', async () => {
     const ops = remembered(app.token('ops', undefined, 'logging-ops'));
     const dealer = remembered(app.token('dealer', 'D-LOG'));
-    const forged = remembered(hs256({ sub: 'x', role: 'admin', exp: Math.floor(Date.now() / 1000) + 600 }, 'a-forged-secret-that-is-long-enough-0000'));
+    const forged = remembered(
+      hs256({ sub: 'x', role: 'admin', exp: Math.floor(Date.now() / 1000) + 600 }, 'a-forged-secret-that-is-long-enough-0000'),
+    );
     const product = { sku: 'LOG-1', name: 'Logged Tea', brand: 'L', category: 'tea', unit: 'case', basePriceMinor: 100 };
 
     const created = await app.request('POST', '/v1/products', { token: ops, body: product });
@@ -63,7 +65,11 @@ describe('logs at LOG_LEVEL=trace', () => {
       (await app.request('GET', `/v1/products/LOG-1?minPosition=${created.body.position}`, { token: dealer })).status,
       (await app.request('GET', '/v1/products', { token: forged })).status,
       (await app.request('GET', '/v1/products', { headers: { authorization: `Bearer ${remembered('not.a.jwt')}` } })).status,
-      (await app.request('GET', '/v1/products', { headers: { authorization: `Basic ${remembered(Buffer.from('user:hunter2-password').toString('base64'))}` } })).status,
+      (
+        await app.request('GET', '/v1/products', {
+          headers: { authorization: `Basic ${remembered(Buffer.from('user:hunter2-password').toString('base64'))}` },
+        })
+      ).status,
       (await app.request('POST', '/v1/products', { token: dealer, body: product })).status,
       (await app.request('POST', '/v1/products', { token: ops, body: { ...product, sku: 'bad sku!', basePriceMinor: -1 } })).status,
       (await app.request('POST', '/v1/products', { token: ops, raw: '{"sku":', headers: { 'content-type': 'application/json' } })).status,
@@ -76,7 +82,9 @@ describe('logs at LOG_LEVEL=trace', () => {
       const good = sign(secret, raw);
       const bad = sign('the-wrong-secret-0000000000', raw);
       for (const signature of [good, bad]) secrets.add(signature.split('v1=')[1]!);
-      statuses.push((await app.request('POST', path, { raw, headers: { 'content-type': 'application/json', 'x-signature': good } })).status);
+      statuses.push(
+        (await app.request('POST', path, { raw, headers: { 'content-type': 'application/json', 'x-signature': good } })).status,
+      );
       statuses.push((await app.request('POST', path, { raw, headers: { 'content-type': 'application/json', 'x-signature': bad } })).status);
     }
     // An unexpected failure deep inside a command: the 500 path logs the error.
@@ -91,7 +99,9 @@ describe('logs at LOG_LEVEL=trace', () => {
     expect(text).toContain('incoming request');
     expect(text).toMatch(/"level":50.*the disk caught fire/);
     const leaked = [...secrets].filter((secret) => text.includes(secret));
-    expect(leaked.map((secret) => `${secret.slice(0, 12)}… appears in ${log.lines.filter((line) => line.includes(secret)).length} line(s)`)).toEqual([]);
+    expect(
+      leaked.map((secret) => `${secret.slice(0, 12)}… appears in ${log.lines.filter((line) => line.includes(secret)).length} line(s)`),
+    ).toEqual([]);
   });
 
   it('hold no password or session token over sign-in, refresh, sign-out and password changes; nor do responses but the tokens themselves, nor events', async () => {
@@ -112,9 +122,15 @@ describe('logs at LOG_LEVEL=trace', () => {
       return response.body as { accessToken: string; refreshToken: string; user: { id: string } };
     };
 
-    const created = await answer('POST', '/v1/users', { token: admin, body: { username: 'log.user', displayName: 'Logged', password, role: 'analyst' } });
+    const created = await answer('POST', '/v1/users', {
+      token: admin,
+      body: { username: 'log.user', displayName: 'Logged', password, role: 'analyst' },
+    });
     expect(created.status).toBe(201);
-    await answer('POST', '/v1/users', { token: admin, body: { username: 'log.weak', displayName: 'Weak', password: 'qwertyuiop123', role: 'analyst' } });
+    await answer('POST', '/v1/users', {
+      token: admin,
+      body: { username: 'log.weak', displayName: 'Weak', password: 'qwertyuiop123', role: 'analyst' },
+    });
     expect((await answer('POST', '/v1/auth/login', { body: { username: 'log.user', password: wrong } })).status).toBe(401);
     expect((await answer('POST', '/v1/auth/login', { body: { username: password, password } })).status).toBe(401);
     const first = await tokensOf('/v1/auth/login', { username: 'log.user', password });
@@ -124,15 +140,23 @@ describe('logs at LOG_LEVEL=trace', () => {
     expect((await answer('GET', '/v1/me', { token: third.accessToken })).status).toBe(200);
     const path = `/v1/users/${third.user.id}/password`;
     expect((await answer('PUT', path, { token: third.accessToken, body: { currentPassword: wrong, newPassword: next } })).status).toBe(422);
-    expect((await answer('PUT', path, { token: third.accessToken, body: { currentPassword: password, newPassword: next } })).status).toBe(200);
+    expect((await answer('PUT', path, { token: third.accessToken, body: { currentPassword: password, newPassword: next } })).status).toBe(
+      200,
+    );
     expect((await answer('POST', '/v1/auth/logout', { body: { refreshToken: third.refreshToken } })).status).toBe(204);
     expect((await answer('GET', '/v1/me', { token: second.accessToken })).status).toBe(401);
 
     const text = log.lines.join('');
     expect(text).toContain('signed in');
     const leakedToLogs = [...secrets].filter((secret) => text.includes(secret));
-    expect(leakedToLogs.map((secret) => `${secret.slice(0, 12)}… appears in ${log.lines.filter((line) => line.includes(secret)).length} line(s)`)).toEqual([]);
-    const leakedToResponses = [password, wrong, next, first.refreshToken, second.refreshToken, third.refreshToken].filter((secret) => others.some((body) => body.includes(secret)));
+    expect(
+      leakedToLogs.map(
+        (secret) => `${secret.slice(0, 12)}… appears in ${log.lines.filter((line) => line.includes(secret)).length} line(s)`,
+      ),
+    ).toEqual([]);
+    const leakedToResponses = [password, wrong, next, first.refreshToken, second.refreshToken, third.refreshToken].filter((secret) =>
+      others.some((body) => body.includes(secret)),
+    );
     expect(leakedToResponses).toEqual([]);
     const { events } = await app.running.infrastructure.store.readAll({ maxCount: 10_000 });
     const stored = JSON.stringify(events);
@@ -154,10 +178,16 @@ describe('webhook subscription secrets', () => {
 
   it('are answered once, when made, and never logged, listed or stored in an event, even when deliveries fail', async () => {
     const secret = 'subscription-secret-never-to-be-seen-9d2f';
-    const generated = await app.request('POST', '/v1/subscriptions', { token: app.token('ops'), body: { url: 'https://127.0.0.1:9/hook', events: ['order.on_hold'] } });
+    const generated = await app.request('POST', '/v1/subscriptions', {
+      token: app.token('ops'),
+      body: { url: 'https://127.0.0.1:9/hook', events: ['order.on_hold'] },
+    });
     expect(generated.status, generated.text).toBe(201);
     expect(generated.body.secret).toMatch(/^whsec_/);
-    const created = await app.request('POST', '/v1/subscriptions', { token: app.token('ops'), body: { url: 'http://127.0.0.1:9/hook', events: ['stock.low'], secret } });
+    const created = await app.request('POST', '/v1/subscriptions', {
+      token: app.token('ops'),
+      body: { url: 'http://127.0.0.1:9/hook', events: ['stock.low'], secret },
+    });
     expect(created.status, created.text).toBe(201);
     expect(created.body).toMatchObject({ secret, secretHint: `…${secret.slice(-4)}` });
     const listed = await app.request('GET', `/v1/subscriptions?minPosition=${created.body.position}`, { token: app.token('ops') });
@@ -166,19 +196,43 @@ describe('webhook subscription secrets', () => {
     expect(listed.text).not.toContain(generated.body.secret);
     // A threshold crossing: delivered to a closed port, failing and retried.
     const ops = app.token('ops');
-    expect((await app.request('POST', '/v1/warehouses', { token: ops, body: { id: 'WH-LOG', name: 'Log', regionCode: 'CN-31' } })).status).toBe(201);
-    expect((await app.request('POST', '/v1/products', { token: ops, body: { sku: 'LOG-LOW', name: 'L', brand: 'L', category: 'tea', unit: 'case', basePriceMinor: 1, lowStockThreshold: 5 } })).status).toBe(201);
+    expect(
+      (await app.request('POST', '/v1/warehouses', { token: ops, body: { id: 'WH-LOG', name: 'Log', regionCode: 'CN-31' } })).status,
+    ).toBe(201);
+    expect(
+      (
+        await app.request('POST', '/v1/products', {
+          token: ops,
+          body: { sku: 'LOG-LOW', name: 'L', brand: 'L', category: 'tea', unit: 'case', basePriceMinor: 1, lowStockThreshold: 5 },
+        })
+      ).status,
+    ).toBe(201);
     const received = await app.request('POST', '/v1/stock/receipts', {
       token: ops,
       body: { sku: 'LOG-LOW', warehouseId: 'WH-LOG', lot: 'L1', productionDate: '2026-01-01', expiryDate: '2099-12-31', qty: 6 },
     });
     expect(received.status).toBe(201);
-    expect((await app.request('POST', '/v1/stock/adjustments', { token: ops, body: { sku: 'LOG-LOW', warehouseId: 'WH-LOG', lot: 'L1', delta: -2, reason: 'count' } })).status).toBe(201);
+    expect(
+      (
+        await app.request('POST', '/v1/stock/adjustments', {
+          token: ops,
+          body: { sku: 'LOG-LOW', warehouseId: 'WH-LOG', lot: 'L1', delta: -2, reason: 'count' },
+        })
+      ).status,
+    ).toBe(201);
     const { db } = app.running.infrastructure;
-    await eventually(async () => {
-      const row = await db.selectFrom('integration.checkpoints').select('last_error').where('adapter', '=', `subscription:${created.body.id}`).executeTakeFirst();
-      return row?.last_error ? true : undefined;
-    }, 15_000, 'a failed delivery');
+    await eventually(
+      async () => {
+        const row = await db
+          .selectFrom('integration.checkpoints')
+          .select('last_error')
+          .where('adapter', '=', `subscription:${created.body.id}`)
+          .executeTakeFirst();
+        return row?.last_error ? true : undefined;
+      },
+      15_000,
+      'a failed delivery',
+    );
     const text = log.lines.join('');
     expect(text).toContain('delivery failed; retrying');
     for (const hidden of [secret, generated.body.secret]) expect(text).not.toContain(hidden);
@@ -192,7 +246,8 @@ describe('the logger redaction', () => {
   const secret = 'a-configured-secret-value';
 
   /** `req.headers["x-signature"]` → ['req', 'headers', 'x-signature']; a `*` stands for any key. */
-  const segments = (path: string) => [...path.matchAll(/([^.[\]"]+)|\["([^"]+)"\]/g)].map((match) => (match[1] ?? match[2]!).replace('*', 'anything'));
+  const segments = (path: string) =>
+    [...path.matchAll(/([^.[\]"]+)|\["([^"]+)"\]/g)].map((match) => (match[1] ?? match[2]!).replace('*', 'anything'));
 
   it('censors every path it lists', () => {
     for (const path of REDACTED_PATHS) {
@@ -208,7 +263,17 @@ describe('the logger redaction', () => {
     const log = captured();
     const logger = createLogger({ logLevel: 'info' }, log.stream);
     logger.info({ req: { headers: { authorization: token, cookie: `session=${secret}`, 'x-signature': `t=1,v1=${secret}` } } }, 'request');
-    logger.info({ config: { jwtSecret: secret, paymentWebhookSecret: secret, logisticsWebhookSecret: secret, databaseUrl: `postgres://u:${secret}@h/db` } }, 'config');
+    logger.info(
+      {
+        config: {
+          jwtSecret: secret,
+          paymentWebhookSecret: secret,
+          logisticsWebhookSecret: secret,
+          databaseUrl: `postgres://u:${secret}@h/db`,
+        },
+      },
+      'config',
+    );
     logger.info({ esdb: { connectionString: `esdb://admin:${secret}@h:2113` } }, 'connection');
     const text = log.lines.join('');
     expect(text).not.toContain(secret);

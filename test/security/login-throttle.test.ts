@@ -16,12 +16,21 @@ function loginFrom(address: string, username: string, password: string): Promise
   const payload = JSON.stringify({ username, password });
   return new Promise((resolve, reject) => {
     const sent = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: address, headers: { 'content-type': 'application/json' } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: address,
+        headers: { 'content-type': 'application/json' },
+      },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: text ? JSON.parse(text) : undefined }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, headers: response.headers, body: text ? JSON.parse(text) : undefined }),
+        );
       },
     );
     sent.on('error', reject);
@@ -33,7 +42,8 @@ let app: TestApp;
 
 beforeAll(async () => {
   app = await startTestApp();
-  for (const username of ['t.victim', 't.bystander', 't.parallel', 't.forgetful', 't.innocent']) await createUser(app, { username, role: 'analyst' });
+  for (const username of ['t.victim', 't.bystander', 't.parallel', 't.forgetful', 't.innocent'])
+    await createUser(app, { username, role: 'analyst' });
 });
 afterAll(async () => {
   await app.stop();
@@ -76,7 +86,8 @@ describe('per username', () => {
 
   it('starts a username afresh after a successful sign-in', async () => {
     for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < USERNAME_RULE.maxAttempts - 1; i++) expect((await loginFrom('127.0.0.13', 't.forgetful', 'not it at all')).status).toBe(401);
+      for (let i = 0; i < USERNAME_RULE.maxAttempts - 1; i++)
+        expect((await loginFrom('127.0.0.13', 't.forgetful', 'not it at all')).status).toBe(401);
       expect((await loginFrom('127.0.0.13', 't.forgetful', TEST_PASSWORD)).status).toBe(200);
     }
   });
@@ -84,7 +95,8 @@ describe('per username', () => {
 
 describe('per client address', () => {
   it('locks the address after many failures across usernames, and only that address', async () => {
-    for (let i = 0; i < ADDRESS_RULE.maxAttempts; i++) expect((await loginFrom('127.0.0.14', `sprayed.${i}`, 'spring2026!')).status).toBe(401);
+    for (let i = 0; i < ADDRESS_RULE.maxAttempts; i++)
+      expect((await loginFrom('127.0.0.14', `sprayed.${i}`, 'spring2026!')).status).toBe(401);
     const locked = await loginFrom('127.0.0.14', 't.innocent', TEST_PASSWORD);
     expect(locked.status).toBe(429);
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);

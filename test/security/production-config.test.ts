@@ -36,7 +36,18 @@ function cli(command: string, env: Record<string, string>, args: string[] = []):
     execFile(
       process.execPath,
       ['src/cli.ts', command, ...args],
-      { cwd: root, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: UNREACHABLE_DATABASE, DEMO_DATA: 'false', LOG_LEVEL: 'silent', ...env }, timeout: 30_000 },
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'production',
+          DATABASE_URL: UNREACHABLE_DATABASE,
+          DEMO_DATA: 'false',
+          LOG_LEVEL: 'silent',
+          ...env,
+        },
+        timeout: 30_000,
+      },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
   });
@@ -80,7 +91,15 @@ describe('NODE_ENV=production', () => {
 describe('NODE_ENV=production with real secrets', () => {
   it('starts without seeding demo data or printing a token, and the token command refuses lifetimes over the maximum', async () => {
     const database = await createTestDatabase();
-    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...STRONG };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...STRONG,
+    };
     const child = spawn(process.execPath, ['src/cli.ts', 'start'], { cwd: root, env });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

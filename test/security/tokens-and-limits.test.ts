@@ -36,7 +36,11 @@ function badTokens(valid: string): Record<string, string> {
     'no exp': signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'intruder', role: 'admin' }, TEST_JWT_SECRET),
     'exp 1e300': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, exp: 1e300 }, TEST_JWT_SECRET),
     'no iat': signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'intruder', role: 'admin', exp: now() + 600 }, TEST_JWT_SECRET),
-    'valid longer than the maximum lifetime': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, exp: now() + MAX_LIFETIME_SECONDS + 3_600 }, TEST_JWT_SECRET),
+    'valid longer than the maximum lifetime': signed(
+      { alg: 'HS256', typ: 'JWT' },
+      { ...admin, exp: now() + MAX_LIFETIME_SECONDS + 3_600 },
+      TEST_JWT_SECRET,
+    ),
     'issued in the future': signed({ alg: 'HS256', typ: 'JWT' }, { ...admin, iat: now() + 86_400, exp: now() + 90_000 }, TEST_JWT_SECRET),
   };
 }
@@ -76,7 +80,11 @@ describe('tokens', () => {
       const body = COMMAND_METHODS.includes(route.method) ? {} : undefined;
       for (const [label, token] of Object.entries(badTokens(app.token('ops')))) {
         const response = await app.request(route.method, path, { token, body });
-        if (response.status !== 401 || response.body.code !== 'invalid_token' || !response.headers.get('content-type')?.includes('application/problem+json')) {
+        if (
+          response.status !== 401 ||
+          response.body.code !== 'invalid_token' ||
+          !response.headers.get('content-type')?.includes('application/problem+json')
+        ) {
           wrong.push(`${route.key} with ${label}: ${response.status} ${response.body?.code}`);
         }
       }
@@ -107,11 +115,20 @@ describe('limits', () => {
     new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
       const url = new URL(app.url);
       const request = http.request(
-        { host: url.hostname, port: url.port, path, method, localAddress, headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          method,
+          localAddress,
+          headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+        },
         (response) => {
           let text = '';
           response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: new Headers(response.headers as Record<string, string>), text }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, headers: new Headers(response.headers as Record<string, string>), text }),
+          );
         },
       );
       request.on('error', reject);
@@ -136,7 +153,11 @@ describe('limits', () => {
         const response =
           route.declared === 'public'
             ? await fromAddress(`127.0.1.${++addresses}`, route.method, fillPath(route, placeholder), oversized, contentType)
-            : await app.request(route.method, fillPath(route, placeholder), { token: tokenFor(route), raw: oversized, headers: { 'content-type': contentType } });
+            : await app.request(route.method, fillPath(route, placeholder), {
+                token: tokenFor(route),
+                raw: oversized,
+                headers: { 'content-type': contentType },
+              });
         // A route that does not take this media type may refuse it first; never with anything but a problem.
         const acceptable = response.status === 413 || (contentType !== 'application/json' && response.status === 415);
         if (!acceptable || !response.headers.get('content-type')?.includes('application/problem+json')) {
@@ -169,7 +190,10 @@ describe('limits', () => {
   });
 
   it('lets a body within the limit through to validation', async () => {
-    const response = await app.request('POST', '/v1/products', { token: app.token('ops', undefined, 'size-within'), body: { padding: 'x'.repeat(BODY_LIMIT / 2) } });
+    const response = await app.request('POST', '/v1/products', {
+      token: app.token('ops', undefined, 'size-within'),
+      body: { padding: 'x'.repeat(BODY_LIMIT / 2) },
+    });
     expect(response.status).toBe(400);
   });
 
@@ -187,12 +211,18 @@ describe('limits', () => {
     const ops = app.token('ops', undefined, 'rate-ops');
     const created: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const response = await app.request('POST', '/v1/warehouses', { token: ops, body: { id: `WH-RATE-${i}`, name: 'Rate', regionCode: 'CN-31' } });
+      const response = await app.request('POST', '/v1/warehouses', {
+        token: ops,
+        body: { id: `WH-RATE-${i}`, name: 'Rate', regionCode: 'CN-31' },
+      });
       created.push(response.status);
     }
     expect(created).toEqual([201, 201, 201, 201, 201, 201]);
     const before = await app.running.infrastructure.store.headPosition();
-    const limited = await app.request('POST', '/v1/warehouses', { token: ops, body: { id: 'WH-RATE-X', name: 'Rate', regionCode: 'CN-31' } });
+    const limited = await app.request('POST', '/v1/warehouses', {
+      token: ops,
+      body: { id: 'WH-RATE-X', name: 'Rate', regionCode: 'CN-31' },
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);

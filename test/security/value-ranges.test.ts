@@ -26,12 +26,20 @@ describe('value ranges at the API', () => {
     const receipt = { sku: 'R-1', warehouseId: 'WH-R', lot: 'L-0', productionDate: '0000-01-01', expiryDate: '10000-01-01', qty: 1 };
     const response = await app.request('POST', '/v1/stock/receipts', { token: ops, body: receipt });
     expect(response.status).toBe(400);
-    expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual(expect.arrayContaining(['body.productionDate', 'body.expiryDate']));
+    expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual(
+      expect.arrayContaining(['body.productionDate', 'body.expiryDate']),
+    );
     expect(await head()).toBe(before);
   });
 
   it('refuses a promotion window whose end, in UTC, is past 9999', async () => {
-    const promotion = { title: 'Forever', kind: 'percent_off', rule: { percent: 5 }, startsAt: '2026-01-01T00:00:00Z', endsAt: '9999-12-31T23:00:00-05:00' };
+    const promotion = {
+      title: 'Forever',
+      kind: 'percent_off',
+      rule: { percent: 5 },
+      startsAt: '2026-01-01T00:00:00Z',
+      endsAt: '9999-12-31T23:00:00-05:00',
+    };
     const response = await app.request('POST', '/v1/promotions', { token: ops, body: promotion });
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ path: 'body.endsAt' })]);

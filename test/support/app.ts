@@ -42,7 +42,12 @@ export type TestApp = {
   stop: () => Promise<void>;
 };
 
-export async function request<Body = any>(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<Body>> {
+export async function request<Body = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<ApiResponse<Body>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | Uint8Array | undefined;
@@ -130,7 +135,12 @@ async function startOn(database: TestDatabase, env: Record<string, string>, opti
  */
 export async function readModelsCaughtUp(app: TestApp, timeoutMs = 60_000): Promise<void> {
   const head = await app.running.infrastructure.store.headPosition();
-  await eventually(async () => ((await app.request('GET', `/v1/orders?limit=1&minPosition=${head}`, { token: app.token('ops') })).status === 200 ? true : undefined), timeoutMs, 'read models to catch up');
+  await eventually(
+    async () =>
+      (await app.request('GET', `/v1/orders?limit=1&minPosition=${head}`, { token: app.token('ops') })).status === 200 ? true : undefined,
+    timeoutMs,
+    'read models to catch up',
+  );
 }
 
 /**

@@ -72,7 +72,14 @@ export function batchHarness() {
         id: randomUUID(),
         type,
         data,
-        metadata: { actor: 'tester', role: 'admin', correlationId: 'c', causationId: null, occurredAt: new Date(at).toISOString(), schemaVersion: 1 },
+        metadata: {
+          actor: 'tester',
+          role: 'admin',
+          correlationId: 'c',
+          causationId: null,
+          occurredAt: new Date(at).toISOString(),
+          schemaVersion: 1,
+        },
       };
       await store.appendToStream(stream, [event]);
     }
@@ -89,7 +96,11 @@ export function batchHarness() {
 
   /** The live runner's way: from an empty read model, page after page, each in its transaction. */
   async function live(projection: Projection, pageSize: number): Promise<Outcome> {
-    const tables = await sql<{ table: string }>`SELECT table_name AS table FROM information_schema.tables WHERE table_schema = ${projection.schema} AND table_type = 'BASE TABLE'`.execute(db);
+    const tables = await sql<{
+      table: string;
+    }>`SELECT table_name AS table FROM information_schema.tables WHERE table_schema = ${projection.schema} AND table_type = 'BASE TABLE'`.execute(
+      db,
+    );
     for (const { table } of tables.rows) await sql`TRUNCATE ${sql.id(projection.schema, table)}`.execute(db);
     await ensureCheckpoint(db, projection.name);
     await db.updateTable('projection_checkpoints').set({ position: '0' }).where('name', '=', projection.name).execute();

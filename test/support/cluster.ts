@@ -42,7 +42,15 @@ type Child = { process: ChildProcess; name: string };
 function startProcess(command: 'serve' | 'worker', env: Record<string, string>, log: string[], name: string): Child {
   const child = spawn(process.execPath, ['src/cli.ts', command], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DEMO_DATA: 'false', LOG_LEVEL: 'warn', JWT_SECRET: TEST_JWT_SECRET, HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: TEST_JWT_SECRET,
+      HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr.on('data', (chunk: Buffer) => log.push(`[${name}] ${chunk.toString()}`));
@@ -66,7 +74,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const database = await createTestDatabase();
   const log: string[] = [];
   const tokens = createTokenService(TEST_JWT_SECRET);
-  const token = (role: Role, dealerId?: string, sub?: string) => tokens.sign({ sub: sub ?? `${role}-${dealerId ?? 'user'}`, role, dealerId });
+  const token = (role: Role, dealerId?: string, sub?: string) =>
+    tokens.sign({ sub: sub ?? `${role}-${dealerId ?? 'user'}`, role, dealerId });
   const env = { DATABASE_URL: database.url, ...options.env };
   const children: Child[] = [];
   try {
@@ -78,12 +87,19 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       const url = `http://127.0.0.1:${port}`;
       const child = startProcess('serve', { ...env, ...options.replicaEnv?.(index), PORT: String(port) }, log, `serve-${index}`);
       children.push(child);
-      replicas.push({ index, url, process: child.process, token, request: (method, path, requestOptions) => request(url, method, path, requestOptions) });
+      replicas.push({
+        index,
+        url,
+        process: child.process,
+        token,
+        request: (method, path, requestOptions) => request(url, method, path, requestOptions),
+      });
     }
     for (const replica of replicas) {
       await eventually(
         async () => {
-          if (replica.process.exitCode !== null) throw new Error(`serve-${replica.index} exited with ${replica.process.exitCode}: ${log.join('')}`);
+          if (replica.process.exitCode !== null)
+            throw new Error(`serve-${replica.index} exited with ${replica.process.exitCode}: ${log.join('')}`);
           return (await request(replica.url, 'GET', '/health/ready')).status === 200 ? true : undefined;
         },
         60_000,
@@ -96,7 +112,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       replicas,
       worker: worker.process,
       token,
-      counter: async (name, labels) => (await Promise.all(replicas.map((replica) => metricValue(replica.url, name, labels)))).reduce((sum, value) => sum + value, 0),
+      counter: async (name, labels) =>
+        (await Promise.all(replicas.map((replica) => metricValue(replica.url, name, labels)))).reduce((sum, value) => sum + value, 0),
       output: () => log.join(''),
       async stop() {
         await Promise.all(children.map((child) => stopProcess(child.process)));

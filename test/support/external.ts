@@ -14,7 +14,10 @@ async function containerRuntime(): Promise<string | undefined> {
   }
 }
 
-async function fromContainer(start: () => Promise<StartedTestContainer>, url: (container: StartedTestContainer) => string): Promise<External> {
+async function fromContainer(
+  start: () => Promise<StartedTestContainer>,
+  url: (container: StartedTestContainer) => string,
+): Promise<External> {
   const container = await start();
   return { available: true, url: url(container), stop: () => container.stop().then(() => undefined) };
 }
@@ -29,7 +32,11 @@ export async function findEventStoreDb(): Promise<External> {
   const fromEnv = process.env.EVENTSTORE_CONNECTION_STRING;
   if (fromEnv) return { available: true, url: fromEnv, stop: async () => undefined };
   const noRuntime = await containerRuntime();
-  if (noRuntime) return { available: false, reason: `EVENTSTORE_CONNECTION_STRING is unset and testcontainers found no container runtime (${noRuntime})` };
+  if (noRuntime)
+    return {
+      available: false,
+      reason: `EVENTSTORE_CONNECTION_STRING is unset and testcontainers found no container runtime (${noRuntime})`,
+    };
   return fromContainer(
     () =>
       new GenericContainer(KURRENTDB_IMAGE)

@@ -29,7 +29,10 @@ export async function createProduct(app: ApiClient, spec: ProductSpec): Promise<
 }
 
 export async function createWarehouse(app: ApiClient, id: string, regionCode: string): Promise<string> {
-  const created = await app.request('POST', '/v1/warehouses', { token: app.token('ops'), body: { id, name: `Warehouse ${id}`, regionCode } });
+  const created = await app.request('POST', '/v1/warehouses', {
+    token: app.token('ops'),
+    body: { id, name: `Warehouse ${id}`, regionCode },
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return created.body.position;
 }

@@ -19,5 +19,7 @@ export async function metricSamples(baseUrl: string, name: string): Promise<Arra
 /** The sum of the samples of `name` whose labels include `labels` (0 when there is none yet). */
 export async function metricValue(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
   const samples = await metricSamples(baseUrl, name);
-  return samples.filter((sample) => Object.entries(labels).every(([key, value]) => sample.labels[key] === value)).reduce((sum, sample) => sum + sample.value, 0);
+  return samples
+    .filter((sample) => Object.entries(labels).every(([key, value]) => sample.labels[key] === value))
+    .reduce((sum, sample) => sum + sample.value, 0);
 }

@@ -1,6 +1,12 @@
 // An order's history as recorded events, for the logistics and payments contract tests: a
 // placed order of two lines and a gift, and the events that release, hold, pay or cancel it.
-import { orderDecider, type OrderEvent, type OrderPlacedData, type OrderState, type Reservations } from '../../src/domain/ordering/order.ts';
+import {
+  orderDecider,
+  type OrderEvent,
+  type OrderPlacedData,
+  type OrderState,
+  type Reservations,
+} from '../../src/domain/ordering/order.ts';
 import type { RecordedEvent } from '../../src/eventstore/port.ts';
 
 export const reservations: Reservations = {
@@ -23,8 +29,30 @@ export function placed(overrides: Partial<OrderPlacedData> = {}): OrderPlacedDat
     deliveryAddress: '88 Century Avenue, Shanghai',
     note: 'Dock 3',
     lines: [
-      { sku: 'TEA', name: 'Green tea', qty: 10, unitPriceMinor: 1_000, priceBasis: 'tier', grossMinor: 10_000, discountMinor: 0, netMinor: 10_000, promotions: [{ id: 'BUY5', title: 'Buy 5 get 1' }], explanation: '' },
-      { sku: 'CUP', name: 'Cup', qty: 2, unitPriceMinor: 400, priceBasis: 'base', grossMinor: 800, discountMinor: 0, netMinor: 800, promotions: [], explanation: '' },
+      {
+        sku: 'TEA',
+        name: 'Green tea',
+        qty: 10,
+        unitPriceMinor: 1_000,
+        priceBasis: 'tier',
+        grossMinor: 10_000,
+        discountMinor: 0,
+        netMinor: 10_000,
+        promotions: [{ id: 'BUY5', title: 'Buy 5 get 1' }],
+        explanation: '',
+      },
+      {
+        sku: 'CUP',
+        name: 'Cup',
+        qty: 2,
+        unitPriceMinor: 400,
+        priceBasis: 'base',
+        grossMinor: 800,
+        discountMinor: 0,
+        netMinor: 800,
+        promotions: [],
+        explanation: '',
+      },
     ],
     gifts: [{ sku: 'TEA', name: 'Green tea', qty: 2, promotionId: 'BUY5', explanation: 'Buy 5 get 1' }],
     totals: { subtotalMinor: 10_800, discountMinor: 0, totalMinor: 10_800, currency: 'CNY' },
@@ -50,7 +78,14 @@ export function recorded(events: readonly OrderEvent[]): RecordedEvent[] {
     revision,
     position: String(100 + revision),
     data: event.data,
-    metadata: { actor: 'ops-1', role: 'ops', correlationId: 'c-1', causationId: null, occurredAt: `2026-03-02T04:00:0${revision}.000Z`, schemaVersion: 1 },
+    metadata: {
+      actor: 'ops-1',
+      role: 'ops',
+      correlationId: 'c-1',
+      causationId: null,
+      occurredAt: `2026-03-02T04:00:0${revision}.000Z`,
+      schemaVersion: 1,
+    },
     createdAt: `2026-03-02T04:00:0${revision}.010Z`,
   }));
 }

@@ -102,7 +102,9 @@ export async function servedRoutes(app: TestApp): Promise<ServedRoute[]> {
 
 /** The path with each `:param` replaced by `value(param)` (URL-encoded unless `raw`). */
 export function fillPath(route: Pick<ServedRoute, 'path'>, value: (param: string) => string, raw = false): string {
-  return route.path.replace(/:([A-Za-z0-9_]+)(\([^)]*\))?/g, (_match, name: string) => (raw ? value(name) : encodeURIComponent(value(name))));
+  return route.path.replace(/:([A-Za-z0-9_]+)(\([^)]*\))?/g, (_match, name: string) =>
+    raw ? value(name) : encodeURIComponent(value(name)),
+  );
 }
 
 /** A route's JSON body schema, with one `$ref` resolved. */

@@ -5,7 +5,14 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { businessDayOf } from '../../src/domain/shared/calendar.ts';
-import { EARLIEST_DATE, LATEST_DATE, MAX_QUANTITY, MAX_UNIT_PRICE_MINOR, isoDateSchema, isoDateTimeSchema } from '../../src/domain/shared/values.ts';
+import {
+  EARLIEST_DATE,
+  LATEST_DATE,
+  MAX_QUANTITY,
+  MAX_UNIT_PRICE_MINOR,
+  isoDateSchema,
+  isoDateTimeSchema,
+} from '../../src/domain/shared/values.ts';
 import type { ApiResponse, TestApp } from './app.ts';
 
 const DAY_MS = 86_400_000;
@@ -33,7 +40,10 @@ const SPECIAL = ['茶', '𝄞', 'é', '\u0301', '👍🏽', "'", '"', '\\', '%',
 export function text(max: number): fc.Arbitrary<string> {
   const character = fc.oneof(fc.constantFrom(...SPECIAL), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
   return fc
-    .oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: Math.min(max, 40) }), fc.array(character, { minLength: max, maxLength: max }).map((chars) => chars.join('')))
+    .oneof(
+      fc.string({ unit: 'binary', minLength: 1, maxLength: Math.min(max, 40) }),
+      fc.array(character, { minLength: max, maxLength: max }).map((chars) => chars.join('')),
+    )
     .map((value) => fit(value.replaceAll('\u0000', '_'), max))
     .filter((value) => value.trim().length > 0);
 }
@@ -85,7 +95,10 @@ const instantMs = fc.oneof(
   fc.integer({ min: Date.now() - 30 * DAY_MS, max: Date.now() + 30 * DAY_MS }),
 );
 
-const offset = fc.oneof(fc.constant(0), fc.integer({ min: -56, max: 56 }).map((quarters) => quarters * 15));
+const offset = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: -56, max: 56 }).map((quarters) => quarters * 15),
+);
 
 export const instant = fc
   .tuple(instantMs, offset)
@@ -120,14 +133,22 @@ const step = (kind: string, values: fc.Arbitrary<Record<string, unknown>>) =>
 const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
 
 const promotionRule = fc.oneof(
-  fc.record({ kind: fc.constant('percent_off'), rule: fc.record({ percent: fc.integer({ min: 1, max: 10_000 }).map((basis) => basis / 100) }) }),
+  fc.record({
+    kind: fc.constant('percent_off'),
+    rule: fc.record({ percent: fc.integer({ min: 1, max: 10_000 }).map((basis) => basis / 100) }),
+  }),
   fc.record({ kind: fc.constant('amount_off'), rule: fc.record({ amountMinor: money, per: fc.constantFrom('unit', 'line') }) }),
   fc.record({
     kind: fc.constant('spend_threshold'),
-    rule: fc.tuple(money, money, fc.boolean()).map(([a, b, repeat]) => ({ minSpendMinor: Math.max(a, b), amountOffMinor: Math.min(a, b), repeat })),
+    rule: fc
+      .tuple(money, money, fc.boolean())
+      .map(([a, b, repeat]) => ({ minSpendMinor: Math.max(a, b), amountOffMinor: Math.min(a, b), repeat })),
   }),
   fc.record({ kind: fc.constant('buy_x_get_y'), rule: fc.record({ buyQty: quantity, getQty: quantity, maxGiftQty: optional(quantity) }) }),
-  fc.record({ kind: fc.constant('bundle_price'), rule: fc.record({ priceMinor: money, maxBundles: optional(quantity), qty: fc.integer({ min: 2, max: MAX_QUANTITY }) }) }),
+  fc.record({
+    kind: fc.constant('bundle_price'),
+    rule: fc.record({ priceMinor: money, maxBundles: optional(quantity), qty: fc.integer({ min: 2, max: MAX_QUANTITY }) }),
+  }),
   fc.record({
     kind: fc.constant('tiered_quantity'),
     rule: fc.uniqueArray(quantity, { minLength: 1, maxLength: 20 }).chain((minQtys) =>
@@ -140,37 +161,131 @@ const promotionRule = fc.oneof(
 
 /** Every kind of command the API takes, with values drawn towards the edges of its schema. */
 export const steps: fc.Arbitrary<Step>[] = [
-  step('product', fc.record({ sku: idPart, name: text(200), brand: text(100), category: text(100), unit: text(20), gtin: optional(gtin), caseSize: optional(edgy(1, 10_000)), shelfLifeDays: optional(edgy(1, 3_650)), basePriceMinor: unitPrice, currency: fc.constantFrom('CNY', 'CNY', 'USD'), lowStockThreshold: optional(fc.option(edgy(0, 1_000_000), { nil: null })) })),
-  step('productChange', fc.record({ name: optional(text(200)), category: optional(text(100)), basePriceMinor: optional(unitPrice), lowStockThreshold: optional(fc.option(edgy(0, 1_000_000), { nil: null })), active: optional(fc.constantFrom(true, true, true, false)) })),
+  step(
+    'product',
+    fc.record({
+      sku: idPart,
+      name: text(200),
+      brand: text(100),
+      category: text(100),
+      unit: text(20),
+      gtin: optional(gtin),
+      caseSize: optional(edgy(1, 10_000)),
+      shelfLifeDays: optional(edgy(1, 3_650)),
+      basePriceMinor: unitPrice,
+      currency: fc.constantFrom('CNY', 'CNY', 'USD'),
+      lowStockThreshold: optional(fc.option(edgy(0, 1_000_000), { nil: null })),
+    }),
+  ),
+  step(
+    'productChange',
+    fc.record({
+      name: optional(text(200)),
+      category: optional(text(100)),
+      basePriceMinor: optional(unitPrice),
+      lowStockThreshold: optional(fc.option(edgy(0, 1_000_000), { nil: null })),
+      active: optional(fc.constantFrom(true, true, true, false)),
+    }),
+  ),
   step('prices', fc.record({ tiers: fc.dictionary(tier, unitPrice, { maxKeys: 5 }), dealerPrice: optional(unitPrice) })),
-  step('dealer', fc.record({ id: idPart, name: text(200), tier: fc.oneof(tier, fc.constant('gold')), territories: fc.uniqueArray(regionCode, { minLength: 1, maxLength: 200 }), paymentTermsDays: edgy(0, 365), prepay: fc.boolean(), creditLimitMinor: edgy(0, MAX_MONEY) })),
-  step('dealerChange', fc.oneof(
-    fc.record({ path: fc.constant('territories'), method: fc.constant('PUT'), body: fc.record({ territories: fc.uniqueArray(regionCode, { minLength: 1, maxLength: 20 }) }) }),
-    fc.record({ path: fc.constant('tier'), method: fc.constant('PUT'), body: fc.record({ tier }) }),
-    fc.record({ path: fc.constant('credit-limit'), method: fc.constant('PUT'), body: fc.record({ limitMinor: edgy(0, MAX_MONEY) }) }),
-    fc.record({ path: fc.constant('payment-terms'), method: fc.constant('PUT'), body: fc.record({ paymentTermsDays: edgy(0, 365), prepay: fc.boolean() }) }),
-    fc.record({ path: fc.constant('suspend'), method: fc.constant('POST'), body: fc.record({ reason: text(500) }) }),
-    fc.record({ path: fc.constant('reinstate'), method: fc.constant('POST'), body: fc.constant({}) }),
-    fc.record({ path: fc.constant('payments'), method: fc.constant('POST'), body: fc.record({ amountMinor: money, reference: text(100) }) }),
-    fc.record({ path: fc.constant('credit-notes'), method: fc.constant('POST'), body: fc.record({ amountMinor: money, reason: text(500) }) }),
-  )),
+  step(
+    'dealer',
+    fc.record({
+      id: idPart,
+      name: text(200),
+      tier: fc.oneof(tier, fc.constant('gold')),
+      territories: fc.uniqueArray(regionCode, { minLength: 1, maxLength: 200 }),
+      paymentTermsDays: edgy(0, 365),
+      prepay: fc.boolean(),
+      creditLimitMinor: edgy(0, MAX_MONEY),
+    }),
+  ),
+  step(
+    'dealerChange',
+    fc.oneof(
+      fc.record({
+        path: fc.constant('territories'),
+        method: fc.constant('PUT'),
+        body: fc.record({ territories: fc.uniqueArray(regionCode, { minLength: 1, maxLength: 20 }) }),
+      }),
+      fc.record({ path: fc.constant('tier'), method: fc.constant('PUT'), body: fc.record({ tier }) }),
+      fc.record({ path: fc.constant('credit-limit'), method: fc.constant('PUT'), body: fc.record({ limitMinor: edgy(0, MAX_MONEY) }) }),
+      fc.record({
+        path: fc.constant('payment-terms'),
+        method: fc.constant('PUT'),
+        body: fc.record({ paymentTermsDays: edgy(0, 365), prepay: fc.boolean() }),
+      }),
+      fc.record({ path: fc.constant('suspend'), method: fc.constant('POST'), body: fc.record({ reason: text(500) }) }),
+      fc.record({ path: fc.constant('reinstate'), method: fc.constant('POST'), body: fc.constant({}) }),
+      fc.record({
+        path: fc.constant('payments'),
+        method: fc.constant('POST'),
+        body: fc.record({ amountMinor: money, reference: text(100) }),
+      }),
+      fc.record({
+        path: fc.constant('credit-notes'),
+        method: fc.constant('POST'),
+        body: fc.record({ amountMinor: money, reason: text(500) }),
+      }),
+    ),
+  ),
   step('warehouse', fc.record({ id: idPart, name: text(200), regionCode })),
   step('receipt', fc.record({ lot: lotCode, dates: dayPair, qty: quantity })),
   step('adjustment', fc.record({ delta: fc.oneof(edgy(1, MAX_QUANTITY), edgy(-MAX_QUANTITY, -1)), reason: text(500) })),
   step('transfer', fc.record({ qty: quantity, otherPick: fc.nat() })),
   step('writeOff', fc.record({ all: fc.boolean() })),
-  step('promotion', fc.record({ title: text(200), window: instantPair, rule: promotionRule, stackable: fc.boolean(), priority: edgy(0, 1_000), caps: fc.record({ perDealer: optional(quantity), total: optional(quantity) }) })),
+  step(
+    'promotion',
+    fc.record({
+      title: text(200),
+      window: instantPair,
+      rule: promotionRule,
+      stackable: fc.boolean(),
+      priority: edgy(0, 1_000),
+      caps: fc.record({ perDealer: optional(quantity), total: optional(quantity) }),
+    }),
+  ),
   step('promotionEnd', fc.record({ reason: text(500) })),
-  step('order', fc.record({ lines: fc.array(fc.record({ pick: fc.nat(), qty: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 5 }), weight: 3 }, { arbitrary: quantity, weight: 1 }) }), { minLength: 1, maxLength: 3 }), deliveryAddress: optional(text(500)), note: optional(text(1_000)), onBehalf: fc.boolean() })),
+  step(
+    'order',
+    fc.record({
+      lines: fc.array(
+        fc.record({
+          pick: fc.nat(),
+          qty: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 5 }), weight: 3 }, { arbitrary: quantity, weight: 1 }),
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
+      deliveryAddress: optional(text(500)),
+      note: optional(text(1_000)),
+      onBehalf: fc.boolean(),
+    }),
+  ),
   step('orderDecision', fc.record({ action: fc.constantFrom('approve', 'reject', 'cancel'), text: text(500) })),
-  step('shipment', fc.record({ share: fc.double({ min: 0, max: 1, noNaN: true }), carrier: optional(text(100)), trackingNumber: optional(text(100)) })),
+  step(
+    'shipment',
+    fc.record({ share: fc.double({ min: 0, max: 1, noNaN: true }), carrier: optional(text(100)), trackingNumber: optional(text(100)) }),
+  ),
   step('delivery', fc.record({ deliveredAt: optional(instant), receivedBy: optional(text(200)) })),
   step('orderPayment', fc.record({ amountMinor: money, reference: text(100) })),
   step('complete', fc.constant({})),
   step('returnRequest', fc.record({ qty: quantity, reason: text(500) })),
-  step('returnAction', fc.record({ action: fc.constantFrom('approve', 'reject', 'receive', 'refund'), reason: text(500), disposition: fc.constantFrom('restock', 'quarantine') })),
-  step('webhookPayment', fc.record({ id: idPart, amountMinor: money, reference: text(100), occurredAt: optional(instant), forOrder: fc.boolean() })),
-  step('webhookLogistics', fc.record({ id: idPart, deliveredAt: optional(instant), receivedBy: optional(text(200)), carrier: optional(text(100)) })),
+  step(
+    'returnAction',
+    fc.record({
+      action: fc.constantFrom('approve', 'reject', 'receive', 'refund'),
+      reason: text(500),
+      disposition: fc.constantFrom('restock', 'quarantine'),
+    }),
+  ),
+  step(
+    'webhookPayment',
+    fc.record({ id: idPart, amountMinor: money, reference: text(100), occurredAt: optional(instant), forOrder: fc.boolean() }),
+  ),
+  step(
+    'webhookLogistics',
+    fc.record({ id: idPart, deliveredAt: optional(instant), receivedBy: optional(text(200)), carrier: optional(text(100)) }),
+  ),
 ];
 
 /**
@@ -207,7 +322,16 @@ export type World = {
   lots: { sku: string; warehouseId: string; lot: string; expiryDate: string }[];
 };
 
-export const emptyWorld = (): World => ({ skus: [], dealers: [], warehouses: [], promotions: [], orders: [], shipments: [], returns: [], lots: [] });
+export const emptyWorld = (): World => ({
+  skus: [],
+  dealers: [],
+  warehouses: [],
+  promotions: [],
+  orders: [],
+  shipments: [],
+  returns: [],
+  lots: [],
+});
 
 export type WebhookSecrets = { payments: string; logistics: string };
 
@@ -222,7 +346,13 @@ function signed(secret: string, body: string): string {
  * Runs one step against the app and records what it created; undefined when there was nothing to
  * act on yet. `unique` makes each created id new.
  */
-export async function runStep(app: TestApp, world: World, { kind, pick, values: v }: Step, unique: () => string, secrets: WebhookSecrets): Promise<ApiResponse | undefined> {
+export async function runStep(
+  app: TestApp,
+  world: World,
+  { kind, pick, values: v }: Step,
+  unique: () => string,
+  secrets: WebhookSecrets,
+): Promise<ApiResponse | undefined> {
   const ops = app.token('ops');
   const sku = choose(world.skus, pick);
   const dealerId = choose(world.dealers, pick)?.id;
@@ -242,7 +372,10 @@ export async function runStep(app: TestApp, world: World, { kind, pick, values: 
       return app.request('PATCH', `/v1/products/${sku}`, { token: ops, body: v });
     case 'prices':
       if (!sku) return undefined;
-      return app.request('PUT', `/v1/products/${sku}/prices`, { token: ops, body: { tiers: v.tiers, dealers: dealerId && v.dealerPrice !== undefined ? { [dealerId]: v.dealerPrice } : {} } });
+      return app.request('PUT', `/v1/products/${sku}/prices`, {
+        token: ops,
+        body: { tiers: v.tiers, dealers: dealerId && v.dealerPrice !== undefined ? { [dealerId]: v.dealerPrice } : {} },
+      });
     case 'dealer': {
       const response = await post('/v1/dealers', { ...v, id: id(v.id) });
       if (response.status === 201) world.dealers.push({ id: response.body.id, territory: response.body.territories[0] });
@@ -251,7 +384,10 @@ export async function runStep(app: TestApp, world: World, { kind, pick, values: 
     case 'dealerChange': {
       if (!dealerId) return undefined;
       const change = v as { path: string; method: string; body: unknown };
-      return app.request(change.method, `/v1/dealers/${dealerId}/${change.path}`, { token: ['payments', 'credit-notes'].includes(change.path) ? app.token('finance') : ops, body: change.body });
+      return app.request(change.method, `/v1/dealers/${dealerId}/${change.path}`, {
+        token: ['payments', 'credit-notes'].includes(change.path) ? app.token('finance') : ops,
+        body: change.body,
+      });
     }
     case 'warehouse': {
       // Often where a dealer may order for, so that orders find stock and ship.
@@ -274,7 +410,10 @@ export async function runStep(app: TestApp, world: World, { kind, pick, values: 
     }
     case 'transfer': {
       const lot = choose(world.lots, pick);
-      const to = choose(world.warehouses.filter((candidate) => candidate.id !== lot?.warehouseId), v.otherPick as number)?.id;
+      const to = choose(
+        world.warehouses.filter((candidate) => candidate.id !== lot?.warehouseId),
+        v.otherPick as number,
+      )?.id;
       if (!lot || !to) return undefined;
       return post('/v1/stock/transfers', { sku: lot.sku, fromWarehouseId: lot.warehouseId, toWarehouseId: to, lot: lot.lot, qty: v.qty });
     }
@@ -285,10 +424,23 @@ export async function runStep(app: TestApp, world: World, { kind, pick, values: 
       const bundle = promotionKind === 'bundle_price';
       if ((bundle || (promotionKind === 'buy_x_get_y' && pick % 2 === 0)) && !sku) return undefined;
       const { qty, ...bundleRule } = rule;
-      const shaped = bundle ? { ...bundleRule, items: [{ sku, qty }] } : promotionKind === 'buy_x_get_y' && pick % 2 === 0 ? { ...rule, giftSku: sku } : rule;
+      const shaped = bundle
+        ? { ...bundleRule, items: [{ sku, qty }] }
+        : promotionKind === 'buy_x_get_y' && pick % 2 === 0
+          ? { ...rule, giftSku: sku }
+          : rule;
       const [startsAt, endsAt] = v.window as [string, string];
       const caps = Object.fromEntries(Object.entries(v.caps as object).filter(([, value]) => value !== undefined));
-      const response = await post('/v1/promotions', { title: v.title, kind: promotionKind, rule: shaped, startsAt, endsAt, stackable: v.stackable, priority: v.priority, caps });
+      const response = await post('/v1/promotions', {
+        title: v.title,
+        kind: promotionKind,
+        rule: shaped,
+        startsAt,
+        endsAt,
+        stackable: v.stackable,
+        priority: v.priority,
+        caps,
+      });
       if (response.status === 201) world.promotions.push(response.body.id);
       return response;
     }
@@ -307,7 +459,13 @@ export async function runStep(app: TestApp, world: World, { kind, pick, values: 
       const bySku = new Map<string, number>();
       for (const line of v.lines as { pick: number; qty: number }[]) bySku.set(choose(offered, line.pick)!, line.qty);
       const lines = [...bySku].map(([lineSku, qty]) => ({ sku: lineSku, qty }));
-      const body = { lines, regionCode: dealer.territory, deliveryAddress: v.deliveryAddress, note: v.note, ...(v.onBehalf ? { dealerId: dealer.id } : {}) };
+      const body = {
+        lines,
+        regionCode: dealer.territory,
+        deliveryAddress: v.deliveryAddress,
+        note: v.note,
+        ...(v.onBehalf ? { dealerId: dealer.id } : {}),
+      };
       const response = await post('/v1/orders', body, v.onBehalf ? ops : app.token('dealer', dealer.id));
       if (response.status === 201) world.orders.push({ id: response.body.id, dealerId: dealer.id, lines });
       return response;
@@ -325,7 +483,13 @@ export async function runStep(app: TestApp, world: World, { kind, pick, values: 
     }
     case 'delivery': {
       const shipment = choose(world.shipments, pick);
-      return shipment ? post(`/v1/orders/${shipment.orderId}/deliveries`, { shipmentId: shipment.shipmentId, deliveredAt: v.deliveredAt, receivedBy: v.receivedBy }) : undefined;
+      return shipment
+        ? post(`/v1/orders/${shipment.orderId}/deliveries`, {
+            shipmentId: shipment.shipmentId,
+            deliveredAt: v.deliveredAt,
+            receivedBy: v.receivedBy,
+          })
+        : undefined;
     }
     case 'orderPayment':
       return order ? post(`/v1/orders/${order.id}/payments`, v, app.token('finance')) : undefined;
@@ -345,22 +509,40 @@ export async function runStep(app: TestApp, world: World, { kind, pick, values: 
       if (v.action === 'reject') return post(path, { reason: v.reason });
       if (v.action !== 'receive') return post(path, {});
       const into = choose(world.warehouses, pick)?.id;
-      return into ? post(path, { lines: held.lines.map(({ sku: lineSku, qty }) => ({ sku: lineSku, qty, warehouseId: into, disposition: v.disposition })) }) : undefined;
+      return into
+        ? post(path, {
+            lines: held.lines.map(({ sku: lineSku, qty }) => ({ sku: lineSku, qty, warehouseId: into, disposition: v.disposition })),
+          })
+        : undefined;
     }
     case 'webhookPayment': {
       if (!dealerId) return undefined;
       const target = v.forOrder && order ? { orderId: order.id, dealerId: order.dealerId } : { dealerId };
-      const raw = JSON.stringify({ id: id(v.id), type: 'payment.succeeded', occurredAt: v.occurredAt, data: { ...target, amountMinor: v.amountMinor, reference: v.reference } });
-      return app.request('POST', '/v1/webhooks/payments', { raw, headers: { 'content-type': 'application/json', 'x-signature': signed(secrets.payments, raw) } });
+      const raw = JSON.stringify({
+        id: id(v.id),
+        type: 'payment.succeeded',
+        occurredAt: v.occurredAt,
+        data: { ...target, amountMinor: v.amountMinor, reference: v.reference },
+      });
+      return app.request('POST', '/v1/webhooks/payments', {
+        raw,
+        headers: { 'content-type': 'application/json', 'x-signature': signed(secrets.payments, raw) },
+      });
     }
     case 'webhookLogistics': {
       const shipment = choose(world.shipments, pick);
       if (!shipment && !order) return undefined;
       const data = shipment
-        ? { type: 'shipment.delivered', data: { orderId: shipment.orderId, shipmentId: shipment.shipmentId, deliveredAt: v.deliveredAt, receivedBy: v.receivedBy } }
+        ? {
+            type: 'shipment.delivered',
+            data: { orderId: shipment.orderId, shipmentId: shipment.shipmentId, deliveredAt: v.deliveredAt, receivedBy: v.receivedBy },
+          }
         : { type: 'shipment.dispatched', data: { orderId: order!.id, shipmentId: id(v.id), carrier: v.carrier } };
       const raw = JSON.stringify({ id: id(v.id), ...data });
-      return app.request('POST', '/v1/webhooks/logistics', { raw, headers: { 'content-type': 'application/json', 'x-signature': signed(secrets.logistics, raw) } });
+      return app.request('POST', '/v1/webhooks/logistics', {
+        raw,
+        headers: { 'content-type': 'application/json', 'x-signature': signed(secrets.logistics, raw) },
+      });
     }
     case 'fulfilment':
       return fulfil(app, world, v, unique);
@@ -377,7 +559,11 @@ async function fulfil(app: TestApp, world: World, v: Record<string, unknown>, un
   const stages: [path: string, body: unknown, token: string][] = [
     ['/v1/warehouses', { id: name, name, regionCode: 'CN-31' }, ops],
     ['/v1/products', { sku: name, name, brand: 'B', category: 'c', unit: 'case', basePriceMinor: v.price }, ops],
-    ['/v1/stock/receipts', { sku: name, warehouseId: name, lot: name, productionDate: '2026-01-01', expiryDate: LATEST_DATE, qty: MAX_QUANTITY }, ops],
+    [
+      '/v1/stock/receipts',
+      { sku: name, warehouseId: name, lot: name, productionDate: '2026-01-01', expiryDate: LATEST_DATE, qty: MAX_QUANTITY },
+      ops,
+    ],
     ['/v1/dealers', { id: name, name, tier: 'gold', territories: ['CN-31'], creditLimitMinor: MAX_MONEY, prepay: v.prepay }, ops],
   ];
   for (const [path, body, token] of stages) {
@@ -386,7 +572,10 @@ async function fulfil(app: TestApp, world: World, v: Record<string, unknown>, un
   }
   world.skus.push(name);
   const dealer = app.token('dealer', name);
-  const order = await app.request('POST', '/v1/orders', { token: dealer, body: { lines: [{ sku: name, qty: v.qty }], regionCode: 'CN-31', note: v.note, deliveryAddress: v.deliveryAddress } });
+  const order = await app.request('POST', '/v1/orders', {
+    token: dealer,
+    body: { lines: [{ sku: name, qty: v.qty }], regionCode: 'CN-31', note: v.note, deliveryAddress: v.deliveryAddress },
+  });
   if (order.status !== 201 || order.body.status === 'on_hold' || order.body.status === 'rejected') return order;
   const orderId: string = order.body.id;
   world.orders.push({ id: orderId, dealerId: name, lines: [{ sku: name, qty: v.qty as number }] });

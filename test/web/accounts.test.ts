@@ -14,7 +14,8 @@ const PASSWORD = 'correct horse battery staple';
 
 const demoUser = (username: string) => DEMO_USERS.find((user) => user.username === username)!;
 
-const yuan = (minor: number) => new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(minor / 100);
+const yuan = (minor: number) =>
+  new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(minor / 100);
 
 const chromium = findChromium();
 
@@ -34,7 +35,11 @@ if (chromium.available) {
       await app?.stop();
     });
 
-    async function createUser(user: { username: string; dealerRole: 'owner' | 'buyer'; spendingLimits?: { perOrderMinor?: number; perMonthMinor?: number } }) {
+    async function createUser(user: {
+      username: string;
+      dealerRole: 'owner' | 'buyer';
+      spendingLimits?: { perOrderMinor?: number; perMonthMinor?: number };
+    }) {
       const created = await app.request('POST', '/v1/users', {
         token: app.token('admin'),
         body: { displayName: user.username, password: PASSWORD, role: 'dealer', dealerId: DEALER, ...user },
@@ -69,7 +74,11 @@ if (chromium.available) {
     });
 
     it("holds a buyer's order over its limit for the owner, who approves it; the buyer's month then counts it", async () => {
-      await createUser({ username: 'huangpu-buyer', dealerRole: 'buyer', spendingLimits: { perOrderMinor: 1_000, perMonthMinor: 500_000 } });
+      await createUser({
+        username: 'huangpu-buyer',
+        dealerRole: 'buyer',
+        spendingLimits: { perOrderMinor: 1_000, perMonthMinor: 500_000 },
+      });
       const buyer = await signIn('huangpu-buyer');
       await buyer.getByRole('searchbox', { name: 'Search products' }).fill(PRODUCT.query);
       await buyer.getByRole('article', { name: PRODUCT.name }).getByRole('button', { name: 'Add to cart', exact: true }).click();
@@ -116,7 +125,10 @@ if (chromium.available) {
       await owner.getByRole('button', { name: 'Add buyer', exact: true }).click();
       await owner.getByRole('row', { name: /^huangpu-buyer-2 Zhou Li Buyer ¥2,000\.00 — Active/ }).waitFor();
       const users = await app.request('GET', `/v1/users?dealerId=${DEALER}&limit=500`, { token: app.token('ops') });
-      expect(users.body.items.find((user: { username: string }) => user.username === 'huangpu-buyer-2')).toMatchObject({ dealerRole: 'buyer', spendingLimits: { perOrderMinor: 200_000 } });
+      expect(users.body.items.find((user: { username: string }) => user.username === 'huangpu-buyer-2')).toMatchObject({
+        dealerRole: 'buyer',
+        spendingLimits: { perOrderMinor: 200_000 },
+      });
 
       const buyer = await signIn('huangpu-buyer-2');
       await buyer.getByRole('link', { name: 'Credit & statement', exact: true }).click();
@@ -151,12 +163,16 @@ if (chromium.available) {
       await owner.getByRole('button', { name: '确认拒绝', exact: true }).click();
       // The command's answer first (a refusal would show as a problem instead), then the read model.
       await owner.getByText('已拒绝', { exact: true }).first().waitFor();
-      const order = await eventually(async () => {
-        const response = await app.request('GET', `/v1/orders/${orderId}`, { token: app.token('ops') });
-        // Not yet: the status seen travels as the timeout's cause.
-        if (response.body.status !== 'rejected') throw new Error(`${response.status} ${String(response.body.status)}`);
-        return response.body;
-      }, 30_000, `order ${orderId} to be rejected`);
+      const order = await eventually(
+        async () => {
+          const response = await app.request('GET', `/v1/orders/${orderId}`, { token: app.token('ops') });
+          // Not yet: the status seen travels as the timeout's cause.
+          if (response.body.status !== 'rejected') throw new Error(`${response.status} ${String(response.body.status)}`);
+          return response.body;
+        },
+        30_000,
+        `order ${orderId} to be rejected`,
+      );
       expect(order.review.reasons).toEqual([{ code: 'dealer_rejected', detail: '本月预算已用完' }]);
 
       await buyer.getByRole('link', { name: '查看订单', exact: true }).click();

@@ -5,7 +5,16 @@
 // settled by finance, the administrators' system page; no console errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, readModelsCaughtUp, startTestApp, type TestApp } from '../support/app.ts';
-import { buildWebApp, DESKTOP, documentScreen, findChromium, launchBrowser, PHONE, signInWithToken, type Browser } from '../support/browser.ts';
+import {
+  buildWebApp,
+  DESKTOP,
+  documentScreen,
+  findChromium,
+  launchBrowser,
+  PHONE,
+  signInWithToken,
+  type Browser,
+} from '../support/browser.ts';
 
 /** The demo data's order held for review (delivery outside the dealer's territories; src/demo/orders.ts). */
 const HELD = 'O-DEMO-0005';
@@ -17,7 +26,8 @@ const DELIVERED = { id: 'O-DEMO-0001', trackingNumber: 'SF1000000001' };
 /** A demo product no demo promotion applies to, in stock in WH-EAST (CN-31), and a demo dealer of CN-31 without a minimum shelf life. */
 const UNPROMOTED = { sku: 'WTR-YB-01', dealerId: 'D-1001', dealerName: 'Huangpu Fresh Distribution', regionCode: 'CN-31' };
 
-const yuan = (minor: number) => new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(minor / 100);
+const yuan = (minor: number) =>
+  new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(minor / 100);
 /** What a datetime-local field takes for an instant, in China's time as the forms read it. */
 const shanghaiLocal = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
 
@@ -115,7 +125,10 @@ if (chromium.available) {
         return response.body.minRemainingDays === 120 ? response.body : undefined;
       });
       expect(dealer.minRemainingDays).toBe(120);
-      await page.getByRole('row', { name: /^D-1002 / }).getByRole('cell', { name: '120', exact: true }).waitFor();
+      await page
+        .getByRole('row', { name: /^D-1002 / })
+        .getByRole('cell', { name: '120', exact: true })
+        .waitFor();
 
       // Finance reads it but may not change it: the field is shown, without its button.
       const finance = await browser.page(DESKTOP);
@@ -155,7 +168,10 @@ if (chromium.available) {
       await dialog.getByRole('button', { name: '保存', exact: true }).click();
       const regionField = dialog.locator('.ant-form-item').filter({ has: page.getByRole('combobox', { name: '地区 1' }) });
       await regionField.getByText(/is not a known region/).waitFor();
-      const listed = async () => ((await app.request('GET', '/v1/promotions?limit=500', { token: app.token('ops') })).body.items as { id: string; title: string }[]).find((promotion) => promotion.title === title);
+      const listed = async () =>
+        (
+          (await app.request('GET', '/v1/promotions?limit=500', { token: app.token('ops') })).body.items as { id: string; title: string }[]
+        ).find((promotion) => promotion.title === title);
       expect(await listed()).toBeUndefined();
 
       await dialog.getByRole('combobox', { name: '地区 1' }).fill(UNPROMOTED.regionCode);
@@ -165,10 +181,17 @@ if (chromium.available) {
       const promotion = await eventually(listed);
 
       // An order delivered to CN-31 uses its budget; CN-32's is untouched.
-      const order = await app.request('POST', '/v1/orders', { token: app.token('dealer', UNPROMOTED.dealerId), body: { lines: [{ sku: UNPROMOTED.sku, qty: 10 }], regionCode: UNPROMOTED.regionCode } });
+      const order = await app.request('POST', '/v1/orders', {
+        token: app.token('dealer', UNPROMOTED.dealerId),
+        body: { lines: [{ sku: UNPROMOTED.sku, qty: 10 }], regionCode: UNPROMOTED.regionCode },
+      });
       expect(order.status, order.text).toBe(201);
       expect(order.body.lines[0].promotions.map((applied: { id: string }) => applied.id)).toEqual([promotion.id]);
-      const budgets = (await app.request('GET', `/v1/promotions/${promotion.id}`, { token: app.token('ops') })).body.budgets as { regionCode: string; usedDiscountMinor: number; remainingDiscountMinor: number }[];
+      const budgets = (await app.request('GET', `/v1/promotions/${promotion.id}`, { token: app.token('ops') })).body.budgets as {
+        regionCode: string;
+        usedDiscountMinor: number;
+        remainingDiscountMinor: number;
+      }[];
       const east = budgets.find((budget) => budget.regionCode === UNPROMOTED.regionCode)!;
       expect(east.usedDiscountMinor).toBe(order.body.totals.discountMinor);
       expect(east.usedDiscountMinor).toBeGreaterThan(0);
@@ -256,13 +279,20 @@ if (chromium.available) {
       });
       expect(program.status, program.text).toBe(201);
       const lines = [{ sku: UNPROMOTED.sku, qty: 4 }];
-      const placed = await app.request('POST', '/v1/orders', { token: app.token('dealer', UNPROMOTED.dealerId), body: { lines, regionCode: UNPROMOTED.regionCode } });
+      const placed = await app.request('POST', '/v1/orders', {
+        token: app.token('dealer', UNPROMOTED.dealerId),
+        body: { lines, regionCode: UNPROMOTED.regionCode },
+      });
       expect(placed.body.status).toBe('approved');
       const shipped = await app.request('POST', `/v1/orders/${placed.body.id}/shipments`, { token: app.token('ops'), body: { lines } });
       expect(shipped.status, shipped.text).toBe(201);
-      const standing = ((await app.request('GET', `/v1/dealers/${UNPROMOTED.dealerId}/rebates`, { token: app.token('finance') })).body.items as { programId: string; basisMinor: number; accruedMinor: number }[]).find(
-        (item) => item.programId === 'RB-WEB-END',
-      )!;
+      const standing = (
+        (await app.request('GET', `/v1/dealers/${UNPROMOTED.dealerId}/rebates`, { token: app.token('finance') })).body.items as {
+          programId: string;
+          basisMinor: number;
+          accruedMinor: number;
+        }[]
+      ).find((item) => item.programId === 'RB-WEB-END')!;
       expect(standing.basisMinor).toBeGreaterThan(0);
       expect(standing.accruedMinor).toBe(Math.floor(standing.basisMinor * 0.02));
 
@@ -288,13 +318,18 @@ if (chromium.available) {
       const again = await app.request('POST', '/v1/rebate-programs/RB-WEB-END/settle', { token: app.token('finance') });
       expect(again.status).toBe(200);
       const rebateEntries = async () => {
-        const ledger = await app.request('GET', `/v1/dealers/${UNPROMOTED.dealerId}/ledger?limit=500&minPosition=${again.body.position}`, { token: app.token('finance') });
+        const ledger = await app.request('GET', `/v1/dealers/${UNPROMOTED.dealerId}/ledger?limit=500&minPosition=${again.body.position}`, {
+          token: app.token('finance'),
+        });
         return (ledger.body.items as unknown[]).filter((entry) => JSON.stringify(entry).includes('RB-RB-WEB-END'));
       };
       expect(await eventually(async () => ((await rebateEntries()).length > 0 ? rebateEntries() : undefined))).toHaveLength(1);
       await page.reload();
       await page.getByText('已结算', { exact: true }).first().waitFor();
-      await page.getByRole('row', { name: new RegExp(`^${UNPROMOTED.dealerId} `) }).getByText('RB-RB-WEB-END').waitFor();
+      await page
+        .getByRole('row', { name: new RegExp(`^${UNPROMOTED.dealerId} `) })
+        .getByText('RB-RB-WEB-END')
+        .waitFor();
       expect(await settle.count()).toBe(0);
 
       // Operations create programs but do not settle them: no button.

@@ -19,7 +19,15 @@ const FOREIGN_REGION = 'CN-11';
 const SKU = 'TEA-TY-02';
 
 const shanghai = (iso: string) =>
-  new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  new Intl.DateTimeFormat('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
 
 type InboxItem = { id: string; type: string; title: string; body: string; link: string; read: boolean };
 
@@ -61,7 +69,7 @@ if (chromium.available) {
     /** The whole inbox, oldest first. */
     async function inbox(token: string): Promise<InboxItem[]> {
       const items: InboxItem[] = [];
-      for (let after = '0'; ; ) {
+      for (let after = '0'; ;) {
         const response = await app.request('GET', `/v1/notifications?limit=500&after=${after}`, { token });
         expect(response.status, response.text).toBe(200);
         items.push(...response.body.items);
@@ -96,7 +104,10 @@ if (chromium.available) {
       await opsItem.getByRole('link', { name: '订单待审核' }).click();
       await expect.poll(() => opsPage.url()).toContain(`/console/orders/${held.id}`);
 
-      const approved = await app.request('POST', `/v1/orders/${held.id}/approve`, { token: app.token('ops'), body: { note: 'address checked' } });
+      const approved = await app.request('POST', `/v1/orders/${held.id}/approve`, {
+        token: app.token('ops'),
+        body: { note: 'address checked' },
+      });
       expect(approved.status, approved.text).toBe(200);
       // The dealer was told of both, live, in Chinese.
       await expect.poll(() => unreadOf(dealerPage), { timeout: 15_000 }).toBe(dealerBefore + 2);
@@ -108,11 +119,19 @@ if (chromium.available) {
       await item.getByRole('button', { name: '标为已读 订单已批准' }).click();
       await expect.poll(() => item.getAttribute('data-read')).toBe('true');
       await expect.poll(() => unreadOf(dealerPage)).toBe(dealerBefore + 1);
-      const serverItem = await eventually(async () => (await inbox(dealerToken)).find((candidate) => candidate.type === 'order.approved' && candidate.body.includes(held.id) && candidate.read));
+      const serverItem = await eventually(async () =>
+        (await inbox(dealerToken)).find(
+          (candidate) => candidate.type === 'order.approved' && candidate.body.includes(held.id) && candidate.read,
+        ),
+      );
       expect(serverItem.link).toBe(`/v1/orders/${held.id}`);
       // Opening an item marks it read; a mark is its reader's own, and the item's alone.
-      await eventually(async () => ((await inbox(app.token('ops'))).find((candidate) => candidate.body.includes(held.id))?.read ? true : undefined));
-      expect((await inbox(dealerToken)).find((candidate) => candidate.type === 'order.on_hold' && candidate.body.includes(held.id))?.read).toBe(false);
+      await eventually(async () =>
+        (await inbox(app.token('ops'))).find((candidate) => candidate.body.includes(held.id))?.read ? true : undefined,
+      );
+      expect(
+        (await inbox(dealerToken)).find((candidate) => candidate.type === 'order.on_hold' && candidate.body.includes(held.id))?.read,
+      ).toBe(false);
 
       // In English the inbox is read again, worded by the server in English, read marks kept.
       await dealerPage.keyboard.press('Escape');
@@ -121,14 +140,22 @@ if (chromium.available) {
       const english = dealerPage.getByRole('article', { name: 'Order approved' }).filter({ hasText: held.id });
       await english.getByText(`Order ${held.id} was approved`).waitFor();
       expect(await english.getAttribute('data-read')).toBe('true');
-      await dealerPage.getByRole('article', { name: 'Order on hold' }).filter({ hasText: held.id }).getByText('Unread', { exact: true }).waitFor();
+      await dealerPage
+        .getByRole('article', { name: 'Order on hold' })
+        .filter({ hasText: held.id })
+        .getByText('Unread', { exact: true })
+        .waitFor();
       expect(browser.errors).toEqual([]);
     });
 
     it('long-polls the inbox where the stream is refused (a proxy that cannot stream), in the UI language', async () => {
       const page = await browser.page(DESKTOP);
       await page.route('**/v1/notifications/stream*', (route) =>
-        route.fulfill({ status: 404, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Not Found', status: 404, code: 'not_found' }) }),
+        route.fulfill({
+          status: 404,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ title: 'Not Found', status: 404, code: 'not_found' }),
+        }),
       );
       await signInWithToken(page, app.url, dealerToken, '?lang=en');
       await page.locator('button[data-inbox="polling"]').waitFor();
@@ -140,12 +167,19 @@ if (chromium.available) {
       await page.getByRole('list', { name: 'Notifications' }).getByRole('article').first().waitFor();
 
       const held = await placeOrder(FOREIGN_REGION);
-      await page.getByRole('article', { name: 'Order on hold' }).filter({ hasText: held.id }).getByText('Unread', { exact: true }).waitFor();
+      await page
+        .getByRole('article', { name: 'Order on hold' })
+        .filter({ hasText: held.id })
+        .getByText('Unread', { exact: true })
+        .waitFor();
       expect(browser.errors).toEqual([]);
     });
 
     it('shows the dealer its recommendations on the portal home, each with its reason in words, and adds one to the cart', async () => {
-      const expected = await app.request('GET', '/v1/recommendations?limit=6', { token: dealerToken, headers: { 'accept-language': 'zh-CN' } });
+      const expected = await app.request('GET', '/v1/recommendations?limit=6', {
+        token: dealerToken,
+        headers: { 'accept-language': 'zh-CN' },
+      });
       expect(expected.status, expected.text).toBe(200);
       const items = expected.body.items as { sku: string; name: string; reason: string; detail: string }[];
       expect(items.length, 'the demo dealer has recommendations').toBeGreaterThan(0);
@@ -153,7 +187,12 @@ if (chromium.available) {
       const page = await browser.page(DESKTOP);
       await signInWithToken(page, app.url, dealerToken);
       const section = page.getByRole('region', { name: '为您推荐' });
-      const reasonWords: Record<string, string> = { due_to_reorder: '该补货了', bought_together: '常一起购买', popular_in_region: '本区域热销', promoted_for_you: '专属促销' };
+      const reasonWords: Record<string, string> = {
+        due_to_reorder: '该补货了',
+        bought_together: '常一起购买',
+        popular_in_region: '本区域热销',
+        promoted_for_you: '专属促销',
+      };
       for (const recommendation of items) {
         const card = section.getByRole('article', { name: recommendation.name });
         await card.getByText(recommendation.detail, { exact: true }).waitFor();
@@ -218,7 +257,11 @@ if (chromium.available) {
       await exceptions.getByText(/道路积雪封闭/).waitFor();
       // The timeline tells each report in words.
       await page.getByText(`${shipmentId} · 当前位置: 杭州转运中心 · 预计送达: ${shanghai('2030-05-01T10:00:00Z')}`).waitFor();
-      await page.getByText(`${shipmentId} · 承运商报告异常 · 道路积雪封闭 · 原预计送达: ${shanghai('2030-05-01T10:00:00Z')} · 预计送达: ${shanghai('2030-05-02T10:00:00Z')}`).waitFor();
+      await page
+        .getByText(
+          `${shipmentId} · 承运商报告异常 · 道路积雪封闭 · 原预计送达: ${shanghai('2030-05-01T10:00:00Z')} · 预计送达: ${shanghai('2030-05-02T10:00:00Z')}`,
+        )
+        .waitFor();
       expect(browser.errors).toEqual([]);
     });
 
@@ -267,7 +310,9 @@ if (chromium.available) {
       await row.getByRole('button', { name: `删除 ${good}` }).click();
       await page.getByRole('button', { name: '确认', exact: true }).click();
       await row.waitFor({ state: 'detached' });
-      await eventually(async () => ((await app.request('GET', '/v1/subscriptions', { token: dealerToken })).body.items.length === 0 ? true : undefined));
+      await eventually(async () =>
+        (await app.request('GET', '/v1/subscriptions', { token: dealerToken })).body.items.length === 0 ? true : undefined,
+      );
 
       // Staff subscribe to stock alerts too.
       const opsPage = await browser.page(DESKTOP);

@@ -7,19 +7,34 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, readModelsCaughtUp, startTestApp, type TestApp } from '../support/app.ts';
-import { buildWebApp, DESKTOP, documentScreen, findChromium, launchBrowser, PHONE, signInWithToken, type Browser } from '../support/browser.ts';
+import {
+  buildWebApp,
+  DESKTOP,
+  documentScreen,
+  findChromium,
+  launchBrowser,
+  PHONE,
+  signInWithToken,
+  type Browser,
+} from '../support/browser.ts';
 
 /**
  * What the dealer searches for, typed as a dealer says it (brand and product, no space), and the
  * demo catalog's product it must find, with the demo promotion on it (src/demo/catalog.ts,
  * src/demo/data.ts): change them together when the demo data changes.
  */
-const SEARCH = { query: '统一绿茶', sku: 'TEA-TY-02', name: '统一 绿茶 500ml×15瓶', promotion: { id: 'TEA-TY-10', title: '统一 绿茶、冰红茶 九折' } };
+const SEARCH = {
+  query: '统一绿茶',
+  sku: 'TEA-TY-02',
+  name: '统一 绿茶 500ml×15瓶',
+  promotion: { id: 'TEA-TY-10', title: '统一 绿茶、冰红茶 九折' },
+};
 /** A second product, added by its barcode as a scanner types it (digits, then Enter). */
 const SCANNED = { sku: 'WTR-YB-01', name: '怡宝 饮用纯净水 555ml×24瓶' };
 const DEALER = 'D-1001';
 
-const yuan = (minor: number) => new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(minor / 100);
+const yuan = (minor: number) =>
+  new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(minor / 100);
 
 const chromium = findChromium();
 
@@ -126,7 +141,8 @@ if (chromium.available) {
       await page.getByRole('article', { name: SEARCH.name }).getByRole('button', { name: '加入购物车', exact: true }).click();
       await page.getByRole('link', { name: '购物车', exact: true }).click();
       await page.getByTestId('total').getByText(/^¥/).waitFor();
-      const ordersOf = async () => (await app.request('GET', `/v1/orders?dealerId=${dealer}&limit=500`, { token: dealerToken })).body.items as { id: string }[];
+      const ordersOf = async () =>
+        (await app.request('GET', `/v1/orders?dealerId=${dealer}&limit=500`, { token: dealerToken })).body.items as { id: string }[];
       const before = await ordersOf();
 
       // The order reaches the server, but its answer never reaches the browser.
@@ -160,7 +176,9 @@ if (chromium.available) {
       await page.getByRole('link', { name: '表格下单', exact: true }).click();
       const gtin = (await app.request('GET', `/v1/products/${SCANNED.sku}`, { token })).body.gtin as string;
       const sheet = `商品编码,条码,商品名称,订货数量\r\n${SEARCH.sku},,${SEARCH.name},2\r\n,${gtin},${SCANNED.name},12\r\n`;
-      await page.locator('input[type="file"]').setInputFiles({ name: '订货单.csv', mimeType: 'text/csv', buffer: iconv.encode(sheet, 'gbk') });
+      await page
+        .locator('input[type="file"]')
+        .setInputFiles({ name: '订货单.csv', mimeType: 'text/csv', buffer: iconv.encode(sheet, 'gbk') });
       const place = page.getByRole('button', { name: '提交订单', exact: true });
       expect(await place.isDisabled()).toBe(true);
       // The rows are matched (the barcode to its SKU) and priced before anything is ordered.
@@ -172,7 +190,10 @@ if (chromium.available) {
           .filter({ hasText: '已匹配' });
       await matchedRow(SCANNED.sku).filter({ hasText: gtin }).waitFor();
       await matchedRow(SEARCH.sku).waitFor();
-      await page.getByText(new RegExp(`promotion ${SEARCH.promotion.id}`)).first().waitFor();
+      await page
+        .getByText(new RegExp(`promotion ${SEARCH.promotion.id}`))
+        .first()
+        .waitFor();
       await place.click();
       const placed = page.getByText(/^已从表格创建订单 (\S+)$/);
       await placed.waitFor();
@@ -190,10 +211,18 @@ if (chromium.available) {
 
     it('tells the dealer which promotion its cart no longer gets, and why', async () => {
       // The demo volume promotion on instant noodles is capped at three orders per dealer (src/demo/data.ts).
-      const capped = { sku: 'INS-KSF-01', query: '康师傅红烧牛肉面', name: '康师傅 红烧牛肉面 103g×24袋', promotion: '方便食品 量大优惠（金牌、白金经销商）' };
+      const capped = {
+        sku: 'INS-KSF-01',
+        query: '康师傅红烧牛肉面',
+        name: '康师傅 红烧牛肉面 103g×24袋',
+        promotion: '方便食品 量大优惠（金牌、白金经销商）',
+      };
       const dealerToken = app.token('dealer', 'D-1003');
       for (let order = 0; order < 3; order++) {
-        const placed = await app.request('POST', '/v1/orders', { token: dealerToken, body: { lines: [{ sku: capped.sku, qty: 20 }], regionCode: 'CN-44' } });
+        const placed = await app.request('POST', '/v1/orders', {
+          token: dealerToken,
+          body: { lines: [{ sku: capped.sku, qty: 20 }], regionCode: 'CN-44' },
+        });
         expect(placed.body.lines[0].promotions.map((promotion: { title: string }) => promotion.title)).toEqual([capped.promotion]);
       }
       const page = await browser.page(DESKTOP);
@@ -225,7 +254,8 @@ if (chromium.available) {
       // By keyboard alone: from the search box, Tab to the product's "Add to cart" and press Enter.
       const addToCart = page.getByRole('article', { name: SEARCH.name }).getByRole('button', { name: 'Add to cart', exact: true });
       await addToCart.waitFor();
-      for (let tabs = 0; tabs < 10 && !(await addToCart.evaluate((button) => button === button.ownerDocument.activeElement)); tabs++) await page.keyboard.press('Tab');
+      for (let tabs = 0; tabs < 10 && !(await addToCart.evaluate((button) => button === button.ownerDocument.activeElement)); tabs++)
+        await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
       await page.getByRole('button', { name: 'Cart (1)' }).waitFor();
       await page.getByRole('link', { name: 'Orders', exact: true }).waitFor();
@@ -238,9 +268,15 @@ if (chromium.available) {
         .waitFor();
       await page.getByRole('link', { name: 'Orders', exact: true }).click();
       const placedAt = (await app.request('GET', '/v1/orders/O-DEMO-0001', { token })).body.placedAt as string;
-      const shanghai = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-        new Date(placedAt),
-      );
+      const shanghai = new Intl.DateTimeFormat('en-CA', {
+        timeZone: 'Asia/Shanghai',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(placedAt));
       await page
         .getByRole('row', { name: /O-DEMO-0001/ })
         .getByText(shanghai)
@@ -286,7 +322,10 @@ if (chromium.available) {
       });
       expect(created.status, created.text).toBe(201);
       // Another order delivered to CN-31 takes the whole budget.
-      const spending = await app.request('POST', '/v1/orders', { token, body: { lines: [{ sku: SCANNED.sku, qty: 5 }], regionCode: 'CN-31' } });
+      const spending = await app.request('POST', '/v1/orders', {
+        token,
+        body: { lines: [{ sku: SCANNED.sku, qty: 5 }], regionCode: 'CN-31' },
+      });
       expect(spending.body.lines[0].promotions.map((promotion: { title: string }) => promotion.title)).toEqual([title]);
 
       const page = await browser.page(DESKTOP);
@@ -299,7 +338,10 @@ if (chromium.available) {
       await page.getByRole('button', { name: '购物车 (1)' }).click();
       await page.getByRole('list', { name: '未能享受的促销' }).getByText(`${title}: 该促销在您的收货地区的预算已用完`).waitFor();
       await page.getByText('English', { exact: true }).click();
-      await page.getByRole('list', { name: 'Promotions not applied' }).getByText(`${title}: The promotion\u2019s budget for your delivery region is used up`).waitFor();
+      await page
+        .getByRole('list', { name: 'Promotions not applied' })
+        .getByText(`${title}: The promotion\u2019s budget for your delivery region is used up`)
+        .waitFor();
       expect(browser.errors).toEqual([]);
     });
 
@@ -325,15 +367,19 @@ if (chromium.available) {
       expect(placed.body.status).toBe('approved');
       const shipped = await app.request('POST', `/v1/orders/${placed.body.id}/shipments`, { token: ops, body: { lines } });
       expect(shipped.status, shipped.text).toBe(201);
-      const standing = ((await app.request('GET', `/v1/dealers/${DEALER}/rebates`, { token })).body.items as {
-        programId: string;
-        basisMinor: number;
-        accruedMinor: number;
-        nextTier: { missingMinor: number };
-      }[]).find((item) => item.programId === 'RB-PORTAL')!;
+      const standing = (
+        (await app.request('GET', `/v1/dealers/${DEALER}/rebates`, { token })).body.items as {
+          programId: string;
+          basisMinor: number;
+          accruedMinor: number;
+          nextTier: { missingMinor: number };
+        }[]
+      ).find((item) => item.programId === 'RB-PORTAL')!;
       expect(standing.basisMinor).toBeGreaterThan(0);
       expect(standing.nextTier.missingMinor).toBe(5_000_000 - standing.basisMinor);
-      expect((await app.request('PUT', `/v1/dealers/${DEALER}/shelf-life`, { token: ops, body: { minRemainingDays: 45 } })).status).toBeLessThan(300);
+      expect(
+        (await app.request('PUT', `/v1/dealers/${DEALER}/shelf-life`, { token: ops, body: { minRemainingDays: 45 } })).status,
+      ).toBeLessThan(300);
 
       const page = await browser.page(DESKTOP);
       await signInWithToken(page, app.url, token);
@@ -355,7 +401,10 @@ if (chromium.available) {
       const english = await browser.page(PHONE);
       await signInWithToken(english, app.url, token);
       await english.goto(`${app.url}/portal/rebates?lang=en`);
-      await english.getByRole('article', { name: '怡宝 季度返利' }).getByText(`${yuan(standing.nextTier.missingMinor)} more to reach 3%`).waitFor();
+      await english
+        .getByRole('article', { name: '怡宝 季度返利' })
+        .getByText(`${yuan(standing.nextTier.missingMinor)} more to reach 3%`)
+        .waitFor();
       expect(await english.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
       expect(browser.errors).toEqual([]);
     });

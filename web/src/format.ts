@@ -24,19 +24,29 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.Da
 
 export function dateTime(iso: string | null | undefined, locale: string): string {
   if (!iso) return '—';
-  return formatter(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  return formatter(locale, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
 }
 
 /** A calendar day (`2026-12-18`) is shown as it is written, never shifted by a time zone. */
 export function day(value: string | null | undefined, locale: string): string {
   if (!value) return '—';
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatter(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`));
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value))
+    return formatter(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`));
   return formatter(locale, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(value));
 }
 
 /** Today in Shanghai as `YYYY-MM-DD`, e.g. for report ranges. */
 export function todayInShanghai(offsetDays = 0): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + offsetDays * 86_400_000));
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(Date.now() + offsetDays * 86_400_000),
+  );
   return parts;
 }
 

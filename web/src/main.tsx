@@ -13,7 +13,11 @@ import { router } from './router.tsx';
 function Themed() {
   const { lang } = useLang();
   return (
-    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6 } }}>
+    <ConfigProvider
+      locale={lang === 'zh' ? zhCN : enUS}
+      button={{ autoInsertSpace: false }}
+      theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6 } }}
+    >
       <RouterProvider router={router} />
     </ConfigProvider>
   );

@@ -34,7 +34,8 @@ function executable(file: string): boolean {
 export function findPgbench(): string | undefined {
   const candidates = [process.env.PGBENCH, ...(process.env.PATH ?? '').split(':').map((dir) => path.join(dir, 'pgbench'))];
   try {
-    for (const version of readdirSync('/usr/lib/postgresql').sort().reverse()) candidates.push(`/usr/lib/postgresql/${version}/bin/pgbench`);
+    for (const version of readdirSync('/usr/lib/postgresql').sort().reverse())
+      candidates.push(`/usr/lib/postgresql/${version}/bin/pgbench`);
   } catch {
     // no Debian-style install
   }
@@ -55,7 +56,14 @@ export async function createPgbenchTable(url: string): Promise<void> {
  * Runs pgbench for warm-up + duration with `clients` connections; throughput and latencies are
  * taken from its per-transaction log, over the same window as the event-store writers.
  */
-export async function runPgbench(pgbench: string, url: string, pgDataDir: string, clients: number, warmupMs: number, durationMs: number): Promise<WriterOutput> {
+export async function runPgbench(
+  pgbench: string,
+  url: string,
+  pgDataDir: string,
+  clients: number,
+  warmupMs: number,
+  durationMs: number,
+): Promise<WriterOutput> {
   const dir = await mkdtemp(path.join(tmpdir(), 'dealerline-pgbench-'));
   try {
     const script = path.join(dir, 'insert.sql');
@@ -64,13 +72,33 @@ export async function runPgbench(pgbench: string, url: string, pgDataDir: string
     // One spare second, so that the load is still running when the measured window closes.
     const seconds = Math.ceil((warmupMs + durationMs) / 1_000) + 1;
     const args = [
-      '-n', '-M', 'prepared', '-f', script,
-      '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds),
-      '-l', '--log-prefix', path.join(dir, 'tx'),
+      '-n',
+      '-M',
+      'prepared',
+      '-f',
+      script,
+      '-c',
+      String(clients),
+      '-j',
+      String(Math.min(clients, 2)),
+      '-T',
+      String(seconds),
+      '-l',
+      '--log-prefix',
+      path.join(dir, 'tx'),
       // The same transport as the other writers: the server's Unix socket when the URL names one.
-      '-h', target.searchParams.get('host') ?? target.hostname, '-p', target.port, '-U', decodeURIComponent(target.username), target.pathname.slice(1),
+      '-h',
+      target.searchParams.get('host') ?? target.hostname,
+      '-p',
+      target.port,
+      '-U',
+      decodeURIComponent(target.username),
+      target.pathname.slice(1),
     ];
-    const child = spawn(pgbench, args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(target.password) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(pgbench, args, {
+      env: { ...process.env, PGPASSWORD: decodeURIComponent(target.password) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -98,7 +126,16 @@ export async function runPgbench(pgbench: string, url: string, pgDataDir: string
     }
     const { p50, p99 } = latencies.summary();
     const serverCpu = cpuFrom !== undefined && cpuTo !== undefined ? cpuTo - cpuFrom : undefined;
-    return { appends: latencies.count, events: latencies.count, seconds: durationMs / 1_000, p50, p99, clientCpuMicros: 0, serverCpuMicros: serverCpu, errors: 0 };
+    return {
+      appends: latencies.count,
+      events: latencies.count,
+      seconds: durationMs / 1_000,
+      p50,
+      p99,
+      clientCpuMicros: 0,
+      serverCpuMicros: serverCpu,
+      errors: 0,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

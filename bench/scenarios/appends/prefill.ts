@@ -25,7 +25,9 @@ export async function prefillOurs(url: string, streams: number): Promise<void> {
          FROM es_head h, generate_series(1, $1::bigint) AS g WHERE h.id = 1`,
       [streams],
     );
-    await client.query(`INSERT INTO es_streams (stream_id, revision) SELECT 'prefill-' || g, 0 FROM generate_series(1, $1::bigint) AS g`, [streams]);
+    await client.query(`INSERT INTO es_streams (stream_id, revision) SELECT 'prefill-' || g, 0 FROM generate_series(1, $1::bigint) AS g`, [
+      streams,
+    ]);
     await client.query('UPDATE es_head SET position = position + $1 WHERE id = 1', [streams]);
     await client.query('COMMIT');
     await client.query('VACUUM ANALYZE es_events, es_streams');

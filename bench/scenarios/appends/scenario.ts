@@ -86,14 +86,19 @@ export const appendsScenario: Scenario = {
             const runId = `${index}-${mode.name}-${writers}`;
             for (const store of ['ours', 'emmett'] as const) {
               const output = await writer(store, store === 'ours' ? ours : emmett, writers, mode.eventsPerAppend, runId);
-              if (output.errors > 0) context.log(`  ${store} ${mode.name} ${writers}w: ${output.errors} errors, first: ${output.firstError}`);
-              context.log(`  ${store.padEnd(6)} ${mode.name.padEnd(6)} ${String(writers).padStart(2)} writers: ${formatNumber(output.appends / output.seconds)} appends/s, p99 ${formatNumber(output.p99)} ms`);
+              if (output.errors > 0)
+                context.log(`  ${store} ${mode.name} ${writers}w: ${output.errors} errors, first: ${output.firstError}`);
+              context.log(
+                `  ${store.padEnd(6)} ${mode.name.padEnd(6)} ${String(writers).padStart(2)} writers: ${formatNumber(output.appends / output.seconds)} appends/s, p99 ${formatNumber(output.p99)} ms`,
+              );
               samples.push(sampleOf(`${store}|${mode.name}|${writers}`, output));
             }
           }
           if (pgbench && pgbenchUrl) {
             const output = await runPgbench(pgbench, pgbenchUrl, postgres.dataDir, writers, WARMUP_MS, durationMs);
-            context.log(`  pgbench        ${String(writers).padStart(2)} clients: ${formatNumber(output.appends / output.seconds)} commits/s`);
+            context.log(
+              `  pgbench        ${String(writers).padStart(2)} clients: ${formatNumber(output.appends / output.seconds)} commits/s`,
+            );
             samples.push(sampleOf(`pgbench|${writers}`, output));
           }
         }
@@ -130,9 +135,19 @@ export const appendsScenario: Scenario = {
     }
     return {
       columns: [
-        'appends', 'writers', 'ours appends/s', 'ours events/s', 'ours p50 / p99 ms', 'Emmett appends/s', 'Emmett p50 / p99 ms',
-        'ours ÷ Emmett', 'pgbench commits/s', 'ours ÷ pgbench', 'Emmett ÷ pgbench',
-        'server CPU µs per append: ours / Emmett / pgbench', 'client CPU µs per append: ours / Emmett',
+        'appends',
+        'writers',
+        'ours appends/s',
+        'ours events/s',
+        'ours p50 / p99 ms',
+        'Emmett appends/s',
+        'Emmett p50 / p99 ms',
+        'ours ÷ Emmett',
+        'pgbench commits/s',
+        'ours ÷ pgbench',
+        'Emmett ÷ pgbench',
+        'server CPU µs per append: ours / Emmett / pgbench',
+        'client CPU µs per append: ours / Emmett',
       ],
       rows,
       notes: [

@@ -84,7 +84,11 @@ async function openStore(input: WriterInput): Promise<{ append: Append; close: (
   const store = getPostgreSQLEventStore(input.url, { connectionOptions: { pool } });
   return {
     // Emmett leaves "no stream" unchecked, so no expected version is passed.
-    append: (stream, events) => store.appendToStream(stream, events.map(({ type, data, metadata }) => ({ type, data, metadata }))),
+    append: (stream, events) =>
+      store.appendToStream(
+        stream,
+        events.map(({ type, data, metadata }) => ({ type, data, metadata })),
+      ),
     close: async () => {
       await store.close();
       await pool.end();

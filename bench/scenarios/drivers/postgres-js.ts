@@ -27,7 +27,12 @@ export function openPostgresJs(url: string, max: number, applicationName: string
     types: {
       // The app passes jsonb parameters as JSON texts (`$7::jsonb` with JSON.stringify(...)): sent as
       // they are. postgres.js would otherwise encode the text again, as a JSON string.
-      json: { to: 114, from: JSON_OIDS, serialize: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)), parse: (text: string) => JSON.parse(text) as unknown },
+      json: {
+        to: 114,
+        from: JSON_OIDS,
+        serialize: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)),
+        parse: (text: string) => JSON.parse(text) as unknown,
+      },
       // As src/db/database.ts sets node-postgres up: int8 as a number, a date as its text.
       int8: { to: 20, from: [20], serialize: (value: unknown) => String(value), parse: (text: string) => Number(text) },
       day: { to: 1082, from: [1082], serialize: (value: unknown) => String(value), parse: (text: string) => text },

@@ -33,9 +33,27 @@ const ALL = CONTENDERS.map((contender) => contender.key);
 const WORKLOADS: readonly Measured[] = [
   { workload: 'append1', label: 'appends, 1 event each, 8 writers', concurrency: 8, unit: 'appends', contenders: ALL },
   { workload: 'append6', label: 'appends, 6 events each, 8 writers', concurrency: 8, unit: 'appends', contenders: ALL },
-  { workload: 'reads', label: 'placement group reads (12 streams in 2 rounds), 50 clients', concurrency: 50, unit: 'placements', contenders: ALL },
-  { workload: 'kysely', label: 'session + order-history lookups through kysely, 50 clients', concurrency: 50, unit: 'placements', contenders: ALL },
-  { workload: 'kysely-compiled', label: 'the same, compiled once (`.compile()` + `executeQuery`)', concurrency: 50, unit: 'placements', contenders: ['pg'] },
+  {
+    workload: 'reads',
+    label: 'placement group reads (12 streams in 2 rounds), 50 clients',
+    concurrency: 50,
+    unit: 'placements',
+    contenders: ALL,
+  },
+  {
+    workload: 'kysely',
+    label: 'session + order-history lookups through kysely, 50 clients',
+    concurrency: 50,
+    unit: 'placements',
+    contenders: ALL,
+  },
+  {
+    workload: 'kysely-compiled',
+    label: 'the same, compiled once (`.compile()` + `executeQuery`)',
+    concurrency: 50,
+    unit: 'placements',
+    contenders: ['pg'],
+  },
 ];
 
 /** The figures compared, with their name in the table. */
@@ -45,8 +63,13 @@ const FIGURES = [
   { value: 'serverCpuMicrosPerOp', label: 'server CPU µs per unit', short: 'server CPU' },
 ] as const;
 
-const version = (name: string) => (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-const load = () => os.loadavg().map((value) => value.toFixed(2)).join(' ');
+const version = (name: string) =>
+  (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const load = () =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 
 const round0 = (samples: readonly Sample[], key: string) => samples.find((sample) => sample.key === key)?.values;
 
@@ -57,12 +80,12 @@ export const driversScenario: Scenario = {
   reportFile: 'drivers.md',
   method:
     'Each configuration runs in its own process against one database of the same durable server, after a 1 s warm-up: ' +
-    '`pg` is the app\'s pool (`createPool`, 40 connections, statements prepared after 20 sends) under `PostgresEventStore` and kysely\'s `PostgresDialect`; ' +
+    "`pg` is the app's pool (`createPool`, 40 connections, statements prepared after 20 sends) under `PostgresEventStore` and kysely's `PostgresDialect`; " +
     '`pjs` is postgres.js (40 connections, every parameterised statement prepared, pipelining) under the same `PostgresEventStore` through a `query` shim, ' +
     'and under kysely through kysely-postgres-js (which reserves a connection per query); `pjs 4` is postgres.js with 4 connections, where concurrent statements must share connections (pipelining). Appends: 8 writers, each appending to a new stream each time ' +
     '(group commit through `es_append_groups`). Placement group reads: 50 closed-loop clients, each reading whole streams as a placement on cold caches does ' +
     '(dealer, credit, 3 products and the promotion index, then 6 stock streams), coalesced per turn into one statement. Kysely lookups: the session check and ' +
-    'the order-history hint every placement asks for (the app\'s own functions, coalesced per turn). Every round runs every configuration, the contenders in ' +
+    "the order-history hint every placement asks for (the app's own functions, coalesced per turn). Every round runs every configuration, the contenders in " +
     'alternating order; before the first round pg and postgres.js must read and write the same values (their answers are compared). ' +
     'CPU is read from /proc over the measured window: the worker process (client) and every PostgreSQL process (server).',
 
@@ -87,7 +110,9 @@ export const driversScenario: Scenario = {
       } satisfies DriversInput);
 
     // Both drivers must decode and encode alike, or the figures compare different work.
-    const checks = await Promise.all(CONTENDERS.slice(0, 2).map((contender) => worker(contender, { workload: 'check', concurrency: 1 }, 'check', false)));
+    const checks = await Promise.all(
+      CONTENDERS.slice(0, 2).map((contender) => worker(contender, { workload: 'check', concurrency: 1 }, 'check', false)),
+    );
     for (const [index, output] of checks.entries()) {
       if (output.errors > 0) throw new Error(`${CONTENDERS[index]!.label}: ${output.firstError}`);
     }
@@ -126,7 +151,8 @@ export const driversScenario: Scenario = {
           for (const contender of order) {
             const output = await worker(contender, measured, `${index}-${measured.workload}-${contender.key}`);
             const values = output.values;
-            if (output.errors > 0) context.log(`  ${contender.key} ${measured.workload}: ${output.errors} errors, first: ${output.firstError}`);
+            if (output.errors > 0)
+              context.log(`  ${contender.key} ${measured.workload}: ${output.errors} errors, first: ${output.firstError}`);
             context.log(
               `  ${contender.key.padEnd(9)} ${measured.workload.padEnd(15)} ${formatNumber(values.opsPerSecond!)} ${measured.unit}/s, p99 ${formatNumber(values.p99Ms!)} ms, ` +
                 `CPU µs per op: client ${formatNumber(values.clientCpuMicrosPerOp!)}, server ${formatNumber(values.serverCpuMicrosPerOp!)}`,
@@ -149,15 +175,24 @@ export const driversScenario: Scenario = {
         const pgRebuilt = round0(samples, 'pg|kysely');
         const pgCompiled = round0(samples, 'pg|kysely-compiled');
         if (pgRebuilt && pgCompiled) {
-          samples.push({ key: 'ratio|compiled|kysely', values: Object.fromEntries(FIGURES.map(({ value }) => [value, pgCompiled[value]! / pgRebuilt[value]!])) });
+          samples.push({
+            key: 'ratio|compiled|kysely',
+            values: Object.fromEntries(FIGURES.map(({ value }) => [value, pgCompiled[value]! / pgRebuilt[value]!])),
+          });
         }
         facts['ratios to pg over the rounds (min–max), client CPU per unit'] = [...ratios]
           .filter(([series]) => series.endsWith('|clientCpuMicrosPerOp'))
-          .map(([series, values]) => `${series.split('|').slice(0, 2).join(' ')}: ${formatRatio(Math.min(...values))}–${formatRatio(Math.max(...values))}`)
+          .map(
+            ([series, values]) =>
+              `${series.split('|').slice(0, 2).join(' ')}: ${formatRatio(Math.min(...values))}–${formatRatio(Math.max(...values))}`,
+          )
           .join('; ');
         facts['ratios to pg over the rounds (min–max), per second'] = [...ratios]
           .filter(([series]) => series.endsWith('|opsPerSecond'))
-          .map(([series, values]) => `${series.split('|').slice(0, 2).join(' ')}: ${formatRatio(Math.min(...values))}–${formatRatio(Math.max(...values))}`)
+          .map(
+            ([series, values]) =>
+              `${series.split('|').slice(0, 2).join(' ')}: ${formatRatio(Math.min(...values))}–${formatRatio(Math.max(...values))}`,
+          )
           .join('; ');
         const micro = await worker(BASELINE!, { workload: 'micro', concurrency: 1 }, `${index}-micro`, false);
         samples.push({ key: 'micro', values: micro.values });
@@ -184,7 +219,10 @@ export const driversScenario: Scenario = {
       rows.push([
         measured.label,
         measured.unit,
-        ...FIGURES.flatMap(({ value }) => [CONTENDERS.map((contender) => cell(contender, value)).join(' / '), others.map((contender) => ratio(contender, value)).join(' / ')]),
+        ...FIGURES.flatMap(({ value }) => [
+          CONTENDERS.map((contender) => cell(contender, value)).join(' / '),
+          others.map((contender) => ratio(contender, value)).join(' / '),
+        ]),
         CONTENDERS.map((contender) => {
           const figures = medians.get(`${contender.key}|${measured.workload}`);
           return figures ? `${formatNumber(figures.p50Ms!)} / ${formatNumber(figures.p99Ms!)}` : '–';
@@ -210,7 +248,7 @@ export const driversScenario: Scenario = {
       );
     }
     notes.push(
-      'Figures are medians over the rounds, in the order pg / postgres.js / postgres.js with 4 connections; ratios (÷ pg) are medians of each round\'s paired ratio (the contenders of a round ran within a minute of each other): ' +
+      "Figures are medians over the rounds, in the order pg / postgres.js / postgres.js with 4 connections; ratios (÷ pg) are medians of each round's paired ratio (the contenders of a round ran within a minute of each other): " +
         'above 1× is more throughput, or more CPU per unit. Throughput on this shared machine is noisy (see the spread in the facts above); CPU per unit is steadier.',
     );
     return {

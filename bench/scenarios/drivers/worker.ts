@@ -49,11 +49,27 @@ const POOL_MAX_APP = 40;
 
 function events(count: number, writer: number): NewEvent[] {
   const correlationId = randomUUID();
-  const metadata: EventMetadata = { actor: `dealer-user-${writer}`, role: 'dealer', correlationId, causationId: null, occurredAt: new Date().toISOString(), schemaVersion: 1 };
+  const metadata: EventMetadata = {
+    actor: `dealer-user-${writer}`,
+    role: 'dealer',
+    correlationId,
+    causationId: null,
+    occurredAt: new Date().toISOString(),
+    schemaVersion: 1,
+  };
   return Array.from({ length: count }, (_, line) => ({
     id: randomUUID(),
     type: 'BenchOrderLineAdded',
-    data: { orderId: correlationId, dealerId: dealerOf(writer), line, sku: skuOf((writer * 7919 + line) % WORLD.products), quantity: 1 + (line % 12), unitPriceMinor: 5_400, currency: 'CNY', warehouseId: 'WH-A' },
+    data: {
+      orderId: correlationId,
+      dealerId: dealerOf(writer),
+      line,
+      sku: skuOf((writer * 7919 + line) % WORLD.products),
+      quantity: 1 + (line % 12),
+      unitPriceMinor: 5_400,
+      currency: 'CNY',
+      warehouseId: 'WH-A',
+    },
     metadata,
   }));
 }
@@ -62,7 +78,10 @@ function events(count: number, writer: number): NewEvent[] {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -99,7 +118,9 @@ async function placementReads(store: PostgresEventStore, dealer: string, skus: r
     ...skus.map((sku) => store.readStream(`product-${sku}`)),
     store.readStream('index-promotions'),
   ]);
-  const stock = await Promise.all(skus.flatMap((sku) => WORLD.warehouses.map((warehouse) => store.readStream(`stock-${sku}@${warehouse}`))));
+  const stock = await Promise.all(
+    skus.flatMap((sku) => WORLD.warehouses.map((warehouse) => store.readStream(`stock-${sku}@${warehouse}`))),
+  );
   return [...first, ...stock].reduce((sum, read) => sum + read.length, 0);
 }
 
@@ -141,7 +162,9 @@ function compiledQueries(db: Db) {
         orderCount,
         averageTotalMinor: orderCount > 0 ? row.total_sum_minor! / orderCount : 0,
         regionsUsed: row.regions ?? [],
-        skuQuantities: Object.fromEntries(row.skus.map((sku) => [sku.sku, { averageQty: sku.qty_sum / sku.order_count, orders: sku.order_count }])),
+        skuQuantities: Object.fromEntries(
+          row.skus.map((sku) => [sku.sku, { averageQty: sku.qty_sum / sku.order_count, orders: sku.order_count }]),
+        ),
       };
     });
   });
@@ -192,7 +215,15 @@ async function measure(input: DriversInput, op: Op): Promise<DriversOutput> {
   const client = cpuTo.client.user + cpuTo.client.system - (cpuFrom.client.user + cpuFrom.client.system);
   const server = cpuTo.server !== undefined && cpuFrom.server !== undefined ? cpuTo.server - cpuFrom.server : Number.NaN;
   return {
-    values: { opsPerSecond: ops / seconds, unitsPerOp: units / ops, p50Ms: p50, p99Ms: p99, clientCpuMicrosPerOp: client / ops, serverCpuMicrosPerOp: server / ops, errors },
+    values: {
+      opsPerSecond: ops / seconds,
+      unitsPerOp: units / ops,
+      p50Ms: p50,
+      p99Ms: p99,
+      clientCpuMicrosPerOp: client / ops,
+      serverCpuMicrosPerOp: server / ops,
+      errors,
+    },
     errors,
     ...(firstError !== undefined && { firstError }),
   };
@@ -202,12 +233,18 @@ async function measure(input: DriversInput, op: Op): Promise<DriversOutput> {
 async function check({ store, db }: Open, runId: string): Promise<DriversOutput> {
   const dealer = dealerOf(7);
   const skus = [skuOf(1), skuOf(2), skuOf(3)];
-  const strip = (read: RecordedEvent[]) => read.map(({ id, type, streamId, revision, data, metadata }) => ({ id, type, streamId, revision, data, metadata }));
-  const seeded = await Promise.all([`dealer-${dealer}`, `credit-${dealer}`, `stock-${skus[0]}@WH-A`, 'index-promotions'].map((stream) => store.readStream(stream)));
+  const strip = (read: RecordedEvent[]) =>
+    read.map(({ id, type, streamId, revision, data, metadata }) => ({ id, type, streamId, revision, data, metadata }));
+  const seeded = await Promise.all(
+    [`dealer-${dealer}`, `credit-${dealer}`, `stock-${skus[0]}@WH-A`, 'index-promotions'].map((stream) => store.readStream(stream)),
+  );
   // Appended with fixed content: both drivers must store and read back the same events.
   const fixed = events(6, 3).map((event, index) => ({
     ...event,
-    id: createHash('md5').update(`${runId}-${index}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+    id: createHash('md5')
+      .update(`${runId}-${index}`)
+      .digest('hex')
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
     data: { ...event.data, orderId: 'O-FIXED' },
     metadata: { ...event.metadata, correlationId: 'C-FIXED', occurredAt: '2026-12-06T00:00:00.000Z' },
   }));
@@ -219,15 +256,29 @@ async function check({ store, db }: Open, runId: string): Promise<DriversOutput>
   const compiled = compiledQueries(db);
   const compiledHistory = await compiled.histories(db, { dealerId: dealer, skus });
   const content = JSON.stringify({
-    seeded: seeded.map(strip).map((read) => read.map(({ id: _id, ...rest }) => ({ ...rest, data: { ...rest.data, orderId: null }, metadata: { ...rest.metadata, correlationId: null, occurredAt: null } }))),
+    seeded: seeded.map(strip).map((read) =>
+      read.map(({ id: _id, ...rest }) => ({
+        ...rest,
+        data: { ...rest.data, orderId: null },
+        metadata: { ...rest.metadata, correlationId: null, occurredAt: null },
+      })),
+    ),
     appended: appended.nextExpectedRevision,
     readBack: strip(readBack).map(({ streamId: _streamId, id: _id, ...rest }) => rest),
     sessions,
     history,
     compiledHistory,
   });
-  const sameContent = canonical(history) === canonical(compiledHistory) && canonical(strip(readBack).map((event) => [event.id, event.type, event.data, event.metadata])) === canonical(fixed.map((event) => [event.id, event.type, event.data, event.metadata]));
-  return { values: { sameContent: sameContent ? 1 : 0 }, content, errors: sameContent ? 0 : 1, ...(!sameContent && { firstError: `read back differs, or the compiled history does: ${content.slice(0, 600)}` }) };
+  const sameContent =
+    canonical(history) === canonical(compiledHistory) &&
+    canonical(strip(readBack).map((event) => [event.id, event.type, event.data, event.metadata])) ===
+      canonical(fixed.map((event) => [event.id, event.type, event.data, event.metadata]));
+  return {
+    values: { sameContent: sameContent ? 1 : 0 },
+    content,
+    errors: sameContent ? 0 : 1,
+    ...(!sameContent && { firstError: `read back differs, or the compiled history does: ${content.slice(0, 600)}` }),
+  };
 }
 
 /** CPU of kysely building a statement, and of a pino line per request: in this process, no database. */
@@ -247,7 +298,10 @@ async function micro(): Promise<DriversOutput> {
     const used = process.cpuUsage(begun);
     return (used.user + used.system) / iterations;
   };
-  const asked = Array.from({ length: 20 }, (_, index) => ({ dealerId: dealerOf(index), skus: [skuOf(index), skuOf(index + 1), skuOf(index + 2)] }));
+  const asked = Array.from({ length: 20 }, (_, index) => ({
+    dealerId: dealerOf(index),
+    skus: [skuOf(index), skuOf(index + 1), skuOf(index + 2)],
+  }));
   const ids = asked.map((_, index) => sessionOf(index));
   const values: Record<string, number> = {
     compileSession: microsPerCall(20_000, () => SESSION_SQL(ids).compile(dummy)),
@@ -274,7 +328,18 @@ async function micro(): Promise<DriversOutput> {
   const logger = createLogger({ logLevel: 'info' }, destination);
   const request = (index: number, level: 'debug' | 'info') => {
     const log = logger.child({ reqId: `req-${index}` });
-    log[level]({ req: { method: 'POST', url: '/v1/orders', hostname: 'localhost:3000', remoteAddress: '127.0.0.1', remotePort: 40_000 + (index % 1_000) } }, 'incoming request');
+    log[level](
+      {
+        req: {
+          method: 'POST',
+          url: '/v1/orders',
+          hostname: 'localhost:3000',
+          remoteAddress: '127.0.0.1',
+          remotePort: 40_000 + (index % 1_000),
+        },
+      },
+      'incoming request',
+    );
     log[level]({ res: { statusCode: 201 }, responseTime: 12.5 }, 'request completed');
   };
   values.logDebug = microsPerCall(50_000, (index) => request(index, 'debug'));
@@ -302,9 +367,15 @@ async function main(): Promise<void> {
         const count = input.workload === 'append1' ? 1 : 6;
         const serial = new Array<number>(input.concurrency).fill(0);
         // Warms the pool and the statement caches before the clock starts.
-        await opened.store.appendToStream(`drivers-${input.runId}-${input.driver}-setup`, events(count, 0), { expectedRevision: 'no_stream' });
+        await opened.store.appendToStream(`drivers-${input.runId}-${input.driver}-setup`, events(count, 0), {
+          expectedRevision: 'no_stream',
+        });
         output = await measure(input, async (writer) => {
-          await opened.store.appendToStream(`drivers-${input.runId}-${input.driver}-${writer}-${serial[writer]!++}`, events(count, writer), { expectedRevision: 'no_stream' });
+          await opened.store.appendToStream(
+            `drivers-${input.runId}-${input.driver}-${writer}-${serial[writer]!++}`,
+            events(count, writer),
+            { expectedRevision: 'no_stream' },
+          );
           return count;
         });
         break;

@@ -109,8 +109,18 @@ export const coldOrdersScenario: Scenario = {
     return {
       columns,
       rows: [
-        ['orders/s', formatNumber(x.ordersPerSecond!), `≥ ${formatNumber(TARGET.ordersPerSecond)}`, yes(x.ordersPerSecond! >= TARGET.ordersPerSecond)],
-        ['POST /v1/orders p50 / p99 ms', `${formatNumber(x.p50Ms!)} / ${formatNumber(x.p99Ms!)}`, `p99 ≤ ${TARGET.p99Ms}`, yes(x.p99Ms! <= TARGET.p99Ms)],
+        [
+          'orders/s',
+          formatNumber(x.ordersPerSecond!),
+          `≥ ${formatNumber(TARGET.ordersPerSecond)}`,
+          yes(x.ordersPerSecond! >= TARGET.ordersPerSecond),
+        ],
+        [
+          'POST /v1/orders p50 / p99 ms',
+          `${formatNumber(x.p50Ms!)} / ${formatNumber(x.p99Ms!)}`,
+          `p99 ≤ ${TARGET.p99Ms}`,
+          yes(x.p99Ms! <= TARGET.p99Ms),
+        ],
         ['orders answered (median per run)', formatNumber(x.orders!), '', ''],
         ['failures (anything but an approval, from the first answer)', formatNumber(x.failures!), '0', yes(x.failures === 0)],
         ['`orders` read model lag p99 ms', formatNumber(x.lagP99Ms!), `≤ ${TARGET.lagP99Ms}`, yes(x.lagP99Ms! <= TARGET.lagP99Ms)],
@@ -124,7 +134,7 @@ export const coldOrdersScenario: Scenario = {
       notes: [
         'CPU is read from /proc over the whole load (the server process with its projections, every PostgreSQL process) and divided by the ' +
           'orders answered; it is far steadier than orders/s on a shared machine. With 50 closed-loop clients the mean latency is 50 ÷ orders/s ' +
-          '(Little\'s law): a p99 ≤ 50 ms needs well over 1 000 orders/s.',
+          "(Little's law): a p99 ≤ 50 ms needs well over 1 000 orders/s.",
       ],
     };
   },

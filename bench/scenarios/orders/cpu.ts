@@ -31,7 +31,11 @@ export function cpuWindow(serverPids: readonly (number | undefined)[], postgresD
       clearTimeout(timer);
       const end = read();
       const ms = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? Number.NaN : (b - a) / 1_000);
-      return { serverMs: ms(start?.server, end.server), postgresMs: ms(start?.postgres, end.postgres), harnessMs: ms(start?.harness, end.harness) };
+      return {
+        serverMs: ms(start?.server, end.server),
+        postgresMs: ms(start?.postgres, end.postgres),
+        harnessMs: ms(start?.harness, end.harness),
+      };
     },
   };
 }
@@ -45,7 +49,12 @@ export class CpuTimeline {
   constructor(serverPid: number | undefined, postgresDataDir: string, intervalMs = 100) {
     this.#read = () => {
       const harness = process.cpuUsage();
-      return { at: performance.now(), server: processCpuMicros(serverPid), postgres: serverCpuMicros(postgresDataDir), harness: harness.user + harness.system };
+      return {
+        at: performance.now(),
+        server: processCpuMicros(serverPid),
+        postgres: serverCpuMicros(postgresDataDir),
+        harness: harness.user + harness.system,
+      };
     };
     this.#readings.push(this.#read());
     this.#timer = setInterval(() => this.#readings.push(this.#read()), intervalMs);
@@ -58,7 +67,8 @@ export class CpuTimeline {
 
   /** CPU ms used between two performance.now() instants (to the nearest reading). */
   between(from: number, to: number): CpuSplit {
-    const nearest = (at: number) => this.#readings.reduce((best, reading) => (Math.abs(reading.at - at) < Math.abs(best.at - at) ? reading : best));
+    const nearest = (at: number) =>
+      this.#readings.reduce((best, reading) => (Math.abs(reading.at - at) < Math.abs(best.at - at) ? reading : best));
     const [a, b] = [nearest(from), nearest(to)];
     const ms = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? Number.NaN : (y - x) / 1_000);
     return { serverMs: ms(a.server, b.server), postgresMs: ms(a.postgres, b.postgres), harnessMs: ms(a.harness, b.harness) };

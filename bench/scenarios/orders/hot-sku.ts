@@ -8,7 +8,20 @@ import { formatNumber } from '../../harness/report.ts';
 import { percentile } from '../../harness/stats.ts';
 import type { BenchContext, Medians, Sample, Scenario, Table } from '../../harness/types.ts';
 import { CpuTimeline, type CpuSplit } from './cpu.ts';
-import { activeWindow, apiOf, caughtUp, Decisions, orderRequest, placedOf, primeDealers, random, seedWorld, stockedProduct, WAREHOUSES, type Dealer } from './world.ts';
+import {
+  activeWindow,
+  apiOf,
+  caughtUp,
+  Decisions,
+  orderRequest,
+  placedOf,
+  primeDealers,
+  random,
+  seedWorld,
+  stockedProduct,
+  WAREHOUSES,
+  type Dealer,
+} from './world.ts';
 
 const PRODUCTS = 400;
 const DEALERS = 200;
@@ -58,7 +71,9 @@ export const hotSkuScenario: Scenario = {
       const seedStarted = performance.now();
       const world = await seedWorld(server, sizes);
       const seedSeconds = (performance.now() - seedStarted) / 1_000;
-      context.log(`  seeded ${world.skus.length} products and ${world.dealers.length} dealers through the API in ${seedSeconds.toFixed(1)} s`);
+      context.log(
+        `  seeded ${world.skus.length} products and ${world.dealers.length} dealers through the API in ${seedSeconds.toFixed(1)} s`,
+      );
       await primeDealers(server, world, 1);
       const api = apiOf(server);
       const durationMs = context.durationSeconds * 1_000;
@@ -91,14 +106,22 @@ export const hotSkuScenario: Scenario = {
           spreadCpu.stop();
           const spreadCpuPerOrder = perOrder(spreadCpu.between(spreadFrom, spreadFrom + durationMs), spread.requests);
           if (spread.errors > 0) context.log(`  spread: ${spread.errors} errors, first: ${spread.firstError}`);
-          context.log(`  spread: ${formatNumber(spread.requestsPerSecond)} orders/s, p50 ${formatNumber(spread.p50)} ms, p99 ${formatNumber(spread.p99)} ms; ${spreadDecisions.describe()}`);
+          context.log(
+            `  spread: ${formatNumber(spread.requestsPerSecond)} orders/s, p50 ${formatNumber(spread.p50)} ms, p99 ${formatNumber(spread.p99)} ms; ${spreadDecisions.describe()}`,
+          );
 
           // The hot SKU: limited stock, split over both warehouses, and promoted.
           const sku = `HOT-${index + 1}`;
           const units = Math.max(200, Math.round(spread.requestsPerSecond * context.durationSeconds * STOCK_SHARE_OF_WINDOW));
           const split = [Math.ceil(units * 0.6), units - Math.ceil(units * 0.6)];
           await stockedProduct(api, sku, index, split);
-          await api.post('/v1/promotions', { ...activeWindow(), title: `Hot deal ${sku}`, kind: 'percent_off', rule: { percent: 10 }, eligibility: { skus: [sku] } });
+          await api.post('/v1/promotions', {
+            ...activeWindow(),
+            title: `Hot deal ${sku}`,
+            kind: 'percent_off',
+            rule: { percent: 10 },
+            eligibility: { skus: [sku] },
+          });
           await caughtUp(api);
 
           const answers: Timed[] = [];
@@ -148,14 +171,26 @@ export const hotSkuScenario: Scenario = {
             [WAREHOUSES.map((warehouse) => `stock-${sku}@${warehouse.id}`)],
           );
           const received = rows.reduce((sum, row) => sum + Number(row.received), 0);
-          const streamOversold = rows.reduce((sum, row) => sum + Math.max(0, Number(row.reserved) - Number(row.released) - Number(row.received)), 0);
+          const streamOversold = rows.reduce(
+            (sum, row) => sum + Math.max(0, Number(row.reserved) - Number(row.released) - Number(row.received)),
+            0,
+          );
           const netReserved = rows.reduce((sum, row) => sum + Number(row.reserved) - Number(row.released), 0);
-          const stock = (await api.get(`/v1/stock?sku=${sku}&minPosition=${highest}`)) as { items: { onHand: number; reserved: number; available: number }[] };
-          const model = stock.items.reduce((sum, item) => ({ onHand: sum.onHand + item.onHand, reserved: sum.reserved + item.reserved, available: sum.available + item.available }), {
-            onHand: 0,
-            reserved: 0,
-            available: 0,
-          });
+          const stock = (await api.get(`/v1/stock?sku=${sku}&minPosition=${highest}`)) as {
+            items: { onHand: number; reserved: number; available: number }[];
+          };
+          const model = stock.items.reduce(
+            (sum, item) => ({
+              onHand: sum.onHand + item.onHand,
+              reserved: sum.reserved + item.reserved,
+              available: sum.available + item.available,
+            }),
+            {
+              onHand: 0,
+              reserved: 0,
+              available: 0,
+            },
+          );
           const modelOversold = stock.items.reduce((sum, item) => sum + Math.max(0, item.reserved - item.onHand), 0);
           const oversold = Math.max(0, approvedUnits - received) + streamOversold + modelOversold;
           const soldOut = received === units && netReserved === received && approvedUnits === received && model.available === 0;

@@ -31,7 +31,7 @@ export const ordersScenario: Scenario = {
     'region, credit limit 10 000 000 000.00), an uncapped 5 % off beverages; each dealer places one order to warm the server up. The harness process then runs 50 closed-loop keep-alive clients, ' +
     'one per dealer with its own JWT, each sending POST /v1/orders: 3 distinct SKUs drawn at random, 1-2 each, delivered to its own region, a ' +
     'fresh Idempotency-Key per request; 1 s warm-up, then the measured window; in every run once against each deployment (see below: one process, API + worker, 2 × API + worker). Meanwhile a separate PostgreSQL connection polls ' +
-    '`projection_checkpoints` every ~5 ms: an order\'s read-model lag is the time from its answer (carrying its event `position`) to the first ' +
+    "`projection_checkpoints` every ~5 ms: an order's read-model lag is the time from its answer (carrying its event `position`) to the first " +
     'poll that saw the `orders` checkpoint at or past that position (resolution a few ms); "all read models" waits for the slowest projection.',
 
   async prepare(context: BenchContext) {
@@ -46,7 +46,9 @@ export const ordersScenario: Scenario = {
       const seedStarted = performance.now();
       const world = await seedWorld(server, sizes);
       const seedSeconds = (performance.now() - seedStarted) / 1_000;
-      context.log(`  seeded ${world.skus.length} products and ${world.dealers.length} dealers through the API in ${seedSeconds.toFixed(1)} s`);
+      context.log(
+        `  seeded ${world.skus.length} products and ${world.dealers.length} dealers through the API in ${seedSeconds.toFixed(1)} s`,
+      );
       await primeDealers(server, world, LINES);
       // The API alone, beside `server`: loaded through it, `server` is the worker process (its
       // projections hold the locks, its API gets no requests). Same secret, so the same tokens.
@@ -130,7 +132,13 @@ export const ordersScenario: Scenario = {
       }
 
       return {
-        facts: { products: world.skus.length, warehouses: 2, dealers: world.dealers.length, 'lines per order': LINES, 'seeding through the API (s)': seedSeconds },
+        facts: {
+          products: world.skus.length,
+          warehouses: 2,
+          dealers: world.dealers.length,
+          'lines per order': LINES,
+          'seeding through the API (s)': seedSeconds,
+        },
         async run(index: number): Promise<Sample[]> {
           const samples: Sample[] = [];
           for (const deployment of deployments) samples.push(await measure(deployment, index));
@@ -156,32 +164,69 @@ export const ordersScenario: Scenario = {
     const one = medians.get('orders');
     const split = medians.get('orders-split');
     const replicas = medians.get('orders-replicas');
-    const columns = ['measure', 'one process', 'API + worker processes', ...(replicas ? ['2 × API + worker processes'] : []), 'target', `met (${replicas ? 'one / two / three' : 'one / two'})`];
+    const columns = [
+      'measure',
+      'one process',
+      'API + worker processes',
+      ...(replicas ? ['2 × API + worker processes'] : []),
+      'target',
+      `met (${replicas ? 'one / two / three' : 'one / two'})`,
+    ];
     if (!one || !split) return { columns, rows: [], notes: [] };
     const both = replicas ? [one, split, replicas] : [one, split];
     const ceiling = (sample: Record<string, number>) => (CORES * 1_000) / (sample.serverCpuMsPerOrder! + sample.postgresCpuMsPerOrder!);
-    const row = (measure: string, value: (sample: Record<string, number>) => string, target = '', met?: (sample: Record<string, number>) => boolean) => [
-      measure,
-      ...both.map(value),
-      target,
-      met ? both.map((sample) => yes(met(sample))).join(' / ') : '',
-    ];
+    const row = (
+      measure: string,
+      value: (sample: Record<string, number>) => string,
+      target = '',
+      met?: (sample: Record<string, number>) => boolean,
+    ) => [measure, ...both.map(value), target, met ? both.map((sample) => yes(met(sample))).join(' / ') : ''];
     return {
       columns,
       rows: [
-        row('orders/s', (x) => formatNumber(x.ordersPerSecond!), `≥ ${formatNumber(TARGET.ordersPerSecond)}`, (x) => x.ordersPerSecond! >= TARGET.ordersPerSecond),
+        row(
+          'orders/s',
+          (x) => formatNumber(x.ordersPerSecond!),
+          `≥ ${formatNumber(TARGET.ordersPerSecond)}`,
+          (x) => x.ordersPerSecond! >= TARGET.ordersPerSecond,
+        ),
         row('POST /v1/orders p50 ms', (x) => formatNumber(x.p50Ms!)),
-        row('POST /v1/orders p99 ms', (x) => formatNumber(x.p99Ms!), `≤ ${TARGET.p99Ms}`, (x) => x.p99Ms! <= TARGET.p99Ms),
-        row('approved', (x) => percent(x.approved!, x.orders!), 'nearly all', (x) => x.approved! >= 0.99 * x.orders!),
+        row(
+          'POST /v1/orders p99 ms',
+          (x) => formatNumber(x.p99Ms!),
+          `≤ ${TARGET.p99Ms}`,
+          (x) => x.p99Ms! <= TARGET.p99Ms,
+        ),
+        row(
+          'approved',
+          (x) => percent(x.approved!, x.orders!),
+          'nearly all',
+          (x) => x.approved! >= 0.99 * x.orders!,
+        ),
         row('on hold / rejected', (x) => `${percent(x.onHold!, x.orders!)} / ${percent(x.rejected!, x.orders!)}`),
-        row('errors (non-201 answers)', (x) => formatNumber(x.errors!), '0', (x) => x.errors === 0),
+        row(
+          'errors (non-201 answers)',
+          (x) => formatNumber(x.errors!),
+          '0',
+          (x) => x.errors === 0,
+        ),
         row('`orders` read model lag p50 ms', (x) => formatNumber(x.lagP50Ms!)),
-        row('`orders` read model lag p99 ms', (x) => formatNumber(x.lagP99Ms!), `≤ ${TARGET.lagP99Ms}`, (x) => x.lagP99Ms! <= TARGET.lagP99Ms),
+        row(
+          '`orders` read model lag p99 ms',
+          (x) => formatNumber(x.lagP99Ms!),
+          `≤ ${TARGET.lagP99Ms}`,
+          (x) => x.lagP99Ms! <= TARGET.lagP99Ms,
+        ),
         row('all read models lag p50 / p99 ms', (x) => `${formatNumber(x.allLagP50Ms!)} / ${formatNumber(x.allLagP99Ms!)}`),
         row('CPU ms per order: server / PostgreSQL / load generator', (x) =>
           [x.serverCpuMsPerOrder!, x.postgresCpuMsPerOrder!, x.harnessCpuMsPerOrder!].map(formatNumber).join(' / '),
         ),
-        row('orders/s the cores allow (cores ÷ server + PostgreSQL CPU per order)', (x) => formatNumber(ceiling(x)), `≥ ${formatNumber(TARGET.ordersPerSecond)}`, (x) => ceiling(x) >= TARGET.ordersPerSecond),
+        row(
+          'orders/s the cores allow (cores ÷ server + PostgreSQL CPU per order)',
+          (x) => formatNumber(ceiling(x)),
+          `≥ ${formatNumber(TARGET.ordersPerSecond)}`,
+          (x) => ceiling(x) >= TARGET.ordersPerSecond,
+        ),
       ],
       notes: [
         'Three deployments of the same code on the same database, each measured in every run: `one process` is `dealerline start` (API, projections ' +
@@ -193,7 +238,7 @@ export const ordersScenario: Scenario = {
           'cost in conflicts and in caches each process warms on its own.',
         `Decisions are shares of the orders answered in the measured window (median ${formatNumber(one.orders!)} per run). CPU is read from /proc over the ` +
           'measured window (the server processes, every PostgreSQL process, the harness process) and divided by the orders answered in it; it includes ' +
-          'the projections run meanwhile and the lag watcher\'s polls (~200 small queries/s), and it is far steadier than orders/s on a ' +
+          "the projections run meanwhile and the lag watcher's polls (~200 small queries/s), and it is far steadier than orders/s on a " +
           'shared machine.',
       ],
     };

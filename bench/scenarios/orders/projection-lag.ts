@@ -110,7 +110,13 @@ export class CheckpointWatcher {
       lags.push(Math.max(0, this.#polls[poll]!.at - answeredAt));
     }
     const sorted = Float64Array.from(lags).sort();
-    return { samples: lags.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? Number.NaN, unseen };
+    return {
+      samples: lags.length,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted[sorted.length - 1] ?? Number.NaN,
+      unseen,
+    };
   }
 
   async close(): Promise<void> {

@@ -84,7 +84,11 @@ export function apiOf(server: AppServer): Api {
 }
 
 /** Runs `work` over `items` with at most `parallel` at once. */
-export async function inParallel<T>(items: readonly T[], parallel: number, work: (item: T, index: number) => Promise<unknown>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  parallel: number,
+  work: (item: T, index: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(parallel, items.length) }, async () => {
@@ -126,7 +130,10 @@ export async function stockedProduct(api: Api, sku: string, index: number, perWa
   );
 }
 
-export const activeWindow = () => ({ startsAt: new Date(Date.now() - 86_400_000).toISOString(), endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+export const activeWindow = () => ({
+  startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+  endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+});
 
 /**
  * Warehouses, `products` SKUs (`BO-00001` …) with plenty of stock in both, `dealers` gold dealers
@@ -134,7 +141,11 @@ export const activeWindow = () => ({ startsAt: new Date(Date.now() - 86_400_000)
  * through the API; returns once the read models show all of it (unless `wait: false`). Another
  * `prefix` seeds another catalog and other dealers beside the first.
  */
-export async function seedWorld(server: AppServer, sizes: { products: number; dealers: number }, options: { prefix?: string; wait?: boolean } = {}): Promise<World> {
+export async function seedWorld(
+  server: AppServer,
+  sizes: { products: number; dealers: number },
+  options: { prefix?: string; wait?: boolean } = {},
+): Promise<World> {
   const api = apiOf(server);
   const prefix = options.prefix ?? 'B';
   for (const warehouse of WAREHOUSES) {
@@ -144,7 +155,14 @@ export async function seedWorld(server: AppServer, sizes: { products: number; de
     });
   }
   const skus = Array.from({ length: sizes.products }, (_, index) => `${prefix}O-${String(index + 1).padStart(5, '0')}`);
-  await inParallel(skus, 8, (sku, index) => stockedProduct(api, sku, index, WAREHOUSES.map(() => PLENTY)));
+  await inParallel(skus, 8, (sku, index) =>
+    stockedProduct(
+      api,
+      sku,
+      index,
+      WAREHOUSES.map(() => PLENTY),
+    ),
+  );
   const dealers: Dealer[] = [];
   await inParallel(
     Array.from({ length: sizes.dealers }, (_, index) => index),
@@ -152,11 +170,23 @@ export async function seedWorld(server: AppServer, sizes: { products: number; de
     async (index) => {
       const id = `${prefix}D-${String(index + 1).padStart(4, '0')}`;
       const regionCode = WAREHOUSES[index % WAREHOUSES.length]!.regionCode;
-      await api.post('/v1/dealers', { id, name: `Bench Dealer ${index + 1}`, tier: 'gold', territories: [regionCode], creditLimitMinor: CREDIT_LIMIT_MINOR });
+      await api.post('/v1/dealers', {
+        id,
+        name: `Bench Dealer ${index + 1}`,
+        tier: 'gold',
+        territories: [regionCode],
+        creditLimitMinor: CREDIT_LIMIT_MINOR,
+      });
       dealers[index] = { id, regionCode, token: server.token('dealer', id) };
     },
   );
-  await api.post('/v1/promotions', { ...activeWindow(), title: 'Bench beverages 5 % off', kind: 'percent_off', rule: { percent: 5 }, eligibility: { categories: ['beverages'] } });
+  await api.post('/v1/promotions', {
+    ...activeWindow(),
+    title: 'Bench beverages 5 % off',
+    kind: 'percent_off',
+    rule: { percent: 5 },
+    eligibility: { categories: ['beverages'] },
+  });
   if (options.wait ?? true) await caughtUp(api);
   return { skus, dealers, position: api.position };
 }
@@ -190,7 +220,13 @@ export function placedOf(answer: HttpAnswer): PlacedAnswer | undefined {
     position: string;
     lines: { sku: string; qty: number }[];
   };
-  return { id: body.id, decision: body.review.decision, reasons: body.review.reasons.map((reason) => reason.code), position: body.position, lines: body.lines };
+  return {
+    id: body.id,
+    decision: body.review.decision,
+    reasons: body.review.reasons.map((reason) => reason.code),
+    position: body.position,
+    lines: body.lines,
+  };
 }
 
 /** Counts of decisions and of hold/reject reasons. */
@@ -209,7 +245,9 @@ export class Decisions {
 
   describe(): string {
     const reasons = Object.entries(this.reasons).map(([code, count]) => `${code} ${count}`);
-    return `${Object.entries(this.decisions).map(([decision, count]) => `${decision} ${count}`).join(', ')}${reasons.length > 0 ? `; reasons: ${reasons.join(', ')}` : ''}`;
+    return `${Object.entries(this.decisions)
+      .map(([decision, count]) => `${decision} ${count}`)
+      .join(', ')}${reasons.length > 0 ? `; reasons: ${reasons.join(', ')}` : ''}`;
   }
 }
 
@@ -254,5 +292,6 @@ async function placePriming(server: AppServer, dealer: Dealer, request: HttpRequ
     headers: { ...request.headers, 'content-type': 'application/json' },
     body: JSON.stringify(request.body),
   });
-  if (response.status !== 201) throw new Error(`priming order of ${dealer.id}: ${response.status} ${(await response.text()).slice(0, 300)}`);
+  if (response.status !== 201)
+    throw new Error(`priming order of ${dealer.id}: ${response.status} ${(await response.text()).slice(0, 300)}`);
 }

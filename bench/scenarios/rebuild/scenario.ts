@@ -42,9 +42,15 @@ export const rebuildScenario: Scenario = {
       facts: { 'events in the store': events, 'bulk insert of the events (s)': writeSeconds },
       async run(): Promise<Sample[]> {
         const profile = (mode: string) =>
-          context.profileDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`, `--cpu-prof-name=rebuild-${mode}-\${pid}.cpuprofile`] } : {};
+          context.profileDir
+            ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`, `--cpu-prof-name=rebuild-${mode}-\${pid}.cpuprofile`] }
+            : {};
         const samples: Sample[] = [];
-        const each = await runJsonChild<RebuildOutput>(WORKER_SCRIPT, { url, timeLimitMs: TIME_LIMIT_MS, mode: 'each' } satisfies RebuildInput, profile('each'));
+        const each = await runJsonChild<RebuildOutput>(
+          WORKER_SCRIPT,
+          { url, timeLimitMs: TIME_LIMIT_MS, mode: 'each' } satisfies RebuildInput,
+          profile('each'),
+        );
         for (const projection of each.projections) {
           context.log(
             `  ${projection.name}: ${formatNumber(projection.events)} events in ${projection.seconds.toFixed(1)} s` +
@@ -63,7 +69,10 @@ export const rebuildScenario: Scenario = {
         const seconds = each.projections.reduce((total, projection) => total + projection.seconds, 0);
         const completed = each.projections.every((projection) => projection.completed);
         const scanned = completed ? each.head : Math.min(...each.projections.map((projection) => projection.position));
-        samples.push({ key: 'all', values: { events: scanned, seconds, eventsPerSecond: scanned / seconds, completed: completed ? 1 : 0 } });
+        samples.push({
+          key: 'all',
+          values: { events: scanned, seconds, eventsPerSecond: scanned / seconds, completed: completed ? 1 : 0 },
+        });
 
         const together = await runJsonChild<RebuildOutput>(
           WORKER_SCRIPT,
@@ -73,7 +82,8 @@ export const rebuildScenario: Scenario = {
         const done = together.projections.every((projection) => projection.completed);
         const reached = done ? together.head : Math.min(...together.projections.map((projection) => projection.position));
         context.log(`  all in one pass: ${formatNumber(reached)} events in ${together.seconds.toFixed(1)} s${done ? '' : ' (stopped)'}`);
-        for (const projection of together.projections) samples.push({ key: `pass|${projection.name}`, values: { doneAfter: projection.seconds } });
+        for (const projection of together.projections)
+          samples.push({ key: `pass|${projection.name}`, values: { doneAfter: projection.seconds } });
         samples.push({
           key: 'one pass',
           values: { events: reached, seconds: together.seconds, eventsPerSecond: reached / together.seconds, completed: done ? 1 : 0 },

@@ -30,7 +30,14 @@ if (input.mode === 'each') {
     const start = performance.now();
     let completed = true;
     try {
-      progress = await rebuildProjection(projection, { db, store, locks, upcasting, signal, onProgress: (reached) => (progress = reached) });
+      progress = await rebuildProjection(projection, {
+        db,
+        store,
+        locks,
+        upcasting,
+        signal,
+        onProgress: (reached) => (progress = reached),
+      });
     } catch (error) {
       if (!signal.aborted) throw error;
       completed = false;
@@ -57,7 +64,13 @@ if (input.mode === 'each') {
   }
   for (const projection of projections) {
     const reached = progress.get(projection.name) ?? { events: 0, position: '0', seconds: 0 };
-    output.projections.push({ name: projection.name, events: reached.events, position: Number(reached.position), seconds: reached.seconds, completed });
+    output.projections.push({
+      name: projection.name,
+      events: reached.events,
+      position: Number(reached.position),
+      seconds: reached.seconds,
+      completed,
+    });
   }
 }
 output.seconds = (performance.now() - started) / 1_000;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { admitAttempt, attemptFailed, attemptSucceeded, failureDelayMs, NO_ATTEMPTS, type AttemptRecord, type ThrottleRule } from './login-throttle.ts';
+import {
+  admitAttempt,
+  attemptFailed,
+  attemptSucceeded,
+  failureDelayMs,
+  NO_ATTEMPTS,
+  type AttemptRecord,
+  type ThrottleRule,
+} from './login-throttle.ts';
 
 const rule: ThrottleRule = { maxAttempts: 3, windowMs: 60_000, lockMs: 300_000 };
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));

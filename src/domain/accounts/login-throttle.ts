@@ -29,7 +29,8 @@ const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.ge
 
 /** Whether an attempt may check its password now; if so it is counted. */
 export function admitAttempt(record: AttemptRecord, rule: ThrottleRule, now: Date): Admission {
-  if (record.lockedUntil && record.lockedUntil > now) return { admitted: false, record, retryAfterSeconds: secondsUntil(record.lockedUntil, now) };
+  if (record.lockedUntil && record.lockedUntil > now)
+    return { admitted: false, record, retryAfterSeconds: secondsUntil(record.lockedUntil, now) };
   const windowOver = !record.windowStartedAt || now.getTime() - record.windowStartedAt.getTime() >= rule.windowMs;
   const current = windowOver ? { attempts: 0, windowStartedAt: now, lockedUntil: null } : { ...record, lockedUntil: null };
   if (current.attempts >= rule.maxAttempts) {

@@ -18,7 +18,9 @@ export const passwordSchema = z
   .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`)
   .refine((password) => !isCommonPassword(password), 'is one of the most common passwords')
-  .describe(`${PASSWORD_MIN_LENGTH}-${PASSWORD_MAX_LENGTH} characters, not one of the ~50 000 most common passwords, not containing the username.`);
+  .describe(
+    `${PASSWORD_MIN_LENGTH}-${PASSWORD_MAX_LENGTH} characters, not one of the ~50 000 most common passwords, not containing the username.`,
+  );
 
 /** A password that contains the username is as guessable as the username. */
 export function containsUsername(password: string, username: string): boolean {

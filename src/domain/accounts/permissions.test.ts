@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { mayChange, mayCreate, mayResetPassword, mayView, type Actor } from './permissions.ts';
 import type { User } from './user.ts';
 
-const actor = (role: Actor['role'], extra: Partial<Actor> = {}): Actor => ({ userId: `U-${role}`, role, dealerId: undefined, dealerRole: undefined, ...extra });
+const actor = (role: Actor['role'], extra: Partial<Actor> = {}): Actor => ({
+  userId: `U-${role}`,
+  role,
+  dealerId: undefined,
+  dealerRole: undefined,
+  ...extra,
+});
 const admin = actor('admin');
 const ops = actor('ops');
 const finance = actor('finance');
@@ -10,7 +16,12 @@ const owner = actor('dealer', { userId: 'U-owner', dealerId: 'D-1', dealerRole: 
 const buyerActor = actor('dealer', { userId: 'U-buyer', dealerId: 'D-1', dealerRole: 'buyer' });
 const otherOwner = actor('dealer', { userId: 'U-other', dealerId: 'D-2', dealerRole: 'owner' });
 
-const user = (userId: string, role: User['role'], dealerId: string | null = null, dealerRole: User['dealerRole'] = null) => ({ userId, role, dealerId, dealerRole });
+const user = (userId: string, role: User['role'], dealerId: string | null = null, dealerRole: User['dealerRole'] = null) => ({
+  userId,
+  role,
+  dealerId,
+  dealerRole,
+});
 const buyer = user('U-buyer', 'dealer', 'D-1', 'buyer');
 const ownerUser = user('U-owner', 'dealer', 'D-1', 'owner');
 const opsUser = user('U-ops2', 'ops');

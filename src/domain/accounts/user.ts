@@ -18,7 +18,10 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 export const usernameSchema = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$/, 'must be 3-64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$/,
+    'must be 3-64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit',
+  )
   .describe('Unique regardless of case; permanent.');
 
 export const displayNameSchema = z.string().trim().min(1).max(200);
@@ -26,7 +29,9 @@ export const displayNameSchema = z.string().trim().min(1).max(200);
 export const spendingLimitsSchema = z
   .strictObject({
     perOrderMinor: amountMinorSchema.optional().describe('The most one order may total, in minor units.'),
-    perMonthMinor: amountMinorSchema.optional().describe('The most the buyer may order in a calendar month (Asia/Shanghai), in minor units.'),
+    perMonthMinor: amountMinorSchema
+      .optional()
+      .describe('The most the buyer may order in a calendar month (Asia/Shanghai), in minor units.'),
   })
   .describe("A buyer's limits; an absent limit does not apply.");
 
@@ -99,7 +104,8 @@ export function normalizeSpendingLimits(limits: SpendingLimits | null | undefine
   return Object.keys(normalized).length > 0 ? normalized : null;
 }
 
-const sameLimits = (a: SpendingLimits | null, b: SpendingLimits | null) => a?.perOrderMinor === b?.perOrderMinor && a?.perMonthMinor === b?.perMonthMinor;
+const sameLimits = (a: SpendingLimits | null, b: SpendingLimits | null) =>
+  a?.perOrderMinor === b?.perOrderMinor && a?.perMonthMinor === b?.perMonthMinor;
 
 export const isBuyer = (user: Pick<User, 'role' | 'dealerRole'>) => user.role === 'dealer' && user.dealerRole === 'buyer';
 
@@ -114,7 +120,8 @@ function decideChange(change: UserChange, user: User): EventsOrRefusal<UserEvent
   if (change.spendingLimits !== undefined) {
     const limits = normalizeSpendingLimits(change.spendingLimits);
     if (!isBuyer(user) && limits !== null) return refuse('limits_for_buyers_only', 'Only a dealer buyer has spending limits');
-    if (!sameLimits(limits, user.spendingLimits)) events.push({ type: 'UserSpendingLimitsChanged', data: { userId, spendingLimits: limits } });
+    if (!sameLimits(limits, user.spendingLimits))
+      events.push({ type: 'UserSpendingLimitsChanged', data: { userId, spendingLimits: limits } });
   }
   if (change.status !== undefined && change.status !== user.status) {
     events.push(change.status === 'disabled' ? { type: 'UserDisabled', data: { userId } } : { type: 'UserEnabled', data: { userId } });

@@ -45,10 +45,20 @@ describe('replenishment', () => {
 
   it('suggests nothing for stock nobody orders', () => {
     const none = { windowDays: 28, total: 0, earlierTotal: 0, recentTotal: 0, sumOfSquares: 0 };
-    expect(suggestReplenishment(none, { available: 0, onOrder: 0 }, policy)).toMatchObject({ reorderPoint: 0, reorderNow: false, suggestedQty: 0 });
+    expect(suggestReplenishment(none, { available: 0, onOrder: 0 }, policy)).toMatchObject({
+      reorderPoint: 0,
+      reorderNow: false,
+      suggestedQty: 0,
+    });
   });
 
   it('needs an even window', () => {
-    expect(() => suggestReplenishment({ windowDays: 7, total: 0, earlierTotal: 0, recentTotal: 0, sumOfSquares: 0 }, { available: 0, onOrder: 0 }, policy)).toThrow();
+    expect(() =>
+      suggestReplenishment(
+        { windowDays: 7, total: 0, earlierTotal: 0, recentTotal: 0, sumOfSquares: 0 },
+        { available: 0, onOrder: 0 },
+        policy,
+      ),
+    ).toThrow();
   });
 });

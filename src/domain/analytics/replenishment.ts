@@ -77,12 +77,15 @@ export function zScore(serviceLevel: number): number {
 
 export function suggestReplenishment(demand: DemandHistory, stock: StockPosition, policy: ReplenishmentPolicy): Suggestion {
   const { windowDays } = demand;
-  if (!Number.isInteger(windowDays) || windowDays < 2 || windowDays % 2 !== 0) throw new Error(`The demand window must be an even number of days, got ${windowDays}`);
+  if (!Number.isInteger(windowDays) || windowDays < 2 || windowDays % 2 !== 0)
+    throw new Error(`The demand window must be an even number of days, got ${windowDays}`);
   const half = windowDays / 2;
   const averageDailyDemand = demand.total / windowDays;
   const earlierDailyDemand = demand.earlierTotal / half;
   const recentDailyDemand = demand.recentTotal / half;
-  const forecastDailyDemand = policy.trend ? Math.max(0, averageDailyDemand + (recentDailyDemand - earlierDailyDemand)) : averageDailyDemand;
+  const forecastDailyDemand = policy.trend
+    ? Math.max(0, averageDailyDemand + (recentDailyDemand - earlierDailyDemand))
+    : averageDailyDemand;
   const demandStdDev = Math.sqrt(Math.max(0, demand.sumOfSquares / windowDays - averageDailyDemand ** 2));
   const z = zScore(policy.serviceLevel);
   const safetyStock = z * demandStdDev * Math.sqrt(policy.leadTimeDays);

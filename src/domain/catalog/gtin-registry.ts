@@ -4,12 +4,10 @@ import { refuse, type Decider, type DomainEvent } from '../shared/decider.ts';
 export const gtinStream = (gtin: string) => `gtin-${gtin}`;
 
 export type GtinCommand =
-  | { type: 'AssignGtin'; data: { gtin: string; sku: string } }
-  | { type: 'ReleaseGtin'; data: { gtin: string; sku: string } };
+  { type: 'AssignGtin'; data: { gtin: string; sku: string } } | { type: 'ReleaseGtin'; data: { gtin: string; sku: string } };
 
 export type GtinEvent =
-  | DomainEvent<'GtinAssigned', { gtin: string; sku: string }>
-  | DomainEvent<'GtinReleased', { gtin: string; sku: string }>;
+  DomainEvent<'GtinAssigned', { gtin: string; sku: string }> | DomainEvent<'GtinReleased', { gtin: string; sku: string }>;
 
 export type GtinState = { sku: string | null };
 

@@ -91,9 +91,7 @@ export type ProductEvent =
   | DomainEvent<'ProductUpdated', { sku: string; changes: ProductChanges }>
   | DomainEvent<'ProductPricesSet', { sku: string } & PriceList>;
 
-export type ProductState =
-  | { exists: false }
-  | { exists: true; product: ProductDetails & { active: boolean }; prices: PriceList };
+export type ProductState = { exists: false } | { exists: true; product: ProductDetails & { active: boolean }; prices: PriceList };
 
 export const productEventTypes = ['ProductRegistered', 'ProductUpdated', 'ProductPricesSet'] as const;
 
@@ -143,7 +141,11 @@ export const productDecider: Decider<ProductCommand, ProductEvent, ProductState>
   evolve(state, event) {
     switch (event.type) {
       case 'ProductRegistered':
-        return { exists: true, product: { lowStockThreshold: null, keywords: [], ...event.data, active: true }, prices: { tiers: {}, dealers: {} } };
+        return {
+          exists: true,
+          product: { lowStockThreshold: null, keywords: [], ...event.data, active: true },
+          prices: { tiers: {}, dealers: {} },
+        };
       case 'ProductUpdated':
         return state.exists ? { ...state, product: { ...state.product, ...event.data.changes } } : state;
       case 'ProductPricesSet':

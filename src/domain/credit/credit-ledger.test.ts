@@ -5,7 +5,10 @@ import { availableOf, creditBalanceOf, creditLedgerDecider, outstandingOf, type 
 
 const dealerId = 'D-1';
 const limit = (limitMinor: number): CreditEvent => ({ type: 'CreditLimitSet', data: { dealerId, limitMinor } });
-const reserved = (orderId: string, amountMinor: number): CreditEvent => ({ type: 'CreditReserved', data: { dealerId, orderId, amountMinor } });
+const reserved = (orderId: string, amountMinor: number): CreditEvent => ({
+  type: 'CreditReserved',
+  data: { dealerId, orderId, amountMinor },
+});
 const charged = (orderId: string, shipmentId: string, amountMinor: number, dueDate = '2025-02-01'): CreditEvent => ({
   type: 'CreditCharged',
   data: { dealerId, orderId, shipmentId, amountMinor, dueDate },
@@ -19,18 +22,36 @@ const spec = specification(creditLedgerDecider);
 describe('credit ledger decider', () => {
   describe('limit', () => {
     it('sets and changes the limit, ignoring the same limit again', () => {
-      spec.given().when({ type: 'SetCreditLimit', data: { dealerId, limitMinor: 1000 } }).then([limit(1000)]);
-      spec.given([limit(1000)]).when({ type: 'SetCreditLimit', data: { dealerId, limitMinor: 500 } }).then([limit(500)]);
-      spec.given([limit(1000)]).when({ type: 'SetCreditLimit', data: { dealerId, limitMinor: 1000 } }).thenNothing();
+      spec
+        .given()
+        .when({ type: 'SetCreditLimit', data: { dealerId, limitMinor: 1000 } })
+        .then([limit(1000)]);
+      spec
+        .given([limit(1000)])
+        .when({ type: 'SetCreditLimit', data: { dealerId, limitMinor: 500 } })
+        .then([limit(500)]);
+      spec
+        .given([limit(1000)])
+        .when({ type: 'SetCreditLimit', data: { dealerId, limitMinor: 1000 } })
+        .thenNothing();
     });
 
     it('opens an account once: a retried registration never resets a limit changed since', () => {
-      spec.given().when({ type: 'OpenCreditAccount', data: { dealerId, limitMinor: 1000 } }).then([limit(1000)]);
-      spec.given([limit(1000), limit(3000)]).when({ type: 'OpenCreditAccount', data: { dealerId, limitMinor: 1000 } }).thenNothing();
+      spec
+        .given()
+        .when({ type: 'OpenCreditAccount', data: { dealerId, limitMinor: 1000 } })
+        .then([limit(1000)]);
+      spec
+        .given([limit(1000), limit(3000)])
+        .when({ type: 'OpenCreditAccount', data: { dealerId, limitMinor: 1000 } })
+        .thenNothing();
     });
 
     it('refuses credit movements on a dealer without an account', () => {
-      spec.given().when({ type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 1 } }).thenRefused('credit_account_not_found', 'not_found');
+      spec
+        .given()
+        .when({ type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 1 } })
+        .thenRefused('credit_account_not_found', 'not_found');
       spec
         .given()
         .when({ type: 'RecordPayment', data: { dealerId, paymentId: 'P-1', amountMinor: 1, reference: 'P-1' } })
@@ -41,38 +62,48 @@ describe('credit ledger decider', () => {
   describe('reservations', () => {
     it('reserves up to the limit, counting what is reserved and outstanding', () => {
       const given = [limit(1000), reserved('O-1', 400), charged('O-1', 'S-1', 400), reserved('O-2', 300)];
-      spec.given(given).when({ type: 'ReserveCredit', data: { dealerId, orderId: 'O-3', amountMinor: 300 } }).then([reserved('O-3', 300)]);
+      spec
+        .given(given)
+        .when({ type: 'ReserveCredit', data: { dealerId, orderId: 'O-3', amountMinor: 300 } })
+        .then([reserved('O-3', 300)]);
       const refused = spec.given(given).when({ type: 'ReserveCredit', data: { dealerId, orderId: 'O-3', amountMinor: 301 } });
       refused.thenRefused('credit_limit_exceeded', 'rule');
       expect(refused.decision).toMatchObject({ detail: expect.stringMatching(/needs ¥3\.01 .* ¥3\.00 is available/) });
     });
 
     it('treats the same order reserving again as a retry, and a different amount as a clash', () => {
-      spec.given([limit(1000), reserved('O-1', 400)]).when({ type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 400 } }).thenNothing();
+      spec
+        .given([limit(1000), reserved('O-1', 400)])
+        .when({ type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 400 } })
+        .thenNothing();
       spec
         .given([limit(1000), reserved('O-1', 400)])
         .when({ type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 500 } })
         .thenRefused('credit_already_reserved', 'conflict');
     });
 
-    it('releases what is left of an order\'s reservation; nothing reserved, nothing released', () => {
+    it("releases what is left of an order's reservation; nothing reserved, nothing released", () => {
       spec
         .given([limit(1000), reserved('O-1', 400), charged('O-1', 'S-1', 150)])
         .when({ type: 'ReleaseCredit', data: { dealerId, orderId: 'O-1' } })
         .then([{ type: 'CreditReleased', data: { dealerId, orderId: 'O-1', amountMinor: 250 } }]);
-      spec.given([limit(1000)]).when({ type: 'ReleaseCredit', data: { dealerId, orderId: 'O-1' } }).thenNothing();
+      spec
+        .given([limit(1000)])
+        .when({ type: 'ReleaseCredit', data: { dealerId, orderId: 'O-1' } })
+        .thenNothing();
     });
 
     it('lets a released order reserve again (a held order approved later)', () => {
       const released: CreditEvent = { type: 'CreditReleased', data: { dealerId, orderId: 'O-1', amountMinor: 400 } };
-      spec.given([limit(1000), reserved('O-1', 400), released]).when({ type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 400 } }).then([
-        reserved('O-1', 400),
-      ]);
+      spec
+        .given([limit(1000), reserved('O-1', 400), released])
+        .when({ type: 'ReserveCredit', data: { dealerId, orderId: 'O-1', amountMinor: 400 } })
+        .then([reserved('O-1', 400)]);
     });
   });
 
   describe('charges', () => {
-    it('moves a shipment\'s amount from the order\'s reservation to outstanding', () => {
+    it("moves a shipment's amount from the order's reservation to outstanding", () => {
       spec
         .given([limit(1000), reserved('O-1', 400)])
         .when({ type: 'ChargeCredit', data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 250, dueDate: '2025-02-01' } })
@@ -87,7 +118,10 @@ describe('credit ledger decider', () => {
 
     it('charges a shipment once; the same shipment with other details is a clash', () => {
       const given = [limit(1000), reserved('O-1', 400), charged('O-1', 'S-1', 250)];
-      spec.given(given).when({ type: 'ChargeCredit', data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 250, dueDate: '2025-02-01' } }).thenNothing();
+      spec
+        .given(given)
+        .when({ type: 'ChargeCredit', data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 250, dueDate: '2025-02-01' } })
+        .thenNothing();
       spec
         .given(given)
         .when({ type: 'ChargeCredit', data: { dealerId, orderId: 'O-1', shipmentId: 'S-1', amountMinor: 100, dueDate: '2025-02-01' } })
@@ -111,15 +145,24 @@ describe('credit ledger decider', () => {
     });
 
     it('forgets a fully charged order, so releasing it afterwards releases nothing', () => {
-      spec.given([limit(1000), reserved('O-1', 400), charged('O-1', 'S-1', 400)]).when({ type: 'ReleaseCredit', data: { dealerId, orderId: 'O-1' } }).thenNothing();
+      spec
+        .given([limit(1000), reserved('O-1', 400), charged('O-1', 'S-1', 400)])
+        .when({ type: 'ReleaseCredit', data: { dealerId, orderId: 'O-1' } })
+        .thenNothing();
     });
   });
 
   describe('payments and credit notes', () => {
     it('records a payment once per payment id; other details under the same id are a clash', () => {
       const given = [limit(1000), reserved('O-1', 400), charged('O-1', 'S-1', 400)];
-      spec.given(given).when({ type: 'RecordPayment', data: { dealerId, paymentId: 'P-1', amountMinor: 100, reference: 'P-1' } }).then([paid('P-1', 100)]);
-      spec.given([...given, paid('P-1', 100)]).when({ type: 'RecordPayment', data: { dealerId, paymentId: 'P-1', amountMinor: 100, reference: 'P-1' } }).thenNothing();
+      spec
+        .given(given)
+        .when({ type: 'RecordPayment', data: { dealerId, paymentId: 'P-1', amountMinor: 100, reference: 'P-1' } })
+        .then([paid('P-1', 100)]);
+      spec
+        .given([...given, paid('P-1', 100)])
+        .when({ type: 'RecordPayment', data: { dealerId, paymentId: 'P-1', amountMinor: 100, reference: 'P-1' } })
+        .thenNothing();
       spec
         .given([...given, paid('P-1', 100)])
         .when({ type: 'RecordPayment', data: { dealerId, paymentId: 'P-1', amountMinor: 90, reference: 'P-1' } })
@@ -137,9 +180,18 @@ describe('credit ledger decider', () => {
 
     it('issues a credit note once per id, lowering what is outstanding', () => {
       const given = [limit(1000), reserved('O-1', 400), charged('O-1', 'S-1', 400)];
-      const note: CreditEvent = { type: 'CreditNoteIssued', data: { dealerId, creditNoteId: 'CN-1', amountMinor: 50, reason: 'damaged', orderId: 'O-1' } };
-      spec.given(given).when({ type: 'IssueCreditNote', data: { dealerId, creditNoteId: 'CN-1', amountMinor: 50, reason: 'damaged', orderId: 'O-1' } }).then([note]);
-      spec.given([...given, note]).when({ type: 'IssueCreditNote', data: { dealerId, creditNoteId: 'CN-1', amountMinor: 50, reason: 'damaged', orderId: 'O-1' } }).thenNothing();
+      const note: CreditEvent = {
+        type: 'CreditNoteIssued',
+        data: { dealerId, creditNoteId: 'CN-1', amountMinor: 50, reason: 'damaged', orderId: 'O-1' },
+      };
+      spec
+        .given(given)
+        .when({ type: 'IssueCreditNote', data: { dealerId, creditNoteId: 'CN-1', amountMinor: 50, reason: 'damaged', orderId: 'O-1' } })
+        .then([note]);
+      spec
+        .given([...given, note])
+        .when({ type: 'IssueCreditNote', data: { dealerId, creditNoteId: 'CN-1', amountMinor: 50, reason: 'damaged', orderId: 'O-1' } })
+        .thenNothing();
       spec
         .given([...given, note])
         .when({ type: 'IssueCreditNote', data: { dealerId, creditNoteId: 'CN-1', amountMinor: 60, reason: 'damaged' } })
@@ -162,8 +214,14 @@ describe('credit ledger decider', () => {
       const command = [
         { type: 'ReserveCredit' as const, data: { dealerId, orderId, amountMinor: 1 + random(3_000) } },
         { type: 'ReleaseCredit' as const, data: { dealerId, orderId } },
-        { type: 'ChargeCredit' as const, data: { dealerId, orderId, shipmentId: `S-${step}`, amountMinor: 1 + random(1_500), dueDate: '2025-02-01' } },
-        { type: 'RecordPayment' as const, data: { dealerId, paymentId: `P-${step}`, amountMinor: 1 + random(2_000), reference: `R-${step}` } },
+        {
+          type: 'ChargeCredit' as const,
+          data: { dealerId, orderId, shipmentId: `S-${step}`, amountMinor: 1 + random(1_500), dueDate: '2025-02-01' },
+        },
+        {
+          type: 'RecordPayment' as const,
+          data: { dealerId, paymentId: `P-${step}`, amountMinor: 1 + random(2_000), reference: `R-${step}` },
+        },
         { type: 'SetCreditLimit' as const, data: { dealerId, limitMinor: 5_000 + random(10_000) } },
       ][random(5)]!;
       const decision = creditLedgerDecider.decide(command, state);

@@ -69,7 +69,14 @@ export type CreditEvent =
   | DomainEvent<'PaymentReceived', PaymentReceivedData>
   | DomainEvent<'CreditNoteIssued', CreditNoteIssuedData>;
 
-export const creditEventTypes = ['CreditLimitSet', 'CreditReserved', 'CreditReleased', 'CreditCharged', 'PaymentReceived', 'CreditNoteIssued'] as const;
+export const creditEventTypes = [
+  'CreditLimitSet',
+  'CreditReserved',
+  'CreditReleased',
+  'CreditCharged',
+  'PaymentReceived',
+  'CreditNoteIssued',
+] as const;
 
 /** What an order holds: `amountMinor` as reserved, `reservedMinor` what is left after charges. */
 export type OrderReservation = { amountMinor: number; reservedMinor: number };
@@ -107,9 +114,11 @@ function remember(handled: IdSet, kind: string, id: string, content: string): Id
   return withId(withId(handled, `${kind}:${id}`), `${kind}:${id}:${content}`);
 }
 
-const shipmentContent = (data: { orderId: string; amountMinor: number; dueDate: string }) => `${data.orderId}:${data.amountMinor}:${data.dueDate}`;
+const shipmentContent = (data: { orderId: string; amountMinor: number; dueDate: string }) =>
+  `${data.orderId}:${data.amountMinor}:${data.dueDate}`;
 const paymentContent = (data: { amountMinor: number; reference: string }) => `${data.amountMinor}:${data.reference}`;
-const creditNoteContent = (data: { amountMinor: number; orderId?: string | null | undefined }) => `${data.amountMinor}:${data.orderId ?? ''}`;
+const creditNoteContent = (data: { amountMinor: number; orderId?: string | null | undefined }) =>
+  `${data.amountMinor}:${data.orderId ?? ''}`;
 
 const money = (minor: number) => formatMoney(minor, LEDGER_CURRENCY);
 
@@ -140,7 +149,8 @@ function charge(command: ChargeCredit, state: CreditLedgerState) {
   const { dealerId, orderId, shipmentId, amountMinor, dueDate } = command;
   const before = seen(state.handled, 'shipment', shipmentId, shipmentContent(command));
   if (before === 'same') return [];
-  if (before === 'different') return refuse('shipment_already_charged', `Shipment ${shipmentId} was already charged with other details`, 'conflict');
+  if (before === 'different')
+    return refuse('shipment_already_charged', `Shipment ${shipmentId} was already charged with other details`, 'conflict');
   // A charge moves credit from the order's reservation to outstanding, never more than is left
   // of it: otherwise a shipment could push reserved + outstanding past the limit unchecked.
   const reservedForOrder = state.reservations.get(orderId)?.reservedMinor ?? 0;
@@ -167,7 +177,8 @@ function issueCreditNote(command: IssueCreditNote, state: CreditLedgerState) {
   const { dealerId, creditNoteId, amountMinor, reason } = command;
   const before = seen(state.handled, 'credit-note', creditNoteId, creditNoteContent(command));
   if (before === 'same') return [];
-  if (before === 'different') return refuse('credit_note_exists', `Credit note ${creditNoteId} was already issued with other details`, 'conflict');
+  if (before === 'different')
+    return refuse('credit_note_exists', `Credit note ${creditNoteId} was already issued with other details`, 'conflict');
   return [{ type: 'CreditNoteIssued' as const, data: { dealerId, creditNoteId, amountMinor, reason, orderId: command.orderId ?? null } }];
 }
 

@@ -23,8 +23,14 @@ describe('dealer decider', () => {
   });
 
   it('treats the same registration again as done, and a different one as a clash', () => {
-    spec.given([registered]).when({ type: 'RegisterDealer', data: { ...registration, territories: ['CN-32', 'CN-31'] } }).thenNothing();
-    spec.given([registered]).when({ type: 'RegisterDealer', data: { ...registration, tier: 'silver' } }).thenRefused('dealer_exists', 'conflict');
+    spec
+      .given([registered])
+      .when({ type: 'RegisterDealer', data: { ...registration, territories: ['CN-32', 'CN-31'] } })
+      .thenNothing();
+    spec
+      .given([registered])
+      .when({ type: 'RegisterDealer', data: { ...registration, tier: 'silver' } })
+      .thenRefused('dealer_exists', 'conflict');
   });
 
   it('recognises a retried registration even after the dealer has changed since', () => {
@@ -37,29 +43,56 @@ describe('dealer decider', () => {
       .given([registered])
       .when({ type: 'ChangeTerritories', data: { dealerId: 'D-1', territories: ['CN-33', 'CN-31'] } })
       .then([{ type: 'DealerTerritoriesChanged', data: { dealerId: 'D-1', territories: ['CN-31', 'CN-33'] } }]);
-    spec.given([registered]).when({ type: 'ChangeTerritories', data: { dealerId: 'D-1', territories: ['CN-32', 'CN-31'] } }).thenNothing();
-    spec.given([registered]).when({ type: 'ChangeTier', data: { dealerId: 'D-1', tier: 'platinum' } }).then([
-      { type: 'DealerTierChanged', data: { dealerId: 'D-1', tier: 'platinum' } },
-    ]);
-    spec.given([registered]).when({ type: 'ChangeTier', data: { dealerId: 'D-1', tier: 'gold' } }).thenNothing();
-    spec.given([registered]).when({ type: 'ChangePaymentTerms', data: { dealerId: 'D-1', paymentTermsDays: 45, prepay: true } }).then([
-      { type: 'PaymentTermsChanged', data: { dealerId: 'D-1', paymentTermsDays: 45, prepay: true } },
-    ]);
-    spec.given([registered]).when({ type: 'ChangePaymentTerms', data: { dealerId: 'D-1', paymentTermsDays: 30, prepay: false } }).thenNothing();
+    spec
+      .given([registered])
+      .when({ type: 'ChangeTerritories', data: { dealerId: 'D-1', territories: ['CN-32', 'CN-31'] } })
+      .thenNothing();
+    spec
+      .given([registered])
+      .when({ type: 'ChangeTier', data: { dealerId: 'D-1', tier: 'platinum' } })
+      .then([{ type: 'DealerTierChanged', data: { dealerId: 'D-1', tier: 'platinum' } }]);
+    spec
+      .given([registered])
+      .when({ type: 'ChangeTier', data: { dealerId: 'D-1', tier: 'gold' } })
+      .thenNothing();
+    spec
+      .given([registered])
+      .when({ type: 'ChangePaymentTerms', data: { dealerId: 'D-1', paymentTermsDays: 45, prepay: true } })
+      .then([{ type: 'PaymentTermsChanged', data: { dealerId: 'D-1', paymentTermsDays: 45, prepay: true } }]);
+    spec
+      .given([registered])
+      .when({ type: 'ChangePaymentTerms', data: { dealerId: 'D-1', paymentTermsDays: 30, prepay: false } })
+      .thenNothing();
   });
 
   it('suspends and reinstates; doing either twice changes nothing', () => {
-    spec.given([registered]).when({ type: 'SuspendDealer', data: { dealerId: 'D-1', reason: 'overdue invoices' } }).then([suspended]);
-    spec.given([registered, suspended]).when({ type: 'SuspendDealer', data: { dealerId: 'D-1', reason: 'again' } }).thenNothing();
-    spec.given([registered, suspended]).when({ type: 'ReinstateDealer', data: { dealerId: 'D-1' } }).then([
-      { type: 'DealerReinstated', data: { dealerId: 'D-1' } },
-    ]);
-    spec.given([registered]).when({ type: 'ReinstateDealer', data: { dealerId: 'D-1' } }).thenNothing();
+    spec
+      .given([registered])
+      .when({ type: 'SuspendDealer', data: { dealerId: 'D-1', reason: 'overdue invoices' } })
+      .then([suspended]);
+    spec
+      .given([registered, suspended])
+      .when({ type: 'SuspendDealer', data: { dealerId: 'D-1', reason: 'again' } })
+      .thenNothing();
+    spec
+      .given([registered, suspended])
+      .when({ type: 'ReinstateDealer', data: { dealerId: 'D-1' } })
+      .then([{ type: 'DealerReinstated', data: { dealerId: 'D-1' } }]);
+    spec
+      .given([registered])
+      .when({ type: 'ReinstateDealer', data: { dealerId: 'D-1' } })
+      .thenNothing();
   });
 
   it('refuses to change a dealer that does not exist', () => {
-    spec.given().when({ type: 'ChangeTier', data: { dealerId: 'D-9', tier: 'gold' } }).thenRefused('dealer_not_found', 'not_found');
-    spec.given().when({ type: 'SuspendDealer', data: { dealerId: 'D-9', reason: 'x' } }).thenRefused('dealer_not_found', 'not_found');
+    spec
+      .given()
+      .when({ type: 'ChangeTier', data: { dealerId: 'D-9', tier: 'gold' } })
+      .thenRefused('dealer_not_found', 'not_found');
+    spec
+      .given()
+      .when({ type: 'SuspendDealer', data: { dealerId: 'D-9', reason: 'x' } })
+      .thenRefused('dealer_not_found', 'not_found');
   });
 
   it('computes due dates as calendar days after the business day of shipment (Asia/Shanghai)', () => {

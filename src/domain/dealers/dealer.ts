@@ -11,11 +11,7 @@ export type DealerStatus = (typeof DEALER_STATUSES)[number];
 
 export const DEFAULT_PAYMENT_TERMS_DAYS = 30;
 
-export const territoriesSchema = z
-  .array(regionCodeSchema)
-  .min(1)
-  .max(200)
-  .describe('Region codes the dealer may order for, e.g. `CN-31`.');
+export const territoriesSchema = z.array(regionCodeSchema).min(1).max(200).describe('Region codes the dealer may order for, e.g. `CN-31`.');
 
 export const paymentTermsDaysSchema = z
   .number()
@@ -101,7 +97,8 @@ export function normalizeTerritories(territories: readonly string[]): string[] {
   return [...new Set(territories)].sort();
 }
 
-const sameTerritories = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((code, index) => code === b[index]);
+const sameTerritories = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((code, index) => code === b[index]);
 
 function sameRegistration(a: DealerRegistration, b: DealerRegistration): boolean {
   return (
@@ -156,13 +153,19 @@ export const dealerDecider: Decider<DealerCommand, DealerEvent, DealerState> = {
         return [{ type: 'DealerReinstated', data: { dealerId: dealer.dealerId } }];
       case 'SetShelfLifeRequirement':
         if (dealer.minRemainingDays === command.data.minRemainingDays) return [];
-        return [{ type: 'DealerShelfLifeRequirementSet', data: { dealerId: dealer.dealerId, minRemainingDays: command.data.minRemainingDays } }];
+        return [
+          { type: 'DealerShelfLifeRequirementSet', data: { dealerId: dealer.dealerId, minRemainingDays: command.data.minRemainingDays } },
+        ];
     }
   },
 
   evolve(state, event) {
     if (event.type === 'DealerRegistered') {
-      return { exists: true, registration: event.data, dealer: { ...event.data, status: 'active', suspensionReason: null, minRemainingDays: 0 } };
+      return {
+        exists: true,
+        registration: event.data,
+        dealer: { ...event.data, status: 'active', suspensionReason: null, minRemainingDays: 0 },
+      };
     }
     if (!state.exists) return state;
     const dealer = state.dealer;

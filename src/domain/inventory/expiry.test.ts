@@ -6,7 +6,15 @@ const thresholds = { redDays: 30, yellowDays: 90, blueDays: 180 };
 describe('expiry tiers', () => {
   it('sorts a lot by its remaining shelf life', () => {
     expect([-3, 0, 1, 30, 31, 90, 91, 180, 181].map((days) => expiryTierOf(days, thresholds))).toEqual([
-      'expired', 'expired', 'red', 'red', 'yellow', 'yellow', 'blue', 'blue', null,
+      'expired',
+      'expired',
+      'red',
+      'red',
+      'yellow',
+      'yellow',
+      'blue',
+      'blue',
+      null,
     ]);
   });
 

@@ -38,7 +38,7 @@ export const operationIdSchema = entityIdSchema;
 
 export const stockReceiptSchema = z
   .object({
-    receiptId: operationIdSchema.optional().describe('The goods receipt number (e.g. the ERP\'s); a receipt id is received once.'),
+    receiptId: operationIdSchema.optional().describe("The goods receipt number (e.g. the ERP's); a receipt id is received once."),
     sku: skuSchema,
     warehouseId: warehouseIdSchema,
     lot: lotCodeSchema,
@@ -53,7 +53,12 @@ export const stockAdjustmentSchema = z.object({
   sku: skuSchema,
   warehouseId: warehouseIdSchema,
   lot: lotCodeSchema,
-  delta: z.number().int().min(-1_000_000).max(1_000_000).refine((delta) => delta !== 0, 'must not be zero'),
+  delta: z
+    .number()
+    .int()
+    .min(-1_000_000)
+    .max(1_000_000)
+    .refine((delta) => delta !== 0, 'must not be zero'),
   reason: z.string().trim().min(1).max(500),
 });
 
@@ -66,7 +71,10 @@ export const stockTransferSchema = z
     lot: lotCodeSchema,
     qty: quantitySchema,
   })
-  .refine((transfer) => transfer.fromWarehouseId !== transfer.toWarehouseId, { path: ['toWarehouseId'], message: 'must differ from fromWarehouseId' });
+  .refine((transfer) => transfer.fromWarehouseId !== transfer.toWarehouseId, {
+    path: ['toWarehouseId'],
+    message: 'must differ from fromWarehouseId',
+  });
 
 export const stockWriteOffSchema = z.object({
   writeOffId: operationIdSchema.optional().describe('An id makes a retried write-off count once.'),
@@ -117,7 +125,13 @@ export type StockReceivedData = StockAddress & LotDates & { receiptId: string; q
 export type StockReservedData = StockAddress & { orderId: string; qty: number; minExpiryDate?: string | null };
 export type StockReleasedData = StockAddress & { orderId: string; qty: number };
 /** `fromReservation`: how much of `qty` the order had reserved (the rest came from free stock). */
-export type StockPickedData = StockAddress & { orderId: string; shipmentId: string; qty: number; fromReservation: number; lots: LotQuantity[] };
+export type StockPickedData = StockAddress & {
+  orderId: string;
+  shipmentId: string;
+  qty: number;
+  fromReservation: number;
+  lots: LotQuantity[];
+};
 export type StockAdjustedData = StockAddress & { adjustmentId: string; lot: string; delta: number; reason: string };
 export type StockTransferredOutData = StockAddress & LotDates & { transferId: string; toWarehouseId: string; qty: number };
 export type StockTransferredInData = StockAddress & LotDates & { transferId: string; fromWarehouseId: string; qty: number };
@@ -262,7 +276,8 @@ const byExpiryThenLot = (a: StockLot, b: StockLot) =>
 export function pickFirstExpiry(state: StockState, qty: number, today: string, minExpiryDate?: string): LotQuantity[] | undefined {
   const picked: LotQuantity[] = [];
   let remaining = qty;
-  const eligible = (lot: StockLot) => lot.qty > 0 && isSellable(lot, today) && (minExpiryDate === undefined || lot.expiryDate >= minExpiryDate);
+  const eligible = (lot: StockLot) =>
+    lot.qty > 0 && isSellable(lot, today) && (minExpiryDate === undefined || lot.expiryDate >= minExpiryDate);
   for (const lot of [...state.lots.values()].filter(eligible).sort(byExpiryThenLot)) {
     if (remaining === 0) break;
     const take = Math.min(lot.qty, remaining);
@@ -294,7 +309,11 @@ function decideReceipt(data: ReceiveStock, state: StockState): EventsOrRefusal<S
   const earlier = state.receipts.get(data.receiptId);
   if (earlier) {
     if (earlier.lot === data.lot && sameDates(earlier, data) && earlier.qty === data.qty) return [];
-    return refuse('receipt_conflict', `Receipt ${data.receiptId} already received ${earlier.qty} of lot ${earlier.lot} at ${data.warehouseId}`, 'conflict');
+    return refuse(
+      'receipt_conflict',
+      `Receipt ${data.receiptId} already received ${earlier.qty} of lot ${earlier.lot} at ${data.warehouseId}`,
+      'conflict',
+    );
   }
   const known = state.lots.get(data.lot);
   if (known && !sameDates(known, data)) return lotMismatch(data, known);
@@ -315,7 +334,10 @@ function decideReservation(data: ReserveStock, state: StockState): EventsOrRefus
 function keepsServable(state: StockState, events: readonly StockEvent[], today: string, at: StockAddress): EventsOrRefusal<StockEvent> {
   const after = events.reduce(stockDecider.evolve, state);
   if (reservationsServable(after, today) || !reservationsServable(state, today)) return events;
-  return refuse('stock_reserved', `Stock of ${where(at)} is promised to orders that need it (with enough shelf life left); it cannot be taken`);
+  return refuse(
+    'stock_reserved',
+    `Stock of ${where(at)} is promised to orders that need it (with enough shelf life left); it cannot be taken`,
+  );
 }
 
 function decidePick(data: PickStock, state: StockState): EventsOrRefusal<StockEvent> {
@@ -329,7 +351,12 @@ function decidePick(data: PickStock, state: StockState): EventsOrRefusal<StockEv
   // First expiry, first out among the lots the order may take.
   const lots = pickFirstExpiry(state, qty, today, minExpiryDate);
   if (!lots) return insufficient(data, qty, minExpiryDate ? sellableFrom(state, today, minExpiryDate) : stockLevel(state, today).sellable);
-  return keepsServable(state, [{ type: 'StockPicked', data: { sku, warehouseId, orderId, shipmentId, qty, fromReservation, lots } }], today, data);
+  return keepsServable(
+    state,
+    [{ type: 'StockPicked', data: { sku, warehouseId, orderId, shipmentId, qty, fromReservation, lots } }],
+    today,
+    data,
+  );
 }
 
 function decideAdjustment(data: AdjustStock, state: StockState): EventsOrRefusal<StockEvent> {
@@ -337,11 +364,15 @@ function decideAdjustment(data: AdjustStock, state: StockState): EventsOrRefusal
   if (hasId(state.adjustments, adjustmentId)) return [];
   const known = state.lots.get(lot);
   if (!known) return refuse('lot_not_found', `Lot ${lot} of ${where(data)} was never received`, 'not_found');
-  if (known.qty + delta < 0) return refuse('insufficient_stock', `Lot ${lot} of ${where(data)} holds ${known.qty}; it cannot change by ${delta}`);
+  if (known.qty + delta < 0)
+    return refuse('insufficient_stock', `Lot ${lot} of ${where(data)} holds ${known.qty}; it cannot change by ${delta}`);
   if (delta < 0 && isSellable(known, today)) {
     const level = stockLevel(state, today);
     if (level.sellable + delta < level.reserved) {
-      return refuse('stock_reserved', `${level.reserved} of ${where(data)} is reserved and ${level.available} available; ${-delta} cannot be removed`);
+      return refuse(
+        'stock_reserved',
+        `${level.reserved} of ${where(data)} is reserved and ${level.available} available; ${-delta} cannot be removed`,
+      );
     }
   }
   return keepsServable(state, [{ type: 'StockAdjusted', data: { sku, warehouseId, adjustmentId, lot, delta, reason } }], today, data);
@@ -355,9 +386,15 @@ function decideTransferOut(data: TransferOut, state: StockState): EventsOrRefusa
   if (!isSellable(known, today)) return refuse('lot_expired', `Lot ${lot} of ${where(data)} expired on ${known.expiryDate}`);
   if (qty > known.qty) return refuse('insufficient_stock', `Lot ${lot} of ${where(data)} holds ${known.qty}; ${qty} requested`);
   const { available, reserved } = stockLevel(state, today);
-  if (qty > available) return refuse('stock_reserved', `${reserved} of ${where(data)} is reserved and ${available} available; ${qty} requested`);
+  if (qty > available)
+    return refuse('stock_reserved', `${reserved} of ${where(data)} is reserved and ${available} available; ${qty} requested`);
   const { productionDate, expiryDate } = known;
-  return keepsServable(state, [{ type: 'StockTransferredOut', data: { sku, warehouseId, transferId, toWarehouseId, lot, productionDate, expiryDate, qty } }], today, data);
+  return keepsServable(
+    state,
+    [{ type: 'StockTransferredOut', data: { sku, warehouseId, transferId, toWarehouseId, lot, productionDate, expiryDate, qty } }],
+    today,
+    data,
+  );
 }
 
 function decideTransferIn(data: TransferIn, state: StockState): EventsOrRefusal<StockEvent> {
@@ -473,7 +510,11 @@ export const stockDecider: Decider<StockCommand, StockEvent, StockState> = {
     switch (event.type) {
       case 'StockReceived': {
         const { receiptId, lot, qty } = event.data;
-        return { ...state, lots: changeLot(state.lots, lot, qty, event.data), receipts: new Map(state.receipts).set(receiptId, event.data) };
+        return {
+          ...state,
+          lots: changeLot(state.lots, lot, qty, event.data),
+          receipts: new Map(state.receipts).set(receiptId, event.data),
+        };
       }
       case 'StockReserved': {
         const { orderId, qty, minExpiryDate } = event.data;

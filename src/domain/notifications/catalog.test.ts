@@ -17,9 +17,28 @@ describe('the notification catalog', () => {
     expect(
       notificationOf({
         type: 'ShipmentDispatched',
-        data: { orderId: 'O-1', dealerId: 'D-1', shipmentId: 'S-1', carrier: 'SF', trackingNumber: 'T', orderStatus: 'shipped', lines: [{ sku: 'TEA', qty: 2, lots: [] }] },
+        data: {
+          orderId: 'O-1',
+          dealerId: 'D-1',
+          shipmentId: 'S-1',
+          carrier: 'SF',
+          trackingNumber: 'T',
+          orderStatus: 'shipped',
+          lines: [{ sku: 'TEA', qty: 2, lots: [] }],
+        },
       }),
-    ).toEqual({ type: 'order.shipped', facts: { orderId: 'O-1', dealerId: 'D-1', shipmentId: 'S-1', carrier: 'SF', trackingNumber: 'T', orderStatus: 'shipped', lines: [{ sku: 'TEA', qty: 2 }] } });
+    ).toEqual({
+      type: 'order.shipped',
+      facts: {
+        orderId: 'O-1',
+        dealerId: 'D-1',
+        shipmentId: 'S-1',
+        carrier: 'SF',
+        trackingNumber: 'T',
+        orderStatus: 'shipped',
+        lines: [{ sku: 'TEA', qty: 2 }],
+      },
+    });
     expect(notificationOf({ type: 'OrderPlaced', data: { orderId: 'O-1' } })).toBeNull();
     expect(notificationOf({ type: 'StockRecovered', data: { sku: 'TEA' } })).toBeNull();
   });
@@ -43,13 +62,36 @@ describe('notification texts', () => {
   it('tells each type in Chinese and in English, with where to look', () => {
     const delayed = notificationOf({
       type: 'ShipmentDelayed',
-      data: { orderId: 'O-1', dealerId: 'D-1', shipmentId: 'S-1', cause: 'exception', previousEta: null, eta: '2030-05-01T10:00:00.000Z', reason: 'Road closed' },
+      data: {
+        orderId: 'O-1',
+        dealerId: 'D-1',
+        shipmentId: 'S-1',
+        cause: 'exception',
+        previousEta: null,
+        eta: '2030-05-01T10:00:00.000Z',
+        reason: 'Road closed',
+      },
     })!;
-    expect(notificationText(delayed, 'zh')).toEqual({ title: '货件延误', body: '订单 O-1 的货件 S-1 运输异常：Road closed，预计 2030-05-01 18:00 送达。', link: '/v1/orders/O-1' });
-    expect(notificationText(delayed, 'en').body).toBe('Shipment S-1 of order O-1 ran into a problem: Road closed; now expected on 2030-05-01 18:00 (Asia/Shanghai).');
+    expect(notificationText(delayed, 'zh')).toEqual({
+      title: '货件延误',
+      body: '订单 O-1 的货件 S-1 运输异常：Road closed，预计 2030-05-01 18:00 送达。',
+      link: '/v1/orders/O-1',
+    });
+    expect(notificationText(delayed, 'en').body).toBe(
+      'Shipment S-1 of order O-1 ran into a problem: Road closed; now expected on 2030-05-01 18:00 (Asia/Shanghai).',
+    );
     const expiring = notificationOf({
       type: 'LotEnteredExpiryTier',
-      data: { sku: 'TEA', warehouseId: 'WH-1', lot: 'L-1', expiryDate: '2026-04-01', tier: 'red', daysLeft: 20, qty: 7, today: '2026-03-12' },
+      data: {
+        sku: 'TEA',
+        warehouseId: 'WH-1',
+        lot: 'L-1',
+        expiryDate: '2026-04-01',
+        tier: 'red',
+        daysLeft: 20,
+        qty: 7,
+        today: '2026-03-12',
+      },
     })!;
     expect(notificationText(expiring, 'zh')).toEqual({
       title: '临期预警（红色）',

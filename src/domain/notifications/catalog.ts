@@ -22,16 +22,24 @@ export const NOTIFICATION_TYPES = [
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** About one dealer's order: its dealer, and staff, may receive them. */
-export const DEALER_NOTIFICATION_TYPES: readonly NotificationType[] = NOTIFICATION_TYPES.filter((type) => type.startsWith('order.') || type.startsWith('shipment.'));
+export const DEALER_NOTIFICATION_TYPES: readonly NotificationType[] = NOTIFICATION_TYPES.filter(
+  (type) => type.startsWith('order.') || type.startsWith('shipment.'),
+);
 
 /** What staff find in their inbox: what needs someone (held orders, late shipments, stock). Subscriptions may take any type. */
 export const STAFF_INBOX_TYPES: readonly NotificationType[] = ['order.on_hold', 'shipment.delayed', 'stock.low', 'stock.expiring'];
 
 export type OrderFacts = { orderId: string; dealerId: string | null; reasons: Reason[]; reason: string | null };
-export type ShippedFacts = Pick<ShipmentDispatchedData, 'orderId' | 'dealerId' | 'shipmentId' | 'carrier' | 'trackingNumber' | 'orderStatus'> & {
+export type ShippedFacts = Pick<
+  ShipmentDispatchedData,
+  'orderId' | 'dealerId' | 'shipmentId' | 'carrier' | 'trackingNumber' | 'orderStatus'
+> & {
   lines: { sku: string; qty: number }[];
 };
-export type DeliveredFacts = Pick<ShipmentDeliveredData, 'orderId' | 'dealerId' | 'shipmentId' | 'deliveredAt' | 'receivedBy' | 'orderStatus'>;
+export type DeliveredFacts = Pick<
+  ShipmentDeliveredData,
+  'orderId' | 'dealerId' | 'shipmentId' | 'deliveredAt' | 'receivedBy' | 'orderStatus'
+>;
 export type DelayedFacts = Omit<ShipmentDelayedData, 'reportedAt'>;
 export type LowStockFacts = Pick<StockLevelCrossedData, 'sku' | 'warehouseId' | 'available'> & { threshold: number };
 export type ExpiringFacts = Omit<LotEnteredExpiryTierData, 'today'>;
@@ -91,13 +99,27 @@ export function notificationOf(event: { type: string; data: Data }): Notificatio
     case 'HeldOrderRejected':
       return { type: 'order.rejected', facts: orderFacts(data, [], text(data.reason)) };
     case 'OrderRejectedByDealer':
-      return { type: 'order.rejected', facts: orderFacts(data, [{ code: 'dealer_rejected', detail: String(data.reason) }], text(data.reason)) };
+      return {
+        type: 'order.rejected',
+        facts: orderFacts(data, [{ code: 'dealer_rejected', detail: String(data.reason) }], text(data.reason)),
+      };
     case 'OrderAwaitingDealerApproval':
       return { type: 'order.awaiting_dealer_approval', facts: orderFacts(data, data.reasons as Reason[], null) };
     case 'ShipmentDispatched': {
       const shipped = data as ShipmentDispatchedData;
       const { orderId, dealerId, shipmentId, carrier, trackingNumber, orderStatus } = shipped;
-      return { type: 'order.shipped', facts: { orderId, dealerId, shipmentId, carrier, trackingNumber, orderStatus, lines: shipped.lines.map(({ sku, qty }) => ({ sku, qty })) } };
+      return {
+        type: 'order.shipped',
+        facts: {
+          orderId,
+          dealerId,
+          shipmentId,
+          carrier,
+          trackingNumber,
+          orderStatus,
+          lines: shipped.lines.map(({ sku, qty }) => ({ sku, qty })),
+        },
+      };
     }
     case 'ShipmentDelivered': {
       const { orderId, dealerId, shipmentId, deliveredAt, receivedBy, orderStatus } = data as ShipmentDeliveredData;
@@ -124,9 +146,12 @@ export function notificationOf(event: { type: string; data: Data }): Notificatio
 export const orderOf = (notification: Notification): string | null => ('orderId' in notification.facts ? notification.facts.orderId : null);
 
 /** The dealer a notification is about, if the event named it. */
-export const dealerOf = (notification: Notification): string | null => ('dealerId' in notification.facts ? notification.facts.dealerId : null);
+export const dealerOf = (notification: Notification): string | null =>
+  'dealerId' in notification.facts ? notification.facts.dealerId : null;
 
 /** The notification with its order's dealer filled in. */
 export function withDealer(notification: Notification, dealerId: string): Notification {
-  return 'dealerId' in notification.facts ? ({ ...notification, facts: { ...notification.facts, dealerId } } as Notification) : notification;
+  return 'dealerId' in notification.facts
+    ? ({ ...notification, facts: { ...notification.facts, dealerId } } as Notification)
+    : notification;
 }

@@ -22,7 +22,14 @@ const evaluate = (today: string, lots: { lot: string; expiryDate: string; qty: n
   type: 'EvaluateLotExpiry',
   data: { ...at, lots, today, thresholds },
 });
-const entered = (lot: string, expiryDate: string, tier: 'red' | 'yellow' | 'blue', daysLeft: number, today: string, qty = 5): StockAlertEvent => ({
+const entered = (
+  lot: string,
+  expiryDate: string,
+  tier: 'red' | 'yellow' | 'blue',
+  daysLeft: number,
+  today: string,
+  qty = 5,
+): StockAlertEvent => ({
   type: 'LotEnteredExpiryTier',
   data: { ...at, lot, expiryDate, tier, daysLeft, qty, today },
 });
@@ -32,41 +39,78 @@ const spec = specification(stockAlertDecider);
 describe('stock alerts', () => {
   describe('low stock', () => {
     it('alerts when the available quantity crosses below the threshold, once per crossing', () => {
-      spec.given().when(observe(3, 9)).then([fell(3, 9)]);
-      spec.given([fell(3, 9)]).when(observe(4, 2)).thenNothing();
+      spec
+        .given()
+        .when(observe(3, 9))
+        .then([fell(3, 9)]);
+      spec
+        .given([fell(3, 9)])
+        .when(observe(4, 2))
+        .thenNothing();
       spec.given().when(observe(3, 10)).thenNothing();
     });
 
     it('alerts again only after the stock rose back to the threshold', () => {
-      spec.given([fell(3, 9)]).when(observe(5, 10)).then([recovered(5, 10)]);
-      spec.given([fell(3, 9), recovered(5, 10)]).when(observe(6, 4)).then([fell(6, 4)]);
+      spec
+        .given([fell(3, 9)])
+        .when(observe(5, 10))
+        .then([recovered(5, 10)]);
+      spec
+        .given([fell(3, 9), recovered(5, 10)])
+        .when(observe(6, 4))
+        .then([fell(6, 4)]);
     });
 
     it('decides nothing on a level older than the last one decided on (a replay, a slower trigger)', () => {
-      spec.given([fell(3, 9), recovered(5, 10)]).when(observe(4, 1)).thenNothing();
-      spec.given([fell(3, 9), recovered(5, 10), fell(7, 2)]).when(observe(5, 12)).thenNothing();
+      spec
+        .given([fell(3, 9), recovered(5, 10)])
+        .when(observe(4, 1))
+        .thenNothing();
+      spec
+        .given([fell(3, 9), recovered(5, 10), fell(7, 2)])
+        .when(observe(5, 12))
+        .thenNothing();
     });
 
     it('takes a threshold raised (or removed) at the same stock revision into account', () => {
-      spec.given().when(observe(5, 12, 20)).then([fell(5, 12, 20)]);
-      spec.given([fell(5, 12, 20)]).when(observe(5, 12, null)).then([recovered(5, 12, null)]);
+      spec
+        .given()
+        .when(observe(5, 12, 20))
+        .then([fell(5, 12, 20)]);
+      spec
+        .given([fell(5, 12, 20)])
+        .when(observe(5, 12, null))
+        .then([recovered(5, 12, null)]);
     });
   });
 
   describe('expiry tiers', () => {
     it('alerts each lot holding stock once per tier it enters', () => {
       const lots = [{ lot: 'L1', expiryDate: '2026-08-01', qty: 5 }];
-      spec.given().when(evaluate('2026-03-01', lots)).then([entered('L1', '2026-08-01', 'blue', 153, '2026-03-01')]);
-      spec.given([entered('L1', '2026-08-01', 'blue', 153, '2026-03-01')]).when(evaluate('2026-03-02', lots)).thenNothing();
-      spec.given([entered('L1', '2026-08-01', 'blue', 153, '2026-03-01')]).when(evaluate('2026-05-10', lots)).then([
-        entered('L1', '2026-08-01', 'yellow', 83, '2026-05-10'),
-      ]);
+      spec
+        .given()
+        .when(evaluate('2026-03-01', lots))
+        .then([entered('L1', '2026-08-01', 'blue', 153, '2026-03-01')]);
+      spec
+        .given([entered('L1', '2026-08-01', 'blue', 153, '2026-03-01')])
+        .when(evaluate('2026-03-02', lots))
+        .thenNothing();
+      spec
+        .given([entered('L1', '2026-08-01', 'blue', 153, '2026-03-01')])
+        .when(evaluate('2026-05-10', lots))
+        .then([entered('L1', '2026-08-01', 'yellow', 83, '2026-05-10')]);
     });
 
     it('alerts only the most urgent tier of a lot that skipped one, and never a less urgent one later', () => {
       const lots = [{ lot: 'L1', expiryDate: '2026-03-20', qty: 5 }];
-      spec.given().when(evaluate('2026-03-01', lots)).then([entered('L1', '2026-03-20', 'red', 19, '2026-03-01')]);
-      spec.given([entered('L1', '2026-03-20', 'red', 19, '2026-03-01')]).when(evaluate('2026-01-01', lots)).thenNothing();
+      spec
+        .given()
+        .when(evaluate('2026-03-01', lots))
+        .then([entered('L1', '2026-03-20', 'red', 19, '2026-03-01')]);
+      spec
+        .given([entered('L1', '2026-03-20', 'red', 19, '2026-03-01')])
+        .when(evaluate('2026-01-01', lots))
+        .thenNothing();
     });
 
     it('leaves out lots without stock, expired lots and lots further out than blue', () => {

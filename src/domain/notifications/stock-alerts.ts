@@ -28,11 +28,19 @@ export type LotOnHand = { lot: string; expiryDate: string; qty: number };
 
 export type EvaluateLotExpiry = Where & { lots: readonly LotOnHand[]; today: string; thresholds: ExpiryThresholds };
 
-export type StockAlertCommand = { type: 'ObserveStockLevel'; data: ObserveStockLevel } | { type: 'EvaluateLotExpiry'; data: EvaluateLotExpiry };
+export type StockAlertCommand =
+  { type: 'ObserveStockLevel'; data: ObserveStockLevel } | { type: 'EvaluateLotExpiry'; data: EvaluateLotExpiry };
 
 export type StockLevelCrossedData = Where & { available: number; threshold: number | null; stockRevision: number; observedAt: string };
 
-export type LotEnteredExpiryTierData = Where & { lot: string; expiryDate: string; tier: AlertTier; daysLeft: number; qty: number; today: string };
+export type LotEnteredExpiryTierData = Where & {
+  lot: string;
+  expiryDate: string;
+  tier: AlertTier;
+  daysLeft: number;
+  qty: number;
+  today: string;
+};
 
 export type StockAlertEvent =
   | DomainEvent<'StockFellBelowThreshold', StockLevelCrossedData>
@@ -56,7 +64,12 @@ function decideLevel(data: ObserveStockLevel, state: StockAlertState): StockAler
   const below = data.threshold !== null && data.available < data.threshold;
   if (below === state.below) return [];
   const { sku, warehouseId, available, threshold, stockRevision, observedAt } = data;
-  return [{ type: below ? 'StockFellBelowThreshold' : 'StockRecovered', data: { sku, warehouseId, available, threshold, stockRevision, observedAt } }];
+  return [
+    {
+      type: below ? 'StockFellBelowThreshold' : 'StockRecovered',
+      data: { sku, warehouseId, available, threshold, stockRevision, observedAt },
+    },
+  ];
 }
 
 function decideExpiry(data: EvaluateLotExpiry, state: StockAlertState): StockAlertEvent[] {

@@ -23,19 +23,20 @@ export type SubscriptionCreatedData = {
 
 export type SubscriptionDeletedData = { subscriptionId: string; dealerId: string | null; deletedBy: string; deletedAt: string };
 
-export type SubscriptionEvent = DomainEvent<'SubscriptionCreated', SubscriptionCreatedData> | DomainEvent<'SubscriptionDeleted', SubscriptionDeletedData>;
+export type SubscriptionEvent =
+  DomainEvent<'SubscriptionCreated', SubscriptionCreatedData> | DomainEvent<'SubscriptionDeleted', SubscriptionDeletedData>;
 
 export const subscriptionEventTypes = ['SubscriptionCreated', 'SubscriptionDeleted'] as const;
 
 export type SubscriptionCommand =
-  | { type: 'CreateSubscription'; data: SubscriptionCreatedData }
-  | { type: 'DeleteSubscription'; data: SubscriptionDeletedData };
+  { type: 'CreateSubscription'; data: SubscriptionCreatedData } | { type: 'DeleteSubscription'; data: SubscriptionDeletedData };
 
 export type Subscription = SubscriptionCreatedData & { deletedAt: string | null };
 
 export type SubscriptionsState = { subscriptions: ReadonlyMap<string, Subscription> };
 
-export const activeSubscriptions = (state: SubscriptionsState) => [...state.subscriptions.values()].filter((subscription) => subscription.deletedAt === null);
+export const activeSubscriptions = (state: SubscriptionsState) =>
+  [...state.subscriptions.values()].filter((subscription) => subscription.deletedAt === null);
 
 export const subscriptionsDecider: Decider<SubscriptionCommand, SubscriptionEvent, SubscriptionsState> = {
   initialState: { subscriptions: new Map() },
@@ -50,7 +51,8 @@ export const subscriptionsDecider: Decider<SubscriptionCommand, SubscriptionEven
       }
       return [{ type: 'SubscriptionCreated', data: command.data }];
     }
-    if (!known || known.deletedAt !== null) return refuse('subscription_not_found', `Subscription ${subscriptionId} was not found`, 'not_found');
+    if (!known || known.deletedAt !== null)
+      return refuse('subscription_not_found', `Subscription ${subscriptionId} was not found`, 'not_found');
     return [{ type: 'SubscriptionDeleted', data: command.data }];
   },
 

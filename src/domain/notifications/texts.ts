@@ -28,7 +28,8 @@ const TIERS: Readonly<Record<string, Words>> = {
   blue: { zh: '蓝色', en: 'blue' },
 };
 
-const words = (table: Readonly<Record<string, Words>>, code: string, language: Language) => table[code]?.[language] ?? code.replaceAll('_', ' ');
+const words = (table: Readonly<Record<string, Words>>, code: string, language: Language) =>
+  table[code]?.[language] ?? code.replaceAll('_', ' ');
 
 function reasonList(reasons: readonly { code: string }[], reason: string | null, language: Language): string {
   const named = reasons.map((candidate) => words(REASONS, candidate.code, language));
@@ -43,7 +44,18 @@ const clocks = new Map<string, Intl.DateTimeFormat>();
 function when(instant: string, language: Language): string {
   const timeZone = businessTimeZone();
   let clock = clocks.get(timeZone);
-  if (!clock) clocks.set(timeZone, (clock = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })));
+  if (!clock)
+    clocks.set(
+      timeZone,
+      (clock = new Intl.DateTimeFormat('sv-SE', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      })),
+    );
   const local = clock.format(new Date(instant));
   return language === 'zh' ? local : `${local} (${timeZone})`;
 }
@@ -63,20 +75,36 @@ export function notificationText(notification: Notification, language: Language)
     case 'order.on_hold': {
       const { orderId, reasons, reason } = notification.facts;
       return zh
-        ? { title: '订单待审核', body: `订单 ${orderId} 暂缓处理，等待人工审核${reasonList(reasons, reason, language)}。`, link: orderLink(orderId) }
-        : { title: 'Order on hold', body: `Order ${orderId} is on hold for review${reasonList(reasons, reason, language)}.`, link: orderLink(orderId) };
+        ? {
+            title: '订单待审核',
+            body: `订单 ${orderId} 暂缓处理，等待人工审核${reasonList(reasons, reason, language)}。`,
+            link: orderLink(orderId),
+          }
+        : {
+            title: 'Order on hold',
+            body: `Order ${orderId} is on hold for review${reasonList(reasons, reason, language)}.`,
+            link: orderLink(orderId),
+          };
     }
     case 'order.rejected': {
       const { orderId, reasons, reason } = notification.facts;
       return zh
         ? { title: '订单已拒绝', body: `订单 ${orderId} 已被拒绝${reasonList(reasons, reason, language)}。`, link: orderLink(orderId) }
-        : { title: 'Order rejected', body: `Order ${orderId} was rejected${reasonList(reasons, reason, language)}.`, link: orderLink(orderId) };
+        : {
+            title: 'Order rejected',
+            body: `Order ${orderId} was rejected${reasonList(reasons, reason, language)}.`,
+            link: orderLink(orderId),
+          };
     }
     case 'order.awaiting_dealer_approval': {
       const { orderId } = notification.facts;
       return zh
         ? { title: '订单待负责人审批', body: `订单 ${orderId} 超出采购员限额，等待经销商负责人审批。`, link: orderLink(orderId) }
-        : { title: 'Order awaits your approval', body: `Order ${orderId} is over the buyer's limits and waits for the dealer's owner to approve it.`, link: orderLink(orderId) };
+        : {
+            title: 'Order awaits your approval',
+            body: `Order ${orderId} is over the buyer's limits and waits for the dealer's owner to approve it.`,
+            link: orderLink(orderId),
+          };
     }
     case 'order.shipped': {
       const { orderId, shipmentId, carrier, trackingNumber } = notification.facts;
@@ -84,13 +112,25 @@ export function notificationText(notification: Notification, language: Language)
       const tracking = trackingNumber ? (zh ? `，运单号 ${trackingNumber}` : `, tracking number ${trackingNumber}`) : '';
       return zh
         ? { title: '订单已发货', body: `订单 ${orderId} 的货件 ${shipmentId} 已发出${by}${tracking}。`, link: orderLink(orderId) }
-        : { title: 'Order shipped', body: `Shipment ${shipmentId} of order ${orderId} left the warehouse${by}${tracking}.`, link: orderLink(orderId) };
+        : {
+            title: 'Order shipped',
+            body: `Shipment ${shipmentId} of order ${orderId} left the warehouse${by}${tracking}.`,
+            link: orderLink(orderId),
+          };
     }
     case 'order.delivered': {
       const { orderId, shipmentId, deliveredAt } = notification.facts;
       return zh
-        ? { title: '订单已送达', body: `订单 ${orderId} 的货件 ${shipmentId} 已于 ${when(deliveredAt, language)} 送达。`, link: orderLink(orderId) }
-        : { title: 'Order delivered', body: `Shipment ${shipmentId} of order ${orderId} was delivered on ${when(deliveredAt, language)}.`, link: orderLink(orderId) };
+        ? {
+            title: '订单已送达',
+            body: `订单 ${orderId} 的货件 ${shipmentId} 已于 ${when(deliveredAt, language)} 送达。`,
+            link: orderLink(orderId),
+          }
+        : {
+            title: 'Order delivered',
+            body: `Shipment ${shipmentId} of order ${orderId} was delivered on ${when(deliveredAt, language)}.`,
+            link: orderLink(orderId),
+          };
     }
     case 'shipment.delayed': {
       const { orderId, shipmentId, cause, eta, reason } = notification.facts;
@@ -116,8 +156,16 @@ export function notificationText(notification: Notification, language: Language)
       const { sku, warehouseId, lot, expiryDate, tier, daysLeft, qty } = notification.facts;
       const link = `/v1/stock/expiring?tier=${tier}&sku=${encodeURIComponent(sku)}&warehouseId=${encodeURIComponent(warehouseId)}`;
       return zh
-        ? { title: `临期预警（${words(TIERS, tier, language)}）`, body: `仓库 ${warehouseId} 的商品 ${sku} 批次 ${lot}（${qty} 件）将于 ${expiryDate} 到期，剩余 ${daysLeft} 天。`, link }
-        : { title: `Expiring stock (${words(TIERS, tier, language)})`, body: `Lot ${lot} of ${sku} at ${warehouseId} (${qty} units) expires on ${expiryDate}, in ${daysLeft} days.`, link };
+        ? {
+            title: `临期预警（${words(TIERS, tier, language)}）`,
+            body: `仓库 ${warehouseId} 的商品 ${sku} 批次 ${lot}（${qty} 件）将于 ${expiryDate} 到期，剩余 ${daysLeft} 天。`,
+            link,
+          }
+        : {
+            title: `Expiring stock (${words(TIERS, tier, language)})`,
+            body: `Lot ${lot} of ${sku} at ${warehouseId} (${qty} units) expires on ${expiryDate}, in ${daysLeft} days.`,
+            link,
+          };
     }
   }
 }

@@ -12,7 +12,8 @@ export const buyerSpendStream = (userId: string) => `spend-${userId}`;
 
 export type SpendCounted = { userId: string; orderId: string; month: string; amountMinor: number };
 
-export type BuyerSpendCommand = { type: 'CountSpend'; data: SpendCounted } | { type: 'ReleaseSpend'; data: { userId: string; orderId: string } };
+export type BuyerSpendCommand =
+  { type: 'CountSpend'; data: SpendCounted } | { type: 'ReleaseSpend'; data: { userId: string; orderId: string } };
 
 export type BuyerSpendEvent = DomainEvent<'BuyerSpendCounted', SpendCounted> | DomainEvent<'BuyerSpendReleased', SpendCounted>;
 
@@ -23,7 +24,8 @@ export type BuyerSpendState = { orders: ReadonlyMap<string, SpendCounted>; month
 
 export const spentIn = (state: BuyerSpendState, month: string) => state.months.get(month) ?? 0;
 
-const add = (months: ReadonlyMap<string, number>, month: string, amount: number) => new Map(months).set(month, (months.get(month) ?? 0) + amount);
+const add = (months: ReadonlyMap<string, number>, month: string, amount: number) =>
+  new Map(months).set(month, (months.get(month) ?? 0) + amount);
 
 export const buyerSpendDecider: Decider<BuyerSpendCommand, BuyerSpendEvent, BuyerSpendState> = {
   initialState: { orders: new Map(), months: new Map() },
@@ -45,11 +47,19 @@ export const buyerSpendDecider: Decider<BuyerSpendCommand, BuyerSpendEvent, Buye
 };
 
 /** Why an order of `totalMinor` by a buyer with these limits waits for its owner, if it does. */
-export function buyerLimitExceeded(limits: SpendingLimits | null, totalMinor: number, spentThisMonthMinor: number, currency: string): Reason | undefined {
+export function buyerLimitExceeded(
+  limits: SpendingLimits | null,
+  totalMinor: number,
+  spentThisMonthMinor: number,
+  currency: string,
+): Reason | undefined {
   if (!limits) return undefined;
   const money = (minor: number) => formatMoney(minor, currency);
   if (limits.perOrderMinor !== undefined && totalMinor > limits.perOrderMinor) {
-    return { code: 'buyer_limit_exceeded', detail: `Order total ${money(totalMinor)} exceeds the buyer's limit of ${money(limits.perOrderMinor)} per order` };
+    return {
+      code: 'buyer_limit_exceeded',
+      detail: `Order total ${money(totalMinor)} exceeds the buyer's limit of ${money(limits.perOrderMinor)} per order`,
+    };
   }
   if (limits.perMonthMinor !== undefined && spentThisMonthMinor + totalMinor > limits.perMonthMinor) {
     return {

@@ -70,12 +70,19 @@ type Sold = Extract<ProductState, { exists: true }>;
 const soldOf = (state: ProductState | undefined): Sold | undefined => (state?.exists && state.product.active ? state : undefined);
 
 function unitPrice(product: Sold, buyer: Buyer): { priceMinor: number; basis: PriceBasis } {
-  return resolvePrice({ basePriceMinor: product.product.basePriceMinor, tierPrices: product.prices.tiers, dealerPrices: product.prices.dealers }, buyer);
+  return resolvePrice(
+    { basePriceMinor: product.product.basePriceMinor, tierPrices: product.prices.tiers, dealerPrices: product.prices.dealers },
+    buyer,
+  );
 }
 
 /** The gift SKUs the given promotions may add: their products must be loaded to price a cart. */
 export function giftSkusOf(promotions: readonly Promotion[]): string[] {
-  return [...new Set(promotions.flatMap((promotion) => (promotion.kind === 'buy_x_get_y' && promotion.rule.giftSku ? [promotion.rule.giftSku] : [])))];
+  return [
+    ...new Set(
+      promotions.flatMap((promotion) => (promotion.kind === 'buy_x_get_y' && promotion.rule.giftSku ? [promotion.rule.giftSku] : [])),
+    ),
+  ];
 }
 
 /**
@@ -91,7 +98,11 @@ export function priceCart(input: CartInput): PricedCart {
       return left !== undefined && (use.discountMinor > left.discountMinor || use.units > left.units);
     });
     if (!over) {
-      const capped = cart.capsReached.map((promotion) => ({ ...promotion, reason: 'promotion_cap_reached' as const, detail: `Promotion ${promotion.id} (${promotion.title}) reached its usage cap` }));
+      const capped = cart.capsReached.map((promotion) => ({
+        ...promotion,
+        reason: 'promotion_cap_reached' as const,
+        detail: `Promotion ${promotion.id} (${promotion.title}) reached its usage cap`,
+      }));
       return { ...cart, notApplied: [...excluded.values(), ...capped] };
     }
     const [id] = over;
@@ -122,7 +133,13 @@ function priceWith(input: CartInput): PricedCart {
   }
 
   const result = applyPromotions({
-    lines: known.map(({ sku, qty, product, price }) => ({ sku, qty, unitPriceMinor: price.priceMinor, brand: product.product.brand, category: product.product.category })),
+    lines: known.map(({ sku, qty, product, price }) => ({
+      sku,
+      qty,
+      unitPriceMinor: price.priceMinor,
+      brand: product.product.brand,
+      category: product.product.category,
+    })),
     buyer,
     now,
     promotions: input.promotions,
@@ -159,7 +176,9 @@ function priceWith(input: CartInput): PricedCart {
         .filter((applied) => input.budgetsLeft?.[applied.id] !== undefined)
         .map((applied) => {
           const units =
-            result.lines.filter((line) => line.promotions.some((promotion) => promotion.id === applied.id)).reduce((sum, line) => sum + line.qty, 0) +
+            result.lines
+              .filter((line) => line.promotions.some((promotion) => promotion.id === applied.id))
+              .reduce((sum, line) => sum + line.qty, 0) +
             result.gifts.filter((gift) => gift.promotionId === applied.id).reduce((sum, gift) => sum + gift.qty, 0);
           return [applied.id, { regionCode: buyer.regionCode, discountMinor: applied.discountMinor, units }];
         }),

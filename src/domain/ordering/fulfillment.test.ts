@@ -83,14 +83,24 @@ const dispatched = (event: OrderEvent, orderStatus: ShipmentDispatchedData['orde
 
 const dispatch = (event: OrderEvent): OrderCommand => {
   if (event.type !== 'ShipmentPlanned') throw new Error('a plan is dispatched');
-  return { type: 'DispatchShipment', data: { shipmentId: event.data.shipmentId, picks: event.data.lines.map((item) => ({ sku: item.sku, warehouseId: item.warehouseId, lots: lotsFor(item) })), now: NOW } };
+  return {
+    type: 'DispatchShipment',
+    data: {
+      shipmentId: event.data.shipmentId,
+      picks: event.data.lines.map((item) => ({ sku: item.sku, warehouseId: item.warehouseId, lots: lotsFor(item) })),
+      now: NOW,
+    },
+  };
 };
 
 const delivered = (shipmentId: string, orderStatus: 'partially_shipped' | 'shipped' | 'delivered'): OrderEvent => ({
   type: 'ShipmentDelivered',
   data: { orderId: 'O-1', dealerId: 'D-1', shipmentId, deliveredAt: LATER, receivedBy: 'Ms Li', orderStatus },
 });
-const deliver = (shipmentId: string, deliveredAt = LATER): OrderCommand => ({ type: 'ConfirmDelivery', data: { shipmentId, deliveredAt, receivedBy: 'Ms Li', now: LATER } });
+const deliver = (shipmentId: string, deliveredAt = LATER): OrderCommand => ({
+  type: 'ConfirmDelivery',
+  data: { shipmentId, deliveredAt, receivedBy: 'Ms Li', now: LATER },
+});
 
 /** The first shipment: 8 TEA (6 from WH-1, 2 from WH-2) and 1 CHIPS. */
 const firstPlan = planned('S-1', [
@@ -117,49 +127,111 @@ const stateOf = (events: OrderEvent[]) => {
 describe('order fulfilment', () => {
   describe('planning a shipment', () => {
     it('splits a line over the warehouses the order reserved it in, valued at the net price', () => {
-      spec.given(approved()).when(plan('S-1', [{ sku: 'TEA', qty: 8 }, { sku: 'CHIPS', qty: 1 }])).then([firstPlan]);
+      spec
+        .given(approved())
+        .when(
+          plan('S-1', [
+            { sku: 'TEA', qty: 8 },
+            { sku: 'CHIPS', qty: 1 },
+          ]),
+        )
+        .then([firstPlan]);
     });
 
     it('values the rest so that a line sums to its net price exactly, gifts at nothing', () => {
-      spec.given(partlyShipped).when(plan('S-2', [{ sku: 'TEA', qty: 3 }, { sku: 'CHIPS', qty: 2 }])).then([secondPlan]);
-      const gift = spec.given([...partlyShipped, planned('S-2', [{ sku: 'TEA', qty: 2, warehouseId: 'WH-2', netMinor: 1_800 }])]).when(plan('S-3', [{ sku: 'TEA', qty: 1 }])).decision;
-      expect(gift).toMatchObject([{ type: 'ShipmentPlanned', data: { amountMinor: 0, lines: [{ sku: 'TEA', qty: 1, warehouseId: 'WH-2', netMinor: 0 }] } }]);
-    });
-
-    it('counts planned shipments as shipped: no unit can ship twice', () => {
-      spec.given([...approved(), firstPlan]).when(plan('S-2', [{ sku: 'TEA', qty: 4 }])).thenRefused('exceeds_unshipped', 'rule');
-      spec.given([...approved(), firstPlan]).when(plan('S-2', [{ sku: 'TEA', qty: 3 }])).then([
-        planned('S-2', [{ sku: 'TEA', qty: 3, warehouseId: 'WH-2', netMinor: 1_800 }]),
+      spec
+        .given(partlyShipped)
+        .when(
+          plan('S-2', [
+            { sku: 'TEA', qty: 3 },
+            { sku: 'CHIPS', qty: 2 },
+          ]),
+        )
+        .then([secondPlan]);
+      const gift = spec
+        .given([...partlyShipped, planned('S-2', [{ sku: 'TEA', qty: 2, warehouseId: 'WH-2', netMinor: 1_800 }])])
+        .when(plan('S-3', [{ sku: 'TEA', qty: 1 }])).decision;
+      expect(gift).toMatchObject([
+        { type: 'ShipmentPlanned', data: { amountMinor: 0, lines: [{ sku: 'TEA', qty: 1, warehouseId: 'WH-2', netMinor: 0 }] } },
       ]);
     });
 
+    it('counts planned shipments as shipped: no unit can ship twice', () => {
+      spec
+        .given([...approved(), firstPlan])
+        .when(plan('S-2', [{ sku: 'TEA', qty: 4 }]))
+        .thenRefused('exceeds_unshipped', 'rule');
+      spec
+        .given([...approved(), firstPlan])
+        .when(plan('S-2', [{ sku: 'TEA', qty: 3 }]))
+        .then([planned('S-2', [{ sku: 'TEA', qty: 3, warehouseId: 'WH-2', netMinor: 1_800 }])]);
+    });
+
     it('refuses SKUs the order does not have', () => {
-      spec.given(approved()).when(plan('S-1', [{ sku: 'COFFEE', qty: 1 }])).thenRefused('sku_not_in_order', 'rule');
+      spec
+        .given(approved())
+        .when(plan('S-1', [{ sku: 'COFFEE', qty: 1 }]))
+        .thenRefused('sku_not_in_order', 'rule');
     });
 
     it('is idempotent by shipment id, and refuses the id for other lines', () => {
-      spec.given([...approved(), firstPlan]).when(plan('S-1', [{ sku: 'CHIPS', qty: 1 }, { sku: 'TEA', qty: 8 }])).thenNothing();
-      spec.given([...approved(), firstPlan]).when(plan('S-1', [{ sku: 'TEA', qty: 7 }])).thenRefused('shipment_conflict', 'conflict');
-      spec.given(partlyShipped).when(plan('S-1', [{ sku: 'TEA', qty: 8 }, { sku: 'CHIPS', qty: 1 }], { carrier: 'EMS' })).thenRefused('shipment_conflict', 'conflict');
+      spec
+        .given([...approved(), firstPlan])
+        .when(
+          plan('S-1', [
+            { sku: 'CHIPS', qty: 1 },
+            { sku: 'TEA', qty: 8 },
+          ]),
+        )
+        .thenNothing();
+      spec
+        .given([...approved(), firstPlan])
+        .when(plan('S-1', [{ sku: 'TEA', qty: 7 }]))
+        .thenRefused('shipment_conflict', 'conflict');
+      spec
+        .given(partlyShipped)
+        .when(
+          plan(
+            'S-1',
+            [
+              { sku: 'TEA', qty: 8 },
+              { sku: 'CHIPS', qty: 1 },
+            ],
+            { carrier: 'EMS' },
+          ),
+        )
+        .thenRefused('shipment_conflict', 'conflict');
     });
 
     it('ships only approved (released) or partially shipped orders', () => {
       const request = plan('S-9', [{ sku: 'CHIPS', qty: 1 }]);
       spec.given(approved(placed, 'on_hold')).when(request).thenRefused('illegal_transition', 'conflict');
-      spec.given([...approved(), { type: 'OrderCancelled', data: { orderId: 'O-1', reason: null, releasing: held } }]).when(request).thenRefused('illegal_transition', 'conflict');
+      spec
+        .given([...approved(), { type: 'OrderCancelled', data: { orderId: 'O-1', reason: null, releasing: held } }])
+        .when(request)
+        .thenRefused('illegal_transition', 'conflict');
       spec.given(allShipped).when(request).thenRefused('illegal_transition', 'conflict');
       spec.given(allDelivered).when(request).thenRefused('illegal_transition', 'conflict');
-      spec.given(partlyShipped).when(request).then([planned('S-9', [{ sku: 'CHIPS', qty: 1, warehouseId: 'WH-1', netMinor: 667 }])]);
+      spec
+        .given(partlyShipped)
+        .when(request)
+        .then([planned('S-9', [{ sku: 'CHIPS', qty: 1, warehouseId: 'WH-1', netMinor: 667 }])]);
     });
 
     it('refuses a prepay order until it is paid, with payment_required', () => {
-      spec.given(approved({ ...placed, prepay: true })).when(plan('S-1', [{ sku: 'TEA', qty: 1 }])).thenRefused('payment_required', 'rule');
+      spec
+        .given(approved({ ...placed, prepay: true }))
+        .when(plan('S-1', [{ sku: 'TEA', qty: 1 }]))
+        .thenRefused('payment_required', 'rule');
     });
   });
 
   describe('dispatching a planned shipment', () => {
     it('records the lots picked; the order is partially shipped and holds exactly what is left', () => {
-      spec.given([...approved(), firstPlan]).when(dispatch(firstPlan)).then([dispatched(firstPlan, 'partially_shipped')]);
+      spec
+        .given([...approved(), firstPlan])
+        .when(dispatch(firstPlan))
+        .then([dispatched(firstPlan, 'partially_shipped')]);
       const state = stateOf(partlyShipped);
       expect(state.status).toBe('partially_shipped');
       expect(state.reservations).toEqual({
@@ -173,7 +245,10 @@ describe('order fulfilment', () => {
     });
 
     it('ships the order in full with the last units; it then holds no stock or credit', () => {
-      spec.given([...partlyShipped, secondPlan]).when(dispatch(secondPlan)).then([dispatched(secondPlan, 'shipped')]);
+      spec
+        .given([...partlyShipped, secondPlan])
+        .when(dispatch(secondPlan))
+        .then([dispatched(secondPlan, 'shipped')]);
       const state = stateOf(allShipped);
       expect(state.status).toBe('shipped');
       expect(state.reservations).toEqual({ stock: [], creditMinor: 0, promotions: ['P-1'] });
@@ -181,36 +256,67 @@ describe('order fulfilment', () => {
 
     it('dispatches once, refuses picks that do not match the plan, and unknown shipments', () => {
       spec.given(partlyShipped).when(dispatch(firstPlan)).thenNothing();
-      const short: OrderCommand = { type: 'DispatchShipment', data: { shipmentId: 'S-1', picks: [{ sku: 'TEA', warehouseId: 'WH-1', lots: [{ lot: 'L', qty: 5, expiryDate: '2027-01-01' }] }], now: NOW } };
-      spec.given([...approved(), firstPlan]).when(short).thenRefused('pick_mismatch', 'conflict');
+      const short: OrderCommand = {
+        type: 'DispatchShipment',
+        data: {
+          shipmentId: 'S-1',
+          picks: [{ sku: 'TEA', warehouseId: 'WH-1', lots: [{ lot: 'L', qty: 5, expiryDate: '2027-01-01' }] }],
+          now: NOW,
+        },
+      };
+      spec
+        .given([...approved(), firstPlan])
+        .when(short)
+        .thenRefused('pick_mismatch', 'conflict');
       spec.given(approved()).when(dispatch(firstPlan)).thenRefused('shipment_not_found', 'not_found');
     });
   });
 
   describe('cancellation', () => {
     it('is refused once a shipment is planned or dispatched', () => {
-      spec.given([...approved(), firstPlan]).when({ type: 'CancelOrder', data: { reason: null } }).thenRefused('illegal_transition', 'conflict');
-      spec.given(partlyShipped).when({ type: 'CancelOrder', data: { reason: null } }).thenRefused('illegal_transition', 'conflict');
+      spec
+        .given([...approved(), firstPlan])
+        .when({ type: 'CancelOrder', data: { reason: null } })
+        .thenRefused('illegal_transition', 'conflict');
+      spec
+        .given(partlyShipped)
+        .when({ type: 'CancelOrder', data: { reason: null } })
+        .thenRefused('illegal_transition', 'conflict');
     });
   });
 
   describe('delivery', () => {
     it('delivers a dispatched shipment; the order stays shipped until every shipment is delivered', () => {
-      spec.given(allShipped).when(deliver('S-1')).then([delivered('S-1', 'shipped')]);
-      spec.given([...allShipped, delivered('S-1', 'shipped')]).when(deliver('S-2')).then([delivered('S-2', 'delivered')]);
+      spec
+        .given(allShipped)
+        .when(deliver('S-1'))
+        .then([delivered('S-1', 'shipped')]);
+      spec
+        .given([...allShipped, delivered('S-1', 'shipped')])
+        .when(deliver('S-2'))
+        .then([delivered('S-2', 'delivered')]);
       expect(stateOf(allDelivered).status).toBe('delivered');
     });
 
     it('keeps a partially shipped order partially shipped when its shipments are delivered', () => {
-      spec.given(partlyShipped).when(deliver('S-1')).then([delivered('S-1', 'partially_shipped')]);
+      spec
+        .given(partlyShipped)
+        .when(deliver('S-1'))
+        .then([delivered('S-1', 'partially_shipped')]);
     });
 
     it('changes nothing on a repeated confirmation', () => {
-      spec.given([...partlyShipped, delivered('S-1', 'partially_shipped')]).when(deliver('S-1', LATER)).thenNothing();
+      spec
+        .given([...partlyShipped, delivered('S-1', 'partially_shipped')])
+        .when(deliver('S-1', LATER))
+        .thenNothing();
     });
 
     it('refuses a shipment not yet dispatched (409), unknown, delivered before it shipped or in the future (422)', () => {
-      spec.given([...approved(), firstPlan]).when(deliver('S-1')).thenRefused('illegal_transition', 'conflict');
+      spec
+        .given([...approved(), firstPlan])
+        .when(deliver('S-1'))
+        .thenRefused('illegal_transition', 'conflict');
       spec.given(partlyShipped).when(deliver('S-7')).thenRefused('shipment_not_found', 'not_found');
       spec.given(partlyShipped).when(deliver('S-1', '2026-03-01T00:00:00.000Z')).thenRefused('delivered_before_shipped', 'rule');
       spec.given(partlyShipped).when(deliver('S-1', '2026-05-01T00:00:00.000Z')).thenRefused('delivery_in_future', 'rule');
@@ -221,8 +327,14 @@ describe('order fulfilment', () => {
     const complete: OrderCommand = { type: 'CompleteOrder', data: { now: LATER } };
 
     it('completes a delivered order, once', () => {
-      spec.given(allDelivered).when(complete).then([{ type: 'OrderCompleted', data: { orderId: 'O-1', dealerId: 'D-1', completedAt: LATER } }]);
-      const completed: OrderEvent[] = [...allDelivered, { type: 'OrderCompleted', data: { orderId: 'O-1', dealerId: 'D-1', completedAt: LATER } }];
+      spec
+        .given(allDelivered)
+        .when(complete)
+        .then([{ type: 'OrderCompleted', data: { orderId: 'O-1', dealerId: 'D-1', completedAt: LATER } }]);
+      const completed: OrderEvent[] = [
+        ...allDelivered,
+        { type: 'OrderCompleted', data: { orderId: 'O-1', dealerId: 'D-1', completedAt: LATER } },
+      ];
       expect(stateOf(completed)).toMatchObject({ status: 'completed', completedAt: LATER });
       spec.given(completed).when(complete).thenRefused('illegal_transition', 'conflict');
     });
@@ -230,8 +342,14 @@ describe('order fulfilment', () => {
     it('refuses an order not delivered yet, or with a return still open', () => {
       spec.given(allShipped).when(complete).thenRefused('illegal_transition', 'conflict');
       spec.given(partlyShipped).when(complete).thenRefused('illegal_transition', 'conflict');
-      const returning: OrderEvent = { type: 'ReturnRequested', data: { orderId: 'O-1', dealerId: 'D-1', returnId: 'R-1', lines: [{ sku: 'TEA', qty: 1, reason: 'dented' }], requestedAt: LATER } };
-      spec.given([...allDelivered, returning]).when(complete).thenRefused('return_open', 'conflict');
+      const returning: OrderEvent = {
+        type: 'ReturnRequested',
+        data: { orderId: 'O-1', dealerId: 'D-1', returnId: 'R-1', lines: [{ sku: 'TEA', qty: 1, reason: 'dented' }], requestedAt: LATER },
+      };
+      spec
+        .given([...allDelivered, returning])
+        .when(complete)
+        .thenRefused('return_open', 'conflict');
     });
   });
 
@@ -242,7 +360,10 @@ describe('order fulfilment', () => {
       { type: 'OrderPlaced', data: prepaid },
       { type: 'OrderReviewed', data: { orderId: 'O-1', decision: 'approved', reasons: [], risk, reservations: prepayHeld } },
     ];
-    const pay = (reference: string, amountMinor: number): OrderCommand => ({ type: 'RecordOrderPayment', data: { paymentId: reference, reference, amountMinor, now: LATER } });
+    const pay = (reference: string, amountMinor: number): OrderCommand => ({
+      type: 'RecordOrderPayment',
+      data: { paymentId: reference, reference, amountMinor, now: LATER },
+    });
     const paid = (reference: string, amountMinor: number): OrderEvent => ({
       type: 'OrderPaymentRecorded',
       data: { orderId: 'O-1', dealerId: 'D-1', paymentId: reference, reference, amountMinor, paidAt: LATER },
@@ -251,9 +372,19 @@ describe('order fulfilment', () => {
 
     it('waits for payment once approved, and is released when paid in full', () => {
       expect(stateOf(prepayApproved)).toMatchObject({ status: 'awaiting_payment', released: false });
-      spec.given(prepayApproved).when(pay('BANK-1', 4_000)).then([paid('BANK-1', 4_000)]);
-      spec.given([...prepayApproved, paid('BANK-1', 4_000)]).when(pay('BANK-2', 7_000)).then([paid('BANK-2', 7_000), released]);
-      expect(stateOf([...prepayApproved, paid('BANK-1', 4_000), paid('BANK-2', 7_000), released])).toMatchObject({ status: 'approved', released: true, paidMinor: 11_000 });
+      spec
+        .given(prepayApproved)
+        .when(pay('BANK-1', 4_000))
+        .then([paid('BANK-1', 4_000)]);
+      spec
+        .given([...prepayApproved, paid('BANK-1', 4_000)])
+        .when(pay('BANK-2', 7_000))
+        .then([paid('BANK-2', 7_000), released]);
+      expect(stateOf([...prepayApproved, paid('BANK-1', 4_000), paid('BANK-2', 7_000), released])).toMatchObject({
+        status: 'approved',
+        released: true,
+        paidMinor: 11_000,
+      });
     });
 
     it('ships once released, charging nothing to credit', () => {
@@ -274,20 +405,30 @@ describe('order fulfilment', () => {
     });
 
     it('records a payment once by its reference, and refuses another amount under it', () => {
-      spec.given([...prepayApproved, paid('BANK-1', 4_000)]).when(pay('BANK-1', 4_000)).thenNothing();
-      spec.given([...prepayApproved, paid('BANK-1', 4_000)]).when(pay('BANK-1', 5_000)).thenRefused('payment_already_recorded', 'conflict');
+      spec
+        .given([...prepayApproved, paid('BANK-1', 4_000)])
+        .when(pay('BANK-1', 4_000))
+        .thenNothing();
+      spec
+        .given([...prepayApproved, paid('BANK-1', 4_000)])
+        .when(pay('BANK-1', 5_000))
+        .thenRefused('payment_already_recorded', 'conflict');
     });
 
     it('refuses more than is due, a paid order, and orders on credit', () => {
       spec.given(prepayApproved).when(pay('BANK-1', 11_001)).thenRefused('payment_exceeds_due', 'rule');
-      spec.given([...prepayApproved, paid('BANK-1', 11_000), released]).when(pay('BANK-2', 1)).thenRefused('illegal_transition', 'conflict');
+      spec
+        .given([...prepayApproved, paid('BANK-1', 11_000), released])
+        .when(pay('BANK-2', 1))
+        .thenRefused('illegal_transition', 'conflict');
       spec.given(approved()).when(pay('BANK-1', 1)).thenRefused('not_prepay', 'rule');
     });
 
     it('may be cancelled while it waits for payment', () => {
-      spec.given(prepayApproved).when({ type: 'CancelOrder', data: { reason: 'changed plans' } }).then([
-        { type: 'OrderCancelled', data: { orderId: 'O-1', reason: 'changed plans', releasing: prepayHeld } },
-      ]);
+      spec
+        .given(prepayApproved)
+        .when({ type: 'CancelOrder', data: { reason: 'changed plans' } })
+        .then([{ type: 'OrderCancelled', data: { orderId: 'O-1', reason: 'changed plans', releasing: prepayHeld } }]);
     });
   });
 });

@@ -9,19 +9,32 @@
 import { z } from 'zod';
 import { refuse, type DomainEvent, type EventsOrRefusal } from '../shared/decider.ts';
 import { entityIdSchema, isoDateTimeSchema, quantitySchema, skuSchema } from '../shared/values.ts';
-import { illegal, type PlacedOrder, type PlannedLine, type Reservations, type Shipment, type ShipmentLine, type ShippedLot } from './order-state.ts';
+import {
+  illegal,
+  type PlacedOrder,
+  type PlannedLine,
+  type Reservations,
+  type Shipment,
+  type ShipmentLine,
+  type ShippedLot,
+} from './order-state.ts';
 import { NO_TRACKING } from './tracking.ts';
 import { termsBySku, unitsOf, valueBetween } from './valuation.ts';
 
 const textSchema = (max: number) => z.string().trim().min(1).max(max);
 
 export const shipmentRequestSchema = z.object({
-  lines: z.array(z.object({ sku: skuSchema, qty: quantitySchema })).min(1).max(500),
+  lines: z
+    .array(z.object({ sku: skuSchema, qty: quantitySchema }))
+    .min(1)
+    .max(500),
   carrier: textSchema(100).optional(),
   trackingNumber: textSchema(100).optional(),
   shipmentId: entityIdSchema
     .optional()
-    .describe("The shipment's id (e.g. the warehouse system's); it keys every step, so a retry completes a half-done shipment. Absent: assigned."),
+    .describe(
+      "The shipment's id (e.g. the warehouse system's); it keys every step, so a retry completes a half-done shipment. Absent: assigned.",
+    ),
 });
 
 export const deliveryRequestSchema = z.object({
@@ -63,7 +76,14 @@ export type ShipmentDeliveredData = {
   orderStatus: 'partially_shipped' | 'shipped' | 'delivered';
 };
 
-export type OrderPaymentRecordedData = { orderId: string; dealerId: string; paymentId: string; amountMinor: number; reference: string; paidAt: string };
+export type OrderPaymentRecordedData = {
+  orderId: string;
+  dealerId: string;
+  paymentId: string;
+  amountMinor: number;
+  reference: string;
+  paidAt: string;
+};
 
 export type FulfillmentEvent =
   | DomainEvent<'ShipmentPlanned', ShipmentPlannedData>
@@ -73,7 +93,14 @@ export type FulfillmentEvent =
   | DomainEvent<'OrderPaymentRecorded', OrderPaymentRecordedData>
   | DomainEvent<'OrderReleased', { orderId: string; dealerId: string; releasedAt: string }>;
 
-export const fulfillmentEventTypes = ['ShipmentPlanned', 'ShipmentDispatched', 'ShipmentDelivered', 'OrderCompleted', 'OrderPaymentRecorded', 'OrderReleased'] as const;
+export const fulfillmentEventTypes = [
+  'ShipmentPlanned',
+  'ShipmentDispatched',
+  'ShipmentDelivered',
+  'OrderCompleted',
+  'OrderPaymentRecorded',
+  'OrderReleased',
+] as const;
 
 export type PlanShipment = {
   shipmentId: string;
@@ -133,7 +160,10 @@ function requestedUnits(lines: readonly { sku: string; qty: number }[]): Map<str
 }
 
 /** Whether a shipment is what a request asks for: the same units per SKU, carrier and tracking number. */
-export function shipmentMatches(shipment: Shipment, request: { lines: readonly { sku: string; qty: number }[]; carrier: string | null; trackingNumber: string | null }): boolean {
+export function shipmentMatches(
+  shipment: Shipment,
+  request: { lines: readonly { sku: string; qty: number }[]; carrier: string | null; trackingNumber: string | null },
+): boolean {
   const asked = requestedUnits(request.lines);
   const shipped = requestedUnits(shipment.lines);
   return (
@@ -169,9 +199,14 @@ export function decidePlanShipment(state: PlacedOrder, command: PlanShipment): D
   const earlier = state.shipments.find((shipment) => shipment.shipmentId === command.shipmentId);
   if (earlier) {
     if (shipmentMatches(earlier, command)) return [];
-    return refuse('shipment_conflict', `Shipment ${command.shipmentId} was already recorded with other lines, carrier or tracking number`, 'conflict');
+    return refuse(
+      'shipment_conflict',
+      `Shipment ${command.shipmentId} was already recorded with other lines, carrier or tracking number`,
+      'conflict',
+    );
   }
-  if (state.status === 'awaiting_payment') return refuse('payment_required', `Order ${orderId} is prepaid and waits for its payment before it can ship`);
+  if (state.status === 'awaiting_payment')
+    return refuse('payment_required', `Order ${orderId} is prepaid and waits for its payment before it can ship`);
   if (state.status !== 'approved' && state.status !== 'partially_shipped') return illegal(state.status, 'shipped');
 
   const terms = termsBySku(state.order);
@@ -182,7 +217,8 @@ export function decidePlanShipment(state: PlacedOrder, command: PlanShipment): D
     if (!skuTerms) return refuse('sku_not_in_order', `${sku} is not part of order ${orderId}`);
     const before = committed.get(sku) ?? 0;
     const left = unitsOf(skuTerms) - before;
-    if (qty > left) return refuse('exceeds_unshipped', `${qty} of ${sku} requested; ${left} of ${unitsOf(skuTerms)} ordered are left to ship`);
+    if (qty > left)
+      return refuse('exceeds_unshipped', `${qty} of ${sku} requested; ${left} of ${unitsOf(skuTerms)} ordered are left to ship`);
     const split = allocate(state, sku, qty);
     if (!split) return refuse('not_reserved', `Order ${orderId} no longer holds ${qty} of ${sku} reserved`);
     let counted = before;
@@ -193,7 +229,12 @@ export function decidePlanShipment(state: PlacedOrder, command: PlanShipment): D
   }
   const { shipmentId, carrier, trackingNumber, dueDate, now } = command;
   const amountMinor = sum(lines.map((line) => line.netMinor));
-  return [{ type: 'ShipmentPlanned', data: { orderId, dealerId, shipmentId, lines, amountMinor, carrier, trackingNumber, dueDate, plannedAt: now } }];
+  return [
+    {
+      type: 'ShipmentPlanned',
+      data: { orderId, dealerId, shipmentId, lines, amountMinor, carrier, trackingNumber, dueDate, plannedAt: now },
+    },
+  ];
 }
 
 const pickKey = (line: { sku: string; warehouseId: string }) => `${line.sku}@${line.warehouseId}`;
@@ -208,7 +249,11 @@ export function decideDispatchShipment(state: PlacedOrder, command: DispatchShip
   for (const line of shipment.lines) {
     const lots = picks.get(pickKey(line));
     if (!lots || sum(lots.map((lot) => lot.qty)) !== line.qty) {
-      return refuse('pick_mismatch', `The lots picked for ${line.sku} at ${line.warehouseId} do not add up to the ${line.qty} planned`, 'conflict');
+      return refuse(
+        'pick_mismatch',
+        `The lots picked for ${line.sku} at ${line.warehouseId} do not add up to the ${line.qty} planned`,
+        'conflict',
+      );
     }
     lines.push({ ...line, lots });
   }
@@ -220,7 +265,18 @@ export function decideDispatchShipment(state: PlacedOrder, command: DispatchShip
   return [
     {
       type: 'ShipmentDispatched',
-      data: { orderId, dealerId, shipmentId, lines, amountMinor, carrier, trackingNumber, dueDate, shippedAt: command.now, orderStatus: complete ? 'shipped' : 'partially_shipped' },
+      data: {
+        orderId,
+        dealerId,
+        shipmentId,
+        lines,
+        amountMinor,
+        carrier,
+        trackingNumber,
+        dueDate,
+        shippedAt: command.now,
+        orderStatus: complete ? 'shipped' : 'partially_shipped',
+      },
     },
   ];
 }
@@ -231,18 +287,32 @@ export function decideConfirmDelivery(state: PlacedOrder, command: ConfirmDelive
   if (!shipment) return refuse('shipment_not_found', `Order ${orderId} has no shipment ${command.shipmentId}`, 'not_found');
   // A partner repeating a confirmation changes nothing: the first one stands.
   if (shipment.status === 'delivered') return [];
-  if (shipment.status === 'planned') return refuse('illegal_transition', `Shipment ${shipment.shipmentId} has not been dispatched yet`, 'conflict');
+  if (shipment.status === 'planned')
+    return refuse('illegal_transition', `Shipment ${shipment.shipmentId} has not been dispatched yet`, 'conflict');
   const deliveredAt = Date.parse(command.deliveredAt);
   if (deliveredAt < Date.parse(shipment.shippedAt!)) {
-    return refuse('delivered_before_shipped', `Shipment ${shipment.shipmentId} shipped at ${shipment.shippedAt}, after ${command.deliveredAt}`);
+    return refuse(
+      'delivered_before_shipped',
+      `Shipment ${shipment.shipmentId} shipped at ${shipment.shippedAt}, after ${command.deliveredAt}`,
+    );
   }
-  if (deliveredAt > Date.parse(command.now) + CLOCK_TOLERANCE_MS) return refuse('delivery_in_future', `${command.deliveredAt} is in the future`);
-  const allDelivered = state.shipments.every((candidate) => candidate.shipmentId === shipment.shipmentId || candidate.status === 'delivered');
+  if (deliveredAt > Date.parse(command.now) + CLOCK_TOLERANCE_MS)
+    return refuse('delivery_in_future', `${command.deliveredAt} is in the future`);
+  const allDelivered = state.shipments.every(
+    (candidate) => candidate.shipmentId === shipment.shipmentId || candidate.status === 'delivered',
+  );
   const orderStatus = state.status === 'shipped' && allDelivered ? 'delivered' : (state.status as 'partially_shipped' | 'shipped');
   return [
     {
       type: 'ShipmentDelivered',
-      data: { orderId, dealerId, shipmentId: shipment.shipmentId, deliveredAt: new Date(deliveredAt).toISOString(), receivedBy: command.receivedBy, orderStatus },
+      data: {
+        orderId,
+        dealerId,
+        shipmentId: shipment.shipmentId,
+        deliveredAt: new Date(deliveredAt).toISOString(),
+        receivedBy: command.receivedBy,
+        orderStatus,
+      },
     },
   ];
 }
@@ -267,9 +337,12 @@ export function decideOrderPayment(state: PlacedOrder, command: RecordOrderPayme
   if (!state.order.prepay) return refuse('not_prepay', `Order ${orderId} is on credit; record the dealer's payment on its ledger`);
   if (state.status !== 'awaiting_payment') return illegal(state.status, 'paid');
   const due = totals.totalMinor - state.paidMinor;
-  if (command.amountMinor > due) return refuse('payment_exceeds_due', `Order ${orderId} has ${due} left to pay; ${command.amountMinor} was offered`);
+  if (command.amountMinor > due)
+    return refuse('payment_exceeds_due', `Order ${orderId} has ${due} left to pay; ${command.amountMinor} was offered`);
   const { paymentId, amountMinor, reference, now } = command;
-  const events: FulfillmentEvent[] = [{ type: 'OrderPaymentRecorded', data: { orderId, dealerId, paymentId, amountMinor, reference, paidAt: now } }];
+  const events: FulfillmentEvent[] = [
+    { type: 'OrderPaymentRecorded', data: { orderId, dealerId, paymentId, amountMinor, reference, paidAt: now } },
+  ];
   if (amountMinor === due) events.push({ type: 'OrderReleased', data: { orderId, dealerId, releasedAt: now } });
   return events;
 }
@@ -279,7 +352,8 @@ export function afterDispatch(reservations: Reservations, data: ShipmentDispatch
   const stock = reservations.stock
     .map((held) => ({
       ...held,
-      qty: held.qty - sum(data.lines.filter((line) => line.sku === held.sku && line.warehouseId === held.warehouseId).map((line) => line.qty)),
+      qty:
+        held.qty - sum(data.lines.filter((line) => line.sku === held.sku && line.warehouseId === held.warehouseId).map((line) => line.qty)),
     }))
     .filter((held) => held.qty > 0);
   return { ...reservations, stock, creditMinor: Math.max(0, reservations.creditMinor - data.amountMinor) };
@@ -314,18 +388,31 @@ export function evolveFulfillment(state: PlacedOrder, event: FulfillmentEvent): 
         ...state,
         status: data.orderStatus,
         reservations: afterDispatch(state.reservations, data),
-        shipments: withShipment(state, data.shipmentId, (shipment) => ({ ...shipment, status: 'dispatched', lines: data.lines, shippedAt: data.shippedAt })),
+        shipments: withShipment(state, data.shipmentId, (shipment) => ({
+          ...shipment,
+          status: 'dispatched',
+          lines: data.lines,
+          shippedAt: data.shippedAt,
+        })),
       };
     }
     case 'ShipmentDelivered': {
       const { shipmentId, deliveredAt, receivedBy, orderStatus } = event.data;
-      return { ...state, status: orderStatus, shipments: withShipment(state, shipmentId, (shipment) => ({ ...shipment, status: 'delivered', deliveredAt, receivedBy })) };
+      return {
+        ...state,
+        status: orderStatus,
+        shipments: withShipment(state, shipmentId, (shipment) => ({ ...shipment, status: 'delivered', deliveredAt, receivedBy })),
+      };
     }
     case 'OrderCompleted':
       return { ...state, status: 'completed', completedAt: event.data.completedAt };
     case 'OrderPaymentRecorded': {
       const { paymentId, amountMinor, reference, paidAt } = event.data;
-      return { ...state, paidMinor: state.paidMinor + amountMinor, payments: [...state.payments, { paymentId, amountMinor, reference, paidAt }] };
+      return {
+        ...state,
+        paidMinor: state.paidMinor + amountMinor,
+        payments: [...state.payments, { paymentId, amountMinor, reference, paidAt }],
+      };
     }
     case 'OrderReleased':
       return { ...state, status: 'approved', released: true };

@@ -27,11 +27,17 @@ const spec = specification(orderDecider);
 
 describe('order decider', () => {
   it('places an order together with its review decision', () => {
-    spec.given().when({ type: 'PlaceOrder', data: { placed, review: review('approved') } }).then(history('approved'));
+    spec
+      .given()
+      .when({ type: 'PlaceOrder', data: { placed, review: review('approved') } })
+      .then(history('approved'));
   });
 
   it('never places the same order twice', () => {
-    spec.given(history('approved')).when({ type: 'PlaceOrder', data: { placed, review: review('approved') } }).thenRefused('order_exists', 'conflict');
+    spec
+      .given(history('approved'))
+      .when({ type: 'PlaceOrder', data: { placed, review: review('approved') } })
+      .thenRefused('order_exists', 'conflict');
   });
 
   it('lets ops approve or reject only held orders', () => {
@@ -39,8 +45,14 @@ describe('order decider', () => {
       .given(history('on_hold', NO_RESERVATIONS))
       .when({ type: 'ApproveHeldOrder', data: { note: null, reservations: held } })
       .then([{ type: 'HeldOrderApproved', data: { orderId: 'O-1', note: null, reservations: held } }]);
-    spec.given(history('approved')).when({ type: 'ApproveHeldOrder', data: { note: null, reservations: held } }).thenRefused('illegal_transition', 'conflict');
-    spec.given(history('rejected', NO_RESERVATIONS)).when({ type: 'RejectHeldOrder', data: { reason: 'x' } }).thenRefused('illegal_transition', 'conflict');
+    spec
+      .given(history('approved'))
+      .when({ type: 'ApproveHeldOrder', data: { note: null, reservations: held } })
+      .thenRefused('illegal_transition', 'conflict');
+    spec
+      .given(history('rejected', NO_RESERVATIONS))
+      .when({ type: 'RejectHeldOrder', data: { reason: 'x' } })
+      .thenRefused('illegal_transition', 'conflict');
   });
 
   it('cancels an approved order, releasing what it holds', () => {
@@ -55,6 +67,9 @@ describe('order decider', () => {
       .given([...history('approved'), { type: 'OrderCancelled', data: { orderId: 'O-1', reason: null, releasing: held } }])
       .when({ type: 'CancelOrder', data: { reason: null } })
       .thenRefused('illegal_transition', 'conflict');
-    spec.given().when({ type: 'CancelOrder', data: { reason: null } }).thenRefused('order_not_found', 'not_found');
+    spec
+      .given()
+      .when({ type: 'CancelOrder', data: { reason: null } })
+      .thenRefused('order_not_found', 'not_found');
   });
 });

@@ -169,7 +169,8 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         return [{ type: 'OrderRejectedByDealer', data: { orderId, reason: command.data.reason } }];
       case 'CancelOrder':
         if (!CANCELLABLE.includes(state.status)) return illegal(state.status, 'cancelled');
-        if (state.shipments.length > 0) return refuse('illegal_transition', 'An order with a shipment under way cannot be cancelled', 'conflict');
+        if (state.shipments.length > 0)
+          return refuse('illegal_transition', 'An order with a shipment under way cannot be cancelled', 'conflict');
         return [{ type: 'OrderCancelled', data: { orderId, reason: command.data.reason, releasing: state.reservations } }];
       case 'PlanShipment':
         return decidePlanShipment(state, command.data);
@@ -233,7 +234,13 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
       case 'OrderApprovedByDealer':
         return state;
       case 'OrderRejectedByDealer':
-        return { ...state, status: 'rejected', decision: 'rejected', reasons: [{ code: 'dealer_rejected', detail: event.data.reason }], reservations: NO_RESERVATIONS };
+        return {
+          ...state,
+          status: 'rejected',
+          decision: 'rejected',
+          reasons: [{ code: 'dealer_rejected', detail: event.data.reason }],
+          reservations: NO_RESERVATIONS,
+        };
       case 'OrderCancelled':
         return { ...state, status: 'cancelled', released: false, reservations: NO_RESERVATIONS };
       case 'ShipmentPlanned':

@@ -10,11 +10,26 @@ import { allocateStock, decidePlacement, type PlacementFacts, type PlacementRequ
 const NOW = new Date('2026-06-01T04:00:00Z'); // 12:00 in Shanghai: no unusual-hour risk
 const TODAY = '2026-06-01';
 
-const product = (sku: string, basePriceMinor: number, extra: Partial<{ category: string; active: boolean; tiers: Record<string, number> }> = {}): ProductState => {
+const product = (
+  sku: string,
+  basePriceMinor: number,
+  extra: Partial<{ category: string; active: boolean; tiers: Record<string, number> }> = {},
+): ProductState => {
   const events: ProductEvent[] = [
     {
       type: 'ProductRegistered',
-      data: { sku, name: `Product ${sku}`, brand: 'Jade', category: extra.category ?? 'tea', gtin: null, unit: 'case', caseSize: null, shelfLifeDays: null, basePriceMinor, currency: 'CNY' },
+      data: {
+        sku,
+        name: `Product ${sku}`,
+        brand: 'Jade',
+        category: extra.category ?? 'tea',
+        gtin: null,
+        unit: 'case',
+        caseSize: null,
+        shelfLifeDays: null,
+        basePriceMinor,
+        currency: 'CNY',
+      },
     },
   ];
   if (extra.tiers) events.push({ type: 'ProductPricesSet', data: { sku, tiers: extra.tiers, dealers: {} } });
@@ -24,14 +39,37 @@ const product = (sku: string, basePriceMinor: number, extra: Partial<{ category:
 
 const stock = (sku: string, warehouseId: string, regionCode: string, qty: number, reserved = 0): StockSource => {
   const events: StockEvent[] = [];
-  if (qty > 0) events.push({ type: 'StockReceived', data: { sku, warehouseId, receiptId: `R-${sku}-${warehouseId}`, lot: 'L1', productionDate: '2026-01-01', expiryDate: '2027-01-01', qty } });
+  if (qty > 0)
+    events.push({
+      type: 'StockReceived',
+      data: {
+        sku,
+        warehouseId,
+        receiptId: `R-${sku}-${warehouseId}`,
+        lot: 'L1',
+        productionDate: '2026-01-01',
+        expiryDate: '2027-01-01',
+        qty,
+      },
+    });
   if (reserved > 0) events.push({ type: 'StockReserved', data: { sku, warehouseId, orderId: 'O-OTHER', qty: reserved } });
   return { warehouseId, regionCode, state: fold(stockDecider, events) };
 };
 
-const credit = (limitMinor: number) => fold(creditLedgerDecider, [{ type: 'CreditLimitSet', data: { dealerId: 'D-1', limitMinor } }] as CreditEvent[]);
+const credit = (limitMinor: number) =>
+  fold(creditLedgerDecider, [{ type: 'CreditLimitSet', data: { dealerId: 'D-1', limitMinor } }] as CreditEvent[]);
 
-const dealer: Dealer = { dealerId: 'D-1', name: 'Dealer', tier: 'gold', territories: ['CN-31'], paymentTermsDays: 30, prepay: false, status: 'active', suspensionReason: null, minRemainingDays: 0 };
+const dealer: Dealer = {
+  dealerId: 'D-1',
+  name: 'Dealer',
+  tier: 'gold',
+  territories: ['CN-31'],
+  paymentTermsDays: 30,
+  prepay: false,
+  status: 'active',
+  suspensionReason: null,
+  minRemainingDays: 0,
+};
 
 const facts = (overrides: Partial<PlacementFacts> = {}): PlacementFacts => ({
   dealer,
@@ -64,7 +102,13 @@ const request = (lines: PlacementRequest['lines'], regionCode = 'CN-31'): Placem
 
 describe('order placement decided from stream states', () => {
   it('takes stock from the delivery region first, then the fullest warehouse, and reserves the total on credit', () => {
-    const decision = decidePlacement(request([{ sku: 'TEA', qty: 10 }, { sku: 'RICE', qty: 4 }]), facts());
+    const decision = decidePlacement(
+      request([
+        { sku: 'TEA', qty: 10 },
+        { sku: 'RICE', qty: 4 },
+      ]),
+      facts(),
+    );
     expect(decision.verdict.decision).toBe('approved');
     expect(decision.reservations.stock).toEqual([
       { sku: 'TEA', warehouseId: 'WH-E', qty: 8 },
@@ -85,7 +129,10 @@ describe('order placement decided from stream states', () => {
   });
 
   it('counts stock reserved by other orders as unavailable', () => {
-    const decision = decidePlacement(request([{ sku: 'RICE', qty: 10 }]), facts({ stock: new Map([['RICE', [stock('RICE', 'WH-E', 'CN-31', 50, 45)]]]) }));
+    const decision = decidePlacement(
+      request([{ sku: 'RICE', qty: 10 }]),
+      facts({ stock: new Map([['RICE', [stock('RICE', 'WH-E', 'CN-31', 50, 45)]]]) }),
+    );
     expect(decision.review.reasons[0]).toEqual({ code: 'insufficient_stock', detail: 'RICE: 10 ordered, 5 available' });
   });
 
@@ -104,7 +151,14 @@ describe('order placement decided from stream states', () => {
 
   it('rejects unknown, discontinued or suspended, reserving nothing', () => {
     const products = new Map([...facts().products, ['OLD', product('OLD', 100, { active: false })]]);
-    const unknown = decidePlacement(request([{ sku: 'TEA', qty: 1 }, { sku: 'OLD', qty: 1 }, { sku: 'NOPE', qty: 1 }]), facts({ products }));
+    const unknown = decidePlacement(
+      request([
+        { sku: 'TEA', qty: 1 },
+        { sku: 'OLD', qty: 1 },
+        { sku: 'NOPE', qty: 1 },
+      ]),
+      facts({ products }),
+    );
     expect(unknown.verdict.decision).toBe('rejected');
     expect(unknown.cart.unknownSkus).toEqual(['OLD', 'NOPE']);
     expect(unknown.reservations).toEqual({ stock: [], creditMinor: 0, promotions: [] });
@@ -135,7 +189,9 @@ describe('order placement decided from stream states', () => {
       } as never,
     });
     const capped = fold(promotionDecider, [created('P-CAP', 'percent_off', { percent: 10 }, { perDealer: 1, total: null })]);
-    const gift = fold(promotionDecider, [created('P-GIFT', 'buy_x_get_y', { buyQty: 5, getQty: 1, giftSku: 'RICE' }, { perDealer: null, total: null })]);
+    const gift = fold(promotionDecider, [
+      created('P-GIFT', 'buy_x_get_y', { buyQty: 5, getQty: 1, giftSku: 'RICE' }, { perDealer: null, total: null }),
+    ]);
     if (!capped.exists || !gift.exists) throw new Error('promotions exist');
     const first = decidePlacement(request([{ sku: 'TEA', qty: 5 }]), facts({ promotions: [capped, gift] }));
     expect(first.cart.applied.map((promotion) => promotion.id).sort()).toEqual(['P-CAP', 'P-GIFT']);
@@ -144,7 +200,11 @@ describe('order placement decided from stream states', () => {
       { sku: 'TEA', warehouseId: 'WH-E', qty: 5 },
       { sku: 'RICE', warehouseId: 'WH-E', qty: 1 },
     ]);
-    const used = fold(promotionDecider, [{ type: 'PromotionRedeemed', data: { promotionId: 'P-CAP', orderId: 'O-0', dealerId: 'D-1' } }], capped);
+    const used = fold(
+      promotionDecider,
+      [{ type: 'PromotionRedeemed', data: { promotionId: 'P-CAP', orderId: 'O-0', dealerId: 'D-1' } }],
+      capped,
+    );
     if (!used.exists) throw new Error('promotion exists');
     const second = decidePlacement(request([{ sku: 'TEA', qty: 5 }]), facts({ promotions: [used, gift] }));
     expect(second.cart.applied.map((promotion) => promotion.id)).toEqual(['P-GIFT']);
@@ -154,6 +214,9 @@ describe('order placement decided from stream states', () => {
   it('allocates nothing from an empty or expired warehouse', () => {
     const expired = stock('TEA', 'WH-X', 'CN-31', 10);
     expect(allocateStock('TEA', 5, [expired], 'CN-31', '2027-01-01')).toEqual({ reservations: [], allocated: 0 });
-    expect(allocateStock('TEA', 5, [expired], 'CN-31', TODAY)).toEqual({ reservations: [{ sku: 'TEA', warehouseId: 'WH-X', qty: 5 }], allocated: 5 });
+    expect(allocateStock('TEA', 5, [expired], 'CN-31', TODAY)).toEqual({
+      reservations: [{ sku: 'TEA', warehouseId: 'WH-X', qty: 5 }],
+      allocated: 5,
+    });
   });
 });

@@ -11,7 +11,16 @@ import { minExpiryFor, businessDayOf } from '../shared/calendar.ts';
 import { priceCart, type CartLine, type PricedCart } from './cart.ts';
 import type { SpendingLimits } from '../accounts/user.ts';
 import { buyerLimitExceeded } from './buyer-spend.ts';
-import { NO_RESERVATIONS, type Channel, type OrderPlacedData, type OrderPlacer, type OrderReviewedData, type Reason, type Reservations, type StockReservation } from './order-state.ts';
+import {
+  NO_RESERVATIONS,
+  type Channel,
+  type OrderPlacedData,
+  type OrderPlacer,
+  type OrderReviewedData,
+  type Reason,
+  type Reservations,
+  type StockReservation,
+} from './order-state.ts';
 import { reviewVerdict, type ReviewFindings, type Verdict } from './review.ts';
 import { assessRisk, type OrderHistory } from './risk.ts';
 
@@ -108,28 +117,44 @@ export function allocateStock(
  * Every SKU's allocation, and the shortages of those that cannot be covered; with a minimum
  * remaining shelf life, only from lots that expire late enough (the shortage names that quantity).
  */
-export function allocateCart(quantities: ReadonlyMap<string, number>, stock: PlacementFacts['stock'], regionCode: string, today: string, minRemainingDays = 0) {
+export function allocateCart(
+  quantities: ReadonlyMap<string, number>,
+  stock: PlacementFacts['stock'],
+  regionCode: string,
+  today: string,
+  minRemainingDays = 0,
+) {
   const minExpiryDate = minExpiryFor(today, minRemainingDays);
   const reservations: StockReservation[] = [];
   const short: StockShortage[] = [];
   for (const [sku, qty] of quantities) {
     const allocation = allocateStock(sku, qty, stock.get(sku) ?? [], regionCode, today, minExpiryDate);
     reservations.push(...allocation.reservations);
-    if (allocation.allocated < qty) short.push({ sku, requested: qty, available: allocation.allocated, ...(minRemainingDays > 0 && { minRemainingDays }) });
+    if (allocation.allocated < qty)
+      short.push({ sku, requested: qty, available: allocation.allocated, ...(minRemainingDays > 0 && { minRemainingDays }) });
   }
   return { reservations, short, minExpiryDate };
 }
 
 /** Redemptions of the capped promotions in force, for this dealer. */
 export function usageFor(promotions: PlacementFacts['promotions'], dealerId: string): Record<string, Usage> {
-  return Object.fromEntries(promotions.filter((state) => isCapped(state.promotion)).map((state) => [state.promotion.id, usageOf(state.redemptions, dealerId)]));
+  return Object.fromEntries(
+    promotions.filter((state) => isCapped(state.promotion)).map((state) => [state.promotion.id, usageOf(state.redemptions, dealerId)]),
+  );
 }
 
 const promotionsOf = (facts: Pick<PlacementFacts, 'promotions'>): Promotion[] => facts.promotions.map((state) => state.promotion);
 
 /** What is left of each promotion's budget in the delivery region, for those that have one there. */
-export function budgetsLeftIn(promotions: PlacementFacts['promotions'], regionCode: string): Record<string, { discountMinor: number; units: number }> {
-  return Object.fromEntries(promotions.filter((state) => state.promotion.budgets?.[regionCode] !== undefined).map((state) => [state.promotion.id, budgetLeft(state, regionCode)]));
+export function budgetsLeftIn(
+  promotions: PlacementFacts['promotions'],
+  regionCode: string,
+): Record<string, { discountMinor: number; units: number }> {
+  return Object.fromEntries(
+    promotions
+      .filter((state) => state.promotion.budgets?.[regionCode] !== undefined)
+      .map((state) => [state.promotion.id, budgetLeft(state, regionCode)]),
+  );
 }
 
 export function decidePlacement(request: PlacementRequest, facts: PlacementFacts): PlacementDecision {
@@ -159,7 +184,9 @@ export function reviewCart(
   request: PlacementRequest,
   cart: PricedCart,
   facts: PlacementFacts,
-  redeem: readonly string[] = [...new Set([...cart.applied.filter((promotion) => promotion.capped).map((promotion) => promotion.id), ...Object.keys(cart.budgetUses)])],
+  redeem: readonly string[] = [
+    ...new Set([...cart.applied.filter((promotion) => promotion.capped).map((promotion) => promotion.id), ...Object.keys(cart.budgetUses)]),
+  ],
 ): PlacementDecision {
   const { dealer, credit, now } = facts;
   const stock = allocateCart(quantitiesOf(cart), facts.stock, request.regionCode, businessDayOf(now), dealer.minRemainingDays);
@@ -167,12 +194,17 @@ export function reviewCart(
   const needsCredit = !dealer.prepay && total > 0;
   let creditRefused: ReviewFindings['creditRefused'] = null;
   if (needsCredit && !credit.open) creditRefused = { detail: `Dealer ${dealer.dealerId} has no credit account` };
-  else if (needsCredit && availableOf(credit) < total) creditRefused = { detail: `Order total ${total} exceeds available credit ${Math.max(0, availableOf(credit))}` };
+  else if (needsCredit && availableOf(credit) < total)
+    creditRefused = { detail: `Order total ${total} exceeds available credit ${Math.max(0, availableOf(credit))}` };
 
   const findings: ReviewFindings = {
     dealerSuspended: dealer.status === 'suspended',
     unknownSkus: cart.unknownSkus,
-    territory: { authorized: dealer.territories.includes(request.regionCode), regionCode: request.regionCode, territories: dealer.territories },
+    territory: {
+      authorized: dealer.territories.includes(request.regionCode),
+      regionCode: request.regionCode,
+      territories: dealer.territories,
+    },
     stockShort: stock.short,
     creditRefused,
     // A capped promotion used up is simply not applied: the cart is priced without it.

@@ -7,13 +7,24 @@ import { warehouseIdSchema } from '../inventory/warehouse.ts';
 import { isRefusal, refuse, type DomainEvent, type EventsOrRefusal, type Refusal } from '../shared/decider.ts';
 import { quantitySchema, skuSchema } from '../shared/values.ts';
 import { shippedUnits } from './fulfillment.ts';
-import { DISPOSITIONS, illegal, type OrderReturn, type PlacedOrder, type ReceivedLine, type RefundMethod, type ReturnLine } from './order-state.ts';
+import {
+  DISPOSITIONS,
+  illegal,
+  type OrderReturn,
+  type PlacedOrder,
+  type ReceivedLine,
+  type RefundMethod,
+  type ReturnLine,
+} from './order-state.ts';
 import { termsBySku, valueBetween } from './valuation.ts';
 
 const reasonSchema = z.string().trim().min(1).max(500);
 
 export const returnRequestSchema = z.object({
-  lines: z.array(z.object({ sku: skuSchema, qty: quantitySchema, reason: reasonSchema })).min(1).max(500),
+  lines: z
+    .array(z.object({ sku: skuSchema, qty: quantitySchema, reason: reasonSchema }))
+    .min(1)
+    .max(500),
 });
 
 export const returnRejectionSchema = z.object({ reason: reasonSchema });
@@ -109,7 +120,9 @@ export function decideRequestReturn(state: PlacedOrder, command: { returnId: str
     const returnable = (delivered.get(sku) ?? 0) - (returning.get(sku) ?? 0);
     if (qty > returnable) return refuse('exceeds_returnable', `${qty} of ${sku} to return; ${returnable} delivered and not yet returned`);
   }
-  return [{ type: 'ReturnRequested', data: { orderId, dealerId, returnId: command.returnId, lines: command.lines, requestedAt: command.now } }];
+  return [
+    { type: 'ReturnRequested', data: { orderId, dealerId, returnId: command.returnId, lines: command.lines, requestedAt: command.now } },
+  ];
 }
 
 export function decideApproveReturn(state: PlacedOrder, command: { returnId: string; now: string }): Decided {
@@ -123,7 +136,12 @@ export function decideRejectReturn(state: PlacedOrder, command: { returnId: stri
   const held = findReturn(state, command.returnId);
   if (!held) return returnNotFound(state, command.returnId);
   if (held.status !== 'requested') return illegalReturn(held, 'rejected');
-  return [{ type: 'ReturnRejected', data: { orderId: state.order.orderId, returnId: held.returnId, reason: command.reason, rejectedAt: command.now } }];
+  return [
+    {
+      type: 'ReturnRejected',
+      data: { orderId: state.order.orderId, returnId: held.returnId, reason: command.reason, rejectedAt: command.now },
+    },
+  ];
 }
 
 /** The lots of a SKU that left in this order's shipments. */
@@ -140,9 +158,11 @@ function resolveLots(state: PlacedOrder, lines: readonly ReceiveLineInput[]): Re
   const resolved: ReceivedLine[] = [];
   for (const line of lines) {
     const lots = shippedLots(state, line.sku);
-    if (line.lot !== null && !lots.has(line.lot)) return refuse('lot_not_shipped', `Lot ${line.lot} of ${line.sku} did not ship in order ${state.order.orderId}`);
+    if (line.lot !== null && !lots.has(line.lot))
+      return refuse('lot_not_shipped', `Lot ${line.lot} of ${line.sku} did not ship in order ${state.order.orderId}`);
     const lot = line.lot ?? (lots.size === 1 ? [...lots][0]! : null);
-    if (lot === null) return refuse('lot_required', `${line.sku} shipped from lots ${[...lots].join(', ')}; name the lot the goods came from`);
+    if (lot === null)
+      return refuse('lot_required', `${line.sku} shipped from lots ${[...lots].join(', ')}; name the lot the goods came from`);
     resolved.push({ ...line, lot });
   }
   return resolved;
@@ -179,7 +199,9 @@ export function decideRefundReturn(state: PlacedOrder, command: { returnId: stri
   if (held.status === 'refunded') return [];
   if (held.status !== 'received') return illegalReturn(held, 'refunded');
   const terms = termsBySku(state.order);
-  const refunded = unitsBySku(state.returns.filter((candidate) => candidate.status === 'refunded').flatMap((candidate) => candidate.received));
+  const refunded = unitsBySku(
+    state.returns.filter((candidate) => candidate.status === 'refunded').flatMap((candidate) => candidate.received),
+  );
   let amountMinor = 0;
   for (const [sku, qty] of unitsBySku(held.received)) {
     const skuTerms = terms.get(sku);
@@ -187,7 +209,12 @@ export function decideRefundReturn(state: PlacedOrder, command: { returnId: stri
   }
   const method: RefundMethod = prepay ? 'payment_refund' : 'credit_note';
   const creditNoteId = method === 'credit_note' && amountMinor > 0 ? creditNoteIdFor(held.returnId) : null;
-  return [{ type: 'ReturnRefunded', data: { orderId, dealerId, returnId: held.returnId, amountMinor, method, creditNoteId, refundedAt: command.now } }];
+  return [
+    {
+      type: 'ReturnRefunded',
+      data: { orderId, dealerId, returnId: held.returnId, amountMinor, method, creditNoteId, refundedAt: command.now },
+    },
+  ];
 }
 
 const withReturn = (state: PlacedOrder, returnId: string, change: (held: OrderReturn) => OrderReturn): PlacedOrder => ({
@@ -225,7 +252,11 @@ export function evolveReturns(state: PlacedOrder, event: ReturnEvent): PlacedOrd
     }
     case 'ReturnRefunded': {
       const { returnId, amountMinor, method, creditNoteId, refundedAt } = event.data;
-      return withReturn(state, returnId, (held) => ({ ...held, status: 'refunded', refund: { amountMinor, method, creditNoteId, refundedAt } }));
+      return withReturn(state, returnId, (held) => ({
+        ...held,
+        status: 'refunded',
+        refund: { amountMinor, method, creditNoteId, refundedAt },
+      }));
     }
   }
 }

@@ -28,10 +28,22 @@ describe('review verdict', () => {
       stockShort: [{ sku: 'TEA', requested: 10, available: 4 }],
       creditRefused: { detail: 'needs 5.00, 2.00 available' },
       territory: { authorized: false, regionCode: 'CN-44', territories: ['CN-31'] },
-      risk: { score: 70, threshold: 60, factors: [{ rule: 'order_value_spike', weight: 40, detail: '' }, { rule: 'unusual_hour', weight: 30, detail: '' }] },
+      risk: {
+        score: 70,
+        threshold: 60,
+        factors: [
+          { rule: 'order_value_spike', weight: 40, detail: '' },
+          { rule: 'unusual_hour', weight: 30, detail: '' },
+        ],
+      },
     });
     expect(verdict.decision).toBe('on_hold');
-    expect(verdict.reasons.map((reason) => reason.code)).toEqual(['insufficient_stock', 'credit_limit_exceeded', 'territory_not_authorized', 'risk_score_high']);
+    expect(verdict.reasons.map((reason) => reason.code)).toEqual([
+      'insufficient_stock',
+      'credit_limit_exceeded',
+      'territory_not_authorized',
+      'risk_score_high',
+    ]);
     expect(verdict.reasons[0]!.detail).toBe('TEA: 10 ordered, 4 available');
     expect(verdict.keepReservations).toBe(false);
   });

@@ -11,7 +11,9 @@ const noon = new Date('2026-03-02T04:00:00Z'); // 12:00 in UTC+8
 
 describe('risk score', () => {
   it('scores a usual order zero', () => {
-    expect(assessRisk({ totalMinor: 120_000, lines: [{ sku: 'TEA', qty: 12 }], regionCode: 'CN-31', placedAt: noon, history: regular })).toEqual({
+    expect(
+      assessRisk({ totalMinor: 120_000, lines: [{ sku: 'TEA', qty: 12 }], regionCode: 'CN-31', placedAt: noon, history: regular }),
+    ).toEqual({
       score: 0,
       threshold: RISK_THRESHOLD,
       factors: [],
@@ -20,7 +22,13 @@ describe('risk score', () => {
 
   it('names and weighs every rule that fires', () => {
     const night = new Date('2026-03-02T19:30:00Z'); // 03:30 in UTC+8
-    const risk = assessRisk({ totalMinor: 400_000, lines: [{ sku: 'TEA', qty: 80 }], regionCode: 'CN-44', placedAt: night, history: regular });
+    const risk = assessRisk({
+      totalMinor: 400_000,
+      lines: [{ sku: 'TEA', qty: 80 }],
+      regionCode: 'CN-44',
+      placedAt: night,
+      history: regular,
+    });
     expect(risk.factors.map((factor) => [factor.rule, factor.weight])).toEqual([
       ['order_value_spike', 40],
       ['quantity_spike', 25],
@@ -38,7 +46,14 @@ describe('risk score', () => {
   });
 
   it('needs enough history before judging spikes', () => {
-    const thin: OrderHistory = { orderCount: 2, averageTotalMinor: 1_000, skuQuantities: { TEA: { averageQty: 1, orders: 1 } }, regionsUsed: ['CN-31'] };
-    expect(assessRisk({ totalMinor: 90_000, lines: [{ sku: 'TEA', qty: 50 }], regionCode: 'CN-31', placedAt: noon, history: thin }).score).toBe(0);
+    const thin: OrderHistory = {
+      orderCount: 2,
+      averageTotalMinor: 1_000,
+      skuQuantities: { TEA: { averageQty: 1, orders: 1 } },
+      regionsUsed: ['CN-31'],
+    };
+    expect(
+      assessRisk({ totalMinor: 90_000, lines: [{ sku: 'TEA', qty: 50 }], regionCode: 'CN-31', placedAt: noon, history: thin }).score,
+    ).toBe(0);
   });
 });

@@ -61,14 +61,22 @@ function quantitySpike({ lines, history }: RiskInput): RiskFactor | undefined {
 function firstLargeOrder({ totalMinor, history }: RiskInput): RiskFactor | undefined {
   const rule = RISK_RULES.firstLargeOrder;
   if (history.orderCount > 0 || totalMinor <= rule.amountMinor) return undefined;
-  return { rule: 'first_large_order', weight: rule.weight, detail: `First order of this dealer, for ${money(totalMinor)} (over ${money(rule.amountMinor)})` };
+  return {
+    rule: 'first_large_order',
+    weight: rule.weight,
+    detail: `First order of this dealer, for ${money(totalMinor)} (over ${money(rule.amountMinor)})`,
+  };
 }
 
 function unusualHour({ placedAt }: RiskInput): RiskFactor | undefined {
   const rule = RISK_RULES.unusualHour;
   const hour = businessHourOf(placedAt);
   if (hour < rule.fromHour || hour >= rule.toHour) return undefined;
-  return { rule: 'unusual_hour', weight: rule.weight, detail: `Placed at ${String(hour).padStart(2, '0')}:xx local time (${businessTimeZone()})` };
+  return {
+    rule: 'unusual_hour',
+    weight: rule.weight,
+    detail: `Placed at ${String(hour).padStart(2, '0')}:xx local time (${businessTimeZone()})`,
+  };
 }
 
 function newDeliveryRegion({ regionCode, history }: RiskInput): RiskFactor | undefined {

@@ -7,9 +7,23 @@ import type { PlacedOrder, Shipment, ShipmentTracking } from './order-state.ts';
 
 export const NO_TRACKING: ShipmentTracking = { location: null, eta: null, exceptions: [] };
 
-export type ShipmentInTransitData = { orderId: string; dealerId: string; shipmentId: string; location: string | null; eta: string | null; reportedAt: string };
+export type ShipmentInTransitData = {
+  orderId: string;
+  dealerId: string;
+  shipmentId: string;
+  location: string | null;
+  eta: string | null;
+  reportedAt: string;
+};
 
-export type ShipmentExceptionReportedData = { orderId: string; dealerId: string; shipmentId: string; reason: string; eta: string | null; reportedAt: string };
+export type ShipmentExceptionReportedData = {
+  orderId: string;
+  dealerId: string;
+  shipmentId: string;
+  reason: string;
+  eta: string | null;
+  reportedAt: string;
+};
 
 /** `eta_later`: the ETA moved from `previousEta` to `eta`; `exception`: the carrier reported `reason`. */
 export type ShipmentDelayedData = {
@@ -35,8 +49,7 @@ export type RecordShipmentInTransit = { shipmentId: string; location: string | n
 export type ReportShipmentException = { shipmentId: string; reason: string; eta: string | null; now: string };
 
 export type TrackingCommand =
-  | { type: 'RecordShipmentInTransit'; data: RecordShipmentInTransit }
-  | { type: 'ReportShipmentException'; data: ReportShipmentException };
+  { type: 'RecordShipmentInTransit'; data: RecordShipmentInTransit } | { type: 'ReportShipmentException'; data: ReportShipmentException };
 
 type Decided = EventsOrRefusal<TrackingEvent>;
 
@@ -59,11 +72,22 @@ export function decideShipmentInTransit(state: PlacedOrder, command: RecordShipm
   const location = command.location ?? shipment.location;
   const eta = command.eta ?? shipment.eta;
   if (location === shipment.location && eta === shipment.eta) return [];
-  const events: TrackingEvent[] = [{ type: 'ShipmentInTransit', data: { orderId, dealerId, shipmentId: shipment.shipmentId, location, eta, reportedAt: command.now } }];
+  const events: TrackingEvent[] = [
+    { type: 'ShipmentInTransit', data: { orderId, dealerId, shipmentId: shipment.shipmentId, location, eta, reportedAt: command.now } },
+  ];
   if (isLater(eta, shipment.eta)) {
     events.push({
       type: 'ShipmentDelayed',
-      data: { orderId, dealerId, shipmentId: shipment.shipmentId, cause: 'eta_later', previousEta: shipment.eta, eta, reason: null, reportedAt: command.now },
+      data: {
+        orderId,
+        dealerId,
+        shipmentId: shipment.shipmentId,
+        cause: 'eta_later',
+        previousEta: shipment.eta,
+        eta,
+        reason: null,
+        reportedAt: command.now,
+      },
     });
   }
   return events;
@@ -80,7 +104,19 @@ export function decideShipmentException(state: PlacedOrder, command: ReportShipm
   const { shipmentId } = shipment;
   return [
     { type: 'ShipmentExceptionReported', data: { orderId, dealerId, shipmentId, reason: command.reason, eta, reportedAt: command.now } },
-    { type: 'ShipmentDelayed', data: { orderId, dealerId, shipmentId, cause: 'exception', previousEta: shipment.eta, eta, reason: command.reason, reportedAt: command.now } },
+    {
+      type: 'ShipmentDelayed',
+      data: {
+        orderId,
+        dealerId,
+        shipmentId,
+        cause: 'exception',
+        previousEta: shipment.eta,
+        eta,
+        reason: command.reason,
+        reportedAt: command.now,
+      },
+    },
   ];
 }
 

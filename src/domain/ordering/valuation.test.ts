@@ -20,7 +20,18 @@ describe('valuation of shipped and returned goods', () => {
   });
 
   it('adds up the lines and gifts of one SKU', () => {
-    const line = { sku: 'TEA', name: 'Tea', qty: 4, unitPriceMinor: 100, priceBasis: 'base' as const, grossMinor: 400, discountMinor: 0, netMinor: 400, promotions: [], explanation: '' };
+    const line = {
+      sku: 'TEA',
+      name: 'Tea',
+      qty: 4,
+      unitPriceMinor: 100,
+      priceBasis: 'base' as const,
+      grossMinor: 400,
+      discountMinor: 0,
+      netMinor: 400,
+      promotions: [],
+      explanation: '',
+    };
     const gift = { sku: 'TEA', name: 'Tea', qty: 1, promotionId: 'P', explanation: '' };
     expect(termsBySku({ lines: [line], gifts: [gift, { ...gift, sku: 'MUG' }] })).toEqual(
       new Map([

@@ -36,4 +36,5 @@ export function valueOfUnits(terms: SkuTerms, units: number): number {
 }
 
 /** The value of `qty` units counted after the first `before` units. */
-export const valueBetween = (terms: SkuTerms, before: number, qty: number) => valueOfUnits(terms, before + qty) - valueOfUnits(terms, before);
+export const valueBetween = (terms: SkuTerms, before: number, qty: number) =>
+  valueOfUnits(terms, before + qty) - valueOfUnits(terms, before);

@@ -11,10 +11,14 @@ const NOW = new Date('2025-06-15T12:00:00Z');
 
 const sku = fc.constantFrom(...SKUS);
 /** Mostly unrestricted, so that promotions often apply. */
-const someOf = <T>(values: readonly T[]) => fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray([...values], { minLength: 1, maxLength: 2 }) });
+const someOf = <T>(values: readonly T[]) =>
+  fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray([...values], { minLength: 1, maxLength: 2 }) });
 
 const ruled = fc.oneof(
-  fc.record({ kind: fc.constant('percent_off' as const), rule: fc.record({ percent: fc.integer({ min: 1, max: 10_000 }).map((bp) => bp / 100) }) }),
+  fc.record({
+    kind: fc.constant('percent_off' as const),
+    rule: fc.record({ percent: fc.integer({ min: 1, max: 10_000 }).map((bp) => bp / 100) }),
+  }),
   fc.record({
     kind: fc.constant('amount_off' as const),
     rule: fc.record({ amountMinor: fc.integer({ min: 1, max: 50_000 }), per: fc.constantFrom('unit' as const, 'line' as const) }),
@@ -22,13 +26,22 @@ const ruled = fc.oneof(
   fc.record({
     kind: fc.constant('spend_threshold' as const),
     rule: fc
-      .record({ minSpendMinor: fc.integer({ min: 1, max: 2_000_000 }), amountOffMinor: fc.integer({ min: 1, max: 2_000_000 }), repeat: fc.boolean() })
+      .record({
+        minSpendMinor: fc.integer({ min: 1, max: 2_000_000 }),
+        amountOffMinor: fc.integer({ min: 1, max: 2_000_000 }),
+        repeat: fc.boolean(),
+      })
       .map((rule) => ({ ...rule, amountOffMinor: Math.min(rule.amountOffMinor, rule.minSpendMinor) })),
   }),
   fc.record({
     kind: fc.constant('buy_x_get_y' as const),
     rule: fc.record(
-      { buyQty: fc.integer({ min: 1, max: 20 }), getQty: fc.integer({ min: 1, max: 5 }), giftSku: fc.constantFrom('A', 'GIFT'), maxGiftQty: fc.integer({ min: 1, max: 10 }) },
+      {
+        buyQty: fc.integer({ min: 1, max: 20 }),
+        getQty: fc.integer({ min: 1, max: 5 }),
+        giftSku: fc.constantFrom('A', 'GIFT'),
+        maxGiftQty: fc.integer({ min: 1, max: 10 }),
+      },
       { requiredKeys: ['buyQty', 'getQty'] },
     ),
   }),
@@ -36,7 +49,11 @@ const ruled = fc.oneof(
     kind: fc.constant('bundle_price' as const),
     rule: fc.record(
       {
-        items: fc.uniqueArray(fc.record({ sku: fc.constantFrom('A', 'B', 'C'), qty: fc.integer({ min: 1, max: 3 }) }), { minLength: 2, maxLength: 3, selector: (item) => item.sku }),
+        items: fc.uniqueArray(fc.record({ sku: fc.constantFrom('A', 'B', 'C'), qty: fc.integer({ min: 1, max: 3 }) }), {
+          minLength: 2,
+          maxLength: 3,
+          selector: (item) => item.sku,
+        }),
         priceMinor: fc.integer({ min: 1, max: 200_000 }),
         maxBundles: fc.integer({ min: 1, max: 5 }),
       },
@@ -49,7 +66,11 @@ const ruled = fc.oneof(
       breaks: fc
         .uniqueArray(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 3 })
         .chain((quantities) =>
-          fc.tuple(...quantities.sort((a, b) => a - b).map((minQty) => fc.integer({ min: 1, max: 20_000 }).map((unitOffMinor) => ({ minQty, unitOffMinor })))),
+          fc.tuple(
+            ...quantities
+              .sort((a, b) => a - b)
+              .map((minQty) => fc.integer({ min: 1, max: 20_000 }).map((unitOffMinor) => ({ minQty, unitOffMinor }))),
+          ),
         ),
     }),
   }),
@@ -71,7 +92,10 @@ const promotionArbitrary = (id: string): fc.Arbitrary<Promotion> =>
         brands: someOf(BRANDS),
         categories: someOf(CATEGORIES),
       }),
-      caps: fc.record({ perDealer: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2 }), total: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2 }) }),
+      caps: fc.record({
+        perDealer: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2 }),
+        total: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2 }),
+      }),
     })
     .map(
       ({ ruled: { kind, rule }, started, ...rest }) =>
@@ -97,9 +121,15 @@ const inputArbitrary: fc.Arbitrary<ApplyPromotionsInput> = fc.record({
     }),
     { minLength: 1, maxLength: SKUS.length, selector: (line) => line.sku },
   ),
-  buyer: fc.record({ dealerId: fc.constantFrom('D-1', 'D-2'), tier: fc.constantFrom('gold', 'silver', undefined), regionCode: fc.constantFrom('CN-31', 'CN-11') }),
+  buyer: fc.record({
+    dealerId: fc.constantFrom('D-1', 'D-2'),
+    tier: fc.constantFrom('gold', 'silver', undefined),
+    regionCode: fc.constantFrom('CN-31', 'CN-11'),
+  }),
   now: fc.constant(NOW),
-  promotions: fc.integer({ min: 0, max: 6 }).chain((count) => fc.tuple(...Array.from({ length: count }, (_, index) => promotionArbitrary(`P${index}`)))),
+  promotions: fc
+    .integer({ min: 0, max: 6 })
+    .chain((count) => fc.tuple(...Array.from({ length: count }, (_, index) => promotionArbitrary(`P${index}`)))),
   usage: fc.dictionary(fc.constantFrom('P0', 'P1', 'P2'), fc.record({ byDealer: fc.nat(3), total: fc.nat(3) })),
   giftUnitPrices: fc.constant({ GIFT: 1_000 }),
 });
@@ -142,7 +172,11 @@ describe('promotion engine properties', () => {
     fc.assert(
       fc.property(
         inputArbitrary.chain((input) =>
-          fc.tuple(fc.constant(input), fc.shuffledSubarray([...input.lines], { minLength: input.lines.length }), fc.shuffledSubarray([...input.promotions], { minLength: input.promotions.length })),
+          fc.tuple(
+            fc.constant(input),
+            fc.shuffledSubarray([...input.lines], { minLength: input.lines.length }),
+            fc.shuffledSubarray([...input.promotions], { minLength: input.promotions.length }),
+          ),
         ),
         ([input, lines, promotions]) => {
           const original = applyPromotions(input);

@@ -32,11 +32,27 @@ const lineOf = (result: ReturnType<typeof run>, sku: string) => result.lines.fin
 
 describe('promotion kinds', () => {
   it('percent_off takes a percentage off every eligible line, rounding half up, and explains it', () => {
-    const spring = promotion('SPRING10', { title: 'Jade Spring tea 10% off', kind: 'percent_off', rule: { percent: 10 }, eligibility: { ...ANYONE, brands: ['Jade Spring'] } });
+    const spring = promotion('SPRING10', {
+      title: 'Jade Spring tea 10% off',
+      kind: 'percent_off',
+      rule: { percent: 10 },
+      eligibility: { ...ANYONE, brands: ['Jade Spring'] },
+    });
     const result = run([{ ...tea, qty: 1 }, chips], [spring]);
-    expect(lineOf(result, 'TEA')).toMatchObject({ grossMinor: 5250, discountMinor: 525, netMinor: 4725, promotions: [{ id: 'SPRING10', title: 'Jade Spring tea 10% off' }] });
-    expect(lineOf(result, 'TEA').explanation).toBe('1 × ¥52.50 = ¥52.50; 10% off (promotion SPRING10 “Jade Spring tea 10% off”): −¥5.25; net ¥47.25');
-    expect(lineOf(result, 'CHIPS')).toMatchObject({ discountMinor: 0, promotions: [], explanation: '6 × ¥99.00 = ¥594.00; no promotion applies' });
+    expect(lineOf(result, 'TEA')).toMatchObject({
+      grossMinor: 5250,
+      discountMinor: 525,
+      netMinor: 4725,
+      promotions: [{ id: 'SPRING10', title: 'Jade Spring tea 10% off' }],
+    });
+    expect(lineOf(result, 'TEA').explanation).toBe(
+      '1 × ¥52.50 = ¥52.50; 10% off (promotion SPRING10 “Jade Spring tea 10% off”): −¥5.25; net ¥47.25',
+    );
+    expect(lineOf(result, 'CHIPS')).toMatchObject({
+      discountMinor: 0,
+      promotions: [],
+      explanation: '6 × ¥99.00 = ¥594.00; no promotion applies',
+    });
     expect(result.totals).toEqual({ subtotalMinor: 5250 + 59400, discountMinor: 525, totalMinor: 5250 + 59400 - 525 });
 
     const half = run([{ ...tea, qty: 1, unitPriceMinor: 1001 }], [promotion('P', { kind: 'percent_off', rule: { percent: 12.5 } })]);
@@ -87,7 +103,11 @@ describe('promotion kinds', () => {
   });
 
   it('buy_x_get_y of another SKU counts every eligible unit of the order', () => {
-    const gift = promotion('G', { kind: 'buy_x_get_y', rule: { buyQty: 5, getQty: 1, giftSku: 'GLASS' }, eligibility: { ...ANYONE, categories: ['beverages'] } });
+    const gift = promotion('G', {
+      kind: 'buy_x_get_y',
+      rule: { buyQty: 5, getQty: 1, giftSku: 'GLASS' },
+      eligibility: { ...ANYONE, categories: ['beverages'] },
+    });
     const result = run([tea, water, chips], [gift]);
     expect(result.gifts).toEqual([expect.objectContaining({ sku: 'GLASS', qty: 2, promotionId: 'G' })]);
     expect(lineOf(result, 'WATER').explanation).toContain('counts toward buy 5, get 1 × GLASS free');
@@ -95,20 +115,51 @@ describe('promotion kinds', () => {
   });
 
   it('bundle_price sells whole bundles at the bundle price and leaves the rest at the line price', () => {
-    const bundle = promotion('BUNDLE', { kind: 'bundle_price', rule: { items: [{ sku: 'TEA', qty: 2 }, { sku: 'CHIPS', qty: 1 }], priceMinor: 15_000 } });
-    const result = run([{ ...tea, qty: 5 }, { ...chips, qty: 2 }], [bundle]);
+    const bundle = promotion('BUNDLE', {
+      kind: 'bundle_price',
+      rule: {
+        items: [
+          { sku: 'TEA', qty: 2 },
+          { sku: 'CHIPS', qty: 1 },
+        ],
+        priceMinor: 15_000,
+      },
+    });
+    const result = run(
+      [
+        { ...tea, qty: 5 },
+        { ...chips, qty: 2 },
+      ],
+      [bundle],
+    );
     // Two bundles: 4 tea + 2 chips = 21 000 + 19 800 = 40 800 regular, 30 000 bundled; the fifth tea is not in a bundle.
     expect(result.totals.discountMinor).toBe(40_800 - 30_000);
     expect(lineOf(result, 'TEA').discountMinor + lineOf(result, 'CHIPS').discountMinor).toBe(10_800);
     expect(lineOf(result, 'TEA').explanation).toContain('2 bundles of 2 × TEA + 1 × CHIPS for ¥150.00 each');
-    expect(run([{ ...tea, qty: 5 }, { ...chips, qty: 2 }], [{ ...bundle, rule: { ...bundle.rule, maxBundles: 1 } } as Promotion]).totals.discountMinor).toBe(20_400 - 15_000);
+    expect(
+      run(
+        [
+          { ...tea, qty: 5 },
+          { ...chips, qty: 2 },
+        ],
+        [{ ...bundle, rule: { ...bundle.rule, maxBundles: 1 } } as Promotion],
+      ).totals.discountMinor,
+    ).toBe(20_400 - 15_000);
     expect(run([tea], [bundle]).applied).toEqual([]);
     const dearer = { ...bundle, rule: { ...bundle.rule, priceMinor: 99_999 } } as Promotion;
     expect(run([tea, chips], [dearer]).applied).toEqual([]);
   });
 
   it('tiered_quantity gives the unit discount of the highest break reached', () => {
-    const volume = promotion('VOL', { kind: 'tiered_quantity', rule: { breaks: [{ minQty: 5, unitOffMinor: 100 }, { minQty: 10, unitOffMinor: 250 }] } });
+    const volume = promotion('VOL', {
+      kind: 'tiered_quantity',
+      rule: {
+        breaks: [
+          { minQty: 5, unitOffMinor: 100 },
+          { minQty: 10, unitOffMinor: 250 },
+        ],
+      },
+    });
     const result = run([tea, water, { ...chips, qty: 5 }], [volume]);
     expect(lineOf(result, 'TEA').discountMinor).toBe(2_500);
     expect(lineOf(result, 'WATER').discountMinor).toBe(0);
@@ -147,7 +198,9 @@ describe('eligibility', () => {
 
   it('leaves out a capped promotion whose cap is reached, per dealer or in all, and says so', () => {
     const capped = { ...percent, caps: { perDealer: 1, total: 10 } };
-    expect(run([tea], [capped], { usage: { P: { byDealer: 0, total: 9 } } }).applied).toEqual([expect.objectContaining({ id: 'P', capped: true })]);
+    expect(run([tea], [capped], { usage: { P: { byDealer: 0, total: 9 } } }).applied).toEqual([
+      expect.objectContaining({ id: 'P', capped: true }),
+    ]);
     const mine = run([tea], [capped], { usage: { P: { byDealer: 1, total: 1 } } });
     expect(mine.applied).toEqual([]);
     expect(mine.capsReached).toEqual([{ id: 'P', title: 'Promotion P' }]);
@@ -180,7 +233,13 @@ describe('stacking', () => {
   });
 
   it('picks the exclusive promotion worth most to the buyer among those of the same priority', () => {
-    const result = run([tea], [{ ...tenPercent, stackable: false }, { ...twentyPercent, stackable: false }]);
+    const result = run(
+      [tea],
+      [
+        { ...tenPercent, stackable: false },
+        { ...twentyPercent, stackable: false },
+      ],
+    );
     expect(result.applied.map((applied) => applied.id)).toEqual(['TWENTY']);
   });
 

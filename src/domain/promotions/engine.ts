@@ -98,7 +98,8 @@ const KIND_ORDER: Readonly<Record<PromotionKind, number>> = {
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byKindThenId = (a: Promotion, b: Promotion) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareText(a.id, b.id);
 
-const matches = (allowed: readonly string[], value: string | undefined) => allowed.length === 0 || (value !== undefined && allowed.includes(value));
+const matches = (allowed: readonly string[], value: string | undefined) =>
+  allowed.length === 0 || (value !== undefined && allowed.includes(value));
 
 /** Whether the buyer may have the promotion: dealer, tier and the order's region. */
 export function buyerEligible(promotion: Pick<Promotion, 'eligibility'>, buyer: PromotionBuyer): boolean {
@@ -185,7 +186,8 @@ export function applyPromotions(input: ApplyPromotionsInput): PromotionsResult {
       const amount = promotion.kind === 'buy_x_get_y' ? '' : `: ${money(-discount)}`;
       line.parts.push({ promotion, discountMinor: discount, text: `${effect.text} ${ref}${amount}` });
     }
-    for (const gift of outcome.gifts) gifts.push({ sku: gift.sku, qty: gift.qty, promotionId: promotion.id, explanation: `${gift.text} ${ref}` });
+    for (const gift of outcome.gifts)
+      gifts.push({ sku: gift.sku, qty: gift.qty, promotionId: promotion.id, explanation: `${gift.text} ${ref}` });
     const giftQty = outcome.gifts.reduce((sum, gift) => sum + gift.qty, 0);
     applied.push({
       id: promotion.id,
@@ -209,7 +211,8 @@ export function applyPromotions(input: ApplyPromotionsInput): PromotionsResult {
         const outcome = tryOn(promotion, true);
         if (!hasBenefit(outcome)) continue;
         const value = valueOf(outcome);
-        if (!best || value > best.value || (value === best.value && byKindThenId(promotion, best.promotion) < 0)) best = { promotion, outcome, value };
+        if (!best || value > best.value || (value === best.value && byKindThenId(promotion, best.promotion) < 0))
+          best = { promotion, outcome, value };
       }
       if (!best) break;
       apply(best.promotion, best.outcome);

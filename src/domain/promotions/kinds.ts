@@ -53,7 +53,10 @@ function spendThreshold(rule: SpendThresholdRule, lines: readonly WorkingLine[],
   if (spent < rule.minSpendMinor) return NOTHING;
   const times = rule.repeat ? Math.floor(spent / rule.minSpendMinor) : 1;
   const total = Math.min(spent, times * rule.amountOffMinor);
-  const shares = allocateProportionally(total, counted.map((line) => line.net));
+  const shares = allocateProportionally(
+    total,
+    counted.map((line) => line.net),
+  );
   const offer = rule.repeat
     ? `${money(rule.amountOffMinor)} off for every ${money(rule.minSpendMinor)} spent`
     : `spend ${money(rule.minSpendMinor)}, get ${money(rule.amountOffMinor)} off`;
@@ -147,4 +150,7 @@ export function evaluate(promotion: Promotion, lines: readonly WorkingLine[], mo
   }
 }
 
-export const moneyIn = (currency: string): Format => (minor) => formatMoney(minor, currency);
+export const moneyIn =
+  (currency: string): Format =>
+  (minor) =>
+    formatMoney(minor, currency);

@@ -11,12 +11,10 @@ export const promotionIndexStream = 'index-promotions';
 export type ListedPromotion = { promotionId: string; startsAt: string; endsAt: string };
 
 export type PromotionIndexCommand =
-  | { type: 'ListPromotion'; data: ListedPromotion }
-  | { type: 'DelistPromotion'; data: { promotionId: string } };
+  { type: 'ListPromotion'; data: ListedPromotion } | { type: 'DelistPromotion'; data: { promotionId: string } };
 
 export type PromotionIndexEvent =
-  | DomainEvent<'PromotionListed', ListedPromotion>
-  | DomainEvent<'PromotionDelisted', { promotionId: string }>;
+  DomainEvent<'PromotionListed', ListedPromotion> | DomainEvent<'PromotionDelisted', { promotionId: string }>;
 
 export const promotionIndexEventTypes = ['PromotionListed', 'PromotionDelisted'] as const;
 

@@ -73,7 +73,10 @@ export const tieredQuantityRuleSchema = z
       .array(z.object({ minQty: quantitySchema, unitOffMinor: positiveMinor }).strict())
       .min(1)
       .max(20)
-      .refine((breaks) => breaks.every((item, index) => index === 0 || item.minQty > breaks[index - 1]!.minQty), 'minQty must increase from break to break'),
+      .refine(
+        (breaks) => breaks.every((item, index) => index === 0 || item.minQty > breaks[index - 1]!.minQty),
+        'minQty must increase from break to break',
+      ),
   })
   .strict()
   .meta({ id: 'TieredQuantityRule' });
@@ -124,7 +127,10 @@ export const capsSchema = z
 
 export const regionBudgetSchema = z
   .object({
-    maxDiscountMinor: amountMinorSchema.min(1).optional().describe('At most this much discount in all, for orders delivered to the region.'),
+    maxDiscountMinor: amountMinorSchema
+      .min(1)
+      .optional()
+      .describe('At most this much discount in all, for orders delivered to the region.'),
     maxUnits: quantitySchema.optional().describe('At most this many units in all (lines it applies to, gift units included).'),
   })
   .strict()
@@ -145,7 +151,9 @@ const terms = {
   budgets: z
     .record(regionCodeSchema, regionBudgetSchema)
     .default({})
-    .describe('Per delivery region: once its budget is spent, the promotion no longer applies to orders delivered there (promotion_budget_exhausted).'),
+    .describe(
+      'Per delivery region: once its budget is spent, the promotion no longer applies to orders delivered there (promotion_budget_exhausted).',
+    ),
 };
 
 const termsSchema = z.object(terms);
@@ -239,7 +247,13 @@ export const hasBudgets = (promotion: Pick<Promotion, 'budgets'>) => Object.keys
 /** Whether orders using it record their redemption on its stream: capped or budgeted ones. */
 export const isCounted = (promotion: Pick<Promotion, 'caps' | 'budgets'>) => isCapped(promotion) || hasBudgets(promotion);
 
-export type RegionBudgetStatus = { regionCode: string; maxDiscountMinor: number | null; maxUnits: number | null; usedDiscountMinor: number; usedUnits: number };
+export type RegionBudgetStatus = {
+  regionCode: string;
+  maxDiscountMinor: number | null;
+  maxUnits: number | null;
+  usedDiscountMinor: number;
+  usedUnits: number;
+};
 
 /** Each region's budget with what the orders holding a redemption use of it. */
 export function budgetsOf(state: Extract<PromotionState, { exists: true }>): RegionBudgetStatus[] {
@@ -349,14 +363,18 @@ export const promotionDecider: Decider<PromotionCommand, PromotionEvent, Promoti
         }
         const reached = capReached(promotion, usageOf(redemptions, dealerId));
         if (reached) {
-          const which = reached === 'perDealer' ? `${promotion.caps.perDealer} order(s) per dealer` : `${promotion.caps.total} order(s) in all`;
+          const which =
+            reached === 'perDealer' ? `${promotion.caps.perDealer} order(s) per dealer` : `${promotion.caps.total} order(s) in all`;
           return refuse('promotion_cap_reached', `Promotion ${promotionId} (${promotion.title}) is capped at ${which}`);
         }
         const budgeted = use !== undefined && promotion.budgets?.[use.regionCode] !== undefined;
         if (budgeted) {
           const left = budgetLeft(state, use.regionCode);
           if (use.discountMinor > left.discountMinor || use.units > left.units) {
-            return refuse('promotion_budget_exhausted', `Promotion ${promotionId} (${promotion.title}) has no budget left for this order in region ${use.regionCode}`);
+            return refuse(
+              'promotion_budget_exhausted',
+              `Promotion ${promotionId} (${promotion.title}) has no budget left for this order in region ${use.regionCode}`,
+            );
           }
         }
         return [{ type: 'PromotionRedeemed', data: { promotionId, orderId, dealerId, ...(budgeted && { use }) } }];
@@ -365,7 +383,9 @@ export const promotionDecider: Decider<PromotionCommand, PromotionEvent, Promoti
         const dealerId = redemptionOf(redemptions, command.data.orderId);
         if (dealerId === undefined) return [];
         const use = state.uses?.[command.data.orderId];
-        return [{ type: 'PromotionRedemptionReleased', data: { promotionId, orderId: command.data.orderId, dealerId, ...(use && { use }) } }];
+        return [
+          { type: 'PromotionRedemptionReleased', data: { promotionId, orderId: command.data.orderId, dealerId, ...(use && { use }) } },
+        ];
       }
     }
   },
@@ -381,7 +401,11 @@ export const promotionDecider: Decider<PromotionCommand, PromotionEvent, Promoti
       case 'PromotionRedeemed': {
         if (!state.exists) return state;
         const { orderId, dealerId, use } = event.data;
-        return { ...state, redemptions: { ...state.redemptions, [orderId]: dealerId }, ...(use && { uses: { ...state.uses, [orderId]: use } }) };
+        return {
+          ...state,
+          redemptions: { ...state.redemptions, [orderId]: dealerId },
+          ...(use && { uses: { ...state.uses, [orderId]: use } }),
+        };
       }
       case 'PromotionRedemptionReleased': {
         if (!state.exists) return state;

@@ -27,12 +27,21 @@ describe('rebate program', () => {
   });
 
   it('is settled only after it ends, and once', () => {
-    spec.given([created]).when({ type: 'SettleRebateProgram', data: { programId: 'RP-1', now: '2026-12-31T23:59:59.000Z', settlements: [settlement] } }).thenRefused('rebate_program_not_ended', 'conflict');
-    spec.given([created]).when({ type: 'SettleRebateProgram', data: { programId: 'RP-1', now: '2027-01-01T00:00:00.000Z', settlements: [settlement] } }).then([
-      { type: 'RebateProgramSettled', data: { programId: 'RP-1', settledAt: '2027-01-01T00:00:00.000Z', settlements: [settlement] } },
-    ]);
     spec
-      .given([created, { type: 'RebateProgramSettled', data: { programId: 'RP-1', settledAt: '2027-01-02T00:00:00.000Z', settlements: [settlement] } }])
+      .given([created])
+      .when({ type: 'SettleRebateProgram', data: { programId: 'RP-1', now: '2026-12-31T23:59:59.000Z', settlements: [settlement] } })
+      .thenRefused('rebate_program_not_ended', 'conflict');
+    spec
+      .given([created])
+      .when({ type: 'SettleRebateProgram', data: { programId: 'RP-1', now: '2027-01-01T00:00:00.000Z', settlements: [settlement] } })
+      .then([
+        { type: 'RebateProgramSettled', data: { programId: 'RP-1', settledAt: '2027-01-01T00:00:00.000Z', settlements: [settlement] } },
+      ]);
+    spec
+      .given([
+        created,
+        { type: 'RebateProgramSettled', data: { programId: 'RP-1', settledAt: '2027-01-02T00:00:00.000Z', settlements: [settlement] } },
+      ])
       .when({ type: 'SettleRebateProgram', data: { programId: 'RP-1', now: '2027-01-03T00:00:00.000Z', settlements: [] } })
       .thenNothing();
   });
@@ -40,13 +49,25 @@ describe('rebate program', () => {
 
 describe('rebate basis', () => {
   const spec = specification(rebateBasisDecider);
-  const accrued = { type: 'RebateBasisAccrued' as const, data: { programId: 'RP-1', dealerId: 'D-1', orderId: 'O-1', shipmentId: 'S-1', basisMinor: 5_000 } };
+  const accrued = {
+    type: 'RebateBasisAccrued' as const,
+    data: { programId: 'RP-1', dealerId: 'D-1', orderId: 'O-1', shipmentId: 'S-1', basisMinor: 5_000 },
+  };
 
   it('counts a shipment once, and a return no more than its order brought', () => {
     spec.given([accrued]).when({ type: 'AccrueRebateBasis', data: accrued.data }).thenNothing();
-    spec.given([accrued]).when({ type: 'ReduceRebateBasis', data: { programId: 'RP-1', dealerId: 'D-1', orderId: 'O-1', returnId: 'R-1', amountMinor: 9_000 } }).then([
-      { type: 'RebateBasisReduced', data: { programId: 'RP-1', dealerId: 'D-1', orderId: 'O-1', returnId: 'R-1', amountMinor: 5_000 } },
-    ]);
-    spec.given([accrued]).when({ type: 'ReduceRebateBasis', data: { programId: 'RP-1', dealerId: 'D-1', orderId: 'O-2', returnId: 'R-2', amountMinor: 100 } }).thenNothing();
+    spec
+      .given([accrued])
+      .when({
+        type: 'ReduceRebateBasis',
+        data: { programId: 'RP-1', dealerId: 'D-1', orderId: 'O-1', returnId: 'R-1', amountMinor: 9_000 },
+      })
+      .then([
+        { type: 'RebateBasisReduced', data: { programId: 'RP-1', dealerId: 'D-1', orderId: 'O-1', returnId: 'R-1', amountMinor: 5_000 } },
+      ]);
+    spec
+      .given([accrued])
+      .when({ type: 'ReduceRebateBasis', data: { programId: 'RP-1', dealerId: 'D-1', orderId: 'O-2', returnId: 'R-2', amountMinor: 100 } })
+      .thenNothing();
   });
 });

@@ -6,7 +6,16 @@
 import { z } from 'zod';
 import { refuse, type Decider, type DomainEvent } from '../shared/decider.ts';
 import { startOfBusinessDay } from '../shared/calendar.ts';
-import { amountMinorSchema, dealerIdSchema, entityIdSchema, isoDateSchema, isoDateTimeSchema, regionCodeSchema, skuSchema, tierSchema } from '../shared/values.ts';
+import {
+  amountMinorSchema,
+  dealerIdSchema,
+  entityIdSchema,
+  isoDateSchema,
+  isoDateTimeSchema,
+  regionCodeSchema,
+  skuSchema,
+  tierSchema,
+} from '../shared/values.ts';
 
 export const rebateStream = (programId: string) => `rebate-${programId}`;
 export const rebateBasisStream = (programId: string, dealerId: string) => `rebate-basis-${programId}@${dealerId}`;
@@ -41,16 +50,22 @@ export const createRebateProgramSchema = z
     id: entityIdSchema.optional().describe('Absent: the server assigns one.'),
     title: z.string().trim().min(1).max(200),
     startsAt: periodBoundSchema.describe('An instant, or a date: the start of that business day (BUSINESS_TIME_ZONE).'),
-    endsAt: periodBoundSchema.describe('Exclusive; must be after startsAt. A date means the start of that business day: `2026-02-01` ends a January period.'),
+    endsAt: periodBoundSchema.describe(
+      'Exclusive; must be after startsAt. A date means the start of that business day: `2026-02-01` ends a January period.',
+    ),
     eligibility: rebateEligibilitySchema.default({ tiers: [], dealers: [], territories: [], skus: [], brands: [], categories: [] }),
     tiers: z
       .array(rebateTierSchema)
       .min(1)
       .max(20)
-      .refine((tiers) => tiers.every((tier, index) => index === 0 || tier.fromMinor > tiers[index - 1]!.fromMinor), 'must not overlap: fromMinor must increase from tier to tier'),
+      .refine(
+        (tiers) => tiers.every((tier, index) => index === 0 || tier.fromMinor > tiers[index - 1]!.fromMinor),
+        'must not overlap: fromMinor must increase from tier to tier',
+      ),
   })
   .superRefine((program, context) => {
-    if (Date.parse(program.endsAt) <= Date.parse(program.startsAt)) context.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt', input: program.endsAt });
+    if (Date.parse(program.endsAt) <= Date.parse(program.startsAt))
+      context.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt', input: program.endsAt });
   })
   .meta({ id: 'RebateProgramRequest' });
 
@@ -58,7 +73,14 @@ export type CreateRebateProgram = z.infer<typeof createRebateProgramSchema>;
 export type RebateEligibility = z.infer<typeof rebateEligibilitySchema>;
 export type RebateTier = z.infer<typeof rebateTierSchema>;
 
-export type RebateProgram = { programId: string; title: string; startsAt: string; endsAt: string; eligibility: RebateEligibility; tiers: RebateTier[] };
+export type RebateProgram = {
+  programId: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  eligibility: RebateEligibility;
+  tiers: RebateTier[];
+};
 
 export type RebateSettlement = { dealerId: string; basisMinor: number; percent: number; amountMinor: number; creditNoteId: string | null };
 
@@ -77,7 +99,12 @@ export const rebateProgramEventTypes = ['RebateProgramCreated', 'RebateParticipa
 /** `participants`: dealers with a basis on the program; `settled`: what settling paid, once. */
 export type RebateProgramState =
   | { exists: false }
-  | { exists: true; program: RebateProgram; participants: ReadonlySet<string>; settled: { settledAt: string; settlements: RebateSettlement[] } | null };
+  | {
+      exists: true;
+      program: RebateProgram;
+      participants: ReadonlySet<string>;
+      settled: { settledAt: string; settlements: RebateSettlement[] } | null;
+    };
 
 /** The tier a basis reaches (undefined: below the first), and the one after it. */
 export function tierOf(tiers: readonly RebateTier[], basisMinor: number): { tier: RebateTier | undefined; next: RebateTier | undefined } {
@@ -98,7 +125,9 @@ const matches = (allowed: readonly string[], value: string) => allowed.length ==
 
 /** Whether the program is for this dealer and an order delivered to this region. */
 export const dealerEligible = (program: RebateProgram, dealer: { dealerId: string; tier: string }, regionCode: string) =>
-  matches(program.eligibility.dealers, dealer.dealerId) && matches(program.eligibility.tiers, dealer.tier) && matches(program.eligibility.territories, regionCode);
+  matches(program.eligibility.dealers, dealer.dealerId) &&
+  matches(program.eligibility.tiers, dealer.tier) &&
+  matches(program.eligibility.territories, regionCode);
 
 /** Whether the dealer may earn on the program at all (its territories are checked per order's region). */
 export const dealerMayEarn = (program: RebateProgram, dealer: { dealerId: string; tier: string }) =>
@@ -106,10 +135,13 @@ export const dealerMayEarn = (program: RebateProgram, dealer: { dealerId: string
 
 /** Whether a line of this product counts towards the program's basis. */
 export const lineEligible = (program: RebateProgram, product: { sku: string; brand: string; category: string }) =>
-  matches(program.eligibility.skus, product.sku) && matches(program.eligibility.brands, product.brand) && matches(program.eligibility.categories, product.category);
+  matches(program.eligibility.skus, product.sku) &&
+  matches(program.eligibility.brands, product.brand) &&
+  matches(program.eligibility.categories, product.category);
 
 /** Whether `at` falls in the program's period. */
-export const inPeriod = (program: Pick<RebateProgram, 'startsAt' | 'endsAt'>, at: Date) => Date.parse(program.startsAt) <= at.getTime() && at.getTime() < Date.parse(program.endsAt);
+export const inPeriod = (program: Pick<RebateProgram, 'startsAt' | 'endsAt'>, at: Date) =>
+  Date.parse(program.startsAt) <= at.getTime() && at.getTime() < Date.parse(program.endsAt);
 
 export const rebateProgramDecider: Decider<RebateProgramCommand, RebateProgramEvent, RebateProgramState> = {
   initialState: { exists: false },
@@ -124,9 +156,18 @@ export const rebateProgramDecider: Decider<RebateProgramCommand, RebateProgramEv
     }
     if (state.settled) return [];
     if (Date.parse(command.data.now) < Date.parse(state.program.endsAt)) {
-      return refuse('rebate_program_not_ended', `Rebate program ${state.program.programId} runs until ${state.program.endsAt}; it is settled after it ends`, 'conflict');
+      return refuse(
+        'rebate_program_not_ended',
+        `Rebate program ${state.program.programId} runs until ${state.program.endsAt}; it is settled after it ends`,
+        'conflict',
+      );
     }
-    return [{ type: 'RebateProgramSettled', data: { programId: state.program.programId, settledAt: command.data.now, settlements: command.data.settlements } }];
+    return [
+      {
+        type: 'RebateProgramSettled',
+        data: { programId: state.program.programId, settledAt: command.data.now, settlements: command.data.settlements },
+      },
+    ];
   },
   evolve(state, event) {
     if (event.type === 'RebateProgramCreated') return { exists: true, program: event.data, participants: new Set(), settled: null };
@@ -192,4 +233,5 @@ export const rebateIndexDecider: Decider<RebateIndexCommand, RebateIndexEvent, R
 };
 
 /** Programs whose period holds `at`. */
-export const programsAt = (index: RebateIndexState, at: Date) => [...index.programs].filter(([, window]) => inPeriod(window, at)).map(([programId]) => programId);
+export const programsAt = (index: RebateIndexState, at: Date) =>
+  [...index.programs].filter(([, window]) => inPeriod(window, at)).map(([programId]) => programId);

@@ -9,7 +9,17 @@ const promoted = (sku: string): Candidate => ({ reason: 'promoted_for_you', sku,
 
 describe('picking recommendations', () => {
   it('lets the reasons take turns, each SKU once, up to the limit', () => {
-    const candidates = [due('A'), due('B'), due('C'), together('D'), together('A'), popular('E', 1), popular('D', 2), popular('F', 3), promoted('G')];
+    const candidates = [
+      due('A'),
+      due('B'),
+      due('C'),
+      together('D'),
+      together('A'),
+      popular('E', 1),
+      popular('D', 2),
+      popular('F', 3),
+      promoted('G'),
+    ];
     expect(pickRecommendations(candidates, 10).map((candidate) => `${candidate.sku} ${candidate.reason}`)).toEqual([
       'A due_to_reorder',
       'G promoted_for_you',
@@ -35,16 +45,31 @@ describe('what an order tells the recommendations', () => {
   const line = (sku: string, qty: number) => ({ sku, qty });
 
   it('counts each SKU once per order, pairs the distinct SKUs both ways, and weighs units by period', () => {
-    const signals = orderSignals({ dealerId: 'D-1', placedAt: '2025-03-05T00:00:00Z', regionCode: 'CN-31', lines: [line('A', 2), line('B', 1), line('A', 3)] } as never);
+    const signals = orderSignals({
+      dealerId: 'D-1',
+      placedAt: '2025-03-05T00:00:00Z',
+      regionCode: 'CN-31',
+      lines: [line('A', 2), line('B', 1), line('A', 3)],
+    } as never);
     expect(signals.skus).toEqual(['A', 'B']);
-    expect(signals.pairs).toEqual([['A', 'B'], ['B', 'A']]);
+    expect(signals.pairs).toEqual([
+      ['A', 'B'],
+      ['B', 'A'],
+    ]);
     // 63 days after the epoch: the third 30-day period (2), so each unit weighs 4.
-    expect(signals.weights).toEqual(new Map([['A', 20n], ['B', 4n]]));
+    expect(signals.weights).toEqual(
+      new Map([
+        ['A', 20n],
+        ['B', 4n],
+      ]),
+    );
   });
 
   it('pairs at most the first 20 distinct SKUs of an order, and counts periods from the epoch on', () => {
     const lines = Array.from({ length: 30 }, (_, n) => line(`S-${n}`, 1));
-    expect(orderSignals({ dealerId: 'D-1', placedAt: '2026-01-01T00:00:00Z', regionCode: 'CN-31', lines } as never).pairs).toHaveLength(20 * 19);
+    expect(orderSignals({ dealerId: 'D-1', placedAt: '2026-01-01T00:00:00Z', regionCode: 'CN-31', lines } as never).pairs).toHaveLength(
+      20 * 19,
+    );
     expect(popularityPeriodOf('2024-06-01T00:00:00Z')).toBe(0);
     expect(popularityPeriodOf('2025-01-31T00:00:00Z')).toBe(1);
     expect(() => popularityPeriodOf('yesterday')).toThrow();

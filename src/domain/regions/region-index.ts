@@ -16,7 +16,9 @@ export type RegionIndexState = { regions: ReadonlySet<string> };
 export const regionIndexDecider: Decider<RegionIndexCommand, RegionIndexEvent, RegionIndexState> = {
   initialState: { regions: new Set() },
   decide(command, state) {
-    return [...new Set(command.data.regionCodes)].filter((regionCode) => !state.regions.has(regionCode)).map((regionCode) => ({ type: 'RegionListed', data: { regionCode } }));
+    return [...new Set(command.data.regionCodes)]
+      .filter((regionCode) => !state.regions.has(regionCode))
+      .map((regionCode) => ({ type: 'RegionListed', data: { regionCode } }));
   },
   evolve(state, event) {
     return { regions: new Set(state.regions).add(event.data.regionCode) };

@@ -31,7 +31,10 @@ describe('the business calendar', () => {
   it('answers the instants a business day and month span', () => {
     expect(businessDaySpan('2026-02-01', SHANGHAI)).toEqual({ from: at('2026-01-31T16:00:00Z'), to: at('2026-02-01T16:00:00Z') });
     expect(businessMonthSpan('2026-12', SHANGHAI)).toEqual({ from: at('2026-11-30T16:00:00Z'), to: at('2026-12-31T16:00:00Z') });
-    expect(businessDaysSpan('2026-01-31', '2026-02-02', SHANGHAI)).toEqual({ from: at('2026-01-30T16:00:00Z'), to: at('2026-02-01T16:00:00Z') });
+    expect(businessDaysSpan('2026-01-31', '2026-02-02', SHANGHAI)).toEqual({
+      from: at('2026-01-30T16:00:00Z'),
+      to: at('2026-02-01T16:00:00Z'),
+    });
   });
 
   it('counts Berlin days across the daylight-saving changes: 23 hours in March, 25 in October', () => {
@@ -46,11 +49,25 @@ describe('the business calendar', () => {
   });
 
   it('answers the same whatever it was asked before (it remembers the last day it answered)', () => {
-    const instants = ['2026-03-28T22:59:59.999Z', '2026-03-28T23:00:00Z', '2026-03-29T21:59:59.999Z', '2026-03-29T22:00:00Z', '2026-03-29T12:00:00Z', '2026-03-28T23:00:00Z'];
+    const instants = [
+      '2026-03-28T22:59:59.999Z',
+      '2026-03-28T23:00:00Z',
+      '2026-03-29T21:59:59.999Z',
+      '2026-03-29T22:00:00Z',
+      '2026-03-29T12:00:00Z',
+      '2026-03-28T23:00:00Z',
+    ];
     const days = ['2026-03-28', '2026-03-29', '2026-03-29', '2026-03-30', '2026-03-29', '2026-03-29'];
     expect(instants.map((instant) => businessDayOf(at(instant), BERLIN))).toEqual(days);
     expect([...instants].reverse().map((instant) => businessDayOf(at(instant), BERLIN))).toEqual([...days].reverse());
-    expect(instants.map((instant) => businessDayOf(at(instant), SHANGHAI))).toEqual(['2026-03-29', '2026-03-29', '2026-03-30', '2026-03-30', '2026-03-29', '2026-03-29']);
+    expect(instants.map((instant) => businessDayOf(at(instant), SHANGHAI))).toEqual([
+      '2026-03-29',
+      '2026-03-29',
+      '2026-03-30',
+      '2026-03-30',
+      '2026-03-29',
+      '2026-03-29',
+    ]);
   });
 
   it('starts a day at its first instant where the clocks skip midnight', () => {

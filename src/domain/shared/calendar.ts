@@ -81,7 +81,11 @@ export function businessDayOf(at: Date, timeZone: string = configured): string {
   const last = lastDays.get(timeZone);
   if (last && time >= last.from && time < last.to) return last.day;
   const day = dayAt(time, timeZone);
-  lastDays.set(timeZone, { day, from: startOfBusinessDay(day, timeZone).getTime(), to: startOfBusinessDay(addDays(day, 1), timeZone).getTime() });
+  lastDays.set(timeZone, {
+    day,
+    from: startOfBusinessDay(day, timeZone).getTime(),
+    to: startOfBusinessDay(addDays(day, 1), timeZone).getTime(),
+  });
   return day;
 }
 
@@ -165,4 +169,5 @@ export function businessMonthSpan(month: string, timeZone: string = configured):
 }
 
 /** The earliest expiry date of the lots an order of `day` may take with `minRemainingDays` of shelf life (none for 0). */
-export const minExpiryFor = (day: string, minRemainingDays: number): string | null => (minRemainingDays > 0 ? addDays(day, minRemainingDays) : null);
+export const minExpiryFor = (day: string, minRemainingDays: number): string | null =>
+  minRemainingDays > 0 ? addDays(day, minRemainingDays) : null;

@@ -11,7 +11,14 @@ const event = (streamId: string, overrides: Partial<RecordedEvent> = {}): Record
   revision: 3,
   position: '42',
   data: { sku: 'SKU-1' },
-  metadata: { actor: 'ops-1', role: 'ops', correlationId: 'corr-9', causationId: null, occurredAt: '2025-06-01T10:00:00.000Z', schemaVersion: 2 },
+  metadata: {
+    actor: 'ops-1',
+    role: 'ops',
+    correlationId: 'corr-9',
+    causationId: null,
+    occurredAt: '2025-06-01T10:00:00.000Z',
+    schemaVersion: 2,
+  },
   createdAt: '2025-06-01T10:00:00.010Z',
   ...overrides,
 });
@@ -19,7 +26,9 @@ const event = (streamId: string, overrides: Partial<RecordedEvent> = {}): Record
 describe('ERP contract v1', () => {
   it('maps stream prefixes to contexts and topics, and leaves other streams out', () => {
     expect(
-      ['product-A', 'gtin-1', 'promotion-P', 'dealer-D-1', 'credit-D-1', 'warehouse-W', 'stock-A', 'order-O-1'].map((stream) => contextOf(stream)),
+      ['product-A', 'gtin-1', 'promotion-P', 'dealer-D-1', 'credit-D-1', 'warehouse-W', 'stock-A', 'order-O-1'].map((stream) =>
+        contextOf(stream),
+      ),
     ).toEqual(['catalog', 'catalog', 'promotions', 'credit', 'credit', 'inventory', 'inventory', 'ordering']);
     expect(contextOf('webhook-payments-1')).toBeUndefined();
     expect(contextOf('dealerline-x')).toBeUndefined();

@@ -24,7 +24,8 @@ export async function readFeed(
 ): Promise<FeedPage> {
   const filter = query.types ? { eventTypes: query.types } : undefined;
   const page = await store.readAll({ after: query.after, maxCount: query.limit, filter });
-  if (page.events.length > 0 || query.waitSeconds <= 0) return { items: page.events.map((event) => upcasting.upcast(event)), nextAfter: page.checkpoint };
+  if (page.events.length > 0 || query.waitSeconds <= 0)
+    return { items: page.events.map((event) => upcasting.upcast(event)), nextAfter: page.checkpoint };
   const timeout = AbortSignal.timeout(query.waitSeconds * 1_000);
   const until = signal ? AbortSignal.any([signal, timeout]) : timeout;
   let nextAfter = page.checkpoint;

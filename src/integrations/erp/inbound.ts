@@ -37,7 +37,11 @@ const ROUTES: Readonly<Record<string, (data: Record<string, unknown>) => Route>>
   'product.updated': (data) => ({ method: 'PATCH', url: `/v1/products/${segment(data.sku)}`, body: withoutKey(data, 'sku') }),
   'prices.set': (data) => ({ method: 'PUT', url: `/v1/products/${segment(data.sku)}/prices`, body: withoutKey(data, 'sku') }),
   'stock.received': (data) => ({ method: 'POST', url: '/v1/stock/receipts', body: data }),
-  'payment.received': (data) => ({ method: 'POST', url: `/v1/dealers/${segment(data.dealerId)}/payments`, body: withoutKey(data, 'dealerId') }),
+  'payment.received': (data) => ({
+    method: 'POST',
+    url: `/v1/dealers/${segment(data.dealerId)}/payments`,
+    body: withoutKey(data, 'dealerId'),
+  }),
 };
 
 export const ERP_INBOUND_TYPES = Object.keys(ROUTES);
@@ -49,7 +53,8 @@ export function parseErpInboundMessage(value: string): ErpInboundMessage | undef
   try {
     const parsed = JSON.parse(value) as Partial<ErpInboundMessage>;
     if (typeof parsed.id !== 'string' || parsed.id.length === 0 || parsed.id.length > 200) return undefined;
-    if (typeof parsed.type !== 'string' || typeof parsed.data !== 'object' || parsed.data === null || Array.isArray(parsed.data)) return undefined;
+    if (typeof parsed.type !== 'string' || typeof parsed.data !== 'object' || parsed.data === null || Array.isArray(parsed.data))
+      return undefined;
     return { id: parsed.id, type: parsed.type, data: parsed.data };
   } catch {
     return undefined;
@@ -59,7 +64,11 @@ export function parseErpInboundMessage(value: string): ErpInboundMessage | undef
 /** Applies a message through its API route as the integration role; the route's answer is the outcome. */
 export async function applyErpInboundMessage(app: FastifyInstance, token: string, message: ErpInboundMessage): Promise<ErpInboundOutcome> {
   const route = Object.hasOwn(ROUTES, message.type) ? ROUTES[message.type]!(message.data) : undefined;
-  if (!route) return { status: 422, body: { code: 'unsupported_message_type', detail: `ERP messages are of type ${ERP_INBOUND_TYPES.join(', ')}; not ${message.type}` } };
+  if (!route)
+    return {
+      status: 422,
+      body: { code: 'unsupported_message_type', detail: `ERP messages are of type ${ERP_INBOUND_TYPES.join(', ')}; not ${message.type}` },
+    };
   const response = await app.inject({
     method: route.method,
     url: route.url,
@@ -101,7 +110,8 @@ export function startErpInboundConsumer(options: ErpInboundConsumerOptions): { s
             const outcome = await applyErpInboundMessage(options.app, options.token(), parsed);
             // A server fault: thrown, so the message is delivered again.
             if (outcome.status >= 500) throw new Error(`ERP message ${parsed.id} (${parsed.type}): HTTP ${outcome.status}`);
-            if (outcome.status >= 400) logger.warn({ ...where, messageId: parsed.id, type: parsed.type, outcome }, 'ERP inbound message refused');
+            if (outcome.status >= 400)
+              logger.warn({ ...where, messageId: parsed.id, type: parsed.type, outcome }, 'ERP inbound message refused');
           },
         });
         return;

@@ -160,7 +160,8 @@ export function createErpKafkaAdapter(options: ErpKafkaOptions): Adapter<KafkaDe
         } catch (error) {
           if (batch.length > 1 && permanentRefusal(error)) {
             // One message spoils the batch: send each alone so only that one is refused.
-            for (const pending of batch) await send([pending]).then(pending.resolve, (single: unknown) => pending.reject(toDeliveryError(single)));
+            for (const pending of batch)
+              await send([pending]).then(pending.resolve, (single: unknown) => pending.reject(toDeliveryError(single)));
           } else {
             healthy = permanentRefusal(error);
             for (const pending of batch) pending.reject(toDeliveryError(error));

@@ -33,7 +33,17 @@ describe('logistics contract v1', () => {
         delivery: { regionCode: 'CN-31', address: '88 Century Avenue, Shanghai' },
         note: 'Dock 3',
         lines: [
-          { sku: 'TEA', name: 'Green tea', qty: 12, orderedQty: 10, giftQty: 2, warehouses: [{ warehouseId: 'WH-E', qty: 8 }, { warehouseId: 'WH-N', qty: 4 }] },
+          {
+            sku: 'TEA',
+            name: 'Green tea',
+            qty: 12,
+            orderedQty: 10,
+            giftQty: 2,
+            warehouses: [
+              { warehouseId: 'WH-E', qty: 8 },
+              { warehouseId: 'WH-N', qty: 4 },
+            ],
+          },
           { sku: 'CUP', name: 'Cup', qty: 2, orderedQty: 2, giftQty: 0, warehouses: [{ warehouseId: 'WH-E', qty: 2 }] },
         ],
         gifts: [{ sku: 'TEA', name: 'Green tea', qty: 2, promotionId: 'BUY5' }],
@@ -45,8 +55,15 @@ describe('logistics contract v1', () => {
 
   it('asks for a shipment when ops approve a held order, with the reservations the approval made', () => {
     const approval: OrderEvent = { type: 'HeldOrderApproved', data: { orderId: 'O-1', note: null, reservations } };
-    const message = messageAfter([{ type: 'OrderPlaced', data: placed() }, review('on_hold', { stock: [], creditMinor: 0, promotions: [] }), approval]);
-    expect(message?.body).toMatchObject({ releasedBy: 'ops_approval', lines: [{ sku: 'TEA', warehouses: [{ qty: 8 }, { qty: 4 }] }, { sku: 'CUP' }] });
+    const message = messageAfter([
+      { type: 'OrderPlaced', data: placed() },
+      review('on_hold', { stock: [], creditMinor: 0, promotions: [] }),
+      approval,
+    ]);
+    expect(message?.body).toMatchObject({
+      releasedBy: 'ops_approval',
+      lines: [{ sku: 'TEA', warehouses: [{ qty: 8 }, { qty: 4 }] }, { sku: 'CUP' }],
+    });
   });
 
   it('waits for a prepay order to be paid in full: its approval and a part payment are no release', () => {
@@ -55,7 +72,10 @@ describe('logistics contract v1', () => {
     expect(messageAfter(approvedUnpaid)).toBeNull();
     expect(messageAfter([...approvedUnpaid, paid(800, 'P-1')])).toBeNull();
     const paidInFull = [...approvedUnpaid, paid(800, 'P-1'), paid(10_000, 'P-2'), released];
-    expect(messageAfter(paidInFull)).toMatchObject({ path: 'shipment-requests', body: { releasedBy: 'payment', requestId: recorded(paidInFull)[4]!.id } });
+    expect(messageAfter(paidInFull)).toMatchObject({
+      path: 'shipment-requests',
+      body: { releasedBy: 'payment', requestId: recorded(paidInFull)[4]!.id },
+    });
   });
 
   it('cancels the shipment request of a released order, and only of one', () => {

@@ -23,13 +23,11 @@ import { entityIdSchema, isoDateTimeSchema } from '../../domain/shared/values.ts
 import { dispatchShipment } from '../../processes/shipments.ts';
 import { messageHandler, type MessageHandler } from '../webhooks/messages.ts';
 
-export const shipmentDispatchedSchema = shipmentRequestSchema
-  .pick({ carrier: true, trackingNumber: true })
-  .extend({
-    orderId: entityIdSchema,
-    shipmentId: entityIdSchema.describe("The provider's shipment id: it keys the shipment, so a repeat ships nothing twice."),
-    lines: shipmentRequestSchema.shape.lines.optional().describe('Absent: everything of the order not yet shipped.'),
-  });
+export const shipmentDispatchedSchema = shipmentRequestSchema.pick({ carrier: true, trackingNumber: true }).extend({
+  orderId: entityIdSchema,
+  shipmentId: entityIdSchema.describe("The provider's shipment id: it keys the shipment, so a repeat ships nothing twice."),
+  lines: shipmentRequestSchema.shape.lines.optional().describe('Absent: everything of the order not yet shipped.'),
+});
 
 export const shipmentDeliveredSchema = deliveryRequestSchema.extend({ orderId: entityIdSchema });
 
@@ -38,7 +36,7 @@ const etaSchema = isoDateTimeSchema.describe("The carrier's estimate of the deli
 
 export const shipmentInTransitSchema = z.object({
   ...shipmentOf,
-  location: z.string().trim().min(1).max(200).optional().describe('Where the shipment is, in the carrier\'s words.'),
+  location: z.string().trim().min(1).max(200).optional().describe("Where the shipment is, in the carrier's words."),
   eta: etaSchema.optional(),
 });
 
@@ -86,7 +84,10 @@ const shipmentInTransit = messageHandler(shipmentInTransitSchema, async (data, _
   const handled = await context.commands.handle(
     orderDecider,
     orderStream(orderId),
-    { type: 'RecordShipmentInTransit', data: { shipmentId, location: data.location ?? null, eta: utc(data.eta), now: context.now.toISOString() } },
+    {
+      type: 'RecordShipmentInTransit',
+      data: { shipmentId, location: data.location ?? null, eta: utc(data.eta), now: context.now.toISOString() },
+    },
     context.command,
   );
   return handled.ok ? undefined : handled.refusal;

@@ -20,7 +20,7 @@ import { currencySchema, dealerIdSchema, entityIdSchema } from '../../domain/sha
 import { messageHandler, type MessageContext, type MessageHandler } from '../webhooks/messages.ts';
 
 export const paymentSucceededSchema = orderPaymentSchema.extend({
-  orderId: entityIdSchema.optional().describe('The order paid for; absent: a payment on the dealer\'s credit ledger.'),
+  orderId: entityIdSchema.optional().describe("The order paid for; absent: a payment on the dealer's credit ledger."),
   dealerId: dealerIdSchema,
   currency: currencySchema,
 });
@@ -38,7 +38,8 @@ type Payment = z.output<typeof paymentSucceededSchema>;
 
 async function payOnLedger(payment: Payment, context: MessageContext): Promise<Refusal | undefined> {
   const { dealerId, amountMinor, reference, currency } = payment;
-  if (currency !== LEDGER_CURRENCY) return refuse('currency_mismatch', `Credit ledgers are kept in ${LEDGER_CURRENCY}; the payment is in ${currency}`);
+  if (currency !== LEDGER_CURRENCY)
+    return refuse('currency_mismatch', `Credit ledgers are kept in ${LEDGER_CURRENCY}; the payment is in ${currency}`);
   const { state: dealer } = await context.commands.load(dealerDecider, dealerStream(dealerId));
   if (!dealer.exists) return refuse('dealer_not_found', `Dealer ${dealerId} does not exist`, 'not_found');
   const handled = await context.commands.handle(
@@ -58,7 +59,8 @@ const paymentSucceeded = messageHandler(paymentSucceededSchema, async (payment, 
   if (state.order.dealerId !== dealerId) return refuse('dealer_mismatch', `Order ${orderId} is not an order of dealer ${dealerId}`);
   // A credit order's invoice paid through the provider is money on the dealer's ledger.
   if (!state.order.prepay) return payOnLedger(payment, context);
-  if (currency !== state.order.totals.currency) return refuse('currency_mismatch', `Order ${orderId} is in ${state.order.totals.currency}; the payment is in ${currency}`);
+  if (currency !== state.order.totals.currency)
+    return refuse('currency_mismatch', `Order ${orderId} is in ${state.order.totals.currency}; the payment is in ${currency}`);
   const handled = await context.commands.handle(
     orderDecider,
     orderStream(orderId),

@@ -96,9 +96,22 @@ export function createSubscriptionAdapter(options: SubscriptionAdapterOptions): 
       if (dealerId !== null) notification = withDealer(notification, dealerId);
       // A dealer's subscription hears only of its own orders.
       if (subscription.dealerId !== null && dealerId !== subscription.dealerId) return;
-      const body: SubscriptionDelivery = { id: event.id, type: notification.type, occurredAt: event.metadata.occurredAt, data: notification.facts };
+      const body: SubscriptionDelivery = {
+        id: event.id,
+        type: notification.type,
+        occurredAt: event.metadata.occurredAt,
+        data: notification.facts,
+      };
       await postSigned(
-        { url: subscription.url, body: JSON.stringify(body), secret, idempotencyKey, eventType: notification.type, signal, timeoutMs: options.timeoutMs ?? 10_000 },
+        {
+          url: subscription.url,
+          body: JSON.stringify(body),
+          secret,
+          idempotencyKey,
+          eventType: notification.type,
+          signal,
+          timeoutMs: options.timeoutMs ?? 10_000,
+        },
         policy,
       );
     },

@@ -37,7 +37,8 @@ function guardedLookup(policy: UrlPolicy): (hostname: string, options: LookupOpt
           callback(Object.assign(new Error(`${hostname} resolves to ${refused ?? 'nothing'}`), { code: 'EREFUSEDADDRESS' }), []);
           return;
         }
-        const wanted = options.family === 4 || options.family === 6 ? addresses.filter((entry) => entry.family === options.family) : addresses;
+        const wanted =
+          options.family === 4 || options.family === 6 ? addresses.filter((entry) => entry.family === options.family) : addresses;
         if (options.all) callback(null, wanted);
         else callback(null, wanted[0]?.address ?? addresses[0]!.address, wanted[0]?.family ?? addresses[0]!.family);
       },
@@ -79,7 +80,9 @@ export function postSigned(post: SignedPost, policy: UrlPolicy): Promise<void> {
         response.on('data', (chunk: string) => {
           if (text.length < MAX_ERROR_BODY) text += chunk;
         });
-        response.on('error', (error) => reject(new DeliveryError(`POST ${url.origin}: ${error.message}`, { retryable: true, cause: error })));
+        response.on('error', (error) =>
+          reject(new DeliveryError(`POST ${url.origin}: ${error.message}`, { retryable: true, cause: error })),
+        );
         response.on('end', () => {
           const status = response.statusCode ?? 0;
           if (status >= 200 && status < 300) {
@@ -101,7 +104,12 @@ export function postSigned(post: SignedPost, policy: UrlPolicy): Promise<void> {
     request.on('error', (error: NodeJS.ErrnoException) => {
       // A refused address will not change by retrying soon; an operator can retry the dead letter.
       const refusedAddress = error.code === 'EREFUSEDADDRESS';
-      reject(new DeliveryError(`POST ${url.origin}: ${refusedAddress ? 'refused, ' : ''}${error.message}`, { retryable: !refusedAddress, cause: error }));
+      reject(
+        new DeliveryError(`POST ${url.origin}: ${refusedAddress ? 'refused, ' : ''}${error.message}`, {
+          retryable: !refusedAddress,
+          cause: error,
+        }),
+      );
     });
     request.end(post.body);
   });

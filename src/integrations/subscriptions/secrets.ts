@@ -19,6 +19,10 @@ export async function storeSecret(db: Db, subscriptionId: string, secret: string
 
 export async function secretsOf(db: Db, subscriptionIds: readonly string[]): Promise<Map<string, string>> {
   if (subscriptionIds.length === 0) return new Map();
-  const rows = await db.selectFrom('notify.subscription_secrets').select(['subscription_id', 'secret']).where('subscription_id', 'in', [...subscriptionIds]).execute();
+  const rows = await db
+    .selectFrom('notify.subscription_secrets')
+    .select(['subscription_id', 'secret'])
+    .where('subscription_id', 'in', [...subscriptionIds])
+    .execute();
   return new Map(rows.map((row) => [row.subscription_id, row.secret]));
 }

@@ -62,7 +62,12 @@ export class SubscriptionSupervisor {
   async reconcile(): Promise<void> {
     const { db, runner, dealers, policy, logger } = this.#options;
     const active = await activeSubscriptionRows(db);
-    const running = new Set(runner.running().map(subscriptionIdOf).filter((id) => id !== undefined));
+    const running = new Set(
+      runner
+        .running()
+        .map(subscriptionIdOf)
+        .filter((id) => id !== undefined),
+    );
     const wanted = new Set(active.map((row) => row.id));
     for (const id of running) if (!wanted.has(id)) await runner.remove(subscriptionAdapterName(id));
     const added = active.filter((row) => !running.has(row.id));
@@ -73,15 +78,28 @@ export class SubscriptionSupervisor {
 type AdapterNeeds = { dealers: OrderDealers; policy: UrlPolicy; logger: Logger };
 
 /** The adapters of these subscriptions; one without a secret is left out, with an error logged. */
-async function adaptersOf(db: Db, rows: Awaited<ReturnType<typeof activeSubscriptionRows>>, needs: AdapterNeeds): Promise<Adapter<RecordedEvent>[]> {
-  const secrets = await secretsOf(db, rows.map((row) => row.id));
+async function adaptersOf(
+  db: Db,
+  rows: Awaited<ReturnType<typeof activeSubscriptionRows>>,
+  needs: AdapterNeeds,
+): Promise<Adapter<RecordedEvent>[]> {
+  const secrets = await secretsOf(
+    db,
+    rows.map((row) => row.id),
+  );
   return rows.flatMap((row) => {
     const secret = secrets.get(row.id);
     if (secret === undefined) {
       needs.logger.error({ subscriptionId: row.id }, 'a webhook subscription has no secret; it is not delivered');
       return [];
     }
-    const subscription = { id: row.id, dealerId: row.dealer_id, url: row.url, events: row.events as NotificationType[], createdPosition: row.created_position };
+    const subscription = {
+      id: row.id,
+      dealerId: row.dealer_id,
+      url: row.url,
+      events: row.events as NotificationType[],
+      createdPosition: row.created_position,
+    };
     return [createSubscriptionAdapter({ subscription, secret, dealers: needs.dealers, policy: needs.policy })];
   });
 }
@@ -90,6 +108,10 @@ async function adaptersOf(db: Db, rows: Awaited<ReturnType<typeof activeSubscrip
 export async function subscriptionAdapterNamed(db: Db, name: string, needs: AdapterNeeds): Promise<Adapter<RecordedEvent> | undefined> {
   const id = subscriptionIdOf(name);
   if (id === undefined) return undefined;
-  const [adapter] = await adaptersOf(db, (await activeSubscriptionRows(db)).filter((row) => row.id === id), needs);
+  const [adapter] = await adaptersOf(
+    db,
+    (await activeSubscriptionRows(db)).filter((row) => row.id === id),
+    needs,
+  );
   return adapter;
 }

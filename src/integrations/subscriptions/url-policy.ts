@@ -79,11 +79,16 @@ export async function checkSubscriptionUrl(raw: string, policy: UrlPolicy): Prom
   if (addresses.length === 0) return { ok: false, message: `host ${url.hostname} does not resolve` };
   for (const address of addresses) {
     const refused = refusedAddress(address, policy);
-    if (refused) return { ok: false, message: `must not lead to an internal address: ${url.hostname === address ? refused : `${url.hostname} resolves to ${refused}`}` };
+    if (refused)
+      return {
+        ok: false,
+        message: `must not lead to an internal address: ${url.hostname === address ? refused : `${url.hostname} resolves to ${refused}`}`,
+      };
   }
   if (url.protocol === 'http:') {
     const loopback = addresses.every((address) => ipaddr.process(address).range() === 'loopback');
-    if (policy.production || !loopback) return { ok: false, message: policy.production ? 'must be https' : 'must be https (http only to loopback outside production)' };
+    if (policy.production || !loopback)
+      return { ok: false, message: policy.production ? 'must be https' : 'must be https (http only to loopback outside production)' };
   }
   url.hash = '';
   return { ok: true, url };

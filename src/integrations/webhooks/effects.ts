@@ -56,10 +56,19 @@ function partnerEffect(source: WebhookSource): WebhookEffect {
     const about = { messageId: message.id, messageType: message.type };
     await record(`${eventPrefix}WebhookReceived`, { ...about, occurredAt: message.occurredAt ?? null, data: message.data });
     const handler = handlerOf(source, message.type);
-    const command = { actor: `partner:${source}`, role: 'integration', correlationId: message.id, causationId: receiptId, now: context.now };
+    const command = {
+      actor: `partner:${source}`,
+      role: 'integration',
+      correlationId: message.id,
+      causationId: receiptId,
+      now: context.now,
+    };
     const refusal = handler
       ? await handler.apply(message, { ...context, command, record })
-      : { code: 'unsupported_message_type', detail: `${source} messages are of type ${webhookMessageTypes(source).join(', ')}; not ${message.type}` };
+      : {
+          code: 'unsupported_message_type',
+          detail: `${source} messages are of type ${webhookMessageTypes(source).join(', ')}; not ${message.type}`,
+        };
     if (!refusal) return { status: 'accepted' };
     const reason = { code: refusal.code, detail: refusal.detail };
     await record(`${eventPrefix}WebhookRejected`, { ...about, ...reason });

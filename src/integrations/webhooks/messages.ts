@@ -29,7 +29,9 @@ export function messageHandler<Schema extends z.ZodType>(
   return {
     check(data) {
       const parsed = schema.safeParse(data);
-      return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: ['data', ...issue.path.map(String)].join('.'), message: issue.message }));
+      return parsed.success
+        ? []
+        : parsed.error.issues.map((issue) => ({ path: ['data', ...issue.path.map(String)].join('.'), message: issue.message }));
     },
     apply: (message, context) => apply(schema.parse(message.data), message, context),
   };

@@ -16,7 +16,10 @@ describe('webhook signatures', () => {
   it('refuses another secret, a tampered body, a stale or future time, and malformed headers', () => {
     expect(verifyWebhookSignature(secret, signWebhook('another-secret-0123', body, now), body, now).valid).toBe(false);
     expect(verifyWebhookSignature(secret, signWebhook(secret, body, now), Buffer.from(`${body.toString()} `), now).valid).toBe(false);
-    expect(verifyWebhookSignature(secret, signWebhook(secret, body, now - 301), body, now)).toMatchObject({ valid: false, reason: expect.stringContaining('300 s') });
+    expect(verifyWebhookSignature(secret, signWebhook(secret, body, now - 301), body, now)).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('300 s'),
+    });
     expect(verifyWebhookSignature(secret, signWebhook(secret, body, now + 301), body, now).valid).toBe(false);
     for (const header of [undefined, '', 'v1=abc', `t=${now}`, `t=soon,v1=${'a'.repeat(64)}`, `t=${now},v1=${'z'.repeat(64)}`]) {
       expect(verifyWebhookSignature(secret, header, body, now).valid, String(header)).toBe(false);

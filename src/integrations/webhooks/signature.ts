@@ -25,10 +25,13 @@ export function verifyWebhookSignature(secret: string, header: string | undefine
     if (key === 't' && /^\d{1,12}$/.test(value)) timestamp = value;
     else if (key === 'v1' && /^[0-9a-f]{64}$/i.test(value)) signatures.push(Buffer.from(value, 'hex'));
   }
-  if (timestamp === undefined || signatures.length === 0) return { valid: false, reason: 'X-Signature must be t=<unix seconds>,v1=<hex HMAC-SHA256>' };
+  if (timestamp === undefined || signatures.length === 0)
+    return { valid: false, reason: 'X-Signature must be t=<unix seconds>,v1=<hex HMAC-SHA256>' };
   if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_TOLERANCE_SECONDS) {
     return { valid: false, reason: `The signature timestamp is more than ${SIGNATURE_TOLERANCE_SECONDS} s away from now` };
   }
   const expected = hmac(secret, timestamp, rawBody);
-  return signatures.some((signature) => timingSafeEqual(signature, expected)) ? { valid: true } : { valid: false, reason: 'The signature does not match' };
+  return signatures.some((signature) => timingSafeEqual(signature, expected))
+    ? { valid: true }
+    : { valid: false, reason: 'The signature does not match' };
 }

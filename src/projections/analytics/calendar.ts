@@ -21,7 +21,9 @@ export async function countAnalyticsDaysIn(db: Db, timeZone: string, logger?: Lo
     const { rows } = await sql<{ time_zone: string }>`SELECT time_zone FROM analytics_calendar WHERE id = 1 FOR UPDATE`.execute(trx);
     const counted = rows[0]?.time_zone;
     if (counted === timeZone) return counted;
-    const { rows: tables } = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = ${schema} ORDER BY tablename`.execute(trx);
+    const { rows: tables } = await sql<{
+      name: string;
+    }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = ${schema} ORDER BY tablename`.execute(trx);
     if (tables.length > 0) await sql`TRUNCATE ${sql.join(tables.map((table) => sql.id(schema, table.name)))}`.execute(trx);
     await sql`UPDATE projection_checkpoints SET position = 0, updated_at = now() WHERE name = ${name}`.execute(trx);
     await sql`

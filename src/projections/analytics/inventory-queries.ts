@@ -54,7 +54,15 @@ function pairFilter(filter: StockFilter, alias?: string): RawBuilder<SqlBool> {
   return parts.length === 0 ? sql<SqlBool>`true` : sql<SqlBool>`${sql.join(parts, sql` AND `)}`;
 }
 
-export type LotRisk = { sku: string; warehouseId: string; lot: string; expiryDate: string; daysLeft: number; qty: number; valueMinor: number };
+export type LotRisk = {
+  sku: string;
+  warehouseId: string;
+  lot: string;
+  expiryDate: string;
+  daysLeft: number;
+  qty: number;
+  valueMinor: number;
+};
 
 export type InventoryRow = LevelRow & {
   shippedQty: number;
@@ -118,11 +126,23 @@ export type ReplenishmentInput = {
  * Per SKU and warehouse with stock or demand: the booked demand of the `windowDays` days before
  * `asOf` (totals of both halves and the sum of squares of the daily demands) and the stock now.
  */
-export async function replenishmentInputs(db: Db, filter: StockFilter & { asOf: string; windowDays: number }): Promise<ReplenishmentInput[]> {
+export async function replenishmentInputs(
+  db: Db,
+  filter: StockFilter & { asOf: string; windowDays: number },
+): Promise<ReplenishmentInput[]> {
   const { asOf, windowDays } = filter;
   const [levels, demand] = await Promise.all([
     stockLevels(db, filter),
-    sql<{ sku: string; warehouseId: string; name: string | null; category: string | null; total: number; earlierTotal: number; recentTotal: number; sumOfSquares: number }>`
+    sql<{
+      sku: string;
+      warehouseId: string;
+      name: string | null;
+      category: string | null;
+      total: number;
+      earlierTotal: number;
+      recentTotal: number;
+      sumOfSquares: number;
+    }>`
       SELECT d.sku, d.warehouse_id AS "warehouseId", max(p.name) AS name, max(p.category) AS category,
              coalesce(sum(d.qty), 0)::bigint AS total,
              coalesce(sum(d.qty) FILTER (WHERE d.day < ${asOf}::date - ${windowDays / 2}::int), 0)::bigint AS "earlierTotal",
@@ -138,11 +158,31 @@ export async function replenishmentInputs(db: Db, filter: StockFilter & { asOf: 
   const inputs = new Map<string, ReplenishmentInput>();
   for (const level of levels) {
     const { sku, name, category, warehouseId, onHand, reserved, available, inTransit } = level;
-    inputs.set(pairKey(level), { sku, name, category, warehouseId, demand: { windowDays, ...noDemand }, onHand, reserved, available, onOrder: inTransit });
+    inputs.set(pairKey(level), {
+      sku,
+      name,
+      category,
+      warehouseId,
+      demand: { windowDays, ...noDemand },
+      onHand,
+      reserved,
+      available,
+      onOrder: inTransit,
+    });
   }
   for (const row of demand.rows) {
     const { sku, warehouseId, name, category, ...totals } = row;
-    const known = inputs.get(pairKey(row)) ?? { sku, name, category, warehouseId, onHand: 0, reserved: 0, available: 0, onOrder: 0, demand: { windowDays, ...noDemand } };
+    const known = inputs.get(pairKey(row)) ?? {
+      sku,
+      name,
+      category,
+      warehouseId,
+      onHand: 0,
+      reserved: 0,
+      available: 0,
+      onOrder: 0,
+      demand: { windowDays, ...noDemand },
+    };
     inputs.set(pairKey(row), { ...known, demand: { windowDays, ...totals } });
   }
   return [...inputs.values()].sort((a, b) => a.sku.localeCompare(b.sku) || a.warehouseId.localeCompare(b.warehouseId));

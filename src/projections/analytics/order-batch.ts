@@ -66,7 +66,16 @@ const LINE_COLUMNS: Column[] = [
   PLACED_AT,
   PLACED_ON,
 ];
-const USAGE_COLUMNS: Column[] = [ORDER_ID, PROMOTION_ID, SKU, IS_GIFT, int8('qty'), int8('gross_minor'), int8('discount_minor'), int8('net_minor')];
+const USAGE_COLUMNS: Column[] = [
+  ORDER_ID,
+  PROMOTION_ID,
+  SKU,
+  IS_GIFT,
+  int8('qty'),
+  int8('gross_minor'),
+  int8('discount_minor'),
+  int8('net_minor'),
+];
 const ALLOCATION_COLUMNS: Column[] = [ORDER_ID, SKU, text('warehouse_id'), int8('qty')];
 
 /** The review columns of an order placed and not reviewed yet: the table's defaults. */

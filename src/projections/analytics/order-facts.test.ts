@@ -14,11 +14,21 @@ describe('discount shares of a line', () => {
   });
 
   it('shares it equally among stacked discounting promotions, the odd unit to the first', () => {
-    expect(discountShares(line(1_001, 'TEN', 'FIVE'), kinds)).toEqual(new Map([['TEN', 501], ['FIVE', 500]]));
+    expect(discountShares(line(1_001, 'TEN', 'FIVE'), kinds)).toEqual(
+      new Map([
+        ['TEN', 501],
+        ['FIVE', 500],
+      ]),
+    );
   });
 
   it('leaves out promotions that give gifts rather than discounts', () => {
-    expect(discountShares(line(900, 'GIFT', 'TEN'), kinds)).toEqual(new Map([['GIFT', 0], ['TEN', 900]]));
+    expect(discountShares(line(900, 'GIFT', 'TEN'), kinds)).toEqual(
+      new Map([
+        ['GIFT', 0],
+        ['TEN', 900],
+      ]),
+    );
     expect(discountShares(line(0, 'GIFT'), kinds)).toEqual(new Map([['GIFT', 0]]));
   });
 

@@ -28,7 +28,14 @@ type ShipmentDispatched = {
 };
 type ShipmentDelivered = { orderId: string; shipmentId: string; deliveredAt?: string; receivedBy?: string | null; orderStatus?: string };
 type OrderCompleted = { orderId: string; completedAt?: string };
-type ReturnRefunded = { orderId: string; dealerId: string; returnId?: string | null; amountMinor: number; method?: string | null; refundedAt?: string };
+type ReturnRefunded = {
+  orderId: string;
+  dealerId: string;
+  returnId?: string | null;
+  amountMinor: number;
+  method?: string | null;
+  refundedAt?: string;
+};
 
 /** The order's status after a fulfilment step; a completed order stays completed. */
 const statusAfter = (status: string) => sql<string>`CASE WHEN status = 'completed' THEN status ELSE ${status} END`;
@@ -37,7 +44,10 @@ const statusAfter = (status: string) => sql<string>`CASE WHEN status = 'complete
  * A line's discount shared among its promotions: equally among those that give discounts
  * (buy_x_get_y gives gifts instead), the remainder to the first. Exact, so shares sum to the line.
  */
-export function discountShares(line: Pick<PricedLine, 'discountMinor' | 'promotions'>, kinds: ReadonlyMap<string, string>): Map<string, number> {
+export function discountShares(
+  line: Pick<PricedLine, 'discountMinor' | 'promotions'>,
+  kinds: ReadonlyMap<string, string>,
+): Map<string, number> {
   const ids = [...new Set(line.promotions.map((promotion) => promotion.id))];
   const discounting = ids.filter((id) => kinds.get(id) !== 'buy_x_get_y');
   const among = discounting.length > 0 ? discounting : ids;
@@ -48,13 +58,36 @@ export function discountShares(line: Pick<PricedLine, 'discountMinor' | 'promoti
   return shares;
 }
 
-type Usage = { order_id: string; promotion_id: string; sku: string; is_gift: boolean; qty: number; gross_minor: number; discount_minor: number; net_minor: number };
+type Usage = {
+  order_id: string;
+  promotion_id: string;
+  sku: string;
+  is_gift: boolean;
+  qty: number;
+  gross_minor: number;
+  discount_minor: number;
+  net_minor: number;
+};
 
 function promotionUsage(placed: OrderPlacedData, kinds: ReadonlyMap<string, string>): Usage[] {
   const usage = new Map<string, Usage>();
-  const add = (promotionId: string, sku: string, isGift: boolean, figures: Pick<Usage, 'qty' | 'gross_minor' | 'discount_minor' | 'net_minor'>) => {
+  const add = (
+    promotionId: string,
+    sku: string,
+    isGift: boolean,
+    figures: Pick<Usage, 'qty' | 'gross_minor' | 'discount_minor' | 'net_minor'>,
+  ) => {
     const key = JSON.stringify([promotionId, sku, isGift]);
-    const known = usage.get(key) ?? { order_id: placed.orderId, promotion_id: promotionId, sku, is_gift: isGift, qty: 0, gross_minor: 0, discount_minor: 0, net_minor: 0 };
+    const known = usage.get(key) ?? {
+      order_id: placed.orderId,
+      promotion_id: promotionId,
+      sku,
+      is_gift: isGift,
+      qty: 0,
+      gross_minor: 0,
+      discount_minor: 0,
+      net_minor: 0,
+    };
     usage.set(key, {
       ...known,
       qty: known.qty + figures.qty,
@@ -65,10 +98,16 @@ function promotionUsage(placed: OrderPlacedData, kinds: ReadonlyMap<string, stri
   };
   for (const line of placed.lines) {
     for (const [promotionId, discount] of discountShares(line, kinds)) {
-      add(promotionId, line.sku, false, { qty: line.qty, gross_minor: line.grossMinor, discount_minor: discount, net_minor: line.netMinor });
+      add(promotionId, line.sku, false, {
+        qty: line.qty,
+        gross_minor: line.grossMinor,
+        discount_minor: discount,
+        net_minor: line.netMinor,
+      });
     }
   }
-  for (const gift of placed.gifts) add(gift.promotionId, gift.sku, true, { qty: gift.qty, gross_minor: 0, discount_minor: 0, net_minor: 0 });
+  for (const gift of placed.gifts)
+    add(gift.promotionId, gift.sku, true, { qty: gift.qty, gross_minor: 0, discount_minor: 0, net_minor: 0 });
   return [...usage.values()];
 }
 
@@ -76,7 +115,9 @@ function promotionUsage(placed: OrderPlacedData, kinds: ReadonlyMap<string, stri
 export function namedBy(placed: OrderPlacedData): { skus: string[]; promotionIds: string[] } {
   return {
     skus: [...new Set([...placed.lines, ...placed.gifts].map((item) => item.sku))],
-    promotionIds: [...new Set([...placed.lines.flatMap((line) => line.promotions.map((p) => p.id)), ...placed.gifts.map((gift) => gift.promotionId)])],
+    promotionIds: [
+      ...new Set([...placed.lines.flatMap((line) => line.promotions.map((p) => p.id)), ...placed.gifts.map((gift) => gift.promotionId)]),
+    ],
   };
 }
 
@@ -113,7 +154,11 @@ export type PlacedFacts = {
 };
 
 /** The facts of a placed order, given what `namedBy` names of the products and promotions. */
-export function placedFacts(placed: OrderPlacedData, products: ReadonlyMap<string, ProductFacts>, kinds: ReadonlyMap<string, string>): PlacedFacts {
+export function placedFacts(
+  placed: OrderPlacedData,
+  products: ReadonlyMap<string, ProductFacts>,
+  kinds: ReadonlyMap<string, string>,
+): PlacedFacts {
   const placedAt = new Date(placed.placedAt);
   const day = businessDayOf(placedAt);
   const sum = (items: readonly { qty: number }[]) => items.reduce((total, item) => total + item.qty, 0);
@@ -134,8 +179,19 @@ export function placedFacts(placed: OrderPlacedData, products: ReadonlyMap<strin
     first_decision: null,
   };
 
-  const common = { order_id: placed.orderId, dealer_id: placed.dealerId, region_code: placed.regionCode, currency: placed.totals.currency, placed_at: placedAt, placed_on: day };
-  const productOf = (sku: string) => ({ product_name: products.get(sku)?.name ?? null, brand: products.get(sku)?.brand ?? null, category: products.get(sku)?.category ?? null });
+  const common = {
+    order_id: placed.orderId,
+    dealer_id: placed.dealerId,
+    region_code: placed.regionCode,
+    currency: placed.totals.currency,
+    placed_at: placedAt,
+    placed_on: day,
+  };
+  const productOf = (sku: string) => ({
+    product_name: products.get(sku)?.name ?? null,
+    brand: products.get(sku)?.brand ?? null,
+    category: products.get(sku)?.category ?? null,
+  });
   const lines = [
     ...placed.lines.map((line) => ({
       sku: line.sku,
@@ -172,12 +228,20 @@ async function orderPlaced(db: Db, event: RecordedEvent): Promise<void> {
 }
 
 /** An order's warehouses: what it holds reserved, per SKU and warehouse (replacing what it held before, unless none). */
-export function allocations(orderId: string, reservations: Reservations | undefined): Insertable<Database['analytics_facts.order_allocations']>[] {
+export function allocations(
+  orderId: string,
+  reservations: Reservations | undefined,
+): Insertable<Database['analytics_facts.order_allocations']>[] {
   const quantities = new Map<string, { order_id: string; sku: string; warehouse_id: string; qty: number }>();
   for (const held of reservations?.stock ?? []) {
     // SKUs and warehouse ids never contain '@' (see stockStream).
     const key = `${held.sku}@${held.warehouseId}`;
-    quantities.set(key, { order_id: orderId, sku: held.sku, warehouse_id: held.warehouseId, qty: (quantities.get(key)?.qty ?? 0) + held.qty });
+    quantities.set(key, {
+      order_id: orderId,
+      sku: held.sku,
+      warehouse_id: held.warehouseId,
+      qty: (quantities.get(key)?.qty ?? 0) + held.qty,
+    });
   }
   return [...quantities.values()];
 }
@@ -290,8 +354,16 @@ async function shipmentDispatched(db: Db, event: RecordedEvent): Promise<void> {
     .updateTable('analytics_facts.orders')
     .set((eb) => ({
       shipment_count: eb('shipment_count', '+', 1),
-      shipped_qty: eb('shipped_qty', '+', lines.reduce((total, line) => total + line.qty, 0)),
-      shipped_net_minor: eb('shipped_net_minor', '+', lines.reduce((total, line) => total + netOf(line), 0)),
+      shipped_qty: eb(
+        'shipped_qty',
+        '+',
+        lines.reduce((total, line) => total + line.qty, 0),
+      ),
+      shipped_net_minor: eb(
+        'shipped_net_minor',
+        '+',
+        lines.reduce((total, line) => total + netOf(line), 0),
+      ),
       first_shipped_at: sql<Date>`coalesce(first_shipped_at, ${shippedAt})`,
       status: statusAfter(shipment.orderStatus ?? 'shipped'),
     }))
@@ -309,7 +381,10 @@ async function shipmentDelivered(db: Db, event: RecordedEvent): Promise<void> {
     .execute();
   await db
     .updateTable('analytics_facts.orders')
-    .set({ delivered_at: sql<Date>`greatest(delivered_at, ${deliveredAt})`, ...(delivery.orderStatus !== undefined && { status: statusAfter(delivery.orderStatus) }) })
+    .set({
+      delivered_at: sql<Date>`greatest(delivered_at, ${deliveredAt})`,
+      ...(delivery.orderStatus !== undefined && { status: statusAfter(delivery.orderStatus) }),
+    })
     .where('order_id', '=', delivery.orderId)
     .execute();
 }

@@ -52,7 +52,10 @@ const PRODUCT_COLUMNS: Column[] = [
 /** Per column, whether it changes (`<column>_set`) and to what. */
 const changeColumns = (columns: readonly Column[]): Column[] => [
   SKU,
-  ...columns.flatMap((column): Column[] => [{ name: `${column.name}_set`, type: 'bool' }, { ...column, nullable: true }]),
+  ...columns.flatMap((column): Column[] => [
+    { name: `${column.name}_set`, type: 'bool' },
+    { ...column, nullable: true },
+  ]),
 ];
 
 type Row = Record<string, unknown>;

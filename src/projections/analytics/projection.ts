@@ -93,7 +93,11 @@ const masterDataHandlers: Record<string, FactHandler> = {
   },
   async PromotionEnded(db, event) {
     const { promotionId, endedAt } = event.data as { promotionId: string; endedAt: string };
-    await db.updateTable('analytics_facts.promotions').set({ ended_at: new Date(endedAt) }).where('promotion_id', '=', promotionId).execute();
+    await db
+      .updateTable('analytics_facts.promotions')
+      .set({ ended_at: new Date(endedAt) })
+      .where('promotion_id', '=', promotionId)
+      .execute();
   },
 };
 

@@ -79,7 +79,16 @@ const nameOf = (group: Grouping) => (group.name ? sql<string | null>`max(${sql.r
 const groupClause = (group: Grouping) => (group.key ? sql`GROUP BY ${group.key}` : sql``);
 
 async function booked(db: Db, filter: SalesFilter, group: Grouping) {
-  const { rows } = await sql<{ key: string | null; name: string | null; orders: number; qty: number; giftQty: number; grossMinor: number; discountMinor: number; netMinor: number }>`
+  const { rows } = await sql<{
+    key: string | null;
+    name: string | null;
+    orders: number;
+    qty: number;
+    giftQty: number;
+    grossMinor: number;
+    discountMinor: number;
+    netMinor: number;
+  }>`
     SELECT ${keyOf(group)} AS key, ${nameOf(group)} AS name, count(DISTINCT order_id) AS orders,
            coalesce(sum(qty), 0)::bigint AS "qty", coalesce(sum(gift_qty), 0)::bigint AS "giftQty",
            coalesce(sum(gross_minor), 0)::bigint AS "grossMinor", coalesce(sum(discount_minor), 0)::bigint AS "discountMinor",
@@ -116,7 +125,16 @@ export function daysOf(range: DayRange): string[] {
   return days;
 }
 
-const NO_SALES: Omit<SalesFigures, 'refundedMinor'> = { orders: 0, qty: 0, giftQty: 0, grossMinor: 0, discountMinor: 0, netMinor: 0, shippedQty: 0, shippedNetMinor: 0 };
+const NO_SALES: Omit<SalesFigures, 'refundedMinor'> = {
+  orders: 0,
+  qty: 0,
+  giftQty: 0,
+  grossMinor: 0,
+  discountMinor: 0,
+  netMinor: 0,
+  shippedQty: 0,
+  shippedNetMinor: 0,
+};
 
 /**
  * Booked sales (orders placed in the range that are approved and not cancelled), shipped sales
@@ -162,10 +180,21 @@ export async function salesReport(db: Db, filter: SalesFilter, groupBy: SalesGro
 
 export type BestsellerFilter = SalesFilter & { by: 'qty' | 'revenue'; basis: 'booked' | 'shipped' };
 
-export type BestsellerRow = { sku: string; name: string | null; brand: string | null; category: string | null; orders: number; qty: number; netMinor: number };
+export type BestsellerRow = {
+  sku: string;
+  name: string | null;
+  brand: string | null;
+  category: string | null;
+  orders: number;
+  qty: number;
+  netMinor: number;
+};
 
 /** SKUs ranked by units or net revenue, booked or shipped, with the totals for their shares. */
-export async function bestsellers(db: Db, filter: BestsellerFilter): Promise<{ rows: BestsellerRow[]; totalQty: number; totalNetMinor: number }> {
+export async function bestsellers(
+  db: Db,
+  filter: BestsellerFilter,
+): Promise<{ rows: BestsellerRow[]; totalQty: number; totalNetMinor: number }> {
   const view = filter.basis === 'booked' ? sql.table('analytics.sales_lines') : sql.table('analytics.shipment_lines');
   const { rows } = await sql<BestsellerRow>`
     SELECT sku, max(product_name) AS name, max(brand) AS brand, max(category) AS category, count(DISTINCT order_id) AS orders,
@@ -253,7 +282,9 @@ export async function promotionReport(db: Db, range: DayRange, promotionId?: str
   let query = db
     .selectFrom('analytics.promotion_performance')
     .selectAll()
-    .where(sql<SqlBool>`starts_at < ${startOfBusinessDay(range.to)} AND least(ends_at, coalesce(ended_at, 'infinity')) > ${startOfBusinessDay(range.from)}`);
+    .where(
+      sql<SqlBool>`starts_at < ${startOfBusinessDay(range.to)} AND least(ends_at, coalesce(ended_at, 'infinity')) > ${startOfBusinessDay(range.from)}`,
+    );
   if (promotionId !== undefined) query = query.where('promotion_id', '=', promotionId);
   return query.orderBy('starts_at', 'desc').orderBy('promotion_id').execute();
 }

@@ -10,7 +10,11 @@ async function addToBasis(db: Parameters<FactHandler>[0], programId: string, dea
   await db
     .insertInto('analytics_facts.rebate_dealers')
     .values({ program_id: programId, dealer_id: dealerId, basis_minor: change })
-    .onConflict((oc) => oc.columns(['program_id', 'dealer_id']).doUpdateSet({ basis_minor: sql`${sql.ref('analytics_facts.rebate_dealers.basis_minor')} + excluded.basis_minor` }))
+    .onConflict((oc) =>
+      oc
+        .columns(['program_id', 'dealer_id'])
+        .doUpdateSet({ basis_minor: sql`${sql.ref('analytics_facts.rebate_dealers.basis_minor')} + excluded.basis_minor` }),
+    )
     .execute();
 }
 
@@ -19,7 +23,13 @@ export const rebateFactHandlers: Record<string, FactHandler> = {
     const program = event.data as RebateProgram;
     await db
       .insertInto('analytics_facts.rebate_programs')
-      .values({ program_id: program.programId, title: program.title, starts_at: new Date(program.startsAt), ends_at: new Date(program.endsAt), tiers: JSON.stringify(program.tiers) })
+      .values({
+        program_id: program.programId,
+        title: program.title,
+        starts_at: new Date(program.startsAt),
+        ends_at: new Date(program.endsAt),
+        tiers: JSON.stringify(program.tiers),
+      })
       .execute();
   },
   async RebateBasisAccrued(db, event) {
@@ -32,7 +42,11 @@ export const rebateFactHandlers: Record<string, FactHandler> = {
   },
   async RebateProgramSettled(db, event) {
     const { programId, settledAt, settlements } = event.data as { programId: string; settledAt: string; settlements: RebateSettlement[] };
-    await db.updateTable('analytics_facts.rebate_programs').set({ settled_at: new Date(settledAt) }).where('program_id', '=', programId).execute();
+    await db
+      .updateTable('analytics_facts.rebate_programs')
+      .set({ settled_at: new Date(settledAt) })
+      .where('program_id', '=', programId)
+      .execute();
     for (const settlement of settlements) {
       await db
         .updateTable('analytics_facts.rebate_dealers')

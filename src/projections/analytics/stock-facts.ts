@@ -42,9 +42,18 @@ async function changeReserved(db: Db, at: StockAddress, delta: number): Promise<
 async function addToLot(db: Db, at: StockAddress, lot: LotDates, qty: number): Promise<void> {
   await db
     .insertInto('analytics_facts.stock_lots')
-    .values({ sku: at.sku, warehouse_id: at.warehouseId, lot: lot.lot, production_date: lot.productionDate, expiry_date: lot.expiryDate, qty })
+    .values({
+      sku: at.sku,
+      warehouse_id: at.warehouseId,
+      lot: lot.lot,
+      production_date: lot.productionDate,
+      expiry_date: lot.expiryDate,
+      qty,
+    })
     .onConflict((oc) =>
-      oc.columns(['sku', 'warehouse_id', 'lot']).doUpdateSet((eb) => ({ qty: eb('analytics_facts.stock_lots.qty', '+', eb.ref('excluded.qty')) })),
+      oc
+        .columns(['sku', 'warehouse_id', 'lot'])
+        .doUpdateSet((eb) => ({ qty: eb('analytics_facts.stock_lots.qty', '+', eb.ref('excluded.qty')) })),
     )
     .execute();
 }
@@ -69,10 +78,21 @@ async function recordMovement(db: Db, event: RecordedEvent, at: StockAddress, co
     ON CONFLICT (sku, warehouse_id, day) DO UPDATE SET ${sql.ref(column)} = m.${sql.ref(column)} + excluded.${sql.ref(column)}`.execute(db);
 }
 
-async function recordTransfer(db: Db, transfer: { transferId: string; sku: string; from: string; to: string; qty: number }, stamp: { sent_at: Date } | { received_at: Date }) {
+async function recordTransfer(
+  db: Db,
+  transfer: { transferId: string; sku: string; from: string; to: string; qty: number },
+  stamp: { sent_at: Date } | { received_at: Date },
+) {
   await db
     .insertInto('analytics_facts.transfers')
-    .values({ transfer_id: transfer.transferId, sku: transfer.sku, from_warehouse_id: transfer.from, to_warehouse_id: transfer.to, qty: transfer.qty, ...stamp })
+    .values({
+      transfer_id: transfer.transferId,
+      sku: transfer.sku,
+      from_warehouse_id: transfer.from,
+      to_warehouse_id: transfer.to,
+      qty: transfer.qty,
+      ...stamp,
+    })
     .onConflict((oc) => oc.column('transfer_id').doUpdateSet(stamp))
     .execute();
 }

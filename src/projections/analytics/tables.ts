@@ -124,7 +124,14 @@ export type AnalyticsFactTables = {
     refunded_at: Date;
     refunded_on: DateString;
   };
-  'analytics_facts.rebate_programs': { program_id: string; title: string; starts_at: Date; ends_at: Date; tiers: string; settled_at: ColumnType<Date | null, Date | null | undefined, Date | null> };
+  'analytics_facts.rebate_programs': {
+    program_id: string;
+    title: string;
+    starts_at: Date;
+    ends_at: Date;
+    tiers: string;
+    settled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  };
   'analytics_facts.rebate_dealers': {
     program_id: string;
     dealer_id: string;
@@ -180,7 +187,16 @@ export type AnalyticsViews = {
     }
   >;
   'analytics.shipment_lines': View<
-    Dimensions & { shipment_id: string; line_no: number; order_id: string; day: DateString; shipped_at: Date; warehouse_id: string | null; qty: number; net_minor: number }
+    Dimensions & {
+      shipment_id: string;
+      line_no: number;
+      order_id: string;
+      day: DateString;
+      shipped_at: Date;
+      warehouse_id: string | null;
+      qty: number;
+      net_minor: number;
+    }
   >;
   'analytics.refunds': View<{
     refund_id: string;

@@ -40,7 +40,10 @@ const CHANGE_COLUMNS: Column[] = [
   SKU,
   VERSION,
   UPDATED_AT,
-  ...UPDATABLE_COLUMNS.flatMap((column): Column[] => [{ name: `${column.name}_set`, type: 'bool' }, { ...column, nullable: true }]),
+  ...UPDATABLE_COLUMNS.flatMap((column): Column[] => [
+    { name: `${column.name}_set`, type: 'bool' },
+    { ...column, nullable: true },
+  ]),
 ];
 const TIER_PRICE_COLUMNS: Column[] = [SKU, { name: 'tier', type: 'text' }, { name: 'price_minor', type: 'int8' }];
 const DEALER_PRICE_COLUMNS: Column[] = [SKU, { name: 'dealer_id', type: 'text' }, { name: 'price_minor', type: 'int8' }];
@@ -59,7 +62,8 @@ type ProductFold = {
   prices?: { tiers: Prices; dealers: Prices };
 };
 
-const changeableColumn = (key: string): Column | undefined => (Object.hasOwn(CHANGEABLE, key) ? CHANGEABLE[key as keyof ProductChanges] : undefined);
+const changeableColumn = (key: string): Column | undefined =>
+  Object.hasOwn(CHANGEABLE, key) ? CHANGEABLE[key as keyof ProductChanges] : undefined;
 
 /** Sets the changed columns (as `ProductUpdated` does through columnsOf) on `row`. */
 function applyChanges(row: Row, changes: ProductChanges): void {
@@ -243,7 +247,7 @@ class CatalogFold implements Fold {
           const { sku, changes } = event.data as { sku: string; changes: ProductChanges };
           if (changes === null || changes === undefined) throw new BatchDeclined(`ProductUpdated of ${sku} without changes`);
           const fold = this.#products.of(sku);
-          const row = (fold.registered ?? (fold.changes ??= {}));
+          const row = fold.registered ?? (fold.changes ??= {});
           applyChanges(row, changes);
           row.version = version;
           row.updated_at = at;
@@ -255,7 +259,7 @@ class CatalogFold implements Fold {
           const { sku, tiers, dealers } = event.data as { sku: string; tiers: Record<string, number>; dealers: Record<string, number> };
           const fold = this.#products.of(sku);
           fold.prices = { tiers: checkedPrices(tiers, TIER_PRICE_COLUMNS), dealers: checkedPrices(dealers, DEALER_PRICE_COLUMNS) };
-          const row = (fold.registered ?? (fold.changes ??= {}));
+          const row = fold.registered ?? (fold.changes ??= {});
           row.version = version;
           row.updated_at = at;
           break;
@@ -294,8 +298,14 @@ class CatalogFold implements Fold {
     }
     // A price list replaces the product's previous one.
     if (priced.length > 0) {
-      await db.deleteFrom('catalog.tier_prices').where('sku', '=', (eb) => eb.fn.any(eb.val(priced))).execute();
-      await db.deleteFrom('catalog.dealer_prices').where('sku', '=', (eb) => eb.fn.any(eb.val(priced))).execute();
+      await db
+        .deleteFrom('catalog.tier_prices')
+        .where('sku', '=', (eb) => eb.fn.any(eb.val(priced)))
+        .execute();
+      await db
+        .deleteFrom('catalog.dealer_prices')
+        .where('sku', '=', (eb) => eb.fn.any(eb.val(priced)))
+        .execute();
     }
     if (tierRows.length > 0) {
       await sql`INSERT INTO ${sql.table('catalog.tier_prices')} (${columnList(TIER_PRICE_COLUMNS)})

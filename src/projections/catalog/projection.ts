@@ -26,7 +26,11 @@ const searchColumn = (product: SearchableProduct | undefined) => (product ? { se
 
 /** The search document of a stored product after `changes`; none when there is no such product. */
 async function changedSearch(db: Kysely<Database>, sku: string, changes: ProductChanges) {
-  const stored = await db.selectFrom('catalog.products').select(['name', 'brand', 'category', 'keywords']).where('sku', '=', sku).executeTakeFirst();
+  const stored = await db
+    .selectFrom('catalog.products')
+    .select(['name', 'brand', 'category', 'keywords'])
+    .where('sku', '=', sku)
+    .executeTakeFirst();
   if (!stored) return {};
   const { name = stored.name, brand = stored.brand, category = stored.category, keywords = stored.keywords } = changes;
   return searchColumn(searchableOf({ name, brand, category, keywords }));

@@ -27,32 +27,32 @@ export type ProductRow = {
 };
 
 function productColumns(db: Db, dealerId: string | undefined) {
-  return db
-    .selectFrom('catalog.products as p')
-    .select([
-      'p.sku',
-      'p.name',
-      'p.brand',
-      'p.category',
-      'p.gtin',
-      'p.unit',
-      'p.case_size as caseSize',
-      'p.shelf_life_days as shelfLifeDays',
-      'p.base_price_minor as basePriceMinor',
-      'p.currency',
-      'p.low_stock_threshold as lowStockThreshold',
-      'p.keywords',
-      availableOfSku(sql.ref('p.sku')).as('available'),
-      'p.active',
-      'p.version',
-      'p.created_at as createdAt',
-      'p.updated_at as updatedAt',
-      sql<Record<string, number>>`coalesce((SELECT jsonb_object_agg(t.tier, t.price_minor) FROM ${sql.table('catalog.tier_prices')} t WHERE t.sku = p.sku), '{}'::jsonb)`.as(
-        'tierPrices',
-      ),
-      sql<Record<string, number>>`coalesce((SELECT jsonb_object_agg(d.dealer_id, d.price_minor) FROM ${sql.table('catalog.dealer_prices')} d
+  return db.selectFrom('catalog.products as p').select([
+    'p.sku',
+    'p.name',
+    'p.brand',
+    'p.category',
+    'p.gtin',
+    'p.unit',
+    'p.case_size as caseSize',
+    'p.shelf_life_days as shelfLifeDays',
+    'p.base_price_minor as basePriceMinor',
+    'p.currency',
+    'p.low_stock_threshold as lowStockThreshold',
+    'p.keywords',
+    availableOfSku(sql.ref('p.sku')).as('available'),
+    'p.active',
+    'p.version',
+    'p.created_at as createdAt',
+    'p.updated_at as updatedAt',
+    sql<
+      Record<string, number>
+    >`coalesce((SELECT jsonb_object_agg(t.tier, t.price_minor) FROM ${sql.table('catalog.tier_prices')} t WHERE t.sku = p.sku), '{}'::jsonb)`.as(
+      'tierPrices',
+    ),
+    sql<Record<string, number>>`coalesce((SELECT jsonb_object_agg(d.dealer_id, d.price_minor) FROM ${sql.table('catalog.dealer_prices')} d
         WHERE d.sku = p.sku ${dealerId === undefined ? sql`` : sql`AND d.dealer_id = ${dealerId}`}), '{}'::jsonb)`.as('dealerPrices'),
-    ]);
+  ]);
 }
 
 export async function findProduct(db: Db, by: { sku: string } | { gtin: string }, dealerId?: string): Promise<ProductRow | undefined> {
@@ -63,7 +63,9 @@ export async function findProduct(db: Db, by: { sku: string } | { gtin: string }
 /** Products by SKU (active or not), with the tier prices and the given dealer's contract price only. */
 export async function findProducts(db: Db, skus: readonly string[], dealerId: string): Promise<Map<string, ProductRow>> {
   if (skus.length === 0) return new Map();
-  const rows = await productColumns(db, dealerId).where('p.sku', 'in', [...skus]).execute();
+  const rows = await productColumns(db, dealerId)
+    .where('p.sku', 'in', [...skus])
+    .execute();
   return new Map(rows.map((row) => [row.sku, row]));
 }
 

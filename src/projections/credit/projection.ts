@@ -10,7 +10,12 @@ import type { CreditTables, LedgerKind } from './tables.ts';
 
 type Data<Type extends CreditEvent['type']> = Extract<CreditEvent, { type: Type }>['data'];
 type Account = { limit_minor: number; reserved_minor: number; balance_minor: number };
-type EntryDetails = Partial<Pick<Insertable<CreditTables['credit.ledger']>, 'order_id' | 'shipment_id' | 'due_date' | 'payment_id' | 'reference' | 'credit_note_id' | 'reason'>>;
+type EntryDetails = Partial<
+  Pick<
+    Insertable<CreditTables['credit.ledger']>,
+    'order_id' | 'shipment_id' | 'due_date' | 'payment_id' | 'reference' | 'credit_note_id' | 'reason'
+  >
+>;
 
 async function setLimit(db: Db, event: RecordedEvent, dealerId: string, limitMinor: number): Promise<Account> {
   const at = new Date(event.metadata.occurredAt);
@@ -18,7 +23,9 @@ async function setLimit(db: Db, event: RecordedEvent, dealerId: string, limitMin
     .insertInto('credit.accounts')
     .values({ dealer_id: dealerId, limit_minor: limitMinor, reserved_minor: 0, balance_minor: 0, version: event.revision, updated_at: at })
     .onConflict((oc) =>
-      oc.column('dealer_id').doUpdateSet((eb) => ({ limit_minor: eb.ref('excluded.limit_minor'), version: event.revision, updated_at: at })),
+      oc
+        .column('dealer_id')
+        .doUpdateSet((eb) => ({ limit_minor: eb.ref('excluded.limit_minor'), version: event.revision, updated_at: at })),
     )
     .returning(['limit_minor', 'reserved_minor', 'balance_minor'])
     .executeTakeFirstOrThrow();
@@ -41,7 +48,15 @@ async function move(db: Db, event: RecordedEvent, dealerId: string, change: { re
   return account;
 }
 
-async function addEntry(db: Db, event: RecordedEvent, dealerId: string, kind: LedgerKind, amountMinor: number, after: Account, details: EntryDetails = {}) {
+async function addEntry(
+  db: Db,
+  event: RecordedEvent,
+  dealerId: string,
+  kind: LedgerKind,
+  amountMinor: number,
+  after: Account,
+  details: EntryDetails = {},
+) {
   await db
     .insertInto('credit.ledger')
     .values({
@@ -71,7 +86,11 @@ async function settleOldestFirst(db: Db, dealerId: string, amountMinor: number):
   for (const charge of open) {
     if (left === 0) return;
     const settles = Math.min(left, charge.amount_minor - charge.settled_minor);
-    await db.updateTable('credit.charges').set({ settled_minor: charge.settled_minor + settles }).where('id', '=', charge.id).execute();
+    await db
+      .updateTable('credit.charges')
+      .set({ settled_minor: charge.settled_minor + settles })
+      .where('id', '=', charge.id)
+      .execute();
     left -= settles;
   }
 }
@@ -117,7 +136,11 @@ export const creditProjection: Projection = {
             charged_at: new Date(event.metadata.occurredAt),
           })
           .execute();
-        await addEntry(db, event, d.dealerId, 'charged', d.amountMinor, after, { order_id: d.orderId, shipment_id: d.shipmentId, due_date: d.dueDate });
+        await addEntry(db, event, d.dealerId, 'charged', d.amountMinor, after, {
+          order_id: d.orderId,
+          shipment_id: d.shipmentId,
+          due_date: d.dueDate,
+        });
         return;
       }
       case 'PaymentReceived': {

@@ -55,12 +55,22 @@ export async function ledgerEntries(db: Db, dealerId: string, query: LedgerQuery
   if (query.from) select = select.where('at', '>=', query.from);
   if (query.to) select = select.where('at', '<', query.to);
   if (query.afterId !== undefined) select = select.where('id', '>', query.afterId);
-  return select.orderBy('id').limit(query.limit + 1).execute();
+  return select
+    .orderBy('id')
+    .limit(query.limit + 1)
+    .execute();
 }
 
 export type LedgerRow = Awaited<ReturnType<typeof ledgerEntries>>[number];
 
-export type LedgerExportQuery = { from?: Date | undefined; to?: Date | undefined; dealerId?: string | undefined; afterId: number; untilId: number; limit: number };
+export type LedgerExportQuery = {
+  from?: Date | undefined;
+  to?: Date | undefined;
+  dealerId?: string | undefined;
+  afterId: number;
+  untilId: number;
+  limit: number;
+};
 
 /** One chunk of every dealer's ledger entries (or one dealer's) in a period, in entry order, for exports. */
 export async function ledgerExportPage(db: Db, query: LedgerExportQuery) {
@@ -73,6 +83,9 @@ export async function ledgerExportPage(db: Db, query: LedgerExportQuery) {
 
 /** The last ledger entry's id (0 when there is none): where an export stops, so that it is a snapshot. */
 export async function lastLedgerId(db: Db): Promise<number> {
-  const row = await db.selectFrom('credit.ledger').select(sql<number>`coalesce(max(id), 0)::bigint`.as('id')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('credit.ledger')
+    .select(sql<number>`coalesce(max(id), 0)::bigint`.as('id'))
+    .executeTakeFirstOrThrow();
   return row.id;
 }

@@ -29,5 +29,8 @@ export async function listDealers(db: Db, filter: DealerListFilter): Promise<Dea
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.territory !== undefined) query = query.where('territories', '@>', sql<string[]>`ARRAY[${filter.territory}]::text[]`);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
-  return query.orderBy('id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('id')
+    .limit(filter.limit + 1)
+    .execute();
 }

@@ -1,13 +1,7 @@
 // Projects warehouse and stock events into stock levels, lots, per-SKU totals and movements.
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import {
-  stockEventTypes,
-  type LotDates,
-  type LotQuantity,
-  type StockAddress,
-  type StockEvent,
-} from '../../domain/inventory/stock.ts';
+import { stockEventTypes, type LotDates, type LotQuantity, type StockAddress, type StockEvent } from '../../domain/inventory/stock.ts';
 import { warehouseEventTypes, type Warehouse } from '../../domain/inventory/warehouse.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import type { Projection } from '../projection.ts';
@@ -52,8 +46,17 @@ async function recordMovements(db: Db, event: RecordedEvent, at: StockAddress, m
 async function addToLot(db: Db, at: StockAddress, lot: LotDates, qty: number): Promise<void> {
   await db
     .insertInto('inventory.lots')
-    .values({ sku: at.sku, warehouse_id: at.warehouseId, lot: lot.lot, production_date: lot.productionDate, expiry_date: lot.expiryDate, qty })
-    .onConflict((oc) => oc.columns(['sku', 'warehouse_id', 'lot']).doUpdateSet((eb) => ({ qty: eb('inventory.lots.qty', '+', eb.ref('excluded.qty')) })))
+    .values({
+      sku: at.sku,
+      warehouse_id: at.warehouseId,
+      lot: lot.lot,
+      production_date: lot.productionDate,
+      expiry_date: lot.expiryDate,
+      qty,
+    })
+    .onConflict((oc) =>
+      oc.columns(['sku', 'warehouse_id', 'lot']).doUpdateSet((eb) => ({ qty: eb('inventory.lots.qty', '+', eb.ref('excluded.qty')) })),
+    )
     .execute();
 }
 
@@ -116,7 +119,11 @@ async function refreshLevels(db: Db, event: RecordedEvent, at: StockAddress, res
 }
 
 /** Spreads a quantity taken from lots (a pick) over its movement rows, with the reservation it consumed. */
-function lotMovements(lots: readonly LotQuantity[], fromReservation: number, movement: Omit<Movement, 'lot' | 'qty' | 'reservedDelta'>): Movement[] {
+function lotMovements(
+  lots: readonly LotQuantity[],
+  fromReservation: number,
+  movement: Omit<Movement, 'lot' | 'qty' | 'reservedDelta'>,
+): Movement[] {
   let reservation = fromReservation;
   return lots.map((lot) => {
     const consumed = Math.min(reservation, lot.qty);
@@ -162,14 +169,18 @@ async function handleStock(db: Db, recorded: RecordedEvent, event: StockEvent): 
       const { transferId, toWarehouseId, lot, qty } = event.data;
       await changeLot(db, at, lot, -qty);
       await refreshLevels(db, recorded, at);
-      await recordMovements(db, recorded, at, [{ kind: 'transfer_out', lot, qty: -qty, reference: transferId, otherWarehouseId: toWarehouseId }]);
+      await recordMovements(db, recorded, at, [
+        { kind: 'transfer_out', lot, qty: -qty, reference: transferId, otherWarehouseId: toWarehouseId },
+      ]);
       return;
     }
     case 'StockTransferredIn': {
       const { transferId, fromWarehouseId, lot, qty } = event.data;
       await addToLot(db, at, event.data, qty);
       await refreshLevels(db, recorded, at);
-      await recordMovements(db, recorded, at, [{ kind: 'transfer_in', lot, qty, reference: transferId, otherWarehouseId: fromWarehouseId }]);
+      await recordMovements(db, recorded, at, [
+        { kind: 'transfer_in', lot, qty, reference: transferId, otherWarehouseId: fromWarehouseId },
+      ]);
       return;
     }
     case 'StockWrittenOff': {
@@ -187,7 +198,12 @@ async function handleStock(db: Db, recorded: RecordedEvent, event: StockEvent): 
       if (restocked.length === 0) return;
       for (const lot of restocked) await addToLot(db, at, lot, lot.qty);
       await refreshLevels(db, recorded, at);
-      await recordMovements(db, recorded, at, restocked.map((lot) => ({ kind: 'return' as const, lot: lot.lot, qty: lot.qty, reference: returnId, orderId })));
+      await recordMovements(
+        db,
+        recorded,
+        at,
+        restocked.map((lot) => ({ kind: 'return' as const, lot: lot.lot, qty: lot.qty, reference: returnId, orderId })),
+      );
       return;
     }
   }
@@ -202,7 +218,12 @@ export const inventoryProjection: Projection = {
       const warehouse = event.data as Warehouse;
       await db
         .insertInto('inventory.warehouses')
-        .values({ id: warehouse.warehouseId, name: warehouse.name, region_code: warehouse.regionCode, registered_at: new Date(event.metadata.occurredAt) })
+        .values({
+          id: warehouse.warehouseId,
+          name: warehouse.name,
+          region_code: warehouse.regionCode,
+          registered_at: new Date(event.metadata.occurredAt),
+        })
         .execute();
       return;
     }

@@ -34,7 +34,10 @@ export type WarehouseRow = { id: string; name: string; regionCode: string; regis
 export async function listWarehouses(db: Db, page: { limit: number; after?: string | undefined }): Promise<WarehouseRow[]> {
   let query = db.selectFrom('inventory.warehouses').select(['id', 'name', 'region_code as regionCode', 'registered_at as registeredAt']);
   if (page.after !== undefined) query = query.where('id', '>', page.after);
-  return query.orderBy('id').limit(page.limit + 1).execute();
+  return query
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
 }
 
 export type LotRow = { lot: string; productionDate: string; expiryDate: string; qty: number; daysLeft: number };
@@ -44,12 +47,19 @@ export type StockRow = { sku: string; warehouseId: string; onHand: number; reser
 export type StockFilter = { sku?: string | undefined; warehouseId?: string | undefined };
 
 /** A page of stock levels (limit + 1 rows), each with its lots that hold stock, soonest expiry first. */
-export async function listStock(db: Db, filter: StockFilter & { limit: number; after?: { sku: string; warehouseId: string } | undefined }): Promise<StockRow[]> {
+export async function listStock(
+  db: Db,
+  filter: StockFilter & { limit: number; after?: { sku: string; warehouseId: string } | undefined },
+): Promise<StockRow[]> {
   let query = db.selectFrom('inventory.stock_levels').select(['sku', 'warehouse_id as warehouseId', 'on_hand as onHand', 'reserved']);
   if (filter.sku) query = query.where('sku', '=', filter.sku);
   if (filter.warehouseId) query = query.where('warehouse_id', '=', filter.warehouseId);
   if (filter.after) query = query.where(sql<SqlBool>`(sku, warehouse_id) > (${filter.after.sku}, ${filter.after.warehouseId})`);
-  const levels = await query.orderBy('sku').orderBy('warehouse_id').limit(filter.limit + 1).execute();
+  const levels = await query
+    .orderBy('sku')
+    .orderBy('warehouse_id')
+    .limit(filter.limit + 1)
+    .execute();
   if (levels.length === 0) return [];
   const lots = await db
     .selectFrom('inventory.lots')
@@ -93,7 +103,13 @@ export async function expiringLots(
     const { expiryDate, sku, warehouseId, lot } = filter.after;
     query = query.where(sql<SqlBool>`(expiry_date, sku, warehouse_id, lot) > (${expiryDate}::date, ${sku}, ${warehouseId}, ${lot})`);
   }
-  return query.orderBy('expiry_date').orderBy('sku').orderBy('warehouse_id').orderBy('lot').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('expiry_date')
+    .orderBy('sku')
+    .orderBy('warehouse_id')
+    .orderBy('lot')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 export type LowStockRow = { sku: string; name: string; threshold: number; onHand: number; reserved: number; available: number };
@@ -116,7 +132,10 @@ export async function lowStock(db: Db, page: { limit: number; after?: string | u
     .where('p.low_stock_threshold', 'is not', null)
     .where(sql<SqlBool>`${available} < p.low_stock_threshold`);
   if (page.after !== undefined) query = query.where('p.sku', '>', page.after);
-  return query.orderBy('p.sku').limit(page.limit + 1).execute();
+  return query
+    .orderBy('p.sku')
+    .limit(page.limit + 1)
+    .execute();
 }
 
 export type MovementRow = {
@@ -164,7 +183,10 @@ export async function listMovements(
   if (filter.from) query = query.where('occurred_at', '>=', filter.from);
   if (filter.to) query = query.where('occurred_at', '<', filter.to);
   if (filter.after !== undefined) query = query.where('id', '>', filter.after);
-  return query.orderBy('id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('id')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 /** The stock streams (SKU and warehouse) that hold expired lots, for a write-off. */
@@ -199,6 +221,10 @@ export async function stockWithLotsExpiringWithin(db: Db, today: string, days: n
 /** Available quantity per SKU over all warehouses (0 for SKUs without stock). */
 export async function availableBySku(db: Db, skus: readonly string[]): Promise<Map<string, number>> {
   if (skus.length === 0) return new Map();
-  const rows = await db.selectFrom('inventory.sku_totals').select(['sku', 'available']).where('sku', 'in', [...skus]).execute();
+  const rows = await db
+    .selectFrom('inventory.sku_totals')
+    .select(['sku', 'available'])
+    .where('sku', 'in', [...skus])
+    .execute();
   return new Map(rows.map((row) => [row.sku, row.available]));
 }

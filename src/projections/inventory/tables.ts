@@ -4,7 +4,8 @@ import type { ColumnType } from 'kysely';
 /** Dates are 'YYYY-MM-DD' strings (see src/db/database.ts). */
 type DateString = string;
 
-export type MovementKind = 'receipt' | 'reservation' | 'release' | 'pick' | 'adjustment' | 'transfer_out' | 'transfer_in' | 'write_off' | 'return';
+export type MovementKind =
+  'receipt' | 'reservation' | 'release' | 'pick' | 'adjustment' | 'transfer_out' | 'transfer_in' | 'write_off' | 'return';
 
 export type InventoryTables = {
   'inventory.warehouses': { id: string; name: string; region_code: string; registered_at: Date };

@@ -5,7 +5,11 @@ import type { Db } from '../../db/database.ts';
 import type { OrderPlacedData } from '../../domain/ordering/order.ts';
 import { dealerOf, NOTIFICATION_SOURCES, notificationOf, orderOf } from '../../domain/notifications/catalog.ts';
 import { inboxEventTypes, type NotificationReadData } from '../../domain/notifications/inbox.ts';
-import { subscriptionEventTypes, type SubscriptionCreatedData, type SubscriptionDeletedData } from '../../domain/notifications/subscriptions.ts';
+import {
+  subscriptionEventTypes,
+  type SubscriptionCreatedData,
+  type SubscriptionDeletedData,
+} from '../../domain/notifications/subscriptions.ts';
 import type { Projection } from '../projection.ts';
 import { notificationsBatch } from './batch.ts';
 import { itemRow } from './items.ts';
@@ -28,7 +32,10 @@ export const notificationsProjection: Projection = {
       }
       case 'NotificationRead': {
         const { reader, notificationId, readAt } = event.data as NotificationReadData;
-        await db.insertInto('notifications.reads').values({ reader, notification_id: notificationId, read_at: new Date(readAt) }).execute();
+        await db
+          .insertInto('notifications.reads')
+          .values({ reader, notification_id: notificationId, read_at: new Date(readAt) })
+          .execute();
         return;
       }
       case 'SubscriptionCreated': {
@@ -51,7 +58,11 @@ export const notificationsProjection: Projection = {
       }
       case 'SubscriptionDeleted': {
         const { subscriptionId, deletedAt } = event.data as SubscriptionDeletedData;
-        await db.updateTable('notifications.subscriptions').set({ deleted_at: new Date(deletedAt) }).where('id', '=', subscriptionId).execute();
+        await db
+          .updateTable('notifications.subscriptions')
+          .set({ deleted_at: new Date(deletedAt) })
+          .where('id', '=', subscriptionId)
+          .execute();
         return;
       }
     }

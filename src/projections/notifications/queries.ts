@@ -18,7 +18,13 @@ function inboxQuery(db: Db, owner: InboxOwner) {
     .select(['i.position', 'i.event_id', 'i.type', 'i.facts', 'i.occurred_at'])
     .select((eb) =>
       eb
-        .exists(eb.selectFrom('notifications.reads as r').select(sql`1`.as('one')).where('r.reader', '=', owner.reader).whereRef('r.notification_id', '=', 'i.event_id'))
+        .exists(
+          eb
+            .selectFrom('notifications.reads as r')
+            .select(sql`1`.as('one'))
+            .where('r.reader', '=', owner.reader)
+            .whereRef('r.notification_id', '=', 'i.event_id'),
+        )
         .$castTo<boolean>()
         .as('read'),
     )
@@ -29,11 +35,7 @@ export type InboxRow = Awaited<ReturnType<ReturnType<typeof inboxQuery>['execute
 
 /** The owner's items after `after`, oldest first, at most `limit`. */
 export async function inboxAfter(db: Db, owner: InboxOwner, after: string, limit: number): Promise<InboxRow[]> {
-  return inboxQuery(db, owner)
-    .where('i.position', '>', after)
-    .orderBy('i.position')
-    .limit(limit)
-    .execute();
+  return inboxQuery(db, owner).where('i.position', '>', after).orderBy('i.position').limit(limit).execute();
 }
 
 /** One item of the owner's inbox (undefined: none, or not the owner's). */
@@ -48,14 +50,21 @@ export async function findSubscription(db: Db, subscriptionId: string) {
 export type SubscriptionRow = NonNullable<Awaited<ReturnType<typeof findSubscription>>>;
 
 /** An owner's subscriptions not deleted, oldest first (`limit + 1` rows). */
-export async function listSubscriptions(db: Db, owner: { dealerId: string | null }, page: { limit: number; afterId?: string | undefined }): Promise<SubscriptionRow[]> {
+export async function listSubscriptions(
+  db: Db,
+  owner: { dealerId: string | null },
+  page: { limit: number; afterId?: string | undefined },
+): Promise<SubscriptionRow[]> {
   let query = db
     .selectFrom('notifications.subscriptions')
     .selectAll()
     .where('deleted_at', 'is', null)
     .where(owner.dealerId === null ? sql<SqlBool>`dealer_id IS NULL` : sql<SqlBool>`dealer_id = ${owner.dealerId}`);
   if (page.afterId !== undefined) query = query.where('id', '>', page.afterId);
-  return query.orderBy('id').limit(page.limit + 1).execute();
+  return query
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
 }
 
 /** Every subscription not deleted: what the workers deliver. */

@@ -4,7 +4,13 @@
 // written with a statement per table. The same rows as `handle` on each event in turn.
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { awaitsPayment, NO_RESERVATIONS, type OrderEvent, type OrderPlacedData, type OrderReviewedData } from '../../domain/ordering/order.ts';
+import {
+  awaitsPayment,
+  NO_RESERVATIONS,
+  type OrderEvent,
+  type OrderPlacedData,
+  type OrderReviewedData,
+} from '../../domain/ordering/order.ts';
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import { BatchDeclined, checked, checkedInstant, columnList, instant, recordset, type Column } from '../batch.ts';
 import type { BatchHandler, Fold } from '../projection.ts';
@@ -93,7 +99,11 @@ function jsonText(value: unknown): string {
   return json;
 }
 
-const UNREVIEWED = { reasons: jsonText([]), risk: jsonText({ score: 0, threshold: 0, factors: [] }), reservations: jsonText(NO_RESERVATIONS) };
+const UNREVIEWED = {
+  reasons: jsonText([]),
+  risk: jsonText({ score: 0, threshold: 0, factors: [] }),
+  reservations: jsonText(NO_RESERVATIONS),
+};
 
 /**
  * `sum + by` for a history total. Only amounts of zero or more: the per-event path adds them one
@@ -142,7 +152,13 @@ class OrdersFold implements Fold {
       .where('id', '=', (eb) => eb.fn.any(eb.val([...wanted])))
       .execute();
     for (const row of rows) {
-      const facts = { dealerId: row.dealer_id, regionCode: row.region_code, totalMinor: row.total_minor, prepay: row.prepay, lines: row.lines };
+      const facts = {
+        dealerId: row.dealer_id,
+        regionCode: row.region_code,
+        totalMinor: row.total_minor,
+        prepay: row.prepay,
+        lines: row.lines,
+      };
       this.#orders.set(row.id, { facts, row: { id: row.id }, stored: true });
     }
   }
@@ -255,7 +271,10 @@ class OrdersFold implements Fold {
   }
 
   async write(db: Db): Promise<void> {
-    const instants = (row: Row, names: readonly string[]) => ({ ...row, ...Object.fromEntries(names.map((name) => [name, instant(row[name] as string)])) });
+    const instants = (row: Row, names: readonly string[]) => ({
+      ...row,
+      ...Object.fromEntries(names.map((name) => [name, instant(row[name] as string)])),
+    });
     const placed: Row[] = [];
     const reviewed: Row[] = [];
     for (const { row, stored } of this.#orders.values()) {
@@ -281,7 +300,11 @@ class OrdersFold implements Fold {
     }
     // A region is appended once, and only when the dealer's row does not have it yet.
     if (this.#dealers.size > 0) {
-      const rows = [...this.#dealers].map(([dealerId, history]) => ({ dealer_id: dealerId, ...history, regions: JSON.stringify(history.regions) }));
+      const rows = [...this.#dealers].map(([dealerId, history]) => ({
+        dealer_id: dealerId,
+        ...history,
+        regions: JSON.stringify(history.regions),
+      }));
       await sql`INSERT INTO ${sql.table('orders.dealer_history')} AS h (${columnList(DEALER_COLUMNS)})
         SELECT d.dealer_id, d.order_count, d.total_sum_minor,
                ARRAY(SELECT e.region FROM json_array_elements_text(d.regions::json) WITH ORDINALITY AS e(region, n) ORDER BY e.n)

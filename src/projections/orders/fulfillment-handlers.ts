@@ -24,7 +24,12 @@ async function touchOrder(db: Db, event: RecordedEvent, orderId: string, changes
   return row.status;
 }
 
-async function updateShipment(db: Db, orderId: string, shipmentId: string, changes: UpdateObject<Database, 'orders.shipments'>): Promise<void> {
+async function updateShipment(
+  db: Db,
+  orderId: string,
+  shipmentId: string,
+  changes: UpdateObject<Database, 'orders.shipments'>,
+): Promise<void> {
   await db.updateTable('orders.shipments').set(changes).where('order_id', '=', orderId).where('shipment_id', '=', shipmentId).execute();
 }
 
@@ -57,13 +62,21 @@ export async function applyFulfillment(db: Db, event: RecordedEvent, orderEvent:
     }
     case 'ShipmentDispatched': {
       const d = orderEvent.data;
-      await updateShipment(db, orderId, d.shipmentId, { status: 'dispatched', lines: json(d.lines), shipped_at: instantOf(d.shippedAt, 'shippedAt') });
+      await updateShipment(db, orderId, d.shipmentId, {
+        status: 'dispatched',
+        lines: json(d.lines),
+        shipped_at: instantOf(d.shippedAt, 'shippedAt'),
+      });
       const order = await db.selectFrom('orders.orders').select('reservations').where('id', '=', orderId).executeTakeFirstOrThrow();
       return touchOrder(db, event, orderId, { status: d.orderStatus, reservations: json(afterDispatch(order.reservations, d)) });
     }
     case 'ShipmentDelivered': {
       const d = orderEvent.data;
-      await updateShipment(db, orderId, d.shipmentId, { status: 'delivered', delivered_at: instantOf(d.deliveredAt, 'deliveredAt'), received_by: d.receivedBy });
+      await updateShipment(db, orderId, d.shipmentId, {
+        status: 'delivered',
+        delivered_at: instantOf(d.deliveredAt, 'deliveredAt'),
+        received_by: d.receivedBy,
+      });
       return touchOrder(db, event, orderId, { status: d.orderStatus });
     }
     case 'OrderCompleted':
@@ -90,16 +103,27 @@ export async function applyFulfillment(db: Db, event: RecordedEvent, orderEvent:
       return touchOrder(db, event, orderId);
     }
     case 'ReturnApproved':
-      await updateReturn(db, orderId, orderEvent.data.returnId, { status: 'approved', approved_at: instantOf(orderEvent.data.approvedAt, 'approvedAt') });
+      await updateReturn(db, orderId, orderEvent.data.returnId, {
+        status: 'approved',
+        approved_at: instantOf(orderEvent.data.approvedAt, 'approvedAt'),
+      });
       return touchOrder(db, event, orderId);
     case 'ReturnRejected': {
       const { returnId, reason, rejectedAt } = orderEvent.data;
-      await updateReturn(db, orderId, returnId, { status: 'rejected', rejected_at: instantOf(rejectedAt, 'rejectedAt'), rejection_reason: reason });
+      await updateReturn(db, orderId, returnId, {
+        status: 'rejected',
+        rejected_at: instantOf(rejectedAt, 'rejectedAt'),
+        rejection_reason: reason,
+      });
       return touchOrder(db, event, orderId);
     }
     case 'ReturnReceived': {
       const { returnId, lines, receivedAt } = orderEvent.data;
-      await updateReturn(db, orderId, returnId, { status: 'received', received: json(lines), received_at: instantOf(receivedAt, 'receivedAt') });
+      await updateReturn(db, orderId, returnId, {
+        status: 'received',
+        received: json(lines),
+        received_at: instantOf(receivedAt, 'receivedAt'),
+      });
       return touchOrder(db, event, orderId);
     }
     case 'ReturnRefunded': {

@@ -12,7 +12,13 @@ import { instantOf } from './dates.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
 
-async function recordTimeline(db: Db, event: RecordedEvent, orderId: string, status: string, detail: Record<string, unknown>): Promise<void> {
+async function recordTimeline(
+  db: Db,
+  event: RecordedEvent,
+  orderId: string,
+  status: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
   await db
     .insertInto('orders.timeline')
     .values({
@@ -29,7 +35,13 @@ async function recordTimeline(db: Db, event: RecordedEvent, orderId: string, sta
     .execute();
 }
 
-async function setStatus(db: Db, event: RecordedEvent, orderId: string, status: string, changes: { reservations?: Reservations; released?: boolean } = {}) {
+async function setStatus(
+  db: Db,
+  event: RecordedEvent,
+  orderId: string,
+  status: string,
+  changes: { reservations?: Reservations; released?: boolean } = {},
+) {
   await db
     .updateTable('orders.orders')
     .set({
@@ -44,7 +56,10 @@ async function setStatus(db: Db, event: RecordedEvent, orderId: string, status: 
 }
 
 /** The dealer's order history that the risk rules read: counts, totals, regions, usual quantities. */
-async function recordHistory(db: Db, order: { dealer_id: string; total_minor: number; region_code: string; lines: { sku: string; qty: number }[] }) {
+async function recordHistory(
+  db: Db,
+  order: { dealer_id: string; total_minor: number; region_code: string; lines: { sku: string; qty: number }[] },
+) {
   await db
     .insertInto('orders.dealer_history')
     .values({ dealer_id: order.dealer_id, order_count: 1, total_sum_minor: order.total_minor, regions: [order.region_code] })
@@ -117,8 +132,15 @@ export const ordersProjection: Projection = {
       }
       case 'OrderReviewed': {
         const review = orderEvent.data;
-        const row = await db.selectFrom('orders.orders').select(['prepay', 'total_minor']).where('id', '=', review.orderId).executeTakeFirstOrThrow();
-        const { status, released } = review.decision === 'approved' ? approval({ prepay: row.prepay, totalMinor: row.total_minor }) : { status: review.decision, released: false };
+        const row = await db
+          .selectFrom('orders.orders')
+          .select(['prepay', 'total_minor'])
+          .where('id', '=', review.orderId)
+          .executeTakeFirstOrThrow();
+        const { status, released } =
+          review.decision === 'approved'
+            ? approval({ prepay: row.prepay, totalMinor: row.total_minor })
+            : { status: review.decision, released: false };
         const order = await db
           .updateTable('orders.orders')
           .set({
@@ -141,7 +163,11 @@ export const ordersProjection: Projection = {
       }
       case 'HeldOrderApproved': {
         const data = orderEvent.data;
-        const row = await db.selectFrom('orders.orders').select(['prepay', 'total_minor']).where('id', '=', data.orderId).executeTakeFirstOrThrow();
+        const row = await db
+          .selectFrom('orders.orders')
+          .select(['prepay', 'total_minor'])
+          .where('id', '=', data.orderId)
+          .executeTakeFirstOrThrow();
         const { status, released } = approval({ prepay: row.prepay, totalMinor: row.total_minor });
         await setStatus(db, event, data.orderId, status, { reservations: data.reservations, released });
         await recordTimeline(db, event, data.orderId, status, detail);
@@ -151,7 +177,13 @@ export const ordersProjection: Projection = {
         const { orderId, reasons } = orderEvent.data;
         await db
           .updateTable('orders.orders')
-          .set({ status: 'awaiting_dealer_approval', decision: 'awaiting_dealer_approval', reasons: json(reasons), updated_at: at, version: event.revision })
+          .set({
+            status: 'awaiting_dealer_approval',
+            decision: 'awaiting_dealer_approval',
+            reasons: json(reasons),
+            updated_at: at,
+            version: event.revision,
+          })
           .where('id', '=', orderId)
           .execute();
         await recordTimeline(db, event, orderId, 'awaiting_dealer_approval', detail);
@@ -165,7 +197,13 @@ export const ordersProjection: Projection = {
         const { orderId, reason } = orderEvent.data;
         await db
           .updateTable('orders.orders')
-          .set({ status: 'rejected', decision: 'rejected', reasons: json([{ code: 'dealer_rejected', detail: reason }]), updated_at: at, version: event.revision })
+          .set({
+            status: 'rejected',
+            decision: 'rejected',
+            reasons: json([{ code: 'dealer_rejected', detail: reason }]),
+            updated_at: at,
+            version: event.revision,
+          })
           .where('id', '=', orderId)
           .execute();
         await recordTimeline(db, event, orderId, 'rejected', detail);

@@ -54,7 +54,11 @@ export async function listOrders(db: Db, filter: OrderListFilter): Promise<Order
         : sql<SqlBool>`(placed_at, id) < (${placedAt}::timestamptz, ${id})`,
     );
   }
-  return query.orderBy('placed_at', direction).orderBy('id', direction).limit(filter.limit + 1).execute();
+  return query
+    .orderBy('placed_at', direction)
+    .orderBy('id', direction)
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 type HistoryRow = {
@@ -83,7 +87,9 @@ async function dealerOrderHistories(db: Db, asked: readonly HistoryAsked[]): Pro
       orderCount,
       averageTotalMinor: orderCount > 0 ? row.total_sum_minor! / orderCount : 0,
       regionsUsed: row.regions ?? [],
-      skuQuantities: Object.fromEntries(row.skus.map((sku) => [sku.sku, { averageQty: sku.qty_sum / sku.order_count, orders: sku.order_count }])),
+      skuQuantities: Object.fromEntries(
+        row.skus.map((sku) => [sku.sku, { averageQty: sku.qty_sum / sku.order_count, orders: sku.order_count }]),
+      ),
     };
   });
 }

@@ -1,7 +1,16 @@
 // The orders read model's tables (schema `orders`).
 import type { PromotionNotApplied } from '../../domain/ordering/cart.ts';
 import type { ColumnType, JSONColumnType } from 'kysely';
-import type { Gift, PricedLine, Reason, ReceivedLine, Reservations, ReturnLine, ShipmentException, ShipmentLine } from '../../domain/ordering/order.ts';
+import type {
+  Gift,
+  PricedLine,
+  Reason,
+  ReceivedLine,
+  Reservations,
+  ReturnLine,
+  ShipmentException,
+  ShipmentLine,
+} from '../../domain/ordering/order.ts';
 import type { RiskAssessment } from '../../domain/ordering/risk.ts';
 
 /** jsonb columns are written as JSON text (node-postgres would turn a JS array into a Postgres array). */

@@ -64,7 +64,9 @@ export const promotionsProjection: Projection = {
           .insertInto('promotions.dealer_redemptions')
           .values({ promotion_id: promotionId, dealer_id: dealerId, redemptions: change })
           .onConflict((oc) =>
-            oc.columns(['promotion_id', 'dealer_id']).doUpdateSet((eb) => ({ redemptions: eb('promotions.dealer_redemptions.redemptions', '+', change) })),
+            oc
+              .columns(['promotion_id', 'dealer_id'])
+              .doUpdateSet((eb) => ({ redemptions: eb('promotions.dealer_redemptions.redemptions', '+', change) })),
           )
           .execute();
         return;

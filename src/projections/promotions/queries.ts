@@ -116,7 +116,10 @@ export async function listPromotions(db: Db, search: PromotionSearch): Promise<P
   if (search.active === true) query = query.where(activeAt(search.now));
   if (search.active === false) query = query.where(sql<SqlBool>`NOT ${activeAt(search.now)}`);
   if (search.afterId !== undefined) query = query.where('p.id', '>', search.afterId);
-  const rows = await query.orderBy('p.id').limit(search.limit + 1).execute();
+  const rows = await query
+    .orderBy('p.id')
+    .limit(search.limit + 1)
+    .execute();
   return rows.map(toPromotionRow);
 }
 

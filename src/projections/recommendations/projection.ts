@@ -11,7 +11,13 @@ import { BatchDeclined, columnList, recordset, type Column } from '../batch.ts';
 import type { BatchHandler, Fold, Projection } from '../projection.ts';
 
 const text = (name: string): Column => ({ name, type: 'text' });
-const DEALER_SKU_COLUMNS: Column[] = [text('dealer_id'), text('sku'), { name: 'order_count', type: 'int4' }, { name: 'first_ordered_at', type: 'timestamptz' }, { name: 'last_ordered_at', type: 'timestamptz' }];
+const DEALER_SKU_COLUMNS: Column[] = [
+  text('dealer_id'),
+  text('sku'),
+  { name: 'order_count', type: 'int4' },
+  { name: 'first_ordered_at', type: 'timestamptz' },
+  { name: 'last_ordered_at', type: 'timestamptz' },
+];
 const PAIR_COLUMNS: Column[] = [text('sku'), text('other_sku'), { name: 'orders', type: 'int4' }];
 /** The score travels as text and is cast: numeric is exact, JSON numbers are not. */
 const REGION_COLUMNS: Column[] = [text('region_code'), text('sku'), text('score')];
@@ -35,7 +41,8 @@ class RecommendationsFold implements Fold {
       for (const sku of signals.skus) {
         const key = JSON.stringify([signals.dealerId, sku]);
         const known = this.#dealerSkus.get(key);
-        if (known) Object.assign(known, { order_count: known.order_count + 1, first: Math.min(known.first, at), last: Math.max(known.last, at) });
+        if (known)
+          Object.assign(known, { order_count: known.order_count + 1, first: Math.min(known.first, at), last: Math.max(known.last, at) });
         else this.#dealerSkus.set(key, { dealer_id: signals.dealerId, sku, order_count: 1, first: at, last: at });
       }
       for (const [sku, other] of signals.pairs) {

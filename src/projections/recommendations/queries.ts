@@ -8,7 +8,13 @@ import type { Candidate } from '../../domain/recommendations/recommend.ts';
 import { availableOfSku, skuInStock } from '../inventory/queries.ts';
 import { activeAt, viewerMay } from '../promotions/queries.ts';
 
-export type RecommendationQuery = { dealerId: string; tier: string | undefined; territories: readonly string[]; now: Date; perReason: number };
+export type RecommendationQuery = {
+  dealerId: string;
+  tier: string | undefined;
+  territories: readonly string[];
+  now: Date;
+  perReason: number;
+};
 
 /** A candidate with the SKU's name, stock and prices (the dealer's tier's and contract's, if any). */
 export type CandidateRow = Candidate & {

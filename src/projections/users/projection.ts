@@ -19,7 +19,11 @@ export const usersProjection: Projection = {
   async handle(db, event) {
     const at = new Date(event.metadata.occurredAt);
     const update = (userId: string, changes: UserChanges) =>
-      db.updateTable('users.users').set({ ...changes, version: event.revision, updated_at: at }).where('id', '=', userId).execute();
+      db
+        .updateTable('users.users')
+        .set({ ...changes, version: event.revision, updated_at: at })
+        .where('id', '=', userId)
+        .execute();
     switch (event.type) {
       case 'UserCreated': {
         const d = event.data as NewUser;

@@ -11,7 +11,11 @@ export class ApiProblem extends Error {
   readonly reasons: { code: string; detail: string }[];
   readonly retryAfter: string | null;
 
-  constructor(status: number, body: Partial<{ title: string; detail: string; code: string; errors: FieldError[]; reasons: { code: string; detail: string }[] }>, retryAfter: string | null = null) {
+  constructor(
+    status: number,
+    body: Partial<{ title: string; detail: string; code: string; errors: FieldError[]; reasons: { code: string; detail: string }[] }>,
+    retryAfter: string | null = null,
+  ) {
     super(body.detail ?? body.title ?? `HTTP ${status}`);
     this.status = status;
     this.code = body.code ?? (status === 0 ? 'network' : `http_${status}`);
@@ -118,7 +122,11 @@ function noteWrite(body: unknown): void {
 
 export async function api<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const readsOwnWrites = method === 'GET' && lastWrite !== null && path.startsWith('/v1/');
-  const response = await apiResponse(method, path, readsOwnWrites ? { ...options, query: { minPosition: String(lastWrite), ...options.query } } : options);
+  const response = await apiResponse(
+    method,
+    path,
+    readsOwnWrites ? { ...options, query: { minPosition: String(lastWrite), ...options.query } } : options,
+  );
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const body = (text ? JSON.parse(text) : undefined) as T;
@@ -127,7 +135,8 @@ export async function api<T>(method: string, path: string, options: RequestOptio
 }
 
 export const get = <T>(path: string, query?: RequestOptions['query'], signal?: AbortSignal) => api<T>('GET', path, { query, signal });
-export const post = <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) => api<T>('POST', path, { ...options, body: body ?? {} });
+export const post = <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) =>
+  api<T>('POST', path, { ...options, body: body ?? {} });
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, { body });
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, { body });
 

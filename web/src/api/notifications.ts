@@ -19,7 +19,9 @@ export const NOTIFICATION_EVENTS = [
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 /** What a dealer may subscribe to: its own orders and shipments. */
-export const DEALER_EVENTS: readonly NotificationEvent[] = NOTIFICATION_EVENTS.filter((event) => event.startsWith('order.') || event.startsWith('shipment.'));
+export const DEALER_EVENTS: readonly NotificationEvent[] = NOTIFICATION_EVENTS.filter(
+  (event) => event.startsWith('order.') || event.startsWith('shipment.'),
+);
 
 export type Notification = {
   id: string;
@@ -37,9 +39,23 @@ export type NotificationPage = { items: Notification[]; nextAfter: string };
 
 export type RecommendationReason = 'due_to_reorder' | 'bought_together' | 'popular_in_region' | 'promoted_for_you';
 
-export type Recommendation = { sku: string; name: string; priceMinor: number; available: number; reason: RecommendationReason; detail: string };
+export type Recommendation = {
+  sku: string;
+  name: string;
+  priceMinor: number;
+  available: number;
+  reason: RecommendationReason;
+  detail: string;
+};
 
-export type Subscription = { id: string; url: string; events: NotificationEvent[]; secretHint: string; createdBy: string; createdAt: string };
+export type Subscription = {
+  id: string;
+  url: string;
+  events: NotificationEvent[];
+  secretHint: string;
+  createdBy: string;
+  createdAt: string;
+};
 
 export type SubscriptionCreated = Subscription & { secret: string; position: string };
 
@@ -117,6 +133,7 @@ export async function readInboxStream(after: string, language: string, handlers:
 export function appLinkOf(link: string, area: 'portal' | 'console'): string | null {
   const order = /^\/v1\/orders\/([^/?#]+)/.exec(link);
   if (order) return `/${area}/orders/${order[1]}`;
-  if (area === 'console' && link.startsWith('/v1/stock')) return `/console/stock${link.slice(link.indexOf('?') >= 0 ? link.indexOf('?') : link.length)}`;
+  if (area === 'console' && link.startsWith('/v1/stock'))
+    return `/console/stock${link.slice(link.indexOf('?') >= 0 ? link.indexOf('?') : link.length)}`;
   return null;
 }

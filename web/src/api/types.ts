@@ -29,7 +29,12 @@ export type Me = {
 export type PromotionRef = { id: string; title: string };
 
 /** A promotion the cart would have had but did not get. */
-export type PromotionNotApplied = { id: string; title: string; reason: 'promotion_cap_reached' | 'promotion_budget_exhausted'; detail: string };
+export type PromotionNotApplied = {
+  id: string;
+  title: string;
+  reason: 'promotion_cap_reached' | 'promotion_budget_exhausted';
+  detail: string;
+};
 
 export type Product = {
   sku: string;
@@ -130,7 +135,14 @@ export type Dealer = {
   version: number;
 };
 
-export type Credit = { limitMinor: number; reservedMinor: number; outstandingMinor: number; availableMinor: number; overdueMinor?: number; currency?: string };
+export type Credit = {
+  limitMinor: number;
+  reservedMinor: number;
+  outstandingMinor: number;
+  availableMinor: number;
+  overdueMinor?: number;
+  currency?: string;
+};
 
 export type LedgerEntry = {
   position: string;
@@ -145,7 +157,14 @@ export type LedgerEntry = {
   reason: string | null;
 };
 
-export type StockLot = { lot: string; productionDate: string; expiryDate: string; qty: number; daysLeft: number; expiryTier: string | null };
+export type StockLot = {
+  lot: string;
+  productionDate: string;
+  expiryDate: string;
+  qty: number;
+  daysLeft: number;
+  expiryTier: string | null;
+};
 export type Stock = { sku: string; warehouseId: string; onHand: number; reserved: number; available: number; lots: StockLot[] };
 export type ExpiringLot = StockLot & { sku: string; warehouseId: string };
 export type LowStock = { sku: string; name: string; threshold: number; onHand: number; reserved: number; available: number };
@@ -194,7 +213,14 @@ export type PromotionBudget = {
 
 export type RebateTier = { fromMinor: number; percent: number };
 
-export type RebateEligibility = { tiers: string[]; dealers: string[]; territories: string[]; skus: string[]; brands: string[]; categories: string[] };
+export type RebateEligibility = {
+  tiers: string[];
+  dealers: string[];
+  territories: string[];
+  skus: string[];
+  brands: string[];
+  categories: string[];
+};
 
 export type RebateSettlement = { dealerId: string; basisMinor: number; percent: number; amountMinor: number; creditNoteId: string | null };
 
@@ -228,8 +254,26 @@ export type DealerRebate = {
 };
 
 export type ProjectionState = { name: string; position: string; lag: string; status: string; error: string | null };
-export type AdapterState = { name: string; position: string; lag: string; active: boolean; openDeadLetters: number; lastError: string | null; lastErrorAt: string | null };
-export type DeadLetter = { id: string; adapter: string; eventType: string; streamId: string; position: string; attempts: number; lastError: string; status: string; createdAt: string };
+export type AdapterState = {
+  name: string;
+  position: string;
+  lag: string;
+  active: boolean;
+  openDeadLetters: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+};
+export type DeadLetter = {
+  id: string;
+  adapter: string;
+  eventType: string;
+  streamId: string;
+  position: string;
+  attempts: number;
+  lastError: string;
+  status: string;
+  createdAt: string;
+};
 
 export type SalesRow = { key: string; name: string | null; orders: number; qty: number; netMinor: number };
 export type SalesReport = { from: string; to: string; items: SalesRow[]; totals: { orders: number; netMinor: number } };

@@ -51,13 +51,25 @@ export function SignInPage() {
   const loginMessage = (() => {
     if (!(loginError instanceof ApiProblem)) return loginError ? <ProblemAlert error={loginError} /> : null;
     if (loginError.status === 401) return <Alert role="alert" type="error" showIcon title={t.signIn.failed} />;
-    if (loginError.status === 429) return <Alert role="alert" type="error" showIcon title={t.signIn.tooMany(loginError.retryAfter ?? '60')} />;
+    if (loginError.status === 429)
+      return <Alert role="alert" type="error" showIcon title={t.signIn.tooMany(loginError.retryAfter ?? '60')} />;
     return <ProblemAlert error={loginError} />;
   })();
 
   return (
-    <main style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 16, background: '#f0f4fa' }}>
-      <section style={{ width: '100%', maxWidth: 420, background: '#fff', borderRadius: 8, padding: 24, boxShadow: '0 1px 3px rgba(0, 0, 0, 0.08)' }}>
+    <main
+      style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 16, background: '#f0f4fa' }}
+    >
+      <section
+        style={{
+          width: '100%',
+          maxWidth: 420,
+          background: '#fff',
+          borderRadius: 8,
+          padding: 24,
+          boxShadow: '0 1px 3px rgba(0, 0, 0, 0.08)',
+        }}
+      >
         <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8, marginBottom: 16 }}>
           <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
             {t.app.name}
@@ -65,7 +77,12 @@ export function SignInPage() {
           <LanguageSwitch />
         </div>
         {endedReason === 'expired' && <Alert type="warning" showIcon title={t.app.sessionEnded} style={{ marginBottom: 16 }} />}
-        <Form layout="vertical" onFinish={(values: { username: string; password: string }) => void onLogin(values)} requiredMark={false} aria-label={t.signIn.title}>
+        <Form
+          layout="vertical"
+          onFinish={(values: { username: string; password: string }) => void onLogin(values)}
+          requiredMark={false}
+          aria-label={t.signIn.title}
+        >
           <Form.Item label={t.signIn.username} name="username" rules={[{ required: true, message: t.signIn.required }]}>
             <Input autoComplete="username" autoFocus />
           </Form.Item>
@@ -78,13 +95,27 @@ export function SignInPage() {
           </Button>
         </Form>
         <Divider plain>{t.signIn.pasteTitle}</Divider>
-        <Form layout="vertical" onFinish={(values: { token: string }) => void onToken(values)} requiredMark={false} aria-label={t.signIn.pasteTitle}>
-          <Form.Item label={t.signIn.token} name="token" extra={t.signIn.tokenHint} rules={[{ required: true, message: t.signIn.required }]}>
+        <Form
+          layout="vertical"
+          onFinish={(values: { token: string }) => void onToken(values)}
+          requiredMark={false}
+          aria-label={t.signIn.pasteTitle}
+        >
+          <Form.Item
+            label={t.signIn.token}
+            name="token"
+            extra={t.signIn.tokenHint}
+            rules={[{ required: true, message: t.signIn.required }]}
+          >
             <Input.TextArea rows={3} spellCheck={false} autoComplete="off" />
           </Form.Item>
           {tokenError !== null && (
             <div style={{ marginBottom: 16 }}>
-              {tokenError instanceof ApiProblem && tokenError.status === 401 ? <Alert role="alert" type="error" showIcon title={t.signIn.badToken} /> : <ProblemAlert error={tokenError} />}
+              {tokenError instanceof ApiProblem && tokenError.status === 401 ? (
+                <Alert role="alert" type="error" showIcon title={t.signIn.badToken} />
+              ) : (
+                <ProblemAlert error={tokenError} />
+              )}
             </div>
           )}
           <Button htmlType="submit" block loading={busy === 'token'}>

@@ -115,7 +115,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         const current = load();
         replace(null);
         if (current?.refreshToken) {
-          await api('POST', '/v1/auth/logout', { body: { refreshToken: current.refreshToken }, token: current.accessToken }).catch(() => undefined);
+          await api('POST', '/v1/auth/logout', { body: { refreshToken: current.refreshToken }, token: current.accessToken }).catch(
+            () => undefined,
+          );
         }
       },
     }),

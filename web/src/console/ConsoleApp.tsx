@@ -1,6 +1,17 @@
 // The operations console: the review queue, orders, stock, dealers, promotions, rebates, finance, system
 // status and dashboards; each page shown to the roles the API lets read it.
-import { AlertOutlined, ApiOutlined, AppstoreOutlined, BarChartOutlined, DatabaseOutlined, GiftOutlined, MoneyCollectOutlined, ShopOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
+import {
+  AlertOutlined,
+  ApiOutlined,
+  AppstoreOutlined,
+  BarChartOutlined,
+  DatabaseOutlined,
+  GiftOutlined,
+  MoneyCollectOutlined,
+  ShopOutlined,
+  UnorderedListOutlined,
+  WalletOutlined,
+} from '@ant-design/icons';
 import { Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import type { Role } from '../api/types.ts';

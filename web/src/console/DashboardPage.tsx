@@ -45,7 +45,13 @@ export function DashboardPage() {
     xAxis: { type: 'category', data: (byDay.data?.items ?? []).map((row) => row.key.slice(5)) },
     yAxis: [yuanAxis, { type: 'value', minInterval: 1 }],
     series: [
-      { name: t.dashboard.net, type: 'line', smooth: true, areaStyle: { opacity: 0.15 }, data: (byDay.data?.items ?? []).map((row) => row.netMinor / 100) },
+      {
+        name: t.dashboard.net,
+        type: 'line',
+        smooth: true,
+        areaStyle: { opacity: 0.15 },
+        data: (byDay.data?.items ?? []).map((row) => row.netMinor / 100),
+      },
       { name: t.dashboard.orders, type: 'bar', yAxisIndex: 1, data: (byDay.data?.items ?? []).map((row) => row.orders) },
     ],
   };
@@ -138,8 +144,14 @@ export function DashboardPage() {
               <Col xs={24} md={12}>
                 <Space orientation="vertical">
                   <Statistic title={t.dashboard.automatic} value={percent(totals?.automaticApprovalRate)} />
-                  <Statistic title={`${t.dashboard.decisionTime} · ${t.dashboard.average}`} value={seconds(totals?.decisionSeconds.average)} />
-                  <Statistic title={`${t.dashboard.decisionTime} · ${t.dashboard.median}`} value={seconds(totals?.decisionSeconds.median)} />
+                  <Statistic
+                    title={`${t.dashboard.decisionTime} · ${t.dashboard.average}`}
+                    value={seconds(totals?.decisionSeconds.average)}
+                  />
+                  <Statistic
+                    title={`${t.dashboard.decisionTime} · ${t.dashboard.median}`}
+                    value={seconds(totals?.decisionSeconds.median)}
+                  />
                   <Statistic title={t.dashboard.held} value={totals?.onHold ?? 0} />
                 </Space>
               </Col>

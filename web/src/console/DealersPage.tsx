@@ -15,7 +15,9 @@ const TIERS = ['platinum', 'gold', 'silver', 'bronze'];
 
 function TierSelect(props: { value?: string; onChange?: (value: string) => void; id?: string; disabled?: boolean }) {
   const t = useT();
-  return <Select {...props} style={{ minWidth: 140 }} options={TIERS.map((tier) => ({ value: tier, label: t.dealers.tiers[tier] ?? tier }))} />;
+  return (
+    <Select {...props} style={{ minWidth: 140 }} options={TIERS.map((tier) => ({ value: tier, label: t.dealers.tiers[tier] ?? tier }))} />
+  );
 }
 
 function TerritoriesSelect(props: { value?: string[]; onChange?: (value: string[]) => void; id?: string; disabled?: boolean }) {
@@ -40,20 +42,43 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
   const can = useCan();
   const setsLimit = can(['ops', 'finance']);
   const manages = can(['ops']);
-  const saveLimit = useCommand(() => put(`${path}/credit-limit`, { limitMinor: yuanToMinor(limit ?? 0) }), { success: () => t.dealers.saved, invalidate });
+  const saveLimit = useCommand(() => put(`${path}/credit-limit`, { limitMinor: yuanToMinor(limit ?? 0) }), {
+    success: () => t.dealers.saved,
+    invalidate,
+  });
   const saveTier = useCommand(() => put(`${path}/tier`, { tier }), { success: () => t.dealers.saved, invalidate });
   const saveTerritories = useCommand(() => put(`${path}/territories`, { territories }), { success: () => t.dealers.saved, invalidate });
-  const saveShelfLife = useCommand(() => put(`${path}/shelf-life`, { minRemainingDays: minRemainingDays ?? 0 }), { success: () => t.dealers.saved, invalidate });
-  const suspend = useCommand(() => post(`${path}/suspend`, reason.trim() ? { reason: reason.trim() } : {}), { success: () => t.dealers.saved, invalidate, onSuccess: onClose });
+  const saveShelfLife = useCommand(() => put(`${path}/shelf-life`, { minRemainingDays: minRemainingDays ?? 0 }), {
+    success: () => t.dealers.saved,
+    invalidate,
+  });
+  const suspend = useCommand(() => post(`${path}/suspend`, reason.trim() ? { reason: reason.trim() } : {}), {
+    success: () => t.dealers.saved,
+    invalidate,
+    onSuccess: onClose,
+  });
   const reinstate = useCommand(() => post(`${path}/reinstate`), { success: () => t.dealers.saved, invalidate, onSuccess: onClose });
   return (
     <Drawer open onClose={onClose} title={`${dealer.id} · ${dealer.name}`} size={560}>
       <Space orientation="vertical" size="large" style={{ width: '100%' }}>
         <CreditSummary dealerId={dealer.id} />
         <Form layout="vertical">
-          <Form.Item label={t.dealers.creditLimit} htmlFor="dealer-limit" help={saveLimit.error ? <ProblemAlert error={saveLimit.error} /> : undefined}>
+          <Form.Item
+            label={t.dealers.creditLimit}
+            htmlFor="dealer-limit"
+            help={saveLimit.error ? <ProblemAlert error={saveLimit.error} /> : undefined}
+          >
             <Space.Compact>
-              <InputNumber<number> id="dealer-limit" min={0} precision={2} prefix="¥" value={limit} onChange={setLimit} style={{ width: 200 }} disabled={!setsLimit} />
+              <InputNumber<number>
+                id="dealer-limit"
+                min={0}
+                precision={2}
+                prefix="¥"
+                value={limit}
+                onChange={setLimit}
+                style={{ width: 200 }}
+                disabled={!setsLimit}
+              />
               {setsLimit && (
                 <Button onClick={() => saveLimit.mutate(undefined)} loading={saveLimit.isPending} disabled={limit === null}>
                   {t.app.save}
@@ -61,7 +86,11 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
               )}
             </Space.Compact>
           </Form.Item>
-          <Form.Item label={t.dealers.tier} htmlFor="dealer-tier" help={saveTier.error ? <ProblemAlert error={saveTier.error} /> : undefined}>
+          <Form.Item
+            label={t.dealers.tier}
+            htmlFor="dealer-tier"
+            help={saveTier.error ? <ProblemAlert error={saveTier.error} /> : undefined}
+          >
             <Space.Compact>
               <TierSelect id="dealer-tier" value={tier} onChange={setTier} disabled={!manages} />
               {manages && (
@@ -71,7 +100,11 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
               )}
             </Space.Compact>
           </Form.Item>
-          <Form.Item label={t.dealers.territories} htmlFor="dealer-territories" help={saveTerritories.error ? <ProblemAlert error={saveTerritories.error} /> : undefined}>
+          <Form.Item
+            label={t.dealers.territories}
+            htmlFor="dealer-territories"
+            help={saveTerritories.error ? <ProblemAlert error={saveTerritories.error} /> : undefined}
+          >
             <Space.Compact>
               <TerritoriesSelect id="dealer-territories" value={territories} onChange={setTerritories} disabled={!manages} />
               {manages && (
@@ -88,7 +121,16 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
             help={saveShelfLife.error ? <ProblemAlert error={saveShelfLife.error} /> : undefined}
           >
             <Space.Compact>
-              <InputNumber<number> id="dealer-shelf-life" min={0} max={3650} precision={0} value={minRemainingDays} onChange={setMinRemainingDays} style={{ width: 200 }} disabled={!manages} />
+              <InputNumber<number>
+                id="dealer-shelf-life"
+                min={0}
+                max={3650}
+                precision={0}
+                value={minRemainingDays}
+                onChange={setMinRemainingDays}
+                style={{ width: 200 }}
+                disabled={!manages}
+              />
               {manages && (
                 <Button onClick={() => saveShelfLife.mutate(undefined)} loading={saveShelfLife.isPending}>
                   {t.app.save}
@@ -110,7 +152,13 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
             </Space>
           ) : (
             <Space orientation="vertical" style={{ width: '100%' }}>
-              <Input aria-label={t.dealers.suspendReason} placeholder={t.dealers.suspendReason} value={reason} onChange={(event) => setReason(event.target.value)} maxLength={500} />
+              <Input
+                aria-label={t.dealers.suspendReason}
+                placeholder={t.dealers.suspendReason}
+                value={reason}
+                onChange={(event) => setReason(event.target.value)}
+                maxLength={500}
+              />
               <Button danger onClick={() => suspend.mutate(undefined)} loading={suspend.isPending}>
                 {t.dealers.suspend}
               </Button>
@@ -123,7 +171,15 @@ function DealerEditor({ dealer, onClose }: { dealer: Dealer; onClose: () => void
   );
 }
 
-type NewDealer = { id?: string; name: string; tier: string; territories: string[]; creditLimit: number; paymentTermsDays?: number; prepay?: boolean };
+type NewDealer = {
+  id?: string;
+  name: string;
+  tier: string;
+  territories: string[];
+  creditLimit: number;
+  paymentTermsDays?: number;
+  prepay?: boolean;
+};
 
 function NewDealerForm({ onClose }: { onClose: () => void }) {
   const t = useT();
@@ -147,12 +203,22 @@ function NewDealerForm({ onClose }: { onClose: () => void }) {
     { success: () => t.dealers.saved, invalidate: [['dealers']], onSuccess: onClose },
   );
   return (
-    <Modal open title={t.dealers.create} onCancel={onClose} onOk={() => form.submit()} okText={t.app.save} cancelText={t.app.cancel} confirmLoading={create.isPending}>
+    <Modal
+      open
+      title={t.dealers.create}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t.app.save}
+      cancelText={t.app.cancel}
+      confirmLoading={create.isPending}
+    >
       <Form
         form={form}
         layout="vertical"
         initialValues={{ tier: 'silver', territories: [], paymentTermsDays: 30, prepay: false }}
-        onFinish={(values) => create.mutate(values, { onError: (error) => showFieldErrors(form, error, { creditLimitMinor: 'creditLimit' }) })}
+        onFinish={(values) =>
+          create.mutate(values, { onError: (error) => showFieldErrors(form, error, { creditLimitMinor: 'creditLimit' }) })
+        }
       >
         <Form.Item label={t.dealers.id} name="id">
           <Input placeholder="D-2001" />

@@ -27,7 +27,11 @@ function PaymentForm({ dealerId }: { dealerId: string }) {
   const [key, setKey] = useState(newIdempotencyKey);
   const record = useCommand(
     (values: { amount: number; reference: string }) =>
-      post(`/v1/dealers/${encodeURIComponent(dealerId)}/payments`, { amountMinor: yuanToMinor(values.amount), reference: values.reference }, { headers: { 'idempotency-key': key } }),
+      post(
+        `/v1/dealers/${encodeURIComponent(dealerId)}/payments`,
+        { amountMinor: yuanToMinor(values.amount), reference: values.reference },
+        { headers: { 'idempotency-key': key } },
+      ),
     {
       success: () => t.finance.recorded,
       invalidate: [['credit', dealerId]],
@@ -38,7 +42,11 @@ function PaymentForm({ dealerId }: { dealerId: string }) {
     },
   );
   return (
-    <Form form={form} layout="inline" onFinish={(values) => record.mutate(values, { onError: (error) => showFieldErrors(form, error, { amountMinor: 'amount' }) })}>
+    <Form
+      form={form}
+      layout="inline"
+      onFinish={(values) => record.mutate(values, { onError: (error) => showFieldErrors(form, error, { amountMinor: 'amount' }) })}
+    >
       <Form.Item label={t.finance.amount} name="amount" rules={[{ required: true }]}>
         <InputNumber min={0.01} precision={2} prefix="¥" />
       </Form.Item>
@@ -67,7 +75,9 @@ function Exports({ dealerId }: { dealerId: string | undefined }) {
       <Space wrap>
         <Input type="date" aria-label={t.finance.from} value={from} onChange={(event) => setFrom(event.target.value)} />
         <Input type="date" aria-label={t.finance.to} value={to} onChange={(event) => setTo(event.target.value)} />
-        <Button onClick={() => run('/v1/exports/ledger', 'csv', `ledger-${dealerId ?? 'all'}-${from}-${to}.csv`)}>{t.finance.exportLedger}</Button>
+        <Button onClick={() => run('/v1/exports/ledger', 'csv', `ledger-${dealerId ?? 'all'}-${from}-${to}.csv`)}>
+          {t.finance.exportLedger}
+        </Button>
         <Button onClick={() => run('/v1/exports/events', 'ndjson', `events-${from}-${to}.ndjson`)}>{t.finance.exportEvents}</Button>
       </Space>
       <ProblemAlert error={error} />
@@ -80,7 +90,10 @@ export function FinancePage() {
   const { session } = useSession();
   const role = session?.user.role;
   const [dealerId, setDealerId] = useState<string | undefined>();
-  const dealers = useQuery({ queryKey: ['dealers', 'all'], queryFn: ({ signal }) => get<Page<Dealer>>('/v1/dealers', { limit: 500 }, signal) });
+  const dealers = useQuery({
+    queryKey: ['dealers', 'all'],
+    queryFn: ({ signal }) => get<Page<Dealer>>('/v1/dealers', { limit: 500 }, signal),
+  });
   const chosen = dealerId ?? dealers.data?.items[0]?.id;
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>

@@ -29,8 +29,21 @@ export function OpsOrdersPage() {
         query={{ dealerId: dealer || undefined, from: from || undefined, to: to || undefined }}
         filters={
           <>
-            <Input aria-label={t.orders.dealerFilter} placeholder={t.orders.dealerFilter} allowClear value={dealerId} onChange={(event) => setDealerId(event.target.value)} style={{ width: 160 }} />
-            <Input type="date" aria-label={t.orders.from} value={from} onChange={(event) => setFrom(event.target.value)} style={{ width: 160 }} />
+            <Input
+              aria-label={t.orders.dealerFilter}
+              placeholder={t.orders.dealerFilter}
+              allowClear
+              value={dealerId}
+              onChange={(event) => setDealerId(event.target.value)}
+              style={{ width: 160 }}
+            />
+            <Input
+              type="date"
+              aria-label={t.orders.from}
+              value={from}
+              onChange={(event) => setFrom(event.target.value)}
+              style={{ width: 160 }}
+            />
             <Input type="date" aria-label={t.orders.to} value={to} onChange={(event) => setTo(event.target.value)} style={{ width: 160 }} />
           </>
         }
@@ -41,11 +54,19 @@ export function OpsOrdersPage() {
 
 function StaffActions({ order }: { order: OrderDetail }) {
   const t = useT();
-  const cancel = useCommand(() => post(`/v1/orders/${encodeURIComponent(order.id)}/cancel`, {}), { success: () => t.orders.cancelled, invalidate: [['order', order.id], ['orders']] });
+  const cancel = useCommand(() => post(`/v1/orders/${encodeURIComponent(order.id)}/cancel`, {}), {
+    success: () => t.orders.cancelled,
+    invalidate: [['order', order.id], ['orders']],
+  });
   if (!CANCELLABLE.includes(order.status) || order.shipments.length > 0) return null;
   return (
     <Space orientation="vertical" align="end">
-      <Popconfirm title={t.orders.confirmCancel} onConfirm={() => cancel.mutate(undefined)} okText={t.app.confirm} cancelText={t.app.cancel}>
+      <Popconfirm
+        title={t.orders.confirmCancel}
+        onConfirm={() => cancel.mutate(undefined)}
+        okText={t.app.confirm}
+        cancelText={t.app.cancel}
+      >
         <Button danger loading={cancel.isPending}>
           {t.orders.cancel}
         </Button>
@@ -86,7 +107,14 @@ function ReturnActions({ order, item }: { order: OrderDetail; item: Return }) {
           <Button size="small" type="primary" loading={approve.isPending} onClick={() => approve.mutate(undefined)}>
             {t.returns.approve}
           </Button>
-          <Input size="small" aria-label={t.returns.rejectReason} placeholder={t.returns.rejectReason} value={reason} onChange={(event) => setReason(event.target.value)} style={{ width: 160 }} />
+          <Input
+            size="small"
+            aria-label={t.returns.rejectReason}
+            placeholder={t.returns.rejectReason}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            style={{ width: 160 }}
+          />
           <Button size="small" danger loading={reject.isPending} onClick={() => reject.mutate(undefined)}>
             {t.returns.reject}
           </Button>

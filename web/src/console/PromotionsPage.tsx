@@ -3,7 +3,24 @@
 // what each region's budget has used and has left.
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { AutoComplete, Button, Descriptions, Drawer, Form, Input, InputNumber, Modal, Popconfirm, Progress, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import {
+  AutoComplete,
+  Button,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Progress,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { ApiProblem, get, newIdempotencyKey, post } from '../api/client.ts';
 import type { Page, Promotion, PromotionBudget } from '../api/types.ts';
@@ -28,7 +45,16 @@ const shanghaiInstant = (local: string) => new Date(`${local}:00+08:00`).toISOSt
 
 type BudgetRow = { regionCode?: string; maxDiscount?: number | null; maxUnits?: number | null };
 
-type NewPromotion = { title: string; kind: string; rule: string; eligibility?: string; startsAt: string; endsAt: string; stackable: boolean; budgets?: BudgetRow[] };
+type NewPromotion = {
+  title: string;
+  kind: string;
+  rule: string;
+  eligibility?: string;
+  startsAt: string;
+  endsAt: string;
+  stackable: boolean;
+  budgets?: BudgetRow[];
+};
 
 function parseJson(text: string | undefined): unknown {
   return text?.trim() ? JSON.parse(text) : undefined;
@@ -82,12 +108,17 @@ function BudgetRows() {
                   ({ getFieldValue }) => ({
                     validator: async (_, value?: string) => {
                       const rows = (getFieldValue('budgets') as BudgetRow[] | undefined) ?? [];
-                      if (value && rows.filter((row) => row.regionCode?.trim() === value.trim()).length > 1) throw new Error(t.promotions.regionTwice);
+                      if (value && rows.filter((row) => row.regionCode?.trim() === value.trim()).length > 1)
+                        throw new Error(t.promotions.regionTwice);
                     },
                   }),
                 ]}
               >
-                <AutoComplete aria-label={`${t.promotions.region} ${field.name + 1}`} options={regions.map((value) => ({ value }))} style={{ width: 140 }} />
+                <AutoComplete
+                  aria-label={`${t.promotions.region} ${field.name + 1}`}
+                  options={regions.map((value) => ({ value }))}
+                  style={{ width: 140 }}
+                />
               </Form.Item>
               <Form.Item
                 name={[field.name, 'maxDiscount']}
@@ -97,17 +128,35 @@ function BudgetRows() {
                   ({ getFieldValue }) => ({
                     validator: async (_, value?: number | null) => {
                       const units = getFieldValue(['budgets', field.name, 'maxUnits']) as number | null | undefined;
-                      if ((value === undefined || value === null) && (units === undefined || units === null)) throw new Error(t.promotions.budgetEmpty);
+                      if ((value === undefined || value === null) && (units === undefined || units === null))
+                        throw new Error(t.promotions.budgetEmpty);
                     },
                   }),
                 ]}
               >
-                <InputNumber<number> aria-label={`${t.promotions.maxDiscount} ${field.name + 1}`} min={0.01} precision={2} prefix="¥" style={{ width: 160 }} />
+                <InputNumber<number>
+                  aria-label={`${t.promotions.maxDiscount} ${field.name + 1}`}
+                  min={0.01}
+                  precision={2}
+                  prefix="¥"
+                  style={{ width: 160 }}
+                />
               </Form.Item>
               <Form.Item name={[field.name, 'maxUnits']} label={t.promotions.maxUnits}>
-                <InputNumber<number> aria-label={`${t.promotions.maxUnits} ${field.name + 1}`} min={1} precision={0} style={{ width: 120 }} />
+                <InputNumber<number>
+                  aria-label={`${t.promotions.maxUnits} ${field.name + 1}`}
+                  min={1}
+                  precision={0}
+                  style={{ width: 120 }}
+                />
               </Form.Item>
-              <Button type="text" aria-label={`${t.promotions.removeBudget} ${field.name + 1}`} icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} style={{ marginTop: 30 }} />
+              <Button
+                type="text"
+                aria-label={`${t.promotions.removeBudget} ${field.name + 1}`}
+                icon={<MinusCircleOutlined />}
+                onClick={() => remove(field.name)}
+                style={{ marginTop: 30 }}
+              />
             </Space>
           ))}
           <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})}>
@@ -145,8 +194,21 @@ function NewPromotionForm({ onClose }: { onClose: () => void }) {
   );
   const jsonRule = { validator: async (_: unknown, value?: string) => void parseJson(value) };
   return (
-    <Modal open title={t.promotions.create} onCancel={onClose} onOk={() => form.submit()} okText={t.app.save} cancelText={t.app.cancel} confirmLoading={create.isPending} width={640}>
-      <Form form={form} layout="vertical" initialValues={{ kind: 'percent_off', stackable: false }} onFinish={(values) =>
+    <Modal
+      open
+      title={t.promotions.create}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t.app.save}
+      cancelText={t.app.cancel}
+      confirmLoading={create.isPending}
+      width={640}
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ kind: 'percent_off', stackable: false }}
+        onFinish={(values) =>
           create.mutate(values, {
             onError: (error) => {
               if (error instanceof ApiProblem && error.status > 0 && error.status < 500) setKey(newIdempotencyKey());
@@ -166,7 +228,12 @@ function NewPromotionForm({ onClose }: { onClose: () => void }) {
           <Input.TextArea rows={3} placeholder={RULE_EXAMPLES[kind]} spellCheck={false} style={{ fontFamily: 'monospace' }} />
         </Form.Item>
         <Form.Item label={t.promotions.eligibility} name="eligibility" rules={[{ ...jsonRule, message: t.promotions.badJson }]}>
-          <Input.TextArea rows={2} placeholder='{ "categories": ["snacks"], "tiers": ["gold"] }' spellCheck={false} style={{ fontFamily: 'monospace' }} />
+          <Input.TextArea
+            rows={2}
+            placeholder='{ "categories": ["snacks"], "tiers": ["gold"] }'
+            spellCheck={false}
+            style={{ fontFamily: 'monospace' }}
+          />
         </Form.Item>
         <Space wrap>
           <Form.Item label={t.promotions.startsAt} name="startsAt" rules={[{ required: true }]}>
@@ -187,13 +254,30 @@ function NewPromotionForm({ onClose }: { onClose: () => void }) {
 }
 
 /** Used of a limit as a bar and in words; no limit: what is used only. */
-function BudgetUse({ used, max, remaining, format, label }: { used: number; max: number | null; remaining: number | null; format: (value: number) => string; label: string }) {
+function BudgetUse({
+  used,
+  max,
+  remaining,
+  format,
+  label,
+}: {
+  used: number;
+  max: number | null;
+  remaining: number | null;
+  format: (value: number) => string;
+  label: string;
+}) {
   const t = useT();
   if (max === null) return <Typography.Text type="secondary">{t.promotions.noLimit}</Typography.Text>;
   const spent = remaining !== null && remaining <= 0;
   return (
     <div style={{ minWidth: 220 }}>
-      <Progress percent={Math.min(100, Math.round((used / max) * 1000) / 10)} status={spent ? 'exception' : 'active'} size="small" aria-label={label} />
+      <Progress
+        percent={Math.min(100, Math.round((used / max) * 1000) / 10)}
+        status={spent ? 'exception' : 'active'}
+        size="small"
+        aria-label={label}
+      />
       <Typography.Text style={{ fontSize: 12 }}>
         {t.promotions.budgetUsed(format(used), format(max))} · {t.promotions.budgetLeft(format(remaining ?? 0))}
       </Typography.Text>
@@ -206,7 +290,10 @@ const units = (value: number) => String(value);
 function PromotionDetail({ id, onClose }: { id: string; onClose: () => void }) {
   const t = useT();
   const { locale } = useLang();
-  const promotion = useQuery({ queryKey: ['promotions', 'detail', id], queryFn: ({ signal }) => get<Promotion>(`/v1/promotions/${encodeURIComponent(id)}`, undefined, signal) });
+  const promotion = useQuery({
+    queryKey: ['promotions', 'detail', id],
+    queryFn: ({ signal }) => get<Promotion>(`/v1/promotions/${encodeURIComponent(id)}`, undefined, signal),
+  });
   const data = promotion.data;
   return (
     <Drawer open onClose={onClose} title={data ? `${data.id} · ${data.title}` : id} size={720}>
@@ -219,7 +306,11 @@ function PromotionDetail({ id, onClose }: { id: string; onClose: () => void }) {
             bordered
             items={[
               { key: 'kind', label: t.promotions.kind, children: t.promotions.kinds[data.kind] ?? data.kind },
-              { key: 'window', label: t.promotions.window, children: `${dateTime(data.startsAt, locale)} – ${dateTime(data.endsAt, locale)}` },
+              {
+                key: 'window',
+                label: t.promotions.window,
+                children: `${dateTime(data.startsAt, locale)} – ${dateTime(data.endsAt, locale)}`,
+              },
               { key: 'status', label: t.promotions.status, children: t.promotions.statuses[data.status] ?? data.status },
               { key: 'rule', label: t.promotions.rule, children: <code>{JSON.stringify(data.rule)}</code> },
               { key: 'eligibility', label: t.promotions.eligibility, children: <code>{JSON.stringify(data.eligibility)}</code> },
@@ -242,12 +333,26 @@ function PromotionDetail({ id, onClose }: { id: string; onClose: () => void }) {
                 {
                   title: t.promotions.maxDiscount,
                   render: (_, budget) => (
-                    <BudgetUse used={budget.usedDiscountMinor} max={budget.maxDiscountMinor} remaining={budget.remainingDiscountMinor} format={(value) => money(value)} label={`${budget.regionCode} ${t.promotions.maxDiscount}`} />
+                    <BudgetUse
+                      used={budget.usedDiscountMinor}
+                      max={budget.maxDiscountMinor}
+                      remaining={budget.remainingDiscountMinor}
+                      format={(value) => money(value)}
+                      label={`${budget.regionCode} ${t.promotions.maxDiscount}`}
+                    />
                   ),
                 },
                 {
                   title: t.promotions.maxUnits,
-                  render: (_, budget) => <BudgetUse used={budget.usedUnits} max={budget.maxUnits} remaining={budget.remainingUnits} format={units} label={`${budget.regionCode} ${t.promotions.maxUnits}`} />,
+                  render: (_, budget) => (
+                    <BudgetUse
+                      used={budget.usedUnits}
+                      max={budget.maxUnits}
+                      remaining={budget.remainingUnits}
+                      format={units}
+                      label={`${budget.regionCode} ${t.promotions.maxUnits}`}
+                    />
+                  ),
                 },
               ]}
             />
@@ -266,8 +371,14 @@ export function PromotionsPage() {
   const [detail, setDetail] = useState<string | null>(null);
   const can = useCan();
   const manages = can(['ops']);
-  const promotions = useQuery({ queryKey: ['promotions', activeOnly], queryFn: ({ signal }) => get<Page<Promotion>>('/v1/promotions', { active: activeOnly || undefined, limit: 500 }, signal) });
-  const end = useCommand((id: string) => post(`/v1/promotions/${encodeURIComponent(id)}/end`, {}), { success: () => t.promotions.ended, invalidate: [['promotions']] });
+  const promotions = useQuery({
+    queryKey: ['promotions', activeOnly],
+    queryFn: ({ signal }) => get<Page<Promotion>>('/v1/promotions', { active: activeOnly || undefined, limit: 500 }, signal),
+  });
+  const end = useCommand((id: string) => post(`/v1/promotions/${encodeURIComponent(id)}/end`, {}), {
+    success: () => t.promotions.ended,
+    invalidate: [['promotions']],
+  });
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
@@ -295,11 +406,18 @@ export function PromotionsPage() {
           { title: t.promotions.id, dataIndex: 'id' },
           { title: t.promotions.name, dataIndex: 'title' },
           { title: t.promotions.kind, render: (_, promotion) => t.promotions.kinds[promotion.kind] ?? promotion.kind },
-          { title: t.promotions.window, render: (_, promotion) => `${dateTime(promotion.startsAt, locale)} – ${dateTime(promotion.endsAt, locale)}` },
+          {
+            title: t.promotions.window,
+            render: (_, promotion) => `${dateTime(promotion.startsAt, locale)} – ${dateTime(promotion.endsAt, locale)}`,
+          },
           { title: t.promotions.redemptions, dataIndex: 'redemptions', align: 'right' },
           {
             title: t.promotions.status,
-            render: (_, promotion) => <Tag color={promotion.status === 'active' ? 'green' : 'default'}>{t.promotions.statuses[promotion.status] ?? promotion.status}</Tag>,
+            render: (_, promotion) => (
+              <Tag color={promotion.status === 'active' ? 'green' : 'default'}>
+                {t.promotions.statuses[promotion.status] ?? promotion.status}
+              </Tag>
+            ),
           },
           {
             title: t.app.actions,
@@ -309,7 +427,12 @@ export function PromotionsPage() {
                   {t.app.details}
                 </Button>
                 {manages && promotion.status === 'active' && (
-                  <Popconfirm title={`${t.promotions.end} ${promotion.title}?`} onConfirm={() => end.mutate(promotion.id)} okText={t.app.confirm} cancelText={t.app.cancel}>
+                  <Popconfirm
+                    title={`${t.promotions.end} ${promotion.title}?`}
+                    onConfirm={() => end.mutate(promotion.id)}
+                    okText={t.app.confirm}
+                    cancelText={t.app.cancel}
+                  >
                     <Button size="small" danger>
                       {t.promotions.end}
                     </Button>

@@ -42,7 +42,14 @@ function PhaseTag({ program }: { program: RebateProgram }) {
 const tiersText = (tiers: RebateTier[]) => tiers.map((tier) => `≥${money(tier.fromMinor)} ${percentText(tier.percent)}`).join(' · ');
 
 type TierRow = { from?: number | null; percent?: number | null };
-type Eligibility = { tiers?: string[]; dealers?: string[]; territories?: string[]; skus?: string[]; brands?: string[]; categories?: string[] };
+type Eligibility = {
+  tiers?: string[];
+  dealers?: string[];
+  territories?: string[];
+  skus?: string[];
+  brands?: string[];
+  categories?: string[];
+};
 type NewProgram = { id?: string; title: string; startsAt: string; endsAt: string; eligibility?: Eligibility; tiers?: TierRow[] };
 
 const TIER_FIELDS: Record<string, keyof TierRow> = { fromMinor: 'from', percent: 'percent' };
@@ -57,7 +64,12 @@ function programFieldOf(path: string): (string | number)[] | undefined {
   return undefined;
 }
 
-function CodesSelect(props: { value?: string[]; onChange?: (value: string[]) => void; id?: string; options?: { value: string; label: string }[] }) {
+function CodesSelect(props: {
+  value?: string[];
+  onChange?: (value: string[]) => void;
+  id?: string;
+  options?: { value: string; label: string }[];
+}) {
   return <Select {...props} mode="tags" tokenSeparators={[',', ' ']} style={{ minWidth: 240 }} />;
 }
 
@@ -93,18 +105,42 @@ function TierRows() {
                     validator: async (_, value?: number | null) => {
                       if (field.name === 0 || value === undefined || value === null) return;
                       const previous = getFieldValue(['tiers', field.name - 1, 'from']) as number | null | undefined;
-                      if (previous !== undefined && previous !== null && yuanToMinor(value) <= yuanToMinor(previous)) throw new Error(t.rebates.notAscending);
+                      if (previous !== undefined && previous !== null && yuanToMinor(value) <= yuanToMinor(previous))
+                        throw new Error(t.rebates.notAscending);
                     },
                   }),
                 ]}
               >
-                <InputNumber<number> aria-label={`${t.rebates.from} ${field.name + 1}`} min={0} precision={2} prefix="¥" style={{ width: 180 }} />
+                <InputNumber<number>
+                  aria-label={`${t.rebates.from} ${field.name + 1}`}
+                  min={0}
+                  precision={2}
+                  prefix="¥"
+                  style={{ width: 180 }}
+                />
               </Form.Item>
-              <Form.Item name={[field.name, 'percent']} label={t.rebates.percent} rules={[{ required: true, message: t.rebates.percentRange }]}>
-                <InputNumber<number> aria-label={`${t.rebates.percent} ${field.name + 1}`} min={0.01} max={100} precision={2} suffix="%" style={{ width: 130 }} />
+              <Form.Item
+                name={[field.name, 'percent']}
+                label={t.rebates.percent}
+                rules={[{ required: true, message: t.rebates.percentRange }]}
+              >
+                <InputNumber<number>
+                  aria-label={`${t.rebates.percent} ${field.name + 1}`}
+                  min={0.01}
+                  max={100}
+                  precision={2}
+                  suffix="%"
+                  style={{ width: 130 }}
+                />
               </Form.Item>
               {fields.length > 1 && (
-                <Button type="text" aria-label={`${t.rebates.removeTier} ${field.name + 1}`} icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} style={{ marginTop: 30 }} />
+                <Button
+                  type="text"
+                  aria-label={`${t.rebates.removeTier} ${field.name + 1}`}
+                  icon={<MinusCircleOutlined />}
+                  onClick={() => remove(field.name)}
+                  style={{ marginTop: 30 }}
+                />
               )}
             </Space>
           ))}
@@ -126,7 +162,9 @@ function NewProgramForm({ onClose }: { onClose: () => void }) {
   const [key, setKey] = useState(newIdempotencyKey);
   const create = useCommand(
     (values: NewProgram) => {
-      const eligibility = Object.fromEntries(Object.entries(values.eligibility ?? {}).map(([name, codes]) => [name, (codes ?? []).map((code) => code.trim()).filter(Boolean)]));
+      const eligibility = Object.fromEntries(
+        Object.entries(values.eligibility ?? {}).map(([name, codes]) => [name, (codes ?? []).map((code) => code.trim()).filter(Boolean)]),
+      );
       return post<RebateProgramWritten>(
         '/v1/rebate-programs',
         {
@@ -143,7 +181,16 @@ function NewProgramForm({ onClose }: { onClose: () => void }) {
     { success: (program) => t.rebates.created(program.id), invalidate: [['rebate-programs']], onSuccess: onClose },
   );
   return (
-    <Modal open title={t.rebates.create} onCancel={onClose} onOk={() => form.submit()} okText={t.app.save} cancelText={t.app.cancel} confirmLoading={create.isPending} width={720}>
+    <Modal
+      open
+      title={t.rebates.create}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t.app.save}
+      cancelText={t.app.cancel}
+      confirmLoading={create.isPending}
+      width={720}
+    >
       <Form
         form={form}
         layout="vertical"
@@ -179,7 +226,8 @@ function NewProgramForm({ onClose }: { onClose: () => void }) {
               ({ getFieldValue }) => ({
                 validator: async (_, value?: string) => {
                   const startsAt = getFieldValue('startsAt') as string | undefined;
-                  if (value && startsAt && Date.parse(shanghaiInstant(value)) <= Date.parse(shanghaiInstant(startsAt))) throw new Error(t.rebates.endsBeforeStart);
+                  if (value && startsAt && Date.parse(shanghaiInstant(value)) <= Date.parse(shanghaiInstant(startsAt)))
+                    throw new Error(t.rebates.endsBeforeStart);
                 },
               }),
             ]}
@@ -195,7 +243,11 @@ function NewProgramForm({ onClose }: { onClose: () => void }) {
           </Typography.Paragraph>
           <Space wrap align="start">
             <Form.Item label={t.rebates.dealerTiers} name={['eligibility', 'tiers']}>
-              <Select mode="multiple" style={{ minWidth: 240 }} options={DEALER_TIERS.map((tier) => ({ value: tier, label: t.dealers.tiers[tier] ?? tier }))} />
+              <Select
+                mode="multiple"
+                style={{ minWidth: 240 }}
+                options={DEALER_TIERS.map((tier) => ({ value: tier, label: t.dealers.tiers[tier] ?? tier }))}
+              />
             </Form.Item>
             <Form.Item label={t.rebates.dealers} name={['eligibility', 'dealers']}>
               <CodesSelect />
@@ -225,7 +277,10 @@ export function RebatesPage() {
   const { locale } = useLang();
   const can = useCan();
   const [creating, setCreating] = useState(false);
-  const programs = useQuery({ queryKey: ['rebate-programs'], queryFn: ({ signal }) => get<Page<RebateProgram>>('/v1/rebate-programs', { limit: 500 }, signal) });
+  const programs = useQuery({
+    queryKey: ['rebate-programs'],
+    queryFn: ({ signal }) => get<Page<RebateProgram>>('/v1/rebate-programs', { limit: 500 }, signal),
+  });
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
@@ -246,9 +301,15 @@ export function RebatesPage() {
         pagination={false}
         scroll={{ x: 'max-content' }}
         columns={[
-          { title: t.rebates.id, render: (_, program) => <Link to={`/console/rebates/${encodeURIComponent(program.id)}`}>{program.id}</Link> },
+          {
+            title: t.rebates.id,
+            render: (_, program) => <Link to={`/console/rebates/${encodeURIComponent(program.id)}`}>{program.id}</Link>,
+          },
           { title: t.rebates.name, dataIndex: 'title' },
-          { title: t.rebates.period, render: (_, program) => `${dateTime(program.startsAt, locale)} – ${dateTime(program.endsAt, locale)}` },
+          {
+            title: t.rebates.period,
+            render: (_, program) => `${dateTime(program.startsAt, locale)} – ${dateTime(program.endsAt, locale)}`,
+          },
           { title: t.rebates.tiers, render: (_, program) => tiersText(program.tiers) },
           { title: t.rebates.participants, dataIndex: 'participants', align: 'right' },
           { title: t.rebates.status, render: (_, program) => <PhaseTag program={program} /> },
@@ -259,11 +320,24 @@ export function RebatesPage() {
   );
 }
 
-type Standing = { dealerId: string; name?: string; basisMinor: number; tierPercent: number; accruedMinor: number; settledMinor: number; nextTier?: DealerRebate['nextTier']; creditNoteId?: string | null };
+type Standing = {
+  dealerId: string;
+  name?: string;
+  basisMinor: number;
+  tierPercent: number;
+  accruedMinor: number;
+  settledMinor: number;
+  nextTier?: DealerRebate['nextTier'];
+  creditNoteId?: string | null;
+};
 
 /** Each eligible dealer's standing, asked per dealer (the API answers a dealer's rebates, not a program's); settled programs answer from their settlement. */
 function useStandings(program: RebateProgram | undefined, enabled: boolean): { rows: Standing[]; pending: boolean; error: unknown } {
-  const dealers = useQuery({ queryKey: ['dealers', 'all'], enabled: enabled && program !== undefined, queryFn: ({ signal }) => get<Page<Dealer>>('/v1/dealers', { limit: 500 }, signal) });
+  const dealers = useQuery({
+    queryKey: ['dealers', 'all'],
+    enabled: enabled && program !== undefined,
+    queryFn: ({ signal }) => get<Page<Dealer>>('/v1/dealers', { limit: 500 }, signal),
+  });
   const eligible = (dealers.data?.items ?? []).filter(
     (dealer) =>
       program !== undefined &&
@@ -274,7 +348,8 @@ function useStandings(program: RebateProgram | undefined, enabled: boolean): { r
     queries: eligible.map((dealer) => ({
       queryKey: ['rebates', dealer.id],
       enabled: enabled && !program?.settledAt,
-      queryFn: ({ signal }: { signal: AbortSignal }) => get<{ items: DealerRebate[] }>(`/v1/dealers/${encodeURIComponent(dealer.id)}/rebates`, undefined, signal),
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        get<{ items: DealerRebate[] }>(`/v1/dealers/${encodeURIComponent(dealer.id)}/rebates`, undefined, signal),
     })),
   });
   const names = new Map((dealers.data?.items ?? []).map((dealer) => [dealer.id, dealer.name]));
@@ -297,9 +372,14 @@ function useStandings(program: RebateProgram | undefined, enabled: boolean): { r
   const rows: Standing[] = [];
   eligible.forEach((dealer, index) => {
     const standing = standings[index]?.data?.items.find((item) => item.programId === program.id);
-    if (standing && (standing.basisMinor > 0 || standing.settledMinor > 0)) rows.push({ ...standing, dealerId: dealer.id, name: dealer.name });
+    if (standing && (standing.basisMinor > 0 || standing.settledMinor > 0))
+      rows.push({ ...standing, dealerId: dealer.id, name: dealer.name });
   });
-  return { rows, pending: dealers.isPending || standings.some((query) => query.isPending), error: dealers.error ?? standings.find((query) => query.error)?.error ?? null };
+  return {
+    rows,
+    pending: dealers.isPending || standings.some((query) => query.isPending),
+    error: dealers.error ?? standings.find((query) => query.error)?.error ?? null,
+  };
 }
 
 function SettleAction({ program }: { program: RebateProgram }) {
@@ -340,7 +420,10 @@ export function RebateProgramPage() {
   const { locale } = useLang();
   const can = useCan();
   const { id = '' } = useParams();
-  const program = useQuery({ queryKey: ['rebate-programs', id], queryFn: ({ signal }) => get<RebateProgram>(`/v1/rebate-programs/${encodeURIComponent(id)}`, undefined, signal) });
+  const program = useQuery({
+    queryKey: ['rebate-programs', id],
+    queryFn: ({ signal }) => get<RebateProgram>(`/v1/rebate-programs/${encodeURIComponent(id)}`, undefined, signal),
+  });
   const data = program.data;
   const seesStandings = can(['ops', 'finance']);
   const standings = useStandings(data, seesStandings || Boolean(data?.settledAt));
@@ -374,7 +457,14 @@ export function RebateProgramPage() {
             column={1}
             items={[
               { key: 'period', label: t.rebates.period, children: `${dateTime(data.startsAt, locale)} – ${dateTime(data.endsAt, locale)}` },
-              { key: 'eligibility', label: t.rebates.eligibility, children: eligibility.length === 0 ? t.rebates.everyone : eligibility.map(([label, codes]) => `${label}: ${codes.join(', ')}`).join('；') },
+              {
+                key: 'eligibility',
+                label: t.rebates.eligibility,
+                children:
+                  eligibility.length === 0
+                    ? t.rebates.everyone
+                    : eligibility.map(([label, codes]) => `${label}: ${codes.join(', ')}`).join('；'),
+              },
               { key: 'participants', label: t.rebates.participants, children: data.participants },
               ...(data.settledAt ? [{ key: 'settledAt', label: t.rebates.settledAt, children: dateTime(data.settledAt, locale) }] : []),
             ]}

@@ -20,10 +20,20 @@ export function TierTag({ tier }: { tier: string | null }) {
 }
 
 function useWarehouses() {
-  return useQuery({ queryKey: ['warehouses'], staleTime: 300_000, queryFn: ({ signal }) => get<Page<Warehouse>>('/v1/warehouses', { limit: 500 }, signal) });
+  return useQuery({
+    queryKey: ['warehouses'],
+    staleTime: 300_000,
+    queryFn: ({ signal }) => get<Page<Warehouse>>('/v1/warehouses', { limit: 500 }, signal),
+  });
 }
 
-function WarehouseSelect(props: { value?: string; onChange?: (value: string) => void; allowClear?: boolean; id?: string; 'aria-label'?: string }) {
+function WarehouseSelect(props: {
+  value?: string;
+  onChange?: (value: string) => void;
+  allowClear?: boolean;
+  id?: string;
+  'aria-label'?: string;
+}) {
   const t = useT();
   const warehouses = useWarehouses();
   return (
@@ -73,7 +83,14 @@ function StockBySku() {
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Space wrap>
-        <Input aria-label={t.product.sku} placeholder={t.product.sku} allowClear value={sku} onChange={(event) => setSku(event.target.value)} style={{ width: 200 }} />
+        <Input
+          aria-label={t.product.sku}
+          placeholder={t.product.sku}
+          allowClear
+          value={sku}
+          onChange={(event) => setSku(event.target.value)}
+          style={{ width: 200 }}
+        />
         <WarehouseSelect aria-label={t.stock.warehouse} allowClear value={warehouseId} onChange={setWarehouseId} />
       </Space>
       <ProblemAlert error={stock.error} />
@@ -93,7 +110,10 @@ function StockBySku() {
           { title: t.stock.available, dataIndex: 'available', align: 'right' },
           {
             title: t.stock.tier,
-            render: (_, row) => [...new Set(row.lots.map((lot) => (lot.daysLeft <= 0 ? 'expired' : lot.expiryTier)).filter(Boolean))].map((tier) => <TierTag key={tier} tier={tier} />),
+            render: (_, row) =>
+              [...new Set(row.lots.map((lot) => (lot.daysLeft <= 0 ? 'expired' : lot.expiryTier)).filter(Boolean))].map((tier) => (
+                <TierTag key={tier} tier={tier} />
+              )),
           },
         ]}
       />
@@ -108,7 +128,10 @@ function StockBySku() {
 
 function LowStockTable() {
   const t = useT();
-  const low = useQuery({ queryKey: ['stock', 'low'], queryFn: ({ signal }) => get<Page<LowStock>>('/v1/stock/low', { limit: 500 }, signal) });
+  const low = useQuery({
+    queryKey: ['stock', 'low'],
+    queryFn: ({ signal }) => get<Page<LowStock>>('/v1/stock/low', { limit: 500 }, signal),
+  });
   return (
     <>
       <ProblemAlert error={low.error} />
@@ -124,7 +147,11 @@ function LowStockTable() {
           { title: t.dealers.name, dataIndex: 'name' },
           { title: t.stock.threshold, dataIndex: 'threshold', align: 'right' },
           { title: t.stock.onHand, dataIndex: 'onHand', align: 'right' },
-          { title: t.stock.available, align: 'right', render: (_, row) => <Typography.Text type={row.available === 0 ? 'danger' : 'warning'}>{row.available}</Typography.Text> },
+          {
+            title: t.stock.available,
+            align: 'right',
+            render: (_, row) => <Typography.Text type={row.available === 0 ? 'danger' : 'warning'}>{row.available}</Typography.Text>,
+          },
         ]}
       />
     </>
@@ -135,10 +162,19 @@ function ExpiringTable() {
   const t = useT();
   const { locale } = useLang();
   const [tier, setTier] = useState<string>('red');
-  const lots = useQuery({ queryKey: ['stock', 'expiring', tier], queryFn: ({ signal }) => get<Page<ExpiringLot>>('/v1/stock/expiring', { tier, limit: 500 }, signal) });
+  const lots = useQuery({
+    queryKey: ['stock', 'expiring', tier],
+    queryFn: ({ signal }) => get<Page<ExpiringLot>>('/v1/stock/expiring', { tier, limit: 500 }, signal),
+  });
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      <Select aria-label={t.stock.tier} value={tier} onChange={setTier} style={{ minWidth: 200 }} options={['red', 'yellow', 'blue'].map((value) => ({ value, label: t.stock.tiers[value] }))} />
+      <Select
+        aria-label={t.stock.tier}
+        value={tier}
+        onChange={setTier}
+        style={{ minWidth: 200 }}
+        options={['red', 'yellow', 'blue'].map((value) => ({ value, label: t.stock.tiers[value] }))}
+      />
       <ProblemAlert error={lots.error} />
       <Table<ExpiringLot>
         rowKey={(row) => `${row.sku}@${row.warehouseId}/${row.lot}`}

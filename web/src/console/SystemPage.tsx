@@ -10,13 +10,31 @@ import { useLang, useT } from '../i18n/i18n.tsx';
 import { useCommand } from '../shared/useCommand.ts';
 import { ProblemAlert } from '../shared/problem.tsx';
 
-const STATUS_COLORS: Record<string, string> = { running: 'green', failed: 'red', rebuilding: 'blue', open: 'red', retry_requested: 'gold', retrying: 'blue', delivered: 'green' };
+const STATUS_COLORS: Record<string, string> = {
+  running: 'green',
+  failed: 'red',
+  rebuilding: 'blue',
+  open: 'red',
+  retry_requested: 'gold',
+  retrying: 'blue',
+  delivered: 'green',
+};
 
 function Projections() {
   const t = useT();
-  const projections = useQuery({ queryKey: ['projections'], refetchInterval: 5_000, queryFn: ({ signal }) => get<ProjectionState[]>('/v1/projections', undefined, signal) });
-  const rebuild = useCommand((name: string) => post(`/v1/projections/${encodeURIComponent(name)}/rebuild`), { success: () => t.system.rebuilding, invalidate: [['projections']] });
-  const resume = useCommand((name: string) => post(`/v1/projections/${encodeURIComponent(name)}/resume`), { success: () => t.system.resume, invalidate: [['projections']] });
+  const projections = useQuery({
+    queryKey: ['projections'],
+    refetchInterval: 5_000,
+    queryFn: ({ signal }) => get<ProjectionState[]>('/v1/projections', undefined, signal),
+  });
+  const rebuild = useCommand((name: string) => post(`/v1/projections/${encodeURIComponent(name)}/rebuild`), {
+    success: () => t.system.rebuilding,
+    invalidate: [['projections']],
+  });
+  const resume = useCommand((name: string) => post(`/v1/projections/${encodeURIComponent(name)}/resume`), {
+    success: () => t.system.resume,
+    invalidate: [['projections']],
+  });
   return (
     <Card title={t.system.projections}>
       <ProblemAlert error={projections.error ?? rebuild.error ?? resume.error} />
@@ -37,7 +55,12 @@ function Projections() {
             title: t.app.actions,
             render: (_, row) => (
               <Space>
-                <Popconfirm title={`${t.system.rebuild} ${row.name}?`} onConfirm={() => rebuild.mutate(row.name)} okText={t.app.confirm} cancelText={t.app.cancel}>
+                <Popconfirm
+                  title={`${t.system.rebuild} ${row.name}?`}
+                  onConfirm={() => rebuild.mutate(row.name)}
+                  okText={t.app.confirm}
+                  cancelText={t.app.cancel}
+                >
                   <Button size="small">{t.system.rebuild}</Button>
                 </Popconfirm>
                 {row.status === 'failed' && (
@@ -57,8 +80,16 @@ function Projections() {
 function Integrations() {
   const t = useT();
   const { locale } = useLang();
-  const adapters = useQuery({ queryKey: ['integrations'], refetchInterval: 5_000, queryFn: ({ signal }) => get<AdapterState[]>('/v1/integrations', undefined, signal) });
-  const letters = useQuery({ queryKey: ['dead-letters'], refetchInterval: 5_000, queryFn: ({ signal }) => get<Page<DeadLetter>>('/v1/integrations/dead-letters', { limit: 200 }, signal) });
+  const adapters = useQuery({
+    queryKey: ['integrations'],
+    refetchInterval: 5_000,
+    queryFn: ({ signal }) => get<AdapterState[]>('/v1/integrations', undefined, signal),
+  });
+  const letters = useQuery({
+    queryKey: ['dead-letters'],
+    refetchInterval: 5_000,
+    queryFn: ({ signal }) => get<Page<DeadLetter>>('/v1/integrations/dead-letters', { limit: 200 }, signal),
+  });
   const retry = useCommand((id: string) => post(`/v1/integrations/dead-letters/${encodeURIComponent(id)}/retry`), {
     success: () => t.system.retried,
     invalidate: [['dead-letters'], ['integrations']],
@@ -81,7 +112,13 @@ function Integrations() {
             { title: t.system.lag, dataIndex: 'lag', align: 'right' },
             { title: t.system.active, render: (_, row) => (row.active ? <Tag color="green">{t.app.yes}</Tag> : <Tag>{t.app.no}</Tag>) },
             { title: t.system.openDeadLetters, dataIndex: 'openDeadLetters', align: 'right' },
-            { title: t.system.lastError, render: (_, row) => row.lastError && <Typography.Text type="danger">{`${row.lastError} (${dateTime(row.lastErrorAt, locale)})`}</Typography.Text> },
+            {
+              title: t.system.lastError,
+              render: (_, row) =>
+                row.lastError && (
+                  <Typography.Text type="danger">{`${row.lastError} (${dateTime(row.lastErrorAt, locale)})`}</Typography.Text>
+                ),
+            },
           ]}
         />
       </Card>

@@ -47,7 +47,12 @@ export const en: typeof zh = {
   recommend: {
     title: 'Recommended for you',
     empty: 'No recommendations yet',
-    reasons: { due_to_reorder: 'Time to reorder', bought_together: 'Often bought together', popular_in_region: 'Popular in your region', promoted_for_you: 'On promotion for you' },
+    reasons: {
+      due_to_reorder: 'Time to reorder',
+      bought_together: 'Often bought together',
+      popular_in_region: 'Popular in your region',
+      promoted_for_you: 'On promotion for you',
+    },
   },
   tracking: {
     location: 'Current location',
@@ -118,7 +123,16 @@ export const en: typeof zh = {
     system: 'System status',
     dashboard: 'Dashboard',
   },
-  roles: { dealer: 'Dealer', ops: 'Operations', finance: 'Finance', analyst: 'Analyst', integration: 'Integration', admin: 'Administrator', owner: 'Owner', buyer: 'Buyer' },
+  roles: {
+    dealer: 'Dealer',
+    ops: 'Operations',
+    finance: 'Finance',
+    analyst: 'Analyst',
+    integration: 'Integration',
+    admin: 'Administrator',
+    owner: 'Owner',
+    buyer: 'Buyer',
+  },
   product: {
     searchLabel: 'Search products',
     searchPlaceholder: 'Name, brand, SKU, or scan a barcode',
@@ -300,7 +314,8 @@ export const en: typeof zh = {
     title: 'Order from a spreadsheet',
     hint: 'Upload a CSV (UTF-8 or GBK) or Excel (.xlsx) sheet: one SKU (or barcode) and quantity per row; headers in English or Chinese. Preview it, then place the order.',
     name: 'Name',
-    unmatchedHint: 'Some rows did not match: the review rejects an order with an unknown SKU, and an unknown barcode cannot be ordered. Correct the sheet from the suggestions and upload it again.',
+    unmatchedHint:
+      'Some rows did not match: the review rejects an order with an unknown SKU, and an unknown barcode cannot be ordered. Correct the sheet from the suggestions and upload it again.',
     choose: 'Choose file',
     preview: 'Preview',
     row: 'Row',
@@ -323,10 +338,18 @@ export const en: typeof zh = {
     amount: 'Amount',
     balance: 'Balance',
     reference: 'Reference',
-    kinds: { limit_set: 'Limit set', reserved: 'Reserved', released: 'Released', charged: 'Charged on shipment', payment: 'Payment', credit_note: 'Credit note' },
+    kinds: {
+      limit_set: 'Limit set',
+      reserved: 'Reserved',
+      released: 'Released',
+      charged: 'Charged on shipment',
+      payment: 'Payment',
+      credit_note: 'Credit note',
+    },
     terms: 'Terms of supply',
     minShelfLife: 'Minimum shelf life left',
-    minShelfLifeDays: (days: number) => `${days} days: your orders reserve and ship only lots with at least ${days} days of shelf life left`,
+    minShelfLifeDays: (days: number) =>
+      `${days} days: your orders reserve and ship only lots with at least ${days} days of shelf life left`,
     noMinShelfLife: 'Any',
   },
   buyers: {
@@ -424,7 +447,8 @@ export const en: typeof zh = {
     created: 'Promotion created',
     badJson: 'Not valid JSON',
     budgets: 'Region budgets',
-    budgetsHelp: 'A budget per delivery region: once a region\u2019s budget is spent, the promotion no longer applies to orders delivered there. Regions without a budget are not limited.',
+    budgetsHelp:
+      'A budget per delivery region: once a region\u2019s budget is spent, the promotion no longer applies to orders delivered there. Regions without a budget are not limited.',
     region: 'Region',
     regionRequired: 'Enter a region code',
     regionTwice: 'One budget per region',
@@ -437,7 +461,14 @@ export const en: typeof zh = {
     noLimit: 'No limit',
     budgetUsed: (used: string, max: string) => `Used ${used} of ${max}`,
     budgetLeft: (left: string) => `${left} left`,
-    kinds: { percent_off: 'Percent off', amount_off: 'Amount off', spend_threshold: 'Spend threshold', buy_x_get_y: 'Buy X get Y', bundle_price: 'Bundle price', tiered_quantity: 'Tiered quantity' },
+    kinds: {
+      percent_off: 'Percent off',
+      amount_off: 'Amount off',
+      spend_threshold: 'Spend threshold',
+      buy_x_get_y: 'Buy X get Y',
+      bundle_price: 'Bundle price',
+      tiered_quantity: 'Tiered quantity',
+    },
     statuses: { active: 'Running', scheduled: 'Scheduled', ended: 'Ended', expired: 'Expired' },
   },
   rebates: {
@@ -450,7 +481,8 @@ export const en: typeof zh = {
     startsAt: 'Starts',
     endsAt: 'Ends (exclusive)',
     tiers: 'Rebate tiers',
-    tiersHelp: 'Each tier starts at a basis and pays its percent of the whole basis; tiers must start higher one after the other, never overlapping.',
+    tiersHelp:
+      'Each tier starts at a basis and pays its percent of the whole basis; tiers must start higher one after the other, never overlapping.',
     tier: 'Tier',
     from: 'From (¥)',
     percent: 'Percent',
@@ -476,7 +508,8 @@ export const en: typeof zh = {
     create: 'New rebate program',
     created: (id: string) => `Rebate program ${id} created`,
     standings: 'Dealers',
-    basisHelp: 'The basis is the net value of eligible lines shipped in the period, less their returns; the rebate is the basis times the percent of the tier it reaches.',
+    basisHelp:
+      'The basis is the net value of eligible lines shipped in the period, less their returns; the rebate is the basis times the percent of the tier it reaches.',
     standingsStaffOnly: 'Operations and finance see each dealer\u2019s standing; once settled, the settlement shows here.',
     noParticipants: 'No dealer has a basis yet',
     dealer: 'Dealer',
@@ -490,7 +523,8 @@ export const en: typeof zh = {
     topTier: 'Top tier reached',
     settle: 'Settle',
     settleTitle: (id: string) => `Settle rebate program ${id}?`,
-    settleConfirm: (participants: number) => `Each of ${participants} dealers gets one rebate credit note on its account; a program is settled once.`,
+    settleConfirm: (participants: number) =>
+      `Each of ${participants} dealers gets one rebate credit note on its account; a program is settled once.`,
     settledResult: (dealers: number, total: string) => `Settled: ${dealers} dealers, ${total} in all`,
     settledAt: 'Settled at',
     notEnded: (at: string) => `Can be settled once it ends at ${at}`,
@@ -552,5 +586,8 @@ export const en: typeof zh = {
     average: 'Average',
     median: 'Median',
   },
-  problem: { title: 'The request did not succeed', network: 'The server could not be reached; check the connection and try again. Nothing was lost.' },
+  problem: {
+    title: 'The request did not succeed',
+    network: 'The server could not be reached; check the connection and try again. Nothing was lost.',
+  },
 };

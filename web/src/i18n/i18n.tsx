@@ -28,7 +28,10 @@ export function LangProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   }, [lang]);
-  const value = useMemo<LangContext>(() => ({ lang, t: lang === 'zh' ? zh : en, setLang, locale: lang === 'zh' ? 'zh-CN' : 'en-CA' }), [lang, setLang]);
+  const value = useMemo<LangContext>(
+    () => ({ lang, t: lang === 'zh' ? zh : en, setLang, locale: lang === 'zh' ? 'zh-CN' : 'en-CA' }),
+    [lang, setLang],
+  );
   return <Context value={value}>{children}</Context>;
 }
 

@@ -45,7 +45,12 @@ export const zh = {
   recommend: {
     title: '为您推荐',
     empty: '暂无推荐',
-    reasons: { due_to_reorder: '该补货了', bought_together: '常一起购买', popular_in_region: '本区域热销', promoted_for_you: '专属促销' } as Record<string, string>,
+    reasons: {
+      due_to_reorder: '该补货了',
+      bought_together: '常一起购买',
+      popular_in_region: '本区域热销',
+      promoted_for_you: '专属促销',
+    } as Record<string, string>,
   },
   tracking: {
     location: '当前位置',
@@ -116,7 +121,16 @@ export const zh = {
     system: '系统状态',
     dashboard: '看板',
   },
-  roles: { dealer: '经销商', ops: '运营', finance: '财务', analyst: '分析师', integration: '集成', admin: '管理员', owner: '负责人', buyer: '采购员' },
+  roles: {
+    dealer: '经销商',
+    ops: '运营',
+    finance: '财务',
+    analyst: '分析师',
+    integration: '集成',
+    admin: '管理员',
+    owner: '负责人',
+    buyer: '采购员',
+  },
   product: {
     searchLabel: '搜索商品',
     searchPlaceholder: '名称、品牌、编码，或扫描条码',
@@ -234,7 +248,10 @@ export const zh = {
       completed: '已完成',
     } as Record<string, string>,
     shipmentStatus: { planned: '拣货中', dispatched: '已发出', delivered: '已签收' } as Record<string, string>,
-    returnStatus: { requested: '已申请', approved: '已同意', rejected: '已拒绝', received: '已收货', refunded: '已退款' } as Record<string, string>,
+    returnStatus: { requested: '已申请', approved: '已同意', rejected: '已拒绝', received: '已收货', refunded: '已退款' } as Record<
+      string,
+      string
+    >,
     events: {
       OrderPlaced: '下单',
       OrderAwaitingDealerApproval: '等待负责人审批',
@@ -257,7 +274,16 @@ export const zh = {
       ReturnRefunded: '退款',
     } as Record<string, string>,
   },
-  returns: { approve: '同意退货', reject: '拒绝退货', rejectReason: '拒绝原因', disposition: '处理方式', restock: '重新入库', quarantine: '隔离', receive: '确认收货', refund: '退款' },
+  returns: {
+    approve: '同意退货',
+    reject: '拒绝退货',
+    rejectReason: '拒绝原因',
+    disposition: '处理方式',
+    restock: '重新入库',
+    quarantine: '隔离',
+    receive: '确认收货',
+    refund: '退款',
+  },
   reasons: {
     insufficient_stock: '库存不足',
     credit_limit_exceeded: '超出信用额度',
@@ -297,7 +323,14 @@ export const zh = {
     amount: '金额',
     balance: '余额',
     reference: '单据',
-    kinds: { limit_set: '设定额度', reserved: '预留', released: '释放', charged: '发货记账', payment: '收款', credit_note: '贷项通知' } as Record<string, string>,
+    kinds: {
+      limit_set: '设定额度',
+      reserved: '预留',
+      released: '释放',
+      charged: '发货记账',
+      payment: '收款',
+      credit_note: '贷项通知',
+    } as Record<string, string>,
     terms: '供货条款',
     minShelfLife: '最短剩余保质期',
     minShelfLifeDays: (days: number) => `${days} 天：您的订单只预留和发出剩余保质期不少于 ${days} 天的批次`,
@@ -411,7 +444,14 @@ export const zh = {
     noLimit: '不限',
     budgetUsed: (used: string, max: string) => `已用 ${used} / ${max}`,
     budgetLeft: (left: string) => `剩余 ${left}`,
-    kinds: { percent_off: '折扣', amount_off: '立减', spend_threshold: '满减', buy_x_get_y: '买赠', bundle_price: '组合价', tiered_quantity: '阶梯价' } as Record<string, string>,
+    kinds: {
+      percent_off: '折扣',
+      amount_off: '立减',
+      spend_threshold: '满减',
+      buy_x_get_y: '买赠',
+      bundle_price: '组合价',
+      tiered_quantity: '阶梯价',
+    } as Record<string, string>,
     statuses: { active: '进行中', scheduled: '未开始', ended: '已结束', expired: '已过期' } as Record<string, string>,
   },
   rebates: {

@@ -12,7 +12,15 @@ export function AddToCart({ product }: { product: Pick<Product, 'sku' | 'name'> 
   const [qty, setQty] = useState<number>(1);
   return (
     <Space.Compact>
-      <InputNumber<number> aria-label={`${t.product.quantity} ${product.name}`} min={1} max={100_000} precision={0} value={qty} onChange={(value) => setQty(value ?? 1)} style={{ width: 80 }} />
+      <InputNumber<number>
+        aria-label={`${t.product.quantity} ${product.name}`}
+        min={1}
+        max={100_000}
+        precision={0}
+        value={qty}
+        onChange={(value) => setQty(value ?? 1)}
+        style={{ width: 80 }}
+      />
       <Button
         type="primary"
         onClick={() => {

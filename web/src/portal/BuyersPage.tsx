@@ -66,11 +66,17 @@ function LimitsForm({ user, dealerId, onClose }: { user: User; dealerId: string;
 function BuyerList({ dealerId }: { dealerId: string }) {
   const [editing, setEditing] = useState<User | null>(null);
   const t = useT();
-  const users = useQuery({ queryKey: ['users', dealerId], queryFn: ({ signal }) => get<Page<User>>('/v1/users', { dealerId, limit: 500 }, signal) });
-  const setStatus = useCommand((user: User) => patch(`/v1/users/${encodeURIComponent(user.id)}`, { status: user.status === 'disabled' ? 'active' : 'disabled' }), {
-    success: () => t.buyers.saved,
-    invalidate: [['users', dealerId]],
+  const users = useQuery({
+    queryKey: ['users', dealerId],
+    queryFn: ({ signal }) => get<Page<User>>('/v1/users', { dealerId, limit: 500 }, signal),
   });
+  const setStatus = useCommand(
+    (user: User) => patch(`/v1/users/${encodeURIComponent(user.id)}`, { status: user.status === 'disabled' ? 'active' : 'disabled' }),
+    {
+      success: () => t.buyers.saved,
+      invalidate: [['users', dealerId]],
+    },
+  );
   const rows = users.data?.items ?? [];
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
@@ -88,7 +94,10 @@ function BuyerList({ dealerId }: { dealerId: string }) {
           { title: t.roles.dealer, render: (_, user) => t.roles[user.dealerRole ?? 'owner'] },
           { title: t.buyers.perOrder, align: 'right', render: (_, user) => money(user.spendingLimits?.perOrderMinor) },
           { title: t.buyers.perMonth, align: 'right', render: (_, user) => money(user.spendingLimits?.perMonthMinor) },
-          { title: t.buyers.status, render: (_, user) => (user.status === 'disabled' ? <Tag>{t.buyers.disabled}</Tag> : <Tag color="green">{t.buyers.active}</Tag>) },
+          {
+            title: t.buyers.status,
+            render: (_, user) => (user.status === 'disabled' ? <Tag>{t.buyers.disabled}</Tag> : <Tag color="green">{t.buyers.active}</Tag>),
+          },
           {
             title: t.app.actions,
             render: (_, user) =>
@@ -127,7 +136,12 @@ function AddBuyer({ dealerId }: { dealerId: string }) {
     { success: () => t.buyers.created, invalidate: [['users', dealerId]], onSuccess: () => form.resetFields() },
   );
   return (
-    <Form form={form} layout="vertical" onFinish={(values) => create.mutate(values, { onError: (error) => showFieldErrors(form, error, LIMIT_FIELDS) })} style={{ maxWidth: 480 }}>
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={(values) => create.mutate(values, { onError: (error) => showFieldErrors(form, error, LIMIT_FIELDS) })}
+      style={{ maxWidth: 480 }}
+    >
       <Form.Item label={t.buyers.username} name="username" rules={[{ required: true }]}>
         <Input autoComplete="off" />
       </Form.Item>

@@ -154,9 +154,13 @@ export function CartPage() {
       <Col xs={24} xl={7}>
         <Card title={t.cart.quote}>
           <Space orientation="vertical" style={{ width: '100%' }} size="middle">
-            {warnings.length > 0 && <Alert type="warning" showIcon title={t.cart.warnings} description={<ReasonList reasons={warnings} />} />}
+            {warnings.length > 0 && (
+              <Alert type="warning" showIcon title={t.cart.warnings} description={<ReasonList reasons={warnings} />} />
+            )}
             <BuyerLimits overLimit={overLimit} />
-            {dealer.data && dealer.data.minRemainingDays > 0 && <Typography.Text type="secondary">{t.cart.minShelfLife(dealer.data.minRemainingDays)}</Typography.Text>}
+            {dealer.data && dealer.data.minRemainingDays > 0 && (
+              <Typography.Text type="secondary">{t.cart.minShelfLife(dealer.data.minRemainingDays)}</Typography.Text>
+            )}
             <Form layout="vertical">
               <Form.Item label={t.cart.region} htmlFor="cart-region">
                 <Select
@@ -168,7 +172,13 @@ export function CartPage() {
                 />
               </Form.Item>
               <Form.Item label={t.cart.address} htmlFor="cart-address">
-                <Input.TextArea id="cart-address" rows={2} maxLength={500} value={cart.deliveryAddress} onChange={(event) => setDetails({ deliveryAddress: event.target.value })} />
+                <Input.TextArea
+                  id="cart-address"
+                  rows={2}
+                  maxLength={500}
+                  value={cart.deliveryAddress}
+                  onChange={(event) => setDetails({ deliveryAddress: event.target.value })}
+                />
               </Form.Item>
               <Form.Item label={t.cart.note} htmlFor="cart-note">
                 <Input id="cart-note" maxLength={500} value={cart.note} onChange={(event) => setDetails({ note: event.target.value })} />

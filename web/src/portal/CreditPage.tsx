@@ -25,7 +25,8 @@ export function CreditPage() {
               {
                 key: 'shelfLife',
                 label: t.credit.minShelfLife,
-                children: dealer.data.minRemainingDays > 0 ? t.credit.minShelfLifeDays(dealer.data.minRemainingDays) : t.credit.noMinShelfLife,
+                children:
+                  dealer.data.minRemainingDays > 0 ? t.credit.minShelfLifeDays(dealer.data.minRemainingDays) : t.credit.noMinShelfLife,
               },
             ]}
           />

@@ -14,7 +14,16 @@ import { useDealer } from './dealer.ts';
 
 type Suggestion = { sku: string; name: string; gtin: string | null };
 /** A line of the file: its row (and sheet, in a workbook), the SKU matched or as written, the GTIN as written. */
-type PreviewLine = { row: number; sheet?: string; sku: string | null; gtin?: string; qty: number; matched: boolean; name?: string; suggestions?: Suggestion[] };
+type PreviewLine = {
+  row: number;
+  sheet?: string;
+  sku: string | null;
+  gtin?: string;
+  qty: number;
+  matched: boolean;
+  name?: string;
+  suggestions?: Suggestion[];
+};
 type Preview = { lines: PreviewLine[]; quote: Quote | null };
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -54,7 +63,12 @@ export function ImportPage() {
     setError(null);
     try {
       const headers: Record<string, string> = previewOnly ? {} : { 'idempotency-key': key };
-      const options = { raw: file, contentType: contentTypeOf(file), query: { regionCode, preview: previewOnly ? 'true' : undefined }, headers };
+      const options = {
+        raw: file,
+        contentType: contentTypeOf(file),
+        query: { regionCode, preview: previewOnly ? 'true' : undefined },
+        headers,
+      };
       if (previewOnly) setPreview(await post<Preview>('/v1/orders/import', undefined, options));
       else setPlaced(await post<OrderWritten>('/v1/orders/import', undefined, options));
     } catch (failure) {
@@ -110,7 +124,13 @@ export function ImportPage() {
           </Upload.Dragger>
           <Form layout="inline">
             <Form.Item label={t.cart.region} htmlFor="import-region">
-              <Select id="import-region" style={{ minWidth: 120 }} value={regionCode} onChange={chooseRegion} options={(dealer.data?.territories ?? []).map((code) => ({ value: code, label: code }))} />
+              <Select
+                id="import-region"
+                style={{ minWidth: 120 }}
+                value={regionCode}
+                onChange={chooseRegion}
+                options={(dealer.data?.territories ?? []).map((code) => ({ value: code, label: code }))}
+              />
             </Form.Item>
           </Form>
           <Space wrap>
@@ -138,7 +158,11 @@ export function ImportPage() {
               { title: t.product.gtin, dataIndex: 'gtin' },
               { title: t.import.name, dataIndex: 'name' },
               { title: t.product.quantity, dataIndex: 'qty', align: 'right' },
-              { title: t.import.matched, render: (_, line) => (line.matched ? <Tag color="green">{t.import.matched}</Tag> : <Tag color="red">{t.import.unmatched}</Tag>) },
+              {
+                title: t.import.matched,
+                render: (_, line) =>
+                  line.matched ? <Tag color="green">{t.import.matched}</Tag> : <Tag color="red">{t.import.unmatched}</Tag>,
+              },
               {
                 title: t.import.suggestions,
                 render: (_, line) => (
@@ -153,11 +177,19 @@ export function ImportPage() {
               },
             ]}
           />
-          {preview.lines.some((line) => !line.matched) && <Alert type="warning" showIcon title={t.import.unmatchedHint} style={{ marginTop: 12 }} />}
+          {preview.lines.some((line) => !line.matched) && (
+            <Alert type="warning" showIcon title={t.import.unmatchedHint} style={{ marginTop: 12 }} />
+          )}
           {preview.quote && (
             <div style={{ marginTop: 16 }}>
               {preview.quote.warnings.length > 0 && (
-                <Alert type="warning" showIcon title={t.cart.warnings} description={<ReasonList reasons={preview.quote.warnings} />} style={{ marginBottom: 12 }} />
+                <Alert
+                  type="warning"
+                  showIcon
+                  title={t.cart.warnings}
+                  description={<ReasonList reasons={preview.quote.warnings} />}
+                  style={{ marginBottom: 12 }}
+                />
               )}
               <PricedLines cart={preview.quote} />
             </div>

@@ -30,7 +30,8 @@ function ReturnForm({ order, onClose }: { order: OrderDetail; onClose: () => voi
   const [key] = useState(newIdempotencyKey);
   const shipped = order.shipments.flatMap((shipment) => shipment.lines);
   const request = useCommand(
-    (values: { sku: string; qty: number; reason: string }) => post(`/v1/orders/${encodeURIComponent(order.id)}/returns`, { lines: [values] }, { headers: { 'idempotency-key': key } }),
+    (values: { sku: string; qty: number; reason: string }) =>
+      post(`/v1/orders/${encodeURIComponent(order.id)}/returns`, { lines: [values] }, { headers: { 'idempotency-key': key } }),
     {
       success: () => t.orders.returnRequested,
       invalidate: [['order', order.id]],
@@ -38,7 +39,15 @@ function ReturnForm({ order, onClose }: { order: OrderDetail; onClose: () => voi
     },
   );
   return (
-    <Modal open title={t.orders.requestReturn} onCancel={onClose} onOk={() => form.submit()} okText={t.app.confirm} cancelText={t.app.cancel} confirmLoading={request.isPending}>
+    <Modal
+      open
+      title={t.orders.requestReturn}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t.app.confirm}
+      cancelText={t.app.cancel}
+      confirmLoading={request.isPending}
+    >
       <Form form={form} layout="vertical" onFinish={(values) => request.mutate(values)} initialValues={{ qty: 1, sku: shipped[0]?.sku }}>
         <Form.Item label={t.product.sku} name="sku" rules={[{ required: true }]}>
           <Select options={[...new Set(shipped.map((line) => line.sku))].map((sku) => ({ value: sku, label: sku }))} />
@@ -69,8 +78,14 @@ function DealerActions({ order }: { order: OrderDetail }) {
     invalidate: [['orders'], ['me']],
     onSuccess: (created) => void navigate(`/portal/orders/${encodeURIComponent(created.id)}`),
   });
-  const cancel = useCommand(() => post(`${path}/cancel`, {}), { success: () => t.orders.cancelled, invalidate: [['order', order.id], ['orders'], ['me']] });
-  const approve = useCommand(() => post(`${path}/dealer-approve`, {}), { success: () => t.orders.dealerApproved, invalidate: [['order', order.id], ['orders'], ['me']] });
+  const cancel = useCommand(() => post(`${path}/cancel`, {}), {
+    success: () => t.orders.cancelled,
+    invalidate: [['order', order.id], ['orders'], ['me']],
+  });
+  const approve = useCommand(() => post(`${path}/dealer-approve`, {}), {
+    success: () => t.orders.dealerApproved,
+    invalidate: [['order', order.id], ['orders'], ['me']],
+  });
   const reject = useCommand(() => post(`${path}/dealer-reject`, rejectReason.trim() ? { reason: rejectReason.trim() } : {}), {
     success: () => t.orders.dealerRejected,
     invalidate: [['order', order.id], ['orders']],
@@ -86,7 +101,14 @@ function DealerActions({ order }: { order: OrderDetail }) {
               {t.orders.dealerApprove}
             </Button>
             <Popconfirm
-              title={<Input aria-label={t.orders.rejectReason} placeholder={t.orders.rejectReason} value={rejectReason} onChange={(event) => setRejectReason(event.target.value)} />}
+              title={
+                <Input
+                  aria-label={t.orders.rejectReason}
+                  placeholder={t.orders.rejectReason}
+                  value={rejectReason}
+                  onChange={(event) => setRejectReason(event.target.value)}
+                />
+              }
               onConfirm={() => reject.mutate(undefined)}
               okText={t.orders.confirmReject}
               cancelText={t.app.cancel}
@@ -102,14 +124,21 @@ function DealerActions({ order }: { order: OrderDetail }) {
         </Button>
         {delivered && <Button onClick={() => setReturning(true)}>{t.orders.requestReturn}</Button>}
         {CANCELLABLE.includes(order.status) && order.shipments.length === 0 && (
-          <Popconfirm title={t.orders.confirmCancel} onConfirm={() => cancel.mutate(undefined)} okText={t.app.confirm} cancelText={t.app.cancel}>
+          <Popconfirm
+            title={t.orders.confirmCancel}
+            onConfirm={() => cancel.mutate(undefined)}
+            okText={t.app.confirm}
+            cancelText={t.app.cancel}
+          >
             <Button danger loading={cancel.isPending}>
               {t.orders.cancel}
             </Button>
           </Popconfirm>
         )}
       </Space>
-      {[reorder.error, cancel.error, approve.error, reject.error].map((error, index) => (error ? <ProblemAlert key={index} error={error} /> : null))}
+      {[reorder.error, cancel.error, approve.error, reject.error].map((error, index) =>
+        error ? <ProblemAlert key={index} error={error} /> : null,
+      )}
       {returning && <ReturnForm order={order} onClose={() => setReturning(false)} />}
     </Space>
   );

@@ -1,5 +1,15 @@
 // The dealer portal: find products, order, follow orders, credit; owners also approve and manage buyers.
-import { ApiOutlined, AuditOutlined, FileExcelOutlined, MoneyCollectOutlined, SearchOutlined, ShoppingCartOutlined, TeamOutlined, UnorderedListOutlined, WalletOutlined } from '@ant-design/icons';
+import {
+  ApiOutlined,
+  AuditOutlined,
+  FileExcelOutlined,
+  MoneyCollectOutlined,
+  SearchOutlined,
+  ShoppingCartOutlined,
+  TeamOutlined,
+  UnorderedListOutlined,
+  WalletOutlined,
+} from '@ant-design/icons';
 import { Badge, Button } from 'antd';
 import { Route, Routes, useNavigate } from 'react-router';
 import { useT } from '../i18n/i18n.tsx';

@@ -7,7 +7,11 @@ import { useT } from '../i18n/i18n.tsx';
 
 export function StockTag({ available }: { available: number }) {
   const t = useT();
-  return available > 0 ? <Tag color="green">{t.product.available(available.toLocaleString())}</Tag> : <Tag color="red">{t.product.outOfStock}</Tag>;
+  return available > 0 ? (
+    <Tag color="green">{t.product.available(available.toLocaleString())}</Tag>
+  ) : (
+    <Tag color="red">{t.product.outOfStock}</Tag>
+  );
 }
 
 export function PriceText({ product }: { product: Product }) {

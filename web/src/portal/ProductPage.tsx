@@ -13,7 +13,10 @@ import { PriceText, StockTag } from './ProductCard.tsx';
 export function ProductPage() {
   const t = useT();
   const { sku = '' } = useParams();
-  const product = useQuery({ queryKey: ['product', sku], queryFn: ({ signal }) => get<Product>(`/v1/products/${encodeURIComponent(sku)}`, undefined, signal) });
+  const product = useQuery({
+    queryKey: ['product', sku],
+    queryFn: ({ signal }) => get<Product>(`/v1/products/${encodeURIComponent(sku)}`, undefined, signal),
+  });
   if (product.error) return <ProblemAlert error={product.error} />;
   const item = product.data;
   return (

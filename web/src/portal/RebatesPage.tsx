@@ -25,7 +25,13 @@ function ProgramCard({ rebate }: { rebate: DealerRebate }) {
       role="article"
       aria-label={rebate.title}
       title={rebate.title}
-      extra={rebate.settledMinor > 0 ? <Tag color="blue">{t.rebates.phases.settled}</Tag> : <Tag color={ended ? 'orange' : 'green'}>{ended ? t.rebates.phases.ended : t.rebates.phases.running}</Tag>}
+      extra={
+        rebate.settledMinor > 0 ? (
+          <Tag color="blue">{t.rebates.phases.settled}</Tag>
+        ) : (
+          <Tag color={ended ? 'orange' : 'green'}>{ended ? t.rebates.phases.ended : t.rebates.phases.running}</Tag>
+        )
+      }
     >
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Typography.Text type="secondary">
@@ -38,7 +44,11 @@ function ProgramCard({ rebate }: { rebate: DealerRebate }) {
             </Col>
           ))}
         </Row>
-        {rebate.nextTier ? <NextTierProgress basisMinor={rebate.basisMinor} nextTier={rebate.nextTier} /> : <Typography.Text type="secondary">{t.rebates.topTier}</Typography.Text>}
+        {rebate.nextTier ? (
+          <NextTierProgress basisMinor={rebate.basisMinor} nextTier={rebate.nextTier} />
+        ) : (
+          <Typography.Text type="secondary">{t.rebates.topTier}</Typography.Text>
+        )}
       </Space>
     </Card>
   );
@@ -47,7 +57,10 @@ function ProgramCard({ rebate }: { rebate: DealerRebate }) {
 export function RebatesPage() {
   const t = useT();
   const { dealerId } = useDealerUser();
-  const rebates = useQuery({ queryKey: ['rebates', dealerId], queryFn: ({ signal }) => get<{ items: DealerRebate[] }>(`/v1/dealers/${encodeURIComponent(dealerId)}/rebates`, undefined, signal) });
+  const rebates = useQuery({
+    queryKey: ['rebates', dealerId],
+    queryFn: ({ signal }) => get<{ items: DealerRebate[] }>(`/v1/dealers/${encodeURIComponent(dealerId)}/rebates`, undefined, signal),
+  });
   const items = rebates.data?.items ?? [];
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -56,7 +69,13 @@ export function RebatesPage() {
       </Typography.Title>
       <Typography.Text type="secondary">{t.rebates.basisHelp}</Typography.Text>
       <ProblemAlert error={rebates.error} />
-      {rebates.isPending ? <Card loading /> : items.length === 0 ? <Empty description={t.rebates.none} /> : items.map((rebate) => <ProgramCard key={rebate.programId} rebate={rebate} />)}
+      {rebates.isPending ? (
+        <Card loading />
+      ) : items.length === 0 ? (
+        <Empty description={t.rebates.none} />
+      ) : (
+        items.map((rebate) => <ProgramCard key={rebate.programId} rebate={rebate} />)
+      )}
     </Space>
   );
 }

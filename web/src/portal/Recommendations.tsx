@@ -13,7 +13,12 @@ import { ProblemAlert } from '../shared/problem.tsx';
 import { AddToCart } from './AddToCart.tsx';
 import { StockTag } from './ProductCard.tsx';
 
-const REASON_COLORS: Record<string, string> = { due_to_reorder: 'blue', bought_together: 'purple', popular_in_region: 'cyan', promoted_for_you: 'volcano' };
+const REASON_COLORS: Record<string, string> = {
+  due_to_reorder: 'blue',
+  bought_together: 'purple',
+  popular_in_region: 'cyan',
+  promoted_for_you: 'volcano',
+};
 
 export function Recommendations({ limit = 6 }: { limit?: number }) {
   const t = useT();
@@ -22,7 +27,12 @@ export function Recommendations({ limit = 6 }: { limit?: number }) {
   const recommendations = useQuery({
     queryKey: ['recommendations', limit, language],
     staleTime: 60_000,
-    queryFn: ({ signal }) => api<{ items: Recommendation[] }>('GET', '/v1/recommendations', { query: { limit }, headers: { 'accept-language': language }, signal }),
+    queryFn: ({ signal }) =>
+      api<{ items: Recommendation[] }>('GET', '/v1/recommendations', {
+        query: { limit },
+        headers: { 'accept-language': language },
+        signal,
+      }),
   });
   const items = recommendations.data?.items ?? [];
   if (recommendations.isSuccess && items.length === 0) return null;
@@ -36,7 +46,10 @@ export function Recommendations({ limit = 6 }: { limit?: number }) {
           itemKey={(item) => item.sku}
           empty={t.recommend.empty}
           render={(item) => (
-            <article aria-label={item.name} style={{ display: 'flex', flexWrap: 'wrap', gap: 12, justifyContent: 'space-between', alignItems: 'center' }}>
+            <article
+              aria-label={item.name}
+              style={{ display: 'flex', flexWrap: 'wrap', gap: 12, justifyContent: 'space-between', alignItems: 'center' }}
+            >
               <Space orientation="vertical" size={2} style={{ minWidth: 0, flex: '1 1 260px' }}>
                 <Link to={`/portal/products/${encodeURIComponent(item.sku)}`} style={{ fontSize: 15 }}>
                   {item.name}

@@ -88,7 +88,10 @@ export function SearchPage() {
         itemKey={(product) => product.sku}
         empty={GTIN.test(q) ? t.product.gtinNotFound(q) : t.product.noResults}
         render={(product) => (
-          <article aria-label={product.name} style={{ display: 'flex', flexWrap: 'wrap', gap: 12, justifyContent: 'space-between', alignItems: 'center' }}>
+          <article
+            aria-label={product.name}
+            style={{ display: 'flex', flexWrap: 'wrap', gap: 12, justifyContent: 'space-between', alignItems: 'center' }}
+          >
             <ProductSummary product={product} />
             <AddToCart product={product} />
           </article>

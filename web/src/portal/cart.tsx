@@ -51,10 +51,13 @@ export function CartProvider({ owner, children }: { owner: string; children: Rea
       add: (line) =>
         change((current) => {
           const existing = current.lines.find((candidate) => candidate.sku === line.sku);
-          const lines = existing ? current.lines.map((candidate) => (candidate.sku === line.sku ? { ...candidate, qty: candidate.qty + line.qty } : candidate)) : [...current.lines, line];
+          const lines = existing
+            ? current.lines.map((candidate) => (candidate.sku === line.sku ? { ...candidate, qty: candidate.qty + line.qty } : candidate))
+            : [...current.lines, line];
           return { ...current, lines };
         }),
-      setQty: (sku, qty) => change((current) => ({ ...current, lines: current.lines.map((line) => (line.sku === sku ? { ...line, qty } : line)) })),
+      setQty: (sku, qty) =>
+        change((current) => ({ ...current, lines: current.lines.map((line) => (line.sku === sku ? { ...line, qty } : line)) })),
       remove: (sku) => change((current) => ({ ...current, lines: current.lines.filter((line) => line.sku !== sku) })),
       setDetails: (details) => change((current) => ({ ...current, ...details })),
       renewKey: () => setCart((current) => ({ ...current, idempotencyKey: newIdempotencyKey() })),

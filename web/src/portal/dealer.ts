@@ -13,7 +13,11 @@ export function useDealerUser(): User & { dealerId: string } {
 
 export function useDealer() {
   const { dealerId } = useDealerUser();
-  return useQuery({ queryKey: ['dealer', dealerId], staleTime: 60_000, queryFn: ({ signal }) => get<Dealer>(`/v1/dealers/${encodeURIComponent(dealerId)}`, undefined, signal) });
+  return useQuery({
+    queryKey: ['dealer', dealerId],
+    staleTime: 60_000,
+    queryFn: ({ signal }) => get<Dealer>(`/v1/dealers/${encodeURIComponent(dealerId)}`, undefined, signal),
+  });
 }
 
 export const isOwner = (user: User) => user.dealerRole !== 'buyer';

@@ -10,7 +10,18 @@ import { useLang, useT } from '../i18n/i18n.tsx';
 import { StatusTag } from './orders.tsx';
 import { ProblemAlert } from './problem.tsx';
 
-export const ORDER_STATUSES = ['on_hold', 'awaiting_dealer_approval', 'awaiting_payment', 'approved', 'partially_shipped', 'shipped', 'delivered', 'completed', 'rejected', 'cancelled'];
+export const ORDER_STATUSES = [
+  'on_hold',
+  'awaiting_dealer_approval',
+  'awaiting_payment',
+  'approved',
+  'partially_shipped',
+  'shipped',
+  'delivered',
+  'completed',
+  'rejected',
+  'cancelled',
+];
 
 type Props = {
   /** Where an order's page is: `${basePath}/${id}`. */

@@ -5,7 +5,13 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Checkbox, Form, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, get, newIdempotencyKey, post } from '../api/client.ts';
-import { DEALER_EVENTS, NOTIFICATION_EVENTS, type NotificationEvent, type Subscription, type SubscriptionCreated } from '../api/notifications.ts';
+import {
+  DEALER_EVENTS,
+  NOTIFICATION_EVENTS,
+  type NotificationEvent,
+  type Subscription,
+  type SubscriptionCreated,
+} from '../api/notifications.ts';
 import type { Page } from '../api/types.ts';
 import { useSession } from '../auth/session.tsx';
 import { dateTime } from '../format.ts';
@@ -26,7 +32,11 @@ function CreateForm({ events }: { events: readonly NotificationEvent[] }) {
   const [created, setCreated] = useState<SubscriptionCreated | null>(null);
   const create = useCommand(
     ({ url, events: chosen, secret }: NewSubscription) =>
-      post<SubscriptionCreated>('/v1/subscriptions', { url: url.trim(), events: chosen, ...(secret.trim() ? { secret: secret.trim() } : {}) }, { headers: { 'idempotency-key': newIdempotencyKey() } }),
+      post<SubscriptionCreated>(
+        '/v1/subscriptions',
+        { url: url.trim(), events: chosen, ...(secret.trim() ? { secret: secret.trim() } : {}) },
+        { headers: { 'idempotency-key': newIdempotencyKey() } },
+      ),
     {
       success: () => t.subscriptions.created,
       invalidate: [QUERY_KEY],
@@ -51,8 +61,14 @@ function CreateForm({ events }: { events: readonly NotificationEvent[] }) {
         <Form.Item label={t.subscriptions.url} name="url" rules={[{ required: true, whitespace: true, message: t.subscriptions.required }]}>
           <Input inputMode="url" placeholder={t.subscriptions.urlPlaceholder} autoComplete="off" />
         </Form.Item>
-        <Form.Item label={t.subscriptions.events} name="events" rules={[{ required: true, type: 'array', min: 1, message: t.subscriptions.required }]}>
-          <Checkbox.Group options={events.map((event) => ({ value: event, label: `${t.subscriptions.eventNames[event] ?? event} (${event})` }))} />
+        <Form.Item
+          label={t.subscriptions.events}
+          name="events"
+          rules={[{ required: true, type: 'array', min: 1, message: t.subscriptions.required }]}
+        >
+          <Checkbox.Group
+            options={events.map((event) => ({ value: event, label: `${t.subscriptions.eventNames[event] ?? event} (${event})` }))}
+          />
         </Form.Item>
         <Form.Item label={t.subscriptions.secret} name="secret" extra={t.subscriptions.secretHint}>
           <Input autoComplete="off" spellCheck={false} />
@@ -93,7 +109,12 @@ function DeleteButton({ subscription }: { subscription: Subscription }) {
   });
   return (
     <Space orientation="vertical">
-      <Popconfirm title={t.subscriptions.deleteConfirm(subscription.url)} onConfirm={() => remove.mutate(undefined)} okText={t.app.confirm} cancelText={t.app.cancel}>
+      <Popconfirm
+        title={t.subscriptions.deleteConfirm(subscription.url)}
+        onConfirm={() => remove.mutate(undefined)}
+        okText={t.app.confirm}
+        cancelText={t.app.cancel}
+      >
         <Button danger size="small" loading={remove.isPending} aria-label={`${t.subscriptions.delete} ${subscription.url}`}>
           {t.subscriptions.delete}
         </Button>
@@ -108,7 +129,10 @@ export function SubscriptionsPage() {
   const { locale } = useLang();
   const { session } = useSession();
   const events = session?.user.role === 'dealer' ? DEALER_EVENTS : NOTIFICATION_EVENTS;
-  const list = useQuery({ queryKey: QUERY_KEY, queryFn: ({ signal }) => get<Page<Subscription>>('/v1/subscriptions', { limit: 100 }, signal) });
+  const list = useQuery({
+    queryKey: QUERY_KEY,
+    queryFn: ({ signal }) => get<Page<Subscription>>('/v1/subscriptions', { limit: 100 }, signal),
+  });
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>
@@ -127,7 +151,11 @@ export function SubscriptionsPage() {
         aria-label={t.subscriptions.title}
         columns={[
           { title: 'ID', dataIndex: 'id' },
-          { title: t.subscriptions.url, dataIndex: 'url', render: (url: string) => <Typography.Text style={{ wordBreak: 'break-all' }}>{url}</Typography.Text> },
+          {
+            title: t.subscriptions.url,
+            dataIndex: 'url',
+            render: (url: string) => <Typography.Text style={{ wordBreak: 'break-all' }}>{url}</Typography.Text>,
+          },
           {
             title: t.subscriptions.events,
             render: (_, subscription) => (
@@ -138,7 +166,10 @@ export function SubscriptionsPage() {
               </Space>
             ),
           },
-          { title: t.subscriptions.secretTail, render: (_, subscription) => <Typography.Text code>{subscription.secretHint}</Typography.Text> },
+          {
+            title: t.subscriptions.secretTail,
+            render: (_, subscription) => <Typography.Text code>{subscription.secretHint}</Typography.Text>,
+          },
           { title: t.subscriptions.createdAt, render: (_, subscription) => dateTime(subscription.createdAt, locale) },
           { title: t.app.actions, render: (_, subscription) => <DeleteButton subscription={subscription} /> },
         ]}

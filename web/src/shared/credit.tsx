@@ -10,7 +10,10 @@ import { ProblemAlert } from './problem.tsx';
 
 export function CreditSummary({ dealerId }: { dealerId: string }) {
   const t = useT();
-  const credit = useQuery({ queryKey: ['credit', dealerId], queryFn: ({ signal }) => get<Credit>(`/v1/dealers/${encodeURIComponent(dealerId)}/credit`, undefined, signal) });
+  const credit = useQuery({
+    queryKey: ['credit', dealerId],
+    queryFn: ({ signal }) => get<Credit>(`/v1/dealers/${encodeURIComponent(dealerId)}/credit`, undefined, signal),
+  });
   if (credit.error) return <ProblemAlert error={credit.error} />;
   const figures: [string, number | undefined][] = [
     [t.credit.limit, credit.data?.limitMinor],
@@ -37,7 +40,8 @@ export function Statement({ dealerId }: { dealerId: string }) {
   const ledger = useInfiniteQuery({
     queryKey: ['credit', dealerId, 'ledger'],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam, signal }) => get<Page<LedgerEntry>>(`/v1/dealers/${encodeURIComponent(dealerId)}/ledger`, { limit: 100, cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) =>
+      get<Page<LedgerEntry>>(`/v1/dealers/${encodeURIComponent(dealerId)}/ledger`, { limit: 100, cursor: pageParam }, signal),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const rows = ledger.data?.pages.flatMap((page) => page.items) ?? [];
@@ -57,7 +61,9 @@ export function Statement({ dealerId }: { dealerId: string }) {
           {
             title: t.credit.reference,
             render: (_, entry) => (
-              <Typography.Text type="secondary">{[entry.orderId, entry.shipmentId, entry.reference, entry.creditNoteId, entry.reason].filter(Boolean).join(' · ')}</Typography.Text>
+              <Typography.Text type="secondary">
+                {[entry.orderId, entry.shipmentId, entry.reference, entry.creditNoteId, entry.reason].filter(Boolean).join(' · ')}
+              </Typography.Text>
             ),
           },
           { title: t.credit.amount, align: 'right', render: (_, entry) => money(entry.amountMinor) },

@@ -135,7 +135,9 @@ export function PricedLines({ cart, quantity }: { cart: PricedCart; quantity?: Q
           scroll={{ x: 'max-content' }}
           columns={[
             { title: t.orders.lines, render: (_, line) => <LineDescription line={line} /> },
-            quantity ? { title: quantity.title, render: (_, line) => quantity.render(line) } : { title: t.product.quantity, dataIndex: 'qty', align: 'right' },
+            quantity
+              ? { title: quantity.title, render: (_, line) => quantity.render(line) }
+              : { title: t.product.quantity, dataIndex: 'qty', align: 'right' },
             { title: t.cart.unitPrice, align: 'right', render: (_, line) => money(line.unitPriceMinor) },
             { title: t.cart.discount, align: 'right', render: (_, line) => (line.discountMinor ? `−${money(line.discountMinor)}` : '') },
             { title: t.cart.lineNet, align: 'right', render: (_, line) => money(line.netMinor) },
@@ -170,7 +172,9 @@ export function TotalsBlock({ totals }: { totals: Totals }) {
   return (
     <Descriptions size="small" column={1} bordered style={{ maxWidth: 360, marginInlineStart: 'auto' }}>
       <Descriptions.Item label={t.cart.subtotal}>{money(totals.subtotalMinor, totals.currency)}</Descriptions.Item>
-      <Descriptions.Item label={t.cart.discount}>{totals.discountMinor ? `−${money(totals.discountMinor, totals.currency)}` : money(0)}</Descriptions.Item>
+      <Descriptions.Item label={t.cart.discount}>
+        {totals.discountMinor ? `−${money(totals.discountMinor, totals.currency)}` : money(0)}
+      </Descriptions.Item>
       <Descriptions.Item label={t.cart.total}>
         <Typography.Text strong data-testid="total">
           {money(totals.totalMinor, totals.currency)}
@@ -181,7 +185,10 @@ export function TotalsBlock({ totals }: { totals: Totals }) {
 }
 
 export function useOrder(id: string) {
-  return useQuery({ queryKey: ['order', id], queryFn: ({ signal }) => get<OrderDetail>(`/v1/orders/${encodeURIComponent(id)}`, undefined, signal) });
+  return useQuery({
+    queryKey: ['order', id],
+    queryFn: ({ signal }) => get<OrderDetail>(`/v1/orders/${encodeURIComponent(id)}`, undefined, signal),
+  });
 }
 
 /** The whole order; `actions` are the area's buttons (reorder, cancel, approve…). */
@@ -254,13 +261,15 @@ export function OrderView({
                 )}
               </Space>
               <Typography.Text type="secondary">
-                {t.orders.shippedAt}: {dateTime(shipment.shippedAt, locale)} · {t.orders.deliveredAt}: {dateTime(shipment.deliveredAt, locale)}
+                {t.orders.shippedAt}: {dateTime(shipment.shippedAt, locale)} · {t.orders.deliveredAt}:{' '}
+                {dateTime(shipment.deliveredAt, locale)}
               </Typography.Text>
               <ShipmentTracking shipment={shipment} />
               <ul style={{ margin: 0, paddingInlineStart: 18 }}>
                 {shipment.lines.map((line) => (
                   <li key={`${line.sku}:${line.warehouseId}`}>
-                    {line.sku} × {line.qty} ({line.warehouseId}; {t.orders.lots}: {line.lots.map((lot) => `${lot.lot} ×${lot.qty}, ${t.orders.expiry} ${day(lot.expiryDate, locale)}`).join('; ')})
+                    {line.sku} × {line.qty} ({line.warehouseId}; {t.orders.lots}:{' '}
+                    {line.lots.map((lot) => `${lot.lot} ×${lot.qty}, ${t.orders.expiry} ${day(lot.expiryDate, locale)}`).join('; ')})
                   </li>
                 ))}
               </ul>
@@ -292,7 +301,8 @@ export function OrderView({
             color: STATUS_COLORS[entry.status] === 'red' ? 'red' : 'blue',
             content: (
               <div>
-                <Typography.Text strong>{t.orders.events[entry.event] ?? t.tracking.events[entry.event] ?? entry.event}</Typography.Text> <StatusTag status={entry.status} />
+                <Typography.Text strong>{t.orders.events[entry.event] ?? t.tracking.events[entry.event] ?? entry.event}</Typography.Text>{' '}
+                <StatusTag status={entry.status} />
                 <TrackingDetail entry={entry} />
                 <br />
                 <Typography.Text type="secondary">

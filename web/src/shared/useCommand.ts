@@ -5,7 +5,11 @@ import { App } from 'antd';
 /** A command: on success a message and a refresh of the queries it changes; the error stays on the mutation for the caller to show beside its button. */
 export function useCommand<Vars, Result>(
   run: (vars: Vars) => Promise<Result>,
-  options: { success?: (result: Result, vars: Vars) => string; invalidate?: QueryKey[]; onSuccess?: (result: Result, vars: Vars) => void } = {},
+  options: {
+    success?: (result: Result, vars: Vars) => string;
+    invalidate?: QueryKey[];
+    onSuccess?: (result: Result, vars: Vars) => void;
+  } = {},
 ) {
   const queryClient = useQueryClient();
   const { message } = App.useApp();

@@ -25,11 +25,23 @@ const queryClient = new QueryClient({
 export type NavItem = { to: string; label: string; icon?: ReactNode; end?: boolean };
 
 function selectedKey(items: NavItem[], pathname: string): string[] {
-  const match = [...items].sort((a, b) => b.to.length - a.to.length).find((item) => (item.end ? pathname === item.to : pathname === item.to || pathname.startsWith(`${item.to}/`)));
+  const match = [...items]
+    .sort((a, b) => b.to.length - a.to.length)
+    .find((item) => (item.end ? pathname === item.to : pathname === item.to || pathname.startsWith(`${item.to}/`)));
   return match ? [match.to] : [];
 }
 
-export function AppShell({ title, items, headerExtra, children }: { title: string; items: NavItem[]; headerExtra?: ReactNode; children: ReactNode }) {
+export function AppShell({
+  title,
+  items,
+  headerExtra,
+  children,
+}: {
+  title: string;
+  items: NavItem[];
+  headerExtra?: ReactNode;
+  children: ReactNode;
+}) {
   const t = useT();
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md;
@@ -60,7 +72,8 @@ export function AppShell({ title, items, headerExtra, children }: { title: strin
 
   const who = user && (
     <Typography.Text type="secondary" style={{ whiteSpace: 'nowrap' }}>
-      {user.displayName ?? user.username ?? user.id} · {user.role === 'dealer' ? `${user.dealerId ?? ''} ${t.roles[user.dealerRole ?? 'owner']}` : t.roles[user.role]}
+      {user.displayName ?? user.username ?? user.id} ·{' '}
+      {user.role === 'dealer' ? `${user.dealerId ?? ''} ${t.roles[user.dealerRole ?? 'owner']}` : t.roles[user.role]}
     </Typography.Text>
   );
 
@@ -69,7 +82,19 @@ export function AppShell({ title, items, headerExtra, children }: { title: strin
     <QueryClientProvider client={queryClient}>
       <App message={{ top: 72 }}>
         <Layout style={{ minHeight: '100vh' }}>
-          <Layout.Header style={{ background: '#fff', padding: '0 16px', display: 'flex', alignItems: 'center', gap: 12, borderBottom: '1px solid #f0f0f0', position: 'sticky', top: 0, zIndex: 10 }}>
+          <Layout.Header
+            style={{
+              background: '#fff',
+              padding: '0 16px',
+              display: 'flex',
+              alignItems: 'center',
+              gap: 12,
+              borderBottom: '1px solid #f0f0f0',
+              position: 'sticky',
+              top: 0,
+              zIndex: 10,
+            }}
+          >
             {narrow && <Button aria-label={t.app.menu} icon={<MenuOutlined />} onClick={() => setDrawerOpen(true)} />}
             <Typography.Text strong style={{ fontSize: 16, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
               {title}
@@ -98,7 +123,14 @@ export function AppShell({ title, items, headerExtra, children }: { title: strin
             </Layout.Content>
           </Layout>
           {narrow && (
-            <Drawer open={drawerOpen} onClose={() => setDrawerOpen(false)} placement="left" size={260} title={title} styles={{ body: { padding: 0 } }}>
+            <Drawer
+              open={drawerOpen}
+              onClose={() => setDrawerOpen(false)}
+              placement="left"
+              size={260}
+              title={title}
+              styles={{ body: { padding: 0 } }}
+            >
               {menu}
               <Space orientation="vertical" style={{ padding: 16 }}>
                 {who}

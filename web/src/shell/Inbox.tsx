@@ -52,7 +52,8 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** A refusal that asking again will not change (not signed in, the route missing): stop streaming. */
-const refused = (error: unknown) => error instanceof ApiProblem && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+const refused = (error: unknown) =>
+  error instanceof ApiProblem && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 
 /** The inbox, in `language`: every item from the start, then live (a new language: a new inbox, see InboxBell). */
 function useInbox(language: string) {
@@ -76,7 +77,11 @@ function useInbox(language: string) {
       setMode('polling');
       while (!signal.aborted) {
         try {
-          const page = await api<NotificationPage>('GET', '/v1/notifications', { query: { after, limit: 500, waitSeconds: LONG_POLL_SECONDS }, headers: { 'accept-language': language }, signal });
+          const page = await api<NotificationPage>('GET', '/v1/notifications', {
+            query: { after, limit: 500, waitSeconds: LONG_POLL_SECONDS },
+            headers: { 'accept-language': language },
+            signal,
+          });
           add(page.items);
           after = page.nextAfter;
         } catch (error) {
@@ -125,7 +130,17 @@ function useInbox(language: string) {
   return { items, mode, markRead };
 }
 
-function NotificationItem({ item, area, onOpen, onRead }: { item: Notification; area: 'portal' | 'console'; onOpen: () => void; onRead: () => Promise<void> }) {
+function NotificationItem({
+  item,
+  area,
+  onOpen,
+  onRead,
+}: {
+  item: Notification;
+  area: 'portal' | 'console';
+  onOpen: () => void;
+  onRead: () => Promise<void>;
+}) {
   const t = useT();
   const { locale } = useLang();
   const [busy, setBusy] = useState(false);

@@ -2,12 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { queryWords, runsOf, termsOf } from './analysis.ts';
 import { searchDocument } from './document.ts';
 
-const lexemes = (text: string, whole: boolean) => termsOf(text).filter((term) => term.whole === whole).map((term) => term.lexeme);
+const lexemes = (text: string, whole: boolean) =>
+  termsOf(text)
+    .filter((term) => term.whole === whole)
+    .map((term) => term.lexeme);
 
 describe('search analysis', () => {
   it('cuts Chinese into words, each with its pinyin and initials, and keeps every character and pair as a part', () => {
     expect(lexemes('海天金标生抽酱油', true)).toEqual([
-      '海天', 'haitian', 'ht', '金标', 'jinbiao', 'jb', '生抽', 'shengchou', 'sc', '酱油', 'jiangyou', 'jy',
+      '海天',
+      'haitian',
+      'ht',
+      '金标',
+      'jinbiao',
+      'jb',
+      '生抽',
+      'shengchou',
+      'sc',
+      '酱油',
+      'jiangyou',
+      'jy',
     ]);
     expect(lexemes('海天金标生抽酱油', false)).toEqual(['海', '天', '天金', '金', '标', '标生', '生', '抽', '抽酱', '酱', '油']);
   });
@@ -32,7 +46,11 @@ describe('search analysis', () => {
       { kind: 'other', text: '500ml', at: 5 },
       { kind: 'han', text: '绿茶', at: 11 },
     ]);
-    expect(termsOf('𠮷野家 牛丼').map((term) => [term.lexeme, term.at]).find(([lexeme]) => lexeme === '牛丼')).toEqual(['牛丼', 4]);
+    expect(
+      termsOf('𠮷野家 牛丼')
+        .map((term) => [term.lexeme, term.at])
+        .find(([lexeme]) => lexeme === '牛丼'),
+    ).toEqual(['牛丼', 4]);
   });
 
   it('cuts a query the same way, without the parts', () => {
@@ -51,6 +69,8 @@ describe('search analysis', () => {
   it('writes the document with weights: name words A, name parts B, brand C, category D', () => {
     // Fields 8 positions apart: name at 1, the keyword at 11, the brand at 25, the category at 35.
     const document = searchDocument({ name: '绿茶', brand: '统一', category: 'Tea', keywords: ['lc tea'] });
-    expect(document).toBe("'绿茶':1A 'lvcha':1A 'lc':1A,11A '绿':1B '茶':2B 'tea':14A,35D '统一':25C 'tongyi':25C 'ty':25C '统':25C '一':26C");
+    expect(document).toBe(
+      "'绿茶':1A 'lvcha':1A 'lc':1A,11A '绿':1B '茶':2B 'tea':14A,35D '统一':25C 'tongyi':25C 'ty':25C '统':25C '一':26C",
+    );
   });
 });

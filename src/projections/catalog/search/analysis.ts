@@ -91,7 +91,9 @@ function sizeOf(number: Run, next: Run | undefined): { lexeme: string; unitLengt
   if (!next || !NUMBER.test(number.text)) return undefined;
   if (next.kind === 'han') {
     const unit = HAN_UNIT.exec(next.text)?.[1];
-    return unit && next.at === number.at + number.text.length ? { lexeme: `${number.text}${UNITS[unit]}`, unitLength: unit.length } : undefined;
+    return unit && next.at === number.at + number.text.length
+      ? { lexeme: `${number.text}${UNITS[unit]}`, unitLength: unit.length }
+      : undefined;
   }
   const unit = UNITS[next.text];
   return unit ? { lexeme: `${number.text}${unit}`, unitLength: 0 } : undefined;
@@ -191,7 +193,8 @@ export function termsOf(text: string): Term[] {
     if (size) {
       terms.push({ lexeme: size.lexeme, at: run.at, whole: true });
       const next = runs[index + 1]!;
-      if (next.kind === 'han' && next.text.length > size.unitLength) hanTerms(next.text.slice(size.unitLength), next.at + size.unitLength, terms);
+      if (next.kind === 'han' && next.text.length > size.unitLength)
+        hanTerms(next.text.slice(size.unitLength), next.at + size.unitLength, terms);
       index++;
     } else if (run.kind === 'han') {
       hanTerms(run.text, run.at, terms);

@@ -120,7 +120,9 @@ function exactPage(search: CatalogSearch, q: string, text: TextQuery | undefined
     const score = rankOf(text.all, 1);
     // A product the code band has is not listed twice; the check runs only if that band has any.
     const notCode = code ? sql` AND ((SELECT NOT EXISTS (SELECT 1 FROM ${products} p WHERE ${code})) OR NOT ${code})` : sql``;
-    branches.push(sql`SELECT p.sku, ${score} AS score FROM ${products} p WHERE p.search @@ ${tsquery(text.all)} AND ${where} AND ${pastCursor(search, score)}${notCode}`);
+    branches.push(
+      sql`SELECT p.sku, ${score} AS score FROM ${products} p WHERE p.search @@ ${tsquery(text.all)} AND ${where} AND ${pastCursor(search, score)}${notCode}`,
+    );
   }
   if (branches.length === 0) return undefined;
   return sql`SELECT sku, score FROM (${sql.join(branches, sql` UNION ALL `)}) matched ORDER BY score DESC, sku LIMIT ${rows}`;
@@ -143,7 +145,12 @@ function fuzzyPage(search: CatalogSearch, q: string, text: TextQuery | undefined
   const similar = sql`similarity(lower(p.name), ${lowered})::float8`;
   const anyWord = text ? sql`p.search @@ ${tsquery(text.any)}` : undefined;
   // How much of `q` a product has (each unit it matches), then how well: in [0, 1).
-  const covered = text && sql`((${sql.join(text.units.map((unit) => sql`(p.search @@ ${tsquery(unit)})::int`), sql` + `)} + ${rankOf(text.any, 0)}) / ${text.units.length + 1})`;
+  const covered =
+    text &&
+    sql`((${sql.join(
+      text.units.map((unit) => sql`(p.search @@ ${tsquery(unit)})::int`),
+      sql` + `,
+    )} + ${rankOf(text.any, 0)}) / ${text.units.length + 1})`;
   const score = !covered ? sql`(${similar} / 2)` : chinese ? sql`(${covered} / 2)` : sql`(greatest(${covered}, ${similar}) / 2)`;
   const substring = q.length >= 3 ? sql` OR lower(p.name) LIKE '%' || lower(${q.replace(/[\\%_]/g, '\\$&')}) || '%'` : sql``;
   const matches = chinese ? anyWord! : sql`${anyWord ? sql`${anyWord} OR ` : sql``}lower(p.name) % ${lowered}${substring}`;
@@ -184,14 +191,34 @@ const searchPosition = sql`(SELECT s.position FROM ${sql.table('catalog.search_s
  * The first REMEMBERED_ROWS of `q`'s ranking (the exact bands, or the last band when they have
  * nothing), with where the searchable products stand (null before the projection has written any).
  */
-async function rankAfresh(pool: pg.Pool, db: Db, search: CatalogSearch, q: string, text: TextQuery | undefined): Promise<Omit<Ranking, 'position'> & { position: string | null }> {
+async function rankAfresh(
+  pool: pg.Pool,
+  db: Db,
+  search: CatalogSearch,
+  q: string,
+  text: TextQuery | undefined,
+): Promise<Omit<Ranking, 'position'> & { position: string | null }> {
   // The exact bands run as a named statement (see statementName); the last band's text varies with `q`.
-  for (const [band, named] of [[exactPage(search, q, text, REMEMBERED_ROWS), true], [fuzzyPage(search, q, text, REMEMBERED_ROWS), false]] as const) {
+  for (const [band, named] of [
+    [exactPage(search, q, text, REMEMBERED_ROWS), true],
+    [fuzzyPage(search, q, text, REMEMBERED_ROWS), false],
+  ] as const) {
     if (!band) continue;
-    const statement = sql<Ranked & { position: string | null }>`SELECT page.sku, page.score, ${searchPosition} AS position FROM (${band}) page`.compile(db);
+    const statement = sql<
+      Ranked & { position: string | null }
+    >`SELECT page.sku, page.score, ${searchPosition} AS position FROM (${band}) page`.compile(db);
     const name = named ? statementName(statement.sql) : undefined;
-    const { rows } = await pool.query<Ranked & { position: string | null }>({ text: statement.sql, values: [...statement.parameters], ...(name && { name }) });
-    if (rows.length > 0) return { position: rows[0]!.position, ranked: rows.map(({ sku, score }) => ({ sku, score })), complete: rows.length < REMEMBERED_ROWS };
+    const { rows } = await pool.query<Ranked & { position: string | null }>({
+      text: statement.sql,
+      values: [...statement.parameters],
+      ...(name && { name }),
+    });
+    if (rows.length > 0)
+      return {
+        position: rows[0]!.position,
+        ranked: rows.map(({ sku, score }) => ({ sku, score })),
+        complete: rows.length < REMEMBERED_ROWS,
+      };
   }
   return { position: null, ranked: [], complete: true };
 }
@@ -229,8 +256,17 @@ export async function searchCatalog(db: Db, pool: pg.Pool, vocabulary: CatalogVo
 }
 
 /** The page's products with prices, stock and the buyer's tier and territories, in page order. */
-async function pageWithDetails(db: Db, pool: pg.Pool, search: CatalogSearch, page: RawBuilder<unknown>, named: boolean): Promise<CatalogRow[]> {
-  const buyer = search.buyerDealerId === undefined ? sql`SELECT NULL::text AS tier, NULL::text[] AS territories` : sql`
+async function pageWithDetails(
+  db: Db,
+  pool: pg.Pool,
+  search: CatalogSearch,
+  page: RawBuilder<unknown>,
+  named: boolean,
+): Promise<CatalogRow[]> {
+  const buyer =
+    search.buyerDealerId === undefined
+      ? sql`SELECT NULL::text AS tier, NULL::text[] AS territories`
+      : sql`
     SELECT d.tier, d.territories FROM ${sql.table('dealers.dealers')} d WHERE d.id = ${search.buyerDealerId}`;
   const tierOnly = search.allTierPrices ? sql`` : sql` AND t.tier = (SELECT tier FROM buyer)`;
   const contractOnly = search.contractPricesOf === undefined ? sql`` : sql` AND d.dealer_id = ${search.contractPricesOf}`;

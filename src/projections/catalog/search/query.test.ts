@@ -23,7 +23,7 @@ describe('catalog text query', () => {
     expect(loose?.units).toEqual(["'康'", "'师'", "'付'", "'tea'", "'kangshifu'"]);
   });
 
-  it("quotes what a tsquery could misread, and has nothing for a query without words", () => {
+  it('quotes what a tsquery could misread, and has nothing for a query without words', () => {
     expect(textQuery("it's \\ SKU-1", vocabulary)?.all).toBe("( 'it' | 'it':* ) & ( 's' | 's':* ) & ( 'sku' | 'sku':* ) & ( '1' | '1':* )");
     expect(textQuery(' - & ! ', vocabulary)).toBeUndefined();
   });

@@ -64,7 +64,8 @@ export function textQuery(q: string, vocabulary: Vocabulary): TextQuery | undefi
   let widened = 0;
   const others = new Map<string, string>();
   for (const word of words) {
-    if (word.kind === 'other' && !others.has(word.text)) others.set(word.text, otherOperand(word.text, vocabulary, !vocabulary.has(word.text) && widened++ < MAX_WIDENED_WORDS));
+    if (word.kind === 'other' && !others.has(word.text))
+      others.set(word.text, otherOperand(word.text, vocabulary, !vocabulary.has(word.text) && widened++ < MAX_WIDENED_WORDS));
   }
   const sounds = querySounds(q).map(term);
   const all = words.map((word) => (word.kind === 'han' ? hanOperand(word.text) : others.get(word.text)!));

@@ -38,7 +38,9 @@ export class RankedCache {
     // The least recently used query is the first to go.
     this.#rankings.delete(key);
     this.#rankings.set(key, ranking);
-    const start = after ? ranking.ranked.findIndex((row) => row.score < after.score || (row.score === after.score && row.sku > after.sku)) : 0;
+    const start = after
+      ? ranking.ranked.findIndex((row) => row.score < after.score || (row.score === after.score && row.sku > after.sku))
+      : 0;
     if (start < 0) return undefined;
     const ranked = ranking.ranked.slice(start, start + rows);
     if (ranked.length === 0 || (ranked.length < rows && !ranking.complete)) return undefined;

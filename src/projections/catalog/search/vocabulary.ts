@@ -181,7 +181,11 @@ export class CatalogVocabulary {
   }
 
   async #load(): Promise<void> {
-    const checkpoint = await this.#db.selectFrom('projection_checkpoints').select('position').where('name', '=', 'catalog').executeTakeFirst();
+    const checkpoint = await this.#db
+      .selectFrom('projection_checkpoints')
+      .select('position')
+      .where('name', '=', 'catalog')
+      .executeTakeFirst();
     if (this.#loaded && checkpoint?.position === this.#position) return;
     const { rows } = await sql<{ word: string }>`
       SELECT DISTINCT w.word FROM ${sql.table('catalog.products')} p, unnest(tsvector_to_array(p.search)) AS w(word)
