@@ -11,7 +11,7 @@ import { eventually, readModelsCaughtUp, startTestApp, type TestApp } from '../s
 import { buildWebApp, DESKTOP, findChromium, launchBrowser, PHONE, signInWithToken, type Browser } from '../support/browser.ts';
 import { LOGISTICS_SECRET, postWebhook } from '../integrations/order-partners.ts';
 
-/** A demo dealer with a year of orders, its territory, and a product it can order (src/demo-*.ts). */
+/** A demo dealer with a year of orders, its territory, and a product it can order (src/demo/). */
 const DEALER = 'D-1001';
 const REGION = 'CN-31';
 /** A region outside D-1001's territories: its orders are held for review. */

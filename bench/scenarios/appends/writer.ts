@@ -1,12 +1,12 @@
 // Child process: N concurrent writers appending to one event store (ours or Emmett's) for a fixed
 // time; prints appends, events and latencies as JSON. Each store runs in its own process because
 // Emmett's driver (dumbo) changes node-postgres' global type parsers.
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PostgresEventStore, type PostgresEventStoreOptions } from '../../../src/eventstore/postgres.ts';
-import type { EventMetadata, NewEvent } from '../../../src/eventstore/port.ts';
+import type { NewEvent } from '../../../src/eventstore/port.ts';
 import { createPool } from '../../../src/db/database.ts';
 import { inputFromParent, replyToParent } from '../../harness/child.ts';
+import { orderLineEvents, type OrderLineWorld } from '../../harness/order-line-events.ts';
 import { serverCpuMicros } from '../../harness/server-cpu.ts';
 import { LatencyRecorder } from '../../harness/stats.ts';
 
@@ -39,32 +39,13 @@ export type WriterOutput = {
 
 type Append = (stream: string, events: NewEvent[]) => Promise<unknown>;
 
-function orderLineEvents(count: number, writer: number): NewEvent[] {
-  const correlationId = randomUUID();
-  const metadata: EventMetadata = {
-    actor: `dealer-user-${writer}`,
-    role: 'dealer',
-    correlationId,
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-    schemaVersion: 1,
-  };
-  return Array.from({ length: count }, (_, line) => ({
-    id: randomUUID(),
-    type: 'BenchOrderLineAdded',
-    data: {
-      orderId: correlationId,
-      dealerId: `D-${1000 + writer}`,
-      line,
-      sku: `SKU-${String((writer * 7919 + line) % 50_000).padStart(6, '0')}`,
-      quantity: 1 + (line % 12),
-      unitPriceMinor: 5_400,
-      currency: 'CNY',
-      warehouseId: 'WH-SH-01',
-    },
-    metadata,
-  }));
-}
+/** Writers' dealers and SKUs: 50 000 SKUs in one warehouse. */
+const APPENDS_WORLD: OrderLineWorld = {
+  dealerOf: (writer) => `D-${1000 + writer}`,
+  skuOf: (index) => `SKU-${String(index % 50_000).padStart(6, '0')}`,
+  warehouseId: 'WH-SH-01',
+};
+const orderLines = (count: number, writer: number) => orderLineEvents(count, writer, APPENDS_WORLD);
 
 async function openStore(input: WriterInput): Promise<{ append: Append; close: () => Promise<void> }> {
   if (input.store === 'ours') {
@@ -100,7 +81,7 @@ async function main(): Promise<void> {
   const input = inputFromParent<WriterInput>();
   const { append, close } = await openStore(input);
   // Creates Emmett's schema (and warms both pools) before the clock starts.
-  await append(`bench-${input.runId}-setup`, orderLineEvents(input.eventsPerAppend, 0));
+  await append(`bench-${input.runId}-setup`, orderLines(input.eventsPerAppend, 0));
 
   const latencies = new LatencyRecorder();
   let appends = 0;
@@ -117,7 +98,7 @@ async function main(): Promise<void> {
 
   async function writer(index: number): Promise<void> {
     for (let n = 0; performance.now() < end; n += 1) {
-      const events = orderLineEvents(input.eventsPerAppend, index);
+      const events = orderLines(input.eventsPerAppend, index);
       const begun = performance.now();
       try {
         await append(`bench-${input.runId}-${index}-${n}`, events);

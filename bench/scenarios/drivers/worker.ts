@@ -1,7 +1,7 @@
 // Child process of the drivers scenario: one driver (node-postgres `pg`, or postgres.js through a
 // `query` shim and kysely-postgres-js), one workload, for a warm-up and a measured window; prints
 // operations, latencies and CPU (this process, and every PostgreSQL process) as JSON.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
 import pino from 'pino';
@@ -10,7 +10,7 @@ import { coalescedFor } from '../../../src/db/coalesce.ts';
 import { createDb, createPool, type Db } from '../../../src/db/database.ts';
 import type { Database } from '../../../src/db/schema.ts';
 import type { OrderHistory } from '../../../src/domain/ordering/risk.ts';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../../../src/eventstore/port.ts';
+import type { RecordedEvent } from '../../../src/eventstore/port.ts';
 import { PostgresEventStore } from '../../../src/eventstore/postgres.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { dealerOrderHistoryHint, type HistoryAsked } from '../../../src/projections/orders/queries.ts';
@@ -18,6 +18,7 @@ import { inputFromParent, replyToParent } from '../../harness/child.ts';
 import { serverCpuMicros } from '../../harness/server-cpu.ts';
 import { LatencyRecorder } from '../../harness/stats.ts';
 import { dbOf, openPostgresJs, poolOf } from './postgres-js.ts';
+import { orderLineEvents } from '../../harness/order-line-events.ts';
 import { dealerOf, sessionOf, skuOf, WORLD } from './world.ts';
 
 export type Driver = 'pg' | 'postgres';
@@ -47,32 +48,8 @@ export type DriversOutput = {
 
 const POOL_MAX_APP = 40;
 
-function events(count: number, writer: number): NewEvent[] {
-  const correlationId = randomUUID();
-  const metadata: EventMetadata = {
-    actor: `dealer-user-${writer}`,
-    role: 'dealer',
-    correlationId,
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-    schemaVersion: 1,
-  };
-  return Array.from({ length: count }, (_, line) => ({
-    id: randomUUID(),
-    type: 'BenchOrderLineAdded',
-    data: {
-      orderId: correlationId,
-      dealerId: dealerOf(writer),
-      line,
-      sku: skuOf((writer * 7919 + line) % WORLD.products),
-      quantity: 1 + (line % 12),
-      unitPriceMinor: 5_400,
-      currency: 'CNY',
-      warehouseId: 'WH-A',
-    },
-    metadata,
-  }));
-}
+const events = (count: number, writer: number) =>
+  orderLineEvents(count, writer, { dealerOf, skuOf: (index) => skuOf(index % WORLD.products), warehouseId: 'WH-A' });
 
 /** JSON with object keys sorted (jsonb stores them sorted), to compare what was written with what is read. */
 function canonical(value: unknown): string {
