@@ -168,8 +168,8 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     ? new DailyExpiryEvaluation({
         alerts: infrastructure.stockAlerts,
         // The lots come from the inventory read model: first let it take in what the store holds now.
-        candidates: async (today) => {
-          const caughtUp = await clock.waitFor(await store.headPosition(), 60_000);
+        candidates: async (today, signal) => {
+          const caughtUp = await clock.waitFor(await store.headPosition(), 60_000, signal);
           if (!caughtUp.reached) throw new Error(`the read models are behind (${caughtUp.behind.join(', ')})`);
           return stockWithLotsExpiringWithin(db, today, config.expiryTiers.blueDays);
         },
@@ -219,8 +219,9 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     async stop() {
       await erpInbound?.stop();
       await app?.close();
-      await runner?.stop();
+      // The daily evaluation waits for the projections: it stops before them.
       await dailyExpiry?.stop();
+      await runner?.stop();
       await subscriptions?.stop();
       await deliveries?.stop();
     },

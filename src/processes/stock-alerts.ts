@@ -236,7 +236,8 @@ export function createStockAlerts(deps: StockAlertsDeps): StockAlerts {
 export type DailyExpiryOptions = {
   alerts: StockAlerts;
   /** The stock streams worth a look on a day: those holding lots within the blue tier. */
-  candidates: (today: string) => Promise<readonly { sku: string; warehouseId: string }[]>;
+  /** The stock streams with lots to look at today; `signal` aborts when the evaluation stops. */
+  candidates: (today: string, signal: AbortSignal) => Promise<readonly { sku: string; warehouseId: string }[]>;
   locks: AdvisoryLocks;
   logger: Logger;
   now?: () => Date;
@@ -280,7 +281,7 @@ export class DailyExpiryEvaluation {
       const today = businessDayOf(at);
       try {
         if (today !== done && (await locks.tryLock(DAILY_LOCK))) {
-          const streams = await candidates(today);
+          const streams = await candidates(today, signal);
           await alerts.evaluateExpiry(streams, at);
           done = today;
           this.#evaluated.resolve();

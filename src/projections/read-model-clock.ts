@@ -46,14 +46,16 @@ export class ReadModelClock {
     }
   }
 
-  async waitFor(position: string, timeoutMs: number): Promise<CatchUp> {
+  /** Waits until every read model holds `position`, for at most `timeoutMs` or until `stop` aborts. */
+  async waitFor(position: string, timeoutMs: number, stop?: AbortSignal): Promise<CatchUp> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const behind = await this.#behind(position);
       if (behind.length === 0) return { reached: true };
       const remaining = deadline - Date.now();
-      if (remaining <= 0) return { reached: false, behind };
-      const signal = AbortSignal.timeout(Math.min(remaining, this.#progress ? 250 : this.#pollMs));
+      if (remaining <= 0 || stop?.aborted) return { reached: false, behind };
+      const pause = AbortSignal.timeout(Math.min(remaining, this.#progress ? 250 : this.#pollMs));
+      const signal = stop ? AbortSignal.any([stop, pause]) : pause;
       if (this.#progress) await once(this.#progress, 'progress', { signal }).catch(() => undefined);
       else await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
     }

@@ -115,6 +115,13 @@ describe('delivery runner', () => {
     second.start();
     try {
       await eventually(allDelivered(slow, ids), 20_000, 'the slow partner to get every event');
+      // The checkpoint follows the deliveries it covers (in order per stream, so a little behind).
+      const head = await store.headPosition();
+      await eventually(
+        async () => ((await adapterStates(db, store, ['slow-partner']))[0]!.position === head ? true : undefined),
+        20_000,
+        "the slow partner's checkpoint to reach the head",
+      );
     } finally {
       await second.stop();
     }

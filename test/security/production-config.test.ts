@@ -161,7 +161,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes ports on the loopback interface only', () => {
-    const published = [...compose.matchAll(/^\s+- "([^"]+)"$/gm)].map((match) => match[1]!).filter((port) => /\d+:\d+$/.test(port));
+    const published = [...compose.matchAll(/^\s+- (["'])([^"']+)\1$/gm)].map((match) => match[2]!).filter((port) => /\d+:\d+$/.test(port));
     expect(published.length).toBeGreaterThan(0);
     for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:/);
   });

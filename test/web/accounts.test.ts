@@ -119,10 +119,10 @@ if (chromium.available) {
       const password = owner.getByLabel('Initial password', { exact: true });
       await password.fill('password1234');
       await owner.getByLabel('Limit per order (¥)', { exact: true }).fill('2000');
-      await owner.getByRole('button', { name: 'Add buyer', exact: true }).click();
+      await owner.getByRole('button', { name: /^(loading )?Add buyer$/ }).click();
       await owner.locator('.ant-form-item').filter({ has: password }).getByText('is one of the most common passwords').waitFor();
       await password.fill(PASSWORD);
-      await owner.getByRole('button', { name: 'Add buyer', exact: true }).click();
+      await owner.getByRole('button', { name: /^(loading )?Add buyer$/ }).click();
       await owner.getByRole('row', { name: /^huangpu-buyer-2 Zhou Li Buyer ¥2,000\.00 — Active/ }).waitFor();
       const users = await app.request('GET', `/v1/users?dealerId=${DEALER}&limit=500`, { token: app.token('ops') });
       expect(users.body.items.find((user: { username: string }) => user.username === 'huangpu-buyer-2')).toMatchObject({

@@ -118,7 +118,11 @@ if (chromium.available) {
       await page.getByRole('button', { name: '详情 D-1002', exact: true }).click();
       const field = page.getByRole('spinbutton', { name: '最短剩余保质期（天）' });
       await field.fill('120');
-      await page.locator('.ant-form-item').filter({ has: field }).getByRole('button', { name: '保存', exact: true }).click();
+      await page
+        .locator('.ant-form-item')
+        .filter({ has: field })
+        .getByRole('button', { name: /^(loading )?保存$/ })
+        .click();
       await page.getByText('已保存').first().waitFor();
       const dealer = await eventually(async () => {
         const response = await app.request('GET', '/v1/dealers/D-1002', { token: app.token('ops') });
@@ -162,10 +166,10 @@ if (chromium.available) {
       await dialog.getByRole('button', { name: '添加地区预算' }).click();
       await dialog.getByRole('combobox', { name: '地区 2' }).fill('CN-32');
       // A row with neither limit is refused before anything is sent.
-      await dialog.getByRole('button', { name: '保存', exact: true }).click();
+      await dialog.getByRole('button', { name: /^(loading )?保存$/ }).click();
       await dialog.getByText('请填写金额上限或数量上限').waitFor();
       await dialog.getByRole('spinbutton', { name: '数量上限 2' }).fill('5');
-      await dialog.getByRole('button', { name: '保存', exact: true }).click();
+      await dialog.getByRole('button', { name: /^(loading )?保存$/ }).click();
       const regionField = dialog.locator('.ant-form-item').filter({ has: page.getByRole('combobox', { name: '地区 1' }) });
       await regionField.getByText(/is not a known region/).waitFor();
       const listed = async () =>
@@ -175,7 +179,7 @@ if (chromium.available) {
       expect(await listed()).toBeUndefined();
 
       await dialog.getByRole('combobox', { name: '地区 1' }).fill(UNPROMOTED.regionCode);
-      await dialog.getByRole('button', { name: '保存', exact: true }).click();
+      await dialog.getByRole('button', { name: /^(loading )?保存$/ }).click();
       await page.getByText('促销已创建').first().waitFor();
       await dialog.waitFor({ state: 'detached' });
       const promotion = await eventually(listed);
@@ -235,7 +239,7 @@ if (chromium.available) {
       // Tiers overlap when one does not start above the one before it.
       await dialog.getByRole('spinbutton', { name: '起点（元） 2' }).fill('0');
       await dialog.getByRole('spinbutton', { name: '返利比例 2' }).fill('2.5');
-      await dialog.getByRole('button', { name: '保存', exact: true }).click();
+      await dialog.getByRole('button', { name: /^(loading )?保存$/ }).click();
       await dialog.getByText('起点必须高于上一档的起点').waitFor();
       expect((await app.request('GET', '/v1/rebate-programs/RB-WEB-YEAR', { token: app.token('finance') })).status).toBe(404);
       await dialog.getByRole('spinbutton', { name: '起点（元） 2' }).fill('1000');
@@ -243,7 +247,7 @@ if (chromium.available) {
       const dealers = dialog.getByRole('combobox', { name: '经销商', exact: true });
       await dealers.fill('D-1001!');
       await dealers.press('Enter');
-      await dialog.getByRole('button', { name: '保存', exact: true }).click();
+      await dialog.getByRole('button', { name: /^(loading )?保存$/ }).click();
       await dialog
         .locator('.ant-form-item')
         .filter({ has: page.getByRole('combobox', { name: '经销商', exact: true }) })
@@ -251,7 +255,7 @@ if (chromium.available) {
         .waitFor();
       expect((await app.request('GET', '/v1/rebate-programs/RB-WEB-YEAR', { token: app.token('finance') })).status).toBe(404);
       await dealers.press('Backspace');
-      await dialog.getByRole('button', { name: '保存', exact: true }).click();
+      await dialog.getByRole('button', { name: /^(loading )?保存$/ }).click();
       await page.getByText('返利计划 RB-WEB-YEAR 已创建').waitFor();
       const created = await app.request('GET', '/v1/rebate-programs/RB-WEB-YEAR', { token: app.token('finance') });
       expect(created.body.tiers).toEqual([
