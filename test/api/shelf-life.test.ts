@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stockDecider, stockStream, reservationsServable } from '../../src/domain/inventory/stock.ts';
 import { addDays, businessDayOf } from '../../src/domain/shared/calendar.ts';
+import { STOCK_ALERTS } from '../../src/processes/stock-alerts.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { adapterPast } from '../integrations/order-partners.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
 
 let app: TestApp;
@@ -19,6 +21,9 @@ beforeAll(async () => {
   await receiveStock(app, { sku: 'SL-MILK', warehouseId: 'WH-SL', qty: 10, lot: 'LONG', expiryDate: day(300) });
   await createDealer(app, { id: 'D-SL' });
   await createDealer(app, { id: 'D-PLAIN' });
+  // The receipts' expiry alerts are appended in the background: let them land before the tests
+  // compare the store's head before and after refused commands.
+  await adapterPast(app, STOCK_ALERTS, await app.running.infrastructure.store.headPosition());
 });
 afterAll(async () => {
   await app.stop();

@@ -162,7 +162,8 @@ if (chromium.available) {
       await owner.getByRole('textbox', { name: '拒绝原因' }).fill('本月预算已用完');
       await owner.getByRole('button', { name: '确认拒绝', exact: true }).click();
       // The command's answer first (a refusal would show as a problem instead), then the read model.
-      await owner.getByText('已拒绝', { exact: true }).first().waitFor();
+      await owner.getByText('已拒绝', { exact: true }).or(owner.locator('.ant-alert')).first().waitFor();
+      expect(await owner.locator('.ant-alert').allTextContents(), 'the rejection was refused').toEqual([]);
       const order = await eventually(
         async () => {
           const response = await app.request('GET', `/v1/orders/${orderId}`, { token: app.token('ops') });
