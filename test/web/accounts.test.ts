@@ -2,7 +2,7 @@
 // limits: the buyer sees its limits and this month's spend and is told the order will wait, the
 // owner approves one and rejects another with a reason, which the buyer then reads in words; the
 // owner adds a buyer with limits.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/demo/users.ts';
 import { eventually, startTestApp, type TestApp } from '../support/app.ts';
 import { buildWebApp, DESKTOP, findChromium, launchBrowser, signInWithToken, type Browser } from '../support/browser.ts';
@@ -30,6 +30,9 @@ if (chromium.available) {
       browser = await launchBrowser();
     });
 
+    afterEach(async () => {
+      await browser.closePages();
+    });
     afterAll(async () => {
       await browser?.close();
       await app?.stop();
