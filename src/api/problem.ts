@@ -53,13 +53,21 @@ export class HttpProblem extends Error {
   readonly code: string;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
+  /** A command the domain refused (counted in `dealerline_commands_refused_total`), not bad input. */
+  readonly refusal: boolean;
 
-  constructor(status: number, code: string, detail: string, options: { errors?: FieldError[]; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    options: { errors?: FieldError[]; headers?: Record<string, string>; refusal?: boolean } = {},
+  ) {
     super(detail);
     this.status = status;
     this.code = code;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.refusal = options.refusal ?? false;
   }
 }
 
@@ -81,7 +89,7 @@ export function sendProblem(reply: FastifyReply, body: Problem, headers: Record<
 const REFUSAL_STATUS: Record<Refusal['kind'], number> = { rule: 422, conflict: 409, not_found: 404 };
 
 export function refusalProblem(refusal: Refusal): HttpProblem {
-  return new HttpProblem(REFUSAL_STATUS[refusal.kind], refusal.code, refusal.detail);
+  return new HttpProblem(REFUSAL_STATUS[refusal.kind], refusal.code, refusal.detail, { refusal: true });
 }
 
 export const notFound = (what: string) => new HttpProblem(404, 'not_found', `${what} was not found`);
@@ -150,6 +158,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpProblem) {
+      if (error.refusal) request.server.metrics?.commandsRefused.inc({ code: error.code });
       return sendProblem(reply, problem(error.status, error.code, error.message, error.errors), error.headers);
     }
     if (error.validation) {

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/app.ts';
+import { metricValue } from '../support/metrics.ts';
 
 const product = (sku: string) => ({ sku, name: `Product ${sku}`, brand: 'B', category: 'c', unit: 'case', basePriceMinor: 500 });
 
@@ -160,6 +161,20 @@ describe('API platform', () => {
       const metrics = await app.request('GET', '/metrics');
       expect(metrics.status).toBe(200);
       expect(metrics.text).toContain('dealerline_http_request_duration_seconds');
+    });
+
+    it('counts the commands the domain refuses by their code, and not bad input', async () => {
+      const refused = () => metricValue(app.url, 'dealerline_commands_refused_total', { code: 'dealer_not_found' });
+      const before = await refused();
+      const total = () => metricValue(app.url, 'dealerline_commands_refused_total');
+      const totalBefore = await total();
+      const suspend = await app.request('POST', '/v1/dealers/D-NOWHERE/suspend', { token: app.token('ops'), body: {} });
+      expect(suspend.status, suspend.text).toBe(404);
+      expect(suspend.body.code).toBe('dealer_not_found');
+      expect(await refused()).toBe(before + 1);
+      const invalid = await app.request('POST', '/v1/dealers/D-NOWHERE/suspend', { token: app.token('ops'), body: { reason: 7 } });
+      expect(invalid.status).toBe(400);
+      expect(await total()).toBe(totalBefore + 1);
     });
 
     it('echoes a request id, or makes one', async () => {
