@@ -100,6 +100,25 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   return startOn(await createTestDatabase(), env, options);
 }
 
+/**
+ * An adapter that starts "now" (the stock alerts) takes the store's head as its start the first
+ * time it runs, a moment after the server answers: a test's first events must come after that, or
+ * the adapter would start past them.
+ */
+async function adaptersStarted(running: Running): Promise<void> {
+  const { db, adapters } = running.infrastructure;
+  const fromNow = adapters.filter((adapter) => adapter.startFrom === 'now').map((adapter) => adapter.name);
+  if (fromNow.length === 0) return;
+  await eventually(
+    async () => {
+      const rows = await db.selectFrom('integration.checkpoints').select('adapter').where('adapter', 'in', fromNow).execute();
+      return rows.length === fromNow.length ? true : undefined;
+    },
+    30_000,
+    `the adapters ${fromNow.join(', ')} to take their start`,
+  );
+}
+
 async function startOn(database: TestDatabase, env: Record<string, string>, options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -113,6 +132,7 @@ async function startOn(database: TestDatabase, env: Record<string, string>, opti
   });
   const infrastructure = await openInfrastructure(config, createLogger(config, options.logDestination), { migrate: false });
   const running = await start(infrastructure, { api: true, workers: options.workers ?? true, seed: options.seed ?? false });
+  if (running.deliveries) await adaptersStarted(running);
   const url = running.url!;
   return {
     url,
