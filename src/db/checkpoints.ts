@@ -3,6 +3,7 @@
 // adapter). A checkpoint only moves compare-and-set, from where its runner last left it; its
 // runner holds the advisory lock `lockName(kind, name)` while it runs.
 import { sql } from 'kysely';
+import { coalescedFor } from './coalesce.ts';
 import type { Db } from './database.ts';
 
 export type SubscriberKind = 'projection' | 'integration';
@@ -20,19 +21,55 @@ export class CheckpointMoved extends Error {
   override name = 'CheckpointMoved';
 }
 
-/** Moves a checkpoint from `expected` to `next` (one statement); CheckpointMoved when it was not at `expected`. */
-export async function moveCheckpoint(db: Db, kind: SubscriberKind, name: string, expected: string, next: string): Promise<void> {
+type Move = { kind: SubscriberKind; name: string; expected: string; next: string };
+
+/** Moves a checkpoint from `expected` to `next` (one statement); false when it was not at `expected`. */
+async function moveOne(db: Db, { kind, name, expected, next }: Move): Promise<boolean> {
   const { table, key } = TABLES[kind];
   const result = await sql`
     UPDATE ${sql.table(table)} SET position = ${next}, updated_at = now()
      WHERE ${sql.ref(key)} = ${name} AND position = ${expected}`.execute(db);
-  if (result.numAffectedRows !== 1n) throw new CheckpointMoved(`The checkpoint of ${kind} ${name} is no longer at ${expected}`);
+  return result.numAffectedRows === 1n;
 }
 
 /**
- * In the caller's transaction: locks the checkpoint row, checks that it still is `expected`
- * (compare-and-set), does `work`, stores `position`. `asyncCommit`: commit without waiting for the
- * WAL flush, only for work redone from scratch after a crash anyway (a rebuild).
+ * The moves asked for in the same turn of the event loop (the subscribers one append woke that had
+ * nothing of theirs to write) in one statement per kind: each is true when it held.
+ */
+const moveTogether = coalescedFor(async (db: Db, moves: Move[]): Promise<boolean[]> => {
+  const moved = new Set<string>();
+  await Promise.all(
+    (Object.keys(TABLES) as SubscriberKind[]).map(async (kind) => {
+      const ofKind = moves.filter((move) => move.kind === kind);
+      if (ofKind.length === 0) return;
+      const { table, key } = TABLES[kind];
+      const { rows } = await sql<{ name: string }>`
+        UPDATE ${sql.table(table)} AS c SET position = m.next, updated_at = now()
+          FROM unnest(${ofKind.map((move) => move.name)}::text[], ${ofKind.map((move) => move.expected)}::numeric[],
+                      ${ofKind.map((move) => move.next)}::numeric[]) AS m(name, expected, next)
+         WHERE ${sql.ref(`c.${key}`)} = m.name AND c.position = m.expected
+        RETURNING ${sql.ref(`c.${key}`)} AS name`.execute(db);
+      for (const row of rows) moved.add(lockName(kind, row.name));
+    }),
+  );
+  return moves.map((move) => moved.has(lockName(move.kind, move.name)));
+});
+
+/**
+ * Moves a checkpoint from `expected` to `next`, outside any transaction: moves asked for together
+ * share one statement. CheckpointMoved when it was not at `expected`.
+ */
+export async function moveCheckpoint(db: Db, kind: SubscriberKind, name: string, expected: string, next: string): Promise<void> {
+  if (!(await moveTogether(db, { kind, name, expected, next })))
+    throw new CheckpointMoved(`The checkpoint of ${kind} ${name} is no longer at ${expected}`);
+}
+
+/**
+ * In the caller's transaction: moves the checkpoint from `expected` to `position` first, compare-and-set
+ * (which locks its row until the commit; CheckpointMoved when it was not at `expected`), then does
+ * `work`: one statement for the checkpoint, where a locking read and a write took two round trips.
+ * `asyncCommit`: commit without waiting for the WAL flush, only for work redone from scratch after a
+ * crash anyway (a rebuild).
  */
 export async function advanceCheckpoint(
   trx: Db,
@@ -43,11 +80,8 @@ export async function advanceCheckpoint(
   work: () => Promise<void>,
   options: { asyncCommit?: boolean } = {},
 ): Promise<void> {
-  const { table, key } = TABLES[kind];
   if (options.asyncCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-  const { rows } = await sql<{ position: string }>`
-    SELECT position FROM ${sql.table(table)} WHERE ${sql.ref(key)} = ${name} FOR UPDATE`.execute(trx);
-  if (rows[0]?.position !== expected) throw new CheckpointMoved(`The checkpoint of ${kind} ${name} is no longer at ${expected}`);
+  if (!(await moveOne(trx, { kind, name, expected, next: position })))
+    throw new CheckpointMoved(`The checkpoint of ${kind} ${name} is no longer at ${expected}`);
   await work();
-  await sql`UPDATE ${sql.table(table)} SET position = ${position}, updated_at = now() WHERE ${sql.ref(key)} = ${name}`.execute(trx);
 }

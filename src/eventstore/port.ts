@@ -204,3 +204,33 @@ export function matchesFilter(filter: EventFilter | undefined, streamId: string,
   if (filter.streamPrefixes && !filter.streamPrefixes.some((prefix) => streamId.startsWith(prefix))) return false;
   return true;
 }
+
+/**
+ * A filter every event of any of `filters` passes (a superset of each; undefined: every event).
+ * Used to read once for several subscribers and cut each one's page from that read (pageFor).
+ */
+export function unionOfFilters(filters: readonly (EventFilter | undefined)[]): EventFilter | undefined {
+  const union = (pick: (filter: EventFilter) => readonly string[] | undefined): string[] | undefined => {
+    const lists = filters.map((filter) => (filter ? pick(filter) : undefined));
+    return lists.every((list) => list !== undefined) ? [...new Set(lists.flat())] : undefined;
+  };
+  const eventTypes = union((filter) => filter.eventTypes);
+  const streamPrefixes = union((filter) => filter.streamPrefixes);
+  if (!eventTypes && !streamPrefixes) return undefined;
+  return { ...(eventTypes && { eventTypes }), ...(streamPrefixes && { streamPrefixes }) };
+}
+
+/**
+ * One subscriber's page cut from a page read with a filter wider than its own (unionOfFilters)
+ * from the same starting point: its events, at most its maxCount, and how far that page scanned.
+ */
+export function pageFor(shared: AllPage, after: string, options: ReadAllOptions): AllPage {
+  const maxCount = options.maxCount ?? 1_000;
+  const events: RecordedEvent[] = [];
+  for (const event of shared.events) {
+    if (!matchesFilter(options.filter, event.streamId, event.type)) continue;
+    if (events.length === maxCount) return { events, checkpoint: events[maxCount - 1]!.position };
+    events.push(event);
+  }
+  return { events, checkpoint: comparePositions(shared.checkpoint, after) > 0 ? shared.checkpoint : after };
+}

@@ -7,6 +7,8 @@ import {
   DuplicateEventIdError,
   START_POSITION,
   comparePositions,
+  pageFor,
+  unionOfFilters,
   type AllPage,
   type AppendResult,
   type EventFilter,
@@ -353,6 +355,39 @@ export class PostgresEventStore implements EventStore {
     return { events, checkpoint: comparePositions(scannedTo, after) > 0 ? scannedTo : after };
   }
 
+  /**
+   * Pages for the subscriptions that ask in the same turn of the event loop (every projection and
+   * adapter woken by one append): those starting from the same position share one statement, read
+   * with the union of their filters, and each page is cut from it in memory.
+   */
+  readonly #readPagesTogether = coalesced(
+    async (reads: ReadAllOptions[]): Promise<AllPage[]> => {
+      const byAfter = new Map<string, number[]>();
+      reads.forEach((read, index) => {
+        const after = read.after ?? START_POSITION;
+        byAfter.set(after, [...(byAfter.get(after) ?? []), index]);
+      });
+      const pages: AllPage[] = [];
+      await Promise.all(
+        [...byAfter].map(async ([after, indexes]) => {
+          if (indexes.length === 1) {
+            pages[indexes[0]!] = await this.readAll(reads[indexes[0]!]);
+            return;
+          }
+          const group = indexes.map((index) => reads[index]!);
+          const shared = await this.readAll({
+            after,
+            maxCount: Math.max(...group.map((read) => read.maxCount ?? 1_000)),
+            filter: unionOfFilters(group.map((read) => read.filter)),
+          });
+          for (const index of indexes) pages[index] = pageFor(shared, after, reads[index]!);
+        }),
+      );
+      return pages;
+    },
+    (read) => this.readAll(read),
+  );
+
   async *subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<AllPage> {
     const { signal } = options;
     let checkpoint = options.after ?? START_POSITION;
@@ -361,7 +396,7 @@ export class PostgresEventStore implements EventStore {
       // Arm the wake-up before reading so that an append between the read and the wait is
       // not missed.
       const woken = this.#nextAppend(signal);
-      const page = await this.readAll({ ...options, after: checkpoint });
+      const page = await this.#readPagesTogether({ after: checkpoint, maxCount: options.maxCount, filter: options.filter });
       const advanced = comparePositions(page.checkpoint, checkpoint) > 0;
       if (advanced) {
         checkpoint = page.checkpoint;

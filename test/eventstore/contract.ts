@@ -427,6 +427,44 @@ export function describeEventStoreContract(name: string, factory: StoreFactory, 
       expect(seen.map((event) => event.data.n)).toEqual([1, 2, 3]);
     });
 
+    it('gives subscriptions that follow from one position with different filters and page sizes each its own events, in order', async () => {
+      const prefix = stream('shared-');
+      const before = await store.headPosition();
+      const filters = [
+        { filter: { eventTypes: ['SharedA'] }, maxCount: 2 },
+        { filter: { streamPrefixes: [prefix], eventTypes: ['SharedB', 'SharedC'] }, maxCount: 5 },
+        { filter: { streamPrefixes: [prefix] }, maxCount: 3 },
+        { filter: { streamPrefixes: [`${prefix}1`] }, maxCount: 1 },
+      ];
+      const controller = new AbortController();
+      const collecting = filters.map(({ filter, maxCount }, index) =>
+        collect(
+          store.subscribeToAll({ after: before, filter, maxCount, signal: controller.signal }),
+          (seen) => seen.length >= [6, 6, 12, 6][index]!,
+        ),
+      );
+      const types = ['SharedA', 'SharedB', 'SharedC'];
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(
+          [1, 2, 3].map((n) =>
+            store.appendToStream(`${prefix}${n}`, [
+              newEvent(types[(n + round) % 3]!, { n, round }),
+              ...(n === 1 ? [newEvent('SharedA', { n, round, extra: true })] : []),
+            ]),
+          ),
+        );
+      }
+      const seen = await Promise.all(collecting);
+      controller.abort();
+      for (const [index, { filter }] of filters.entries()) {
+        const expected = (await readAllAfter(store, before, filter)).events.map((event) => event.id);
+        expect(
+          seen[index]!.seen.map((event) => event.id),
+          JSON.stringify(filter),
+        ).toEqual(expected);
+      }
+    });
+
     it('advances a filtered subscription checkpoint past events that do not match', async () => {
       const controller = new AbortController();
       const before = await store.headPosition();

@@ -375,9 +375,9 @@ describe('the analytics order facts batch handler', () => {
         onBatchRecovered: (failure) => expect.fail(`batch failed: ${failure.message}`),
       },
     );
-    // The checkpoint's two (lock, store); products and promotions read; orders, order lines,
+    // The checkpoint's compare-and-set; products and promotions read; orders, order lines,
     // promotion usage, allocations (delete, insert) written.
-    expect(statements).toBe(9);
+    expect(statements).toBe(8);
     const written = await harness.db.selectFrom('analytics_facts.orders').select('order_id').execute();
     expect(written).toHaveLength(250);
     expect(await expectSameAsPerEvent(analyticsProjection)).toHaveProperty('rows');

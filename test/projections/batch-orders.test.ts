@@ -258,8 +258,8 @@ describe('the orders batch handler', () => {
         onBatchRecovered: (failure) => expect.fail(`batch failed: ${failure.message}`),
       },
     );
-    // The checkpoint's two (lock, store); orders, timeline, dealer history, dealer SKU history.
-    expect(statements).toBe(6);
+    // The checkpoint's compare-and-set; orders, timeline, dealer history, dealer SKU history.
+    expect(statements).toBe(5);
     const orders = await harness.db.selectFrom('orders.orders').select('id').execute();
     expect(orders).toHaveLength(250);
     expect(await expectSameAsPerEvent(ordersProjection)).toHaveProperty('rows');

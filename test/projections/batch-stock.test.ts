@@ -260,8 +260,8 @@ describe('stock reservation batch handlers', () => {
       });
       statements[projection.name] = counter.count();
     }
-    // The checkpoint's two (lock, store), then inventory: levels, totals, movements; analytics: positions.
-    expect(statements).toEqual({ inventory: 5, analytics: 3 });
+    // The checkpoint's compare-and-set, then inventory: levels, totals, movements; analytics: positions.
+    expect(statements).toEqual({ inventory: 4, analytics: 2 });
     const { rows } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM inventory.movements`.execute(harness.db);
     expect(rows[0]!.count).toBe(500);
     expect(await expectSameAsPerEvent(inventoryProjection)).toHaveProperty('rows');
