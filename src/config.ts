@@ -40,6 +40,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   DATABASE_URL: optionalUrl,
   DATA_DIR: z.string().min(1).default('./.data'),
   EVENT_STORE: z.enum(['postgres', 'esdb']).default('postgres'),
@@ -81,6 +82,8 @@ export type Config = {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** `dealerline worker` (no API) serves /health and /metrics on this port when it is set. */
+  metricsPort: number | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
   eventStore: 'postgres' | 'esdb';
@@ -150,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    metricsPort: e.METRICS_PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     eventStore: e.EVENT_STORE,

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { buildApp } from './api/app.ts';
 import { createTokenService } from './api/auth.ts';
 import type { ApiDeps, ReadinessCheck } from './api/deps.ts';
+import { buildOperationsApp } from './api/health.ts';
+import { projectionStates } from './projections/status.ts';
 import { createMetrics } from './api/metrics.ts';
 import type { Config } from './config.ts';
 import { AdvisoryLocks } from './db/advisory-lock.ts';
@@ -111,6 +113,8 @@ export type StartOptions = { api: boolean; workers: boolean; seed?: boolean };
 /** Starts the API and/or the workers (projections, adapters) on an open infrastructure. */
 export async function start(infrastructure: Infrastructure, options: StartOptions): Promise<Running> {
   const { config, logger, db, store, projections } = infrastructure;
+  // Read at each scrape of /metrics, in the API and in a worker alike.
+  infrastructure.metrics.measureProjectionLagWith(() => projectionStates(db, store, projections));
   await buildWriteSideIndexes(store, infrastructure.commands, logger);
   const seeded = (options.seed ?? config.demoData) ? await seedDemoData(infrastructure) : undefined;
   // Demo users have known passwords: never in production.
@@ -179,17 +183,17 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     : undefined;
   dailyExpiry?.start();
 
+  const readiness: ReadinessCheck[] = [
+    { name: 'database', check: async () => (await infrastructure.pool.query('SELECT 1')).rowCount === 1 },
+    { name: 'eventStore', check: () => store.ping() },
+    // Adapters count where this process runs them; an API-only replica does not depend on partners.
+    ...(deliveries ? infrastructure.adapters : []).flatMap((adapter) =>
+      adapter.ready ? [{ name: adapter.name, check: () => adapter.ready!() }] : [],
+    ),
+  ];
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (options.api) {
-    const readiness: ReadinessCheck[] = [
-      { name: 'database', check: async () => (await infrastructure.pool.query('SELECT 1')).rowCount === 1 },
-      { name: 'eventStore', check: () => store.ping() },
-      // Adapters count where this process runs them; an API-only replica does not depend on partners.
-      ...(deliveries ? infrastructure.adapters : []).flatMap((adapter) =>
-        adapter.ready ? [{ name: adapter.name, check: () => adapter.ready!() }] : [],
-      ),
-    ];
     const deps: ApiDeps = {
       ...infrastructure,
       clock,
@@ -197,6 +201,12 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     };
     app = await buildApp(deps, logger);
     url = await app.listen({ port: config.port, host: config.host });
+  }
+  // A worker without the API still answers for itself: health and its own metrics (the adapters' deliveries).
+  let operations: FastifyInstance | undefined;
+  if (!app && options.workers && config.metricsPort !== undefined) {
+    operations = await buildOperationsApp({ readiness, metrics: infrastructure.metrics }, logger);
+    url = await operations.listen({ port: config.metricsPort, host: config.host });
   }
   // The ERP's inbound topic, applied through the API's own routes as the integration role.
   const erpInbound =
@@ -219,6 +229,7 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     async stop() {
       await erpInbound?.stop();
       await app?.close();
+      await operations?.close();
       // The daily evaluation waits for the projections: it stops before them.
       await dailyExpiry?.stop();
       await runner?.stop();

@@ -1,5 +1,6 @@
 // Liveness, readiness (database, event store, enabled adapters) and Prometheus metrics.
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiDeps } from './deps.ts';
 import { problemSchema } from './problem.ts';
@@ -18,7 +19,7 @@ async function withTimeout(check: () => Promise<boolean>, ms: number): Promise<b
   }
 }
 
-export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+export function healthRoutes(deps: Pick<ApiDeps, 'readiness' | 'metrics'>): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/health/live',
@@ -74,4 +75,19 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
     );
   };
+}
+
+/**
+ * A process without the API (`dealerline worker`) serves only these: liveness, readiness and its
+ * own metrics (the adapters' deliveries are counted where they run).
+ */
+export async function buildOperationsApp(
+  deps: Pick<ApiDeps, 'readiness' | 'metrics'>,
+  logger: FastifyBaseLogger,
+): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: logger });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(healthRoutes(deps));
+  return app;
 }

@@ -8,6 +8,8 @@ export type Metrics = {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   commandsRefused: Counter<'code'>;
   projectionLag: Gauge<'projection'>;
+  /** Where the projection lag is read from at each scrape (the process that serves the projections' states). */
+  measureProjectionLagWith: (read: () => Promise<readonly { name: string; lag: string }[]>) => void;
   /**
    * Appends refused because the stream moved on since it was read (another request, or another
    * replica, wrote it first); the command is decided again. `by`: `stream` (a command on one
@@ -29,7 +31,11 @@ export type Metrics = {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'dealerline_' });
+  let readLag: (() => Promise<readonly { name: string; lag: string }[]>) | undefined;
   return {
+    measureProjectionLagWith: (read) => {
+      readLag = read;
+    },
     registry,
     httpDuration: new Histogram({
       name: 'dealerline_http_request_duration_seconds',
@@ -49,6 +55,10 @@ export function createMetrics(): Metrics {
       help: 'Store head position minus the projection checkpoint',
       labelNames: ['projection'],
       registers: [registry],
+      // Read at each scrape, so the figure is as fresh as the scrape.
+      async collect() {
+        for (const state of (await readLag?.()) ?? []) this.labels(state.name).set(Number(state.lag));
+      },
     }),
     appendConflicts: new Counter({
       name: 'dealerline_append_conflicts_total',

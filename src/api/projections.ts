@@ -36,11 +36,7 @@ export function projectionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: z.array(projectionStateSchema), ...problemResponses(400, 401, 403) },
         },
       },
-      async () => {
-        const states = await projectionStates(deps.db, deps.store, deps.projections);
-        for (const state of states) deps.metrics.projectionLag.labels(state.name).set(Number(state.lag));
-        return states;
-      },
+      async () => projectionStates(deps.db, deps.store, deps.projections),
     );
 
     app.post(

@@ -94,6 +94,8 @@ export type TestAppOptions = {
   seed?: boolean;
   /** false: the API alone, no projections or adapters running (read models stay as they are). */
   workers?: boolean;
+  /** false: a worker alone (`dealerline worker`); its url is then that of its /health and /metrics (METRICS_PORT). */
+  api?: boolean;
 };
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -131,7 +133,7 @@ async function startOn(database: TestDatabase, env: Record<string, string>, opti
     ...env,
   });
   const infrastructure = await openInfrastructure(config, createLogger(config, options.logDestination), { migrate: false });
-  const running = await start(infrastructure, { api: true, workers: options.workers ?? true, seed: options.seed ?? false });
+  const running = await start(infrastructure, { api: options.api ?? true, workers: options.workers ?? true, seed: options.seed ?? false });
   if (running.deliveries) await adaptersStarted(running);
   const url = running.url!;
   return {
