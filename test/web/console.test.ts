@@ -104,6 +104,14 @@ if (chromium.available) {
       await page.getByRole('tabpanel').getByText('红色（30天内）').first().waitFor();
       await documentScreen(page, 'console-stock');
 
+      // A link to one SKU's stock (an inbox alert's) opens the page filtered on it.
+      await page.goto(`${app.url}/console/stock?sku=${EXPIRING.sku}&warehouseId=${EXPIRING.warehouseId}`);
+      await page.getByRole('row', { name: new RegExp(`${EXPIRING.sku} ${EXPIRING.warehouseId}`) }).waitFor();
+      expect(await page.getByRole('textbox', { name: '编码' }).inputValue()).toBe(EXPIRING.sku);
+      const rows = await page.getByRole('tabpanel').locator('tbody tr.ant-table-row').allTextContents();
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row).toContain(`${EXPIRING.sku}${EXPIRING.warehouseId}`);
+
       await page.getByRole('link', { name: '订单', exact: true }).click();
       await page.getByRole('link', { name: DELIVERED.id, exact: true }).click();
       await page.getByText(DELIVERED.trackingNumber).waitFor();

@@ -3,6 +3,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Button, Card, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag, Typography, type FormInstance } from 'antd';
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { get, newIdempotencyKey, post } from '../api/client.ts';
 import type { ExpiringLot, LowStock, Page, Stock, StockLot, StockMovement, Warehouse } from '../api/types.ts';
 import { dateTime, day } from '../format.ts';
@@ -68,10 +69,11 @@ function LotsTable({ lots }: { lots: StockLot[] }) {
   );
 }
 
-function StockBySku() {
+/** Stock per SKU and warehouse, first filtered on what the link named (an inbox alert: /console/stock?sku=…&warehouseId=…). */
+function StockBySku({ linked }: { linked: { sku: string; warehouseId: string | undefined } }) {
   const t = useT();
-  const [sku, setSku] = useState('');
-  const [warehouseId, setWarehouseId] = useState<string | undefined>();
+  const [sku, setSku] = useState(linked.sku);
+  const [warehouseId, setWarehouseId] = useState<string | undefined>(linked.warehouseId);
   const query = { sku: useDebounced(sku.trim(), 300) || undefined, warehouseId };
   const stock = useInfiniteQuery({
     queryKey: ['stock', query],
@@ -325,16 +327,24 @@ function AdjustmentForm() {
 
 export function StockPage() {
   const t = useT();
+  const [params] = useSearchParams();
+  const linkedSku = params.get('sku') ?? '';
+  const linkedWarehouse = params.get('warehouseId') ?? undefined;
   const tabs = useMemo(
     () => [
-      { key: 'stock', label: t.stock.bySku, children: <StockBySku /> },
+      {
+        key: 'stock',
+        label: t.stock.bySku,
+        // Keyed by the link: following another alert's link starts from its filter.
+        children: <StockBySku key={`${linkedSku}@${linkedWarehouse ?? ''}`} linked={{ sku: linkedSku, warehouseId: linkedWarehouse }} />,
+      },
       { key: 'low', label: t.stock.low, children: <LowStockTable /> },
       { key: 'expiring', label: t.stock.expiring, children: <ExpiringTable /> },
       { key: 'movements', label: t.stock.movements, children: <MovementsTable /> },
       { key: 'receipt', label: t.stock.receipt, children: <ReceiptForm /> },
       { key: 'adjustment', label: t.stock.adjustment, children: <AdjustmentForm /> },
     ],
-    [t],
+    [t, linkedSku, linkedWarehouse],
   );
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
