@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { allProjections } from '../../../src/projections/index.ts';
 import { startAppServer, type AppServer } from '../../harness/app-server.ts';
 import { runHttpLoad } from '../../harness/http-load.ts';
+import { counterTotal } from '../../harness/metrics.ts';
 import { formatNumber } from '../../harness/report.ts';
 import type { BenchContext, Medians, Sample, Scenario, Table } from '../../harness/types.ts';
 import { resetStatements, statementsPerUnit } from '../../harness/statements.ts';
@@ -72,6 +73,8 @@ export const ordersScenario: Scenario = {
         const answers: { answeredAt: number; position: number }[] = [];
         let highest = 0;
         if (context.statements) await resetStatements(url);
+        const apis = [deployment.url].flat();
+        const conflictsBefore = await counterTotal(apis, 'dealerline_append_conflicts_total');
         lagWatcher.start();
         const cpu = cpuWindow(deployment.pids, context.postgres.dataDir, WARMUP_MS);
         const result = await runHttpLoad({
@@ -91,6 +94,8 @@ export const ordersScenario: Scenario = {
           },
         });
         const used = cpu.stop();
+        // Includes the warm-up's few: a count, not a rate, so it is put per 100 orders of the window.
+        const conflicts = (await counterTotal(apis, 'dealerline_append_conflicts_total')) - conflictsBefore;
         const perOrder = (ms: number) => ms / result.requests;
         const caught = await lagWatcher.waitFor(highest, 30_000);
         await lagWatcher.stop();
@@ -104,7 +109,8 @@ export const ordersScenario: Scenario = {
           `  ${deployment.label}: ${formatNumber(result.requestsPerSecond)} orders/s, p50 ${formatNumber(result.p50)} ms, p99 ${formatNumber(result.p99)} ms; ${decisions.describe()}; ` +
             `statuses ${JSON.stringify(result.statuses)}; orders read model lag p50 ${formatNumber(orders.p50)} ms, p99 ${formatNumber(orders.p99)} ms ` +
             `(max ${formatNumber(orders.max)}, ${orders.unseen} unseen); all read models p99 ${formatNumber(all.p99)} ms; ` +
-            `CPU per order: server ${formatNumber(perOrder(used.serverMs))} ms, PostgreSQL ${formatNumber(perOrder(used.postgresMs))} ms, load generator ${formatNumber(perOrder(used.harnessMs))} ms`,
+            `CPU per order: server ${formatNumber(perOrder(used.serverMs))} ms, PostgreSQL ${formatNumber(perOrder(used.postgresMs))} ms, load generator ${formatNumber(perOrder(used.harnessMs))} ms; ` +
+            `append conflicts ${conflicts}`,
         );
         return {
           key: deployment.key,
@@ -127,6 +133,7 @@ export const ordersScenario: Scenario = {
             serverCpuMsPerOrder: perOrder(used.serverMs),
             postgresCpuMsPerOrder: perOrder(used.postgresMs),
             harnessCpuMsPerOrder: perOrder(used.harnessMs),
+            conflictsPer100Orders: (100 * conflicts) / result.requests,
           },
         };
       }
@@ -221,6 +228,7 @@ export const ordersScenario: Scenario = {
         row('CPU ms per order: server / PostgreSQL / load generator', (x) =>
           [x.serverCpuMsPerOrder!, x.postgresCpuMsPerOrder!, x.harnessCpuMsPerOrder!].map(formatNumber).join(' / '),
         ),
+        row('append conflicts per 100 orders (decided again)', (x) => formatNumber(x.conflictsPer100Orders ?? 0)),
         row(
           'orders/s the cores allow (cores ÷ server + PostgreSQL CPU per order)',
           (x) => formatNumber(ceiling(x)),
