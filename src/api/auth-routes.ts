@@ -51,6 +51,7 @@ const meSchema = z
       })
       .optional()
       .describe("A buyer's orders this month, against its spendingLimits."),
+    ...businessTimeZoneField,
   })
   .meta({ id: 'Me' });
 
@@ -191,6 +192,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         return {
           sub,
           role,
+          timeZone: businessTimeZone(),
           ...(dealerId !== undefined && { dealerId }),
           ...(dealerRole !== undefined && { dealerRole }),
           user: state.exists ? userView(state.user, revision) : null,

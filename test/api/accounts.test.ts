@@ -57,6 +57,7 @@ describe('sign-in', () => {
       dealerId: 'D-ACC',
       dealerRole: 'owner',
       user: signedIn.user,
+      timeZone: 'Asia/Shanghai',
     });
     const buyer = await signIn(app, 'acc.buyer');
     expect(buyer.user.spendingLimits).toEqual({ perOrderMinor: 10_000 });
@@ -82,7 +83,14 @@ describe('sign-in', () => {
 
   it('keeps CLI tokens working: a dealer token without dealerRole acts as the owner', async () => {
     const answer = await me(app.token('dealer', 'D-ACC', 'cli-dealer'));
-    expect(answer.body).toEqual({ sub: 'cli-dealer', role: 'dealer', dealerId: 'D-ACC', dealerRole: 'owner', user: null });
+    expect(answer.body).toEqual({
+      sub: 'cli-dealer',
+      role: 'dealer',
+      dealerId: 'D-ACC',
+      dealerRole: 'owner',
+      user: null,
+      timeZone: 'Asia/Shanghai',
+    });
     const created = await app.request('POST', '/v1/users', {
       token: app.token('dealer', 'D-ACC'),
       body: {

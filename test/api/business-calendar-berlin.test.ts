@@ -17,6 +17,13 @@ afterAll(async () => {
 });
 
 describe('business days in Europe/Berlin', () => {
+  it('names the zone to every caller on GET /v1/me, which the web app shows and reads times in', async () => {
+    for (const role of ['ops', 'finance', 'analyst'] as const) {
+      expect((await app.request('GET', '/v1/me', { token: app.token(role) })).body.timeZone).toBe('Europe/Berlin');
+    }
+    expect((await app.request('GET', '/v1/me', { token: app.token('dealer', 'D-ANY') })).body.timeZone).toBe('Europe/Berlin');
+  });
+
   it('counts orders on their Berlin day and month, on the day the clocks go forward and at the end of that month', async () => {
     // 2026-03-29 00:30 in Berlin (still UTC+1) is 23:30 UTC on 2026-03-28.
     const dstDay = await placeAt(app, fixture, 'BER-O0', 1, new Date('2026-03-28T23:30:00Z'));

@@ -1,4 +1,5 @@
-// Money in yuan and times in China Standard Time, whatever the browser's own zone and language.
+// Money in yuan and times in the business time zone (the server's BUSINESS_TIME_ZONE, China
+// Standard Time unless set otherwise), whatever the browser's own zone and language.
 const yuan = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
 
 /** `123450` minor units → `¥1,234.50` (the zh-CN pattern in both languages: it is how the trade writes yuan). */
@@ -8,18 +9,55 @@ export function money(minor: number | null | undefined, currency = 'CNY'): strin
   return yuan.format(minor / 100);
 }
 
-export const TIME_ZONE = 'Asia/Shanghai';
+let timeZone = 'Asia/Shanghai';
+
+/** The business time zone times are shown and typed in; the app sets it from GET /v1/me once signed in. */
+export function setBusinessTimeZone(zone: string): void {
+  timeZone = zone;
+}
+
+export function businessTimeZone(): string {
+  return timeZone;
+}
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
+  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
   let format = dateTimeFormats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, ...options });
+    format = new Intl.DateTimeFormat(locale, { timeZone, ...options });
     dateTimeFormats.set(key, format);
   }
   return format;
+}
+
+/** How far the business zone's wall clock is ahead of UTC at `instant`, in ms. */
+function offsetAt(instant: number): number {
+  const parts = Object.fromEntries(
+    formatter('en-US', {
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(instant))
+      .map((part) => [part.type, Number(part.value)]),
+  );
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return wall - Math.floor(instant / 1_000) * 1_000;
+}
+
+/** A time typed in a form (`2026-12-18T09:30`, a datetime-local) read in the business zone, as an ISO instant. */
+export function businessInstant(local: string): string {
+  const wall = Date.parse(`${local.length === 16 ? `${local}:00` : local}Z`);
+  // The zone's offset at that wall time: guessed from the wall time itself, then checked once (a change of offset between).
+  let instant = wall - offsetAt(wall);
+  instant = wall - offsetAt(instant);
+  return new Date(instant).toISOString();
 }
 
 export function dateTime(iso: string | null | undefined, locale: string): string {
@@ -42,12 +80,9 @@ export function day(value: string | null | undefined, locale: string): string {
   return formatter(locale, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(value));
 }
 
-/** Today in Shanghai as `YYYY-MM-DD`, e.g. for report ranges. */
-export function todayInShanghai(offsetDays = 0): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(Date.now() + offsetDays * 86_400_000),
-  );
-  return parts;
+/** Today in the business zone as `YYYY-MM-DD`, e.g. for report ranges. */
+export function businessToday(offsetDays = 0): string {
+  return formatter('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + offsetDays * 86_400_000));
 }
 
 export function percent(ratio: number | null | undefined): string {

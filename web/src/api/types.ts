@@ -24,6 +24,8 @@ export type Me = {
   dealerRole?: 'owner' | 'buyer';
   user: User | null;
   spending?: { month: string; spentMinor: number };
+  /** The business time zone (IANA) the app shows and reads times in. */
+  timeZone: string;
 };
 
 export type PromotionRef = { id: string; title: string };

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Row, Space, Statistic, Table, Typography } from 'antd';
 import { get } from '../api/client.ts';
 import type { Bestseller, InventoryReport, OrderDecisionReport, Page, ReplenishmentItem, SalesReport } from '../api/types.ts';
-import { money, percent, todayInShanghai } from '../format.ts';
+import { money, percent, businessToday } from '../format.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { ProblemAlert } from '../shared/problem.tsx';
 import { Chart, type ChartOption } from './Chart.tsx';
@@ -29,7 +29,7 @@ function ChartCard({ title, loading, error, children }: { title: string; loading
 
 export function DashboardPage() {
   const t = useT();
-  const range = { from: todayInShanghai(-(DAYS - 1)), to: todayInShanghai(1) };
+  const range = { from: businessToday(-(DAYS - 1)), to: businessToday(1) };
   const byDay = useReport<SalesReport>('/v1/analytics/sales', { groupBy: 'day', ...range, limit: 500 });
   const byCategory = useReport<SalesReport>('/v1/analytics/sales', { groupBy: 'category', ...range, limit: 100 });
   const bestsellers = useReport<Page<Bestseller>>('/v1/analytics/bestsellers', { ...range, limit: 10 });

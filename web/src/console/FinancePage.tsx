@@ -4,7 +4,7 @@ import { Button, Card, Form, Input, InputNumber, Select, Space, Typography } fro
 import { useState } from 'react';
 import { apiResponse, get, newIdempotencyKey, post } from '../api/client.ts';
 import type { Dealer, Page } from '../api/types.ts';
-import { todayInShanghai, yuanToMinor } from '../format.ts';
+import { businessToday, yuanToMinor } from '../format.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { useSession } from '../auth/session.tsx';
 import { CreditSummary, Statement } from '../shared/credit.tsx';
@@ -63,8 +63,8 @@ function PaymentForm({ dealerId }: { dealerId: string }) {
 
 function Exports({ dealerId }: { dealerId: string | undefined }) {
   const t = useT();
-  const [from, setFrom] = useState(todayInShanghai(-30));
-  const [to, setTo] = useState(todayInShanghai(1));
+  const [from, setFrom] = useState(businessToday(-30));
+  const [to, setTo] = useState(businessToday(1));
   const [error, setError] = useState<unknown>(null);
   const run = (path: string, format: string, filename: string) => {
     setError(null);

@@ -24,7 +24,7 @@ import {
 import { useState } from 'react';
 import { ApiProblem, get, newIdempotencyKey, post } from '../api/client.ts';
 import type { Page, Promotion, PromotionBudget } from '../api/types.ts';
-import { dateTime, money, yuanToMinor } from '../format.ts';
+import { businessInstant, dateTime, money, yuanToMinor } from '../format.ts';
 import { useLang, useT } from '../i18n/i18n.tsx';
 import { useCommand } from '../shared/useCommand.ts';
 import { ProblemAlert, showFieldErrors, showFieldErrorsAt } from '../shared/problem.tsx';
@@ -39,9 +39,6 @@ const RULE_EXAMPLES: Record<string, string> = {
   bundle_price: '{ "skus": ["SKU-A", "SKU-B"], "bundlePriceMinor": 9900 }',
   tiered_quantity: '{ "breaks": [{ "minQty": 20, "unitOffMinor": 200 }] }',
 };
-
-/** A time typed in the form is a time in China (UTC+8), whatever the browser's zone. */
-const shanghaiInstant = (local: string) => new Date(`${local}:00+08:00`).toISOString();
 
 type BudgetRow = { regionCode?: string; maxDiscount?: number | null; maxUnits?: number | null };
 
@@ -183,8 +180,8 @@ function NewPromotionForm({ onClose }: { onClose: () => void }) {
           kind: values.kind,
           rule: parseJson(values.rule),
           eligibility: parseJson(values.eligibility),
-          startsAt: shanghaiInstant(values.startsAt),
-          endsAt: shanghaiInstant(values.endsAt),
+          startsAt: businessInstant(values.startsAt),
+          endsAt: businessInstant(values.endsAt),
           stackable: values.stackable,
           budgets: budgetsOf(values.budgets),
         },

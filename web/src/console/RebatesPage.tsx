@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiProblem, get, newIdempotencyKey, post } from '../api/client.ts';
 import type { Dealer, DealerRebate, Page, RebateProgram, RebateProgramWritten, RebateTier } from '../api/types.ts';
-import { dateTime, money, yuanToMinor } from '../format.ts';
+import { businessInstant, dateTime, money, yuanToMinor } from '../format.ts';
 import { useLang, useT } from '../i18n/i18n.tsx';
 import { ProblemAlert, showFieldErrors, showFieldErrorsAt } from '../shared/problem.tsx';
 import { NextTierProgress, percentText, usePassed } from '../shared/rebates.tsx';
@@ -17,9 +17,6 @@ import { useCan } from '../shared/roles.ts';
 import { useCommand } from '../shared/useCommand.ts';
 
 const DEALER_TIERS = ['platinum', 'gold', 'silver', 'bronze'];
-
-/** A time typed in the form is a time in China (UTC+8), whatever the browser's zone. */
-const shanghaiInstant = (local: string) => new Date(`${local}:00+08:00`).toISOString();
 
 type Phase = 'scheduled' | 'running' | 'ended' | 'settled';
 
@@ -170,8 +167,8 @@ function NewProgramForm({ onClose }: { onClose: () => void }) {
         {
           id: values.id?.trim() || undefined,
           title: values.title,
-          startsAt: shanghaiInstant(values.startsAt),
-          endsAt: shanghaiInstant(values.endsAt),
+          startsAt: businessInstant(values.startsAt),
+          endsAt: businessInstant(values.endsAt),
           eligibility,
           tiers: (values.tiers ?? []).map((tier) => ({ fromMinor: yuanToMinor(tier.from ?? 0), percent: tier.percent ?? 0 })),
         },
@@ -226,7 +223,7 @@ function NewProgramForm({ onClose }: { onClose: () => void }) {
               ({ getFieldValue }) => ({
                 validator: async (_, value?: string) => {
                   const startsAt = getFieldValue('startsAt') as string | undefined;
-                  if (value && startsAt && Date.parse(shanghaiInstant(value)) <= Date.parse(shanghaiInstant(startsAt)))
+                  if (value && startsAt && Date.parse(businessInstant(value)) <= Date.parse(businessInstant(startsAt)))
                     throw new Error(t.rebates.endsBeforeStart);
                 },
               }),

@@ -1,11 +1,13 @@
 // The frame of both areas: navigation (a side menu on wide screens, a drawer on phones), the
 // language switch, who is signed in, and the page; with the server-state cache the pages share.
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { MenuOutlined } from '@ant-design/icons';
 import { App, Button, Drawer, Grid, Layout, Menu, Space, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { NavLink, useLocation } from 'react-router';
-import { ApiProblem } from '../api/client.ts';
+import { ApiProblem, get } from '../api/client.ts';
+import type { Me } from '../api/types.ts';
+import { setBusinessTimeZone } from '../format.ts';
 import { useSession } from '../auth/session.tsx';
 import { useT } from '../i18n/i18n.tsx';
 import { InboxBell } from './Inbox.tsx';
@@ -21,6 +23,21 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+/**
+ * Pages show and read times in the business time zone the server names (GET /v1/me): they wait for
+ * it, or go on in the default if it cannot be had. Asked once per sign-in, apart from the dealer's
+ * own GET /v1/me, whose spend is refreshed as orders change it.
+ */
+function InBusinessTimeZone({ userId, children }: { userId: string; children: ReactNode }) {
+  const zone = useQuery({
+    queryKey: ['business-time-zone', userId],
+    queryFn: async ({ signal }) => (await get<Me>('/v1/me', undefined, signal)).timeZone,
+    staleTime: Infinity,
+  });
+  if (zone.data) setBusinessTimeZone(zone.data);
+  return zone.isPending ? null : children;
+}
 
 export type NavItem = { to: string; label: string; icon?: ReactNode; end?: boolean };
 
@@ -119,7 +136,9 @@ export function AppShell({
               </Layout.Sider>
             )}
             <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>
-              <main>{children}</main>
+              <main>
+                <InBusinessTimeZone userId={user?.id ?? ''}>{children}</InBusinessTimeZone>
+              </main>
             </Layout.Content>
           </Layout>
           {narrow && (
