@@ -1,5 +1,7 @@
 // Money in yuan and times in the business time zone (the server's BUSINESS_TIME_ZONE, China
 // Standard Time unless set otherwise), whatever the browser's own zone and language.
+import { instantOfWallTime } from '../../src/domain/shared/calendar.ts';
+
 const yuan = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
 
 /** `123450` minor units → `¥1,234.50` (the zh-CN pattern in both languages: it is how the trade writes yuan). */
@@ -32,32 +34,10 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.Da
   return format;
 }
 
-/** How far the business zone's wall clock is ahead of UTC at `instant`, in ms. */
-function offsetAt(instant: number): number {
-  const parts = Object.fromEntries(
-    formatter('en-US', {
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(instant))
-      .map((part) => [part.type, Number(part.value)]),
-  );
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return wall - Math.floor(instant / 1_000) * 1_000;
-}
-
 /** A time typed in a form (`2026-12-18T09:30`, a datetime-local) read in the business zone, as an ISO instant. */
 export function businessInstant(local: string): string {
-  const wall = Date.parse(`${local.length === 16 ? `${local}:00` : local}Z`);
-  // The zone's offset at that wall time: guessed from the wall time itself, then checked once (a change of offset between).
-  let instant = wall - offsetAt(wall);
-  instant = wall - offsetAt(instant);
-  return new Date(instant).toISOString();
+  // The server's own calendar arithmetic: the zone's offset on that day, from the time zone database.
+  return new Date(instantOfWallTime(Date.parse(`${local.length === 16 ? `${local}:00` : local}Z`), timeZone).at).toISOString();
 }
 
 export function dateTime(iso: string | null | undefined, locale: string): string {

@@ -127,21 +127,29 @@ export function isCalendarDay(value: string): boolean {
  */
 export const calendarDateOf = (date: Date): string => dayText(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
 
-/** The first instant of a business day: its local midnight, or the first minute it has when the clocks skip midnight. */
-export function startOfBusinessDay(day: string, timeZone: string = configured): Date {
-  const [year, month, date] = partsOf(day);
-  const local = Date.UTC(year, month - 1, date);
+/**
+ * The instant at which the wall clock of `timeZone` reads `local` (a wall time written as UTC
+ * milliseconds, e.g. `Date.parse('2026-12-18T09:30:00Z')`), and whether it ever does (not where the
+ * clocks skip it). The offset is looked up at the guess and once more, for a change between.
+ */
+export function instantOfWallTime(local: number, timeZone: string = configured): { at: number; exists: boolean } {
   const localOf = (time: number) => {
     const clock = wallClockAt(time, timeZone);
     return Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
   };
-  // The wall clock reads `local` at `local - offset`; the offset there may differ (a change that day), so look twice.
   let at = local - (localOf(local) - local);
   at = local - (localOf(at) - at);
-  if (localOf(at) === local) return new Date(at);
+  return { at, exists: localOf(at) === local };
+}
+
+/** The first instant of a business day: its local midnight, or the first minute it has when the clocks skip midnight. */
+export function startOfBusinessDay(day: string, timeZone: string = configured): Date {
+  const [year, month, date] = partsOf(day);
+  const midnight = instantOfWallTime(Date.UTC(year, month - 1, date), timeZone);
+  if (midnight.exists) return new Date(midnight.at);
   // Midnight does not exist that day: the first instant on the business day, within the hours around it.
-  let low = at - 86_400_000;
-  let high = at + 86_400_000;
+  let low = midnight.at - 86_400_000;
+  let high = midnight.at + 86_400_000;
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
     if (dayAt(middle, timeZone) >= day) high = middle;
