@@ -18,8 +18,8 @@ const NEXT = path.join(WEB, 'dist.next');
 const OLD = path.join(WEB, 'dist.old');
 const STAMP = path.join(DIST, '.source-hash');
 const LOCK = path.join(WEB, '.build-lock');
-/** Under web/, and the server's modules the app imports (its calendar arithmetic). */
-const INPUTS = ['index.html', 'vite.config.ts', 'src', '../src/domain/shared/calendar.ts'];
+/** Under web/, and the server's modules the app imports (its calendar arithmetic, the notification types). */
+const INPUTS = ['index.html', 'vite.config.ts', 'src', '../src/domain/shared/calendar.ts', '../src/domain/notifications/types.ts'];
 const LOCK_STALE_MS = 10 * 60_000;
 
 async function filesUnder(entry: string): Promise<string[]> {

@@ -6,25 +6,9 @@ import type { Reason } from '../ordering/order.ts';
 import type { ShipmentDispatchedData, ShipmentDeliveredData } from '../ordering/fulfillment.ts';
 import type { ShipmentDelayedData } from '../ordering/tracking.ts';
 import type { LotEnteredExpiryTierData, StockLevelCrossedData } from './stock-alerts.ts';
+import { type NotificationType } from './types.ts';
 
-export const NOTIFICATION_TYPES = [
-  'order.approved',
-  'order.on_hold',
-  'order.rejected',
-  'order.awaiting_dealer_approval',
-  'order.shipped',
-  'order.delivered',
-  'shipment.delayed',
-  'stock.low',
-  'stock.expiring',
-] as const;
-
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-
-/** About one dealer's order: its dealer, and staff, may receive them. */
-export const DEALER_NOTIFICATION_TYPES: readonly NotificationType[] = NOTIFICATION_TYPES.filter(
-  (type) => type.startsWith('order.') || type.startsWith('shipment.'),
-);
+export { DEALER_NOTIFICATION_TYPES, NOTIFICATION_TYPES, type NotificationType } from './types.ts';
 
 /** What staff find in their inbox: what needs someone (held orders, late shipments, stock). Subscriptions may take any type. */
 export const STAFF_INBOX_TYPES: readonly NotificationType[] = ['order.on_hold', 'shipment.delayed', 'stock.low', 'stock.expiring'];

@@ -2,26 +2,14 @@
 // 2026-12"), and a reader of the inbox's server-sent events. EventSource cannot send the bearer
 // token (the API takes it only in Authorization), so the stream is read with fetch: the same
 // events, with Authorization, Accept-Language and Last-Event-ID sent by us.
+import type { NotificationType as NotificationEvent } from '../../../src/domain/notifications/types.ts';
 import { ApiProblem, apiResponse } from './client.ts';
 
-export const NOTIFICATION_EVENTS = [
-  'order.approved',
-  'order.on_hold',
-  'order.rejected',
-  'order.awaiting_dealer_approval',
-  'order.shipped',
-  'order.delivered',
-  'shipment.delayed',
-  'stock.low',
-  'stock.expiring',
-] as const;
-
-export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
-
-/** What a dealer may subscribe to: its own orders and shipments. */
-export const DEALER_EVENTS: readonly NotificationEvent[] = NOTIFICATION_EVENTS.filter(
-  (event) => event.startsWith('order.') || event.startsWith('shipment.'),
-);
+export {
+  DEALER_NOTIFICATION_TYPES as DEALER_EVENTS,
+  NOTIFICATION_TYPES as NOTIFICATION_EVENTS,
+  type NotificationType as NotificationEvent,
+} from '../../../src/domain/notifications/types.ts';
 
 export type Notification = {
   id: string;
