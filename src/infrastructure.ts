@@ -28,6 +28,8 @@ export type Infrastructure = {
    * queue behind the API's queries for a connection, or the read models fall behind.
    */
   projectionDb: Db;
+  /** The same connections, pipelined (src/db/pipeline.ts): the projections' batch pages in one round trip. */
+  projectionPipelinedDb: Db;
   projectionStore: EventStore;
   upcasting: Upcasting;
   commands: CommandHandler;

@@ -10,6 +10,7 @@ import { createMetrics } from './api/metrics.ts';
 import type { Config } from './config.ts';
 import { AdvisoryLocks } from './db/advisory-lock.ts';
 import { createDb, createPool } from './db/database.ts';
+import { createPipelinedDb } from './db/pipeline.ts';
 import { embeddedDatabaseName, startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { seedDemoData } from './demo/data.ts';
@@ -76,6 +77,7 @@ export async function openInfrastructure(config: Config, logger: Logger, options
     db,
     store,
     projectionDb: createDb(projectionPool),
+    projectionPipelinedDb: createPipelinedDb(projectionPool),
     projectionStore,
     upcasting,
     commands,
@@ -125,6 +127,7 @@ export async function start(infrastructure: Infrastructure, options: StartOption
   const runner = options.workers
     ? new ProjectionRunner({
         db: infrastructure.projectionDb,
+        pipelinedDb: infrastructure.projectionPipelinedDb,
         store: infrastructure.projectionStore,
         locks: infrastructure.locks,
         upcasting: infrastructure.upcasting,

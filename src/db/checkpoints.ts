@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import { coalescedFor } from './coalesce.ts';
 import type { Db } from './database.ts';
+import { unread } from './pipeline.ts';
 
 export type SubscriberKind = 'projection' | 'integration';
 
@@ -23,13 +24,27 @@ export class CheckpointMoved extends Error {
 
 type Move = { kind: SubscriberKind; name: string; expected: string; next: string };
 
-/** Moves a checkpoint from `expected` to `next` (one statement); false when it was not at `expected`. */
-async function moveOne(db: Db, { kind, name, expected, next }: Move): Promise<boolean> {
-  const { table, key } = TABLES[kind];
-  const result = await sql`
-    UPDATE ${sql.table(table)} SET position = ${next}, updated_at = now()
-     WHERE ${sql.ref(key)} = ${name} AND position = ${expected}`.execute(db);
-  return result.numAffectedRows === 1n;
+/** SQLSTATE of move_checkpoint's failure (migration 0051). */
+const MOVED_SQLSTATE = 'DL001';
+
+/** `error` as a CheckpointMoved when it is move_checkpoint's failure; otherwise `error` itself. */
+export function asCheckpointMoved(error: unknown): unknown {
+  if (error instanceof CheckpointMoved) return error;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === MOVED_SQLSTATE ? new CheckpointMoved(String(message), { cause: error }) : error;
+}
+
+/**
+ * Moves a checkpoint from `expected` to `next` (one statement that fails when it was not at
+ * `expected`, CheckpointMoved). Unread: in a pipelined transaction it goes with the page's writes,
+ * and its failure aborts them on the server.
+ */
+async function moveOne(db: Db, { kind, name, expected, next }: Move): Promise<void> {
+  try {
+    await db.executeQuery(unread(sql`SELECT move_checkpoint(${kind}, ${name}, ${expected}::numeric, ${next}::numeric)`.compile(db)));
+  } catch (error) {
+    throw asCheckpointMoved(error);
+  }
 }
 
 /**
@@ -67,7 +82,8 @@ export async function moveCheckpoint(db: Db, kind: SubscriberKind, name: string,
 /**
  * In the caller's transaction: moves the checkpoint from `expected` to `position` first, compare-and-set
  * (which locks its row until the commit; CheckpointMoved when it was not at `expected`), then does
- * `work`: one statement for the checkpoint, where a locking read and a write took two round trips.
+ * `work`: one statement for the checkpoint, where a locking read and a write took two round trips
+ * (and none of its own in a pipelined transaction).
  * `asyncCommit`: commit without waiting for the WAL flush, only for work redone from scratch after a
  * crash anyway (a rebuild).
  */
@@ -81,7 +97,6 @@ export async function advanceCheckpoint(
   options: { asyncCommit?: boolean } = {},
 ): Promise<void> {
   if (options.asyncCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-  if (!(await moveOne(trx, { kind, name, expected, next: position })))
-    throw new CheckpointMoved(`The checkpoint of ${kind} ${name} is no longer at ${expected}`);
+  await moveOne(trx, { kind, name, expected, next: position });
   await work();
 }

@@ -22,7 +22,7 @@ const seen = new Map<string, number>();
 const prepared = new Map<string, string>();
 
 /** The prepared statement's name for this text, once it is sent often enough; undefined before. */
-function preparedName(text: string): string | undefined {
+export function preparedName(text: string): string | undefined {
   const known = prepared.get(text);
   if (known !== undefined || text.length > MAX_TEXT || prepared.size >= MAX_PREPARED) return known;
   const count = (seen.get(text) ?? 0) + 1;

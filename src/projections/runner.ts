@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { AdvisoryLocks } from '../db/advisory-lock.ts';
-import { advanceCheckpoint, CheckpointMoved, lockName, moveCheckpoint } from '../db/checkpoints.ts';
+import { advanceCheckpoint, asCheckpointMoved, CheckpointMoved, lockName, moveCheckpoint } from '../db/checkpoints.ts';
 import type { Db } from '../db/database.ts';
 import { isTransientDatabaseError } from '../db/errors.ts';
 import type { AllPage, EventStore, RecordedEvent } from '../eventstore/port.ts';
@@ -24,6 +24,12 @@ export type RunnerOptions = {
   projections: readonly Projection[];
   logger: Logger;
   batchSize?: number;
+  /**
+   * The same database through a pipelined kysely (src/db/pipeline.ts): pages a batch handler folds
+   * are written through it, BEGIN, checkpoint, writes and COMMIT in one round trip when the fold
+   * reads nothing. Without it every page takes a round trip a statement.
+   */
+  pipelinedDb?: Db;
   /** How often a stopped or standby projection looks again (resume, lock free). */
   idleRetryMs?: number;
 };
@@ -97,9 +103,15 @@ export async function batched(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
-    if (isTransientDatabaseError(error)) throw error;
-    throw new BatchFailed(error);
+    throw passingOrMoved(error) ?? new BatchFailed(error);
   }
+}
+
+/** `error` when the database is only passing trouble, CheckpointMoved when the checkpoint moved; else undefined. */
+function passingOrMoved(error: unknown): unknown {
+  if (isTransientDatabaseError(error)) return error;
+  const moved = asCheckpointMoved(error);
+  return moved instanceof CheckpointMoved ? moved : undefined;
 }
 
 /**
@@ -152,7 +164,10 @@ export async function applyPage(
 /**
  * applyPage in a transaction of its own; when the batch handler fails, once more event by event
  * in a new transaction. `onBatchRecovered` hears of a batch that failed on a page the per-event
- * path then applied (a batch handler that is wrong, or too cautious).
+ * path then applied (a batch handler that is wrong, or too cautious). `pipelined`: a pipelined
+ * kysely over the same database for pages the batch handler folds; a write of theirs that fails
+ * is thrown by a later statement or the COMMIT, so any failure of such a page but passing trouble
+ * and a moved checkpoint sends it event by event, on `db`.
  */
 export async function applyPageInTransaction(
   db: Db,
@@ -161,11 +176,15 @@ export async function applyPageInTransaction(
   expected: string,
   page: AllPage,
   upcasting: Upcasting,
-  options: ApplyOptions & { onBatchRecovered?: (failure: BatchFailed) => void } = {},
+  options: ApplyOptions & { onBatchRecovered?: (failure: BatchFailed) => void; pipelined?: Db } = {},
 ): Promise<void> {
+  const pipelined = options.pipelined !== undefined && (options.batch ?? true) && projection.batch !== undefined && page.events.length > 1;
   try {
-    await db.transaction().execute((trx) => applyPage(trx, projection, checkpointName, expected, page, upcasting, options));
-  } catch (error) {
+    await (pipelined ? options.pipelined! : db)
+      .transaction()
+      .execute((trx) => applyPage(trx, projection, checkpointName, expected, page, upcasting, options));
+  } catch (caught) {
+    const error = pipelined && !(caught instanceof BatchFailed) ? (passingOrMoved(caught) ?? new BatchFailed(caught)) : caught;
     if (!(error instanceof BatchFailed)) throw error;
     await db
       .transaction()
@@ -282,6 +301,7 @@ export class ProjectionRunner {
         continue;
       }
       await applyPageInTransaction(db, projection, projection.name, checkpoint, page, upcasting, {
+        ...(this.#options.pipelinedDb && { pipelined: this.#options.pipelinedDb }),
         onBatchRecovered: (failure) =>
           failure.cause instanceof BatchDeclined
             ? log.info({ reason: failure.message, checkpoint }, 'batch declined a page; applied it event by event')

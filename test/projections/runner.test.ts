@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdvisoryLocks } from '../../src/db/advisory-lock.ts';
 import { createDb, createPool, type Db } from '../../src/db/database.ts';
+import { createPipelinedDb } from '../../src/db/pipeline.ts';
 import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
 import { createUpcasting } from '../../src/eventstore/upcasting.ts';
 import type { Projection } from '../../src/projections/projection.ts';
@@ -113,6 +114,79 @@ describe('projection runner', () => {
       expect((await clock.waitFor(after.position, 10_000)).reached).toBe(true);
       expect(await totals('tally_a', ['x', 'y', 'z'])).toEqual({ x: 10, y: 5, z: 1 });
       expect(await totals('tally_b', ['x', 'y', 'z'])).toEqual({ x: 10, y: 5, z: 1 });
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('writes batch pages pipelined, and a page whose held-back write fails at COMMIT goes event by event, stopping at the poison event', async () => {
+    await sql`CREATE SCHEMA tally_p`.execute(db);
+    // A total may not go below zero: the write of a fold that takes it there fails only at COMMIT.
+    await sql`CREATE TABLE tally_p.counts (key text PRIMARY KEY, total int NOT NULL CHECK (total >= 0))`.execute(db);
+    const base = tallyProjection('tally-p', 'tally_p', {});
+    const folded: number[] = [];
+    const pipelinedTally: Projection = {
+      ...base,
+      batch: {
+        folds: (event) => event.type === 'Counted',
+        fold: () => {
+          const sums = new Map<string, number>();
+          return {
+            async add(_db, events) {
+              for (const event of events) sums.set(String(event.data.key), (sums.get(String(event.data.key)) ?? 0) + Number(event.data.n));
+            },
+            get size() {
+              return sums.size;
+            },
+            async write(trx) {
+              folded.push(sums.size);
+              const rows = JSON.stringify([...sums].map(([key, total]) => ({ key, total })));
+              await sql`INSERT INTO ${sql.table('tally_p.counts')} AS c (key, total)
+                SELECT * FROM json_to_recordset(${rows}::json) AS r(key text, total int)
+                ON CONFLICT (key) DO UPDATE SET total = c.total + excluded.total`.execute(trx);
+            },
+          };
+        },
+      },
+    };
+    const runner = new ProjectionRunner({
+      db,
+      pipelinedDb: createPipelinedDb(pool),
+      store,
+      locks,
+      upcasting,
+      projections: [pipelinedTally],
+      logger,
+      batchSize: 4,
+      idleRetryMs: 50,
+    });
+    // Appended before the runner starts, so its pages are full ones the batch handler folds.
+    const counted: { key: string; position: string }[] = [];
+    for (let i = 0; i < 8; i++) counted.push({ key: `p${i % 2}`, position: (await count(`p${i % 2}`, 1)).position });
+    const bad = await count('p0', -100);
+    const after = await count('p1', 1);
+    runner.start();
+    try {
+      const failed = await eventually(async () => {
+        const states = await projectionStates(db, store, [pipelinedTally]);
+        return states[0]!.status === 'failed' ? states : undefined;
+      });
+      // The page holding the poison event failed as a batch (at COMMIT), then event by event at it.
+      expect(failed[0]!.error).toContain(bad.position);
+      expect(failed[0]!.error).toContain('counts_total_check');
+      expect(folded.length).toBeGreaterThanOrEqual(3);
+      // Every event before the failed page, exactly once; nothing of that page (it stays whole).
+      const { position } = await db
+        .selectFrom('projection_checkpoints')
+        .select('position')
+        .where('name', '=', 'tally-p')
+        .executeTakeFirstOrThrow();
+      expect(BigInt(position)).toBeLessThan(BigInt(bad.position));
+      const applied: Record<string, number> = {};
+      for (const { key, position: at } of counted) if (BigInt(at) <= BigInt(position)) applied[key] = (applied[key] ?? 0) + 1;
+      expect(Object.values(applied).reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(4);
+      expect(await totals('tally_p', ['p0', 'p1'])).toEqual(applied);
+      expect(BigInt(position)).toBeLessThan(BigInt(after.position));
     } finally {
       await runner.stop();
     }
