@@ -211,16 +211,18 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     operations = await buildOperationsApp({ readiness, metrics: infrastructure.metrics }, logger);
     url = await operations.listen({ port: config.metricsPort, host: config.host });
   }
-  // The ERP's inbound topic, applied through the API's own routes as the integration role.
-  const erpInbound =
-    app && options.workers && config.kafkaBrokers.length > 0
-      ? startErpInboundConsumer({
-          brokers: config.kafkaBrokers,
-          app,
-          token: () => infrastructure.tokens.sign({ sub: 'erp-kafka-consumer', role: 'integration' }, '5m'),
-          logger,
-        })
-      : undefined;
+  // The ERP's inbound topic, applied through the API's own routes as the integration role, where
+  // the workers run: a worker without the API builds the routes for that alone (never listening).
+  const consumesErp = options.workers && config.kafkaBrokers.length > 0;
+  const inboundApp = consumesErp ? (app ?? (await buildApp({ ...infrastructure, clock, readiness }, logger))) : undefined;
+  const erpInbound = inboundApp
+    ? startErpInboundConsumer({
+        brokers: config.kafkaBrokers,
+        app: inboundApp,
+        token: () => infrastructure.tokens.sign({ sub: 'erp-kafka-consumer', role: 'integration' }, '5m'),
+        logger,
+      })
+    : undefined;
 
   return {
     infrastructure,
@@ -231,6 +233,7 @@ export async function start(infrastructure: Infrastructure, options: StartOption
     dailyExpiry,
     async stop() {
       await erpInbound?.stop();
+      if (inboundApp !== app) await inboundApp?.close();
       await app?.close();
       await operations?.close();
       // The daily evaluation waits for the projections: it stops before them.

@@ -1,6 +1,7 @@
 // The ERP Kafka adapter. Without a reachable broker the application still starts at once and says
 // so in readiness. Against a real broker (KAFKA_BROKERS or testcontainers; otherwise skipped, saying
-// why): topics per context, key = stream, ids in headers, order per stream, replay.
+// why): topics per context, key = stream, ids in headers, order per stream, replay, and the ERP's
+// inbound topic consumed by a worker process without the API.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,16 @@ describe('ERP Kafka adapter without a reachable broker', () => {
       expect(Date.now() - stopping).toBeLessThan(10_000);
     }
   });
+
+  it('starts a worker (no API) that would consume the inbound topic just as fast, and stops it without hanging', async () => {
+    const started = Date.now();
+    const worker = await startTestApp({ KAFKA_BROKERS: '127.0.0.1:1' }, { api: false });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(worker.running.app).toBeUndefined();
+    const stopping = Date.now();
+    await worker.stop();
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+  });
 });
 
 const kafka = await findKafka();
@@ -68,9 +79,10 @@ describeExternal('ERP Kafka adapter against a real broker', kafka.available ? un
         },
       });
     });
+    let appStopped = false;
     afterAll(async () => {
       await consumer?.disconnect();
-      await app?.stop();
+      if (!appStopped) await app?.stop();
       if (kafka.available) await kafka.stop();
     });
 
@@ -151,6 +163,33 @@ describeExternal('ERP Kafka adapter against a real broker', kafka.available ? un
       }, 30_000);
       expect(copies.at(-1)!.value).toEqual(copies[0]!.value);
       expect(copies.at(-1)!.key).toBe('product-KAFKA-1');
+    });
+
+    it('consumes the ERP inbound topic in a worker without the API, through the API routes (last: the start process leaves the group first)', async () => {
+      // One consumer group, one partition: the start process would take the messages; it stops first.
+      await app.stop();
+      appStopped = true;
+      const worker = await startTestApp({ KAFKA_BROKERS: brokers }, { api: false });
+      const producer = new Kafka({ clientId: 'erp-inbound-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).producer();
+      try {
+        await producer.connect();
+        await producer.send({
+          topic: 'dealerline.erp.inbound',
+          messages: [{ value: JSON.stringify({ id: randomUUID(), type: 'product.created', data: product('KAFKA-W1') }) }],
+        });
+        const events = await eventually(
+          async () => {
+            const found = await worker.running.infrastructure.store.readStream('product-KAFKA-W1').catch(() => []);
+            return found.length > 0 ? found : undefined;
+          },
+          60_000,
+          'the product of the inbound message, registered by the worker',
+        );
+        expect(events[0]).toMatchObject({ type: 'ProductRegistered', metadata: expect.objectContaining({ role: 'integration' }) });
+      } finally {
+        await producer.disconnect();
+        await worker.stop();
+      }
     });
   }
 });
