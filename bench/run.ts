@@ -16,6 +16,7 @@ const HELP = `npm run bench -- [options]
   --scenario <name>   run only this scenario (repeatable): ${scenarios.map((scenario) => `${scenario.name}${scenario.onlyWhenNamed ? ' (only when named)' : ''}`).join(', ')}
   --runs <n>          runs per scenario; the report shows medians (default 3)
   --duration <s>      seconds per measured load, after its warm-up (default 3)
+  --warmup <s>        seconds of load before each measured window of the orders scenario (default 8, 1 with --quick)
   --quick             small data and 1 s loads, to try the harness out (figures not comparable)
   --data-dir <dir>    where the embedded PostgreSQL lives (default bench/.data/postgres-<pid>, removed afterwards; use a real disk)
   --profile           write CPU profiles of the measured children (rebuild) to bench/results/profiles
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
       scenario: { type: 'string', multiple: true },
       runs: { type: 'string', default: '3' },
       duration: { type: 'string' },
+      warmup: { type: 'string' },
       quick: { type: 'boolean', default: false },
       // Per process, so that two runs at once never wipe each other's cluster.
       'data-dir': { type: 'string', default: path.join(repoRoot, `bench/.data/postgres-${process.pid}`) },
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
   const context: BenchContext = {
     postgres,
     durationSeconds,
+    warmupSeconds: positive('warmup', values.warmup),
     quick: values.quick,
     profileDir: values.profile ? path.join(resultsDir, 'profiles') : undefined,
     statements: values.statements,

@@ -6,6 +6,8 @@ export type BenchContext = {
   postgres: BenchPostgres;
   /** Seconds each measured load lasts (after its warm-up). */
   durationSeconds: number;
+  /** --warmup: seconds of load before each measured window, for the scenarios that take it (else their own). */
+  warmupSeconds: number | undefined;
   /** Shorter loads and smaller data, for trying the harness out; not for published figures. */
   quick: boolean;
   /** Where CPU profiles go when --profile is given; undefined otherwise. */
