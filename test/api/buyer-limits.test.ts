@@ -3,7 +3,7 @@
 // who approves it (the automated review runs then) or rejects it. Decided on the write side: racing
 // buyer orders never take the month over its limit together.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appendedSince, startTestApp, type TestApp } from '../support/app.ts';
 import { createUser, signIn, type SignedIn } from '../support/accounts.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
 
@@ -136,6 +136,6 @@ describe('buyer spending limits', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((error: any) => error.path)).toEqual(['body.reason']);
-    expect(await app.running.infrastructure.store.headPosition()).toBe(head);
+    expect(await appendedSince(app, head)).toEqual([]);
   });
 });

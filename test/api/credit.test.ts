@@ -19,7 +19,7 @@ import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
 import { creditProjection } from '../../src/projections/credit/projection.ts';
 import { dealersProjection } from '../../src/projections/dealers/projection.ts';
 import { rebuildProjection } from '../../src/projections/rebuild.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appendedSince, startTestApp, type TestApp } from '../support/app.ts';
 
 const context = (now = new Date()): CommandContext => ({ actor: 'test', role: 'admin', correlationId: randomUUID(), now });
 
@@ -405,7 +405,7 @@ describe('credit', () => {
         body: { limitMinor: 1, creditLimitMinor: 2 },
       });
       expect(both.body.errors.map((error: any) => error.path)).toEqual(['body.creditLimitMinor']);
-      expect(await app.running.infrastructure.store.headPosition()).toBe(before);
+      expect(await appendedSince(app, before)).toEqual([]);
       const unknown = await app.request('PUT', '/v1/dealers/LIM-NOPE/credit-limit', { token: ops, body: { limitMinor: 1 } });
       expect(unknown.status).toBe(404);
       expect((await ledgerEvents('LIM-NOPE')).length).toBe(0);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stockDecider, stockStream, reservationsServable } from '../../src/domain/inventory/stock.ts';
 import { addDays, businessDayOf } from '../../src/domain/shared/calendar.ts';
 import { STOCK_ALERTS } from '../../src/processes/stock-alerts.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appendedSince, startTestApp, type TestApp } from '../support/app.ts';
 import { adapterPast } from '../integrations/order-partners.ts';
 import { createDealer, createProduct, createWarehouse, receiveStock } from '../support/fixtures.ts';
 
@@ -51,7 +51,7 @@ describe('minimum remaining shelf life', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((error: any) => error.path)).toEqual(['body.minRemainingDays']);
     }
-    expect(await app.running.infrastructure.store.headPosition()).toBe(head);
+    expect(await appendedSince(app, head)).toEqual([]);
     expect(
       (await app.request('PUT', '/v1/dealers/D-SL/shelf-life', { token: app.token('dealer', 'D-SL'), body: { minRemainingDays: 1 } }))
         .status,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditStream } from '../../src/domain/credit/credit-ledger.ts';
 import { applyErpInboundMessage, parseErpInboundMessage, type ErpInboundMessage } from '../../src/integrations/erp/inbound.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appendedSince, startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createWarehouse, stockOf } from '../support/fixtures.ts';
 
 describe('ERP inbound messages', () => {
@@ -56,7 +56,7 @@ describe('ERP inbound messages', () => {
       (await apply({ id: 'erp-5', type: 'payment.received', data: { dealerId: 'D-ERP', amountMinor: 2_500, reference: 'ERP-PAY-1' } }))
         .status,
     ).toBe(paid.status);
-    expect(await app.running.infrastructure.store.headPosition()).toBe(head);
+    expect(await appendedSince(app, head)).toEqual([]);
 
     const product = await app.request('GET', `/v1/products/ERP-TEA?minPosition=${head}`, { token: app.token('ops') });
     expect(product.body).toMatchObject({ name: 'ERP Green Tea 500ml', prices: { tiers: { gold: 4_500 } } });
@@ -75,7 +75,7 @@ describe('ERP inbound messages', () => {
       expect.arrayContaining(['body.qty', 'body.lot']),
     );
     expect((await apply({ id: 'erp-odd', type: 'customer.created', data: {} })).status).toBe(422);
-    expect(await app.running.infrastructure.store.headPosition()).toBe(head);
+    expect(await appendedSince(app, head)).toEqual([]);
     expect(parseErpInboundMessage('not json')).toBeUndefined();
     expect(parseErpInboundMessage(JSON.stringify({ id: 'x', type: 'prices.set', data: [] }))).toBeUndefined();
     expect(parseErpInboundMessage(JSON.stringify({ id: 'x', type: 'prices.set', data: { sku: 'A' } }))).toEqual({

@@ -4,7 +4,7 @@
 // or repeats; read marks are each reader's own; the read model equals its rebuild.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { appendedSince, startTestApp, type TestApp } from '../support/app.ts';
 import { createDealer, createWarehouse } from '../support/fixtures.ts';
 import { expectReadModelsToEqualRebuilds } from '../support/read-models.ts';
 import { STOCK_ALERTS } from '../../src/processes/stock-alerts.ts';
@@ -136,7 +136,7 @@ describe('inbox', () => {
     const invalid = await app.request('POST', '/v1/notifications/not-an-id/read', { token: dealerA() });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors[0].path).toBe('params.id');
-    expect(await app.running.infrastructure.store.headPosition()).toBe(before);
+    expect(await appendedSince(app, before)).toEqual([]);
   });
 
   it('streams the inbox as server-sent events, live, and resumes from Last-Event-ID without loss or repeats', async () => {

@@ -3,6 +3,7 @@
 import type { DestinationStream } from 'pino';
 import type { Role } from '../../src/api/auth.ts';
 import { loadConfig } from '../../src/config.ts';
+import { STOCK_ALERT_STREAM_PREFIX } from '../../src/domain/notifications/stock-alerts.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openInfrastructure, start, type Running } from '../../src/main.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -163,6 +164,16 @@ export async function readModelsCaughtUp(app: TestApp, timeoutMs = 60_000): Prom
     timeoutMs,
     'read models to catch up',
   );
+}
+
+/**
+ * What the store took after `position` (its head, read before a command), as `type stream`, but
+ * the stock alerts: a background adapter appends those whenever stock has moved, at any moment. A
+ * refused command leaves this empty.
+ */
+export async function appendedSince(app: TestApp, position: string): Promise<string[]> {
+  const { events } = await app.running.infrastructure.store.readAll({ after: position, maxCount: 100 });
+  return events.filter((event) => !event.streamId.startsWith(STOCK_ALERT_STREAM_PREFIX)).map((event) => `${event.type} ${event.streamId}`);
 }
 
 /**

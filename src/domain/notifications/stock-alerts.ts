@@ -9,8 +9,11 @@
 import type { Decider, DomainEvent } from '../shared/decider.ts';
 import { daysLeft, expiryTierOf, type ExpiryThresholds } from '../inventory/expiry.ts';
 
-/** SKUs and warehouse ids never contain '@'; the prefix is no ERP context's (src/integrations/erp/contract.ts). */
-export const stockAlertStream = (sku: string, warehouseId: string) => `alerts-${sku}@${warehouseId}`;
+/** The streams' prefix: no ERP context's (src/integrations/erp/contract.ts). */
+export const STOCK_ALERT_STREAM_PREFIX = 'alerts-';
+
+/** SKUs and warehouse ids never contain '@'. */
+export const stockAlertStream = (sku: string, warehouseId: string) => `${STOCK_ALERT_STREAM_PREFIX}${sku}@${warehouseId}`;
 
 export const ALERT_TIERS = ['blue', 'yellow', 'red'] as const;
 /** The expiry tiers alerted, least urgent first. */
