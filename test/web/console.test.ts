@@ -112,6 +112,19 @@ if (chromium.available) {
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(row).toContain(`${EXPIRING.sku}${EXPIRING.warehouseId}`);
 
+      // The same link in English on a phone: filtered alike, its tier named in English, nothing wider than the screen.
+      const phone = await browser.page(PHONE);
+      await signInWithToken(phone, app.url, app.token('ops'), '?lang=en');
+      await phone.goto(`${app.url}/console/stock?sku=${EXPIRING.sku}&warehouseId=${EXPIRING.warehouseId}&lang=en`);
+      const phoneRow = phone.getByRole('row', { name: new RegExp(`${EXPIRING.sku} ${EXPIRING.warehouseId}`) });
+      await phoneRow.getByText('Red (≤ 30 days)').waitFor();
+      expect(await phone.getByRole('textbox', { name: 'SKU', exact: true }).inputValue()).toBe(EXPIRING.sku);
+      const phoneRows = await phone.getByRole('tabpanel').locator('tbody tr.ant-table-row').allTextContents();
+      expect(phoneRows.length).toBeGreaterThan(0);
+      for (const row of phoneRows) expect(row).toContain(`${EXPIRING.sku}${EXPIRING.warehouseId}`);
+      expect(await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+      await documentScreen(phone, 'console-stock-phone-en');
+
       await page.getByRole('link', { name: '订单', exact: true }).click();
       await page.getByRole('link', { name: DELIVERED.id, exact: true }).click();
       await page.getByText(DELIVERED.trackingNumber).waitFor();
