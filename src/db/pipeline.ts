@@ -22,8 +22,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import { preparedName } from './database.ts';
-import type { Db } from './database.ts';
+import { preparedName, type Db } from './database.ts';
 
 const UNREAD = Symbol('unread');
 
