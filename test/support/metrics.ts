@@ -1,13 +1,14 @@
 // Reads a process's Prometheus metrics over HTTP (GET /metrics): what a test asserts about what
-// happened inside a server it only talks to, e.g. that a race reached the database.
-import { request } from './app.ts';
+// happened inside a server it only talks to, e.g. that a race reached the database; the bench
+// reads its counters around a measured window the same way. Plain fetch: no test set-up needed.
 
 /** Every sample of `name` (the labels of each as an object), from the server at `baseUrl`. */
 export async function metricSamples(baseUrl: string, name: string): Promise<Array<{ labels: Record<string, string>; value: number }>> {
-  const response = await request(baseUrl, 'GET', '/metrics');
+  const response = await fetch(`${baseUrl}/metrics`);
+  const text = await response.text();
   if (response.status !== 200) throw new Error(`GET ${baseUrl}/metrics answered ${response.status}`);
   const samples: Array<{ labels: Record<string, string>; value: number }> = [];
-  for (const line of response.text.split('\n')) {
+  for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
     const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((label) => [label[1]!, label[2]!]));
