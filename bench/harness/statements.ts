@@ -7,6 +7,8 @@ export async function resetStatements(url: string): Promise<void> {
   await withClient(url, async (client) => {
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await client.query('SELECT pg_stat_statements_reset()');
+    // The tables' scan counters too (this database's), for the sequential scans below.
+    await client.query('SELECT pg_stat_reset()');
   });
 }
 
@@ -28,6 +30,18 @@ export async function statementsPerUnit(url: string, units: number, top = 45): P
       const query = row.query.replace(/\s+/g, ' ').slice(0, 160);
       lines.push(
         `  ${formatNumber(Number(row.calls) / units).padStart(7)} calls ${formatNumber(row.total_ms / units).padStart(7)} ms  ${query}`,
+      );
+    }
+    // A table read whole, per unit, grows with the table: a plan that should have used a key.
+    // (Counters other sessions have not flushed yet, at most their last second or so, are missing.)
+    const scans = await client.query<{ name: string; scans: string; rows: string }>(
+      `SELECT schemaname || '.' || relname AS name, seq_scan::text AS scans, seq_tup_read::text AS rows
+         FROM pg_stat_user_tables WHERE seq_tup_read > 0 ORDER BY seq_tup_read DESC`,
+    );
+    lines.push(`  tables read by sequential scans, per unit: ${scans.rows.length === 0 ? 'none' : ''}`);
+    for (const row of scans.rows) {
+      lines.push(
+        `  ${formatNumber(Number(row.scans) / units).padStart(7)} scans ${formatNumber(Number(row.rows) / units).padStart(9)} rows  ${row.name}`,
       );
     }
     return lines;
