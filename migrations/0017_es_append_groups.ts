@@ -15,7 +15,8 @@ import { sql, type Kysely } from 'kysely';
 import { up as upSingleStreamAppend } from './0012_es_append_new_streams.ts';
 import { up as upJsonArrays } from './0016_es_append_json_arrays.ts';
 
-export async function up(db: Kysely<unknown>): Promise<void> {
+/** Creates this version of es_append_groups (0052 goes back to it). */
+export async function createAppendGroups(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE FUNCTION es_append_groups(
       p_streams text[], p_expected bigint[], p_counts int[], p_groups int[],
@@ -166,6 +167,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       END LOOP;
     END
     $fn$`.execute(db);
+}
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await createAppendGroups(db);
   await sql`DROP FUNCTION es_append(text[], bigint[], int[], uuid[], text[], jsonb, jsonb)`.execute(db);
   await sql`DROP FUNCTION es_append(text[], bigint[], int[], uuid[], text[], jsonb[], jsonb[])`.execute(db);
 }

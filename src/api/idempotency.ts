@@ -106,13 +106,13 @@ async function claim(db: Db, scope: string, key: string, hash: string): Promise<
 
 type Completion = { scope: string; key: string; status: number; response: string };
 
-/** Stores the responses of owned keys; concurrent requests' completions share one UPDATE. */
+/** Stores the responses of owned keys; concurrent requests' completions share one statement (migration 0053). */
 const completeAll = coalescedFor(async (db: Db, completions: Completion[]): Promise<undefined[]> => {
   await sql`
-    UPDATE idempotency_keys AS k SET status_code = c.status, response = c.response::jsonb
-      FROM unnest(${completions.map((item) => item.scope)}::text[], ${completions.map((item) => item.key)}::text[],
-                  ${completions.map((item) => item.status)}::int[], ${completions.map((item) => item.response)}::text[]) AS c(scope, key, status, response)
-     WHERE k.scope = c.scope AND k.key = c.key`.execute(db);
+    SELECT complete_idempotency_keys(${completions.map((item) => item.scope)}::text[], ${completions.map((item) => item.key)}::text[],
+                                     ${completions.map((item) => item.status)}::int[], ${completions.map((item) => item.response)}::text[])`.execute(
+    db,
+  );
   return completions.map(() => undefined);
 });
 
