@@ -71,13 +71,16 @@ type HistoryRow = {
 
 export type HistoryAsked = { dealerId: string; skus: readonly string[] };
 
-/** Each dealer's totals with its SKUs' history, for every dealer asked about: one statement. */
+/**
+ * Each dealer's totals with its SKUs' history, for every dealer asked about: one statement. The SKUs
+ * asked about are looked up by key (dealer and SKU), not found among all the dealer's SKUs.
+ */
 async function dealerOrderHistories(db: Db, asked: readonly HistoryAsked[]): Promise<OrderHistory[]> {
   const { rows } = await sql<HistoryRow>`
     SELECT r.i::int AS i, h.order_count, h.total_sum_minor, h.regions,
            (SELECT coalesce(json_agg(json_build_object('sku', s.sku, 'order_count', s.order_count, 'qty_sum', s.qty_sum)), '[]')
               FROM ${sql.table('orders.dealer_sku_history')} s
-             WHERE s.dealer_id = r.e->>'dealerId' AND s.sku IN (SELECT jsonb_array_elements_text(r.e->'skus'))) AS skus
+             WHERE s.dealer_id = r.e->>'dealerId' AND s.sku = ANY (ARRAY(SELECT jsonb_array_elements_text(r.e->'skus')))) AS skus
       FROM jsonb_array_elements(${JSON.stringify(asked)}::jsonb) WITH ORDINALITY AS r(e, i)
       LEFT JOIN ${sql.table('orders.dealer_history')} h ON h.dealer_id = r.e->>'dealerId'
      ORDER BY r.i`.execute(db);
