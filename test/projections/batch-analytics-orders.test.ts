@@ -322,6 +322,26 @@ describe('the analytics order facts batch handler', () => {
     });
   });
 
+  it('replaces what a review stored for an order not placed yet when the order is placed and reviewed in one later page', async () => {
+    // Live pages of 5: O-7's first review is in the first page, its placement and second review in the second.
+    await open([
+      registration('TEA'),
+      reviewed('O-7', 'approved', [{ sku: 'TEA', warehouseId: 'WH-1', qty: 7 }]),
+      ...[1, 2, 3].map((n) => placed(`O-${n}`, [{ sku: 'TEA', qty: n }])),
+      placed('O-7', [{ sku: 'TEA', qty: 7 }]),
+      reviewed('O-7', 'approved', [{ sku: 'TEA', warehouseId: 'WH-2', qty: 7 }]),
+      reviewed('O-1', 'approved', [{ sku: 'TEA', warehouseId: 'WH-1', qty: 1 }]),
+    ]);
+    expect(await expectSameAsPerEvent(analyticsProjection)).toMatchObject({
+      rows: {
+        order_allocations: [
+          { order_id: 'O-1', sku: 'TEA', warehouse_id: 'WH-1', qty: 1 },
+          { order_id: 'O-7', sku: 'TEA', warehouse_id: 'WH-2', qty: 7 },
+        ],
+      },
+    });
+  });
+
   it('fails on an order placed again, in the same fold or after it was written', async () => {
     await open([
       placed('O-1', [{ sku: 'TEA', qty: 1 }]),
