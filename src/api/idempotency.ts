@@ -133,13 +133,16 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * (the dealer of an order, the order of a shipment): another caller or route using the same key
  * there would otherwise be handed the resource the first request made. `fingerprintBody`: the body
  * as it tells requests apart, when the body holds a secret (a password) that must not be hashed
- * into the stored fingerprint.
+ * into the stored fingerprint. `stored`: when a successful answer carries a secret that has a
+ * store of its own (a subscription's signing secret), what of the answer is stored with the key
+ * (`keep`) and how a replay puts the rest back from that store (`recall`), so that the key's row
+ * never holds a second copy of the secret.
  */
 export async function withIdempotency<Body>(
   db: Db,
   request: FastifyRequest,
   run: () => Promise<CommandResponse<Body>>,
-  options: { scope?: string; fingerprintBody?: unknown } = {},
+  options: { scope?: string; fingerprintBody?: unknown; stored?: StoredForm<Body> } = {},
 ): Promise<CommandResponse<Body>> {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string') return run();
@@ -165,9 +168,11 @@ export async function withIdempotency<Body>(
       );
     }
     if (stored.status_code !== null) {
-      return { status: stored.status_code, body: stored.response as Body, headers: { 'idempotent-replayed': 'true' } };
+      const recalled =
+        options.stored && stored.status_code < 400 ? await options.stored.recall(stored.response) : (stored.response as Body);
+      return { status: stored.status_code, body: recalled, headers: { 'idempotent-replayed': 'true' } };
     }
-    if (stored.owned) return runOwned(db, scope, key, run);
+    if (stored.owned) return runOwned(db, scope, key, run, options.stored);
     if (Date.now() > deadline) {
       throw new HttpProblem(
         409,
@@ -182,11 +187,15 @@ export async function withIdempotency<Body>(
   }
 }
 
+/** What of a successful answer is stored with its key, and how a replay makes the whole answer again. */
+export type StoredForm<Body> = { keep: (body: Body) => unknown; recall: (kept: unknown) => Promise<Body> };
+
 async function runOwned<Body>(
   db: Db,
   scope: string,
   key: string,
   run: () => Promise<CommandResponse<Body>>,
+  stored: StoredForm<Body> | undefined,
 ): Promise<CommandResponse<Body>> {
   let response: CommandResponse<Body>;
   try {
@@ -199,7 +208,8 @@ async function runOwned<Body>(
     }
     throw error;
   }
-  if (response.status < 500) await complete(db, scope, key, response);
+  if (response.status < 400 && stored) await complete(db, scope, key, { ...response, body: stored.keep(response.body) });
+  else if (response.status < 500) await complete(db, scope, key, response);
   else await release(db, scope, key);
   return response;
 }

@@ -7,13 +7,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEALER_NOTIFICATION_TYPES, NOTIFICATION_TYPES } from '../domain/notifications/catalog.ts';
 import { MAX_SUBSCRIPTIONS, subscriptionsDecider, subscriptionsStream } from '../domain/notifications/subscriptions.ts';
-import { newSecret, secretHint, storeSecret } from '../integrations/subscriptions/secrets.ts';
+import { newSecret, secretHint, secretsOf, storeSecret } from '../integrations/subscriptions/secrets.ts';
 import { checkSubscriptionUrl, type UrlPolicy } from '../integrations/subscriptions/url-policy.ts';
 import { listSubscriptions, type SubscriptionRow } from '../projections/notifications/queries.ts';
 import { principalOf, type Role } from './auth.ts';
 import { accepted, commandContext, positionOf, send } from './commands.ts';
 import type { ApiDeps } from './deps.ts';
-import { idempotencyKeyHeader, withIdempotency } from './idempotency.ts';
+import { idempotencyKeyHeader, withIdempotency, type StoredForm } from './idempotency.ts';
 import { problemResponses } from './openapi.ts';
 import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
 import { HttpProblem, type FieldError } from './problem.ts';
@@ -94,6 +94,19 @@ const fromRow = (row: SubscriptionRow) => ({
 export function subscriptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, commands, store } = deps;
   const policy: UrlPolicy = { production: deps.config.env === 'production' };
+  /**
+   * The creating answer is kept with its Idempotency-Key without the secret, which has a store of
+   * its own; a replay reads it back from there. So the key's row never holds a copy of a secret.
+   */
+  const storedWithoutSecret: StoredForm<z.infer<typeof subscriptionCreatedSchema>> = {
+    keep: ({ secret: _secret, ...answer }) => answer,
+    recall: async (kept) => {
+      const answer = kept as Omit<z.infer<typeof subscriptionCreatedSchema>, 'secret'>;
+      const secret = (await secretsOf(db, [answer.id])).get(answer.id);
+      if (secret === undefined) throw new Error(`Subscription ${answer.id} has no secret stored`);
+      return { ...answer, secret };
+    },
+  };
 
   return async (app) => {
     app.post(
@@ -128,32 +141,37 @@ export function subscriptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         if (errors.length > 0 || !checked.ok) throw invalid(errors);
         return send(
           reply,
-          await withIdempotency(db, request, async () => {
-            const context = commandContext(request);
-            const subscriptionId = `SUB-${randomBytes(8).toString('hex').toUpperCase()}`;
-            const secret = request.body.secret ?? newSecret();
-            // The secret first: a subscription is never delivered without one.
-            await storeSecret(db, subscriptionId, secret, context.now);
-            const created = {
-              subscriptionId,
-              dealerId,
-              url: checked.url.toString(),
-              events,
-              secretHint: secretHint(secret),
-              createdBy: context.actor,
-              createdAt: context.now.toISOString(),
-            };
-            const handled = accepted(
-              await commands.handle(
-                subscriptionsDecider,
-                subscriptionsStream(dealerId),
-                { type: 'CreateSubscription', data: created },
-                context,
-              ),
-            );
-            const { subscriptionId: id, dealerId: _owner, ...view } = created;
-            return { status: 201, body: { id, ...view, secret, position: await positionOf(store, handled.position) } };
-          }),
+          await withIdempotency(
+            db,
+            request,
+            async () => {
+              const context = commandContext(request);
+              const subscriptionId = `SUB-${randomBytes(8).toString('hex').toUpperCase()}`;
+              const secret = request.body.secret ?? newSecret();
+              // The secret first: a subscription is never delivered without one.
+              await storeSecret(db, subscriptionId, secret, context.now);
+              const created = {
+                subscriptionId,
+                dealerId,
+                url: checked.url.toString(),
+                events,
+                secretHint: secretHint(secret),
+                createdBy: context.actor,
+                createdAt: context.now.toISOString(),
+              };
+              const handled = accepted(
+                await commands.handle(
+                  subscriptionsDecider,
+                  subscriptionsStream(dealerId),
+                  { type: 'CreateSubscription', data: created },
+                  context,
+                ),
+              );
+              const { subscriptionId: id, dealerId: _owner, ...view } = created;
+              return { status: 201, body: { id, ...view, secret, position: await positionOf(store, handled.position) } };
+            },
+            { stored: storedWithoutSecret },
+          ),
         );
       },
     );

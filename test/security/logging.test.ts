@@ -2,6 +2,7 @@
 // refused, invalid and failing requests, never hold a bearer token, a webhook signature or a
 // configured secret; and the logger's redaction covers the shapes it promises to.
 import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, REDACTED_PATHS } from '../../src/logger.ts';
 import { eventually, startTestApp, type TestApp } from '../support/app.ts';
@@ -238,6 +239,29 @@ describe('webhook subscription secrets', () => {
     for (const hidden of [secret, generated.body.secret]) expect(text).not.toContain(hidden);
     const { events } = await app.running.infrastructure.store.readAll({ maxCount: 10_000 });
     expect(JSON.stringify(events)).not.toContain(secret);
+  });
+
+  it('are stored once: a creation’s Idempotency-Key keeps its answer without the secret, and its replay reads the secret back', async () => {
+    const secret = 'subscription-secret-replayed-4e1c-0123456789';
+    const create = () =>
+      app.request('POST', '/v1/subscriptions', {
+        token: app.token('ops'),
+        headers: { 'idempotency-key': 'subscribe-once' },
+        body: { url: 'https://127.0.0.1:9/replayed', events: ['order.approved'], secret },
+      });
+    const first = await create();
+    expect(first.status, first.text).toBe(201);
+    expect(first.body.secret).toBe(secret);
+    const { rows } = await sql<{ row: string }>`SELECT k::text AS row FROM idempotency_keys k WHERE k.key = 'subscribe-once'`.execute(
+      app.running.infrastructure.db,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.row).toContain(first.body.id);
+    expect(rows[0]!.row).not.toContain(secret);
+    const again = await create();
+    expect(again.status, again.text).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
   });
 });
 
