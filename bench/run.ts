@@ -21,6 +21,8 @@ const HELP = `npm run bench -- [options]
   --data-dir <dir>    where the embedded PostgreSQL lives (default bench/.data/postgres-<pid>, removed afterwards; use a real disk)
   --profile           write CPU profiles of the measured children (rebuild) to bench/results/profiles
   --statements        load pg_stat_statements and log the statements each order costs (orders)
+  --deployment <name> measure only this deployment of the orders scenario (repeatable): one, split, replicas;
+                      for paired runs of one deployment (a run with it is never a full run)
   --max-batch <n>     our event store's maxBatch (default: the product's)
   --max-in-flight <n> our event store's maxInFlight (default: the product's)
 
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string', default: path.join(repoRoot, `bench/.data/postgres-${process.pid}`) },
       profile: { type: 'boolean', default: false },
       statements: { type: 'boolean', default: false },
+      deployment: { type: 'string', multiple: true },
       'max-batch': { type: 'string' },
       'max-in-flight': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
     quick: values.quick,
     profileDir: values.profile ? path.join(resultsDir, 'profiles') : undefined,
     statements: values.statements,
+    deployments: values.deployment,
     eventStoreOptions: maxBatch || maxInFlight ? { ...(maxBatch && { maxBatch }), ...(maxInFlight && { maxInFlight }) } : undefined,
     log,
   };
@@ -166,7 +170,10 @@ async function main(): Promise<void> {
 
     const date = startedAt.toISOString().slice(0, 10);
     const full =
-      everyday.every((scenario) => chosen.includes(scenario)) && !values.quick && results.every((result) => result.runs.length === runs);
+      everyday.every((scenario) => chosen.includes(scenario)) &&
+      !values.quick &&
+      values.deployment === undefined &&
+      results.every((result) => result.runs.length === runs);
     const result = resultOf(machine);
     const report = markdownReport(result);
     process.stdout.write(`\n${report}`);

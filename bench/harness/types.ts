@@ -14,6 +14,8 @@ export type BenchContext = {
   profileDir: string | undefined;
   /** --statements: pg_stat_statements is loaded; scenarios may log what each unit of work cost. */
   statements: boolean;
+  /** --deployment: the only deployments of the orders scenario to measure (one, split, replicas); all when undefined. */
+  deployments: readonly string[] | undefined;
   /** Overrides of our event store's group-commit settings (--max-batch, --max-in-flight), for tuning. */
   eventStoreOptions: PostgresEventStoreOptions | undefined;
   log: (line: string) => void;

@@ -28,6 +28,18 @@ const CORES = availableParallelism();
 const yes = (met: boolean) => (met ? 'yes' : 'no');
 const percent = (part: number, whole: number) => (whole > 0 ? `${formatNumber((100 * part) / whole)} %` : '–');
 
+/** --deployment's names for the deployments' sample keys. */
+const DEPLOYMENT_KEYS: Record<string, string> = { one: 'orders', split: 'orders-split', replicas: 'orders-replicas' };
+
+/** The sample keys of the deployments to measure: those named, or all. */
+function deploymentKeys(names: readonly string[] | undefined): string[] {
+  if (names === undefined) return Object.values(DEPLOYMENT_KEYS);
+  const unknown = names.filter((name) => !(name in DEPLOYMENT_KEYS));
+  if (unknown.length > 0)
+    throw new Error(`Unknown --deployment ${unknown.join(', ')}; choose from ${Object.keys(DEPLOYMENT_KEYS).join(', ')}`);
+  return names.map((name) => DEPLOYMENT_KEYS[name]!);
+}
+
 export const ordersScenario: Scenario = {
   name: 'orders',
   title: 'Order placement with review, 50 dealers',
@@ -41,6 +53,7 @@ export const ordersScenario: Scenario = {
     'poll that saw the `orders` checkpoint at or past that position (resolution a few ms); "all read models" waits for the slowest projection.',
 
   async prepare(context: BenchContext) {
+    const measured = deploymentKeys(context.deployments);
     const sizes = context.quick ? { products: 100, dealers: DEALERS } : { products: PRODUCTS, dealers: DEALERS };
     const url = await context.postgres.createDatabase('bench_orders', { migrate: true });
     const server = await startAppServer(url, { profileDir: context.profileDir });
@@ -69,7 +82,7 @@ export const ordersScenario: Scenario = {
         { key: 'orders', label: 'one process', url: server.url, pids: [server.pid] },
         { key: 'orders-split', label: 'API + worker', url: api.url as string | string[], pids: [api.pid, server.pid] },
         { key: 'orders-replicas', label: '2 × API + worker', url: [api.url, api2.url], pids: [api.pid, api2.pid, server.pid] },
-      ];
+      ].filter((deployment) => measured.includes(deployment.key));
 
       async function measure(deployment: (typeof deployments)[number], index: number): Promise<Sample> {
         const salt = { orders: 0, 'orders-split': 500, 'orders-replicas': 700 }[deployment.key] ?? 0;
@@ -177,19 +190,20 @@ export const ordersScenario: Scenario = {
   },
 
   table(medians: Medians): Table {
-    const one = medians.get('orders');
-    const split = medians.get('orders-split');
-    const replicas = medians.get('orders-replicas');
+    // The deployments measured (all three, unless --deployment named fewer), in their order.
+    const measured = [
+      { key: 'orders', label: 'one process', ordinal: 'one' },
+      { key: 'orders-split', label: 'API + worker processes', ordinal: 'two' },
+      { key: 'orders-replicas', label: '2 × API + worker processes', ordinal: 'three' },
+    ].filter((deployment) => medians.has(deployment.key));
     const columns = [
       'measure',
-      'one process',
-      'API + worker processes',
-      ...(replicas ? ['2 × API + worker processes'] : []),
+      ...measured.map((deployment) => deployment.label),
       'target',
-      `met (${replicas ? 'one / two / three' : 'one / two'})`,
+      `met (${measured.map((deployment) => deployment.ordinal).join(' / ')})`,
     ];
-    if (!one || !split) return { columns, rows: [], notes: [] };
-    const both = replicas ? [one, split, replicas] : [one, split];
+    if (measured.length === 0) return { columns, rows: [], notes: [] };
+    const both = measured.map((deployment) => medians.get(deployment.key)!);
     const ceiling = (sample: Record<string, number>) => (CORES * 1_000) / (sample.serverCpuMsPerOrder! + sample.postgresCpuMsPerOrder!);
     const row = (
       measure: string,
@@ -253,7 +267,7 @@ export const ordersScenario: Scenario = {
           '`2 × API + worker processes` adds a second `serve` replica (primed alike) and splits the clients between the two (no balancer: ' +
           'client i talks to replica i mod 2); its server CPU is all three processes together, so CPU per order shows what the replicas ' +
           'cost in conflicts and in caches each process warms on its own.',
-        `Decisions are shares of the orders answered in the measured window (median ${formatNumber(one.orders!)} per run). CPU is read from /proc over the ` +
+        `Decisions are shares of the orders answered in the measured window (median ${formatNumber(both[0]!.orders!)} per run). CPU is read from /proc over the ` +
           'measured window (the server processes, every PostgreSQL process, the harness process) and divided by the orders answered in it; it includes ' +
           "the projections run meanwhile and the lag watcher's polls (~200 small queries/s), and it is far steadier than orders/s on a " +
           'shared machine.',
