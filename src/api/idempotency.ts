@@ -208,8 +208,7 @@ async function runOwned<Body>(
     }
     throw error;
   }
-  if (response.status < 400 && stored) await complete(db, scope, key, { ...response, body: stored.keep(response.body) });
-  else if (response.status < 500) await complete(db, scope, key, response);
-  else await release(db, scope, key);
+  if (response.status >= 500) await release(db, scope, key);
+  else await complete(db, scope, key, stored && response.status < 400 ? { ...response, body: stored.keep(response.body) } : response);
   return response;
 }

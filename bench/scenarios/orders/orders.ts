@@ -28,16 +28,32 @@ const CORES = availableParallelism();
 const yes = (met: boolean) => (met ? 'yes' : 'no');
 const percent = (part: number, whole: number) => (whole > 0 ? `${formatNumber((100 * part) / whole)} %` : '–');
 
-/** --deployment's names for the deployments' sample keys. */
-const DEPLOYMENT_KEYS: Record<string, string> = { one: 'orders', split: 'orders-split', replicas: 'orders-replicas' };
+/**
+ * The deployments measured, in their order: `name` for --deployment, `key` their samples', `label`
+ * in the log, `column` and `ordinal` in the table, `salt` of their clients' random draws.
+ */
+const DEPLOYMENTS = [
+  { name: 'one', key: 'orders', label: 'one process', column: 'one process', ordinal: 'one', salt: 0 },
+  { name: 'split', key: 'orders-split', label: 'API + worker', column: 'API + worker processes', ordinal: 'two', salt: 500 },
+  {
+    name: 'replicas',
+    key: 'orders-replicas',
+    label: '2 × API + worker',
+    column: '2 × API + worker processes',
+    ordinal: 'three',
+    salt: 700,
+  },
+] as const;
 
 /** The sample keys of the deployments to measure: those named, or all. */
 function deploymentKeys(names: readonly string[] | undefined): string[] {
-  if (names === undefined) return Object.values(DEPLOYMENT_KEYS);
-  const unknown = names.filter((name) => !(name in DEPLOYMENT_KEYS));
+  if (names === undefined) return DEPLOYMENTS.map((deployment) => deployment.key);
+  const unknown = names.filter((name) => !DEPLOYMENTS.some((deployment) => deployment.name === name));
   if (unknown.length > 0)
-    throw new Error(`Unknown --deployment ${unknown.join(', ')}; choose from ${Object.keys(DEPLOYMENT_KEYS).join(', ')}`);
-  return names.map((name) => DEPLOYMENT_KEYS[name]!);
+    throw new Error(
+      `Unknown --deployment ${unknown.join(', ')}; choose from ${DEPLOYMENTS.map((deployment) => deployment.name).join(', ')}`,
+    );
+  return DEPLOYMENTS.filter((deployment) => names.includes(deployment.name)).map((deployment) => deployment.key);
 }
 
 export const ordersScenario: Scenario = {
@@ -79,14 +95,13 @@ export const ordersScenario: Scenario = {
       watcher = await CheckpointWatcher.open(url, names);
       const lagWatcher = watcher;
       const deployments = [
-        { key: 'orders', label: 'one process', url: server.url, pids: [server.pid] },
-        { key: 'orders-split', label: 'API + worker', url: api.url as string | string[], pids: [api.pid, server.pid] },
-        { key: 'orders-replicas', label: '2 × API + worker', url: [api.url, api2.url], pids: [api.pid, api2.pid, server.pid] },
+        { ...DEPLOYMENTS[0], url: server.url as string | string[], pids: [server.pid] },
+        { ...DEPLOYMENTS[1], url: api.url, pids: [api.pid, server.pid] },
+        { ...DEPLOYMENTS[2], url: [api.url, api2.url], pids: [api.pid, api2.pid, server.pid] },
       ].filter((deployment) => measured.includes(deployment.key));
 
       async function measure(deployment: (typeof deployments)[number], index: number): Promise<Sample> {
-        const salt = { orders: 0, 'orders-split': 500, 'orders-replicas': 700 }[deployment.key] ?? 0;
-        const draws = world.dealers.map((_, client) => random(1_000 * (index + 1) + client + salt));
+        const draws = world.dealers.map((_, client) => random(1_000 * (index + 1) + client + deployment.salt));
         const decisions = new Decisions();
         const answers: { answeredAt: number; position: number }[] = [];
         let highest = 0;
@@ -191,14 +206,10 @@ export const ordersScenario: Scenario = {
 
   table(medians: Medians): Table {
     // The deployments measured (all three, unless --deployment named fewer), in their order.
-    const measured = [
-      { key: 'orders', label: 'one process', ordinal: 'one' },
-      { key: 'orders-split', label: 'API + worker processes', ordinal: 'two' },
-      { key: 'orders-replicas', label: '2 × API + worker processes', ordinal: 'three' },
-    ].filter((deployment) => medians.has(deployment.key));
+    const measured = DEPLOYMENTS.filter((deployment) => medians.has(deployment.key));
     const columns = [
       'measure',
-      ...measured.map((deployment) => deployment.label),
+      ...measured.map((deployment) => deployment.column),
       'target',
       `met (${measured.map((deployment) => deployment.ordinal).join(' / ')})`,
     ];
