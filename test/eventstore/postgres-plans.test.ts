@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { sequentialScans } from '../support/statistics.ts';
 import { eventually } from '../support/wait.ts';
 
 let database: TestDatabase;
@@ -44,16 +45,6 @@ async function append(client: pg.Client, streams: readonly string[]): Promise<Ou
     ],
   );
   return rows;
-}
-
-/** Sequential scans of `table` so far, with `session`'s own counted (flushed when it goes idle). */
-async function sequentialScans(session: pg.Client, table: string): Promise<number> {
-  await session.query('SELECT pg_stat_force_next_flush()');
-  const { rows } = await session.query<{ seq_scan: string }>(
-    'SELECT pg_stat_clear_snapshot(), seq_scan FROM pg_stat_user_tables WHERE relid = $1::regclass',
-    [table],
-  );
-  return Number(rows[0]!.seq_scan);
 }
 
 describe('plans made while the store was small', () => {
