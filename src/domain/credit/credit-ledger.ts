@@ -1,8 +1,8 @@
 // The credit ledger (`credit-<dealerId>`): the limit, reservations for orders, charges on
 // shipment, payments and credit notes, in one stream so that reserved + outstanding ≤ limit is
 // decided against one consistent state.
+import { Map as PersistentMap, Set as PersistentSet } from 'immutable';
 import { z } from 'zod';
-import { emptyIdSet, hasId, withId, type IdSet } from '../shared/id-set.ts';
 import { formatMoney } from '../shared/money.ts';
 import { refuse, type Decider, type DomainEvent } from '../shared/decider.ts';
 import { amountMinorSchema, entityIdSchema, isoDateSchema } from '../shared/values.ts';
@@ -88,10 +88,10 @@ export type CreditLedgerState = {
   reservedMinor: number;
   /** Charges minus payments and credit notes; below zero it is a credit balance. */
   balanceMinor: number;
-  /** Open reservations only: an order leaves when released or fully charged. */
-  reservations: ReadonlyMap<string, OrderReservation>;
+  /** Open reservations only: an order leaves when released or fully charged. Persistent, as a stock's. */
+  reservations: PersistentMap<string, OrderReservation>;
   /** Handled shipments, payments and credit notes: each id, and each id with its content. */
-  handled: IdSet;
+  handled: PersistentSet<string>;
 };
 
 export const outstandingOf = (state: Pick<CreditLedgerState, 'balanceMinor'>) => Math.max(0, state.balanceMinor);
@@ -105,13 +105,13 @@ export const availableOf = (state: Pick<CreditLedgerState, 'limitMinor' | 'reser
  * Whether a document (shipment, payment, credit note) was handled before: not at all, with the
  * same content (a retry: nothing to do), or with other content (a clash).
  */
-function seen(handled: IdSet, kind: string, id: string, content: string): 'new' | 'same' | 'different' {
-  if (!hasId(handled, `${kind}:${id}`)) return 'new';
-  return hasId(handled, `${kind}:${id}:${content}`) ? 'same' : 'different';
+function seen(handled: PersistentSet<string>, kind: string, id: string, content: string): 'new' | 'same' | 'different' {
+  if (!handled.has(`${kind}:${id}`)) return 'new';
+  return handled.has(`${kind}:${id}:${content}`) ? 'same' : 'different';
 }
 
-function remember(handled: IdSet, kind: string, id: string, content: string): IdSet {
-  return withId(withId(handled, `${kind}:${id}`), `${kind}:${id}:${content}`);
+function remember(handled: PersistentSet<string>, kind: string, id: string, content: string): PersistentSet<string> {
+  return handled.add(`${kind}:${id}`).add(`${kind}:${id}:${content}`);
 }
 
 const shipmentContent = (data: { orderId: string; amountMinor: number; dueDate: string }) =>
@@ -182,15 +182,23 @@ function issueCreditNote(command: IssueCreditNote, state: CreditLedgerState) {
   return [{ type: 'CreditNoteIssued' as const, data: { dealerId, creditNoteId, amountMinor, reason, orderId: command.orderId ?? null } }];
 }
 
-function withReservation(reservations: ReadonlyMap<string, OrderReservation>, orderId: string, reservation: OrderReservation | undefined) {
-  const next = new Map(reservations);
-  if (reservation && reservation.reservedMinor > 0) next.set(orderId, reservation);
-  else next.delete(orderId);
-  return next;
+function withReservation(
+  reservations: PersistentMap<string, OrderReservation>,
+  orderId: string,
+  reservation: OrderReservation | undefined,
+) {
+  return reservation && reservation.reservedMinor > 0 ? reservations.set(orderId, reservation) : reservations.delete(orderId);
 }
 
 export const creditLedgerDecider: Decider<CreditCommand, CreditEvent, CreditLedgerState> = {
-  initialState: { open: false, limitMinor: 0, reservedMinor: 0, balanceMinor: 0, reservations: new Map(), handled: emptyIdSet },
+  initialState: {
+    open: false,
+    limitMinor: 0,
+    reservedMinor: 0,
+    balanceMinor: 0,
+    reservations: PersistentMap(),
+    handled: PersistentSet<string>(),
+  },
 
   decide(command, state) {
     const { dealerId } = command.data;

@@ -144,6 +144,35 @@ describe('stock decider', () => {
       expect(stockLevel(state, today)).toEqual({ onHand: 19, sellable: 12, reserved: 5, available: 7 });
     });
 
+    it('never changes the state a reservation, release or pick was folded onto (a cached or batched state shares it)', () => {
+      const before = fold(stockDecider, [...stocked, reserved('O-1', 8), reserved('O-2', 2)]);
+      const picked: StockEvent = {
+        type: 'StockPicked',
+        data: {
+          ...at,
+          orderId: 'O-1',
+          shipmentId: 'S-1',
+          qty: 8,
+          fromReservation: 8,
+          lots: [
+            { lot: 'A', qty: 5, expiryDate: '2025-09-30' },
+            { lot: 'B', qty: 3, expiryDate: '2025-12-31' },
+          ],
+        },
+      };
+      const released: StockEvent = { type: 'StockReleased', data: { ...at, orderId: 'O-2', qty: 2 } };
+      const after = [reserved('O-3', 1), released, picked].reduce(stockDecider.evolve, before);
+      expect([...after.reservations]).toEqual([['O-3', 1]]);
+      expect(after.shipments.has('S-1')).toBe(true);
+      expect([...before.reservations].sort()).toEqual([
+        ['O-1', 8],
+        ['O-2', 2],
+      ]);
+      expect(before.shipments.has('S-1')).toBe(false);
+      expect(before.pickedOrders.has('O-1')).toBe(false);
+      expect(stockLevel(before, today)).toEqual({ onHand: 22, sellable: 15, reserved: 10, available: 5 });
+    });
+
     it('picks once per shipment id', () => {
       const picked: StockEvent = {
         type: 'StockPicked',

@@ -19,10 +19,10 @@
 // invariant instead: those needing lots from date t on never exceed what the lots expiring from t on
 // hold, for every such t (the eligible lots are nested, so this is exactly when every reservation can
 // be served at once). Reservations, picks, adjustments, transfers and write-offs all keep it.
+import { Map as PersistentMap, Set as PersistentSet } from 'immutable';
 import { z } from 'zod';
 import { refuse, type Decider, type DomainEvent, type EventsOrRefusal } from '../shared/decider.ts';
 import { entityIdSchema, isoDateSchema, quantitySchema, skuSchema } from '../shared/values.ts';
-import { emptyIdSet, hasId, withId, type IdSet } from '../shared/id-set.ts';
 import { warehouseIdSchema } from './warehouse.ts';
 
 /** SKUs and warehouse ids never contain '@', so the stream name is unambiguous. */
@@ -167,42 +167,46 @@ export type StockLot = LotDates & { qty: number };
 export type StockState = {
   /** Every lot ever held here, by code; emptied lots stay (a count may find stock again). */
   lots: ReadonlyMap<string, StockLot>;
-  /** Open reservations: order id → quantity still reserved (> 0). */
-  reservations: ReadonlyMap<string, number>;
+  /**
+   * Open reservations: order id → quantity still reserved (> 0). Persistent maps: a reservation shares
+   * the rest of the map with the state before it (which the cache or a batch may still hold), where a
+   * copy would cost every event as many entries as there are open orders.
+   */
+  reservations: PersistentMap<string, number>;
   reserved: number;
   /** Open reservations that need lots expiring on or after a date: order id → that date. */
-  requirements: ReadonlyMap<string, string>;
+  requirements: PersistentMap<string, string>;
   /** What is reserved with each such date (> 0 only). */
   reservedFrom: ReadonlyMap<string, number>;
   /** Receipts are few, and a receipt id reused for other goods must be caught, so they are kept whole. */
   receipts: ReadonlyMap<string, StockReceivedData>;
-  shipments: IdSet;
+  shipments: PersistentSet<string>;
   /** Orders that picked here: a late retry of their reservation must not reserve again. */
-  pickedOrders: IdSet;
-  adjustments: IdSet;
+  pickedOrders: PersistentSet<string>;
+  adjustments: PersistentSet<string>;
   transfersOut: ReadonlyMap<string, StockTransferredOutData>;
-  transfersIn: IdSet;
-  writeOffs: IdSet;
+  transfersIn: PersistentSet<string>;
+  writeOffs: PersistentSet<string>;
   /** Returned goods held apart, by lot: not on hand, never sellable. */
   quarantine: ReadonlyMap<string, StockLot>;
-  returns: IdSet;
+  returns: PersistentSet<string>;
 };
 
 export const initialStockState: StockState = {
   lots: new Map(),
-  reservations: new Map(),
+  reservations: PersistentMap(),
   reserved: 0,
-  requirements: new Map(),
+  requirements: PersistentMap(),
   reservedFrom: new Map(),
   receipts: new Map(),
-  shipments: emptyIdSet,
-  pickedOrders: emptyIdSet,
-  adjustments: emptyIdSet,
+  shipments: PersistentSet<string>(),
+  pickedOrders: PersistentSet<string>(),
+  adjustments: PersistentSet<string>(),
   transfersOut: new Map(),
-  transfersIn: emptyIdSet,
-  writeOffs: emptyIdSet,
+  transfersIn: PersistentSet<string>(),
+  writeOffs: PersistentSet<string>(),
   quarantine: new Map(),
-  returns: emptyIdSet,
+  returns: PersistentSet<string>(),
 };
 
 /** A lot can be reserved, picked and transferred while today is before its expiry date. */
@@ -322,7 +326,7 @@ function decideReceipt(data: ReceiveStock, state: StockState): EventsOrRefusal<S
 
 function decideReservation(data: ReserveStock, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, orderId, qty, today, minExpiryDate } = data;
-  if (state.reservations.has(orderId) || hasId(state.pickedOrders, orderId)) return [];
+  if (state.reservations.has(orderId) || state.pickedOrders.has(orderId)) return [];
   const available = availableFor(state, today, minExpiryDate);
   if (qty > available) {
     return minExpiryDate ? insufficientEligible(data, qty, available, minExpiryDate) : insufficient(data, qty, available);
@@ -342,7 +346,7 @@ function keepsServable(state: StockState, events: readonly StockEvent[], today: 
 
 function decidePick(data: PickStock, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, orderId, shipmentId, qty, today } = data;
-  if (hasId(state.shipments, shipmentId)) return [];
+  if (state.shipments.has(shipmentId)) return [];
   const fromReservation = Math.min(qty, reservedFor(state, orderId));
   const minExpiryDate = state.requirements.get(orderId);
   const { available } = stockLevel(state, today);
@@ -361,7 +365,7 @@ function decidePick(data: PickStock, state: StockState): EventsOrRefusal<StockEv
 
 function decideAdjustment(data: AdjustStock, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, adjustmentId, lot, delta, reason, today } = data;
-  if (hasId(state.adjustments, adjustmentId)) return [];
+  if (state.adjustments.has(adjustmentId)) return [];
   const known = state.lots.get(lot);
   if (!known) return refuse('lot_not_found', `Lot ${lot} of ${where(data)} was never received`, 'not_found');
   if (known.qty + delta < 0)
@@ -398,7 +402,7 @@ function decideTransferOut(data: TransferOut, state: StockState): EventsOrRefusa
 }
 
 function decideTransferIn(data: TransferIn, state: StockState): EventsOrRefusal<StockEvent> {
-  if (hasId(state.transfersIn, data.transferId)) return [];
+  if (state.transfersIn.has(data.transferId)) return [];
   const known = state.lots.get(data.lot);
   if (known && !sameDates(known, data)) return lotMismatch(data, known);
   return [{ type: 'StockTransferredIn', data }];
@@ -406,7 +410,7 @@ function decideTransferIn(data: TransferIn, state: StockState): EventsOrRefusal<
 
 function decideWriteOff(data: WriteOffExpired, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, writeOffId, today } = data;
-  if (hasId(state.writeOffs, writeOffId)) return [];
+  if (state.writeOffs.has(writeOffId)) return [];
   const lots = [...state.lots.values()]
     .filter((lot) => lot.qty > 0 && !isSellable(lot, today))
     .sort(byExpiryThenLot)
@@ -418,7 +422,7 @@ function decideWriteOff(data: WriteOffExpired, state: StockState): EventsOrRefus
 
 function decideReturn(data: ReturnStock, state: StockState): EventsOrRefusal<StockEvent> {
   const { sku, warehouseId, orderId, returnId, lots } = data;
-  if (hasId(state.returns, returnId)) return [];
+  if (state.returns.has(returnId)) return [];
   for (const lot of lots) {
     assertQuantity(lot.qty);
     const known = state.lots.get(lot.lot) ?? state.quarantine.get(lot.lot);
@@ -450,7 +454,7 @@ function takeLots(lots: ReadonlyMap<string, StockLot>, taken: readonly LotQuanti
 /** The requirement of a new reservation needing lots from `date` on. */
 function requiring(state: StockState, orderId: string, date: string, qty: number): Pick<StockState, 'requirements' | 'reservedFrom'> {
   return {
-    requirements: new Map(state.requirements).set(orderId, date),
+    requirements: state.requirements.set(orderId, date),
     reservedFrom: new Map(state.reservedFrom).set(date, (state.reservedFrom.get(date) ?? 0) + qty),
   };
 }
@@ -464,16 +468,11 @@ function unrequiring(state: StockState, orderId: string, qty: number): Partial<P
   if (left > 0) reservedFrom.set(date, left);
   else reservedFrom.delete(date);
   if (reservedFor(state, orderId) - qty > 0) return { reservedFrom };
-  const requirements = new Map(state.requirements);
-  requirements.delete(orderId);
-  return { requirements, reservedFrom };
+  return { requirements: state.requirements.delete(orderId), reservedFrom };
 }
 
-function withReservation(reservations: ReadonlyMap<string, number>, orderId: string, qty: number): Map<string, number> {
-  const next = new Map(reservations);
-  if (qty > 0) next.set(orderId, qty);
-  else next.delete(orderId);
-  return next;
+function withReservation(reservations: PersistentMap<string, number>, orderId: string, qty: number): PersistentMap<string, number> {
+  return qty > 0 ? reservations.set(orderId, qty) : reservations.delete(orderId);
 }
 
 export const stockDecider: Decider<StockCommand, StockEvent, StockState> = {
@@ -542,13 +541,13 @@ export const stockDecider: Decider<StockCommand, StockEvent, StockState> = {
           reservations: withReservation(state.reservations, orderId, reservedFor(state, orderId) - fromReservation),
           reserved: state.reserved - fromReservation,
           ...unrequiring(state, orderId, fromReservation),
-          shipments: withId(state.shipments, shipmentId),
-          pickedOrders: withId(state.pickedOrders, orderId),
+          shipments: state.shipments.add(shipmentId),
+          pickedOrders: state.pickedOrders.add(orderId),
         };
       }
       case 'StockAdjusted': {
         const { adjustmentId, lot, delta } = event.data;
-        return { ...state, lots: changeLot(state.lots, lot, delta), adjustments: withId(state.adjustments, adjustmentId) };
+        return { ...state, lots: changeLot(state.lots, lot, delta), adjustments: state.adjustments.add(adjustmentId) };
       }
       case 'StockTransferredOut': {
         const { transferId, lot, qty } = event.data;
@@ -556,11 +555,11 @@ export const stockDecider: Decider<StockCommand, StockEvent, StockState> = {
       }
       case 'StockTransferredIn': {
         const { transferId, lot, qty } = event.data;
-        return { ...state, lots: changeLot(state.lots, lot, qty, event.data), transfersIn: withId(state.transfersIn, transferId) };
+        return { ...state, lots: changeLot(state.lots, lot, qty, event.data), transfersIn: state.transfersIn.add(transferId) };
       }
       case 'StockWrittenOff': {
         const { writeOffId, lots } = event.data;
-        return { ...state, lots: takeLots(state.lots, lots), writeOffs: withId(state.writeOffs, writeOffId) };
+        return { ...state, lots: takeLots(state.lots, lots), writeOffs: state.writeOffs.add(writeOffId) };
       }
       case 'StockReturned': {
         let lots: ReadonlyMap<string, StockLot> = state.lots;
@@ -569,7 +568,7 @@ export const stockDecider: Decider<StockCommand, StockEvent, StockState> = {
           if (returned.disposition === 'restock') lots = changeLot(lots, returned.lot, returned.qty, returned);
           else quarantine = changeLot(quarantine, returned.lot, returned.qty, returned);
         }
-        return { ...state, lots, quarantine, returns: withId(state.returns, event.data.returnId) };
+        return { ...state, lots, quarantine, returns: state.returns.add(event.data.returnId) };
       }
     }
   },
