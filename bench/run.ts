@@ -20,7 +20,8 @@ const HELP = `npm run bench -- [options]
   --quick             small data and 1 s loads, to try the harness out (figures not comparable)
   --data-dir <dir>    where the embedded PostgreSQL lives (default bench/.data/postgres-<pid>, removed afterwards; use a real disk)
   --profile           write CPU profiles of the measured children (rebuild) to bench/results/profiles
-  --statements        load pg_stat_statements and log the statements each order costs (orders)
+  --statements        load pg_stat_statements and log the statements each order costs, the tables read whole
+                      and the share of HOT updates (orders)
   --deployment <name> measure only this deployment of the orders scenario (repeatable): one, split, replicas;
                       for paired runs of one deployment (a run with it is never a full run)
   --max-batch <n>     our event store's maxBatch (default: the product's)

@@ -1,4 +1,5 @@
-// --statements: which SQL statements a unit of work (an order) costs, read from pg_stat_statements.
+// --statements: which SQL statements a unit of work (an order) costs, read from pg_stat_statements, and
+// the tables' counters: rows read by sequential scans, rows updated and how many of those were HOT.
 import { withClient } from './postgres.ts';
 import { formatNumber } from './report.ts';
 
@@ -42,6 +43,19 @@ export async function statementsPerUnit(url: string, units: number, top = 45): P
     for (const row of scans.rows) {
       lines.push(
         `  ${formatNumber(Number(row.scans) / units).padStart(7)} scans ${formatNumber(Number(row.rows) / units).padStart(9)} rows  ${row.name}`,
+      );
+    }
+    // An update that is not HOT writes an entry in every index of its table: the heap page had no room
+    // for the new version, or the update changed an indexed column.
+    const updates = await client.query<{ name: string; updated: string; hot: string }>(
+      `SELECT schemaname || '.' || relname AS name, n_tup_upd::text AS updated, n_tup_hot_upd::text AS hot
+         FROM pg_stat_user_tables WHERE n_tup_upd > 0 ORDER BY n_tup_upd - n_tup_hot_upd DESC`,
+    );
+    lines.push(`  rows updated, per unit, and the share of HOT updates: ${updates.rows.length === 0 ? 'none' : ''}`);
+    for (const row of updates.rows) {
+      const hot = Number(row.hot) / Number(row.updated);
+      lines.push(
+        `  ${formatNumber(Number(row.updated) / units).padStart(7)} rows ${(100 * hot).toFixed(0).padStart(6)} % HOT  ${row.name}`,
       );
     }
     return lines;
