@@ -15,6 +15,16 @@ const reserved = (orderId: string, qty: number): StockEvent => ({ type: 'StockRe
 
 /** Lot A expires first, then B; C is already expired. */
 const stocked = [received('B', 10, '2025-12-31'), received('A', 5, '2025-09-30'), received('C', 7, '2025-05-31')];
+/** Picked for an order from its whole reservation, lot by lot. */
+const picked = (orderId: string, shipmentId: string, lots: { lot: string; qty: number; expiryDate: string }[]): StockEvent => {
+  const qty = lots.reduce((sum, lot) => sum + lot.qty, 0);
+  return { type: 'StockPicked', data: { ...at, orderId, shipmentId, qty, fromReservation: qty, lots } };
+};
+/** Eight units first expiry first out from `stocked` (C has expired by `today`). */
+const FIRST_EXPIRY_EIGHT = [
+  { lot: 'A', qty: 5, expiryDate: '2025-09-30' },
+  { lot: 'B', qty: 3, expiryDate: '2025-12-31' },
+];
 
 describe('stock decider', () => {
   it('names its stream by SKU and warehouse', () => {
@@ -109,59 +119,23 @@ describe('stock decider', () => {
       spec
         .given([...stocked, reserved('O-1', 8)])
         .when({ type: 'PickStock', data: { ...at, orderId: 'O-1', shipmentId: 'S-1', qty: 8, today } })
-        .then([
-          {
-            type: 'StockPicked',
-            data: {
-              ...at,
-              orderId: 'O-1',
-              shipmentId: 'S-1',
-              qty: 8,
-              fromReservation: 8,
-              lots: [
-                { lot: 'A', qty: 5, expiryDate: '2025-09-30' },
-                { lot: 'B', qty: 3, expiryDate: '2025-12-31' },
-              ],
-            },
-          },
-        ]);
+        .then([picked('O-1', 'S-1', FIRST_EXPIRY_EIGHT)]);
     });
 
     it('leaves the rest of a partly shipped order reserved', () => {
-      const picked: StockEvent = {
-        type: 'StockPicked',
-        data: {
-          ...at,
-          orderId: 'O-1',
-          shipmentId: 'S-1',
-          qty: 3,
-          fromReservation: 3,
-          lots: [{ lot: 'A', qty: 3, expiryDate: '2025-09-30' }],
-        },
-      };
-      const state = fold(stockDecider, [...stocked, reserved('O-1', 8), picked]);
+      const state = fold(stockDecider, [
+        ...stocked,
+        reserved('O-1', 8),
+        picked('O-1', 'S-1', [{ lot: 'A', qty: 3, expiryDate: '2025-09-30' }]),
+      ]);
       expect(state.reservations.get('O-1')).toBe(5);
       expect(stockLevel(state, today)).toEqual({ onHand: 19, sellable: 12, reserved: 5, available: 7 });
     });
 
     it('never changes the state a reservation, release or pick was folded onto (a cached or batched state shares it)', () => {
       const before = fold(stockDecider, [...stocked, reserved('O-1', 8), reserved('O-2', 2)]);
-      const picked: StockEvent = {
-        type: 'StockPicked',
-        data: {
-          ...at,
-          orderId: 'O-1',
-          shipmentId: 'S-1',
-          qty: 8,
-          fromReservation: 8,
-          lots: [
-            { lot: 'A', qty: 5, expiryDate: '2025-09-30' },
-            { lot: 'B', qty: 3, expiryDate: '2025-12-31' },
-          ],
-        },
-      };
       const released: StockEvent = { type: 'StockReleased', data: { ...at, orderId: 'O-2', qty: 2 } };
-      const after = [reserved('O-3', 1), released, picked].reduce(stockDecider.evolve, before);
+      const after = [reserved('O-3', 1), released, picked('O-1', 'S-1', FIRST_EXPIRY_EIGHT)].reduce(stockDecider.evolve, before);
       expect([...after.reservations]).toEqual([['O-3', 1]]);
       expect(after.shipments.has('S-1')).toBe(true);
       expect([...before.reservations].sort()).toEqual([
@@ -174,19 +148,8 @@ describe('stock decider', () => {
     });
 
     it('picks once per shipment id', () => {
-      const picked: StockEvent = {
-        type: 'StockPicked',
-        data: {
-          ...at,
-          orderId: 'O-1',
-          shipmentId: 'S-1',
-          qty: 3,
-          fromReservation: 3,
-          lots: [{ lot: 'A', qty: 3, expiryDate: '2025-09-30' }],
-        },
-      };
       spec
-        .given([...stocked, reserved('O-1', 8), picked])
+        .given([...stocked, reserved('O-1', 8), picked('O-1', 'S-1', [{ lot: 'A', qty: 3, expiryDate: '2025-09-30' }])])
         .when({ type: 'PickStock', data: { ...at, orderId: 'O-1', shipmentId: 'S-1', qty: 3, today } })
         .thenNothing();
     });
@@ -203,19 +166,8 @@ describe('stock decider', () => {
     });
 
     it('does not reserve again for an order that already picked here', () => {
-      const picked: StockEvent = {
-        type: 'StockPicked',
-        data: {
-          ...at,
-          orderId: 'O-1',
-          shipmentId: 'S-1',
-          qty: 2,
-          fromReservation: 2,
-          lots: [{ lot: 'A', qty: 2, expiryDate: '2025-09-30' }],
-        },
-      };
       spec
-        .given([...stocked, reserved('O-1', 2), picked])
+        .given([...stocked, reserved('O-1', 2), picked('O-1', 'S-1', [{ lot: 'A', qty: 2, expiryDate: '2025-09-30' }])])
         .when({ type: 'ReserveStock', data: { ...at, orderId: 'O-1', qty: 2, today } })
         .thenNothing();
     });
