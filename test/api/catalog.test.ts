@@ -52,6 +52,22 @@ describe('catalog API', () => {
     expect(scanned.body.sku).toBe('CAT-1');
   });
 
+  it('prices a product at its base price for a dealer whose tier is named like an inherited property (constructor)', async () => {
+    const registered = await app.request('POST', '/v1/dealers', {
+      token: ops,
+      body: { id: 'D-CTOR', name: 'Dealer D-CTOR', tier: 'constructor', territories: ['CN-31'], creditLimitMinor: 1_000_000 },
+    });
+    expect(registered.status, registered.text).toBe(201);
+    const created = await app.request('POST', '/v1/products', { token: ops, body: tea('CAT-CTOR') });
+    const dealerToken = app.token('dealer', 'D-CTOR');
+    for (const path of [`/v1/products/CAT-CTOR?minPosition=${created.body.position}`, '/v1/products?q=CAT-CTOR']) {
+      const read = await app.request('GET', path, { token: dealerToken });
+      expect(read.status, read.text).toBe(200);
+      const product = 'items' in read.body ? read.body.items.find((item: { sku: string }) => item.sku === 'CAT-CTOR') : read.body;
+      expect(product).toMatchObject({ sku: 'CAT-CTOR', priceMinor: 1000, priceBasis: 'base' });
+    }
+  });
+
   it("resolves the caller's price: contract over tier over base; a dealer never sees others' contract prices", async () => {
     await app.request('POST', '/v1/products', { token: ops, body: tea('CAT-PRICE') });
     const priced = await app.request('PUT', '/v1/products/CAT-PRICE/prices', {

@@ -129,7 +129,8 @@ async function startOn(database: TestDatabase, env: Record<string, string>, opti
     PORT: '0',
     HOST: '127.0.0.1',
     DEMO_DATA: 'false',
-    LOG_LEVEL: 'silent',
+    // TEST_LOG_LEVEL=error prints the server's errors, such as the cause of a 500, in a test run.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
     ...env,
   });

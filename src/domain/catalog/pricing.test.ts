@@ -10,4 +10,12 @@ describe('price resolution', () => {
     expect(resolvePrice(sources, { dealerId: 'D-2', tier: 'silver' })).toEqual({ priceMinor: 1000, basis: 'base' });
     expect(resolvePrice(sources, {})).toEqual({ priceMinor: 1000, basis: 'base' });
   });
+
+  it('gives a tier or dealer named like an inherited property (constructor) the base price, not the inherited value', () => {
+    expect(resolvePrice(sources, { dealerId: 'constructor', tier: 'constructor' })).toEqual({ priceMinor: 1000, basis: 'base' });
+    expect(resolvePrice({ ...sources, tierPrices: { constructor: 700 } }, { dealerId: 'D-2', tier: 'constructor' })).toEqual({
+      priceMinor: 700,
+      basis: 'tier',
+    });
+  });
 });

@@ -8,13 +8,17 @@ export type PriceSources = {
 
 export type PriceBasis = 'contract' | 'tier' | 'base';
 
+/** A price list's own entry: a tier or dealer may be named `constructor`, which every object inherits. */
+const ownPrice = (prices: Readonly<Record<string, number>>, key: string | undefined) =>
+  key !== undefined && Object.hasOwn(prices, key) ? prices[key] : undefined;
+
 export function resolvePrice(
   sources: PriceSources,
   buyer: { dealerId?: string | undefined; tier?: string | undefined },
 ): { priceMinor: number; basis: PriceBasis } {
-  const contract = buyer.dealerId === undefined ? undefined : sources.dealerPrices[buyer.dealerId];
+  const contract = ownPrice(sources.dealerPrices, buyer.dealerId);
   if (contract !== undefined) return { priceMinor: contract, basis: 'contract' };
-  const tier = buyer.tier === undefined ? undefined : sources.tierPrices[buyer.tier];
+  const tier = ownPrice(sources.tierPrices, buyer.tier);
   if (tier !== undefined) return { priceMinor: tier, basis: 'tier' };
   return { priceMinor: sources.basePriceMinor, basis: 'base' };
 }

@@ -218,6 +218,10 @@ export type PromotionCreatedData = TermsOf<Promotion> & { promotionId: string };
 /** What an order's redemption takes of a region's budget. */
 export type BudgetUse = { regionCode: string; discountMinor: number; units: number };
 
+/** What a placement took of a promotion's budget, if anything: the record's own entry (an id may be `constructor`). */
+export const budgetUseOf = (uses: Readonly<Record<string, BudgetUse>> | undefined, promotionId: string): BudgetUse | undefined =>
+  uses !== undefined && Object.hasOwn(uses, promotionId) ? uses[promotionId] : undefined;
+
 export type PromotionCommand =
   | { type: 'CreatePromotion'; data: CreatePromotion & { id: string } }
   | { type: 'EndPromotion'; data: { now: string; reason: string | null } }
