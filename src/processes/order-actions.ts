@@ -8,7 +8,8 @@ import { stockDecider, stockStream } from '../domain/inventory/stock.ts';
 import { orderDecider, orderStream, type OrderState, type PlacedOrder, type Reservations } from '../domain/ordering/order.ts';
 import { allocateCart, quantitiesOf } from '../domain/ordering/placement.ts';
 import { availableOf } from '../domain/credit/credit-ledger.ts';
-import { budgetUseOf, isCounted, promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
+import { isCounted, promotionDecider, promotionStream } from '../domain/promotions/promotion.ts';
+import { ownEntry } from '../domain/shared/own-entry.ts';
 import { businessDayOf } from '../domain/shared/calendar.ts';
 import { isRefusal, refuse, type Refusal } from '../domain/shared/decider.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
@@ -65,7 +66,7 @@ export function redeemable(workspace: Workspace, order: PlacedOrder, context: Co
     const state = workspace.stateOf(promotionDecider, promotionStream(id));
     if (!state.exists || !isCounted(state.promotion)) continue;
     const decision = promotionDecider.decide(
-      { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: budgetUseOf(budgetUses, id) } },
+      { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: ownEntry(budgetUses, id) } },
       state,
     );
     if (isRefusal(decision) && decision.code === 'promotion_budget_exhausted') return decision;
@@ -140,7 +141,7 @@ async function reserveAgain(workspace: Workspace, order: PlacedOrder, context: C
     workspace.decide(
       promotionDecider,
       promotionStream(id),
-      { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: budgetUseOf(placed.budgetUses, id) } },
+      { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: ownEntry(placed.budgetUses, id) } },
       context,
     );
   }

@@ -30,7 +30,8 @@ import { buyerSpendDecider, buyerSpendStream, spentIn } from '../domain/ordering
 import { isBuyer, userDecider, userStream } from '../domain/accounts/user.ts';
 import type { OrderHistory } from '../domain/ordering/risk.ts';
 import { promotionIndexDecider, promotionIndexStream, promotionsInForce } from '../domain/promotions/promotion-index.ts';
-import { budgetUseOf, isCounted, promotionDecider, promotionStream, type BudgetUse } from '../domain/promotions/promotion.ts';
+import { isCounted, promotionDecider, promotionStream, type BudgetUse } from '../domain/promotions/promotion.ts';
+import { ownEntry } from '../domain/shared/own-entry.ts';
 import { isRefusal, type Refusal } from '../domain/shared/decider.ts';
 import { businessMonthOf, businessDayOf } from '../domain/shared/calendar.ts';
 import type { CommandContext, CommandHandler } from '../eventstore/command-handler.ts';
@@ -167,7 +168,7 @@ export function recordHoldings(
       workspace.decide(
         promotionDecider,
         promotionStream(id),
-        { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: budgetUseOf(order.budgetUses, id) } },
+        { type: 'RedeemPromotion', data: { orderId, dealerId, now: context.now.toISOString(), use: ownEntry(order.budgetUses, id) } },
         context,
       ),
     ),

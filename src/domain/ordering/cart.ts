@@ -5,6 +5,7 @@ import { resolvePrice, type PriceBasis } from '../catalog/pricing.ts';
 import type { ProductState } from '../catalog/product.ts';
 import { applyPromotions, type AppliedPromotion, type PromotionRef } from '../promotions/engine.ts';
 import type { BudgetUse, Promotion, Usage } from '../promotions/promotion.ts';
+import { ownEntry } from '../shared/own-entry.ts';
 
 export type PricedLine = {
   sku: string;
@@ -94,7 +95,7 @@ export function priceCart(input: CartInput): PricedCart {
   for (;;) {
     const cart = priceWith({ ...input, promotions: input.promotions.filter((promotion) => !excluded.has(promotion.id)) });
     const over = Object.entries(cart.budgetUses).find(([id, use]) => {
-      const left = input.budgetsLeft?.[id];
+      const left = ownEntry(input.budgetsLeft, id);
       return left !== undefined && (use.discountMinor > left.discountMinor || use.units > left.units);
     });
     if (!over) {
@@ -173,7 +174,7 @@ function priceWith(input: CartInput): PricedCart {
     notApplied: [],
     budgetUses: Object.fromEntries(
       result.applied
-        .filter((applied) => input.budgetsLeft?.[applied.id] !== undefined)
+        .filter((applied) => ownEntry(input.budgetsLeft, applied.id) !== undefined)
         .map((applied) => {
           const units =
             result.lines

@@ -209,6 +209,14 @@ describe('order placement decided from stream states', () => {
     const second = decidePlacement(request([{ sku: 'TEA', qty: 5 }]), facts({ promotions: [used, gift] }));
     expect(second.cart.applied.map((promotion) => promotion.id)).toEqual(['P-GIFT']);
     expect(second.reservations.promotions).toEqual([]);
+
+    // An uncapped promotion without budgets is never redeemed, whatever its id: `constructor` too.
+    const named = fold(promotionDecider, [created('constructor', 'percent_off', { percent: 5 }, { perDealer: null, total: null })]);
+    if (!named.exists) throw new Error('promotion exists');
+    const third = decidePlacement(request([{ sku: 'TEA', qty: 5 }]), facts({ promotions: [named] }));
+    expect(third.cart.applied.map((promotion) => promotion.id)).toEqual(['constructor']);
+    expect(third.cart.budgetUses).toEqual({});
+    expect(third.reservations.promotions).toEqual([]);
   });
 
   it('allocates nothing from an empty or expired warehouse', () => {

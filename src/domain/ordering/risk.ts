@@ -1,5 +1,6 @@
 // The order risk score: named, weighted rules over the order and the dealer's history.
 import { businessHourOf, businessTimeZone } from '../shared/calendar.ts';
+import { ownEntry } from '../shared/own-entry.ts';
 
 export type OrderHistory = {
   /** Decided orders of the dealer before this one (rejected ones excluded). */
@@ -47,14 +48,14 @@ function orderValueSpike({ totalMinor, history }: RiskInput): RiskFactor | undef
 function quantitySpike({ lines, history }: RiskInput): RiskFactor | undefined {
   const rule = RISK_RULES.quantitySpike;
   const spikes = lines.filter((line) => {
-    const usual = history.skuQuantities[line.sku];
+    const usual = ownEntry(history.skuQuantities, line.sku);
     return usual !== undefined && usual.orders >= rule.minHistory && line.qty > rule.factor * usual.averageQty;
   });
   if (spikes.length === 0) return undefined;
   return {
     rule: 'quantity_spike',
     weight: rule.weight,
-    detail: `Quantity over ${rule.factor}× the usual for ${spikes.map((line) => `${line.sku} (${line.qty} vs ~${Math.round(history.skuQuantities[line.sku]!.averageQty)})`).join(', ')}`,
+    detail: `Quantity over ${rule.factor}× the usual for ${spikes.map((line) => `${line.sku} (${line.qty} vs ~${Math.round(ownEntry(history.skuQuantities, line.sku)!.averageQty)})`).join(', ')}`,
   };
 }
 

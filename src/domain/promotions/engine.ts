@@ -19,6 +19,7 @@
 //   the total discount exactly. All amounts are integers in minor units.
 // - The result depends on the set of lines, not their order: lines are worked in SKU order and
 //   returned in input order (result line i is input line i). SKUs must be distinct (merge first).
+import { ownEntry } from '../shared/own-entry.ts';
 import { evaluate, moneyIn, type Format, type Outcome, type WorkingLine } from './kinds.ts';
 import { capReached, isActiveAt, isCapped, type Promotion, type PromotionKind, type Usage } from './promotion.ts';
 
@@ -141,7 +142,7 @@ function usablePromotions(input: ApplyPromotionsInput, lines: readonly Line[]) {
     ids.add(promotion.id);
     if (!isActiveAt(promotion, input.now) || !buyerEligible(promotion, input.buyer)) continue;
     if (!lines.some((line) => lineEligible(promotion, line))) continue;
-    const usage = input.usage && Object.hasOwn(input.usage, promotion.id) ? input.usage[promotion.id]! : zeroUsage;
+    const usage = ownEntry(input.usage, promotion.id) ?? zeroUsage;
     if (isCapped(promotion) && capReached(promotion, usage)) capsReached.push({ id: promotion.id, title: promotion.title });
     else usable.push(promotion);
   }
@@ -160,7 +161,7 @@ export function applyPromotions(input: ApplyPromotionsInput): PromotionsResult {
 
   const giftValue = (outcome: Outcome) =>
     outcome.gifts.reduce((sum, gift) => {
-      const known = input.giftUnitPrices && Object.hasOwn(input.giftUnitPrices, gift.sku) ? input.giftUnitPrices[gift.sku] : undefined;
+      const known = ownEntry(input.giftUnitPrices, gift.sku);
       const price = known ?? lines.find((line) => line.sku === gift.sku)?.unitPriceMinor ?? 0;
       return sum + gift.qty * price;
     }, 0);

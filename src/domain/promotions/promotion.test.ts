@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { specification } from '../../../test/support/decider.ts';
-import { budgetUseOf, createPromotionSchema, promotionDecider, type PromotionCreatedData, type PromotionEvent } from './promotion.ts';
+import { createPromotionSchema, promotionDecider, type PromotionCreatedData, type PromotionEvent } from './promotion.ts';
 
 const spec = specification(promotionDecider);
 
@@ -184,14 +184,5 @@ describe('promotion terms', () => {
       amountMinor: 100,
       per: 'unit',
     });
-  });
-});
-
-describe("a placement's budget uses", () => {
-  it('are read by own entry only: a promotion id named like an inherited property has none', () => {
-    const use = { regionCode: 'CN-31', discountMinor: 500, units: 2 };
-    expect(budgetUseOf({ 'P-1': use }, 'P-1')).toEqual(use);
-    expect(budgetUseOf({ 'P-1': use }, 'constructor')).toBeUndefined();
-    expect(budgetUseOf(undefined, 'P-1')).toBeUndefined();
   });
 });

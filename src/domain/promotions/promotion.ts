@@ -2,6 +2,7 @@
 // its early end, and the redemptions that count against its usage caps.
 import { z } from 'zod';
 import { refuse, type Decider, type DomainEvent } from '../shared/decider.ts';
+import { ownEntry } from '../shared/own-entry.ts';
 import {
   amountMinorSchema,
   dealerIdSchema,
@@ -218,10 +219,6 @@ export type PromotionCreatedData = TermsOf<Promotion> & { promotionId: string };
 /** What an order's redemption takes of a region's budget. */
 export type BudgetUse = { regionCode: string; discountMinor: number; units: number };
 
-/** What a placement took of a promotion's budget, if anything: the record's own entry (an id may be `constructor`). */
-export const budgetUseOf = (uses: Readonly<Record<string, BudgetUse>> | undefined, promotionId: string): BudgetUse | undefined =>
-  uses !== undefined && Object.hasOwn(uses, promotionId) ? uses[promotionId] : undefined;
-
 export type PromotionCommand =
   | { type: 'CreatePromotion'; data: CreatePromotion & { id: string } }
   | { type: 'EndPromotion'; data: { now: string; reason: string | null } }
@@ -303,8 +300,7 @@ export function statusAt(promotion: Pick<Promotion, 'startsAt' | 'endsAt' | 'end
 export type Usage = { byDealer: number; total: number };
 
 /** The dealer an order redeemed the promotion for, if it holds a redemption. */
-export const redemptionOf = (redemptions: Readonly<Record<string, string>>, orderId: string) =>
-  Object.hasOwn(redemptions, orderId) ? redemptions[orderId] : undefined;
+export const redemptionOf = (redemptions: Readonly<Record<string, string>>, orderId: string) => ownEntry(redemptions, orderId);
 
 export function usageOf(redemptions: Readonly<Record<string, string>>, dealerId: string): Usage {
   const dealers = Object.values(redemptions);
@@ -386,7 +382,7 @@ export const promotionDecider: Decider<PromotionCommand, PromotionEvent, Promoti
       case 'ReleasePromotion': {
         const dealerId = redemptionOf(redemptions, command.data.orderId);
         if (dealerId === undefined) return [];
-        const use = state.uses?.[command.data.orderId];
+        const use = ownEntry(state.uses, command.data.orderId);
         return [
           { type: 'PromotionRedemptionReleased', data: { promotionId, orderId: command.data.orderId, dealerId, ...(use && { use }) } },
         ];

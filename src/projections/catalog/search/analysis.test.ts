@@ -38,6 +38,8 @@ describe('search analysis', () => {
     expect(lexemes('ＣＯＬＡ　３３０ＭＬ', true)).toEqual(['cola', '330ml']);
     expect(lexemes('1.28L', true)).toEqual(['1.28l']);
     expect(lexemes('Coca-Cola 330 ml', true)).toEqual(['coca', 'cola', '330ml']);
+    // A word that is no unit stays a word, even one every object has a property of (constructor).
+    expect(lexemes('500 constructor', true)).toEqual(['500', 'constructor']);
   });
 
   it('counts positions in characters, with a Latin run split where letters meet digits', () => {

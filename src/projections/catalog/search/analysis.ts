@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { pinyin } from 'pinyin-pro';
+import { ownEntry } from '../../../domain/shared/own-entry.ts';
 
 /** A term of a text: its lexeme, where it starts (in code points), and whether it is a whole word. */
 export type Term = { lexeme: string; at: number; whole: boolean };
@@ -95,7 +96,7 @@ function sizeOf(number: Run, next: Run | undefined): { lexeme: string; unitLengt
       ? { lexeme: `${number.text}${UNITS[unit]}`, unitLength: unit.length }
       : undefined;
   }
-  const unit = UNITS[next.text];
+  const unit = ownEntry(UNITS, next.text);
   return unit ? { lexeme: `${number.text}${unit}`, unitLength: 0 } : undefined;
 }
 
