@@ -28,6 +28,7 @@ import { decodeCursor, pageOf, pageQuery, paginate } from './pagination.ts';
 import { HttpProblem, notFound, refusalProblem } from './problem.ts';
 import { problemResponses } from './openapi.ts';
 import { streamHistory, historyQuery, historyPageSchema, historySeenByDealer } from './history.ts';
+import { ownEntry } from '../domain/shared/own-entry.ts';
 
 const EVERYONE: Role[] = ['dealer', 'ops', 'finance', 'analyst', 'integration'];
 /** Ops, and the ERP sending product master data and price lists (the integration role). */
@@ -414,6 +415,6 @@ export function productRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
 /** Of a price list (by tier or by dealer), the caller's own entry only. */
 function onlyKey(prices: unknown, key: string | undefined): Record<string, number> {
-  const all = (prices ?? {}) as Record<string, number>;
-  return key !== undefined && Object.hasOwn(all, key) ? { [key]: all[key]! } : {};
+  const own = ownEntry(prices as Record<string, number> | undefined, key);
+  return key !== undefined && own !== undefined ? { [key]: own } : {};
 }

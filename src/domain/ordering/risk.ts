@@ -47,15 +47,15 @@ function orderValueSpike({ totalMinor, history }: RiskInput): RiskFactor | undef
 
 function quantitySpike({ lines, history }: RiskInput): RiskFactor | undefined {
   const rule = RISK_RULES.quantitySpike;
-  const spikes = lines.filter((line) => {
+  const spikes = lines.flatMap((line) => {
     const usual = ownEntry(history.skuQuantities, line.sku);
-    return usual !== undefined && usual.orders >= rule.minHistory && line.qty > rule.factor * usual.averageQty;
+    return usual !== undefined && usual.orders >= rule.minHistory && line.qty > rule.factor * usual.averageQty ? [{ line, usual }] : [];
   });
   if (spikes.length === 0) return undefined;
   return {
     rule: 'quantity_spike',
     weight: rule.weight,
-    detail: `Quantity over ${rule.factor}× the usual for ${spikes.map((line) => `${line.sku} (${line.qty} vs ~${Math.round(ownEntry(history.skuQuantities, line.sku)!.averageQty)})`).join(', ')}`,
+    detail: `Quantity over ${rule.factor}× the usual for ${spikes.map(({ line, usual }) => `${line.sku} (${line.qty} vs ~${Math.round(usual.averageQty)})`).join(', ')}`,
   };
 }
 

@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { describeError } from '../delivery.ts';
+import { ownEntry } from '../../domain/shared/own-entry.ts';
 
 export const ERP_INBOUND_TOPIC = 'dealerline.erp.inbound';
 
@@ -63,7 +64,7 @@ export function parseErpInboundMessage(value: string): ErpInboundMessage | undef
 
 /** Applies a message through its API route as the integration role; the route's answer is the outcome. */
 export async function applyErpInboundMessage(app: FastifyInstance, token: string, message: ErpInboundMessage): Promise<ErpInboundOutcome> {
-  const route = Object.hasOwn(ROUTES, message.type) ? ROUTES[message.type]!(message.data) : undefined;
+  const route = ownEntry(ROUTES, message.type)?.(message.data);
   if (!route)
     return {
       status: 422,

@@ -9,6 +9,7 @@ import { trackingMessages } from '../logistics/tracking.ts';
 import { paymentMessages } from '../payments/notifications.ts';
 import type { WebhookEffect, WebhookMessage, WebhookSource } from './inbox.ts';
 import type { MessageFieldError, MessageHandler } from './messages.ts';
+import { ownEntry } from '../../domain/shared/own-entry.ts';
 
 type PartnerWebhooks = { eventPrefix: string; messages: Readonly<Record<string, MessageHandler>> };
 
@@ -19,7 +20,7 @@ const PARTNERS: Record<WebhookSource, PartnerWebhooks> = {
 
 const handlerOf = (source: WebhookSource, type: string) => {
   const { messages } = PARTNERS[source];
-  return Object.hasOwn(messages, type) ? messages[type] : undefined;
+  return ownEntry(messages, type);
 };
 
 /** Field errors in the data of a message of a type the partner sends; checked before anything is written. */

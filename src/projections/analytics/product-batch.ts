@@ -8,6 +8,7 @@ import type { ProductChanges, ProductDetails } from '../../domain/catalog/produc
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import { BatchDeclined, ProductFolds, checked, checkedInstant, columnList, instant, recordset, type Column } from '../batch.ts';
 import type { BatchHandler, Fold } from '../projection.ts';
+import { ownEntry } from '../../domain/shared/own-entry.ts';
 
 const SKU: Column = { name: 'sku', type: 'text' };
 const NAME: Column = { name: 'name', type: 'text' };
@@ -116,10 +117,10 @@ class AnalyticsProductFold implements Fold {
         for (const key in changes) {
           const value = changes[key as keyof ProductChanges];
           if (value === undefined) continue;
-          const column = Object.hasOwn(CHANGEABLE, key) ? CHANGEABLE[key as keyof ProductChanges] : undefined;
+          const column = ownEntry<Column>(CHANGEABLE, key);
           if (!column) continue;
           (fold.registered ?? (fold.changes ??= {}))[column.name] = checked(column, value);
-          const described = Object.hasOwn(DESCRIBED, key) ? DESCRIBED[key as keyof ProductChanges] : undefined;
+          const described = ownEntry(DESCRIBED, key);
           if (described) (fold.lines ??= {})[described.name] = value;
         }
       } else {

@@ -10,6 +10,7 @@ import type { RecordedEvent } from '../../eventstore/port.ts';
 import { BatchDeclined, ProductFolds, checked, checkedInstant, columnList, instant, recordset, type Column } from '../batch.ts';
 import type { BatchHandler, Fold } from '../projection.ts';
 import { changesSearch, markSearchChanged, searchDocument, type SearchableProduct } from './search/document.ts';
+import { ownEntry } from '../../domain/shared/own-entry.ts';
 
 /** The columns an update may change, by the name of the change. */
 const CHANGEABLE: Record<keyof ProductChanges, Column> = {
@@ -62,8 +63,7 @@ type ProductFold = {
   prices?: { tiers: Prices; dealers: Prices };
 };
 
-const changeableColumn = (key: string): Column | undefined =>
-  Object.hasOwn(CHANGEABLE, key) ? CHANGEABLE[key as keyof ProductChanges] : undefined;
+const changeableColumn = (key: string): Column | undefined => ownEntry<Column>(CHANGEABLE, key);
 
 /** Sets the changed columns (as `ProductUpdated` does through columnsOf) on `row`. */
 function applyChanges(row: Row, changes: ProductChanges): void {
